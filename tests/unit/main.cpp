@@ -1,0 +1,3 @@
+// The doctest main for every unit test.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>

@@ -1,0 +1,614 @@
+// Effective settings: flag > environment > profile > default. Everything the process environment
+// says (ASC_*, XDG_*, HOME) is read through the EnvLookup, so tests are hermetic.
+
+#include "asc/config.hpp"
+
+#include "asc/errors.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <pwd.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+namespace asc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view k_default_lwa_endpoint = "https://api.amazon.com/auth/o2/token";
+
+struct RegionInfo {
+    std::string_view region;
+    std::string_view endpoint;
+    std::string_view default_marketplace; // US, UK, JP
+};
+constexpr std::array k_regions{
+    RegionInfo{"na", "https://sellingpartnerapi-na.amazon.com", "ATVPDKIKX0DER"},
+    RegionInfo{"eu", "https://sellingpartnerapi-eu.amazon.com", "A1F83G8C2ARO7P"},
+    RegionInfo{"fe", "https://sellingpartnerapi-fe.amazon.com", "A1VC38T7YXB528"},
+};
+
+const RegionInfo* find_region(std::string_view region) {
+    for (const auto& r : k_regions) {
+        if (r.region == region) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+struct SellerCentral {
+    std::string_view marketplace_id;
+    std::string_view host;
+};
+constexpr std::array k_seller_central{
+    SellerCentral{"ATVPDKIKX0DER", "sellercentral.amazon.com"},     // US
+    SellerCentral{"A2EUQ1WTGCTBG2", "sellercentral.amazon.ca"},     // CA
+    SellerCentral{"A1AM78C64UM0Y8", "sellercentral.amazon.com.mx"}, // MX
+    SellerCentral{"A2Q3Y263D00KWC", "sellercentral.amazon.com.br"}, // BR
+    SellerCentral{"A1F83G8C2ARO7P", "sellercentral.amazon.co.uk"},  // UK
+    SellerCentral{"A1PA6795UKMFR9", "sellercentral.amazon.de"},     // DE
+    SellerCentral{"A13V1IB3VIYZZH", "sellercentral.amazon.fr"},     // FR
+    SellerCentral{"APJ6JRA9NG5V4", "sellercentral.amazon.it"},      // IT
+    SellerCentral{"A1RKKUPIHCS9HS", "sellercentral.amazon.es"},     // ES
+    SellerCentral{"A1805IZSGTT6HS", "sellercentral.amazon.nl"},     // NL
+    SellerCentral{"A2NODRKZP88ZB9", "sellercentral.amazon.se"},     // SE
+    SellerCentral{"A1C3SOZRARQ6R3", "sellercentral.amazon.pl"},     // PL
+    SellerCentral{"AMEN7PMS3EDWL", "sellercentral.amazon.com.be"},  // BE
+    SellerCentral{"A33AVAJ2PDY3EV", "sellercentral.amazon.com.tr"}, // TR
+    SellerCentral{"A2VIGQ35RCS4UG", "sellercentral.amazon.ae"},     // AE
+    SellerCentral{"A17E79C6D8DWNP", "sellercentral.amazon.sa"},     // SA
+    SellerCentral{"ARBP9OOSHTCHU", "sellercentral.amazon.eg"},      // EG
+    SellerCentral{"A21TJRUUN4KGV", "sellercentral.amazon.in"},      // IN
+    SellerCentral{"A1VC38T7YXB528", "sellercentral.amazon.co.jp"},  // JP
+    SellerCentral{"A39IBJ37TRP1C6", "sellercentral.amazon.com.au"}, // AU
+    SellerCentral{"A19VAU5U5O7RUS", "sellercentral.amazon.sg"},     // SG
+};
+
+std::string trim(std::string_view s) {
+    constexpr std::string_view k_space = " \t\r\n\f\v";
+    const auto begin = s.find_first_not_of(k_space);
+    if (begin == std::string_view::npos) {
+        return {};
+    }
+    const auto end = s.find_last_not_of(k_space);
+    return std::string(s.substr(begin, end - begin + 1));
+}
+
+std::vector<std::string> split_list(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        auto comma = s.find(',', start);
+        if (comma == std::string_view::npos) {
+            comma = s.size();
+        }
+        std::string item = trim(s.substr(start, comma - start));
+        if (!item.empty()) {
+            out.push_back(std::move(item));
+        }
+        start = comma + 1;
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out += sep;
+        }
+        out += items[i];
+    }
+    return out;
+}
+
+// "a", "a and b", "a, b and c".
+std::string join_and(const std::vector<std::string>& items) {
+    if (items.size() <= 1) {
+        return join(items, "");
+    }
+    std::vector<std::string> head(items.begin(), items.end() - 1);
+    return join(head, ", ") + " and " + items.back();
+}
+
+// An environment value; empty counts as unset.
+std::optional<std::string> env_value(const EnvLookup& env, const std::string& name) {
+    auto v = env(name);
+    if (!v || v->empty()) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+fs::path home_dir(const EnvLookup& env) {
+    if (auto home = env_value(env, "HOME")) {
+        return *home;
+    }
+    // No HOME: ask the password database, as the shell would.
+    std::array<char, 4096> buf{};
+    passwd pw{};
+    passwd* result = nullptr;
+    if (getpwuid_r(getuid(), &pw, buf.data(), buf.size(), &result) == 0 && result != nullptr &&
+        result->pw_dir != nullptr) {
+        return result->pw_dir;
+    }
+    return ".";
+}
+
+fs::path expand_tilde(std::string_view path, const EnvLookup& env) {
+    if (path == "~") {
+        return home_dir(env);
+    }
+    if (path.size() >= 2 && path[0] == '~' && path[1] == '/') {
+        return home_dir(env) / std::string(path.substr(2));
+    }
+    return std::string(path);
+}
+
+// An XDG base directory: the variable if it holds an absolute path (relative values are invalid
+// per the spec), else ~/<fallback>.
+fs::path xdg_dir(const EnvLookup& env, const std::string& var, std::string_view fallback) {
+    if (auto v = env_value(env, var); v && fs::path(*v).is_absolute()) {
+        return *v;
+    }
+    return home_dir(env) / std::string(fallback);
+}
+
+[[noreturn]] void throw_unsafe_mode(const fs::path& path) {
+    throw Error(
+        ErrorKind::Config,
+        fmt::format("{} is readable by other users; refusing to read a secret from it", path.string()),
+        fmt::format("chmod 600 {}", path.string()));
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The one place a profile's values come from, with the context for error messages.
+class ProfileView {
+  public:
+    ProfileView(const toml::table* table, std::string name, fs::path config_path)
+        : m_table(table), m_name(std::move(name)), m_config_path(std::move(config_path)) {}
+
+    [[nodiscard]] std::string source() const { return "profile " + m_name; }
+    [[nodiscard]] const std::string& name() const { return m_name; }
+    [[nodiscard]] const fs::path& config_path() const { return m_config_path; }
+
+    [[nodiscard]] bool has(std::string_view key) const {
+        return m_table != nullptr && m_table->contains(key);
+    }
+
+    [[nodiscard]] std::optional<std::string> string(std::string_view key) const {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (const auto* s = node->as_string()) {
+            return s->get();
+        }
+        throw type_error(key, *node, "a string");
+    }
+
+    [[nodiscard]] std::optional<bool> boolean(std::string_view key) const {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (const auto* b = node->as_boolean()) {
+            return b->get();
+        }
+        throw type_error(key, *node, "true or false");
+    }
+
+    // An array of strings, or one string (which may be comma-separated).
+    [[nodiscard]] std::optional<std::vector<std::string>> string_list(std::string_view key) const {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (const auto* s = node->as_string()) {
+            return split_list(s->get());
+        }
+        if (const auto* arr = node->as_array()) {
+            std::vector<std::string> out;
+            for (const auto& element : *arr) {
+                const auto* s = element.as_string();
+                if (s == nullptr) {
+                    throw type_error(key, element, "an array of strings");
+                }
+                if (auto item = trim(s->get()); !item.empty()) {
+                    out.push_back(std::move(item));
+                }
+            }
+            return out;
+        }
+        throw type_error(key, *node, "an array of strings");
+    }
+
+    [[nodiscard]] std::string where() const {
+        return fmt::format("[profiles.{}] of {}", m_name, m_config_path.string());
+    }
+
+  private:
+    [[nodiscard]] const toml::node* find(std::string_view key) const {
+        return m_table == nullptr ? nullptr : m_table->get(key);
+    }
+
+    [[nodiscard]] Error type_error(std::string_view key, const toml::node& node,
+                                   std::string_view expected) const {
+        return Error(ErrorKind::Config,
+                     fmt::format("{}:{}: '{}' in [profiles.{}] must be {}", m_config_path.string(),
+                                 node.source().begin.line, key, m_name, expected));
+    }
+
+    const toml::table* m_table;
+    std::string m_name;
+    fs::path m_config_path;
+};
+
+// Reads a secret from a `*_file` key: `~` expanded, relative to the config file's directory, the
+// file private to its owner, the value its trimmed content.
+std::string read_secret_file(const ProfileView& profile, std::string_view key, const std::string& value,
+                             const EnvLookup& env) {
+    fs::path path = expand_tilde(value, env);
+    if (path.is_relative()) {
+        path = profile.config_path().parent_path() / path;
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("{} {} in {}: {}", key, path.string(), profile.where(),
+                                errno == ENOENT ? "no such file" : std::strerror(errno)),
+                    fmt::format("create it with the secret as its only content and chmod 600 it, "
+                                "or fix {} in {}",
+                                key, profile.where()));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("{} {} in {} is not a regular file", key, path.string(), profile.where()));
+    }
+    if ((st.st_mode & 077) != 0) {
+        throw_unsafe_mode(path);
+    }
+    std::string secret = trim(read_file(path));
+    if (secret.empty()) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("{} {} in {} is empty", key, path.string(), profile.where()));
+    }
+    return secret;
+}
+
+// Secrets inline in the config file need the file to be private.
+void check_inline_secrets(const toml::table& root, const fs::path& path, mode_t mode) {
+    if ((mode & 077) == 0) {
+        return;
+    }
+    const auto* profiles = root.get_as<toml::table>("profiles");
+    if (profiles == nullptr) {
+        return;
+    }
+    for (const auto& [name, node] : *profiles) {
+        const auto* table = node.as_table();
+        if (table != nullptr && (table->contains("client_secret") || table->contains("refresh_token"))) {
+            throw_unsafe_mode(path);
+        }
+    }
+}
+
+struct LoadedConfig {
+    bool exists = false;
+    toml::table root;
+    mode_t mode = 0;
+};
+
+LoadedConfig load_config_file(const fs::path& path) {
+    LoadedConfig config;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return config; // no file: everything comes from flags, env and defaults
+    }
+    if (S_ISDIR(st.st_mode)) {
+        throw Error(ErrorKind::Config, fmt::format("{} is a directory, not a config file", path.string()));
+    }
+    config.exists = true;
+    config.mode = st.st_mode;
+    const std::string text = read_file(path);
+    try {
+        config.root = toml::parse(text, path.string());
+    } catch (const toml::parse_error& e) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line, e.source().begin.column,
+                                e.description()),
+                    "fix the TOML syntax at that line and column; see `asc help config`");
+    }
+    if (const auto* node = config.root.get("profiles"); node != nullptr && !node->is_table()) {
+        throw Error(ErrorKind::Config, fmt::format("{}:{}: 'profiles' must be a table ([profiles.NAME])",
+                                                   path.string(), node->source().begin.line));
+    }
+    return config;
+}
+
+std::vector<std::string> profile_keys(const toml::table& root) {
+    std::vector<std::string> names;
+    if (const auto* profiles = root.get_as<toml::table>("profiles")) {
+        for (const auto& [name, node] : *profiles) {
+            if (node.is_table()) {
+                names.emplace_back(name.str());
+            }
+        }
+    }
+    return names;
+}
+
+// A file name for the profile's store: no path separators.
+std::string safe_file_name(std::string_view profile) {
+    std::string out(profile);
+    for (char& c : out) {
+        if (c == '/' || c == '\\') {
+            c = '_';
+        }
+    }
+    if (out.empty() || out == "." || out == "..") {
+        out = "default";
+    }
+    return out;
+}
+
+} // namespace
+
+std::optional<std::string> process_env(const std::string& name) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at startup, before any thread starts.
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    return std::string(value);
+}
+
+std::optional<std::string> region_endpoint(std::string_view region) {
+    if (const auto* r = find_region(region)) {
+        return std::string(r->endpoint);
+    }
+    return std::nullopt;
+}
+
+std::string seller_central_host(std::string_view marketplace_id) {
+    for (const auto& sc : k_seller_central) {
+        if (sc.marketplace_id == marketplace_id) {
+            return std::string(sc.host);
+        }
+    }
+    return "sellercentral.amazon.com";
+}
+
+std::vector<std::string> profile_names(const fs::path& config_path) {
+    try {
+        const LoadedConfig config = load_config_file(config_path);
+        return profile_keys(config.root);
+    } catch (const Error&) {
+        return {}; // for completions: a broken file completes nothing
+    }
+}
+
+std::string mask_secret(std::string_view secret) {
+    if (secret.empty()) {
+        return "(not set)";
+    }
+    if (secret.size() < 16) {
+        return "****";
+    }
+    return fmt::format("{}…{}", secret.substr(0, 4), secret.substr(secret.size() - 4));
+}
+
+void Settings::require_credentials() const {
+    struct Credential {
+        std::string_view key;
+        std::string_view env;
+        std::string_view config_key;
+        const std::string& value;
+    };
+    const std::array credentials{
+        Credential{"client_id", "ASC_CLIENT_ID", "client_id", client_id},
+        Credential{"client_secret", "ASC_CLIENT_SECRET", "client_secret_file", client_secret},
+        Credential{"refresh_token", "ASC_REFRESH_TOKEN", "refresh_token_file", refresh_token},
+    };
+    std::vector<std::string> missing;
+    std::vector<std::string> envs;
+    std::vector<std::string> keys;
+    for (const auto& c : credentials) {
+        if (c.value.empty()) {
+            missing.emplace_back(c.key);
+            envs.emplace_back(c.env);
+            keys.emplace_back(c.config_key);
+        }
+    }
+    if (missing.empty()) {
+        return;
+    }
+    throw Error(ErrorKind::Config, fmt::format("missing credentials: {}", join(missing, ", ")),
+                fmt::format("set {}, or {} in [profiles.{}] of {}; see `asc help config`", join_and(envs),
+                            join(keys, "/"), profile, config_path.string()));
+}
+
+Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
+    Settings s;
+
+    // The config file.
+    if (!flags.config_path.empty()) {
+        s.config_path = expand_tilde(flags.config_path, env);
+        s.sources["config_path"] = "flag";
+    } else if (auto v = env_value(env, "ASC_CONFIG")) {
+        s.config_path = expand_tilde(*v, env);
+        s.sources["config_path"] = "env ASC_CONFIG";
+    } else {
+        s.config_path = xdg_dir(env, "XDG_CONFIG_HOME", ".config") / "asc" / "config.toml";
+        s.sources["config_path"] = "default";
+    }
+    s.sources["config"] = s.sources["config_path"];
+    const LoadedConfig config = load_config_file(s.config_path);
+    s.config_exists = config.exists;
+    if (config.exists) {
+        check_inline_secrets(config.root, s.config_path, config.mode);
+    }
+
+    // The profile.
+    bool explicit_profile = true;
+    if (!flags.profile.empty()) {
+        s.profile = flags.profile;
+        s.sources["profile"] = "flag";
+    } else if (auto v = env_value(env, "ASC_PROFILE")) {
+        s.profile = *v;
+        s.sources["profile"] = "env ASC_PROFILE";
+    } else if (const auto* dp = config.root.get("default_profile")) {
+        const auto* name = dp->as_string();
+        if (name == nullptr || name->get().empty()) {
+            throw Error(ErrorKind::Config, fmt::format("{}:{}: 'default_profile' must be a profile name",
+                                                       s.config_path.string(), dp->source().begin.line));
+        }
+        s.profile = name->get();
+        s.sources["profile"] = "config default_profile";
+    } else {
+        s.profile = "default";
+        s.sources["profile"] = "default";
+        explicit_profile = false;
+    }
+    const toml::table* profile_table = nullptr;
+    if (const auto* profiles = config.root.get_as<toml::table>("profiles")) {
+        if (const auto* node = profiles->get(s.profile)) {
+            profile_table = node->as_table();
+            if (profile_table == nullptr) {
+                throw Error(ErrorKind::Config,
+                            fmt::format("{}:{}: 'profiles.{}' must be a table", s.config_path.string(),
+                                        node->source().begin.line, s.profile));
+            }
+        }
+    }
+    if (config.exists && explicit_profile && profile_table == nullptr) {
+        const auto names = profile_keys(config.root);
+        throw Error(ErrorKind::Config,
+                    fmt::format("profile '{}' is not in {}", s.profile, s.config_path.string()),
+                    names.empty() ? fmt::format("add a [profiles.{}] table to {}; see `asc help config`",
+                                                s.profile, s.config_path.string())
+                                  : fmt::format("profiles defined: {}", join(names, ", ")));
+    }
+    const ProfileView profile(profile_table, s.profile, s.config_path);
+
+    // Region first: endpoint and marketplace defaults depend on it.
+    if (auto region = profile.string("region")) {
+        if (find_region(*region) == nullptr) {
+            throw Error(ErrorKind::Config, fmt::format("unknown region '{}' in {}", *region, profile.where()),
+                        "use na, eu or fe");
+        }
+        s.region = *region;
+        s.sources["region"] = profile.source();
+    } else {
+        s.region = "na";
+        s.sources["region"] = "default";
+    }
+    const RegionInfo& region = *find_region(s.region);
+
+    // A string key: flag > env > profile > default.
+    auto resolve = [&](const std::string& key, std::string& out, const std::string& flag,
+                       const char* env_name, std::string_view fallback) {
+        if (!flag.empty()) {
+            out = flag;
+            s.sources[key] = "flag";
+        } else if (auto v = env_name != nullptr ? env_value(env, env_name) : std::nullopt) {
+            out = *v;
+            s.sources[key] = std::string("env ") + env_name;
+        } else if (auto p = profile.string(key); p && !p->empty()) {
+            out = *p;
+            s.sources[key] = profile.source();
+        } else {
+            out = std::string(fallback);
+            s.sources[key] = "default";
+        }
+    };
+    const std::string no_flag;
+    resolve("endpoint", s.endpoint, flags.endpoint, "ASC_ENDPOINT", region.endpoint);
+    resolve("lwa_endpoint", s.lwa_endpoint, no_flag, "ASC_LWA_ENDPOINT", k_default_lwa_endpoint);
+    resolve("seller_id", s.seller_id, no_flag, "ASC_SELLER_ID", "");
+    resolve("client_id", s.client_id, no_flag, "ASC_CLIENT_ID", "");
+
+    // Marketplaces.
+    if (auto ids = split_list(flags.marketplace); !ids.empty()) {
+        s.marketplace_ids = std::move(ids);
+        s.sources["marketplace_ids"] = "flag";
+    } else if (auto v = env_value(env, "ASC_MARKETPLACE"); v && !split_list(*v).empty()) {
+        s.marketplace_ids = split_list(*v);
+        s.sources["marketplace_ids"] = "env ASC_MARKETPLACE";
+    } else if (auto p = profile.string_list("marketplace_ids"); p && !p->empty()) {
+        s.marketplace_ids = std::move(*p);
+        s.sources["marketplace_ids"] = profile.source();
+    } else {
+        s.marketplace_ids = {std::string(region.default_marketplace)};
+        s.sources["marketplace_ids"] = "default";
+    }
+
+    // Secrets: env > profile inline or profile file (not both).
+    auto resolve_secret = [&](const std::string& key, std::string& out, const char* env_name) {
+        const std::string file_key = key + "_file";
+        if (auto v = env_value(env, env_name)) {
+            out = trim(*v);
+            s.sources[key] = std::string("env ") + env_name;
+            return;
+        }
+        const auto inline_value = profile.string(key);
+        const auto file_value = profile.string(file_key);
+        if (inline_value && file_value) {
+            throw Error(ErrorKind::Config,
+                        fmt::format("both {} and {} are set in {}", key, file_key, profile.where()),
+                        fmt::format("keep only {} (the secret stays out of the config file)", file_key));
+        }
+        if (file_value) {
+            out = read_secret_file(profile, file_key, *file_value, env);
+            s.sources[key] = profile.source();
+        } else if (inline_value && !inline_value->empty()) {
+            out = trim(*inline_value);
+            s.sources[key] = profile.source();
+        } else {
+            out.clear();
+            s.sources[key] = "default";
+        }
+    };
+    resolve_secret("client_secret", s.client_secret, "ASC_CLIENT_SECRET");
+    resolve_secret("refresh_token", s.refresh_token, "ASC_REFRESH_TOKEN");
+
+    // The store.
+    std::string store;
+    const std::string default_store =
+        (xdg_dir(env, "XDG_DATA_HOME", ".local/share") / "asc" / (safe_file_name(s.profile) + ".db"))
+            .string();
+    resolve("store", store, flags.store, "ASC_STORE", default_store);
+    s.store_path = expand_tilde(store, env);
+    if (auto pii = profile.boolean("store_pii")) {
+        s.store_pii = *pii;
+        s.sources["store_pii"] = profile.source();
+    } else {
+        s.store_pii = false;
+        s.sources["store_pii"] = "default";
+    }
+
+    s.cache_dir = xdg_dir(env, "XDG_CACHE_HOME", ".cache") / "asc";
+    s.sources["cache_dir"] = "default";
+    return s;
+}
+
+} // namespace asc

@@ -1,0 +1,73 @@
+#pragma once
+// HTTP behind a small interface. Clients take a Transport&; unit tests inject a fake, the tool
+// and the integration tests use the libcurl implementation. An HTTP status is data, not an error:
+// send() throws only for misuse (e.g. a plain-http URL to a non-loopback host).
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace asc {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;          // absolute, already percent-encoded
+    Headers headers;
+    std::string body;
+};
+
+enum class TransportError {
+    None,
+    Timeout,        // connect or total timeout expired
+    Connect,        // could not connect / resolve
+    Dropped,        // connection closed mid-response, or an empty reply
+    Tls,            // certificate or handshake failure
+    Other,
+};
+
+struct HttpResponse {
+    int status = 0;           // 0 when error != None
+    Headers headers;          // names lower-cased
+    std::string body;         // decompressed
+    TransportError error = TransportError::None;
+    std::string error_message;
+
+    // The first header of that (lower-case) name, or "".
+    [[nodiscard]] std::string header(std::string_view name) const;
+};
+
+class Transport {
+  public:
+    virtual ~Transport() = default;
+    virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+struct CurlOptions {
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds total_timeout{60'000};
+    std::string user_agent;   // defaults to "asc/<version> (Language=C++)"
+    // Receives one line per request and response for --debug; secrets are masked before it.
+    std::function<void(const std::string&)> debug;
+};
+
+// One reused curl handle: keep-alive, gzip, TLS verification on. Refuses plain http:// to anything
+// but loopback hosts (127.0.0.0/8, ::1, localhost).
+std::unique_ptr<Transport> make_curl_transport(CurlOptions options);
+
+// True for http(s) URLs whose host is loopback.
+bool is_loopback_url(std::string_view url);
+
+// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+std::string url_encode(std::string_view text);
+
+// Masks secrets (access and refresh tokens, client secrets, Authorization/x-amz-access-token
+// header values, the X-Amz-Signature/-Credential of presigned URLs, and bare "Atza|..."/"Atzr|..."
+// tokens) in a line of debug output, as `key: value`, `key=value` or `"key": "value"`.
+std::string redact(std::string_view text);
+
+} // namespace asc

@@ -1,0 +1,312 @@
+// OrdersClient: searchOrders parameters, pagination, and getOrder over a fake transport.
+
+#include "asc/errors.hpp"
+#include "asc/orders_client.hpp"
+#include "asc/time.hpp"
+#include "fake_clock.hpp"
+#include "fake_transport.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+using namespace std::chrono_literals;
+using asc_test::FakeClock;
+using asc_test::FakeTransport;
+using asc_test::respond;
+using nlohmann::json;
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+
+asc::Timestamp at(const char* text) {
+    return *asc::parse_rfc3339(text);
+}
+
+json fixture_order(std::size_t i) {
+    const auto path =
+        std::filesystem::path(__FILE__).parent_path().parent_path() / "fixtures" / "order-v2026-example.json";
+    std::ifstream in(path);
+    REQUIRE(in.good());
+    return json::parse(in)["orders"][i];
+}
+
+struct Fixture {
+    FakeClock clock; // 2026-11-01T10:00:00Z
+    FakeTransport lwa_http;
+    FakeTransport http;
+    asc::LwaAuth auth{
+        lwa_http, clock, asc::LwaCredentials{"https://api.amazon.com/auth/o2/token", "c", "s", "r"}, {}};
+    asc::RateLimiter limiter{clock, false};
+    asc::SpApiClient api{
+        http, auth, limiter, clock, "https://sellingpartnerapi-na.amazon.com", asc::RetryPolicy{}};
+    asc::OrdersClient orders{api};
+
+    Fixture() {
+        lwa_http.handler = [](const asc::HttpRequest&) {
+            return respond(200, R"({"access_token":"Atza|t","expires_in":3600})");
+        };
+    }
+};
+
+// The query of a URL as (key, value) pairs, still percent-encoded.
+Params query_of(const std::string& url) {
+    Params out;
+    const auto q = url.find('?');
+    if (q == std::string::npos) {
+        return out;
+    }
+    std::string rest = url.substr(q + 1);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const std::string part = rest.substr(0, amp);
+        const auto eq = part.find('=');
+        out.emplace_back(part.substr(0, eq), eq == std::string::npos ? "" : part.substr(eq + 1));
+        rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
+    }
+    return out;
+}
+
+std::string path_of(const std::string& url) {
+    const auto start = url.find('/', url.find("://") + 3);
+    return url.substr(start, url.find('?') - start);
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("core::OrdersClient");
+
+TEST_CASE("search_parameters sends every filter in Amazon's spelling") {
+    Fixture f;
+    asc::SearchQuery q;
+    q.created_after = at("2026-10-01T00:00:00Z");
+    q.created_before = at("2026-10-31T12:30:00Z");
+    q.statuses = {asc::Status::Unshipped, asc::Status::PartiallyShipped, asc::Status::Canceled};
+    q.fulfilled_by = asc::FulfilledBy::Merchant;
+    q.marketplace_ids = {"ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"};
+    q.page_size = 50;
+    q.included = {asc::Included::Buyer,    asc::Included::Recipient,    asc::Included::Proceeds,
+                  asc::Included::Packages, asc::Included::Cancellation, asc::Included::Promotion,
+                  asc::Included::Tax,      asc::Included::Fulfillment};
+    const Params expected{
+        {"createdAfter", "2026-10-01T00:00:00Z"},
+        {"createdBefore", "2026-10-31T12:30:00Z"},
+        {"fulfillmentStatuses", "UNSHIPPED,PARTIALLY_SHIPPED,CANCELLED"},
+        {"fulfilledBy", "MERCHANT"},
+        {"marketplaceIds", "ATVPDKIKX0DER,A2EUQ1WTGCTBG2"},
+        {"maxResultsPerPage", "50"},
+        {"includedData", "BUYER,RECIPIENT,PROCEEDS,PACKAGES,CANCELLATION,PROMOTION,TAX,FULFILLMENT"},
+    };
+    CHECK(f.orders.search_parameters(q, at("2026-11-01T10:00:00Z")) == expected);
+}
+
+TEST_CASE("search_parameters: updated window, defaults, and FULFILLMENT always included") {
+    Fixture f;
+    asc::SearchQuery q;
+    q.updated_after = at("2026-10-31T00:00:00Z");
+    const Params expected{
+        {"lastUpdatedAfter", "2026-10-31T00:00:00Z"},
+        {"maxResultsPerPage", "100"},
+        {"includedData", "FULFILLMENT"},
+    };
+    CHECK(f.orders.search_parameters(q, at("2026-11-01T10:00:00Z")) == expected);
+}
+
+TEST_CASE("search_parameters clamps a ...Before to 2 minutes before now, with a Z suffix") {
+    Fixture f;
+    const auto now = at("2026-11-01T10:00:00Z");
+    asc::SearchQuery q;
+    q.updated_after = at("2026-11-01T09:00:00Z");
+    SUBCASE("now") {
+        q.updated_before = now;
+    }
+    SUBCASE("one minute ago") {
+        q.updated_before = now - 1min;
+    }
+    SUBCASE("in the future") {
+        q.updated_before = now + 24h;
+    }
+    const auto params = f.orders.search_parameters(q, now);
+    REQUIRE(params.size() >= 2);
+    CHECK(params[1] == std::pair<std::string, std::string>{"lastUpdatedBefore", "2026-11-01T09:58:00Z"});
+}
+
+TEST_CASE("search_parameters leaves a ...Before older than 2 minutes alone") {
+    Fixture f;
+    asc::SearchQuery q;
+    q.created_after = at("2026-11-01T09:00:00Z");
+    q.created_before = at("2026-11-01T09:57:59Z");
+    CHECK(f.orders.search_parameters(q, at("2026-11-01T10:00:00Z"))[1].second == "2026-11-01T09:57:59Z");
+}
+
+TEST_CASE("search_parameters refuses what Amazon would reject") {
+    Fixture f;
+    const auto now = at("2026-11-01T10:00:00Z");
+    asc::SearchQuery q;
+    SUBCASE("no window at all") {}
+    SUBCASE("both created and updated") {
+        q.created_after = now - 48h;
+        q.updated_after = now - 24h;
+    }
+    SUBCASE("created-after with updated-before") {
+        q.created_after = now - 48h;
+        q.updated_before = now - 24h;
+    }
+    SUBCASE("page size 0") {
+        q.created_after = now - 48h;
+        q.page_size = 0;
+    }
+    SUBCASE("page size 101") {
+        q.created_after = now - 48h;
+        q.page_size = 101;
+    }
+    SUBCASE("a window that is empty after the clamp") {
+        q.created_after = now - 1min;
+        q.created_before = now;
+    }
+    try {
+        static_cast<void>(f.orders.search_parameters(q, now));
+        FAIL("expected an error");
+    } catch (const asc::Error& e) {
+        CHECK(e.kind() == asc::ErrorKind::Usage);
+    }
+}
+
+TEST_CASE("search without a created-after or updated-after is a Usage error and sends nothing") {
+    Fixture f;
+    CHECK_THROWS_AS(f.orders.search({}, [](std::vector<asc::Order>&&) { return true; }), asc::Error);
+    CHECK(f.http.requests.empty());
+}
+
+TEST_CASE("search pages with paginationToken and resends every other parameter unchanged") {
+    Fixture f;
+    const std::string token = "2YgYW55+IGNhcm5h/bCBwbGVhc3VyZS4=";
+    f.http
+        .then(
+            respond(200, json{{"orders", {fixture_order(0)}}, {"pagination", {{"nextToken", token}}}}.dump()))
+        .then(respond(200,
+                      json{{"orders", {fixture_order(1)}}, {"pagination", {{"nextToken", "second"}}}}.dump()))
+        .then(respond(200, json{{"orders", json::array()}}.dump()));
+
+    asc::SearchQuery q;
+    q.created_after = at("2026-10-01T00:00:00Z");
+    q.statuses = {asc::Status::Unshipped, asc::Status::PartiallyShipped};
+    q.marketplace_ids = {"ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"};
+    q.included = {asc::Included::Buyer, asc::Included::Packages};
+    std::vector<std::string> ids;
+    int pages = 0;
+    f.orders.search(q, [&](std::vector<asc::Order>&& page) {
+        ++pages;
+        for (const auto& o : page) {
+            ids.push_back(o.order_id);
+        }
+        return true;
+    });
+    CHECK(pages == 3);
+    CHECK(ids == std::vector<std::string>{"113-4567890-1234567", "114-0000000-7654321"});
+    REQUIRE(f.http.requests.size() == 3);
+
+    const auto first = query_of(f.http.requests[0].url);
+    CHECK(path_of(f.http.requests[0].url) == "/orders/2026-01-01/orders");
+    CHECK(first == Params{{"createdAfter", "2026-10-01T00%3A00%3A00Z"},
+                          {"fulfillmentStatuses", "UNSHIPPED%2CPARTIALLY_SHIPPED"},
+                          {"marketplaceIds", "ATVPDKIKX0DER%2CA2EUQ1WTGCTBG2"},
+                          {"maxResultsPerPage", "100"},
+                          {"includedData", "BUYER%2CPACKAGES%2CFULFILLMENT"}});
+
+    auto second = query_of(f.http.requests[1].url);
+    REQUIRE(second.size() == first.size() + 1);
+    CHECK(second.back() ==
+          std::pair<std::string, std::string>{"paginationToken", "2YgYW55%2BIGNhcm5h%2FbCBwbGVhc3VyZS4%3D"});
+    second.pop_back();
+    CHECK(second == first);
+    CHECK(path_of(f.http.requests[1].url) == path_of(f.http.requests[0].url));
+
+    auto third = query_of(f.http.requests[2].url);
+    CHECK(third.back().second == "second");
+    third.pop_back();
+    CHECK(third == first);
+}
+
+TEST_CASE("search stops when the page handler says so") {
+    Fixture f;
+    f.http.then(
+        respond(200, json{{"orders", {fixture_order(0)}}, {"pagination", {{"nextToken", "more"}}}}.dump()));
+    asc::SearchQuery q;
+    q.updated_after = at("2026-10-01T00:00:00Z");
+    int pages = 0;
+    f.orders.search(q, [&](std::vector<asc::Order>&&) {
+        ++pages;
+        return false;
+    });
+    CHECK(pages == 1);
+    CHECK(f.http.requests.size() == 1);
+}
+
+TEST_CASE("search: a response without an orders array is a Temporary error naming searchOrders") {
+    Fixture f;
+    f.http.then(respond(200, R"({"payload":{"Orders":[]}})"));
+    asc::SearchQuery q;
+    q.updated_after = at("2026-10-01T00:00:00Z");
+    try {
+        f.orders.search(q, [](std::vector<asc::Order>&&) { return true; });
+        FAIL("expected an error");
+    } catch (const asc::Error& e) {
+        CHECK(e.kind() == asc::ErrorKind::Temporary);
+        CHECK(std::string(e.what()) ==
+              "Amazon returned an unexpected response for searchOrders: no \"orders\" array");
+    }
+}
+
+TEST_CASE("search: a pagination token that comes back twice stops the loop") {
+    Fixture f;
+    f.http.handler = [](const asc::HttpRequest&) {
+        return respond(200, json{{"orders", json::array()}, {"pagination", {{"nextToken", "same"}}}}.dump());
+    };
+    asc::SearchQuery q;
+    q.updated_after = at("2026-10-01T00:00:00Z");
+    CHECK_THROWS_AS(f.orders.search(q, [](std::vector<asc::Order>&&) { return true; }), asc::Error);
+    CHECK(f.http.requests.size() == 2);
+}
+
+TEST_CASE("get fetches one order with includedData") {
+    Fixture f;
+    f.http.then(respond(200, json{{"order", fixture_order(0)}}.dump()));
+    const asc::Order o = f.orders.get("113-4567890-1234567", {asc::Included::Packages, asc::Included::Buyer});
+    CHECK(o.order_id == "113-4567890-1234567");
+    CHECK(o.packages.size() == 1);
+    REQUIRE(f.http.requests.size() == 1);
+    CHECK(f.http.requests[0].url == "https://sellingpartnerapi-na.amazon.com/orders/2026-01-01/orders/"
+                                    "113-4567890-1234567?includedData=PACKAGES%2CBUYER%2CFULFILLMENT");
+}
+
+TEST_CASE("get: an unknown order is NotFound naming the order") {
+    Fixture f;
+    f.http.then(respond(404, R"({"errors":[{"code":"NotFound","message":"Order not found"}]})",
+                        {{"x-amzn-requestid", "r-1"}}));
+    try {
+        f.orders.get("999-9999999-9999999", {});
+        FAIL("expected an error");
+    } catch (const asc::ApiError& e) {
+        CHECK(e.kind() == asc::ErrorKind::NotFound);
+        CHECK(std::string(e.what()) == "order 999-9999999-9999999 was not found (request id r-1)");
+        CHECK(e.request_id() == "r-1");
+        CHECK(e.http_status() == 404);
+    }
+}
+
+TEST_CASE("get: a response without an order object is a Temporary error naming getOrder") {
+    Fixture f;
+    f.http.then(respond(200, R"({"orders":[]})"));
+    try {
+        f.orders.get("113-4567890-1234567", {});
+        FAIL("expected an error");
+    } catch (const asc::Error& e) {
+        CHECK(e.kind() == asc::ErrorKind::Temporary);
+        CHECK(std::string(e.what()).find("getOrder") != std::string::npos);
+        CHECK(std::string(e.what()).find("\"order\"") != std::string::npos);
+    }
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,138 @@
+// Client-side pacing: Amazon's token buckets, with a fake clock.
+
+#include "asc/rate_limit.hpp"
+#include "fake_clock.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace std::chrono_literals;
+using asc_test::FakeClock;
+
+TEST_SUITE_BEGIN("core::RateLimiter");
+
+TEST_CASE("default plans match Amazon's usage plans") {
+    CHECK(asc::default_plan("searchOrders")->rate == doctest::Approx(0.0056));
+    CHECK(asc::default_plan("searchOrders")->burst == 20);
+    CHECK(asc::default_plan("getOrder")->rate == doctest::Approx(0.5));
+    CHECK(asc::default_plan("getOrder")->burst == 30);
+    CHECK(asc::default_plan("createFeedDocument")->burst == 15);
+    CHECK(asc::default_plan("createFeed")->rate == doctest::Approx(0.0083));
+    CHECK(asc::default_plan("getFeed")->rate == doctest::Approx(2.0));
+    CHECK(asc::default_plan("getFeeds")->burst == 10);
+    CHECK(asc::default_plan("getFeedDocument")->rate == doctest::Approx(0.0222));
+    CHECK(asc::default_plan("cancelFeed")->burst == 15);
+    CHECK(asc::default_plan("confirmShipment")->burst == 10);
+    CHECK(asc::default_plan("createRestrictedDataToken")->rate == doctest::Approx(1.0));
+    CHECK_FALSE(asc::default_plan("noSuchOperation").has_value());
+}
+
+TEST_CASE("a bucket starts full, allows a burst, then paces at its rate") {
+    FakeClock clock;
+    asc::TokenBucket bucket({0.5, 3}, clock.now());
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(bucket.wait_time(clock.now()) == 0ns);
+        bucket.take(clock.now());
+    }
+    CHECK(bucket.wait_time(clock.now()) == 2s); // one token per 2 s
+    clock.advance(500ms);
+    CHECK(bucket.wait_time(clock.now()) == 1500ms);
+    clock.advance(1500ms);
+    CHECK(bucket.wait_time(clock.now()) == 0ns);
+}
+
+TEST_CASE("a bucket never holds more than its burst") {
+    FakeClock clock;
+    asc::TokenBucket bucket({1.0, 2}, clock.now());
+    clock.advance(1h);
+    bucket.take(clock.now());
+    bucket.take(clock.now());
+    CHECK(bucket.wait_time(clock.now()) == 1s);
+}
+
+TEST_CASE("the limiter hands out a burst and then the wait for the next token") {
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    for (int i = 0; i < 30; ++i) {
+        REQUIRE(limiter.acquire("getOrder") == 0ns);
+    }
+    const auto wait = limiter.acquire("getOrder");
+    CHECK(wait == 2s);
+    clock.sleep_for(wait);
+    CHECK(limiter.acquire("getOrder") == 0ns);
+    CHECK(limiter.acquire("getOrder") > 0ns);
+}
+
+TEST_CASE("searchOrders allows 20 at once and then one about every 3 minutes") {
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    for (int i = 0; i < 20; ++i) {
+        REQUIRE(limiter.acquire("searchOrders") == 0ns);
+    }
+    const auto wait = limiter.acquire("searchOrders");
+    CHECK(wait > 178s);
+    CHECK(wait < 179s); // 1 / 0.0056 = 178.57 s
+}
+
+TEST_CASE("buckets are per operation") {
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    for (int i = 0; i < 15; ++i) {
+        REQUIRE(limiter.acquire("createFeed") == 0ns);
+    }
+    CHECK(limiter.acquire("createFeed") > 0ns);
+    CHECK(limiter.acquire("getFeed") == 0ns);
+}
+
+TEST_CASE("x-amzn-RateLimit-Limit adjusts the rate and keeps the burst") {
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    for (int i = 0; i < 30; ++i) {
+        REQUIRE(limiter.acquire("getOrder") == 0ns);
+    }
+    limiter.observe_limit_header("getOrder", "0.1");
+    CHECK(limiter.acquire("getOrder") == 10s);
+
+    SUBCASE("a malformed or zero header is ignored") {
+        limiter.observe_limit_header("getOrder", "fast");
+        limiter.observe_limit_header("getOrder", "0");
+        limiter.observe_limit_header("getOrder", "-1");
+        limiter.observe_limit_header("getOrder", "");
+        CHECK(limiter.acquire("getOrder") == 10s);
+    }
+    SUBCASE("surrounding spaces are fine") {
+        limiter.observe_limit_header("getOrder", " 1.0 ");
+        CHECK(limiter.acquire("getOrder") == 1s);
+    }
+}
+
+TEST_CASE("a 429 drains the bucket") {
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    REQUIRE(limiter.acquire("getFeed") == 0ns); // 14 tokens left
+    limiter.observe_throttled("getFeed");
+    CHECK(limiter.acquire("getFeed") == 500ms); // rate 2/s from empty
+}
+
+TEST_CASE("unknown operations are not paced until Amazon names their rate") {
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    for (int i = 0; i < 100; ++i) {
+        REQUIRE(limiter.acquire("someNewOperation") == 0ns);
+    }
+    limiter.observe_limit_header("someNewOperation", "0.5");
+    REQUIRE(limiter.acquire("someNewOperation") == 0ns); // a bucket of one, full
+    CHECK(limiter.acquire("someNewOperation") == 2s);
+}
+
+TEST_CASE("a disabled limiter never waits") {
+    FakeClock clock;
+    asc::RateLimiter limiter(clock, false);
+    CHECK_FALSE(limiter.enabled());
+    for (int i = 0; i < 100; ++i) {
+        REQUIRE(limiter.acquire("searchOrders") == 0ns);
+    }
+    limiter.observe_throttled("searchOrders");
+    CHECK(limiter.acquire("searchOrders") == 0ns);
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,52 @@
+// asc config show: the effective settings and where each came from, secrets masked.
+
+#include "asc/config.hpp"
+#include "commands.hpp"
+
+#include <fmt/format.h>
+#include <ostream>
+
+namespace asc::cli {
+
+namespace {
+
+void run_config_show(Context& ctx) {
+    const Settings& s = ctx.settings();
+    auto source = [&s](const std::string& key) {
+        const auto it = s.sources.find(key);
+        return it == s.sources.end() ? std::string("default") : it->second;
+    };
+    std::string marketplaces;
+    for (const auto& m : s.marketplace_ids) {
+        marketplaces += (marketplaces.empty() ? "" : ",") + m;
+    }
+    const std::vector<std::pair<std::string, std::string>> rows{
+        {"profile", s.profile},
+        {"config", s.config_path.string() + (s.config_exists ? "" : " (not found)")},
+        {"region", s.region},
+        {"endpoint", s.endpoint},
+        {"lwa_endpoint", s.lwa_endpoint},
+        {"marketplace_ids", marketplaces},
+        {"seller_id", s.seller_id.empty() ? "(not set)" : s.seller_id},
+        {"client_id", s.client_id.empty() ? "(not set)" : s.client_id},
+        {"client_secret", mask_secret(s.client_secret)},
+        {"refresh_token", mask_secret(s.refresh_token)},
+        {"store", s.store_path.string()},
+        {"store_pii", s.store_pii ? "true" : "false"},
+    };
+    for (const auto& [key, value] : rows) {
+        ctx.out << fmt::format("{:<16} {:<50} ({})\n", key, value, source(key));
+    }
+}
+
+} // namespace
+
+void setup_config(CLI::App& app, Context& ctx) {
+    auto* config = app.add_subcommand("config", "Show the effective configuration");
+    config->require_subcommand(1);
+    auto* show = config->add_subcommand("show", "Print the effective settings, secrets masked, with their source");
+    show->footer("Examples:\n  asc config show\n  asc --profile eu config show");
+    show->callback([&ctx] { run_config_show(ctx); });
+}
+
+} // namespace asc::cli

@@ -1,0 +1,62 @@
+// asc orders sync: brings the local store up to date with Amazon, incrementally.
+
+#include "asc/errors.hpp"
+#include "asc/sync.hpp"
+#include "asc/time.hpp"
+#include "commands.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+
+namespace asc::cli {
+
+namespace {
+
+struct SyncCommandOptions {
+    std::string since;
+    std::vector<std::string> marketplaces;
+    double wait_seconds = 0;
+};
+
+} // namespace
+
+SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<std::string>& marketplaces,
+                    std::chrono::milliseconds lock_wait) {
+    SyncOptions options;
+    options.now = now_seconds();
+    options.marketplace_ids = split_list(marketplaces);
+    if (options.marketplace_ids.empty()) {
+        options.marketplace_ids = ctx.settings().marketplace_ids;
+    }
+    if (!since.empty()) {
+        options.since = parse_time_arg(since, options.now);
+    }
+    options.lock_wait = lock_wait;
+    const SyncResult r = sync_orders(ctx.orders(), ctx.store(), options, ctx.events());
+    if (!ctx.global.quiet) {
+        ctx.err << fmt::format("synced {} orders in {} pages: {} new, {} updated, {} unchanged ({:.1f}s)\n",
+                               r.orders, r.pages, r.counts.inserted, r.counts.updated, r.counts.unchanged,
+                               static_cast<double>(r.elapsed.count()) / 1000.0);
+    }
+    return r;
+}
+
+void setup_orders_sync(CLI::App& orders, Context& ctx) {
+    auto opts = std::make_shared<SyncCommandOptions>();
+    auto* cmd = orders.add_subcommand("sync", "Bring the local store up to date with Amazon (incremental)");
+    cmd->add_option("--since", opts->since,
+                    "Fetch orders updated since T instead of since the last sync (first sync: 30d)");
+    cmd->add_option("--marketplace", opts->marketplaces, "Marketplace id(s) (default: the profile's)");
+    cmd->add_option("--wait", opts->wait_seconds,
+                    "Seconds to wait for another sync of this store to finish (default 0: exit 75)");
+    cmd->footer("Examples:\n"
+                "  asc orders sync\n"
+                "  asc orders sync --since 2026-10-01\n"
+                "  */15 * * * * asc -q orders sync          # crontab: keep the store fresh");
+    cmd->callback([opts, &ctx] {
+        run_sync(ctx, opts->since, opts->marketplaces,
+                 std::chrono::milliseconds(static_cast<long long>(opts->wait_seconds * 1000)));
+    });
+}
+
+} // namespace asc::cli

@@ -1,0 +1,88 @@
+// asc store info | purge: the local store's state, and removal of buyers' personal data by age.
+
+#include "asc/errors.hpp"
+#include "asc/time.hpp"
+#include "commands.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+
+namespace asc::cli {
+
+namespace {
+
+void run_info(Context& ctx) {
+    const StoreInfo info = ctx.store().info();
+    const Timestamp now = now_seconds();
+    Record r = Record::object();
+    r["path"] = info.path.string();
+    r["size_bytes"] = info.file_size;
+    r["schema_version"] = info.schema_version;
+    r["orders"] = info.orders;
+    r["orders_with_personal_data"] = info.orders_with_pii;
+    r["journal_entries"] = info.journal_entries;
+    Record marks = Record::array();
+    for (const auto& m : info.marks) {
+        Record mark = Record::object();
+        mark["marketplace_id"] = m.key;
+        mark["synced_through"] = format_rfc3339(m.mark);
+        mark["synced_at"] = format_rfc3339(m.synced_at);
+        marks.push_back(std::move(mark));
+    }
+    r["last_sync"] = std::move(marks);
+
+    const Format format = ctx.format();
+    if (format == Format::Json || format == Format::Jsonl) {
+        ctx.out << (format == Format::Json ? r.dump(2) : r.dump()) << '\n';
+        return;
+    }
+    ctx.out << fmt::format("path            {}\n", info.path.string());
+    ctx.out << fmt::format("size            {:.1f} MiB\n", static_cast<double>(info.file_size) / (1024.0 * 1024.0));
+    ctx.out << fmt::format("schema          {}\n", info.schema_version);
+    ctx.out << fmt::format("orders          {}\n", info.orders);
+    ctx.out << fmt::format("personal data   {} orders{}\n", info.orders_with_pii,
+                           ctx.settings().store_pii ? "" : " (store_pii is off)");
+    ctx.out << fmt::format("journal         {} entries\n", info.journal_entries);
+    if (info.marks.empty()) {
+        ctx.out << "last sync       never (run `asc orders sync`)\n";
+    }
+    for (const auto& m : info.marks) {
+        ctx.out << fmt::format("last sync       {}  {} (complete through {})\n", m.key,
+                               ctx.stdout_is_terminal() ? format_relative(m.synced_at, now)
+                                                        : format_rfc3339(m.synced_at),
+                               format_rfc3339(m.mark));
+    }
+}
+
+void run_purge(Context& ctx, const std::string& older_than) {
+    if (older_than.empty()) {
+        throw Error(ErrorKind::Usage, "nothing to purge: --pii-older-than is required",
+                    "e.g. asc store purge --pii-older-than 30d (Amazon asks for deletion within 30 days "
+                    "after delivery)");
+    }
+    const Timestamp cutoff = now_seconds() - parse_duration(older_than);
+    const auto n = ctx.store().purge_pii(cutoff);
+    if (!ctx.global.quiet) {
+        ctx.err << fmt::format("removed buyer names, emails and addresses from {} orders not updated since {}\n", n,
+                               format_rfc3339(cutoff));
+    }
+}
+
+} // namespace
+
+void setup_store(CLI::App& app, Context& ctx) {
+    auto* store = app.add_subcommand("store", "The local copy of the orders: info and purge");
+    store->require_subcommand(1);
+    auto* info = store->add_subcommand("info", "Print the store's path, size, order count and last sync");
+    info->footer("Examples:\n  asc store info\n  asc store info -o json");
+    info->callback([&ctx] { run_info(ctx); });
+
+    auto older = std::make_shared<std::string>();
+    auto* purge = store->add_subcommand("purge", "Remove buyers' personal data from orders older than a duration");
+    purge->add_option("--pii-older-than", *older, "Duration since the order's last update, e.g. 30d")->required();
+    purge->footer("Examples:\n  asc store purge --pii-older-than 30d\n"
+                  "  0 3 * * * asc -q store purge --pii-older-than 30d   # crontab");
+    purge->callback([older, &ctx] { run_purge(ctx, *older); });
+}
+
+} // namespace asc::cli

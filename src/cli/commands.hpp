@@ -1,0 +1,34 @@
+#pragma once
+// The command table: each command's setup function adds its subcommand, options and callback to
+// the CLI11 tree. The tree is the single source for --help, the man page and the completions.
+
+#include "asc/sync.hpp"
+#include "context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace asc::cli {
+
+void setup_orders_list(CLI::App& orders, Context& ctx);
+void setup_order_show(CLI::App& order, Context& ctx);
+void setup_config(CLI::App& app, Context& ctx);
+void setup_orders_sync(CLI::App& orders, Context& ctx);
+void setup_store(CLI::App& app, Context& ctx);
+void setup_report(CLI::App& app, Context& ctx);
+
+// Runs an incremental sync into the store and prints its one-line summary (unless -q).
+SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<std::string>& marketplaces,
+                    std::chrono::milliseconds lock_wait);
+
+// A cancellation-journal entry as an output record (shared by `report cancellations` and
+// `cancellations list`).
+Record journal_record(const JournalEntry& entry);
+const std::vector<Field>& journal_fields();
+
+// Parses --status values (repeated or comma-separated, any spelling). Throws Error(Usage).
+std::vector<Status> parse_statuses(const std::vector<std::string>& values);
+
+// Splits "a,b" and repeated flags into one list; trims spaces; drops empties.
+std::vector<std::string> split_list(const std::vector<std::string>& values);
+
+} // namespace asc::cli

@@ -1,0 +1,204 @@
+#include "context.hpp"
+
+#include "asc/errors.hpp"
+#include "asc/version.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <ostream>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace asc::cli {
+
+namespace {
+
+bool env_set(const char* name) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0';
+}
+
+bool forced_tty() { return env_set("ASC_FORCE_TTY"); }
+
+int terminal_width() {
+    if (const char* c = std::getenv("COLUMNS"); c != nullptr && *c != '\0') {
+        const int n = std::atoi(c);
+        if (n > 0) {
+            return n;
+        }
+    }
+    winsize ws{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        return ws.ws_col;
+    }
+    return 0;
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+    return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000.0);
+}
+
+} // namespace
+
+void TerminalEvents::waiting_for_rate_limit(std::string_view operation, std::chrono::milliseconds d) {
+    if (m_progress && d >= std::chrono::seconds(2)) {
+        m_err << fmt::format("asc: waiting {} for Amazon's rate limit on {}\n", seconds_text(d), operation);
+    }
+}
+
+void TerminalEvents::retrying(std::string_view operation, int attempt, std::string_view why,
+                              std::chrono::milliseconds d) {
+    if (m_progress || m_debug) {
+        m_err << fmt::format("asc: {} attempt {} failed ({}); retrying in {}\n", operation, attempt, why,
+                             seconds_text(d));
+    }
+}
+
+void TerminalEvents::note(std::string_view text) {
+    if (m_progress) {
+        m_err << "asc: " << text << '\n';
+    }
+}
+
+void TerminalEvents::debug(std::string_view text) {
+    if (m_debug) {
+        m_err << "debug: " << text << '\n';
+    }
+}
+
+Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e) : global(g), out(o), err(e) {}
+
+bool Context::stdout_is_terminal() const { return forced_tty() || isatty(STDOUT_FILENO) == 1; }
+bool Context::stderr_is_terminal() const { return forced_tty() || isatty(STDERR_FILENO) == 1; }
+bool Context::stdin_is_terminal() const { return isatty(STDIN_FILENO) == 1; }
+
+bool Context::show_progress() const {
+    if (global.quiet) {
+        return false;
+    }
+    return global.verbose || stderr_is_terminal();
+}
+
+bool Context::color_stdout() const {
+    if (global.color == "never") {
+        return false;
+    }
+    if (global.color == "always") {
+        return true;
+    }
+    if (env_set("NO_COLOR")) {
+        return false;
+    }
+    if (const char* f = std::getenv("CLICOLOR_FORCE"); f != nullptr && *f != '\0' && std::string_view(f) != "0") {
+        return true;
+    }
+    if (const char* t = std::getenv("TERM"); t != nullptr && std::string_view(t) == "dumb") {
+        return false;
+    }
+    return stdout_is_terminal();
+}
+
+const Settings& Context::settings() {
+    if (!m_settings) {
+        m_settings = load_settings(global.settings);
+    }
+    return *m_settings;
+}
+
+Format Context::format() {
+    const auto f = parse_format(global.output);
+    if (!f) {
+        throw Error(ErrorKind::Usage, fmt::format("unknown output format '{}'", global.output),
+                    "use -o table, json, jsonl, csv, tsv or ids");
+    }
+    return *f;
+}
+
+RenderOptions Context::render_options() {
+    RenderOptions o;
+    o.format = format();
+    o.headers = !global.no_headers;
+    o.terminal = stdout_is_terminal();
+    o.color = o.terminal && color_stdout();
+    o.width = o.terminal ? terminal_width() : 0;
+    return o;
+}
+
+Events& Context::events() {
+    if (!m_events) {
+        m_events = std::make_unique<TerminalEvents>(err, show_progress(), global.debug);
+    }
+    return *m_events;
+}
+
+Clock& Context::clock() { return system_clock(); }
+
+Transport& Context::transport() {
+    if (!m_transport) {
+        CurlOptions o;
+        o.total_timeout = std::chrono::milliseconds(static_cast<long long>(global.timeout_seconds * 1000));
+        o.connect_timeout = std::min(o.total_timeout, std::chrono::milliseconds(10'000));
+        if (global.debug) {
+            Events& ev = events();
+            o.debug = [&ev](const std::string& line) { ev.debug(line); };
+        }
+        m_transport = make_curl_transport(std::move(o));
+    }
+    return *m_transport;
+}
+
+SpApiClient& Context::sp_api() {
+    if (!m_sp_api) {
+        const Settings& s = settings();
+        s.require_credentials();
+        m_limiter = std::make_unique<RateLimiter>(clock());
+        m_lwa = std::make_unique<LwaAuth>(
+            transport(), clock(),
+            LwaCredentials{s.lwa_endpoint, s.client_id, s.client_secret, s.refresh_token}, s.cache_dir);
+        RetryPolicy retry;
+        retry.max_attempts = global.max_attempts;
+        m_sp_api = std::make_unique<SpApiClient>(transport(), *m_lwa, *m_limiter, clock(), s.endpoint, retry,
+                                                 events());
+    }
+    return *m_sp_api;
+}
+
+FeedsClient& Context::feeds() {
+    if (!m_feeds) {
+        m_feeds = std::make_unique<FeedsClient>(sp_api(), transport(), clock());
+    }
+    return *m_feeds;
+}
+
+Store& Context::store() {
+    if (!m_store) {
+        const Settings& s = settings();
+        StoreOptions options;
+        options.store_pii = s.store_pii;
+        m_store = Store::open(s.store_path, options);
+    }
+    return *m_store;
+}
+
+void Context::remember(std::span<const Order> orders) {
+    if (orders.empty()) {
+        return;
+    }
+    try {
+        store().upsert_orders(orders);
+    } catch (const Error& e) {
+        if (!m_store_warned && !global.quiet) {
+            err << fmt::format("asc: warning: could not update the local store: {}\n", e.what());
+        }
+        m_store_warned = true;
+    }
+}
+
+OrdersClient& Context::orders() {
+    if (!m_orders) {
+        m_orders = std::make_unique<OrdersClient>(sp_api());
+    }
+    return *m_orders;
+}
+
+} // namespace asc::cli

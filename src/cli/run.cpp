@@ -1,0 +1,135 @@
+#include "run.hpp"
+
+#include "asc/errors.hpp"
+#include "asc/http.hpp"
+#include "asc/interrupt.hpp"
+#include "asc/version.hpp"
+#include "commands.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <iostream>
+#include <sqlite3.h>
+
+namespace asc::cli {
+
+namespace {
+
+extern "C" void on_sigint(int /*signal*/) { set_interrupted(); }
+
+std::string version_text() {
+    return fmt::format("asc {} (commit {})\nlibcurl {}\nSQLite {}", k_version, k_git_commit,
+                       curl_version_info(CURLVERSION_NOW)->version, sqlite3_libversion());
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+    const std::string group = "Global flags";
+    app.add_option("--profile", g.settings.profile, "Configuration profile (env ASC_PROFILE)")->group(group);
+    app.add_option("--config", g.settings.config_path, "Configuration file (env ASC_CONFIG)")->group(group);
+    app.add_option("-o,--output", g.output, "Output format: table, json, jsonl, csv, tsv, ids")
+        ->group(group)
+        ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "tsv", "ids"}, CLI::ignore_case));
+    app.add_option("--fields", g.fields, "Comma-separated fields to print (see --help of each command)")
+        ->group(group);
+    app.add_flag("--no-headers", g.no_headers, "Leave out the header row of table, csv and tsv")->group(group);
+    app.add_option("--color", g.color, "Colors: auto, always, never")
+        ->group(group)
+        ->check(CLI::IsMember({"auto", "always", "never"}, CLI::ignore_case));
+    app.add_flag("-q,--quiet", g.quiet, "No progress, warnings or summaries on stderr")->group(group);
+    app.add_flag("-v,--verbose", g.verbose, "Progress and retries on stderr even off a terminal")->group(group);
+    app.add_flag("--debug", g.debug, "Log each HTTP request and response to stderr (tokens masked)")
+        ->group(group);
+    app.add_option("--timeout", g.timeout_seconds, "Seconds one HTTP request may take")
+        ->group(group)
+        ->check(CLI::PositiveNumber);
+    app.add_option("--max-attempts", g.max_attempts, "Attempts per request before giving up (exit 75)")
+        ->group(group)
+        ->check(CLI::Range(1, 20));
+    app.add_option("--endpoint", g.settings.endpoint, "SP-API base URL (env ASC_ENDPOINT)")->group(group);
+}
+
+void print_error(std::ostream& err, const std::string& what, const std::string& hint) {
+    err << "asc: error: " << what << '\n';
+    if (!hint.empty()) {
+        err << "  hint: " << hint << '\n';
+    }
+}
+
+} // namespace
+
+std::vector<std::string> split_list(const std::vector<std::string>& values) {
+    std::vector<std::string> out;
+    for (const auto& v : values) {
+        std::size_t start = 0;
+        while (start <= v.size()) {
+            const auto comma = v.find(',', start);
+            const auto end = comma == std::string::npos ? v.size() : comma;
+            std::string part = v.substr(start, end - start);
+            const auto first = part.find_first_not_of(" \t");
+            const auto last = part.find_last_not_of(" \t");
+            if (first != std::string::npos) {
+                out.push_back(part.substr(first, last - first + 1));
+            }
+            if (comma == std::string::npos) {
+                break;
+            }
+            start = comma + 1;
+        }
+    }
+    return out;
+}
+
+int run(int argc, char** argv) {
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    GlobalOptions global;
+    Context ctx(global, std::cout, std::cerr);
+
+    CLI::App app{"asc: Amazon seller order operations from the terminal: list, show and cancel orders,\n"
+                 "keep a local copy for reports."};
+    app.name("asc");
+    app.fallthrough();
+    app.require_subcommand(1);
+    app.set_version_flag("--version", version_text());
+    add_global_options(app, global);
+
+    auto* orders = app.add_subcommand("orders", "List and sync orders");
+    orders->alias("order");
+    orders->require_subcommand(1);
+    setup_orders_list(*orders, ctx);
+    setup_order_show(*orders, ctx);
+    setup_orders_sync(*orders, ctx);
+    setup_store(app, ctx);
+    setup_report(app, ctx);
+    setup_config(app, ctx);
+
+    int code = k_exit_ok;
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        code = app.exit(e, std::cout, std::cerr);
+        if (code != 0) {
+            code = k_exit_usage;
+        }
+    } catch (const Error& e) {
+        print_error(std::cerr, e.what(), e.hint());
+        code = exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        print_error(std::cerr, e.what(), "this is a bug in asc; please report it with the command you ran");
+        code = k_exit_error;
+    }
+    std::cout.flush();
+    if (interrupted() && code == k_exit_ok) {
+        code = k_exit_interrupted;
+    }
+    curl_global_cleanup();
+    return code;
+}
+
+} // namespace asc::cli

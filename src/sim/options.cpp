@@ -1,0 +1,179 @@
+#include "options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+#include <iterator>
+#include <string_view>
+
+namespace sim {
+
+const char* const k_usage =
+    R"(usage: asc-sim [options]
+
+A local Amazon Selling Partner API (LWA, Orders v2026-01-01, Feeds 2021-06-30) for tests and demos.
+
+  --listen HOST:PORT            address to listen on (default 127.0.0.1:0, a free port)
+  --orders N                    generate N orders (default 0)
+  --seed S                      seed for generated orders and faults (default 1)
+  --fixture FILE                also load orders from a searchOrders-shaped JSON file (repeatable)
+  --rate-limits on|off          enforce Amazon's per-operation rate limits (default on)
+  --time-scale X                run rate-limit refills and feed processing X times faster (default 1)
+  --fault KIND:OPERATION:P      inject a fault with probability P (repeatable); KIND is 429, 500,
+                                503, slow, drop, garbage or expire; OPERATION an operation name
+                                (searchOrders, getOrder, createFeed, ..., token) or *
+  --slow-seconds X              delay of a slow fault (default 2)
+  --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
+  --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)
+  --gzip-reports on|off         GZIP-compress feed result documents (default on)
+  --cache-mb N                  memory for serialized generated orders (default 256, 0 disables)
+  --verbose                     log every request to stderr
+  --help                        show this help
+
+The first line on stdout is "asc-sim listening on http://HOST:PORT".
+)";
+
+namespace {
+
+template <typename T> bool number(std::string_view text, T& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+bool on_off(std::string_view text, bool& out) {
+    if (text == "on" || text == "true" || text == "1") {
+        out = true;
+        return true;
+    }
+    if (text == "off" || text == "false" || text == "0") {
+        out = false;
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<Options> parse_options(int argc, char** argv, std::string& error, bool& help) {
+    Options o;
+    help = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        std::string_view value;
+        bool has_value = false;
+        if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+            has_value = true;
+        }
+        auto need = [&]() -> bool {
+            if (has_value) {
+                return true;
+            }
+            if (i + 1 >= argc) {
+                error = fmt::format("{} needs a value", arg);
+                return false;
+            }
+            value = argv[++i];
+            return true;
+        };
+        auto bad = [&](std::string_view what) {
+            error = fmt::format("{} {}: {}", arg, value, what);
+            return std::nullopt;
+        };
+        if (arg == "--help" || arg == "-h") {
+            help = true;
+            return std::nullopt;
+        }
+        if (arg == "--verbose" || arg == "-v") {
+            o.verbose = true;
+            continue;
+        }
+        static constexpr std::string_view valued[] = {"--listen",
+                                                      "--orders",
+                                                      "--seed",
+                                                      "--fixture",
+                                                      "--rate-limits",
+                                                      "--gzip-reports",
+                                                      "--fault",
+                                                      "--time-scale",
+                                                      "--token-ttl",
+                                                      "--cache-mb",
+                                                      "--feed-processing-seconds",
+                                                      "--slow-seconds"};
+        if (std::find(std::begin(valued), std::end(valued), arg) == std::end(valued)) {
+            error = fmt::format("unknown option {}", arg);
+            return std::nullopt;
+        }
+        if (!need()) {
+            return std::nullopt;
+        }
+        if (arg == "--listen") {
+            const auto colon = value.rfind(':');
+            int port = -1;
+            if (colon == std::string_view::npos || colon == 0 || !number(value.substr(colon + 1), port) ||
+                port < 0 || port > 65535) {
+                return bad("expected HOST:PORT");
+            }
+            o.host = std::string{value.substr(0, colon)};
+            if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') {
+                o.host = o.host.substr(1, o.host.size() - 2);
+            }
+            o.port = port;
+        } else if (arg == "--orders") {
+            if (!number(value, o.orders) || o.orders > 50'000'000) {
+                return bad("expected a count up to 50000000");
+            }
+        } else if (arg == "--seed") {
+            if (!number(value, o.seed)) {
+                return bad("expected an unsigned integer");
+            }
+        } else if (arg == "--fixture") {
+            o.fixtures.emplace_back(value);
+        } else if (arg == "--rate-limits") {
+            if (!on_off(value, o.rate_limits)) {
+                return bad("expected on or off");
+            }
+        } else if (arg == "--gzip-reports") {
+            if (!on_off(value, o.gzip_reports)) {
+                return bad("expected on or off");
+            }
+        } else if (arg == "--time-scale") {
+            if (!number(value, o.time_scale) || !std::isfinite(o.time_scale) || o.time_scale <= 0) {
+                return bad("expected a positive number");
+            }
+        } else if (arg == "--fault") {
+            std::string why;
+            auto f = parse_fault(value, why);
+            if (!f) {
+                error = why;
+                return std::nullopt;
+            }
+            o.faults.push_back(std::move(*f));
+        } else if (arg == "--slow-seconds") {
+            if (!number(value, o.slow_seconds) || !std::isfinite(o.slow_seconds) || o.slow_seconds < 0) {
+                return bad("expected a number of seconds");
+            }
+        } else if (arg == "--token-ttl") {
+            if (!number(value, o.token_ttl) || o.token_ttl < 0) {
+                return bad("expected a number of seconds");
+            }
+        } else if (arg == "--cache-mb") {
+            if (!number(value, o.cache_mb) || o.cache_mb > (1u << 20)) {
+                return bad("expected a number of MiB");
+            }
+        } else if (arg == "--feed-processing-seconds") {
+            if (!number(value, o.feed_processing_seconds) || !std::isfinite(o.feed_processing_seconds) ||
+                o.feed_processing_seconds < 0) {
+                return bad("expected a number of seconds");
+            }
+        } else {
+            error = fmt::format("unknown option {}", arg);
+            return std::nullopt;
+        }
+    }
+    return o;
+}
+
+} // namespace sim

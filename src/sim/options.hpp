@@ -1,0 +1,34 @@
+#pragma once
+// The simulator's command line.
+
+#include "gate.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sim {
+
+struct Options {
+    std::string host = "127.0.0.1";
+    int port = 0;             // 0 picks a free port
+    std::uint32_t orders = 0; // generated orders
+    std::uint64_t seed = 1;
+    std::vector<std::string> fixtures; // searchOrders-shaped JSON files
+    bool rate_limits = true;
+    double time_scale = 1; // multiplies refill rates and divides feed processing time
+    std::vector<FaultSpec> faults;
+    int token_ttl = 3600;               // seconds of real time
+    double feed_processing_seconds = 2; // before time scaling
+    double slow_seconds = 2;            // the delay of a "slow" fault
+    bool gzip_reports = true;           // result documents are GZIP-compressed
+    std::size_t cache_mb = 256;         // cache of serialized generated orders, in MiB (0 disables)
+    bool verbose = false;               // one stderr line per request
+};
+
+// Parses argv. On a bad argument returns nullopt and sets `error`; `--help` sets `help`.
+std::optional<Options> parse_options(int argc, char** argv, std::string& error, bool& help);
+extern const char* const k_usage;
+
+} // namespace sim

@@ -26,10 +26,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct sqlite3;
@@ -113,23 +115,59 @@ struct Summary {
     std::vector<SummaryRow> detail;         // status + marketplace + currency
 };
 
-// One row of the cancellation journal (filled by `order cancel`, next issue).
-// state: planned | submitted | canceled | failed | refused.
+// One row of the cancellation journal, written by `order cancel` (see cancel.hpp): one row per
+// order and attempt. state:
+//   planned          journaled before anything is sent; not sent yet
+//   submitting       createFeed is being sent: it may have reached Amazon, its answer is not recorded
+//   submitted        Amazon accepted the feed (feed_id); its result is not known yet
+//   canceled         Amazon's processing report says the order was canceled
+//   already_canceled the order was already Canceled on Amazon (nothing was sent)
+//   failed           Amazon reported an error for it (result_code, result_message), or the feed failed
+//   refused          the status guard refused it on fresh state (result_message says why; not sent)
 struct JournalEntry {
     std::int64_t id = 0;
     std::string order_id;
     std::string reason;
     std::string batch_id;
+    int feed_seq = 0; // which feed of the batch
     std::string feed_document_id;
     std::string feed_id;
-    std::optional<std::int64_t> message_id;
+    std::optional<std::int64_t> message_id; // unique within (batch_id, feed_seq)
     std::string state;
     std::string result_code;
     std::string result_message;
     Timestamp created_at{};
     Timestamp updated_at{};
+    std::optional<Timestamp> submitted_at; // when createFeed was sent
+    std::string marketplace_id;
     std::string run_by;         // user@host
-    std::string commerce_state; // what the commerce system was told, if anything
+    // The Magento step of a canceled order (empty: none; see commerce_step.hpp): pending, done,
+    // failed, no_link, skipped.
+    std::string commerce_state;
+};
+
+// The journal states a row can be in while its cancellation is not finished.
+bool is_in_flight_journal_state(std::string_view state);
+
+// A change to one journal row: every field that is set is assigned ("" assigns NULL).
+struct JournalChange {
+    std::int64_t id = 0;
+    std::optional<std::string> state{};
+    std::optional<std::string> feed_document_id{};
+    std::optional<std::string> feed_id{};
+    std::optional<std::optional<Timestamp>> submitted_at{};
+    std::optional<std::string> result_code{};
+    std::optional<std::string> result_message{};
+    std::optional<std::string> commerce_state{};
+};
+
+// Which journal rows journal_entries() returns; every set filter must match. Oldest first.
+struct JournalFilter {
+    std::optional<Timestamp> since{}; // created at or after
+    std::vector<std::string> states{};
+    std::string feed_id{};
+    std::string batch_id{};
+    std::string order_id{};
 };
 
 // Held while a sync runs, so two syncs of one store never interleave: an exclusive flock() on
@@ -210,6 +248,30 @@ class Store {
 
     // Journal rows created at or after `since` (all when nullopt), oldest first.
     [[nodiscard]] std::vector<JournalEntry> report_cancellations(std::optional<Timestamp> since);
+
+    // ---- The cancellation journal (store_journal.cpp; used by the cancel service) ----
+
+    // Rows matching `filter`, oldest first (by created_at, then id).
+    [[nodiscard]] std::vector<JournalEntry> journal_entries(const JournalFilter& filter);
+    // The newest row of each order in `order_ids` that has one.
+    [[nodiscard]] std::map<std::string, JournalEntry> journal_latest(std::span<const std::string> order_ids);
+    // Rows in planned, submitting or submitted state, oldest first.
+    [[nodiscard]] std::vector<JournalEntry> journal_in_flight();
+    // Whether any row names this feed id.
+    [[nodiscard]] bool journal_knows_feed(const std::string& feed_id);
+    // Writes `rows` in one transaction: a row with id 0 is inserted, a row with an id replaces
+    // that row (a planned row of an interrupted run, planned again). created_at/updated_at are
+    // set by the caller. Returns the ids, in order. Throws Error(Temporary) "already in flight"
+    // when an order would get a second planned/submitting/submitted row.
+    std::vector<std::int64_t> journal_write(std::span<const JournalEntry> rows);
+    // Applies `changes` (updated_at = `now`) and upserts `orders` (e.g. now Canceled) in one
+    // transaction.
+    void journal_update(std::span<const JournalChange> changes, Timestamp now, std::span<const Order> orders = {});
+
+    // Held while `order cancel` or `cancellations resume` runs, so two never work on the journal
+    // at once (an in-flight row is then always from a run that died): an flock on
+    // "<store>.cancel.lock". Same contract as lock_for_sync().
+    [[nodiscard]] SyncLock lock_for_cancel(std::chrono::milliseconds wait);
 
     // Clears buyer and address columns (all but state and country) of orders last updated before
     // `older_than`. Age is the order's last update: an order still changing (a return, a late

@@ -222,6 +222,9 @@ std::string FeedsClient::create_feed(const std::string& feed_type,
     ApiCall call;
     call.operation = "createFeed";
     call.method = "POST";
+    // Never sent twice: after a failure that may have reached Amazon the caller looks the feed up
+    // (getFeeds) instead of sending it again. A 429 is still retried.
+    call.idempotent = false;
     call.path = std::string(k_feeds_path);
     call.body = json{{"feedType", feed_type},
                      {"marketplaceIds", marketplace_ids},

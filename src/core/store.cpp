@@ -530,9 +530,16 @@ int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, in
     std::int64_t app_id = 0;
     std::int64_t objects = 0;
     try {
-        version = sqlite::query_int(db, "PRAGMA user_version");
-        app_id = sqlite::query_int(db, "PRAGMA application_id");
-        objects = sqlite::query_int(db, "SELECT count(*) FROM sqlite_master");
+        // One statement, so one snapshot: another asc creating this store at the same moment
+        // is seen either before or after its migration commits, never half-way.
+        sqlite::Stmt probe(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                               "(SELECT application_id FROM pragma_application_id), "
+                               "(SELECT count(*) FROM sqlite_master)");
+        if (sqlite3_step(probe.get()) == SQLITE_ROW) {
+            version = sqlite3_column_int64(probe.get(), 0);
+            app_id = sqlite3_column_int64(probe.get(), 1);
+            objects = sqlite3_column_int64(probe.get(), 2);
+        }
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Config) {
             not_a_store(shown, "file is not a database");
@@ -551,7 +558,19 @@ int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, in
                     "upgrade asc");
     }
     if (!path.empty()) {
-        sqlite::exec(db, "PRAGMA journal_mode = WAL");
+        // Switching a new file to WAL needs a moment of exclusive access, which SQLite does not
+        // wait for: retry within the busy timeout while another asc creates the same store.
+        const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+        for (;;) {
+            const int rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+            if (rc == SQLITE_OK) {
+                break;
+            }
+            if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+                sqlite::fail(db, rc, "journal_mode");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
     }
     // synchronous=NORMAL: in WAL mode a commit survives a crash of asc, and only the last commits
     // can be lost on a power failure (never corrupting the file); a sync simply re-reads them.
@@ -759,13 +778,18 @@ SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
     }
     fs::path lock_path = m_impl->path;
     lock_path += ".lock";
+    return take_file_lock(lock_path, wait, "`asc orders sync`", "sync");
+}
+
+SyncLock take_file_lock(const fs::path& lock_path, std::chrono::milliseconds wait, std::string_view holder,
+                        std::string_view what) {
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         throw Error(ErrorKind::Config,
-                    fmt::format("cannot open the sync lock {}: {}", lock_path.string(), std::strerror(errno)),
+                    fmt::format("cannot open the {} lock {}: {}", what, lock_path.string(), std::strerror(errno)),
                     "check the permissions of the store's directory");
     }
-    SyncLock holder(fd); // closes fd on every exit below
+    SyncLock lock(fd); // closes fd on every exit below
     const auto deadline = std::chrono::steady_clock::now() + wait;
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
@@ -773,7 +797,7 @@ SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
                         fmt::format("cannot lock {}: {}", lock_path.string(), std::strerror(errno)));
         }
         if (interrupted()) {
-            throw Error(ErrorKind::Interrupted, "interrupted while waiting for another sync to finish");
+            throw Error(ErrorKind::Interrupted, fmt::format("interrupted while waiting for another {} to finish", what));
         }
         const auto now = std::chrono::steady_clock::now();
         if (now >= deadline) {
@@ -785,9 +809,8 @@ SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
             }
             throw Error(
                 ErrorKind::Temporary,
-                pid.empty()
-                    ? std::string("another `asc orders sync` is running for this store")
-                    : fmt::format("another `asc orders sync` is running for this store (pid {})", pid),
+                pid.empty() ? fmt::format("another {} is running for this store", holder)
+                            : fmt::format("another {} is running for this store (pid {})", holder, pid),
                 "wait for it or run again later");
         }
         std::this_thread::sleep_for(
@@ -797,7 +820,7 @@ SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
     if (::ftruncate(fd, 0) == 0) {
         [[maybe_unused]] const auto written = ::pwrite(fd, pid.data(), pid.size(), 0);
     }
-    return holder;
+    return lock;
 }
 
 } // namespace asc

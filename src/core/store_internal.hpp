@@ -170,6 +170,12 @@ struct Store::Impl {
     }
 };
 
+// Takes an exclusive flock() on `lock_path` (created 0600), waiting up to `wait`; writes our pid
+// into it. Throws Error(Temporary) "another <holder> is running for this store (pid N)" when it
+// stays held, Error(Interrupted) on Ctrl-C ("... another <what> to finish").
+SyncLock take_file_lock(const std::filesystem::path& lock_path, std::chrono::milliseconds wait,
+                        std::string_view holder, std::string_view what);
+
 namespace store_schema {
 // The newest schema version.
 int latest_version();

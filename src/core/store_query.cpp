@@ -443,6 +443,9 @@ std::vector<JournalEntry> Store::report_cancellations(std::optional<Timestamp> s
     if (m_impl->schema_version < 2) {
         return out;
     }
+    if (m_impl->schema_version >= 3) {
+        return journal_entries(JournalFilter{.since = since});
+    }
     sqlite::StmtUse s(
         m_impl->stmt("SELECT id, order_id, reason, batch_id, feed_document_id, feed_id, message_id, state, "
                      "result_code, result_message, created_at, updated_at, run_by, commerce_state "

@@ -170,7 +170,62 @@ CREATE INDEX cancel_journal_batch ON cancel_journal(batch_id);
 CREATE INDEX cancel_journal_created ON cancel_journal(created_at);
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2};
+// Version 3: the journal as `order cancel` drives it (see include/asc/cancel.hpp).
+//   * state 'submitting': createFeed may have been sent but its answer was not recorded yet; the
+//     next run looks the feed up with getFeeds before sending anything new. 'already_canceled':
+//     the order was Canceled on Amazon when the guard looked (nothing sent).
+//   * feed_seq: which feed of the batch a row belongs to (a batch is split above the maximum
+//     number of messages per feed); message_id is unique within (batch_id, feed_seq).
+//   * submitted_at: when createFeed was sent (recovery asks getFeeds for feeds created since).
+//   * marketplace_id: the order's marketplace, sent as the feed's marketplaceIds.
+//   * at most one row per order in planned / submitting / submitted: an order is never in two
+//     feeds at once. (Duplicates could only come from hand edits; older ones are failed first.)
+// SQLite cannot change a CHECK constraint in place: the table is rebuilt, keeping every row.
+constexpr const char* k_v3 = R"sql(
+CREATE TABLE cancel_journal_v3 (
+    id                INTEGER PRIMARY KEY,
+    order_id          TEXT NOT NULL,
+    reason            TEXT NOT NULL,
+    batch_id          TEXT NOT NULL,
+    feed_seq          INTEGER NOT NULL DEFAULT 0,
+    feed_document_id  TEXT,
+    feed_id           TEXT,
+    message_id        INTEGER,
+    state             TEXT NOT NULL
+                      CHECK (state IN ('planned', 'submitting', 'submitted', 'canceled',
+                                       'already_canceled', 'failed', 'refused')),
+    result_code       TEXT,
+    result_message    TEXT,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    submitted_at      INTEGER,
+    marketplace_id    TEXT,
+    run_by            TEXT NOT NULL,       -- user@host
+    commerce_state    TEXT
+);
+INSERT INTO cancel_journal_v3 (id, order_id, reason, batch_id, feed_document_id, feed_id, message_id,
+                               state, result_code, result_message, created_at, updated_at, run_by,
+                               commerce_state)
+    SELECT id, order_id, reason, batch_id, feed_document_id, feed_id, message_id, state, result_code,
+           result_message, created_at, updated_at, run_by, commerce_state
+    FROM cancel_journal;
+UPDATE cancel_journal_v3 SET state = 'failed',
+       result_message = 'superseded by a later journal row of the same order (schema 3 migration)'
+    WHERE state IN ('planned', 'submitted')
+      AND EXISTS (SELECT 1 FROM cancel_journal_v3 later
+                  WHERE later.order_id = cancel_journal_v3.order_id AND later.id > cancel_journal_v3.id
+                    AND later.state IN ('planned', 'submitted'));
+DROP TABLE cancel_journal;
+ALTER TABLE cancel_journal_v3 RENAME TO cancel_journal;
+CREATE INDEX cancel_journal_order ON cancel_journal(order_id, id);
+CREATE INDEX cancel_journal_batch ON cancel_journal(batch_id, feed_seq, message_id);
+CREATE INDEX cancel_journal_created ON cancel_journal(created_at);
+CREATE INDEX cancel_journal_feed ON cancel_journal(feed_id) WHERE feed_id IS NOT NULL;
+CREATE UNIQUE INDEX cancel_journal_in_flight ON cancel_journal(order_id)
+    WHERE state IN ('planned', 'submitting', 'submitted');
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3};
 
 } // namespace
 

@@ -4,6 +4,7 @@
 #include "asc/store.hpp"
 #include "store_test_support.hpp"
 
+#include <atomic>
 #include <doctest/doctest.h>
 #include <fstream>
 #include <iterator>
@@ -834,6 +835,37 @@ TEST_SUITE("store") {
         });
         CHECK_NOTHROW((void)b.lock_for_sync(std::chrono::milliseconds(5000)));
         releaser.join();
+    }
+
+    TEST_CASE("several asc processes creating the same new store at once all succeed") {
+        // Two cron jobs starting together on a fresh machine: neither may mistake the other's
+        // half-created file for a foreign database, nor fail on the switch to WAL.
+        for (int round = 0; round < 10; ++round) {
+            TempDir dir;
+            const auto path = dir / "fresh.db";
+            std::vector<std::thread> threads;
+            std::atomic<int> opened{0};
+            std::vector<std::string> errors(4);
+            for (std::size_t t = 0; t < errors.size(); ++t) {
+                threads.emplace_back([&, t] {
+                    try {
+                        Store s = Store::open(path);
+                        s.upsert_orders(std::vector<Order>{make_order(static_cast<int>(t))});
+                        ++opened;
+                    } catch (const std::exception& e) {
+                        errors[t] = e.what();
+                    }
+                });
+            }
+            for (auto& th : threads) {
+                th.join();
+            }
+            for (const auto& e : errors) {
+                CHECK_MESSAGE(e.empty(), e);
+            }
+            CHECK(opened == 4);
+            CHECK(Store::open(path).info().orders == 4);
+        }
     }
 
     TEST_CASE("two connections write the same store one after the other") {

@@ -1,0 +1,492 @@
+// The cancel service against a fake Amazon: plan and guard decisions, journal before send, dedupe
+// on rerun, recovery after a crash at each step, mapping of processing reports, FATAL/CANCELLED.
+
+#include "asc/cancel.hpp"
+#include "asc/errors.hpp"
+#include "asc/lwa.hpp"
+#include "asc/rate_limit.hpp"
+#include "asc/sp_api.hpp"
+#include "fake_seller_api.hpp"
+
+#include <doctest/doctest.h>
+#include <pugixml.hpp>
+#include <set>
+
+using asc::CancelOutcome;
+using asc::CancelReason;
+using asc_test::FakeApiOrder;
+
+namespace {
+
+// A crash of the process at a step (anything but asc::Error, so nothing in the service catches it).
+struct Crash {};
+
+struct Harness {
+    asc_test::FakeClock clock;
+    asc_test::FakeSellerApi amazon{clock};
+    asc_test::FakeTransport sp;
+    asc_test::FakeTransport raw;
+    asc::RateLimiter limiter{clock, false};
+    asc::LwaAuth auth{
+        sp, clock, asc::LwaCredentials{asc_test::k_fake_lwa, "client", "secret", "Atzr|refresh"}, {}};
+    asc::SpApiClient api{sp,
+                         auth,
+                         limiter,
+                         clock,
+                         asc_test::k_fake_endpoint,
+                         asc::RetryPolicy{1, std::chrono::milliseconds{1}, std::chrono::milliseconds{1}}};
+    asc::OrdersClient orders{api};
+    asc::FeedsClient feeds{api, raw, clock};
+    asc::Store store = asc::Store::open_memory();
+    asc::CancelOptions options;
+
+    Harness() {
+        sp.handler = [this](const asc::HttpRequest& r) { return amazon.sp(r); };
+        raw.handler = [this](const asc::HttpRequest& r) { return amazon.s3(r); };
+        options.seller_id = "A1SELLER";
+        options.marketplace_ids = {"ATVPDKIKX0DER"};
+        options.run_by = "ops@host";
+        options.poll_interval = std::chrono::seconds(1);
+    }
+
+    asc::CancelResult cancel(const std::vector<std::string>& ids,
+                             CancelReason reason = CancelReason::NoInventory) {
+        asc::CancelService service(orders, feeds, store, clock, asc::no_events(), options);
+        return service.run(ids, reason);
+    }
+
+    asc::CancelResult resume() {
+        asc::CancelService service(orders, feeds, store, clock, asc::no_events(), options);
+        return service.execute(service.plan({}, CancelReason::NoInventory, true));
+    }
+
+    void crash_at(const std::string& at) {
+        options.on_step = [at](std::string_view step) {
+            if (step == at) {
+                throw Crash{};
+            }
+        };
+    }
+
+    std::vector<asc::JournalEntry> journal() { return store.journal_entries({}); }
+    int calls(const std::string& op) { return amazon.calls[op]; }
+};
+
+std::string id(int n) {
+    return fmt::format("111-{:07}-{:07}", n, n * 3);
+}
+
+const asc::CancelRow& row_for(const asc::CancelResult& r, const std::string& order_id) {
+    for (const auto& row : r.rows) {
+        if (row.order_id == order_id) {
+            return row;
+        }
+    }
+    FAIL("no row for " << order_id);
+    throw std::logic_error("unreachable");
+}
+
+std::set<std::string> states(const std::vector<asc::JournalEntry>& rows) {
+    std::set<std::string> out;
+    for (const auto& r : rows) {
+        out.insert(r.state);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("core::cancel");
+
+TEST_CASE("cancel sends one feed for the allowed orders and reports the guard's refusals") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.add({.id = id(2), .items = 3});
+    h.amazon.add({.id = id(3), .status = "PENDING"});
+    h.amazon.add({.id = id(4), .status = "PARTIALLY_SHIPPED", .shipped = 1});
+    h.amazon.add({.id = id(5), .status = "SHIPPED", .shipped = 1});
+    h.amazon.add({.id = id(6), .by = "AMAZON"});
+    h.amazon.add({.id = id(7), .status = "CANCELLED"});
+    const auto r = h.cancel({id(1), id(2), id(3), id(4), id(5), id(6), id(7), id(8), "12-34", id(1)});
+
+    REQUIRE(r.rows.size() == 9); // the duplicate is dropped
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Canceled);
+    CHECK(row_for(r, id(2)).outcome == CancelOutcome::Canceled);
+    CHECK(row_for(r, id(1)).feed_id == r.feed_ids.at(0));
+    CHECK(row_for(r, id(1)).reason == "NoInventory");
+    CHECK(row_for(r, id(3)).outcome == CancelOutcome::Refused);
+    CHECK(row_for(r, id(3)).message.find("Pending") != std::string::npos);
+    CHECK(row_for(r, id(3)).message.find("sellercentral.amazon.com/orders-v3/order/" + id(3)) !=
+          std::string::npos);
+    CHECK(row_for(r, id(4)).outcome == CancelOutcome::Refused);
+    CHECK(row_for(r, id(5)).outcome == CancelOutcome::Refused);
+    CHECK(row_for(r, id(6)).outcome == CancelOutcome::Refused);
+    CHECK(row_for(r, id(6)).message.find("Amazon") != std::string::npos);
+    CHECK(row_for(r, id(7)).outcome == CancelOutcome::AlreadyCanceled);
+    CHECK(row_for(r, id(8)).outcome == CancelOutcome::NotFound);
+    CHECK(row_for(r, "12-34").outcome == CancelOutcome::InvalidId);
+    CHECK_FALSE(r.error.has_value());
+
+    CHECK(h.calls("createFeed") == 1);
+    CHECK(h.calls("getOrder") == 8); // up to 20 orders: one getOrder each, none for the malformed id
+    CHECK(h.amazon.orders[id(1)].cancellations == 1);
+    CHECK(h.amazon.orders[id(1)].cancel_reason == "NoInventory");
+    CHECK(h.amazon.orders[id(3)].status == "PENDING");
+
+    // The feed: every item of each allowed order, the seller id, unique MessageIDs.
+    pugi::xml_document doc;
+    const std::string xml = h.amazon.last_feed_xml();
+    REQUIRE(doc.load_buffer(xml.data(), xml.size()));
+    const auto env = doc.child("AmazonEnvelope");
+    CHECK(std::string(env.child("Header").child_value("MerchantIdentifier")) == "A1SELLER");
+    std::set<std::string> message_ids;
+    int items = 0;
+    for (const auto& m : env.children("Message")) {
+        message_ids.insert(m.child_value("MessageID"));
+        for ([[maybe_unused]] const auto& item : m.child("OrderAcknowledgement").children("Item")) {
+            ++items;
+        }
+    }
+    CHECK(message_ids.size() == 2);
+    CHECK(items == 5);
+
+    // The journal: canceled and refused rows, already_canceled; nothing for unknown or malformed ids.
+    const auto rows = h.journal();
+    CHECK(rows.size() == 7);
+    CHECK(states(rows) == std::set<std::string>{"canceled", "refused", "already_canceled"});
+    for (const auto& e : rows) {
+        CHECK(e.run_by == "ops@host");
+    }
+    // The store shows the canceled orders Canceled at once.
+    const auto stored = h.store.get_order(id(1));
+    REQUIRE(stored.has_value());
+    CHECK(stored->status == asc::Status::Canceled);
+}
+
+TEST_CASE("every planned order is journaled before anything is sent") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.add({.id = id(2)});
+    bool checked = false;
+    h.options.on_step = [&](std::string_view step) {
+        if (step == "after-plan") {
+            const auto rows = h.journal();
+            CHECK(rows.size() == 2);
+            CHECK(states(rows) == std::set<std::string>{"planned"});
+            CHECK(rows[0].message_id != rows[1].message_id);
+            CHECK(rows[0].batch_id == rows[1].batch_id);
+            CHECK(h.calls("createFeedDocument") == 0);
+            CHECK(h.calls("createFeed") == 0);
+            checked = true;
+            throw Crash{};
+        }
+    };
+    CHECK_THROWS_AS(h.cancel({id(1), id(2)}), Crash);
+    CHECK(checked);
+    CHECK(states(h.journal()) == std::set<std::string>{"planned"});
+
+    // The same command again plans the same rows again (fresh state) and sends them once.
+    h.options.on_step = nullptr;
+    const auto r = h.cancel({id(1), id(2)});
+    CHECK(r.count(CancelOutcome::Canceled) == 2);
+    CHECK(h.calls("createFeed") == 1);
+    CHECK(h.journal().size() == 2); // the planned rows were reused
+}
+
+TEST_CASE("a rerun sends nothing for orders already canceled or pending in a feed") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.add({.id = id(2)});
+    h.options.wait = false;
+    const auto first = h.cancel({id(1), id(2)});
+    CHECK(first.count(CancelOutcome::Submitted) == 2);
+    CHECK(h.calls("createFeed") == 1);
+
+    // Pending: not sent again, reported with its feed.
+    h.amazon.polls_before_done = 100;
+    h.amazon.feeds.back().polls_left = 100;
+    const auto pending = h.cancel({id(1), id(2)});
+    CHECK(pending.count(CancelOutcome::Submitted) == 2);
+    CHECK(row_for(pending, id(1)).feed_id == first.feed_ids.at(0));
+    CHECK(h.calls("createFeed") == 1);
+    CHECK(h.calls("getOrder") == 2);
+
+    // Once Amazon is done, the result is collected and a third run reports already canceled.
+    h.amazon.feeds.back().polls_left = 0;
+    h.options.wait = true;
+    const auto done = h.cancel({id(1), id(2)});
+    CHECK(done.count(CancelOutcome::Canceled) == 2);
+    const auto again = h.cancel({id(1), id(2)});
+    CHECK(again.count(CancelOutcome::AlreadyCanceled) == 2);
+    CHECK(h.calls("createFeed") == 1);
+    CHECK(h.calls("getOrder") == 2);
+    CHECK(h.amazon.orders[id(1)].cancellations == 1);
+}
+
+TEST_CASE("a crash after createFeed reached Amazon is recovered with getFeeds and nothing is sent twice") {
+    Harness h;
+    for (int n = 1; n <= 3; ++n) {
+        h.amazon.add({.id = id(n)});
+    }
+    h.crash_at("after-create-feed");
+    CHECK_THROWS_AS(h.cancel({id(1), id(2), id(3)}), Crash);
+    CHECK(h.calls("createFeed") == 1);
+    const auto rows = h.journal();
+    CHECK(states(rows) == std::set<std::string>{"submitting"});
+    CHECK(rows[0].feed_id.empty());
+    CHECK(rows[0].submitted_at.has_value());
+
+    h.options.on_step = nullptr;
+    h.clock.advance(std::chrono::seconds(30));
+    const auto r = h.cancel({id(1), id(2), id(3)});
+    CHECK(h.calls("getFeeds") == 1);
+    CHECK(h.calls("createFeed") == 1);
+    CHECK(r.count(CancelOutcome::Canceled) == 3);
+    CHECK(row_for(r, id(2)).feed_id == h.amazon.feeds.at(0).id);
+    for (int n = 1; n <= 3; ++n) {
+        CHECK(h.amazon.orders[id(n)].cancellations == 1);
+    }
+    CHECK(states(h.journal()) == std::set<std::string>{"canceled"});
+}
+
+TEST_CASE("a crash before createFeed was sent re-plans the orders and sends them once") {
+    for (const char* at : {"after-document", "after-upload", "before-create-feed"}) {
+        CAPTURE(at);
+        Harness h;
+        h.amazon.add({.id = id(1)});
+        h.amazon.add({.id = id(2)});
+        h.crash_at(at);
+        CHECK_THROWS_AS(h.cancel({id(1), id(2)}), Crash);
+        CHECK(h.calls("createFeed") == 0);
+        h.options.on_step = nullptr;
+        const auto r = h.cancel({id(1), id(2)});
+        CHECK(r.count(CancelOutcome::Canceled) == 2);
+        CHECK(h.calls("createFeed") == 1);
+        CHECK(h.amazon.orders[id(1)].cancellations == 1);
+        CHECK(h.journal().size() == 2);
+        if (std::string_view(at) == "before-create-feed") {
+            // `submitting` without a feed: a createFeed that may still be in flight is waited out
+            // (in_flight_grace) and getFeeds asked again before anything is sent.
+            CHECK(h.calls("getFeeds") == 2);
+            CHECK(h.clock.total_slept() >= h.options.in_flight_grace);
+        } else {
+            CHECK(h.calls("getFeeds") == 0);
+        }
+    }
+}
+
+TEST_CASE("a crash while waiting is completed by resume") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.polls_before_done = 3;
+    h.crash_at("waiting");
+    CHECK_THROWS_AS(h.cancel({id(1)}), Crash);
+    CHECK(states(h.journal()) == std::set<std::string>{"submitted"});
+    h.options.on_step = nullptr;
+    const auto r = h.resume();
+    CHECK(r.rows.empty());
+    REQUIRE(r.recovered.size() == 1);
+    CHECK(r.recovered[0].outcome == CancelOutcome::Canceled);
+    CHECK(states(h.journal()) == std::set<std::string>{"canceled"});
+    CHECK(h.calls("createFeed") == 1);
+}
+
+TEST_CASE("recovery adopts the feed whose report matches, not another tool's feed of the same time") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.add({.id = id(2)});
+    h.amazon.add_foreign_feed(5); // sent by something else just before
+    h.crash_at("after-create-feed");
+    CHECK_THROWS_AS(h.cancel({id(1), id(2)}), Crash);
+    h.options.on_step = nullptr;
+    const auto r = h.cancel({id(1), id(2)});
+    CHECK(r.count(CancelOutcome::Canceled) == 2);
+    CHECK(row_for(r, id(1)).feed_id == h.amazon.feeds.at(1).id);
+    CHECK(h.calls("createFeed") == 1);
+}
+
+TEST_CASE("an order that ships between plan and submit fails with Amazon's reason") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.add({.id = id(2)});
+    h.options.on_step = [&](std::string_view step) {
+        if (step == "after-plan") {
+            h.amazon.orders[id(2)].status = "SHIPPED";
+            h.amazon.orders[id(2)].shipped = 1;
+        }
+    };
+    const auto r = h.cancel({id(1), id(2)});
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Canceled);
+    const auto& shipped = row_for(r, id(2));
+    CHECK(shipped.outcome == CancelOutcome::Failed);
+    CHECK(shipped.result_code == "25");
+    CHECK(shipped.message == "The order has already shipped and cannot be canceled.");
+    const auto latest = h.store.journal_latest(std::vector<std::string>{id(2)});
+    CHECK(latest.at(id(2)).state == "failed");
+    CHECK(latest.at(id(2)).result_code == "25");
+}
+
+TEST_CASE("a FATAL feed fails every order with the hint to check them; a CANCELLED one too") {
+    for (const char* outcome : {"FATAL", "CANCELLED"}) {
+        CAPTURE(outcome);
+        Harness h;
+        h.amazon.add({.id = id(1)});
+        h.amazon.add({.id = id(2)});
+        h.amazon.next_outcome = outcome;
+        const auto r = h.cancel({id(1), id(2)});
+        CHECK(r.count(CancelOutcome::Failed) == 2);
+        CHECK(row_for(r, id(1)).result_code == outcome);
+        if (std::string(outcome) == "FATAL") {
+            CHECK(row_for(r, id(1)).message.find("asc order show") != std::string::npos);
+            CHECK(row_for(r, id(1)).message.find("Simulated fatal error") != std::string::npos);
+        }
+        CHECK(states(h.journal()) == std::set<std::string>{"failed"});
+        // A failed order may be tried again.
+        const auto again = h.cancel({id(1), id(2)});
+        CHECK(again.count(CancelOutcome::Canceled) == 2);
+        CHECK(h.calls("createFeed") == 2);
+    }
+}
+
+TEST_CASE("more than 20 orders are checked against one sync, not one getOrder each") {
+    Harness h;
+    std::vector<std::string> ids;
+    for (int n = 1; n <= 25; ++n) {
+        h.amazon.add({.id = id(n)});
+        ids.push_back(id(n));
+    }
+    ids.push_back(id(99)); // unknown: one getOrder after the sync
+    const auto r = h.cancel(ids);
+    CHECK(r.count(CancelOutcome::Canceled) == 25);
+    CHECK(row_for(r, id(99)).outcome == CancelOutcome::NotFound);
+    CHECK(h.calls("searchOrders") == 1);
+    CHECK(h.calls("getOrder") == 1);
+    CHECK(h.calls("createFeed") == 1);
+}
+
+TEST_CASE("batches are split only above the maximum number of messages per feed") {
+    Harness h;
+    std::vector<std::string> ids;
+    for (int n = 1; n <= 5; ++n) {
+        h.amazon.add({.id = id(n)});
+        ids.push_back(id(n));
+    }
+    h.options.max_messages_per_feed = 2;
+    const auto r = h.cancel(ids);
+    CHECK(r.feed_ids.size() == 3);
+    CHECK(r.count(CancelOutcome::Canceled) == 5);
+    std::set<std::pair<int, std::int64_t>> slots;
+    for (const auto& e : h.journal()) {
+        slots.emplace(e.feed_seq, e.message_id.value_or(0));
+    }
+    CHECK(slots == std::set<std::pair<int, std::int64_t>>{{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 1}});
+}
+
+TEST_CASE("a dry run sends nothing and journals nothing") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.add({.id = id(2), .status = "SHIPPED", .shipped = 1});
+    h.options.dry_run = true;
+    const auto r = h.cancel({id(1), id(2)});
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::WouldCancel);
+    CHECK(row_for(r, id(2)).outcome == CancelOutcome::Refused);
+    CHECK(h.calls("createFeedDocument") == 0);
+    CHECK(h.calls("createFeed") == 0);
+    CHECK(h.journal().empty());
+}
+
+TEST_CASE("without a seller id nothing is sent and the error names ASC_SELLER_ID") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.options.seller_id.clear();
+    try {
+        h.cancel({id(1)});
+        FAIL("no error");
+    } catch (const asc::Error& e) {
+        CHECK(e.kind() == asc::ErrorKind::Config);
+        CHECK(std::string(e.hint()).find("ASC_SELLER_ID") != std::string::npos);
+        CHECK(std::string(e.hint()).find("seller_id") != std::string::npos);
+    }
+    CHECK(h.journal().empty());
+    CHECK(h.calls("createFeedDocument") == 0);
+}
+
+TEST_CASE("a buyer's cancellation request with another reason brings the BuyerCanceled advice") {
+    Harness h;
+    h.amazon.add({.id = id(1), .buyer_cancel_request = true});
+    h.options.dry_run = true;
+    asc::CancelService service(h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+    const auto plan = service.plan({id(1)}, CancelReason::NoInventory);
+    REQUIRE(plan.advice.size() == 1);
+    CHECK(plan.advice[0].find("BuyerCanceled") != std::string::npos);
+    const auto buyer = service.plan({id(1)}, CancelReason::BuyerCanceled);
+    CHECK(buyer.advice.empty());
+}
+
+TEST_CASE("a createFeed whose answer is lost is looked up, not sent again") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.after_create_feed = [](const std::string&) -> std::optional<asc::HttpResponse> {
+        return asc_test::transport_error(asc::TransportError::Dropped, "connection reset");
+    };
+    const auto r = h.cancel({id(1)});
+    CHECK(h.calls("createFeed") == 1);
+    CHECK(h.calls("getFeeds") == 1);
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Canceled);
+    CHECK_FALSE(r.error.has_value());
+}
+
+TEST_CASE("a throttled createFeed leaves the orders planned for a rerun, which sends them once") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.fault = [](const std::string& op) -> std::optional<asc::HttpResponse> {
+        if (op == "createFeed") {
+            return asc_test::respond(429, R"({"errors":[{"code":"QuotaExceeded","message":"slow down"}]})");
+        }
+        return std::nullopt;
+    };
+    const auto r = h.cancel({id(1)});
+    REQUIRE(r.error.has_value());
+    CHECK(r.error->kind() == asc::ErrorKind::Temporary);
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Failed);
+    CHECK(row_for(r, id(1)).message.find("not sent") != std::string::npos);
+    CHECK(states(h.journal()) == std::set<std::string>{"planned"});
+    h.amazon.fault = nullptr;
+    const auto again = h.cancel({id(1)});
+    CHECK(row_for(again, id(1)).outcome == CancelOutcome::Canceled);
+    CHECK(h.amazon.orders[id(1)].cancellations == 1);
+}
+
+TEST_CASE("a feed still processing after the wait timeout stays submitted") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.polls_before_done = 1000;
+    h.options.wait_timeout = std::chrono::seconds(20);
+    const auto r = h.cancel({id(1)});
+    CHECK(r.timed_out);
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Submitted);
+    CHECK(row_for(r, id(1)).message.find("resume") != std::string::npos);
+    CHECK(states(h.journal()) == std::set<std::string>{"submitted"});
+    CHECK(h.clock.total_slept() <= std::chrono::seconds(21));
+}
+
+TEST_CASE("resume sends the planned rows of an interrupted run with their own reason") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.crash_at("after-plan");
+    CHECK_THROWS_AS(h.cancel({id(1)}, CancelReason::BuyerCanceled), Crash);
+    h.options.on_step = nullptr;
+    // Another command leaves them alone but counts them.
+    h.amazon.add({.id = id(2)});
+    {
+        asc::CancelService service(h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+        const auto plan = service.plan({id(2)}, CancelReason::NoInventory);
+        CHECK(plan.left_for_resume == 1);
+    }
+    const auto r = h.resume();
+    REQUIRE(r.rows.size() == 1);
+    CHECK(r.rows[0].outcome == CancelOutcome::Canceled);
+    CHECK(h.amazon.orders[id(1)].cancel_reason == "BuyerCanceled");
+}
+
+TEST_SUITE_END();

@@ -14,6 +14,12 @@
 //   refresh_token = "..."  |  refresh_token_file = "..."
 //   store = "/path/to/store.db"        # default $XDG_DATA_HOME/asc/<profile>.db
 //   store_pii = false
+//   [profiles.prod.commerce]           # optional: the Magento (Adobe Commerce) link
+//   base_url = "https://shop.example.com"
+//   access_token = "..."  |  access_token_file = "~/.config/asc/magento-token"
+//   link_field = "ext_order_id"        # or "increment_id"
+//   cancel_status = "complete"
+//   store_code = "default"
 
 #include <filesystem>
 #include <functional>
@@ -33,6 +39,19 @@ struct FlagSettings {
     std::string store;
 };
 
+// The Magento (Adobe Commerce) link of a profile. Present only when [profiles.NAME.commerce] or
+// ASC_COMMERCE_URL / ASC_COMMERCE_TOKEN is set; the environment overrides the profile.
+struct CommerceSettings {
+    std::string base_url;                    // "https://shop.example.com", no trailing '/'
+    std::string access_token;                // the integration's access token (a secret)
+    std::string link_field = "ext_order_id"; // the Magento order field holding the Amazon order id
+    std::string cancel_status = "complete";  // the status a canceled Amazon order's Magento order gets
+    std::string store_code = "default";      // the REST store code: /rest/<store_code>/V1/...
+
+    // Throws Error(Config) naming what to set when base_url or access_token is missing.
+    void require_complete(const std::string& profile) const;
+};
+
 struct Settings {
     std::string profile = "default";
     std::filesystem::path config_path;     // may not exist
@@ -48,6 +67,7 @@ struct Settings {
     std::filesystem::path store_path;
     bool store_pii = false;
     std::filesystem::path cache_dir;       // $XDG_CACHE_HOME/asc
+    std::optional<CommerceSettings> commerce; // nullopt: no commerce system is called
     // Where each key's value came from: "flag", "env ASC_X", "profile NAME", "default".
     std::map<std::string, std::string> sources;
 

@@ -65,9 +65,20 @@ bool is_loopback_url(std::string_view url);
 // Percent-encodes a query component (RFC 3986 unreserved characters stay).
 std::string url_encode(std::string_view text);
 
+// What went wrong with a transfer, for messages: "timed out", "could not connect", ...; with the
+// transport's own message (cleaned) in parentheses when there is one.
+std::string describe(TransportError error, std::string_view message = {});
+
+// Failures worth another attempt: timeouts, refused and dropped connections.
+bool is_retryable(TransportError error);
+
+// A server's text made safe for our messages: printable ASCII only, at most `limit` characters
+// (then "..."), secrets masked.
+std::string printable_excerpt(std::string_view text, std::size_t limit = 300);
+
 // Masks secrets (access and refresh tokens, client secrets, Authorization/x-amz-access-token
-// header values, the X-Amz-Signature/-Credential of presigned URLs, and bare "Atza|..."/"Atzr|..."
-// tokens) in a line of debug output, as `key: value`, `key=value` or `"key": "value"`.
+// header values, the X-Amz-Signature/-Credential of presigned URLs, bare "Atza|..."/"Atzr|..."
+// tokens, and the credential of a bare "Bearer <token>") in a line of debug output, as `key: value`, `key=value` or `"key": "value"`.
 std::string redact(std::string_view text);
 
 } // namespace asc

@@ -309,6 +309,10 @@ void check_inline_secrets(const toml::table& root, const fs::path& path, mode_t 
         if (table != nullptr && (table->contains("client_secret") || table->contains("refresh_token"))) {
             throw_unsafe_mode(path);
         }
+        if (const auto* commerce = table != nullptr ? table->get_as<toml::table>("commerce") : nullptr;
+            commerce != nullptr && commerce->contains("access_token")) {
+            throw_unsafe_mode(path);
+        }
     }
 }
 
@@ -371,7 +375,129 @@ std::string safe_file_name(std::string_view profile) {
     return out;
 }
 
+// A Magento REST store code: letters, digits and '_' (it becomes a path segment).
+bool valid_store_code(std::string_view code) {
+    if (code.empty()) {
+        return false;
+    }
+    for (const char c : code) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// [profiles.NAME.commerce] and ASC_COMMERCE_URL / ASC_COMMERCE_TOKEN (env > profile > default).
+// Sets nothing when neither the table nor the variables exist.
+void resolve_commerce(Settings& s, const toml::table* profile_table, const EnvLookup& env) {
+    const toml::table* table = nullptr;
+    if (profile_table != nullptr) {
+        if (const auto* node = profile_table->get("commerce")) {
+            table = node->as_table();
+            if (table == nullptr) {
+                throw Error(ErrorKind::Config,
+                            fmt::format("{}:{}: 'commerce' in [profiles.{}] must be a table "
+                                        "([profiles.{}.commerce])",
+                                        s.config_path.string(), node->source().begin.line, s.profile, s.profile));
+            }
+        }
+    }
+    const auto env_url = env_value(env, "ASC_COMMERCE_URL");
+    const auto env_token = env_value(env, "ASC_COMMERCE_TOKEN");
+    if (table == nullptr && !env_url && !env_token) {
+        return;
+    }
+    const ProfileView view(table, s.profile + ".commerce", s.config_path);
+    CommerceSettings c;
+
+    if (env_url) {
+        c.base_url = trim(*env_url);
+        s.sources["commerce_url"] = "env ASC_COMMERCE_URL";
+    } else if (auto v = view.string("base_url"); v && !trim(*v).empty()) {
+        c.base_url = trim(*v);
+        s.sources["commerce_url"] = view.source();
+    } else {
+        s.sources["commerce_url"] = "default";
+    }
+    while (!c.base_url.empty() && c.base_url.back() == '/') {
+        c.base_url.pop_back();
+    }
+    if (!c.base_url.empty() && !c.base_url.starts_with("https://") && !c.base_url.starts_with("http://")) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("the commerce base_url '{}' ({}) is not an http(s) URL", c.base_url,
+                                s.sources["commerce_url"]),
+                    "use the store's address, e.g. https://shop.example.com (asc adds /rest/...)");
+    }
+
+    const auto inline_token = view.string("access_token");
+    const auto token_file = view.string("access_token_file");
+    if (env_token) {
+        c.access_token = trim(*env_token);
+        s.sources["commerce_token"] = "env ASC_COMMERCE_TOKEN";
+    } else if (inline_token && token_file) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("both access_token and access_token_file are set in {}", view.where()),
+                    "keep only access_token_file (the secret stays out of the config file)");
+    } else if (token_file) {
+        c.access_token = read_secret_file(view, "access_token_file", *token_file, env);
+        s.sources["commerce_token"] = view.source();
+    } else if (inline_token && !trim(*inline_token).empty()) {
+        c.access_token = trim(*inline_token);
+        s.sources["commerce_token"] = view.source();
+    } else {
+        s.sources["commerce_token"] = "default";
+    }
+
+    auto text = [&](const char* key, const char* source_key, std::string& out) {
+        if (auto v = view.string(key); v && !trim(*v).empty()) {
+            out = trim(*v);
+            s.sources[source_key] = view.source();
+        } else {
+            s.sources[source_key] = "default";
+        }
+    };
+    text("link_field", "commerce_link_field", c.link_field);
+    text("cancel_status", "commerce_cancel_status", c.cancel_status);
+    text("store_code", "commerce_store_code", c.store_code);
+    if (c.link_field != "ext_order_id" && c.link_field != "increment_id") {
+        throw Error(ErrorKind::Config,
+                    fmt::format("link_field '{}' in {} is not ext_order_id or increment_id", c.link_field,
+                                view.where()),
+                    "use ext_order_id (the Amazon order id is the Magento order's external id) or "
+                    "increment_id (the Amazon order id is the Magento order number)");
+    }
+    if (!valid_store_code(c.store_code)) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("store_code '{}' in {} is not a Magento store code", c.store_code, view.where()),
+                    "use letters, digits and '_' only, e.g. default");
+    }
+    s.commerce = std::move(c);
+}
+
 } // namespace
+
+void CommerceSettings::require_complete(const std::string& profile) const {
+    std::vector<std::string> missing;
+    std::vector<std::string> fixes;
+    if (base_url.empty()) {
+        missing.emplace_back("base_url");
+        fixes.emplace_back("ASC_COMMERCE_URL");
+    }
+    if (access_token.empty()) {
+        missing.emplace_back("access_token");
+        fixes.emplace_back("ASC_COMMERCE_TOKEN");
+    }
+    if (missing.empty()) {
+        return;
+    }
+    throw Error(ErrorKind::Config,
+                fmt::format("the commerce (Magento) link is missing {}", join_and(missing)),
+                fmt::format("set {}, or {} in [profiles.{}.commerce] (access_token_file for the token, "
+                            "chmod 600)",
+                            join_and(fixes), join(missing, " and "), profile));
+}
 
 std::optional<std::string> process_env(const std::string& name) {
     // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at startup, before any thread starts.
@@ -605,6 +731,8 @@ Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
         s.store_pii = false;
         s.sources["store_pii"] = "default";
     }
+
+    resolve_commerce(s, profile_table, env);
 
     s.cache_dir = xdg_dir(env, "XDG_CACHE_HOME", ".cache") / "asc";
     s.sources["cache_dir"] = "default";

@@ -187,6 +187,40 @@ std::string mask_bare_tokens(std::string_view text) {
     return out;
 }
 
+// Masks the credential of "Bearer <token>" wherever it appears (an Authorization value quoted
+// without its header name, e.g. in an error message): the Magento integration token.
+std::string mask_bearer(std::string_view text) {
+    constexpr std::string_view k_bearer = "bearer ";
+    const auto token_char = [](char c) {
+        return is_word_char(c) || c == '.' || c == '~' || c == '+' || c == '/' || c == '=';
+    };
+    std::string out;
+    out.reserve(text.size());
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i + k_bearer.size() < text.size(); ++i) {
+        if ((i > 0 && is_word_char(text[i - 1])) || !istarts_with(text.substr(i), k_bearer)) {
+            continue;
+        }
+        std::size_t value = i + k_bearer.size();
+        while (value < text.size() && text[value] == ' ') {
+            ++value;
+        }
+        std::size_t end = value;
+        while (end < text.size() && token_char(text[end])) {
+            ++end;
+        }
+        if (end == value) {
+            continue;
+        }
+        out.append(text.substr(copied, value - copied));
+        out += k_mask;
+        copied = end;
+        i = end - 1;
+    }
+    out.append(text.substr(copied));
+    return out;
+}
+
 } // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
@@ -258,7 +292,50 @@ std::string url_encode(std::string_view text) {
 }
 
 std::string redact(std::string_view text) {
-    return mask_bare_tokens(mask_keyed(text));
+    return mask_bearer(mask_bare_tokens(mask_keyed(text)));
+}
+
+std::string printable_excerpt(std::string_view text, std::size_t limit) {
+    std::string out;
+    for (const char c : text) {
+        if (out.size() >= limit) {
+            out += "...";
+            break;
+        }
+        out += (c >= 0x20 && c < 0x7f) ? c : ' ';
+    }
+    return redact(out);
+}
+
+std::string describe(TransportError error, std::string_view message) {
+    std::string out;
+    switch (error) {
+    case TransportError::Timeout:
+        out = "timed out";
+        break;
+    case TransportError::Connect:
+        out = "could not connect";
+        break;
+    case TransportError::Dropped:
+        out = "the connection dropped";
+        break;
+    case TransportError::Tls:
+        out = "TLS error";
+        break;
+    case TransportError::Other:
+    case TransportError::None:
+        out = "network error";
+        break;
+    }
+    if (!message.empty()) {
+        out += " (" + printable_excerpt(message, 200) + ")";
+    }
+    return out;
+}
+
+bool is_retryable(TransportError error) {
+    return error == TransportError::Timeout || error == TransportError::Connect ||
+           error == TransportError::Dropped;
 }
 
 } // namespace asc

@@ -54,41 +54,6 @@ std::string hex16(std::uint64_t value) {
     return out;
 }
 
-// Printable ASCII only, at most `limit` characters: LWA's text goes into our messages.
-std::string clean(std::string_view text, std::size_t limit = 300) {
-    std::string out;
-    for (const char c : text) {
-        if (out.size() >= limit) {
-            out += "...";
-            break;
-        }
-        out += (c >= 0x20 && c < 0x7f) ? c : ' ';
-    }
-    return redact(out);
-}
-
-std::string describe(TransportError error) {
-    switch (error) {
-    case TransportError::Timeout:
-        return "timed out";
-    case TransportError::Connect:
-        return "could not connect";
-    case TransportError::Dropped:
-        return "the connection dropped";
-    case TransportError::Tls:
-        return "TLS error";
-    case TransportError::Other:
-    case TransportError::None:
-        break;
-    }
-    return "network error";
-}
-
-bool retryable(TransportError error) {
-    return error == TransportError::Timeout || error == TransportError::Connect ||
-           error == TransportError::Dropped;
-}
-
 // Writes all of `data` to `fd`; false on any failure.
 bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {
@@ -151,10 +116,10 @@ Error auth_error(const HttpResponse& response) {
     std::string what =
         "Login with Amazon refused the token request (HTTP " + std::to_string(response.status) + ")";
     if (!code.empty()) {
-        what += ": " + clean(code, 60);
+        what += ": " + printable_excerpt(code, 60);
     }
     if (!description.empty()) {
-        what += ": " + clean(description);
+        what += ": " + printable_excerpt(description, 300);
     }
     return {ErrorKind::Auth, what, "check the client_id, client_secret and refresh_token of this profile"};
 }
@@ -222,11 +187,8 @@ std::string LwaAuth::fetch() {
         }
         bool can_retry = true;
         if (response.error != TransportError::None) {
-            last_reason = describe(response.error);
-            if (!response.error_message.empty()) {
-                last_reason += " (" + clean(response.error_message, 200) + ")";
-            }
-            can_retry = retryable(response.error);
+            last_reason = describe(response.error, response.error_message);
+            can_retry = is_retryable(response.error);
         } else if (response.status >= 200 && response.status < 300) {
             const json body = json::parse(response.body, nullptr, false);
             const auto token = body.is_object() ? body.find("access_token") : body.end();

@@ -29,20 +29,6 @@ struct AmazonError {
     std::string details;
 };
 
-// Printable ASCII only, at most `limit` characters, secrets masked: Amazon's text goes into our
-// messages and from there to a terminal.
-std::string clean(std::string_view text, std::size_t limit = 500) {
-    std::string out;
-    for (const char c : text) {
-        if (out.size() >= limit) {
-            out += "...";
-            break;
-        }
-        out += (c >= 0x20 && c < 0x7f) ? c : ' ';
-    }
-    return redact(out);
-}
-
 AmazonError parse_error_body(const std::string& body) {
     AmazonError error;
     const json j = json::parse(body, nullptr, false);
@@ -56,7 +42,8 @@ AmazonError parse_error_body(const std::string& body) {
     const json& first = (*errors)[0];
     const auto text = [&first](const char* key) {
         const auto it = first.find(key);
-        return it != first.end() && it->is_string() ? clean(it->get<std::string>()) : std::string{};
+        return it != first.end() && it->is_string() ? printable_excerpt(it->get<std::string>(), 500)
+                                                    : std::string{};
     };
     error.code = text("code");
     error.message = text("message");
@@ -79,7 +66,7 @@ std::string describe(int status, const AmazonError& error, const std::string& bo
     if (out.empty()) {
         out = "HTTP " + std::to_string(status);
         if (!body.empty()) {
-            out += ": " + clean(body, 200);
+            out += ": " + printable_excerpt(body, 200);
         }
     }
     return out;
@@ -87,7 +74,7 @@ std::string describe(int status, const AmazonError& error, const std::string& bo
 
 std::string with_request_id(std::string text, const std::string& request_id) {
     if (!request_id.empty()) {
-        text += " (request id " + clean(request_id, 100) + ")";
+        text += " (request id " + printable_excerpt(request_id, 100) + ")";
     }
     return text;
 }
@@ -97,37 +84,6 @@ bool mentions_expired(const AmazonError& error) {
     std::transform(all.begin(), all.end(), all.begin(),
                    [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
     return all.find("expired") != std::string::npos;
-}
-
-std::string describe(TransportError error, const std::string& message) {
-    std::string out;
-    switch (error) {
-    case TransportError::Timeout:
-        out = "timed out";
-        break;
-    case TransportError::Connect:
-        out = "could not connect";
-        break;
-    case TransportError::Dropped:
-        out = "the connection dropped";
-        break;
-    case TransportError::Tls:
-        out = "TLS error";
-        break;
-    case TransportError::Other:
-    case TransportError::None:
-        out = "network error";
-        break;
-    }
-    if (!message.empty()) {
-        out += " (" + clean(message, 200) + ")";
-    }
-    return out;
-}
-
-bool retryable(TransportError error) {
-    return error == TransportError::Timeout || error == TransportError::Connect ||
-           error == TransportError::Dropped;
 }
 
 // Retry-After in seconds (the HTTP-date form is not used by Amazon and is ignored), capped.
@@ -216,7 +172,7 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             last_code.clear();
             last_request_id.clear();
             malformed = false;
-            if (!retryable(response.error)) {
+            if (!is_retryable(response.error)) {
                 throw ApiError(
                     ErrorKind::Temporary, fmt::format("{} failed: {}", op, last_reason),
                     response.error == TransportError::Tls
@@ -294,13 +250,14 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
         // it: it was throttled (429) or never left this machine (no connection).
         const bool may_have_arrived = !(response.error == TransportError::Connect || last_status == 429);
         if (!call.idempotent && may_have_arrived) {
-            throw ApiError(ErrorKind::Temporary,
-                           with_request_id(fmt::format("{} may or may not have reached Amazon ({}); it is not "
-                                                       "sent again automatically",
-                                                       op, last_reason),
-                                           last_request_id),
-                           "run the same command again: it looks the request up before sending anything new",
-                           last_status, last_code, last_request_id);
+            throw ApiError(
+                ErrorKind::Temporary,
+                with_request_id(fmt::format("{} may or may not have reached Amazon ({}); it is not "
+                                            "sent again automatically",
+                                            op, last_reason),
+                                last_request_id),
+                "run the same command again: it looks the request up before sending anything new",
+                last_status, last_code, last_request_id);
         }
         if (attempt >= max_attempts) {
             const std::string hint = "Amazon or the network is having trouble; try again later "

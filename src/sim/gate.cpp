@@ -19,7 +19,10 @@ constexpr std::array<std::string_view, k_op_count> k_op_names{"token",
                                                               "getFeeds",
                                                               "cancelFeed",
                                                               "getFeedDocument",
-                                                              "downloadFeedDocument"};
+                                                              "downloadFeedDocument",
+                                                              "commerceSearch",
+                                                              "commerceGet",
+                                                              "commerceComment"};
 
 // Amazon's default usage plans (requests per second / burst).
 constexpr std::array<UsagePlan, k_op_count> k_plans{{
@@ -35,6 +38,9 @@ constexpr std::array<UsagePlan, k_op_count> k_plans{{
     {2, 15},      // cancelFeed
     {0.0222, 10}, // getFeedDocument
     {0, 0},       // downloadFeedDocument: S3, not limited
+    {0, 0},       // commerceSearch: Magento, not limited
+    {0, 0},       // commerceGet
+    {0, 0},       // commerceComment
 }};
 
 std::size_t at(Op op) {

@@ -30,8 +30,11 @@ enum class Op : std::uint8_t {
     cancelFeed,
     getFeedDocument,
     downloadFeedDocument, // GET of a document url
+    commerceSearch,       // Magento: GET /rest/{store}/V1/orders?searchCriteria...
+    commerceGet,          // Magento: GET /rest/{store}/V1/orders/{id}
+    commerceComment,      // Magento: POST /rest/{store}/V1/orders/{id}/comments
 };
-inline constexpr std::size_t k_op_count = 12;
+inline constexpr std::size_t k_op_count = 15;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

@@ -84,6 +84,7 @@ void configure(httplib::Server& server, sim::Context& ctx) {
     sim::add_orders_routes(server, ctx);
     sim::add_feeds_routes(server, ctx);
     sim::add_control_routes(server, ctx);
+    sim::add_commerce_routes(server, ctx);
 }
 
 } // namespace

@@ -12,7 +12,8 @@ namespace sim {
 const char* const k_usage =
     R"(usage: asc-sim [options]
 
-A local Amazon Selling Partner API (LWA, Orders v2026-01-01, Feeds 2021-06-30) for tests and demos.
+A local Amazon Selling Partner API (LWA, Orders v2026-01-01, Feeds 2021-06-30) for tests and demos,
+with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazon ones.
 
   --listen HOST:PORT            address to listen on (default 127.0.0.1:0, a free port)
   --orders N                    generate N orders (default 0)
@@ -22,12 +23,18 @@ A local Amazon Selling Partner API (LWA, Orders v2026-01-01, Feeds 2021-06-30) f
   --time-scale X                run rate-limit refills and feed processing X times faster (default 1)
   --fault KIND:OPERATION:P      inject a fault with probability P (repeatable); KIND is 429, 500,
                                 503, slow, drop, garbage or expire; OPERATION an operation name
-                                (searchOrders, getOrder, createFeed, ..., token) or *
+                                (searchOrders, getOrder, createFeed, ..., token, commerceSearch,
+                                commerceGet, commerceComment) or *
   --slow-seconds X              delay of a slow fault (default 2)
   --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
   --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)
   --gzip-reports on|off         GZIP-compress feed result documents (default on)
   --cache-mb N                  memory for serialized generated orders (default 256, 0 disables)
+  --commerce-link-ratio R       share of merchant orders with a linked Magento order (default 0.5:
+                                every other one); the Magento REST API is under /rest/{store}/V1
+  --commerce-token TOKEN        the Magento integration's access token (default sim-commerce-token)
+  --commerce-increment-ids sequence|amazon
+                                Magento order numbers: 000100001, ... (default) or the Amazon ids
   --verbose                     log every request to stderr
   --help                        show this help
 
@@ -101,7 +108,10 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
                                                       "--token-ttl",
                                                       "--cache-mb",
                                                       "--feed-processing-seconds",
-                                                      "--slow-seconds"};
+                                                      "--slow-seconds",
+                                                      "--commerce-link-ratio",
+                                                      "--commerce-token",
+                                                      "--commerce-increment-ids"};
         if (std::find(std::begin(valued), std::end(valued), arg) == std::end(valued)) {
             error = fmt::format("unknown option {}", arg);
             return std::nullopt;
@@ -168,6 +178,21 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
                 o.feed_processing_seconds < 0) {
                 return bad("expected a number of seconds");
             }
+        } else if (arg == "--commerce-link-ratio") {
+            if (!number(value, o.commerce_link_ratio) || !std::isfinite(o.commerce_link_ratio) ||
+                o.commerce_link_ratio < 0 || o.commerce_link_ratio > 1) {
+                return bad("expected a number between 0 and 1");
+            }
+        } else if (arg == "--commerce-token") {
+            if (value.empty()) {
+                return bad("expected a token");
+            }
+            o.commerce_token = std::string{value};
+        } else if (arg == "--commerce-increment-ids") {
+            if (value != "sequence" && value != "amazon") {
+                return bad("expected sequence or amazon");
+            }
+            o.commerce_amazon_increment_ids = value == "amazon";
         } else {
             error = fmt::format("unknown option {}", arg);
             return std::nullopt;

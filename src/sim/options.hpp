@@ -25,6 +25,9 @@ struct Options {
     bool gzip_reports = true;           // result documents are GZIP-compressed
     std::size_t cache_mb = 256;         // cache of serialized generated orders, in MiB (0 disables)
     bool verbose = false;               // one stderr line per request
+    double commerce_link_ratio = 0.5;   // share of merchant orders with a linked Magento order
+    std::string commerce_token = "sim-commerce-token"; // the Magento integration's bearer token
+    bool commerce_amazon_increment_ids = false;        // Magento order numbers are the Amazon ids
 };
 
 // Parses argv. On a bad argument returns nullopt and sets `error`; `--help` sets `help`.

@@ -3,6 +3,7 @@
 // wrapper that puts an API operation behind counting, faults, auth and rate limits.
 
 #include "auth.hpp"
+#include "commerce.hpp"
 #include "feeds.hpp"
 #include "gate.hpp"
 #include "http.hpp"
@@ -24,6 +25,7 @@ struct Context {
     Gate gate;
     Auth auth;
     Feeds feeds;
+    Commerce commerce; // the Magento side
     std::string base_url; // "http://127.0.0.1:PORT", set once the port is bound
     std::atomic<double> slow_seconds;
 };
@@ -51,5 +53,6 @@ void add_auth_routes(httplib::Server& server, Context& ctx);
 void add_orders_routes(httplib::Server& server, Context& ctx);
 void add_feeds_routes(httplib::Server& server, Context& ctx);
 void add_control_routes(httplib::Server& server, Context& ctx);
+void add_commerce_routes(httplib::Server& server, Context& ctx);
 
 } // namespace sim

@@ -1,0 +1,291 @@
+// The Magento REST client against the fake transport: request shapes, the bearer token, errors
+// that name the commerce side, retries, and a status comment that is never sent twice.
+
+#include "asc/commerce_client.hpp"
+#include "asc/errors.hpp"
+#include "fake_clock.hpp"
+#include "fake_transport.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <string>
+
+using asc_test::FakeClock;
+using asc_test::FakeTransport;
+using asc_test::respond;
+using asc_test::transport_error;
+
+namespace {
+
+constexpr std::string_view k_token = "magento-integration-token-0123456789";
+
+asc::CommerceSettings settings() {
+    asc::CommerceSettings s;
+    s.base_url = "https://shop.example.com/";
+    s.access_token = std::string(k_token);
+    return s;
+}
+
+const char* const k_order_json = R"({"entity_id":42,"increment_id":"000000123","ext_order_id":"112-1234567-1234567",
+  "state":"processing","status":"processing","status_histories":[
+  {"comment":"Imported from Amazon","status":"processing","created_at":"2026-11-01 09:00:00"}]})";
+
+std::string search_result(const std::string& items) {
+    return R"({"items":[)" + items + R"(],"search_criteria":{},"total_count":1})";
+}
+
+template <typename F> asc::Error error_of(F&& f) {
+    try {
+        f();
+    } catch (const asc::Error& e) {
+        return e;
+    }
+    FAIL("expected an asc::Error");
+    return asc::Error(asc::ErrorKind::Internal, "unreachable");
+}
+
+bool mentions(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("core::commerce");
+
+TEST_CASE("commerce client: the search for the linked order is a searchCriteria GET with the token") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(200, search_result(k_order_json)));
+    asc::CommerceClient client(t, clock, settings());
+    const auto order = client.find_linked_order("112-1234567-1234567");
+
+    REQUIRE(t.requests.size() == 1);
+    const auto& r = t.requests[0];
+    CHECK(r.method == "GET");
+    CHECK(r.url == "https://shop.example.com/rest/default/V1/orders?"
+                   "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bfield%5D=ext_order_id&"
+                   "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bvalue%5D=112-1234567-1234567&"
+                   "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5BconditionType%5D=eq");
+    CHECK(FakeTransport::header(r, "Authorization") == "Bearer " + std::string(k_token));
+    CHECK(FakeTransport::header(r, "Accept") == "application/json");
+    CHECK(r.body.empty());
+
+    REQUIRE(order.has_value());
+    CHECK(order->entity_id == 42);
+    CHECK(order->increment_id == "000000123");
+    CHECK(order->state == "processing");
+    CHECK(order->status == "processing");
+    REQUIRE(order->history.size() == 1);
+    CHECK(order->history[0].comment == "Imported from Amazon");
+}
+
+TEST_CASE("commerce client: link_field and store_code shape the request") {
+    FakeTransport t;
+    FakeClock clock;
+    auto s = settings();
+    s.link_field = "increment_id";
+    s.store_code = "us";
+    t.then(respond(200, search_result(
+                            R"({"entity_id":"7","increment_id":"112-1234567-1234567","state":"new","status":"pending"})")));
+    asc::CommerceClient client(t, clock, s);
+    const auto order = client.find_linked_order("112-1234567-1234567");
+    REQUIRE(order.has_value());
+    CHECK(order->entity_id == 7); // a string entity_id is read too
+    CHECK(mentions(t.requests[0].url, "https://shop.example.com/rest/us/V1/orders?"));
+    CHECK(mentions(t.requests[0].url, "%5Bfield%5D=increment_id&"));
+}
+
+TEST_CASE("commerce client: no linked order is nullopt, not an error") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(200, R"({"items":[],"search_criteria":{},"total_count":0})"));
+    asc::CommerceClient client(t, clock, settings());
+    CHECK_FALSE(client.find_linked_order("112-0000000-0000000").has_value());
+}
+
+TEST_CASE("commerce client: get_order reads /V1/orders/{entity_id}") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(200, k_order_json));
+    asc::CommerceClient client(t, clock, settings());
+    const auto order = client.get_order(42);
+    CHECK(t.requests[0].method == "GET");
+    CHECK(t.requests[0].url == "https://shop.example.com/rest/default/V1/orders/42");
+    CHECK(order.ext_order_id == "112-1234567-1234567");
+}
+
+TEST_CASE("commerce client: set_status posts one statusHistory entry") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(200, "true"));
+    asc::CommerceClient client(t, clock, settings());
+    client.set_status(42, "complete", "Amazon order 112-1234567-1234567 canceled by asc (NoInventory)");
+
+    REQUIRE(t.requests.size() == 1);
+    const auto& r = t.requests[0];
+    CHECK(r.method == "POST");
+    CHECK(r.url == "https://shop.example.com/rest/default/V1/orders/42/comments");
+    CHECK(FakeTransport::header(r, "Authorization") == "Bearer " + std::string(k_token));
+    CHECK(FakeTransport::header(r, "Content-Type") == "application/json");
+    const auto body = nlohmann::json::parse(r.body);
+    const auto& h = body.at("statusHistory");
+    CHECK(h.at("comment") == "Amazon order 112-1234567-1234567 canceled by asc (NoInventory)");
+    CHECK(h.at("status") == "complete");
+    CHECK(h.at("is_customer_notified") == 0);
+    CHECK(h.at("is_visible_on_front") == 0);
+}
+
+TEST_CASE("commerce client: 401 is an Auth error that names the commerce side, not Amazon") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(401, R"({"message":"The consumer isn't authorized to access %resources.",)"
+                        R"("parameters":{"resources":"Magento_Sales::sales"}})"));
+    asc::CommerceClient client(t, clock, settings());
+    const auto e = error_of([&] { (void)client.find_linked_order("112-1234567-1234567"); });
+    CHECK(e.kind() == asc::ErrorKind::Auth);
+    const std::string what = e.what();
+    CHECK(mentions(what, "commerce system (Magento)"));
+    CHECK(mentions(what, "The consumer isn't authorized to access Magento_Sales::sales."));
+    CHECK_FALSE(mentions(what, "Amazon"));
+    CHECK(mentions(e.hint(), "integration"));
+    CHECK_FALSE(mentions(what + e.hint(), k_token));
+    CHECK(t.requests.size() == 1); // not retried
+}
+
+TEST_CASE("commerce client: 404 is NotFound") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(404, R"({"message":"The entity that was requested doesn't exist. Verify the entity and try again."})"));
+    asc::CommerceClient client(t, clock, settings());
+    const auto e = error_of([&] { (void)client.get_order(999); });
+    CHECK(e.kind() == asc::ErrorKind::NotFound);
+    CHECK(mentions(e.what(), "commerce system (Magento)"));
+    CHECK(mentions(e.what(), "doesn't exist"));
+}
+
+TEST_CASE("commerce client: positional parameters fill %1") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(400, R"({"message":"\"%1\" is required. Enter and try again.","parameters":["statusHistory"]})"));
+    asc::CommerceClient client(t, clock, settings());
+    const auto e = error_of([&] { client.set_status(1, "complete", "x"); });
+    CHECK(e.kind() == asc::ErrorKind::Usage);
+    CHECK(mentions(e.what(), "\"statusHistory\" is required"));
+}
+
+TEST_CASE("commerce client: 5xx, 429, timeouts and dropped connections are retried for lookups") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(503, R"({"message":"Service Unavailable"})"))
+        .then(transport_error(asc::TransportError::Timeout))
+        .then(respond(429, ""))
+        .then(respond(200, search_result(k_order_json)));
+    asc::CommerceClient client(t, clock, settings());
+    const auto order = client.find_linked_order("112-1234567-1234567");
+    CHECK(order.has_value());
+    CHECK(t.requests.size() == 4);
+    CHECK(clock.sleeps.size() == 3);
+}
+
+TEST_CASE("commerce client: a malformed lookup answer is retried") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(200, "<html>Bad Gateway")).then(respond(200, k_order_json));
+    asc::CommerceClient client(t, clock, settings());
+    CHECK(client.get_order(42).entity_id == 42);
+    CHECK(t.requests.size() == 2);
+}
+
+TEST_CASE("commerce client: when the attempts run out it is Temporary and names the commerce side") {
+    FakeTransport t;
+    FakeClock clock;
+    t.handler = [](const asc::HttpRequest&) {
+        return respond(500, R"({"message":"Internal Error. Details are available in Magento log file."})");
+    };
+    asc::CommerceClient client(t, clock, settings());
+    const auto e = error_of([&] { (void)client.find_linked_order("112-1234567-1234567"); });
+    CHECK(e.kind() == asc::ErrorKind::Temporary);
+    CHECK(mentions(e.what(), "commerce system (Magento)"));
+    CHECK(mentions(e.what(), "4 attempts"));
+    CHECK(t.requests.size() == 4); // CommerceOptions' default
+}
+
+TEST_CASE("commerce client: the time budget stops the retries") {
+    FakeTransport t;
+    FakeClock clock;
+    t.handler = [&clock](const asc::HttpRequest&) {
+        clock.advance(std::chrono::seconds(20)); // each attempt times out after 20 s
+        return transport_error(asc::TransportError::Timeout);
+    };
+    asc::CommerceOptions options;
+    options.retry.max_attempts = 10;
+    options.budget = std::chrono::seconds(50);
+    asc::CommerceClient client(t, clock, settings(), options);
+    const auto e = error_of([&] { (void)client.get_order(1); });
+    CHECK(e.kind() == asc::ErrorKind::Temporary);
+    CHECK(t.requests.size() == 3);
+}
+
+TEST_CASE("commerce client: a comment that may have reached Magento is never sent twice") {
+    FakeClock clock;
+    SUBCASE("a 500") {
+        FakeTransport t;
+        t.then(respond(500, R"({"message":"Internal Error."})"));
+        asc::CommerceClient client(t, clock, settings());
+        const auto e = error_of([&] { client.set_status(42, "complete", "c"); });
+        CHECK(e.kind() == asc::ErrorKind::Temporary);
+        CHECK(mentions(e.what(), "commerce system (Magento)"));
+        CHECK(mentions(e.what(), "may or may not have recorded"));
+        CHECK(mentions(e.hint(), "not sent again"));
+        CHECK(t.requests.size() == 1);
+    }
+    SUBCASE("a timeout") {
+        FakeTransport t;
+        t.then(transport_error(asc::TransportError::Timeout));
+        asc::CommerceClient client(t, clock, settings());
+        CHECK(error_of([&] { client.set_status(42, "complete", "c"); }).kind() == asc::ErrorKind::Temporary);
+        CHECK(t.requests.size() == 1);
+    }
+    SUBCASE("a dropped connection") {
+        FakeTransport t;
+        t.then(transport_error(asc::TransportError::Dropped));
+        asc::CommerceClient client(t, clock, settings());
+        CHECK(error_of([&] { client.set_status(42, "complete", "c"); }).kind() == asc::ErrorKind::Temporary);
+        CHECK(t.requests.size() == 1);
+    }
+}
+
+TEST_CASE("commerce client: a comment that certainly did not arrive is retried") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(transport_error(asc::TransportError::Connect)).then(respond(429, "")).then(respond(200, "true"));
+    asc::CommerceClient client(t, clock, settings());
+    client.set_status(42, "complete", "c");
+    CHECK(t.requests.size() == 3);
+}
+
+TEST_CASE("commerce client: Magento answering false is an error") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(200, "false"));
+    asc::CommerceClient client(t, clock, settings());
+    const auto e = error_of([&] { client.set_status(42, "complete", "c"); });
+    CHECK(mentions(e.what(), "commerce system (Magento)"));
+    CHECK(t.requests.size() == 1);
+}
+
+TEST_CASE("commerce client: the search query encodes brackets and the value") {
+    CHECK(asc::commerce_search_query("ext_order_id", "a b&c") ==
+          "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bfield%5D=ext_order_id&"
+          "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bvalue%5D=a%20b%26c&"
+          "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5BconditionType%5D=eq");
+}
+
+TEST_CASE("commerce client: redact masks a bare bearer token") {
+    CHECK(asc::redact("> Authorization: Bearer abc.def") == "> Authorization: ***");
+    CHECK(asc::redact("sent Bearer magento-token-123 to the shop") == "sent Bearer *** to the shop");
+    CHECK(asc::redact(R"({"token_type":"bearer","expires_in":3600})") ==
+          R"({"token_type":"bearer","expires_in":3600})");
+}
+
+TEST_SUITE_END();

@@ -3,6 +3,7 @@
 #include "asc/config.hpp"
 #include "commands.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <ostream>
 
@@ -20,7 +21,7 @@ void run_config_show(Context& ctx) {
     for (const auto& m : s.marketplace_ids) {
         marketplaces += (marketplaces.empty() ? "" : ",") + m;
     }
-    const std::vector<std::pair<std::string, std::string>> rows{
+    std::vector<std::pair<std::string, std::string>> rows{
         {"profile", s.profile},
         {"config", s.config_path.string() + (s.config_exists ? "" : " (not found)")},
         {"region", s.region},
@@ -34,8 +35,20 @@ void run_config_show(Context& ctx) {
         {"store", s.store_path.string()},
         {"store_pii", s.store_pii ? "true" : "false"},
     };
+    if (s.commerce) {
+        const CommerceSettings& c = *s.commerce;
+        rows.insert(rows.end(), {{"commerce_url", c.base_url.empty() ? "(not set)" : c.base_url},
+                                 {"commerce_token", mask_secret(c.access_token)},
+                                 {"commerce_link_field", c.link_field},
+                                 {"commerce_cancel_status", c.cancel_status},
+                                 {"commerce_store_code", c.store_code}});
+    }
+    std::size_t width = 16;
+    for (const auto& row : rows) {
+        width = std::max(width, row.first.size());
+    }
     for (const auto& [key, value] : rows) {
-        ctx.out << fmt::format("{:<16} {:<50} ({})\n", key, value, source(key));
+        ctx.out << fmt::format("{:<{}} {:<50} ({})\n", key, width, value, source(key));
     }
 }
 

@@ -5,6 +5,7 @@
 #include "asc/order_records.hpp"
 #include "asc/time.hpp"
 #include "commands.hpp"
+#include "commerce_link.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -95,8 +96,50 @@ std::string address_text(const Address& a) {
     return text;
 }
 
+// The Magento order linked to this Amazon order, when a commerce link is configured.
+struct CommerceLookup {
+    bool answered = false;              // configured, and the commerce system answered
+    std::optional<CommerceOrder> order; // nullopt: no linked order
+};
+
+// Asks the commerce system, if one is configured. A failure only warns: the Amazon side of
+// `order show` stands on its own.
+CommerceLookup lookup_commerce(const std::string& order_id, Context& ctx) {
+    CommerceLookup lookup;
+    try {
+        auto link = CommerceLink::open(ctx);
+        if (!link) {
+            return lookup;
+        }
+        lookup.order = link->client().find_linked_order(order_id);
+        lookup.answered = true;
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Interrupted) {
+            throw;
+        }
+        if (!ctx.global.quiet) {
+            ctx.err << fmt::format("asc: warning: could not look up the linked Magento order: {}\n", e.what());
+            if (!e.hint().empty()) {
+                ctx.err << fmt::format("asc: hint: {}\n", e.hint());
+            }
+        }
+    }
+    return lookup;
+}
+
+// {"increment_id","status"} or null (no linked order).
+Record commerce_record(const CommerceLookup& lookup) {
+    if (!lookup.order) {
+        return Record(nullptr);
+    }
+    Record r = Record::object();
+    r["increment_id"] = lookup.order->increment_id;
+    r["status"] = lookup.order->status;
+    return r;
+}
+
 // The details tab for people: label / value lines (tab-separated off a terminal).
-void print_details(const Order& o, Context& ctx) {
+void print_details(const Order& o, const CommerceLookup& commerce, Context& ctx) {
     std::vector<std::pair<std::string, std::string>> lines;
     auto add = [&lines](std::string label, std::string value) {
         if (!value.empty()) {
@@ -133,6 +176,11 @@ void print_details(const Order& o, Context& ctx) {
     add("Flags", flags);
     add("Replaces order", o.replaced_order_id);
     add("Seller order id", o.seller_order_id);
+    if (commerce.answered) {
+        add("Magento order", commerce.order ? fmt::format("{} ({})", commerce.order->increment_id,
+                                                          commerce.order->status)
+                                            : std::string("no linked order"));
+    }
     if (o.buyer) {
         add("Buyer", o.buyer->name);
         add("Buyer email", o.buyer->email);
@@ -195,11 +243,14 @@ std::vector<Record> item_rows(const Order& o) {
     return rows;
 }
 
-Record show_record(const Order& o, const std::string& tab) {
+Record show_record(const Order& o, const std::string& tab, const CommerceLookup& commerce) {
     Record r = Record::object();
     if (tab == "all" || tab == "details") {
         r["details"] = details_record(o);
         r["details"]["actions"] = actions_record(o);
+        if (commerce.answered) {
+            r["details"]["commerce"] = commerce_record(commerce);
+        }
     }
     if (tab == "all" || tab == "items") {
         r["items"] = item_rows(o);
@@ -210,7 +261,7 @@ Record show_record(const Order& o, const std::string& tab) {
     return r;
 }
 
-void print_human(const Order& o, const std::string& tab, Context& ctx) {
+void print_human(const Order& o, const std::string& tab, const CommerceLookup& commerce, Context& ctx) {
     const bool terminal = ctx.stdout_is_terminal();
     bool first = true;
     auto section = [&](const char* title) {
@@ -220,7 +271,7 @@ void print_human(const Order& o, const std::string& tab, Context& ctx) {
         first = false;
     };
     if (tab == "all" || tab == "details") {
-        print_details(o, ctx);
+        print_details(o, commerce, ctx);
         first = false;
     }
     if (tab == "all" || tab == "items") {
@@ -272,10 +323,17 @@ void run_show(const ShowOptions& opts, Context& ctx) {
         ctx.remember(std::span<const Order>(&order, 1));
     }
 
+    // The linked Magento order: on the details tab, from a live lookup (--cached sends nothing).
+    CommerceLookup commerce;
+    if (!opts.cached && (opts.tab == "all" || opts.tab == "details") &&
+        (format == Format::Json || format == Format::Jsonl || format == Format::Table)) {
+        commerce = lookup_commerce(order.order_id, ctx);
+    }
+
     switch (format) {
     case Format::Json:
     case Format::Jsonl: {
-        const Record r = show_record(order, opts.tab);
+        const Record r = show_record(order, opts.tab, commerce);
         const Record& out = opts.tab == "all" ? r : r.begin().value();
         ctx.out << (format == Format::Json ? out.dump(2) : out.dump()) << '\n';
         break;
@@ -295,7 +353,7 @@ void run_show(const ShowOptions& opts, Context& ctx) {
         }
         break;
     case Format::Table:
-        print_human(order, opts.tab, ctx);
+        print_human(order, opts.tab, commerce, ctx);
         break;
     }
 }

@@ -121,6 +121,19 @@ OrderFilter cached_filter(const ListOptions& o, CommonFilter f, Timestamp now) {
     return filter;
 }
 
+// For people at a terminal: "3 hours ago", "in 2 days" instead of RFC 3339 (every machine format,
+// and a table in a pipe, keeps RFC 3339 UTC).
+Record humanized(Record r, Timestamp now) {
+    for (const char* key : {"purchase_date", "ship_by", "last_updated"}) {
+        if (auto it = r.find(key); it != r.end() && it->is_string()) {
+            if (const auto t = parse_rfc3339(it->get<std::string>())) {
+                *it = format_relative(*t, now);
+            }
+        }
+    }
+    return r;
+}
+
 // "from a sync 5 minutes ago" on stderr, so nobody mistakes the store for Amazon.
 void print_data_age(Context& ctx, Timestamp now) {
     if (!ctx.show_progress() || !ctx.stderr_is_terminal()) {
@@ -149,11 +162,15 @@ void run_list(const ListOptions& o, Context& ctx) {
     const auto fields = ctx.global.fields.empty() ? list_default_fields()
                                                   : select_fields(list_fields(), ctx.global.fields);
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
+    const bool human = ctx.human_table();
+    auto record = [human, now](const Order& order) {
+        return human ? humanized(list_record(order), now) : list_record(order);
+    };
 
     if (o.cached) {
         const OrderFilter filter = cached_filter(o, std::move(common), now);
         ctx.store().query_orders(filter, [&](Order&& order) {
-            renderer->row(list_record(order));
+            renderer->row(record(order));
             return static_cast<bool>(ctx.out);
         });
         renderer->finish();
@@ -175,7 +192,7 @@ void run_list(const ListOptions& o, Context& ctx) {
         }
         ctx.remember(orders);
         for (const auto& order : orders) {
-            renderer->row(list_record(order));
+            renderer->row(record(order));
         }
         printed += orders.size();
         ctx.out.flush();

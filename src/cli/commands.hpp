@@ -15,6 +15,15 @@ void setup_config(CLI::App& app, Context& ctx);
 void setup_orders_sync(CLI::App& orders, Context& ctx);
 void setup_store(CLI::App& app, Context& ctx);
 void setup_report(CLI::App& app, Context& ctx);
+void setup_order_cancel(CLI::App& order, Context& ctx);
+void setup_cancellations(CLI::App& app, Context& ctx);
+void setup_feeds(CLI::App& app, Context& ctx);
+// `completion` and the hidden `__complete` and `__man` (cmd_completion.cpp); `help` (cmd_help.cpp).
+void setup_completion(CLI::App& app, Context& ctx);
+void setup_help(CLI::App& app, Context& ctx);
+// Gives every command group without a footer an "Examples:" footer made of its commands' first
+// examples. Call after every command is set up.
+void add_group_examples(CLI::App& app);
 
 // Runs an incremental sync into the store and prints its one-line summary (unless -q).
 SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<std::string>& marketplaces,

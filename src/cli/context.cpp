@@ -40,24 +40,45 @@ std::string seconds_text(std::chrono::milliseconds d) {
 
 } // namespace
 
+void TerminalEvents::progress(std::string_view text, bool as_line) {
+    if (m_line != nullptr) {
+        m_line->show(text);
+    } else if (m_lines && as_line) {
+        m_err << "asc: " << text << '\n';
+    }
+}
+
 void TerminalEvents::waiting_for_rate_limit(std::string_view operation, std::chrono::milliseconds d) {
-    if (m_progress && d >= std::chrono::seconds(2)) {
-        m_err << fmt::format("asc: waiting {} for Amazon's rate limit on {}\n", seconds_text(d), operation);
+    // Short waits are worth a glance on the progress line; as lines (-v) only the long ones.
+    if (d >= std::chrono::milliseconds(500)) {
+        progress(fmt::format("waiting {} for Amazon's rate limit on {}", seconds_text(d), operation),
+                 d >= std::chrono::seconds(2));
     }
 }
 
 void TerminalEvents::retrying(std::string_view operation, int attempt, std::string_view why,
                               std::chrono::milliseconds d) {
-    if (m_progress || m_debug) {
-        m_err << fmt::format("asc: {} attempt {} failed ({}); retrying in {}\n", operation, attempt, why,
-                             seconds_text(d));
+    const std::string text =
+        fmt::format("{} attempt {} failed ({}); retrying in {}", operation, attempt, why, seconds_text(d));
+    if (m_debug && m_line == nullptr && !m_lines) {
+        m_err << "asc: " << text << '\n';
+        return;
     }
+    progress(text, true);
+}
+
+void TerminalEvents::page_received(int page, std::size_t orders_so_far) {
+    progress(fmt::format("page {}: {} orders so far", page, orders_so_far), false);
 }
 
 void TerminalEvents::note(std::string_view text) {
-    if (m_progress) {
-        m_err << "asc: " << text << '\n';
+    if (text.starts_with("warning:")) {
+        if (m_line != nullptr || m_lines) {
+            m_err << "asc: " << text << '\n';
+        }
+        return;
     }
+    progress(text, true);
 }
 
 void TerminalEvents::debug(std::string_view text) {
@@ -66,7 +87,8 @@ void TerminalEvents::debug(std::string_view text) {
     }
 }
 
-Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e) : global(g), out(o), err(e) {}
+Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e, ProgressLine* progress)
+    : global(g), out(o), err(e), m_progress(progress) {}
 
 bool Context::stdout_is_terminal() const { return forced_tty() || isatty(STDOUT_FILENO) == 1; }
 bool Context::stderr_is_terminal() const { return forced_tty() || isatty(STDERR_FILENO) == 1; }
@@ -111,8 +133,13 @@ Format Context::format() {
         throw Error(ErrorKind::Usage, fmt::format("unknown output format '{}'", global.output),
                     "use -o table, json, jsonl, csv, tsv or ids");
     }
+    if (!global.jq.empty()) {
+        return *f == Format::Jsonl ? Format::Jsonl : Format::Json;
+    }
     return *f;
 }
+
+bool Context::human_table() { return format() == Format::Table && stdout_is_terminal(); }
 
 RenderOptions Context::render_options() {
     RenderOptions o;
@@ -126,7 +153,9 @@ RenderOptions Context::render_options() {
 
 Events& Context::events() {
     if (!m_events) {
-        m_events = std::make_unique<TerminalEvents>(err, show_progress(), global.debug);
+        // The progress line only on a terminal, and never with -q.
+        ProgressLine* line = !global.quiet && stderr_is_terminal() ? m_progress : nullptr;
+        m_events = std::make_unique<TerminalEvents>(err, line, show_progress() && !stderr_is_terminal(), global.debug);
     }
     return *m_events;
 }

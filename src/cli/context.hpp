@@ -13,6 +13,7 @@
 #include "asc/rate_limit.hpp"
 #include "asc/sp_api.hpp"
 #include "asc/store.hpp"
+#include "progress.hpp"
 
 #include <chrono>
 #include <iosfwd>
@@ -33,28 +34,38 @@ struct GlobalOptions {
     bool debug = false;
     double timeout_seconds = 60;
     int max_attempts = 5;
+    std::string jq; // --jq: a jq program the JSON output goes through
 };
 
-// Events shown to a person: progress and waits on stderr when it is a terminal (or -v), nothing
-// with -q; --debug lines always go to stderr.
+// Events shown to a person. When stderr is a terminal (`line` given): progress (pages, waits for
+// a rate-limit token or for a feed, retries) on one progress line that is cleared when done.
+// Off a terminal with -v (`lines`): progress as lines. With -q: nothing. --debug lines always go
+// to stderr; warnings always as lines.
 class TerminalEvents : public Events {
   public:
-    TerminalEvents(std::ostream& err, bool show_progress, bool debug) : m_err(err), m_progress(show_progress), m_debug(debug) {}
+    TerminalEvents(std::ostream& err, ProgressLine* line, bool lines, bool debug)
+        : m_err(err), m_line(line), m_lines(lines), m_debug(debug) {}
     void waiting_for_rate_limit(std::string_view operation, std::chrono::milliseconds d) override;
     void retrying(std::string_view operation, int attempt, std::string_view why,
                   std::chrono::milliseconds d) override;
+    void page_received(int page, std::size_t orders_so_far) override;
     void note(std::string_view text) override;
     void debug(std::string_view text) override;
 
   private:
+    // On the progress line, or as a line with -v off a terminal.
+    void progress(std::string_view text, bool as_line);
+
     std::ostream& m_err;
-    bool m_progress;
+    ProgressLine* m_line;
+    bool m_lines;
     bool m_debug;
 };
 
 class Context {
   public:
-    Context(GlobalOptions& global, std::ostream& out, std::ostream& err);
+    // `progress`: the progress line of stderr (nullptr: none, e.g. in unit tests).
+    Context(GlobalOptions& global, std::ostream& out, std::ostream& err, ProgressLine* progress = nullptr);
 
     GlobalOptions& global;
     std::ostream& out;
@@ -72,7 +83,10 @@ class Context {
 
     // Renderer options from -o, --no-headers, --color and the terminal.
     RenderOptions render_options();
+    // -o, except that --jq makes it json (or keeps jsonl).
     Format format();
+    // The output is a table on a terminal: relative times and other things only for people.
+    bool human_table();
 
     Events& events();
     Clock& clock();
@@ -87,6 +101,7 @@ class Context {
     void remember(std::span<const Order> orders);
 
   private:
+    ProgressLine* m_progress;
     std::optional<Settings> m_settings;
     std::unique_ptr<TerminalEvents> m_events;
     std::unique_ptr<Transport> m_transport;

@@ -7,6 +7,9 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
+#include "jq_filter.hpp"
+#include "progress.hpp"
+#include "suggest.hpp"
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -14,6 +17,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <sqlite3.h>
+#include <sstream>
 
 namespace asc::cli {
 
@@ -50,6 +54,10 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->group(group)
         ->check(CLI::Range(1, 20));
     app.add_option("--endpoint", g.settings.endpoint, "SP-API base URL (env ASC_ENDPOINT)")->group(group);
+    app.add_option("--jq", g.jq, "Filter the JSON output through a jq program; print each result on a line")
+        ->group(group)
+        ->type_name("EXPR")
+        ->check(CLI::Validator(jq_program_error, "", "jq"));
 }
 
 void print_error(std::ostream& err, const std::string& what, const std::string& hint) {
@@ -83,16 +91,7 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
     return out;
 }
 
-int run(int argc, char** argv) {
-    std::signal(SIGINT, on_sigint);
-    std::signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-
-    GlobalOptions global;
-    Context ctx(global, std::cout, std::cerr);
-
-    CLI::App app{"asc: Amazon seller order operations from the terminal: list, show and cancel orders,\n"
-                 "keep a local copy for reports."};
+void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {
     app.name("asc");
     app.fallthrough();
     app.require_subcommand(1);
@@ -105,25 +104,73 @@ int run(int argc, char** argv) {
     setup_orders_list(*orders, ctx);
     setup_order_show(*orders, ctx);
     setup_orders_sync(*orders, ctx);
+    setup_order_cancel(*orders, ctx);
+    setup_cancellations(app, ctx);
+    setup_feeds(app, ctx);
     setup_store(app, ctx);
     setup_report(app, ctx);
     setup_config(app, ctx);
+    setup_completion(app, ctx);
+    setup_help(app, ctx);
+    // Last: gives every command group an examples footer from its commands' examples.
+    add_group_examples(app);
+}
+
+int run(int argc, char** argv) {
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    GlobalOptions global;
+    // Commands write through these: anything written clears the progress line first.
+    TerminalStreams streams(std::cout, std::cerr);
+    Context ctx(global, streams.out(), streams.err(), &streams.progress);
+
+    CLI::App app{"asc: Amazon seller order operations from the terminal: list, show and cancel orders,\n"
+                 "keep a local copy for reports."};
+    build_app(app, global, ctx);
+    // With --jq, the command's (json) output is collected and filtered at the end.
+    std::stringstream jq_input;
+    bool jq_capturing = false;
+    app.parse_complete_callback([&] {
+        if (!global.jq.empty()) {
+            streams.capture_out(jq_input.rdbuf());
+            jq_capturing = true;
+        }
+    });
 
     int code = k_exit_ok;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        code = app.exit(e, std::cout, std::cerr);
-        if (code != 0) {
+        const auto suggestion = e.get_exit_code() != 0 ? suggest_for_parse_error(app) : std::nullopt;
+        if (suggestion) {
+            print_error(ctx.err, suggestion->message, suggestion->hint);
             code = k_exit_usage;
+        } else {
+            code = app.exit(e, ctx.out, ctx.err);
+            if (code != 0) {
+                code = k_exit_usage;
+            }
         }
     } catch (const Error& e) {
-        print_error(std::cerr, e.what(), e.hint());
+        print_error(ctx.err, e.what(), e.hint());
         code = exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        print_error(std::cerr, e.what(), "this is a bug in asc; please report it with the command you ran");
+        print_error(ctx.err, e.what(), "this is a bug in asc; please report it with the command you ran");
         code = k_exit_error;
     }
+    if (jq_capturing) {
+        streams.capture_out(std::cout.rdbuf());
+        try {
+            JqProgram(global.jq).run(jq_input.str(), ctx.out);
+        } catch (const Error& e) {
+            print_error(ctx.err, e.what(), e.hint());
+            code = code == k_exit_ok ? exit_code_for(e.kind()) : code;
+        }
+    }
+    streams.progress.clear();
+    ctx.out.flush();
     std::cout.flush();
     if (interrupted() && code == k_exit_ok) {
         code = k_exit_interrupted;

@@ -1,9 +1,17 @@
 #pragma once
 
+#include "context.hpp"
+
+#include <CLI/CLI.hpp>
+
 namespace asc::cli {
 
 // The whole command line: parses argv, runs the command, maps every error to an exit code and a
 // message on stderr. Never throws.
 int run(int argc, char** argv);
+
+// Builds the command tree on `app`: the global flags into `global`, every command bound to `ctx`.
+// run() uses it, and so do the tests that walk the tree (help examples, completions).
+void build_app(CLI::App& app, GlobalOptions& global, Context& ctx);
 
 } // namespace asc::cli

@@ -1,0 +1,170 @@
+#include "cancel_output.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace asc::cli {
+
+namespace {
+
+const std::vector<Field> k_fields{{"order_id", "ORDER ID"}, {"outcome", "OUTCOME"},  {"reason", "REASON"},
+                                  {"feed_id", "FEED"},      {"result_code", "CODE"}, {"message", "MESSAGE"}};
+// With a commerce link, also what the Magento step did (commerce_step.hpp).
+const std::vector<Field> k_fields_with_commerce = [] {
+    std::vector<Field> all = k_fields;
+    all.push_back({"commerce", "COMMERCE"});
+    return all;
+}();
+
+constexpr std::array k_order{CancelOutcome::Canceled, CancelOutcome::AlreadyCanceled, CancelOutcome::Submitted,
+                             CancelOutcome::WouldCancel, CancelOutcome::Refused,  CancelOutcome::Failed,
+                             CancelOutcome::NotFound, CancelOutcome::InvalidId};
+
+std::size_t count(const std::vector<CancelRow>& rows, CancelOutcome outcome) {
+    return static_cast<std::size_t>(
+        std::count_if(rows.begin(), rows.end(), [outcome](const CancelRow& r) { return r.outcome == outcome; }));
+}
+
+std::string words(CancelOutcome outcome) {
+    std::string text(to_string(outcome));
+    std::replace(text.begin(), text.end(), '_', ' ');
+    return text;
+}
+
+} // namespace
+
+const std::vector<Field>& cancel_fields() {
+    return k_fields_with_commerce;
+}
+
+Record cancel_record(const CancelRow& row) {
+    Record r = Record::object();
+    r["order_id"] = row.order_id;
+    r["outcome"] = std::string(to_string(row.outcome));
+    r["reason"] = row.reason;
+    r["feed_id"] = row.feed_id.empty() ? Record(nullptr) : Record(row.feed_id);
+    r["result_code"] = row.result_code.empty() ? Record(nullptr) : Record(row.result_code);
+    r["message"] = row.message.empty() ? Record(nullptr) : Record(row.message);
+    r["commerce"] = row.commerce.empty() ? Record(nullptr) : Record(row.commerce);
+    return r;
+}
+
+void render_cancel_rows(Context& ctx, const std::vector<CancelRow>& rows) {
+    auto options = ctx.render_options();
+    options.id_key = "order_id";
+    // The commerce column only when the commerce step ran (a profile without a commerce link
+    // sees no change); --fields can always ask for it.
+    const bool commerce =
+        std::any_of(rows.begin(), rows.end(), [](const CancelRow& r) { return !r.commerce.empty(); });
+    const auto fields = !ctx.global.fields.empty() ? select_fields(k_fields_with_commerce, ctx.global.fields)
+                        : commerce                 ? k_fields_with_commerce
+                                                   : k_fields;
+    auto renderer = make_renderer(options, fields, ctx.out);
+    for (const CancelRow& row : rows) {
+        renderer->row(cancel_record(row));
+    }
+    renderer->finish();
+    ctx.out.flush();
+}
+
+std::string cancel_summary(const std::vector<CancelRow>& rows, const std::vector<std::string>& feed_ids) {
+    std::string text;
+    for (const CancelOutcome outcome : k_order) {
+        if (const auto n = count(rows, outcome); n > 0) {
+            text += fmt::format("{}{} {}", text.empty() ? "" : ", ", n, words(outcome));
+        }
+    }
+    if (text.empty()) {
+        text = "no orders";
+    }
+    if (feed_ids.size() == 1) {
+        text += fmt::format(" (feed {})", feed_ids.front());
+    } else if (feed_ids.size() > 1 && feed_ids.size() <= 3) {
+        text += fmt::format(" (feeds {})", fmt::join(feed_ids, ", "));
+    } else if (feed_ids.size() > 3) {
+        text += fmt::format(" ({} feeds)", feed_ids.size());
+    }
+    return text;
+}
+
+void print_recovery_notes(Context& ctx, const std::vector<CancelRow>& recovered, std::size_t left_for_resume) {
+    if (ctx.global.quiet) {
+        return;
+    }
+    if (!recovered.empty()) {
+        ctx.err << fmt::format("asc: completed {} cancellation(s) of an interrupted run: {} "
+                               "(`asc cancellations list` shows them)\n",
+                               recovered.size(), cancel_summary(recovered, {}));
+    }
+    if (left_for_resume > 0) {
+        ctx.err << fmt::format("asc: {} order(s) planned by an interrupted run were not sent; `asc cancellations "
+                               "resume` sends them\n",
+                               left_for_resume);
+    }
+}
+
+void print_advice(Context& ctx, const std::vector<std::string>& advice) {
+    if (ctx.global.quiet) {
+        return;
+    }
+    constexpr std::size_t k_shown = 5;
+    for (std::size_t i = 0; i < advice.size() && i < k_shown; ++i) {
+        ctx.err << "asc: warning: " << strip_control(advice[i]) << '\n';
+    }
+    if (advice.size() > k_shown) {
+        ctx.err << fmt::format("asc: warning: {} more orders carry a buyer's cancellation request; BuyerCanceled is "
+                               "the reason that does not count against your cancellation rate\n",
+                               advice.size() - k_shown);
+    }
+}
+
+std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const std::optional<Error>& error,
+                                       bool timed_out, bool wait) {
+    if (error) {
+        return error;
+    }
+    const std::size_t bad = count(rows, CancelOutcome::Failed) + count(rows, CancelOutcome::Refused) +
+                            count(rows, CancelOutcome::NotFound) + count(rows, CancelOutcome::InvalidId);
+    const std::size_t pending = count(rows, CancelOutcome::Submitted);
+    if (rows.size() == 1) {
+        const CancelRow& r = rows.front();
+        switch (r.outcome) {
+        case CancelOutcome::Refused:
+            return Error(ErrorKind::Refused, fmt::format("order {} cannot be canceled here: {}", r.order_id, r.message));
+        case CancelOutcome::NotFound:
+            return Error(ErrorKind::NotFound, fmt::format("order {} was not found: {}", r.order_id, r.message),
+                         "check the id, the profile (seller) and the region");
+        case CancelOutcome::InvalidId:
+            return Error(ErrorKind::Usage, fmt::format("'{}' is not an Amazon order id", strip_control(r.order_id)),
+                         "an Amazon order id has 3-7-7 digits, e.g. 112-1234567-1234567");
+        case CancelOutcome::Failed:
+            return Error(ErrorKind::Partial, fmt::format("order {} was not canceled: {}", r.order_id, r.message));
+        default:
+            break;
+        }
+    } else if (bad > 0) {
+        return Error(ErrorKind::Partial, fmt::format("{} of {} orders were not canceled", bad, rows.size()),
+                     "each row says why; `asc cancellations list --state failed,refused` keeps the record");
+    }
+    if (wait && (timed_out || pending > 0)) {
+        return Error(ErrorKind::Temporary,
+                     fmt::format("{} order(s) are still in a feed Amazon is processing", pending),
+                     "`asc cancellations resume` collects the result later");
+    }
+    return std::nullopt;
+}
+
+void finish_cancel(Context& ctx, const std::string& verb, const std::vector<CancelRow>& rows,
+                   const std::vector<std::string>& feed_ids, const std::optional<Error>& error, bool timed_out,
+                   bool wait) {
+    if (!ctx.global.quiet) {
+        ctx.err << fmt::format("asc: {}: {}\n", verb, cancel_summary(rows, feed_ids));
+    }
+    if (auto e = cancel_exit_error(rows, error, timed_out, wait)) {
+        throw *e;
+    }
+}
+
+} // namespace asc::cli

@@ -1,0 +1,44 @@
+#pragma once
+// Output shared by `order cancel` and `cancellations resume`: one row per order in every format,
+// the one-line summary on stderr, and the exit status the rows call for.
+
+#include "asc/cancel.hpp"
+#include "context.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace asc::cli {
+
+// order_id, outcome, reason, feed_id, result_code, message, commerce (the Magento step; shown
+// by default only when it ran).
+const std::vector<Field>& cancel_fields();
+Record cancel_record(const CancelRow& row);
+
+// Renders `rows` with -o / --fields (default: every field).
+void render_cancel_rows(Context& ctx, const std::vector<CancelRow>& rows);
+
+// "998 canceled, 1 already canceled, 1 refused (feed 50012019000)".
+std::string cancel_summary(const std::vector<CancelRow>& rows, const std::vector<std::string>& feed_ids);
+
+// Prints the notes about earlier runs (unless -q): what recovery completed, what waits for resume.
+void print_recovery_notes(Context& ctx, const std::vector<CancelRow>& recovered, std::size_t left_for_resume);
+
+// The buyer-cancellation advice of a plan on stderr (unless -q): a few lines, then a count.
+void print_advice(Context& ctx, const std::vector<std::string>& advice);
+
+// The error the rows call for (nullopt: exit 0), per design.md: every order canceled or already
+// canceled (or, in a dry run, would be) is success; a single order refused by the guard is
+// Refused (5), a single unknown one NotFound (3); anything else not canceled in a batch is Partial
+// (6); Amazon unreachable or a feed still processing after --wait-timeout is Temporary (75).
+// `error` is what stopped the run early, if anything.
+std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const std::optional<Error>& error,
+                                       bool timed_out, bool wait);
+
+// Prints the summary (unless -q) and throws what cancel_exit_error() says, if anything; the
+// summary is then the error message.
+void finish_cancel(Context& ctx, const std::string& verb, const std::vector<CancelRow>& rows,
+                   const std::vector<std::string>& feed_ids, const std::optional<Error>& error, bool timed_out,
+                   bool wait);
+
+} // namespace asc::cli

@@ -1,0 +1,141 @@
+// asc cancellations list [--since T] [--state S]... [--feed ID] [--order ID]: the journal.
+// asc cancellations resume [--no-wait] [--wait-timeout T]: completes what interrupted runs left.
+
+#include "asc/cancel.hpp"
+#include "asc/errors.hpp"
+#include "asc/time.hpp"
+#include "cancel_output.hpp"
+#include "commands.hpp"
+#include "commerce_cancel.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fmt/format.h>
+#include <memory>
+
+namespace asc::cli {
+
+// In cmd_order_cancel.cpp.
+CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_timeout);
+
+namespace {
+
+constexpr std::array<std::string_view, 7> k_states{"planned",  "submitting", "submitted", "canceled",
+                                                   "already_canceled", "failed", "refused"};
+
+struct ListOptions {
+    std::string since;
+    std::vector<std::string> states;
+    std::string feed;
+    std::string order;
+};
+
+struct ResumeOptions {
+    bool no_wait = false;
+    bool no_commerce = false;
+    std::string wait_timeout = "30m";
+};
+
+void run_list(const ListOptions& o, Context& ctx) {
+    JournalFilter filter;
+    if (!o.since.empty()) {
+        filter.since = parse_time_arg(o.since, now_seconds());
+    }
+    for (auto state : split_list(o.states)) {
+        std::transform(state.begin(), state.end(), state.begin(),
+                       [](char c) { return c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+        if (state == "cancelled") {
+            state = "canceled";
+        }
+        if (std::find(k_states.begin(), k_states.end(), state) == k_states.end()) {
+            throw Error(ErrorKind::Usage, fmt::format("unknown journal state '{}'", strip_control(state)),
+                        fmt::format("use {}", fmt::join(k_states, ", ")));
+        }
+        filter.states.push_back(state);
+    }
+    filter.feed_id = o.feed;
+    filter.order_id = o.order;
+    auto options = ctx.render_options();
+    options.id_key = "order_id";
+    const auto fields =
+        ctx.global.fields.empty() ? journal_fields() : select_fields(journal_fields(), ctx.global.fields);
+    auto renderer = make_renderer(options, fields, ctx.out);
+    for (const JournalEntry& e : ctx.store().journal_entries(filter)) {
+        renderer->row(journal_record(e));
+    }
+    renderer->finish();
+}
+
+void run_resume(const ResumeOptions& o, Context& ctx) {
+    CancelOptions options = cancel_options(ctx, !o.no_wait, o.wait_timeout);
+    CommerceForCancel commerce = commerce_for_cancel(ctx, o.no_commerce);
+    options.commerce_on_cancel = commerce.on_cancel;
+    CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
+    // The planned rows were confirmed by the run that wrote them (nothing is planned before the
+    // confirmation), so resume does not ask again.
+    const CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
+    print_advice(ctx, plan.advice);
+    const CancelResult result = service.execute(plan);
+    std::vector<CancelRow> rows = result.recovered;
+    rows.insert(rows.end(), result.rows.begin(), result.rows.end());
+    // The Magento update of every canceled order still waiting for it (only that step: the Amazon
+    // side of those orders is done).
+    const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, {}, true);
+    if (rows.empty()) {
+        if (!ctx.global.quiet) {
+            ctx.err << "asc: nothing to resume: no cancellation is left in flight\n";
+        }
+        return;
+    }
+    render_cancel_rows(ctx, rows);
+    std::vector<std::string> feeds = result.feed_ids;
+    for (const CancelRow& r : result.recovered) {
+        if (!r.feed_id.empty() && std::find(feeds.begin(), feeds.end(), r.feed_id) == feeds.end()) {
+            feeds.push_back(r.feed_id);
+        }
+    }
+    try {
+        finish_cancel(ctx, "resume", rows, feeds, result.error, result.timed_out, !o.no_wait);
+    } catch (const Error&) {
+        print_commerce_summary(ctx, c);
+        throw;
+    }
+    print_commerce_summary(ctx, c);
+    if (c.error) {
+        throw *c.error;
+    }
+}
+
+} // namespace
+
+void setup_cancellations(CLI::App& app, Context& ctx) {
+    auto* group = app.add_subcommand("cancellations", "The cancellation journal: list it, resume interrupted runs");
+    group->require_subcommand(1);
+
+    auto list_opts = std::make_shared<ListOptions>();
+    auto* list = group->add_subcommand("list", "Journal entries, oldest first");
+    list->add_option("--since", list_opts->since, "Entries created at or after T (RFC 3339, YYYY-MM-DD, 90m/24h/7d)");
+    list->add_option("--state", list_opts->states,
+                     "Only these states (repeat or comma-separate): planned, submitting, submitted, canceled, "
+                     "already_canceled, failed, refused");
+    list->add_option("--feed", list_opts->feed, "Only entries of this feed id");
+    list->add_option("--order", list_opts->order, "Only entries of this order id");
+    list->footer("Examples:\n  asc cancellations list --since 7d\n  asc cancellations list --state failed,refused -o csv");
+    list->callback([list_opts, &ctx] { run_list(*list_opts, ctx); });
+
+    auto resume_opts = std::make_shared<ResumeOptions>();
+    auto* resume = group->add_subcommand(
+        "resume", "Complete cancellations an interrupted run left: find its feeds, send what was not sent");
+    resume->add_flag("--no-wait", resume_opts->no_wait, "Do not wait for Amazon to process the feeds");
+    resume->add_option("--wait-timeout", resume_opts->wait_timeout, "How long to wait for Amazon (default 30m)");
+    resume->add_flag("--no-commerce", resume_opts->no_commerce,
+                     "Do not update the linked Magento orders this time (journaled as skipped)");
+    resume->footer("An order is never sent twice: a feed whose answer was lost is looked up on Amazon (getFeeds)\n"
+                   "before anything is sent again. With a commerce link, the Magento update of canceled orders\n"
+                   "that failed or never ran is retried (that step only, and never twice).\n\n"
+                   "Examples:\n  asc cancellations resume");
+    resume->callback([resume_opts, &ctx] { run_resume(*resume_opts, ctx); });
+}
+
+} // namespace asc::cli

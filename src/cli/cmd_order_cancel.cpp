@@ -1,0 +1,302 @@
+// asc order cancel [ID...] [--from FILE|-] --reason R [--dry-run] [--yes] [--no-wait]
+//                  [--wait-timeout T] [--max-per-feed N]
+// Cancels unshipped seller-fulfilled orders through the order-acknowledgement feed (the cancel
+// service in include/asc/cancel.hpp); this file reads the ids, the reason and the confirmation.
+//
+// Test hook: ASC_TEST_CRASH_AT=<step> makes the process die like `kill -9` (_exit(137), nothing
+// flushed or cleaned up) when the service reaches that step (after-plan, after-document,
+// after-upload, before-create-feed, after-create-feed, after-submit, waiting). The integration
+// tests use it to check that a rerun completes the batch; it is not for production use.
+
+#include "asc/cancel.hpp"
+#include "asc/errors.hpp"
+#include "asc/time.hpp"
+#include "cancel_output.hpp"
+#include "commands.hpp"
+#include "commerce_cancel.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <unistd.h>
+
+namespace asc::cli {
+
+namespace {
+
+struct CancelCliOptions {
+    std::vector<std::string> ids;
+    std::string from;
+    std::string reason;
+    bool dry_run = false;
+    bool yes = false;
+    bool no_wait = false;
+    std::string wait_timeout = "30m";
+    std::size_t max_per_feed = 10'000;
+    bool no_commerce = false;
+};
+
+// One id per line; blank lines and # comments skipped; surrounding spaces (and a CR) trimmed.
+void read_ids(std::istream& in, std::vector<std::string>& ids) {
+    std::string line;
+    while (std::getline(in, line)) {
+        if (const auto hash = line.find('#'); hash != std::string::npos) {
+            line.erase(hash);
+        }
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos) {
+            continue;
+        }
+        const auto last = line.find_last_not_of(" \t\r");
+        ids.push_back(line.substr(first, last - first + 1));
+    }
+}
+
+std::vector<std::string> collect_ids(const CancelCliOptions& o) {
+    std::vector<std::string> ids = o.ids;
+    if (o.from == "-") {
+        read_ids(std::cin, ids);
+    } else if (!o.from.empty()) {
+        std::ifstream file(o.from);
+        if (!file) {
+            throw Error(ErrorKind::Usage, fmt::format("cannot read {}", o.from), "give a file with one order id per line, or - for stdin");
+        }
+        read_ids(file, ids);
+    }
+    std::vector<std::string> unique;
+    std::set<std::string> seen;
+    for (auto& id : ids) {
+        if (seen.insert(id).second) {
+            unique.push_back(std::move(id));
+        }
+    }
+    return unique;
+}
+
+bool interactive(Context& ctx) {
+    return isatty(STDIN_FILENO) == 1 && ctx.stdout_is_terminal();
+}
+
+std::string reasons_help() {
+    return "the reasons Amazon accepts:\n" + cancel_reason_list();
+}
+
+// The "Reason For Cancellation" drop-down, as a numbered choice.
+CancelReason ask_reason(Context& ctx) {
+    const auto reasons = all_cancel_reasons();
+    ctx.err << "Reason For Cancellation:\n";
+    for (std::size_t i = 0; i < reasons.size(); ++i) {
+        ctx.err << fmt::format("  {:>2}) {:<34} {}\n", i + 1, to_string(reasons[i]), describe(reasons[i]));
+    }
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        ctx.err << fmt::format("Choose 1-{}: ", reasons.size());
+        ctx.err.flush();
+        std::string answer;
+        if (!std::getline(std::cin, answer)) {
+            break;
+        }
+        const auto first = answer.find_first_not_of(" \t");
+        answer = first == std::string::npos ? "" : answer.substr(first, answer.find_last_not_of(" \t") - first + 1);
+        if (const auto parsed = parse_cancel_reason(answer)) {
+            return *parsed;
+        }
+        try {
+            const std::size_t n = std::stoul(answer);
+            if (n >= 1 && n <= reasons.size() && std::to_string(n) == answer) {
+                return reasons[n - 1];
+            }
+        } catch (const std::exception&) {
+        }
+    }
+    throw Error(ErrorKind::Usage, "no reason chosen", "pass --reason, e.g. --reason NoInventory");
+}
+
+CancelReason resolve_reason(const CancelCliOptions& o, Context& ctx) {
+    if (!o.reason.empty()) {
+        if (const auto r = parse_cancel_reason(o.reason)) {
+            return *r;
+        }
+        throw Error(ErrorKind::Usage, fmt::format("unknown cancel reason '{}'; {}", strip_control(o.reason), reasons_help()),
+                    "any case works, with or without dashes or spaces: no-inventory, \"No Inventory\"");
+    }
+    if (interactive(ctx) && o.from != "-") {
+        return ask_reason(ctx);
+    }
+    throw Error(ErrorKind::Usage, "--reason is required; " + reasons_help(),
+                "e.g. --reason NoInventory (a choice is offered when run on a terminal)");
+}
+
+std::string order_line(const CancelPlanItem& item) {
+    std::string line = fmt::format("  {}", item.order_id);
+    if (item.order) {
+        int units = 0;
+        for (const auto& i : item.order->items) {
+            units += i.quantity_ordered;
+        }
+        line += fmt::format("  {}  {} item(s)", to_string(item.order->status), units);
+        if (item.order->total) {
+            line += "  " + item.order->total->to_string();
+        }
+    }
+    return line;
+}
+
+// Shows what will be canceled and asks; for more than 10 orders the user types the count.
+bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
+    const std::size_t n = plan.count(CancelOutcome::WouldCancel);
+    ctx.err << fmt::format("About to cancel {} order(s) on Amazon with reason {} ({}). Amazon notifies each buyer; "
+                           "this cannot be undone.\n",
+                           n, to_string(reason), describe(reason));
+    std::size_t shown = 0;
+    for (const auto& item : plan.items) {
+        if (item.outcome == CancelOutcome::WouldCancel && shown++ < 20) {
+            ctx.err << strip_control(order_line(item)) << '\n';
+        }
+    }
+    if (shown > 20) {
+        ctx.err << fmt::format("  ... and {} more\n", shown - 20);
+    }
+    const std::size_t other = plan.items.size() - n;
+    if (other > 0) {
+        ctx.err << fmt::format("{} other order(s) will not be sent (refused, already canceled, unknown...): the "
+                               "results list them.\n",
+                               other);
+    }
+    std::string answer;
+    if (n > 10) {
+        ctx.err << fmt::format("Type {} to cancel these {} orders: ", n, n);
+    } else {
+        ctx.err << fmt::format("Cancel {}? [y/N] ", n == 1 ? "this order" : "these orders");
+    }
+    ctx.err.flush();
+    if (!std::getline(std::cin, answer)) {
+        return false;
+    }
+    while (!answer.empty() && (answer.back() == ' ' || answer.back() == '\r')) {
+        answer.pop_back();
+    }
+    return n > 10 ? answer == std::to_string(n) : (answer == "y" || answer == "Y" || answer == "yes");
+}
+
+} // namespace
+
+// The service, configured from the profile and the flags (shared with `cancellations resume`).
+CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_timeout) {
+    const Settings& s = ctx.settings();
+    CancelOptions options;
+    options.wait = wait;
+    options.wait_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration(wait_timeout));
+    options.seller_id = s.seller_id;
+    options.marketplace_ids = s.marketplace_ids;
+    options.run_by = current_user_at_host();
+    // A createFeed cannot be in flight for longer than one request may take.
+    options.in_flight_grace = std::chrono::milliseconds(static_cast<long long>(ctx.global.timeout_seconds * 1000)) +
+                              std::chrono::seconds(5);
+    if (const char* at = std::getenv("ASC_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
+        const std::string step = at;
+        options.on_step = [step](std::string_view now) {
+            if (now == step) {
+                ::_exit(137); // test hook: die like kill -9
+            }
+        };
+    }
+    return options;
+}
+
+namespace {
+
+void run_cancel(const CancelCliOptions& o, Context& ctx) {
+    const Format format = ctx.format(); // a bad -o fails before anything else
+    (void)format;
+    const CancelReason reason = resolve_reason(o, ctx);
+    const std::vector<std::string> ids = collect_ids(o);
+    if (ids.empty()) {
+        throw Error(ErrorKind::Usage, "no order ids given",
+                    "pass ids as arguments, or --from FILE (one per line; - reads stdin)");
+    }
+    std::vector<CancelRow> invalid;
+    for (const auto& id : ids) {
+        if (!is_amazon_order_id(id)) {
+            invalid.push_back({strip_control(id), CancelOutcome::InvalidId, std::string(to_string(reason)), "", "",
+                               "not an Amazon order id (3-7-7 digits, e.g. 112-1234567-1234567)"});
+        }
+    }
+    if (invalid.size() == ids.size()) {
+        render_cancel_rows(ctx, invalid);
+        throw Error(ErrorKind::Usage,
+                    ids.size() == 1 ? fmt::format("'{}' is not an Amazon order id", invalid.front().order_id)
+                                    : fmt::format("none of the {} ids is an Amazon order id", ids.size()),
+                    "an Amazon order id has 3-7-7 digits, e.g. 112-1234567-1234567");
+    }
+    const bool ask = !o.dry_run && !o.yes;
+    if (ask && !interactive(ctx)) {
+        throw Error(ErrorKind::Usage, "--yes is required to cancel orders when not run on a terminal",
+                    "check the plan first with --dry-run, then add --yes");
+    }
+
+    CancelOptions options = cancel_options(ctx, !o.no_wait, o.wait_timeout);
+    options.dry_run = o.dry_run;
+    options.max_messages_per_feed = o.max_per_feed;
+    // The Magento link: an incomplete one fails here, before anything is sent to Amazon.
+    CommerceForCancel commerce = o.dry_run ? CommerceForCancel{} : commerce_for_cancel(ctx, o.no_commerce);
+    options.commerce_on_cancel = commerce.on_cancel;
+    CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
+    const CancelPlan plan = service.plan(ids, reason);
+    print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
+    print_advice(ctx, plan.advice);
+    if (ask && plan.count(CancelOutcome::WouldCancel) > 0 && !confirm(ctx, plan, reason)) {
+        throw Error(ErrorKind::Internal, "nothing was canceled (not confirmed)");
+    }
+    const CancelResult result = service.execute(plan);
+    // Only cancellations Amazon confirmed reach Magento; the service still holds the cancel lock.
+    std::vector<CancelRow> rows = result.rows;
+    const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, result.recovered, false);
+    render_cancel_rows(ctx, rows);
+    try {
+        finish_cancel(ctx, o.dry_run ? "cancel --dry-run" : "cancel", rows, result.feed_ids, result.error,
+                      result.timed_out, !o.no_wait && !o.dry_run);
+    } catch (const Error&) {
+        print_commerce_summary(ctx, c);
+        throw;
+    }
+    print_commerce_summary(ctx, c);
+    if (c.error) {
+        throw *c.error;
+    }
+}
+
+} // namespace
+
+void setup_order_cancel(CLI::App& order, Context& ctx) {
+    auto o = std::make_shared<CancelCliOptions>();
+    auto* cmd = order.add_subcommand("cancel", "Cancel unshipped orders you fulfill, with a reason (one or thousands)");
+    cmd->add_option("id", o->ids, "Amazon order ids (3-7-7 digits)");
+    cmd->add_option("--from", o->from, "Read order ids from FILE, one per line (- reads stdin; # comments ok)");
+    cmd->add_option("--reason", o->reason,
+                    "Reason For Cancellation: NoInventory, ShippingAddressUndeliverable, CustomerExchange, "
+                    "BuyerCanceled, GeneralAdjustment, CarrierCreditDecision, RiskAssessmentInformationNotValid, "
+                    "CarrierCoverageFailure, CustomerReturn, MerchandiseNotReceived (any case, dashes or spaces)");
+    cmd->add_flag("--dry-run", o->dry_run, "Check every order against Amazon and print the plan; send nothing");
+    cmd->add_flag("-y,--yes", o->yes, "Do not ask for confirmation (required off a terminal)");
+    cmd->add_flag("--no-wait", o->no_wait, "Return once Amazon accepted the feed, with its id");
+    cmd->add_option("--wait-timeout", o->wait_timeout, "How long to wait for Amazon's result (default 30m)");
+    cmd->add_option("--max-per-feed", o->max_per_feed, "Split batches into feeds of at most N orders (default 10000)")
+        ->check(CLI::Range(1, 100'000));
+    cmd->add_flag("--no-commerce", o->no_commerce,
+                  "Do not update the linked Magento orders this time (journaled as skipped)");
+    cmd->footer("Only Unshipped orders you fulfill can be canceled; each order is checked on Amazon right before\n"
+                "sending. Every step is journaled: if a run is interrupted, run it again or `asc cancellations\n"
+                "resume`; no order is ever sent twice. With a commerce link ([profiles.NAME.commerce]), each\n"
+                "order Amazon confirms canceled gets its linked Magento order set to cancel_status (once).\n\n"
+                "Examples:\n"
+                "  asc order cancel 112-1234567-1234567 --reason NoInventory\n"
+                "  asc order cancel --from ids.txt --reason BuyerCanceled --dry-run\n"
+                "  asc orders list --status unshipped --fulfilled-by merchant --all -o ids |\n"
+                "    asc order cancel --from - --reason NoInventory --yes");
+    cmd->callback([o, &ctx] { run_cancel(*o, ctx); });
+}
+
+} // namespace asc::cli

@@ -1,0 +1,137 @@
+#include "commerce_cancel.hpp"
+
+#include "asc/commerce_step.hpp"
+
+#include <fmt/format.h>
+#include <map>
+#include <ostream>
+#include <set>
+
+namespace asc::cli {
+
+namespace {
+
+void add_message(CancelRow& row, const std::string& text) {
+    if (!text.empty()) {
+        row.message += (row.message.empty() ? "" : "; ") + text;
+    }
+}
+
+std::string row_message(const CommerceStepRow& r) {
+    if (r.state == "done" || r.state == "no_link") {
+        return r.message;
+    }
+    if (r.state == "failed") {
+        return fmt::format("Magento not updated ({}); `asc cancellations resume` retries it", r.message);
+    }
+    if (r.state == "pending") {
+        return fmt::format("Magento update pending ({}); `asc cancellations resume` sends it", r.message);
+    }
+    return {};
+}
+
+} // namespace
+
+CommerceForCancel commerce_for_cancel(Context& ctx, bool no_commerce) {
+    CommerceForCancel c;
+    if (!ctx.settings().commerce) {
+        return c;
+    }
+    if (no_commerce) {
+        c.on_cancel = "skipped";
+        return c;
+    }
+    c.link = CommerceLink::open(ctx);
+    c.on_cancel = "pending";
+    return c;
+}
+
+CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std::vector<CancelRow>& rows,
+                                  const std::vector<CancelRow>& also, bool all_pending) {
+    CommerceOutcome outcome;
+    if (commerce.on_cancel.empty()) {
+        return outcome; // no commerce link: nothing is ever asked or journaled
+    }
+    std::vector<std::string> ids;
+    std::set<std::string> seen;
+    for (const std::vector<CancelRow>* list : {static_cast<const std::vector<CancelRow>*>(&rows), &also}) {
+        for (const CancelRow& r : *list) {
+            if (r.outcome == CancelOutcome::Canceled && seen.insert(r.order_id).second) {
+                ids.push_back(r.order_id);
+            }
+        }
+    }
+    Store& store = ctx.store();
+    std::vector<JournalEntry> entries;
+    std::map<std::string, std::size_t> row_of; // order id -> index in rows
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        row_of.emplace(rows[i].order_id, i);
+    }
+    for (auto& [id, entry] : store.journal_latest(ids)) {
+        if (entry.state == "canceled") {
+            if (const auto it = row_of.find(id); it != row_of.end()) {
+                rows[it->second].commerce = entry.commerce_state;
+            }
+            entries.push_back(std::move(entry));
+        }
+    }
+    if (all_pending && commerce.link) {
+        for (JournalEntry& e : store.journal_entries(JournalFilter{.states = {"canceled"}})) {
+            if (needs_commerce_step(e) && seen.insert(e.order_id).second) {
+                row_of.emplace(e.order_id, rows.size());
+                rows.push_back({e.order_id, CancelOutcome::Canceled, e.reason, e.feed_id, "", "", e.commerce_state});
+                entries.push_back(std::move(e));
+            }
+        }
+    }
+    if (!commerce.link) {
+        return outcome; // --no-commerce: the journal says skipped
+    }
+    std::erase_if(entries, [](const JournalEntry& e) { return !needs_commerce_step(e); });
+    if (entries.empty()) {
+        return outcome;
+    }
+
+    CommerceStep step(commerce.link->client(), store, ctx.clock(), ctx.events());
+    const CommerceStepResult result = step.run(entries);
+    for (const CommerceStepRow& r : result.rows) {
+        if (const auto it = row_of.find(r.order_id); it != row_of.end()) {
+            CancelRow& row = rows[it->second];
+            row.commerce = r.state;
+            add_message(row, row_message(r));
+        }
+    }
+    const std::size_t done = result.count("done");
+    const std::size_t no_link = result.count("no_link");
+    const std::size_t failed = result.count("failed");
+    const std::size_t pending = result.count("pending");
+    std::string summary;
+    auto part = [&summary](std::size_t n, const std::string& text) {
+        if (n > 0) {
+            summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", n, text);
+        }
+    };
+    part(done, done == 1 ? "Magento order updated" : "Magento orders updated");
+    part(no_link, "without a linked Magento order");
+    part(failed, "failed");
+    part(pending, "not attempted");
+    outcome.summary = summary;
+    if (result.error) {
+        outcome.error = *result.error;
+    } else if (failed + pending > 0) {
+        outcome.error = Error(ErrorKind::Partial,
+                              fmt::format("the commerce system (Magento) was not updated for {} of {} canceled "
+                                          "order(s); the Amazon cancellations stand",
+                                          failed + pending, result.rows.size()),
+                              "`asc cancellations resume` retries only the Magento update");
+    }
+    return outcome;
+}
+
+void print_commerce_summary(Context& ctx, const CommerceOutcome& outcome) {
+    if (!ctx.global.quiet && !outcome.summary.empty()) {
+        ctx.err << fmt::format("asc: commerce: {}\n", outcome.summary);
+    }
+}
+
+} // namespace asc::cli

@@ -1,0 +1,666 @@
+// bash, zsh and fish completion scripts, generated from the command tree. Each script carries the
+// same small tables (which word names which subcommand, which flags take a value, the flags and
+// subcommands of each command, the values of each option) and the same walk over the words
+// typed so far; values that change (profiles, order ids, feed ids) come from `asc __complete`.
+
+#include "docgen.hpp"
+
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+namespace asc::cli::docgen {
+
+namespace {
+
+using Kind = ValueCompletion::Kind;
+
+std::string first_line(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
+
+// 'text' for bash and zsh.
+std::string sq(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+// 'text' for fish, where \ and ' are escaped inside single quotes.
+std::string fish_sq(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\\' || c == '\'') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "'";
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& sep = " ") {
+    std::string out;
+    for (const auto& w : words) {
+        out += out.empty() ? w : sep + w;
+    }
+    return out;
+}
+
+struct Flag {
+    std::vector<std::string> spellings;
+    std::string description;
+};
+
+// The tables every script needs, read once from the tree.
+struct Tables {
+    const CommandDoc* root = nullptr;
+    std::vector<const CommandDoc*> commands;
+    std::vector<Flag> global_flags;                  // the root's options, -h/--help, everywhere
+    std::vector<std::string> global_value_spellings; // global options that take a value
+    // "path:spelling" of command options that take a value.
+    std::vector<std::string> command_value_spellings;
+    // key -> every spelling of the options with that key, and what to offer.
+    std::map<std::string, std::pair<std::set<std::string>, ValueCompletion>> values;
+
+    explicit Tables(const CommandDoc& r) : root(&r), commands(flatten(r)) {
+        for (const auto& o : r.options) {
+            add_option("", o, true);
+        }
+        global_flags.push_back({{"-h", "--help"}, "Print help and exit"});
+        for (const auto* c : commands) {
+            if (c == root) {
+                continue;
+            }
+            for (const auto& o : c->options) {
+                add_option(c->joined(), o, false);
+            }
+        }
+    }
+
+    void add_option(const std::string& path, const OptionDoc& o, bool global) {
+        const ValueCompletion vc = value_completion(o);
+        if (vc.kind != Kind::None) {
+            auto& entry = values[o.key()];
+            entry.second = vc;
+            for (const auto& s : o.positional.empty() ? o.spellings() : std::vector<std::string>{o.key()}) {
+                entry.first.insert(s);
+            }
+        }
+        if (!o.positional.empty()) {
+            return;
+        }
+        if (global) {
+            global_flags.push_back({o.spellings(), first_line(o.description)});
+        }
+        if (o.takes_value) {
+            for (const auto& s : o.spellings()) {
+                if (global) {
+                    global_value_spellings.push_back(s);
+                } else {
+                    command_value_spellings.push_back(path + ":" + s);
+                }
+            }
+        }
+    }
+
+    // The child of `c` each word names (its name and aliases).
+    static std::vector<std::pair<std::string, const CommandDoc*>> children(const CommandDoc& c) {
+        std::vector<std::pair<std::string, const CommandDoc*>> out;
+        for (const auto& child : c.commands) {
+            out.emplace_back(child.name(), &child);
+            for (const auto& a : child.aliases) {
+                out.emplace_back(a, &child);
+            }
+        }
+        return out;
+    }
+
+    static std::string positional_key(const CommandDoc& c) {
+        for (const auto& o : c.options) {
+            if (!o.positional.empty()) {
+                return o.key();
+            }
+        }
+        return {};
+    }
+
+    static std::vector<Flag> own_flags(const CommandDoc& c) {
+        std::vector<Flag> out;
+        for (const auto& o : c.options) {
+            if (o.positional.empty()) {
+                out.push_back({o.spellings(), first_line(o.description)});
+            }
+        }
+        return out;
+    }
+};
+
+std::string header(const std::string& comment, const std::string& shell, const std::string& install) {
+    return fmt::format(
+        "{0} {1} completion for asc. Generated from asc's command tree by `asc completion {1}`\n"
+        "{0} (scripts/regen-docs writes completions/); do not edit.\n"
+        "{0} {2}\n\n",
+        comment, shell, install);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parts bash and zsh share: same case tables, same walk.
+
+std::string sh_child_function(const Tables& t) {
+    std::string out = "# __asc_child PATH WORD: sets REPLY to the command WORD names under PATH (aliases\n"
+                      "# resolved); fails when WORD names none.\n"
+                      "__asc_child() {\n    case \"$1:$2\" in\n";
+    for (const auto* c : t.commands) {
+        for (const auto& [word, child] : Tables::children(*c)) {
+            out +=
+                fmt::format("        {}) REPLY={} ;;\n", sq(c->joined() + ":" + word), sq(child->joined()));
+        }
+    }
+    return out + "        *) return 1 ;;\n    esac\n}\n\n";
+}
+
+std::string sh_takes_value_function(const Tables& t) {
+    std::string out = "# __asc_takes_value PATH FLAG: succeeds when FLAG takes a value in the command PATH.\n"
+                      "__asc_takes_value() {\n";
+    if (!t.global_value_spellings.empty()) {
+        out += fmt::format("    case \"$2\" in\n        {}) return 0 ;;\n    esac\n",
+                           join(t.global_value_spellings, "|"));
+    }
+    if (!t.command_value_spellings.empty()) {
+        out += "    case \"$1:$2\" in\n";
+        for (const auto& s : t.command_value_spellings) {
+            out += fmt::format("        {}) return 0 ;;\n", sq(s));
+        }
+        out += "    esac\n";
+    }
+    return out + "    return 1\n}\n\n";
+}
+
+std::string sh_positional_function(const Tables& t) {
+    std::string out = "# __asc_positional PATH: sets REPLY to what the arguments of the command PATH are.\n"
+                      "__asc_positional() {\n    case \"$1\" in\n";
+    for (const auto* c : t.commands) {
+        if (const auto key = Tables::positional_key(*c); !key.empty()) {
+            out += fmt::format("        {}) REPLY={} ;;\n", sq(c->joined()), key);
+        }
+    }
+    return out + "        *) REPLY= ;;\n    esac\n}\n\n";
+}
+
+// The walk over words[first..current-1]: sets cmdpath and __asc_args (--profile and --config as
+// typed, for `asc __complete`). `first` is 1 in bash (0-based words) and 2 in zsh.
+std::string sh_walk(int first) {
+    return fmt::format("    local cmdpath= REPLY= i w\n"
+                       "    __asc_args=()\n"
+                       "    for ((i = {}; i < cword; i++)); do\n"
+                       "        w=${{words[i]}}\n"
+                       "        case $w in\n"
+                       "            --profile=* | --config=*) __asc_args+=(\"$w\") ;;\n"
+                       "            --*=* | - | =) ;;\n"
+                       "            -*)\n"
+                       "                if __asc_takes_value \"$cmdpath\" \"$w\"; then\n"
+                       "                    ((i++))\n"
+                       "                    [[ ${{words[i]-}} == = ]] && ((i++))\n"
+                       "                    case $w in --profile | --config) __asc_args+=(\"$w\" "
+                       "\"${{words[i]-}}\") ;; esac\n"
+                       "                fi\n"
+                       "                ;;\n"
+                       "            *) __asc_child \"$cmdpath\" \"$w\" && cmdpath=$REPLY ;;\n"
+                       "        esac\n"
+                       "    done\n",
+                       first);
+}
+
+// ---------------------------------------------------------------------------------------------
+// bash
+
+std::string bash_values_function(const Tables& t) {
+    std::string out = "# __asc_values KEY CUR: completes the value of the flag or argument KEY.\n"
+                      "__asc_values() {\n    local cur=$2\n    case \"$1\" in\n";
+    for (const auto& [key, entry] : t.values) {
+        const auto& [spellings, vc] = entry;
+        std::string action;
+        switch (vc.kind) {
+        case Kind::Words:
+            action = fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\"))", sq(join(vc.words)));
+            break;
+        case Kind::FieldList:
+            action = fmt::format("__asc_list {} \"$cur\"", sq(join(vc.words)));
+            break;
+        case Kind::Files:
+            action = "__asc_files";
+            break;
+        case Kind::Dynamic:
+            action = fmt::format("__asc_dynamic {} \"$cur\"", vc.dynamic);
+            break;
+        case Kind::None:
+            continue;
+        }
+        out += fmt::format("        {}) {} ;;\n", join({spellings.begin(), spellings.end()}, " | "), action);
+    }
+    return out + "    esac\n}\n\n";
+}
+
+std::string bash_lists_function(const Tables& t) {
+    std::string out = "# __asc_commands PATH: sets REPLY to the subcommands of PATH.\n"
+                      "__asc_commands() {\n    case \"$1\" in\n";
+    for (const auto* c : t.commands) {
+        std::vector<std::string> names;
+        for (const auto& child : c->commands) {
+            names.push_back(child.name());
+        }
+        if (!names.empty()) {
+            out += fmt::format("        {}) REPLY={} ;;\n", sq(c->joined()), sq(join(names)));
+        }
+    }
+    out += "        *) REPLY= ;;\n    esac\n}\n\n";
+
+    std::vector<std::string> globals;
+    for (const auto& f : t.global_flags) {
+        globals.insert(globals.end(), f.spellings.begin(), f.spellings.end());
+    }
+    out += "# __asc_flags PATH: sets REPLY to the flags of PATH (global flags included).\n"
+           "__asc_flags() {\n";
+    out += fmt::format("    REPLY={}\n    case \"$1\" in\n", sq(join(globals)));
+    for (const auto* c : t.commands) {
+        std::vector<std::string> own;
+        for (const auto& f : Tables::own_flags(*c)) {
+            own.insert(own.end(), f.spellings.begin(), f.spellings.end());
+        }
+        if (c != t.root && !own.empty()) {
+            out += fmt::format("        {}) REPLY+={} ;;\n", sq(c->joined()), sq(" " + join(own)));
+        }
+    }
+    return out + "    esac\n}\n\n";
+}
+
+constexpr std::string_view k_bash_helpers = R"SH(__asc_files() {
+    if declare -F _filedir >/dev/null 2>&1; then
+        _filedir
+    else
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+}
+
+# __asc_list WORDS CUR: completes the last item of a comma-separated list.
+__asc_list() {
+    local prefix= w
+    [[ $2 == *,* ]] && prefix=${2%,*},
+    COMPREPLY=()
+    for w in $(compgen -W "$1" -- "${2##*,}"); do COMPREPLY+=("$prefix$w"); done
+    compopt -o nospace 2>/dev/null
+}
+
+# __asc_dynamic KIND CUR: asks asc itself (profiles from the config, ids from the local store;
+# never the network).
+__asc_dynamic() {
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$("${words[0]}" "${__asc_args[@]}" __complete "$1" "$2" 2>/dev/null)" -- "$2"))
+}
+
+_asc() {
+    local cur prev words cword split=false
+    local -a __asc_args
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -s || return
+    else
+        COMPREPLY=()
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+        cur=${words[cword]}
+        prev=${words[cword - 1]}
+        if [[ $cur == = ]]; then
+            cur=
+            split=true
+        elif [[ $prev == = ]]; then
+            prev=${words[cword - 2]}
+            split=true
+        fi
+    fi
+)SH";
+
+constexpr std::string_view k_bash_main =
+    R"SH(    if [[ $split == true ]] || { [[ $prev == -* ]] && __asc_takes_value "$cmdpath" "$prev"; }; then
+        __asc_values "$prev" "$cur"
+        return
+    fi
+    if [[ $cur == -* ]]; then
+        __asc_flags "$cmdpath"
+        COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+        return
+    fi
+    __asc_commands "$cmdpath"
+    if [[ -n $REPLY ]]; then
+        COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+        return
+    fi
+    __asc_positional "$cmdpath"
+    [[ -n $REPLY ]] && __asc_values "$REPLY" "$cur"
+    return 0
+}
+
+complete -F _asc asc
+)SH";
+
+// ---------------------------------------------------------------------------------------------
+// zsh
+
+std::string zsh_entry(const std::string& name, const std::string& description) {
+    std::string escaped;
+    for (char c : name) {
+        if (c == ':') {
+            escaped += '\\';
+        }
+        escaped += c;
+    }
+    return sq(escaped + ":" + description);
+}
+
+std::string zsh_lists_function(const Tables& t) {
+    std::string out = "# __asc_commands PATH: sets reply to the subcommands of PATH as name:description.\n"
+                      "__asc_commands() {\n    case \"$1\" in\n";
+    for (const auto* c : t.commands) {
+        if (c->commands.empty()) {
+            continue;
+        }
+        out += fmt::format("        {})\n            reply=(\n", sq(c->joined()));
+        for (const auto& child : c->commands) {
+            out +=
+                fmt::format("                {}\n", zsh_entry(child.name(), first_line(child.description)));
+        }
+        out += "            ) ;;\n";
+    }
+    out += "        *) reply=() ;;\n    esac\n}\n\n";
+
+    out += "# __asc_flags PATH: sets reply to the flags of PATH (global flags included).\n"
+           "__asc_flags() {\n    reply=(\n";
+    for (const auto& f : t.global_flags) {
+        for (const auto& s : f.spellings) {
+            out += fmt::format("        {}\n", zsh_entry(s, f.description));
+        }
+    }
+    out += "    )\n    case \"$1\" in\n";
+    for (const auto* c : t.commands) {
+        const auto own = Tables::own_flags(*c);
+        if (c == t.root || own.empty()) {
+            continue;
+        }
+        out += fmt::format("        {})\n            reply+=(\n", sq(c->joined()));
+        for (const auto& f : own) {
+            for (const auto& s : f.spellings) {
+                out += fmt::format("                {}\n", zsh_entry(s, f.description));
+            }
+        }
+        out += "            ) ;;\n";
+    }
+    return out + "    esac\n}\n\n";
+}
+
+std::string zsh_values_function(const Tables& t) {
+    std::string out = "# __asc_values KEY: completes the value of the flag or argument KEY.\n"
+                      "__asc_values() {\n    case \"$1\" in\n";
+    for (const auto& [key, entry] : t.values) {
+        const auto& [spellings, vc] = entry;
+        std::string action;
+        switch (vc.kind) {
+        case Kind::Words:
+            action = fmt::format("compadd -- {}", join(vc.words));
+            break;
+        case Kind::FieldList:
+            action = fmt::format("compset -P '*,'; compadd -S '' -q -- {}", join(vc.words));
+            break;
+        case Kind::Files:
+            action = "_files";
+            break;
+        case Kind::Dynamic:
+            action = fmt::format("__asc_dynamic {}", vc.dynamic);
+            break;
+        case Kind::None:
+            continue;
+        }
+        out += fmt::format("        {}) {} ;;\n", join({spellings.begin(), spellings.end()}, " | "), action);
+    }
+    return out + "        *) _message 'value' ;;\n    esac\n}\n\n";
+}
+
+constexpr std::string_view k_zsh_helpers =
+    R"SH(# __asc_dynamic KIND: asks asc itself (profiles from the config, ids from the local store;
+# never the network).
+__asc_dynamic() {
+    local -a values
+    values=(${(f)"$(${words[1]} "${__asc_args[@]}" __complete $1 "$PREFIX" 2>/dev/null)"})
+    compadd -a values
+}
+
+_asc() {
+    local cword=$CURRENT cur=${words[CURRENT]} prev=${words[CURRENT-1]}
+    local -a reply __asc_args
+)SH";
+
+constexpr std::string_view k_zsh_main = R"SH(    if [[ $cur == -*=* ]]; then
+        local flag=${cur%%=*}
+        compset -P '*='
+        __asc_values "$flag"
+        return
+    fi
+    if [[ $prev == -* ]] && __asc_takes_value "$cmdpath" "$prev"; then
+        __asc_values "$prev"
+        return
+    fi
+    if [[ $cur == -* ]]; then
+        __asc_flags "$cmdpath"
+        _describe -t options 'flag' reply
+        return
+    fi
+    __asc_commands "$cmdpath"
+    if (( $#reply )); then
+        _describe -t commands 'command' reply
+        return
+    fi
+    __asc_positional "$cmdpath"
+    [[ -n $REPLY ]] && __asc_values "$REPLY"
+}
+
+if [[ $funcstack[1] == _asc ]]; then
+    _asc "$@"
+else
+    compdef _asc asc
+fi
+)SH";
+
+// ---------------------------------------------------------------------------------------------
+// fish
+
+std::string fish_functions(const Tables& t) {
+    std::string out =
+        "# __asc_child PATH WORD: prints the command WORD names under PATH (aliases resolved).\n"
+        "function __asc_child\n    switch \"$argv[1]:$argv[2]\"\n";
+    for (const auto* c : t.commands) {
+        for (const auto& [word, child] : Tables::children(*c)) {
+            out += fmt::format("        case {}\n            echo {}\n", fish_sq(c->joined() + ":" + word),
+                               fish_sq(child->joined()));
+        }
+    }
+    out += "        case '*'\n            return 1\n    end\nend\n\n";
+
+    out += "# __asc_takes_value PATH FLAG: succeeds when FLAG takes a value in the command PATH.\n"
+           "function __asc_takes_value\n";
+    if (!t.global_value_spellings.empty()) {
+        out += fmt::format("    switch $argv[2]\n        case {}\n            return 0\n    end\n",
+                           join(t.global_value_spellings));
+    }
+    if (!t.command_value_spellings.empty()) {
+        std::vector<std::string> quoted;
+        for (const auto& s : t.command_value_spellings) {
+            quoted.push_back(fish_sq(s));
+        }
+        out +=
+            fmt::format("    switch \"$argv[1]:$argv[2]\"\n        case {}\n            return 0\n    end\n",
+                        join(quoted));
+    }
+    out += "    return 1\nend\n\n";
+    return out;
+}
+
+constexpr std::string_view k_fish_helpers =
+    R"SH(# __asc_path: the command path of the words typed so far ("orders list").
+function __asc_path
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l cmdpath ''
+    set -l skip 0
+    for w in $words
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case '--*=*' -
+            case '-*'
+                __asc_takes_value "$cmdpath" $w; and set skip 1
+            case '*'
+                set -l next (__asc_child "$cmdpath" $w); and set cmdpath $next
+        end
+    end
+    echo $cmdpath
+end
+
+function __asc_at
+    set -l p (__asc_path)
+    test "$p" = "$argv[1]"
+end
+
+# __asc_dynamic KIND: asks asc itself (profiles from the config, ids from the local store; never
+# the network).
+function __asc_dynamic
+    set -l words (commandline -opc)
+    set -l args
+    for i in (seq 2 (count $words))
+        switch $words[$i]
+            case --profile --config
+                set -l j (math $i + 1)
+                test $j -le (count $words); and set -a args $words[$i] $words[$j]
+            case '--profile=*' '--config=*'
+                set -a args $words[$i]
+        end
+    end
+    set -l cur (commandline -ct | string replace -r -- '^--[^=]*=' '')
+    command $words[1] $args __complete $argv[1] "$cur" 2>/dev/null
+end
+
+# __asc_list WORDS...: the last item of a comma-separated list.
+function __asc_list
+    set -l cur (commandline -ct | string replace -r -- '^--[^=]*=' '')
+    set -l prefix (string match -r -- '^.*,' $cur)
+    for w in $argv
+        echo $prefix$w
+    end
+end
+
+complete -c asc -f
+)SH";
+
+std::string fish_value_args(const ValueCompletion& vc) {
+    switch (vc.kind) {
+    case Kind::Words:
+        return fmt::format(" -x -a {}", fish_sq(join(vc.words)));
+    case Kind::FieldList:
+        return fmt::format(" -x -a {}", fish_sq("(__asc_list " + join(vc.words) + ")"));
+    case Kind::Files:
+        return " -r -F";
+    case Kind::Dynamic:
+        return fmt::format(" -x -a {}", fish_sq("(__asc_dynamic " + vc.dynamic + ")"));
+    case Kind::None:
+        break;
+    }
+    return " -x";
+}
+
+std::string fish_option(const OptionDoc& o, const std::string& condition) {
+    std::string line = "complete -c asc";
+    if (!condition.empty()) {
+        line += " -n " + fish_sq(condition);
+    }
+    for (const auto& s : o.short_names) {
+        line += " -s " + s;
+    }
+    for (const auto& l : o.long_names) {
+        line += " -l " + l;
+    }
+    if (o.takes_value) {
+        line += fish_value_args(value_completion(o));
+    }
+    return line + " -d " + fish_sq(first_line(o.description)) + "\n";
+}
+
+} // namespace
+
+std::string bash_completion(const CommandDoc& root) {
+    const Tables t(root);
+    std::string out =
+        header("#", "bash",
+               "Install as /usr/share/bash-completion/completions/asc, or: source <(asc completion bash)");
+    out += sh_child_function(t) + sh_takes_value_function(t) + bash_lists_function(t) +
+           sh_positional_function(t) + bash_values_function(t);
+    out += k_bash_helpers;
+    out += sh_walk(1);
+    out += k_bash_main;
+    return out;
+}
+
+std::string zsh_completion(const CommandDoc& root) {
+    const Tables t(root);
+    std::string out = "#compdef asc\n";
+    out += header("#", "zsh",
+                  "Install as _asc in a directory of $fpath (/usr/share/zsh/vendor-completions), or\n"
+                  "# after compinit: source <(asc completion zsh)");
+    out += sh_child_function(t) + sh_takes_value_function(t) + zsh_lists_function(t) +
+           sh_positional_function(t) + zsh_values_function(t);
+    out += k_zsh_helpers;
+    out += sh_walk(2);
+    out += k_zsh_main;
+    return out;
+}
+
+std::string fish_completion(const CommandDoc& root) {
+    const Tables t(root);
+    std::string out =
+        header("#", "fish",
+               "Install in ~/.config/fish/completions/asc.fish (or fish's vendor_completions.d),\n"
+               "# or: asc completion fish | source");
+    out += fish_functions(t);
+    out += k_fish_helpers;
+    out += "\n# Global flags (accepted before or after the command)\n";
+    for (const auto& o : root.options) {
+        if (o.positional.empty()) {
+            out += fish_option(o, "");
+        }
+    }
+    out += "complete -c asc -s h -l help -d 'Print help and exit'\n";
+    for (const auto* c : t.commands) {
+        const std::string at = fmt::format("__asc_at \"{}\"", c->joined());
+        std::string block;
+        for (const auto& child : c->commands) {
+            block += fmt::format("complete -c asc -n {} -a {} -d {}\n", fish_sq(at), fish_sq(child.name()),
+                                 fish_sq(first_line(child.description)));
+        }
+        if (c != t.root) {
+            for (const auto& o : c->options) {
+                if (o.positional.empty()) {
+                    block += fish_option(o, at);
+                } else if (const auto vc = value_completion(o); vc.kind != Kind::None) {
+                    block += fmt::format("complete -c asc -n {}{}\n", fish_sq(at), fish_value_args(vc));
+                }
+            }
+        }
+        if (!block.empty()) {
+            out += fmt::format("\n# asc{}\n", c->path.empty() ? "" : " " + c->joined()) + block;
+        }
+    }
+    return out;
+}
+
+} // namespace asc::cli::docgen

@@ -1,0 +1,298 @@
+// The texts of `asc help TOPIC` and of the man page's written sections (one copy of each).
+
+#include "help_topics.hpp"
+
+#include <ostream>
+
+namespace asc::cli {
+
+namespace {
+
+using Kind = HelpBlock::Kind;
+
+HelpBlock para(std::string text) {
+    return {Kind::Paragraph, "", std::move(text)};
+}
+HelpBlock item(std::string term, std::string text) {
+    return {Kind::Item, std::move(term), std::move(text)};
+}
+HelpBlock verbatim(std::string lines) {
+    return {Kind::Verbatim, "", std::move(lines)};
+}
+
+HelpTopic formats_topic() {
+    return {
+        "formats",
+        "OUTPUT FORMATS",
+        "-o table|json|jsonl|csv|tsv|ids, --fields, --jq, terminals and pipes",
+        {
+            para("-o/--output picks the format of the data on stdout. --fields a,b picks and orders the "
+                 "columns (every format; a wrong name exits 2 and lists the valid ones); --no-headers drops "
+                 "the header row of table, csv and tsv."),
+            item("table", "The default. On a terminal: aligned columns under a header, statuses in color, "
+                          "fitted to the width of the terminal (long text is cut with an ellipsis), times "
+                          "relative (\"3 hours ago\"). In a pipe or a file it becomes tsv without a header "
+                          "and with RFC 3339 times, so cut, sort and awk work."),
+            item("json", "One JSON document: an array of records for lists, an object for one order."),
+            item("jsonl", "One JSON record per line, written as each page arrives."),
+            item("csv", "RFC 4180 with a header of the field names. A cell that starts with =, +, - or @ "
+                        "gets a leading ' so that spreadsheets do not run it as a formula."),
+            item("tsv", "Tab-separated with a header of the field names; tabs, newlines and backslashes "
+                        "inside values are written as \\t, \\n and \\\\."),
+            item("ids", "One order id per line, for pipes into asc order cancel --from -."),
+            para("Every machine format has stable snake_case keys, times in RFC 3339 UTC "
+                 "(2026-11-01T10:00:00Z) and money as {\"amount\":\"19.99\",\"currency\":\"USD\"}: a decimal "
+                 "string, never a float. Text from Amazon has control characters removed."),
+            para("--jq EXPR runs the JSON output through a jq program (libjq, as gh --jq does): the output "
+                 "format becomes json and each result is printed on its own line, strings without quotes. "
+                 "An invalid program exits 2 with jq's message."),
+            verbatim("asc orders list --status unshipped --jq '.[].order_id'\n"
+                     "asc order show 112-1234567-1234567 --jq '.details.ship_to.city'"),
+            para("Data goes to stdout. Progress, warnings and summaries go to stderr; progress only when "
+                 "stderr is a terminal, on one line that is cleared when done, and never with -q."),
+        }};
+}
+
+HelpTopic exit_codes_topic() {
+    return {
+        "exit-codes",
+        "EXIT STATUS",
+        "what each exit status means, for scripts and cron",
+        {
+            item("0", "Success, also an empty list or an order that is already canceled."),
+            item("1", "Unexpected error (a bug: please report it with the command that was run)."),
+            item("2", "Usage or bad input: an unknown command or flag, a malformed order id, an unknown "
+                      "status, reason or field, --yes missing off a terminal, an invalid --jq program."),
+            item("3", "Not found: an unknown order or feed id."),
+            item("4", "Authentication failed: refresh token revoked, client secret expired, access denied."),
+            item("5", "Refused by the guard: the order's state forbids the action (only Unshipped orders "
+                      "you fulfill can be canceled)."),
+            item("6", "A batch partly failed: some orders were canceled, others failed, were refused or "
+                      "were not found; the result rows say which."),
+            item("75", "Temporary failure after retries: network, throttling, Amazon 5xx, malformed "
+                       "answers, a feed still processing. Running the same command later is safe."),
+            item("78", "Configuration missing or unsafe: no credentials, an unknown profile, a malformed "
+                       "config file, a secret file readable by others."),
+            item("130", "Interrupted (Ctrl-C)."),
+        }};
+}
+
+HelpTopic environment_topic() {
+    return {"environment",
+            "ENVIRONMENT",
+            "ASC_* variables, colors, width, XDG directories",
+            {
+                para("Flags override environment variables, which override the profile in the config file, "
+                     "which overrides the defaults."),
+                item("ASC_PROFILE", "The profile of the config file to use (--profile)."),
+                item("ASC_CONFIG", "The config file (--config); default $XDG_CONFIG_HOME/asc/config.toml."),
+                item("ASC_ENDPOINT",
+                     "The SP-API base URL (--endpoint), e.g. the simulator's http://127.0.0.1:PORT."),
+                item("ASC_LWA_ENDPOINT", "The Login with Amazon token URL."),
+                item("ASC_CLIENT_ID, ASC_CLIENT_SECRET, ASC_REFRESH_TOKEN",
+                     "The LWA credentials of the SP-API application. Prefer *_file keys in the config file: "
+                     "the environment of a process can be read by others."),
+                item("ASC_MARKETPLACE", "Marketplace ids, comma-separated (e.g. ATVPDKIKX0DER)."),
+                item("ASC_SELLER_ID", "The merchant token that signs cancellation feeds."),
+                item("ASC_STORE", "The local store (SQLite); default $XDG_DATA_HOME/asc/PROFILE.db."),
+                item("ASC_COMMERCE_URL, ASC_COMMERCE_TOKEN",
+                     "The Adobe Commerce (Magento) base URL and access token of the commerce link."),
+                item("ASC_FORCE_TTY", "Set: behave as if stdout and stderr were terminals (for tests and "
+                                      "screenshots)."),
+                item("NO_COLOR", "Set: no colors (wins over everything but --color always)."),
+                item("CLICOLOR_FORCE", "Set and not 0: colors even in a pipe."),
+                item("TERM", "dumb: no colors."),
+                item("COLUMNS", "The width tables are fitted to; default the terminal's."),
+                item("XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME",
+                     "Where the config file, the store and the token cache live; default ~/.config, "
+                     "~/.local/share and ~/.cache."),
+                item("HTTPS_PROXY, NO_PROXY", "Read by libcurl (lower-case https_proxy and no_proxy too)."),
+            }};
+}
+
+HelpTopic config_topic() {
+    return {
+        "config",
+        "FILES",
+        "the config file, profiles, credentials, the store",
+        {
+            item("$XDG_CONFIG_HOME/asc/config.toml",
+                 "The config file (TOML; ~/.config/asc/config.toml by default): profiles of credentials, "
+                 "region, marketplaces and endpoints. asc config show prints the effective settings and "
+                 "where each comes from, secrets masked."),
+            item("$XDG_DATA_HOME/asc/PROFILE.db",
+                 "The local store of a profile (SQLite, mode 0600): orders for --cached and the reports, "
+                 "sync marks, and the cancellation journal. Buyer names and addresses are kept only with "
+                 "store_pii = true and are removed by asc store purge."),
+            item("$XDG_CACHE_HOME/asc/", "The cached LWA access token (valid one hour, mode 0600)."),
+            para("A profile, chosen with --profile, ASC_PROFILE or default_profile:"),
+            verbatim("default_profile = \"us\"\n"
+                     "\n"
+                     "[profiles.us]\n"
+                     "region = \"na\"                       # na, eu or fe\n"
+                     "marketplace_ids = [\"ATVPDKIKX0DER\"]\n"
+                     "seller_id = \"A1EXAMPLE\"             # Seller Central: Merchant Token\n"
+                     "client_id = \"amzn1.application-oa2-client.0123456789\"\n"
+                     "client_secret_file = \"~/.config/asc/us.secret\"\n"
+                     "refresh_token_file = \"~/.config/asc/us.refresh\"\n"
+                     "# endpoint, lwa_endpoint: overrides (the simulator)\n"
+                     "# store = \"/path/to/us.db\", store_pii = false"),
+            para("Secrets (client_secret, refresh_token, or the files named by client_secret_file and "
+                 "refresh_token_file) must be readable by their owner alone: asc refuses a file that group "
+                 "or others can read and exits 78 with the chmod 600 command to run."),
+        }};
+}
+
+HelpTopic examples_topic() {
+    return {"examples",
+            "EXAMPLES",
+            "a batch-cancel script and cron reports",
+            {
+                para("Cancel every unshipped order of a SKU that ran out of stock: look at the plan first, "
+                     "then send it, then collect what failed to try again later."),
+                verbatim("#!/bin/sh\n"
+                         "set -eu\n"
+                         "asc -q orders sync\n"
+                         "asc orders list --cached --status unshipped --fulfilled-by merchant \\\n"
+                         "    --sku MUG-RED-11OZ --all -o ids > ids.txt\n"
+                         "asc order cancel --from ids.txt --reason NoInventory --dry-run -o csv > plan.csv\n"
+                         "rc=0\n"
+                         "asc order cancel --from ids.txt --reason NoInventory --yes -o jsonl > result.jsonl "
+                         "|| rc=$?\n"
+                         "case $rc in\n"
+                         "  0) ;;\n"
+                         "  6) asc cancellations list --since 1h --state failed,refused --jq '.[].order_id' "
+                         "> retry.txt ;;\n"
+                         "  *) exit \"$rc\" ;;\n"
+                         "esac"),
+                para("A crontab: keep the store fresh, and mail a report of late orders every morning (cron "
+                     "has no terminal, so there are no colors and no progress; only errors reach stderr, "
+                     "which cron mails):"),
+                verbatim("*/15 * * * * asc -q orders sync\n"
+                         "15 6 * * * asc -q report late --within 24h -o csv > \"$HOME/reports/late-$(date "
+                         "+\\%F).csv\""),
+            }};
+}
+
+} // namespace
+
+const std::vector<HelpTopic>& help_topics() {
+    static const std::vector<HelpTopic> topics{formats_topic(), exit_codes_topic(), environment_topic(),
+                                               config_topic(), examples_topic()};
+    return topics;
+}
+
+const HelpTopic* find_help_topic(const std::string& name) {
+    for (const auto& t : help_topics()) {
+        if (t.name == name) {
+            return &t;
+        }
+    }
+    return nullptr;
+}
+
+const std::vector<HelpBlock>& man_description() {
+    static const std::vector<HelpBlock> blocks{
+        para(
+            "asc does from a terminal what the Amazon Order Details screen of Magento's Amazon Sales Channel "
+            "does, and more: list orders with filters, show an order's details, items and tracking, cancel "
+            "Unshipped orders with one of Amazon's reasons (one or thousands at once), and keep a local "
+            "SQLite copy of the orders for instant queries and cron reports."),
+        para(
+            "It talks to Amazon's Selling Partner API (Orders v2026-01-01, Feeds 2021-06-30) with a Login "
+            "with Amazon refresh token, paces itself to Amazon's rate limits and retries temporary failures. "
+            "asc-sim, a local simulator of that API, lets you try everything without an Amazon account."),
+        para("Global flags may come before or after the command. Times (T) are RFC 3339 "
+             "(2026-11-01T10:00:00Z), a date (2026-11-01, midnight UTC) or a duration back from now (90m, "
+             "24h, "
+             "7d, 2w). Statuses are accepted in any case and in Amazon's spelling (unshipped, UNSHIPPED, "
+             "partially-shipped)."),
+    };
+    return blocks;
+}
+
+const std::vector<HelpBlock>& man_see_also() {
+    static const std::vector<HelpBlock> blocks{
+        para("jq(1), crontab(5), sqlite3(1); asc help TOPIC for the topics of this page; the Selling Partner "
+             "API documentation at https://developer-docs.amazon.com/sp-api/."),
+    };
+    return blocks;
+}
+
+namespace {
+
+// Words of `text` in lines of at most `width` columns, each starting with `indent` spaces (the
+// first with `first_indent`). Counts bytes: the topics are ASCII.
+std::string wrap(const std::string& text, std::size_t width, std::size_t first_indent, std::size_t indent) {
+    std::string out(first_indent, ' ');
+    std::size_t column = first_indent;
+    bool line_empty = true;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t end = text.find(' ', i);
+        const std::string word = text.substr(i, end == std::string::npos ? std::string::npos : end - i);
+        i = end == std::string::npos ? text.size() : end + 1;
+        if (word.empty()) {
+            continue;
+        }
+        if (!line_empty && column + 1 + word.size() > width) {
+            out += '\n';
+            out.append(indent, ' ');
+            column = indent;
+            line_empty = true;
+        }
+        if (!line_empty) {
+            out += ' ';
+            ++column;
+        }
+        out += word;
+        column += word.size();
+        line_empty = false;
+    }
+    return out + '\n';
+}
+
+} // namespace
+
+void print_help_topic(std::ostream& out, const HelpTopic& topic, std::size_t width) {
+    constexpr std::size_t k_term_column = 24;
+    out << topic.section << "\n\n";
+    for (std::size_t i = 0; i < topic.blocks.size(); ++i) {
+        const HelpBlock& b = topic.blocks[i];
+        // A blank line after a run of items, as after every paragraph.
+        if (i > 0 && topic.blocks[i - 1].kind == Kind::Item && b.kind != Kind::Item) {
+            out << '\n';
+        }
+        switch (b.kind) {
+        case Kind::Paragraph:
+            out << wrap(b.text, width, 2, 2) << '\n';
+            break;
+        case Kind::Item:
+            if (b.term.size() + 4 < k_term_column) {
+                std::string line = wrap(b.text, width, k_term_column, k_term_column);
+                line.replace(2, b.term.size(), b.term);
+                out << line;
+            } else {
+                out << "  " << b.term << '\n' << wrap(b.text, width, k_term_column, k_term_column);
+            }
+            break;
+        case Kind::Verbatim: {
+            std::size_t start = 0;
+            while (start <= b.text.size()) {
+                const auto nl = b.text.find('\n', start);
+                const std::string line =
+                    b.text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+                out << (line.empty() ? "" : "    ") << line << '\n';
+                if (nl == std::string::npos) {
+                    break;
+                }
+                start = nl + 1;
+            }
+            out << '\n';
+            break;
+        }
+        }
+    }
+}
+
+} // namespace asc::cli

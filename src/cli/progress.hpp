@@ -1,0 +1,65 @@
+#pragma once
+// The progress line: one line on stderr that replaces itself ("\r" + erase line) and disappears
+// when the work is done or as soon as anything else is written to stdout or stderr, so progress
+// never mixes with data, prompts or messages. Only used when stderr is a terminal.
+
+#include <iosfwd>
+#include <ostream>
+#include <streambuf>
+#include <string_view>
+
+namespace asc::cli {
+
+class ProgressLine {
+  public:
+    // `err`: where the line is drawn (stderr's buffer). `out`: flushed before drawing, so that
+    // data written before the line appears before it.
+    ProgressLine(std::streambuf* err, std::streambuf* out) : m_err(err), m_out(out) {}
+
+    // Draws `text` in place of the current line, cut to the terminal's width.
+    void show(std::string_view text);
+    // Erases the line, if one is shown.
+    void clear();
+    [[nodiscard]] bool showing() const { return m_showing; }
+
+  private:
+    std::streambuf* m_err;
+    std::streambuf* m_out;
+    bool m_showing = false;
+};
+
+// Forwards everything to `target`, clearing the progress line first.
+class ClearingStreambuf : public std::streambuf {
+  public:
+    ClearingStreambuf(std::streambuf* target, ProgressLine& line) : m_target(target), m_line(line) {}
+    void set_target(std::streambuf* target) { m_target = target; }
+
+  protected:
+    int_type overflow(int_type ch) override;
+    std::streamsize xsputn(const char* s, std::streamsize n) override;
+    int sync() override;
+
+  private:
+    std::streambuf* m_target;
+    ProgressLine& m_line;
+};
+
+// stdout and stderr as the commands see them (Context::out, Context::err).
+class TerminalStreams {
+  public:
+    TerminalStreams(std::ostream& out, std::ostream& err);
+
+    ProgressLine progress;
+    // Sends stdout to `buffer` instead (--jq filters the whole output at the end).
+    void capture_out(std::streambuf* buffer) { m_out_buf.set_target(buffer); }
+    std::ostream& out() { return m_out; }
+    std::ostream& err() { return m_err; }
+
+  private:
+    ClearingStreambuf m_out_buf;
+    ClearingStreambuf m_err_buf;
+    std::ostream m_out;
+    std::ostream m_err;
+};
+
+} // namespace asc::cli

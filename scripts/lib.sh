@@ -7,7 +7,7 @@ ASC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ASC_PACKAGES=(
   g++ cmake ninja-build pkg-config git ca-certificates curl python3
   libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev doctest-dev
-  libsqlite3-dev libtomlplusplus-dev libpugixml-dev zlib1g-dev libcpp-httplib-dev
+  libsqlite3-dev libtomlplusplus-dev libpugixml-dev zlib1g-dev libcpp-httplib-dev libjq-dev
 )
 
 asc_missing_packages() {
@@ -35,9 +35,17 @@ asc_install_packages() {
   fi
 }
 
-# asc_build PRESET [TARGET...]: configure (once) and build with the given CMake preset.
+# asc_build PRESET [TARGET...]: configure (once) and build with the given CMake preset. The
+# compiler's output is shown only when the build fails.
 asc_build() {
   local preset=$1; shift
-  cmake --preset "$preset" -S "$ASC_ROOT" >/dev/null
-  cmake --build --preset "$preset" -j "$(nproc)" ${1:+--target "$@"}
+  local log="$ASC_ROOT/build/$preset.log"
+  mkdir -p "$ASC_ROOT/build"
+  echo "Building asc ($preset preset)..." >&2
+  if ! { cmake --preset "$preset" -S "$ASC_ROOT" && \
+         cmake --build --preset "$preset" -j "$(nproc)" ${1:+--target "$@"}; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "asc: the build failed (log: $log)" >&2
+    return 1
+  fi
 }

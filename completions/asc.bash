@@ -1,0 +1,224 @@
+# bash completion for asc. Generated from asc's command tree by `asc completion bash`
+# (scripts/regen-docs writes completions/); do not edit.
+# Install as /usr/share/bash-completion/completions/asc, or: source <(asc completion bash)
+
+# __asc_child PATH WORD: sets REPLY to the command WORD names under PATH (aliases
+# resolved); fails when WORD names none.
+__asc_child() {
+    case "$1:$2" in
+        ':orders') REPLY='orders' ;;
+        ':order') REPLY='orders' ;;
+        ':cancellations') REPLY='cancellations' ;;
+        ':feeds') REPLY='feeds' ;;
+        ':feed') REPLY='feeds' ;;
+        ':store') REPLY='store' ;;
+        ':report') REPLY='report' ;;
+        ':config') REPLY='config' ;;
+        ':completion') REPLY='completion' ;;
+        ':help') REPLY='help' ;;
+        'orders:list') REPLY='orders list' ;;
+        'orders:show') REPLY='orders show' ;;
+        'orders:sync') REPLY='orders sync' ;;
+        'orders:cancel') REPLY='orders cancel' ;;
+        'cancellations:list') REPLY='cancellations list' ;;
+        'cancellations:resume') REPLY='cancellations resume' ;;
+        'feeds:show') REPLY='feeds show' ;;
+        'store:info') REPLY='store info' ;;
+        'store:purge') REPLY='store purge' ;;
+        'report:summary') REPLY='report summary' ;;
+        'report:late') REPLY='report late' ;;
+        'report:cancellations') REPLY='report cancellations' ;;
+        'config:show') REPLY='config show' ;;
+        *) return 1 ;;
+    esac
+}
+
+# __asc_takes_value PATH FLAG: succeeds when FLAG takes a value in the command PATH.
+__asc_takes_value() {
+    case "$2" in
+        --profile|--config|-o|--output|--fields|--color|--timeout|--max-attempts|--endpoint|--jq) return 0 ;;
+    esac
+    case "$1:$2" in
+        'orders list:--status') return 0 ;;
+        'orders list:--created-after') return 0 ;;
+        'orders list:--created-before') return 0 ;;
+        'orders list:--updated-after') return 0 ;;
+        'orders list:--updated-before') return 0 ;;
+        'orders list:--fulfilled-by') return 0 ;;
+        'orders list:--marketplace') return 0 ;;
+        'orders list:--limit') return 0 ;;
+        'orders list:--sku') return 0 ;;
+        'orders list:--asin') return 0 ;;
+        'orders list:--ship-by-before') return 0 ;;
+        'orders list:--sort') return 0 ;;
+        'orders show:--tab') return 0 ;;
+        'orders sync:--since') return 0 ;;
+        'orders sync:--marketplace') return 0 ;;
+        'orders sync:--wait') return 0 ;;
+        'orders cancel:--from') return 0 ;;
+        'orders cancel:--reason') return 0 ;;
+        'orders cancel:--wait-timeout') return 0 ;;
+        'orders cancel:--max-per-feed') return 0 ;;
+        'cancellations list:--since') return 0 ;;
+        'cancellations list:--state') return 0 ;;
+        'cancellations list:--feed') return 0 ;;
+        'cancellations list:--order') return 0 ;;
+        'cancellations resume:--wait-timeout') return 0 ;;
+        'store purge:--pii-older-than') return 0 ;;
+        'report summary:--since') return 0 ;;
+        'report summary:--until') return 0 ;;
+        'report late:--within') return 0 ;;
+        'report cancellations:--since') return 0 ;;
+    esac
+    return 1
+}
+
+# __asc_commands PATH: sets REPLY to the subcommands of PATH.
+__asc_commands() {
+    case "$1" in
+        '') REPLY='orders cancellations feeds store report config completion help' ;;
+        'orders') REPLY='list show sync cancel' ;;
+        'cancellations') REPLY='list resume' ;;
+        'feeds') REPLY='show' ;;
+        'store') REPLY='info purge' ;;
+        'report') REPLY='summary late cancellations' ;;
+        'config') REPLY='show' ;;
+        *) REPLY= ;;
+    esac
+}
+
+# __asc_flags PATH: sets REPLY to the flags of PATH (global flags included).
+__asc_flags() {
+    REPLY='--version --profile --config -o --output --fields --no-headers --color -q --quiet -v --verbose --debug --timeout --max-attempts --endpoint --jq -h --help'
+    case "$1" in
+        'orders list') REPLY+=' --status --created-after --created-before --updated-after --updated-before --fulfilled-by --marketplace --limit --all --cached --sku --asin --ship-by-before --sort' ;;
+        'orders show') REPLY+=' --tab --cached' ;;
+        'orders sync') REPLY+=' --since --marketplace --wait' ;;
+        'orders cancel') REPLY+=' --from --reason --dry-run -y --yes --no-wait --wait-timeout --max-per-feed --no-commerce' ;;
+        'cancellations list') REPLY+=' --since --state --feed --order' ;;
+        'cancellations resume') REPLY+=' --no-wait --wait-timeout --no-commerce' ;;
+        'store purge') REPLY+=' --pii-older-than' ;;
+        'report summary') REPLY+=' --since --until --sync' ;;
+        'report late') REPLY+=' --within --sync' ;;
+        'report cancellations') REPLY+=' --since --sync' ;;
+    esac
+}
+
+# __asc_positional PATH: sets REPLY to what the arguments of the command PATH are.
+__asc_positional() {
+    case "$1" in
+        'orders show') REPLY=id ;;
+        'orders cancel') REPLY=id ;;
+        'feeds show') REPLY=feed_id ;;
+        'completion') REPLY=shell ;;
+        'help') REPLY=topic ;;
+        *) REPLY= ;;
+    esac
+}
+
+# __asc_values KEY CUR: completes the value of the flag or argument KEY.
+__asc_values() {
+    local cur=$2
+    case "$1" in
+        --color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
+        --config) __asc_files ;;
+        --feed) __asc_dynamic feed-ids "$cur" ;;
+        --fields) __asc_list 'order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce created_at state result_message run_by commerce_state updated_at batch_id message_id' "$cur" ;;
+        --from) __asc_files ;;
+        --fulfilled-by) COMPREPLY=($(compgen -W 'merchant amazon' -- "$cur")) ;;
+        --order) __asc_dynamic order-ids "$cur" ;;
+        --output | -o) COMPREPLY=($(compgen -W 'table json jsonl csv tsv ids' -- "$cur")) ;;
+        --profile) __asc_dynamic profiles "$cur" ;;
+        --reason) COMPREPLY=($(compgen -W 'NoInventory ShippingAddressUndeliverable CustomerExchange BuyerCanceled GeneralAdjustment CarrierCreditDecision RiskAssessmentInformationNotValid CarrierCoverageFailure CustomerReturn MerchandiseNotReceived' -- "$cur")) ;;
+        --sort) COMPREPLY=($(compgen -W 'purchase_date ship_by last_updated total -purchase_date -ship_by -last_updated -total' -- "$cur")) ;;
+        --state) COMPREPLY=($(compgen -W 'planned submitting submitted canceled already_canceled failed refused' -- "$cur")) ;;
+        --status) COMPREPLY=($(compgen -W 'PendingAvailability Pending Unshipped PartiallyShipped Shipped Canceled Unfulfillable' -- "$cur")) ;;
+        --tab) COMPREPLY=($(compgen -W 'details items tracking all' -- "$cur")) ;;
+        feed_id) __asc_dynamic feed-ids "$cur" ;;
+        id) __asc_dynamic order-ids "$cur" ;;
+        shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
+        topic) COMPREPLY=($(compgen -W 'formats exit-codes environment config examples' -- "$cur")) ;;
+    esac
+}
+
+__asc_files() {
+    if declare -F _filedir >/dev/null 2>&1; then
+        _filedir
+    else
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+}
+
+# __asc_list WORDS CUR: completes the last item of a comma-separated list.
+__asc_list() {
+    local prefix= w
+    [[ $2 == *,* ]] && prefix=${2%,*},
+    COMPREPLY=()
+    for w in $(compgen -W "$1" -- "${2##*,}"); do COMPREPLY+=("$prefix$w"); done
+    compopt -o nospace 2>/dev/null
+}
+
+# __asc_dynamic KIND CUR: asks asc itself (profiles from the config, ids from the local store;
+# never the network).
+__asc_dynamic() {
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$("${words[0]}" "${__asc_args[@]}" __complete "$1" "$2" 2>/dev/null)" -- "$2"))
+}
+
+_asc() {
+    local cur prev words cword split=false
+    local -a __asc_args
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -s || return
+    else
+        COMPREPLY=()
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+        cur=${words[cword]}
+        prev=${words[cword - 1]}
+        if [[ $cur == = ]]; then
+            cur=
+            split=true
+        elif [[ $prev == = ]]; then
+            prev=${words[cword - 2]}
+            split=true
+        fi
+    fi
+    local cmdpath= REPLY= i w
+    __asc_args=()
+    for ((i = 1; i < cword; i++)); do
+        w=${words[i]}
+        case $w in
+            --profile=* | --config=*) __asc_args+=("$w") ;;
+            --*=* | - | =) ;;
+            -*)
+                if __asc_takes_value "$cmdpath" "$w"; then
+                    ((i++))
+                    [[ ${words[i]-} == = ]] && ((i++))
+                    case $w in --profile | --config) __asc_args+=("$w" "${words[i]-}") ;; esac
+                fi
+                ;;
+            *) __asc_child "$cmdpath" "$w" && cmdpath=$REPLY ;;
+        esac
+    done
+    if [[ $split == true ]] || { [[ $prev == -* ]] && __asc_takes_value "$cmdpath" "$prev"; }; then
+        __asc_values "$prev" "$cur"
+        return
+    fi
+    if [[ $cur == -* ]]; then
+        __asc_flags "$cmdpath"
+        COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+        return
+    fi
+    __asc_commands "$cmdpath"
+    if [[ -n $REPLY ]]; then
+        COMPREPLY=($(compgen -W "$REPLY" -- "$cur"))
+        return
+    fi
+    __asc_positional "$cmdpath"
+    [[ -n $REPLY ]] && __asc_values "$REPLY" "$cur"
+    return 0
+}
+
+complete -F _asc asc

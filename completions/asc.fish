@@ -1,0 +1,252 @@
+# fish completion for asc. Generated from asc's command tree by `asc completion fish`
+# (scripts/regen-docs writes completions/); do not edit.
+# Install in ~/.config/fish/completions/asc.fish (or fish's vendor_completions.d),
+# or: asc completion fish | source
+
+# __asc_child PATH WORD: prints the command WORD names under PATH (aliases resolved).
+function __asc_child
+    switch "$argv[1]:$argv[2]"
+        case ':orders'
+            echo 'orders'
+        case ':order'
+            echo 'orders'
+        case ':cancellations'
+            echo 'cancellations'
+        case ':feeds'
+            echo 'feeds'
+        case ':feed'
+            echo 'feeds'
+        case ':store'
+            echo 'store'
+        case ':report'
+            echo 'report'
+        case ':config'
+            echo 'config'
+        case ':completion'
+            echo 'completion'
+        case ':help'
+            echo 'help'
+        case 'orders:list'
+            echo 'orders list'
+        case 'orders:show'
+            echo 'orders show'
+        case 'orders:sync'
+            echo 'orders sync'
+        case 'orders:cancel'
+            echo 'orders cancel'
+        case 'cancellations:list'
+            echo 'cancellations list'
+        case 'cancellations:resume'
+            echo 'cancellations resume'
+        case 'feeds:show'
+            echo 'feeds show'
+        case 'store:info'
+            echo 'store info'
+        case 'store:purge'
+            echo 'store purge'
+        case 'report:summary'
+            echo 'report summary'
+        case 'report:late'
+            echo 'report late'
+        case 'report:cancellations'
+            echo 'report cancellations'
+        case 'config:show'
+            echo 'config show'
+        case '*'
+            return 1
+    end
+end
+
+# __asc_takes_value PATH FLAG: succeeds when FLAG takes a value in the command PATH.
+function __asc_takes_value
+    switch $argv[2]
+        case --profile --config -o --output --fields --color --timeout --max-attempts --endpoint --jq
+            return 0
+    end
+    switch "$argv[1]:$argv[2]"
+        case 'orders list:--status' 'orders list:--created-after' 'orders list:--created-before' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--since' 'report summary:--until' 'report late:--within' 'report cancellations:--since'
+            return 0
+    end
+    return 1
+end
+
+# __asc_path: the command path of the words typed so far ("orders list").
+function __asc_path
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l cmdpath ''
+    set -l skip 0
+    for w in $words
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case '--*=*' -
+            case '-*'
+                __asc_takes_value "$cmdpath" $w; and set skip 1
+            case '*'
+                set -l next (__asc_child "$cmdpath" $w); and set cmdpath $next
+        end
+    end
+    echo $cmdpath
+end
+
+function __asc_at
+    set -l p (__asc_path)
+    test "$p" = "$argv[1]"
+end
+
+# __asc_dynamic KIND: asks asc itself (profiles from the config, ids from the local store; never
+# the network).
+function __asc_dynamic
+    set -l words (commandline -opc)
+    set -l args
+    for i in (seq 2 (count $words))
+        switch $words[$i]
+            case --profile --config
+                set -l j (math $i + 1)
+                test $j -le (count $words); and set -a args $words[$i] $words[$j]
+            case '--profile=*' '--config=*'
+                set -a args $words[$i]
+        end
+    end
+    set -l cur (commandline -ct | string replace -r -- '^--[^=]*=' '')
+    command $words[1] $args __complete $argv[1] "$cur" 2>/dev/null
+end
+
+# __asc_list WORDS...: the last item of a comma-separated list.
+function __asc_list
+    set -l cur (commandline -ct | string replace -r -- '^--[^=]*=' '')
+    set -l prefix (string match -r -- '^.*,' $cur)
+    for w in $argv
+        echo $prefix$w
+    end
+end
+
+complete -c asc -f
+
+# Global flags (accepted before or after the command)
+complete -c asc -l version -d 'Display program version information and exit'
+complete -c asc -l profile -x -a '(__asc_dynamic profiles)' -d 'Configuration profile (env ASC_PROFILE)'
+complete -c asc -l config -r -F -d 'Configuration file (env ASC_CONFIG)'
+complete -c asc -s o -l output -x -a 'table json jsonl csv tsv ids' -d 'Output format: table, json, jsonl, csv, tsv, ids'
+complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print (see --help of each command)'
+complete -c asc -l no-headers -d 'Leave out the header row of table, csv and tsv'
+complete -c asc -l color -x -a 'auto always never' -d 'Colors: auto, always, never'
+complete -c asc -s q -l quiet -d 'No progress, warnings or summaries on stderr'
+complete -c asc -s v -l verbose -d 'Progress and retries on stderr even off a terminal'
+complete -c asc -l debug -d 'Log each HTTP request and response to stderr (tokens masked)'
+complete -c asc -l timeout -x -d 'Seconds one HTTP request may take'
+complete -c asc -l max-attempts -x -d 'Attempts per request before giving up (exit 75)'
+complete -c asc -l endpoint -x -d 'SP-API base URL (env ASC_ENDPOINT)'
+complete -c asc -l jq -x -d 'Filter the JSON output through a jq program; print each result on a line'
+complete -c asc -s h -l help -d 'Print help and exit'
+
+# asc
+complete -c asc -n '__asc_at ""' -a 'orders' -d 'List and sync orders'
+complete -c asc -n '__asc_at ""' -a 'cancellations' -d 'The cancellation journal: list it, resume interrupted runs'
+complete -c asc -n '__asc_at ""' -a 'feeds' -d 'Feeds sent to Amazon'
+complete -c asc -n '__asc_at ""' -a 'store' -d 'The local copy of the orders: info and purge'
+complete -c asc -n '__asc_at ""' -a 'report' -d 'Reports from the local store, for cron (quiet, exit 0 on success)'
+complete -c asc -n '__asc_at ""' -a 'config' -d 'Show the effective configuration'
+complete -c asc -n '__asc_at ""' -a 'completion' -d 'Print the shell completion script for bash, zsh or fish'
+complete -c asc -n '__asc_at ""' -a 'help' -d 'Help topics (formats, exit-codes, environment, config) or a command\'s help'
+
+# asc orders
+complete -c asc -n '__asc_at "orders"' -a 'list' -d 'List orders, oldest first, page by page'
+complete -c asc -n '__asc_at "orders"' -a 'show' -d 'Show one order: details, items and tracking'
+complete -c asc -n '__asc_at "orders"' -a 'sync' -d 'Bring the local store up to date with Amazon (incremental)'
+complete -c asc -n '__asc_at "orders"' -a 'cancel' -d 'Cancel unshipped orders you fulfill, with a reason (one or thousands)'
+
+# asc orders list
+complete -c asc -n '__asc_at "orders list"' -l status -x -a 'PendingAvailability Pending Unshipped PartiallyShipped Shipped Canceled Unfulfillable' -d 'Only these statuses (repeat or comma-separate): Pending, PendingAvailability, Unshipped, PartiallyShipped, Shipped, Canceled, Unfulfillable'
+complete -c asc -n '__asc_at "orders list"' -l created-after -x -d 'Created at or after T (RFC 3339, YYYY-MM-DD, or 90m/24h/7d ago; default 7d)'
+complete -c asc -n '__asc_at "orders list"' -l created-before -x -d 'Created before T'
+complete -c asc -n '__asc_at "orders list"' -l updated-after -x -d 'Last updated at or after T'
+complete -c asc -n '__asc_at "orders list"' -l updated-before -x -d 'Last updated before T'
+complete -c asc -n '__asc_at "orders list"' -l fulfilled-by -x -a 'merchant amazon' -d 'merchant (MFN) or amazon (AFN)'
+complete -c asc -n '__asc_at "orders list"' -l marketplace -x -d 'Marketplace id(s) (default: the profile\'s)'
+complete -c asc -n '__asc_at "orders list"' -l limit -x -d 'Print at most N orders (default 50)'
+complete -c asc -n '__asc_at "orders list"' -l all -d 'Print every matching order'
+complete -c asc -n '__asc_at "orders list"' -l cached -d 'Answer from the local store (see `asc orders sync`), no request'
+complete -c asc -n '__asc_at "orders list"' -l sku -x -d 'With --cached: orders with an item of this seller SKU'
+complete -c asc -n '__asc_at "orders list"' -l asin -x -d 'With --cached: orders with an item of this ASIN'
+complete -c asc -n '__asc_at "orders list"' -l ship-by-before -x -d 'With --cached: latest ship date before T (+24h: within the next day; 0m: overdue)'
+complete -c asc -n '__asc_at "orders list"' -l sort -x -a 'purchase_date ship_by last_updated total -purchase_date -ship_by -last_updated -total' -d 'With --cached: purchase_date, ship_by, last_updated or total; \'-\' first for descending'
+
+# asc orders show
+complete -c asc -n '__asc_at "orders show"' -x -a '(__asc_dynamic order-ids)'
+complete -c asc -n '__asc_at "orders show"' -l tab -x -a 'details items tracking all' -d 'details, items, tracking or all (default all)'
+complete -c asc -n '__asc_at "orders show"' -l cached -d 'Answer from the local store, no request'
+
+# asc orders sync
+complete -c asc -n '__asc_at "orders sync"' -l since -x -d 'Fetch orders updated since T instead of since the last sync (first sync: 30d)'
+complete -c asc -n '__asc_at "orders sync"' -l marketplace -x -d 'Marketplace id(s) (default: the profile\'s)'
+complete -c asc -n '__asc_at "orders sync"' -l wait -x -d 'Seconds to wait for another sync of this store to finish (default 0: exit 75)'
+
+# asc orders cancel
+complete -c asc -n '__asc_at "orders cancel"' -x -a '(__asc_dynamic order-ids)'
+complete -c asc -n '__asc_at "orders cancel"' -l from -r -F -d 'Read order ids from FILE, one per line (- reads stdin; # comments ok)'
+complete -c asc -n '__asc_at "orders cancel"' -l reason -x -a 'NoInventory ShippingAddressUndeliverable CustomerExchange BuyerCanceled GeneralAdjustment CarrierCreditDecision RiskAssessmentInformationNotValid CarrierCoverageFailure CustomerReturn MerchandiseNotReceived' -d 'Reason For Cancellation: NoInventory, ShippingAddressUndeliverable, CustomerExchange, BuyerCanceled, GeneralAdjustment, CarrierCreditDecision, RiskAssessmentInformationNotValid, CarrierCoverageFailure, CustomerReturn, MerchandiseNotReceived (any case, dashes or spaces)'
+complete -c asc -n '__asc_at "orders cancel"' -l dry-run -d 'Check every order against Amazon and print the plan; send nothing'
+complete -c asc -n '__asc_at "orders cancel"' -s y -l yes -d 'Do not ask for confirmation (required off a terminal)'
+complete -c asc -n '__asc_at "orders cancel"' -l no-wait -d 'Return once Amazon accepted the feed, with its id'
+complete -c asc -n '__asc_at "orders cancel"' -l wait-timeout -x -d 'How long to wait for Amazon\'s result (default 30m)'
+complete -c asc -n '__asc_at "orders cancel"' -l max-per-feed -x -d 'Split batches into feeds of at most N orders (default 10000)'
+complete -c asc -n '__asc_at "orders cancel"' -l no-commerce -d 'Do not update the linked Magento orders this time (journaled as skipped)'
+
+# asc cancellations
+complete -c asc -n '__asc_at "cancellations"' -a 'list' -d 'Journal entries, oldest first'
+complete -c asc -n '__asc_at "cancellations"' -a 'resume' -d 'Complete cancellations an interrupted run left: find its feeds, send what was not sent'
+
+# asc cancellations list
+complete -c asc -n '__asc_at "cancellations list"' -l since -x -d 'Entries created at or after T (RFC 3339, YYYY-MM-DD, 90m/24h/7d)'
+complete -c asc -n '__asc_at "cancellations list"' -l state -x -a 'planned submitting submitted canceled already_canceled failed refused' -d 'Only these states (repeat or comma-separate): planned, submitting, submitted, canceled, already_canceled, failed, refused'
+complete -c asc -n '__asc_at "cancellations list"' -l feed -x -a '(__asc_dynamic feed-ids)' -d 'Only entries of this feed id'
+complete -c asc -n '__asc_at "cancellations list"' -l order -x -a '(__asc_dynamic order-ids)' -d 'Only entries of this order id'
+
+# asc cancellations resume
+complete -c asc -n '__asc_at "cancellations resume"' -l no-wait -d 'Do not wait for Amazon to process the feeds'
+complete -c asc -n '__asc_at "cancellations resume"' -l wait-timeout -x -d 'How long to wait for Amazon (default 30m)'
+complete -c asc -n '__asc_at "cancellations resume"' -l no-commerce -d 'Do not update the linked Magento orders this time (journaled as skipped)'
+
+# asc feeds
+complete -c asc -n '__asc_at "feeds"' -a 'show' -d 'A feed\'s status and, when done, its result per message'
+
+# asc feeds show
+complete -c asc -n '__asc_at "feeds show"' -x -a '(__asc_dynamic feed-ids)'
+
+# asc store
+complete -c asc -n '__asc_at "store"' -a 'info' -d 'Print the store\'s path, size, order count and last sync'
+complete -c asc -n '__asc_at "store"' -a 'purge' -d 'Remove buyers\' personal data from orders older than a duration'
+
+# asc store purge
+complete -c asc -n '__asc_at "store purge"' -l pii-older-than -x -d 'Duration since the order\'s last update, e.g. 30d'
+
+# asc report
+complete -c asc -n '__asc_at "report"' -a 'summary' -d 'Orders and exact totals per status, marketplace and currency'
+complete -c asc -n '__asc_at "report"' -a 'late' -d 'Merchant orders past, or within --within of, their ship-by date'
+complete -c asc -n '__asc_at "report"' -a 'cancellations' -d 'What the cancellation journal holds'
+
+# asc report summary
+complete -c asc -n '__asc_at "report summary"' -l since -x -d 'Orders purchased at or after T'
+complete -c asc -n '__asc_at "report summary"' -l until -x -d 'Orders purchased before T'
+complete -c asc -n '__asc_at "report summary"' -l sync -d 'Run `asc orders sync` first'
+
+# asc report late
+complete -c asc -n '__asc_at "report late"' -l within -x -d 'Also orders due within this duration (default 24h)'
+complete -c asc -n '__asc_at "report late"' -l sync -d 'Run `asc orders sync` first'
+
+# asc report cancellations
+complete -c asc -n '__asc_at "report cancellations"' -l since -x -d 'Entries created at or after T'
+complete -c asc -n '__asc_at "report cancellations"' -l sync -d 'Run `asc orders sync` first'
+
+# asc config
+complete -c asc -n '__asc_at "config"' -a 'show' -d 'Print the effective settings, secrets masked, with their source'
+
+# asc completion
+complete -c asc -n '__asc_at "completion"' -x -a 'bash zsh fish'
+
+# asc help
+complete -c asc -n '__asc_at "help"' -x -a 'formats exit-codes environment config examples'

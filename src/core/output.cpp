@@ -434,7 +434,8 @@ class TableRenderer : public Renderer {
         }
     }
 
-    // Narrows the widest columns, one column at a time, until the row fits the terminal.
+    // Narrows the widest columns, one column at a time, until the row fits the terminal. Id
+    // columns (order_id, ..._id) are narrowed last: a cut id is useless for copy and paste.
     void fit_width() {
         if (m_options.width <= 0 || m_widths.empty()) {
             return;
@@ -443,13 +444,24 @@ class TableRenderer : public Renderer {
         const std::size_t gaps = 2 * (m_widths.size() - 1);
         constexpr std::size_t k_min_column = 3; // room for "ab…"
         auto total = std::accumulate(m_widths.begin(), m_widths.end(), gaps);
-        while (total > limit) {
-            auto widest = std::max_element(m_widths.begin(), m_widths.end());
-            if (*widest <= k_min_column) {
-                break; // the terminal is too narrow for every column: let it wrap
+        const auto is_id = [this](std::size_t i) {
+            const std::string& key = m_fields[i].key;
+            return key == "id" || (key.size() > 3 && key.compare(key.size() - 3, 3, "_id") == 0);
+        };
+        for (const bool ids_too : {false, true}) {
+            while (total > limit) {
+                std::size_t widest = m_widths.size();
+                for (std::size_t i = 0; i < m_widths.size(); ++i) {
+                    if ((ids_too || !is_id(i)) && (widest == m_widths.size() || m_widths[i] > m_widths[widest])) {
+                        widest = i;
+                    }
+                }
+                if (widest == m_widths.size() || m_widths[widest] <= k_min_column) {
+                    break; // nothing left to narrow: let the terminal wrap
+                }
+                --m_widths[widest];
+                --total;
             }
-            --*widest;
-            --total;
         }
     }
 

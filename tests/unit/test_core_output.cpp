@@ -275,6 +275,15 @@ TEST_CASE("output: table on a terminal") {
             CHECK(line.size() <= 32); // "…" is 3 bytes, 1 column
         }
     }
+    SUBCASE("narrows other columns before an id column") {
+        const std::vector<Field> fields{{"order_id", "ORDER ID"}, {"title", "TITLE"}};
+        Record r;
+        r["order_id"] = "112-1234567-1234567";
+        r["title"] = "A long title";
+        const auto text = render(terminal_table(30), fields, {r});
+        CHECK(text == "ORDER ID             TITLE\n"
+                      "112-1234567-1234567  A long t…\n");
+    }
     SUBCASE("never cuts a UTF-8 character in the middle") {
         const std::vector<Field> fields{{"title", "T"}};
         Record r;

@@ -10,7 +10,7 @@ check "30% 429s on searchOrders: the full list arrives" cmp -s "$WORK/got" "$WOR
 check "the sim did throttle some requests" [ "$(sim_get /_sim/stats | json "d['operations']['searchOrders']['faults']")" -gt 0 ]
 
 # 500s and dropped connections are retried.
-sim_start --orders 50 --seed 4 --fault 500:getOrder:0.5 --fault drop:searchOrders:0.4
+sim_start --orders 50 --seed 4 --time-scale 100 --fault 500:getOrder:0.5 --fault drop:searchOrders:0.4
 id=$(sim_get /_sim/orders | json "d['order_ids'][0]")
 expect_exit 0 "500s on getOrder are retried" asc --max-attempts 10 order show "$id" -o json
 asc --max-attempts 10 orders list --created-after 61d --all -o ids | sort >"$WORK/got"
@@ -25,7 +25,7 @@ check "it tried exactly 3 times" [ "$(sim_requests searchOrders)" -eq 3 ]
 
 # An expired token is refreshed once and the call succeeds: the second run starts with the token
 # cached on disk by the first, which the sim has meanwhile expired.
-sim_start --orders 10 --seed 6
+sim_start --orders 10 --seed 6 --time-scale 100
 id=$(sim_get /_sim/orders | json "d['order_ids'][0]")
 asc order show "$id" -o json >/dev/null
 check "the first run fetched one token" [ "$(sim_requests token)" -eq 1 ]
@@ -35,7 +35,7 @@ check "exactly one new token was fetched" [ "$(sim_requests token)" -eq 2 ]
 check "getOrder was answered after the refresh" [ "$(sim_requests getOrder)" -eq 3 ]
 
 # Authentication failures exit 4 with the fix.
-sim_start --orders 10 --seed 8
+sim_start --orders 10 --seed 8 --time-scale 100
 expect_exit 4 "a revoked refresh token exits 4" env ASC_REFRESH_TOKEN=revoked "$ASC_BIN" orders list
 check "invalid_grant says to re-authorize" contains "$WORK/err" "re-authorize"
 check "the refresh token is not printed" bash -c "! grep -q revoked '$WORK/err'"

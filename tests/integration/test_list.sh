@@ -2,7 +2,7 @@
 # `asc orders list` against asc-sim: completeness, filters, paging, output formats.
 source "$(dirname "$0")/lib.sh"
 
-sim_start --orders 1050 --seed 11 --time-scale 100
+sim_start --orders 1050 --seed 11 --rate-limits off  # completeness, not pacing (test_resilience paces)
 
 # Every generated order, exactly once.
 asc orders list --created-after 61d --all -o ids >"$WORK/ids"

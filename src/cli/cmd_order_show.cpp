@@ -211,18 +211,6 @@ void print_details(const Order& o, const CommerceLookup& commerce, Context& ctx)
     }
 }
 
-void render_rows(Context& ctx, const std::vector<Field>& all_fields, const std::vector<Record>& rows,
-                 const std::string& id_key) {
-    auto options = ctx.render_options();
-    options.id_key = id_key;
-    const auto fields = ctx.global.fields.empty() ? all_fields : select_fields(all_fields, ctx.global.fields);
-    auto renderer = make_renderer(options, fields, ctx.out);
-    for (const auto& r : rows) {
-        renderer->row(r);
-    }
-    renderer->finish();
-}
-
 std::vector<Record> tracking_rows(const Order& o, bool flatten_items) {
     std::vector<Record> rows;
     for (const auto& p : o.packages) {

@@ -22,18 +22,6 @@ std::optional<Timestamp> optional_time(const std::string& text, Timestamp now) {
     return text.empty() ? std::nullopt : std::optional<Timestamp>(parse_time_arg(text, now));
 }
 
-void render(Context& ctx, const std::vector<Field>& all, const std::vector<Record>& rows,
-            const std::string& id_key) {
-    auto options = ctx.render_options();
-    options.id_key = id_key;
-    const auto fields = ctx.global.fields.empty() ? all : select_fields(all, ctx.global.fields);
-    auto renderer = make_renderer(options, fields, ctx.out);
-    for (const auto& r : rows) {
-        renderer->row(r);
-    }
-    renderer->finish();
-}
-
 void sync_first(Context& ctx, const ReportOptions& o) {
     if (o.sync) {
         run_sync(ctx, "", {}, std::chrono::minutes(5));
@@ -69,7 +57,7 @@ void run_summary(Context& ctx, const ReportOptions& o) {
     all["orders"] = s.orders;
     all["total"] = nullptr;
     rows.push_back(std::move(all));
-    render(ctx, k_summary_fields, rows, "value");
+    render_rows(ctx, k_summary_fields, rows, "value");
 }
 
 const std::vector<Field> k_late_fields{
@@ -154,7 +142,7 @@ void setup_report(CLI::App& app, Context& ctx) {
         for (const auto& e : ctx.store().report_cancellations(optional_time(canc_opts->since, now))) {
             rows.push_back(journal_record(e));
         }
-        render(ctx, journal_fields(), rows, "order_id");
+        render_rows(ctx, journal_fields(), rows, "order_id");
     });
 }
 

@@ -37,6 +37,11 @@ const std::vector<Field>& journal_fields();
 // Parses --status values (repeated or comma-separated, any spelling). Throws Error(Usage).
 std::vector<Status> parse_statuses(const std::vector<std::string>& values);
 
+// Prints `rows` in the chosen output format with the user's --fields (a subset of `all_fields`);
+// `id_key` is what -o ids prints.
+void render_rows(Context& ctx, const std::vector<Field>& all_fields, const std::vector<Record>& rows,
+                 const std::string& id_key);
+
 // Splits "a,b" and repeated flags into one list; trims spaces; drops empties.
 std::vector<std::string> split_list(const std::vector<std::string>& values);
 

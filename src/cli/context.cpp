@@ -1,4 +1,5 @@
 #include "context.hpp"
+#include "commands.hpp"
 
 #include "asc/errors.hpp"
 #include "asc/version.hpp"
@@ -228,6 +229,18 @@ OrdersClient& Context::orders() {
         m_orders = std::make_unique<OrdersClient>(sp_api());
     }
     return *m_orders;
+}
+
+void render_rows(Context& ctx, const std::vector<Field>& all_fields, const std::vector<Record>& rows,
+                 const std::string& id_key) {
+    auto options = ctx.render_options();
+    options.id_key = id_key;
+    const auto fields = ctx.global.fields.empty() ? all_fields : select_fields(all_fields, ctx.global.fields);
+    auto renderer = make_renderer(options, fields, ctx.out);
+    for (const auto& r : rows) {
+        renderer->row(r);
+    }
+    renderer->finish();
 }
 
 } // namespace asc::cli

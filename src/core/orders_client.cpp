@@ -146,8 +146,7 @@ void OrdersClient::search(const SearchQuery& query,
 
     std::string token;
     std::set<std::string> seen_tokens;
-    std::size_t so_far = 0;
-    for (int page = 1;; ++page) {
+    for (;;) {
         ApiCall call;
         call.operation = "searchOrders";
         call.path = std::string(k_search_path);
@@ -169,8 +168,6 @@ void OrdersClient::search(const SearchQuery& query,
         for (const json& o : *orders) {
             batch.push_back(order_from_v2026(o, call.operation));
         }
-        so_far += batch.size();
-        m_api.events().page_received(page, so_far);
 
         token.clear();
         if (const auto pagination = body.find("pagination");

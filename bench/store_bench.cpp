@@ -9,7 +9,7 @@
 // Targets from the issue: `orders list --cached --status Unshipped --limit 50` under 50 ms and
 // `report summary` under 1 s at 1,000,000 orders.
 
-#include "asc/store.hpp"
+#include "asc/store/store.hpp"
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // Output shared by `order cancel` and `cancellations resume`: one row per order in every format,
 // the one-line summary on stderr, and the exit status the rows call for.
 
-#include "asc/cancel.hpp"
+#include "asc/cancel/cancel.hpp"
 #include "context.hpp"
 
 #include <optional>

@@ -1,9 +1,9 @@
 // asc cancellations list [--since T] [--state S]... [--feed ID] [--order ID]: the journal.
 // asc cancellations resume [--no-wait] [--wait-timeout T]: completes what interrupted runs left.
 
-#include "asc/cancel.hpp"
-#include "asc/errors.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
+#include "asc/cancel/cancel.hpp"
 #include "cancel_output.hpp"
 #include "commands.hpp"
 #include "commerce_cancel.hpp"

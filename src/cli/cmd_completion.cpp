@@ -4,7 +4,8 @@
 //   never the network, never a write (the store is opened read-only), so Tab stays fast.
 // asc __man (hidden): the man page, generated from the same tree (scripts/regen-docs).
 
-#include "asc/config.hpp"
+#include "asc/config/config.hpp"
+#include "asc/store/store.hpp"
 #include "commands.hpp"
 #include "docgen.hpp"
 
@@ -12,7 +13,6 @@
 #include <filesystem>
 #include <memory>
 #include <ostream>
-#include <sqlite3.h>
 
 namespace asc::cli {
 
@@ -43,41 +43,13 @@ std::filesystem::path config_path(const Context& ctx) {
     return base / "asc" / "config.toml";
 }
 
-// Rows of a read-only query on the store; nothing when there is no store or it cannot be read.
-std::vector<std::string> query_store(Context& ctx, const char* sql, const std::string& prefix) {
-    std::vector<std::string> out;
-    std::filesystem::path path;
+// Ids from the local store; nothing when the configuration cannot say where it is.
+std::vector<std::string> store_ids(Context& ctx, CompletionKind kind, const std::string& prefix) {
     try {
-        path = ctx.settings().store_path;
+        return completion_ids(ctx.settings().store_path, kind, prefix);
     } catch (const std::exception&) {
-        return out; // an unusable configuration: nothing to offer
+        return {}; // an unusable configuration: nothing to offer
     }
-    std::error_code ec;
-    if (path.empty() || !std::filesystem::is_regular_file(path, ec)) {
-        return out;
-    }
-    sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
-    if (rc != SQLITE_OK) {
-        return out;
-    }
-    sqlite3_busy_timeout(db.get(), 200);
-    sqlite3_stmt* raw_stmt = nullptr;
-    if (sqlite3_prepare_v2(db.get(), sql, -1, &raw_stmt, nullptr) != SQLITE_OK) {
-        return out; // an older or foreign schema
-    }
-    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(raw_stmt, &sqlite3_finalize);
-    // Ids are ASCII: [prefix, prefix + DEL) is every id that starts with the prefix.
-    const std::string upper = prefix + '\x7f';
-    sqlite3_bind_text(stmt.get(), 1, prefix.c_str(), static_cast<int>(prefix.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt.get(), 2, upper.c_str(), static_cast<int>(upper.size()), SQLITE_TRANSIENT);
-    while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
-        if (const auto* text = sqlite3_column_text(stmt.get(), 0); text != nullptr) {
-            out.emplace_back(reinterpret_cast<const char*>(text));
-        }
-    }
-    return out;
 }
 
 void run_complete(const CompleteOptions& o, Context& ctx) {
@@ -89,15 +61,9 @@ void run_complete(const CompleteOptions& o, Context& ctx) {
             // a malformed config: nothing to offer on Tab
         }
     } else if (o.kind == "order-ids") {
-        values = query_store(ctx,
-                             "SELECT order_id FROM orders WHERE order_id >= ?1 AND order_id < ?2 "
-                             "ORDER BY purchase_date DESC LIMIT 1000",
-                             o.prefix);
+        values = store_ids(ctx, CompletionKind::order_ids, o.prefix);
     } else if (o.kind == "feed-ids") {
-        values = query_store(ctx,
-                             "SELECT feed_id FROM cancel_journal WHERE feed_id >= ?1 AND feed_id < ?2 "
-                             "GROUP BY feed_id ORDER BY max(created_at) DESC LIMIT 200",
-                             o.prefix);
+        values = store_ids(ctx, CompletionKind::feed_ids, o.prefix);
     }
     for (const auto& v : values) {
         if (v.compare(0, o.prefix.size(), o.prefix) == 0) {

@@ -1,6 +1,6 @@
 // asc config show: the effective settings and where each came from, secrets masked.
 
-#include "asc/config.hpp"
+#include "asc/config/config.hpp"
 #include "commands.hpp"
 
 #include <algorithm>

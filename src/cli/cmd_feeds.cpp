@@ -1,9 +1,9 @@
 // asc feeds show FEED_ID: a feed's processing status and, once Amazon is done, its processing
 // result per message (mapped to orders through the cancellation journal when it knows the feed).
 
-#include "asc/ack_feed.hpp"
-#include "asc/errors.hpp"
-#include "asc/time.hpp"
+#include "asc/amazon/ack_feed.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
 #include "commands.hpp"
 
 #include <fmt/format.h>

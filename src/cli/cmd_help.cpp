@@ -2,8 +2,8 @@
 // examples: the texts of the man page's sections) or a command's --help. Also gives every command
 // group an examples footer, so that every --help ends with examples.
 
-#include "asc/errors.hpp"
-#include "asc/output.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/output/output.hpp"
 #include "commands.hpp"
 #include "help_topics.hpp"
 #include "suggest.hpp"

@@ -8,9 +8,9 @@
 // after-upload, before-create-feed, after-create-feed, after-submit, waiting). The integration
 // tests use it to check that a rerun completes the batch; it is not for production use.
 
-#include "asc/cancel.hpp"
-#include "asc/errors.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
+#include "asc/cancel/cancel.hpp"
 #include "cancel_output.hpp"
 #include "commands.hpp"
 #include "commerce_cancel.hpp"

@@ -1,9 +1,9 @@
 // asc order show ID [--tab details|items|tracking|all]: the three tabs of Amazon Order Details.
 
-#include "asc/errors.hpp"
-#include "asc/guard.hpp"
-#include "asc/order_records.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
+#include "asc/cancel/guard.hpp"
+#include "asc/output/order_records.hpp"
 #include "commands.hpp"
 #include "commerce_link.hpp"
 

@@ -1,10 +1,10 @@
 // asc orders list: orders from Amazon, printed page by page as they arrive (and remembered in the
 // local store), or from the local store with --cached.
 
-#include "asc/errors.hpp"
-#include "asc/order_records.hpp"
-#include "asc/sync.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
+#include "asc/output/order_records.hpp"
+#include "asc/sync/sync.hpp"
 #include "commands.hpp"
 
 #include <fmt/format.h>

@@ -1,8 +1,8 @@
 // asc orders sync: brings the local store up to date with Amazon, incrementally.
 
-#include "asc/errors.hpp"
-#include "asc/sync.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
+#include "asc/sync/sync.hpp"
 #include "commands.hpp"
 
 #include <fmt/format.h>

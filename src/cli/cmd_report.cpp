@@ -1,9 +1,9 @@
 // asc report summary | late | cancellations: the store's figures for cron jobs that mail reports.
 // Quiet and exit 0 on success, so cron mails only failures.
 
-#include "asc/errors.hpp"
-#include "asc/order_records.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
+#include "asc/output/order_records.hpp"
 #include "commands.hpp"
 
 #include <fmt/format.h>

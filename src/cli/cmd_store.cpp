@@ -1,7 +1,7 @@
 // asc store info | purge: the local store's state, and removal of buyers' personal data by age.
 
-#include "asc/errors.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
 #include "commands.hpp"
 
 #include <fmt/format.h>

@@ -2,7 +2,7 @@
 // The command table: each command's setup function adds its subcommand, options and callback to
 // the CLI11 tree. The tree is the single source for --help, the man page and the completions.
 
-#include "asc/sync.hpp"
+#include "asc/sync/sync.hpp"
 #include "context.hpp"
 
 #include <CLI/CLI.hpp>

@@ -1,6 +1,6 @@
 #include "commerce_cancel.hpp"
 
-#include "asc/commerce_step.hpp"
+#include "asc/commerce/commerce_step.hpp"
 
 #include <fmt/format.h>
 #include <map>

@@ -3,7 +3,7 @@
 // linked Magento orders follow the cancellations Amazon confirmed. The Amazon results stand
 // whatever happens here; the rows say what the commerce step did.
 
-#include "asc/cancel.hpp"
+#include "asc/cancel/cancel.hpp"
 #include "commerce_link.hpp"
 #include "context.hpp"
 

@@ -2,7 +2,7 @@
 // The profile's Magento (Adobe Commerce) link for the commands: its own transport (shorter
 // timeouts than Amazon's) and the commerce client, made only when the profile configures one.
 
-#include "asc/commerce_client.hpp"
+#include "asc/commerce/commerce_client.hpp"
 #include "context.hpp"
 
 #include <memory>

@@ -1,8 +1,8 @@
 #include "context.hpp"
-#include "commands.hpp"
 
-#include "asc/errors.hpp"
+#include "asc/base/errors.hpp"
 #include "asc/version.hpp"
+#include "commands.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>

@@ -2,17 +2,17 @@
 // What every command shares: the global flags, the terminal, the settings and, made on first use,
 // the clients. Commands get a Context& and never build these themselves.
 
-#include "asc/clock.hpp"
-#include "asc/config.hpp"
-#include "asc/events.hpp"
-#include "asc/feeds_client.hpp"
-#include "asc/http.hpp"
-#include "asc/lwa.hpp"
-#include "asc/orders_client.hpp"
-#include "asc/output.hpp"
-#include "asc/rate_limit.hpp"
-#include "asc/sp_api.hpp"
-#include "asc/store.hpp"
+#include "asc/amazon/feeds_client.hpp"
+#include "asc/amazon/lwa.hpp"
+#include "asc/amazon/orders_client.hpp"
+#include "asc/amazon/rate_limit.hpp"
+#include "asc/amazon/sp_api.hpp"
+#include "asc/base/clock.hpp"
+#include "asc/base/events.hpp"
+#include "asc/config/config.hpp"
+#include "asc/http/http.hpp"
+#include "asc/output/output.hpp"
+#include "asc/store/store.hpp"
 #include "progress.hpp"
 
 #include <chrono>

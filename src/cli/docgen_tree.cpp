@@ -1,11 +1,11 @@
 // Reads the CLI11 tree into CommandDoc values, and the table of option values the completions
 // offer.
 
-#include "asc/cancel_reason.hpp"
-#include "asc/order_records.hpp"
-#include "asc/output.hpp"
-#include "asc/status.hpp"
-#include "asc/store.hpp"
+#include "asc/amazon/cancel_reason.hpp"
+#include "asc/model/status.hpp"
+#include "asc/output/order_records.hpp"
+#include "asc/output/output.hpp"
+#include "asc/store/store.hpp"
 #include "cancel_output.hpp"
 #include "commands.hpp"
 #include "docgen.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // The one place errors become exit codes (design.md, "Exit codes").
 
-#include "asc/errors.hpp"
+#include "asc/base/errors.hpp"
 
 namespace asc::cli {
 

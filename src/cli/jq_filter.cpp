@@ -1,6 +1,6 @@
 #include "jq_filter.hpp"
 
-#include "asc/errors.hpp"
+#include "asc/base/errors.hpp"
 
 #include <limits>
 #include <memory>

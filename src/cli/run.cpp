@@ -1,8 +1,9 @@
 #include "run.hpp"
 
-#include "asc/errors.hpp"
-#include "asc/http.hpp"
-#include "asc/interrupt.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/http/http.hpp"
+#include "asc/store/store.hpp"
 #include "asc/version.hpp"
 #include "commands.hpp"
 #include "context.hpp"
@@ -13,10 +14,8 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <iostream>
-#include <sqlite3.h>
 #include <sstream>
 
 namespace asc::cli {
@@ -27,7 +26,7 @@ extern "C" void on_sigint(int /*signal*/) { set_interrupted(); }
 
 std::string version_text() {
     return fmt::format("asc {} (commit {})\nlibcurl {}\nSQLite {}", k_version, k_git_commit,
-                       curl_version_info(CURLVERSION_NOW)->version, sqlite3_libversion());
+                       http_library_version(), store_library_version());
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
@@ -119,7 +118,7 @@ void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {
 int run(int argc, char** argv) {
     std::signal(SIGINT, on_sigint);
     std::signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const HttpLibrary http_library;
 
     GlobalOptions global;
     // Commands write through these: anything written clears the progress line first.
@@ -175,7 +174,6 @@ int run(int argc, char** argv) {
     if (interrupted() && code == k_exit_ok) {
         code = k_exit_interrupted;
     }
-    curl_global_cleanup();
     return code;
 }
 

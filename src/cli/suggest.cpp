@@ -1,6 +1,6 @@
 #include "suggest.hpp"
 
-#include "asc/output.hpp"
+#include "asc/output/output.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "asc/money.hpp"
+#include "asc/model/money.hpp"
 
 #include <array>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "asc/model.hpp"
+#include "asc/model/model.hpp"
 
 #include <numeric>
 

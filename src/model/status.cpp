@@ -1,4 +1,4 @@
-#include "asc/status.hpp"
+#include "asc/model/status.hpp"
 
 #include <array>
 #include <cctype>

@@ -1,7 +1,7 @@
 #pragma once
 // A Clock for unit tests: time stands still until someone sleeps, and every sleep is recorded.
 
-#include "asc/clock.hpp"
+#include "asc/base/clock.hpp"
 
 #include <chrono>
 #include <vector>

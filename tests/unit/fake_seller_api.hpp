@@ -4,8 +4,8 @@
 // after a number of getFeed polls; an order-acknowledgement feed cancels Unshipped merchant orders
 // of which nothing shipped and reports an error for every other message. Synthetic data only.
 
-#include "asc/http.hpp"
-#include "asc/time.hpp"
+#include "asc/base/time.hpp"
+#include "asc/http/http.hpp"
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 

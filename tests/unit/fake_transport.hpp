@@ -2,7 +2,7 @@
 // An in-memory Transport for unit tests: records every request and answers from a script (a
 // queue of responses) or, when set, a handler. An unscripted request fails the test loudly.
 
-#include "asc/http.hpp"
+#include "asc/http/http.hpp"
 
 #include <algorithm>
 #include <deque>

@@ -2,9 +2,9 @@
 // Helpers for the store and sync tests: synthetic orders (no real person's data), a temporary
 // directory, an order comparison, and a fake Amazon (OrderSource) serving pages from memory.
 
-#include "asc/errors.hpp"
-#include "asc/store.hpp"
-#include "asc/sync.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/store/store.hpp"
+#include "asc/sync/sync.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -3,7 +3,7 @@
 // every exit code; and the pieces behind them (nearest-command suggestions, --jq, the progress
 // line).
 
-#include "asc/errors.hpp"
+#include "asc/base/errors.hpp"
 #include "docgen.hpp"
 #include "exit_codes.hpp"
 #include "help_topics.hpp"

@@ -1,5 +1,5 @@
-#include "asc/ack_feed.hpp"
-#include "asc/errors.hpp"
+#include "asc/amazon/ack_feed.hpp"
+#include "asc/base/errors.hpp"
 
 #include <doctest/doctest.h>
 #include <pugixml.hpp>

@@ -1,11 +1,11 @@
 // The cancel service against a fake Amazon: plan and guard decisions, journal before send, dedupe
 // on rerun, recovery after a crash at each step, mapping of processing reports, FATAL/CANCELLED.
 
-#include "asc/cancel.hpp"
-#include "asc/errors.hpp"
-#include "asc/lwa.hpp"
-#include "asc/rate_limit.hpp"
-#include "asc/sp_api.hpp"
+#include "asc/amazon/lwa.hpp"
+#include "asc/amazon/rate_limit.hpp"
+#include "asc/amazon/sp_api.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/cancel/cancel.hpp"
 #include "fake_seller_api.hpp"
 
 #include <doctest/doctest.h>

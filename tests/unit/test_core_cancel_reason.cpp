@@ -1,4 +1,4 @@
-#include "asc/cancel_reason.hpp"
+#include "asc/amazon/cancel_reason.hpp"
 
 #include <doctest/doctest.h>
 #include <set>

@@ -1,8 +1,8 @@
 // The Magento REST client against the fake transport: request shapes, the bearer token, errors
 // that name the commerce side, retries, and a status comment that is never sent twice.
 
-#include "asc/commerce_client.hpp"
-#include "asc/errors.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/commerce/commerce_client.hpp"
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 

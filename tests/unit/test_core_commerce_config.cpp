@@ -1,8 +1,8 @@
 // [profiles.NAME.commerce] and ASC_COMMERCE_URL / ASC_COMMERCE_TOKEN: the Magento link's settings,
 // with a fake environment and config files in a temporary directory.
 
-#include "asc/config.hpp"
-#include "asc/errors.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/config/config.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>

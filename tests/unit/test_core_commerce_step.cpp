@@ -2,9 +2,9 @@
 // asc's comment once, the journal records every outcome, a lost answer is never sent twice, and a
 // refused token or a Magento that is down stops early.
 
-#include "asc/commerce_step.hpp"
-#include "asc/errors.hpp"
-#include "asc/store.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/commerce/commerce_step.hpp"
+#include "asc/store/store.hpp"
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 

@@ -1,8 +1,8 @@
 // Effective settings: flag > environment > profile > default, with a fake environment and config
 // files in a temporary directory (hermetic: XDG_* and HOME come from the EnvLookup too).
 
-#include "asc/config.hpp"
-#include "asc/errors.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/config/config.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
-#include "asc/config.hpp"
-#include "asc/guard.hpp"
+#include "asc/cancel/guard.hpp"
+#include "asc/config/config.hpp"
 
 #include <doctest/doctest.h>
 #include <optional>

@@ -1,9 +1,9 @@
 // The HTTP layer: URL checks, encoding, redaction, and the libcurl transport against a loopback
 // server (which is how the tool talks to asc-sim).
 
-#include "asc/errors.hpp"
-#include "asc/http.hpp"
-#include "asc/interrupt.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/http/http.hpp"
 #include "asc/version.hpp"
 #include "fake_http_server.hpp"
 

@@ -1,7 +1,7 @@
 // Login with Amazon: the refresh-token grant, its errors, and the token cache.
 
-#include "asc/errors.hpp"
-#include "asc/lwa.hpp"
+#include "asc/amazon/lwa.hpp"
+#include "asc/base/errors.hpp"
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 

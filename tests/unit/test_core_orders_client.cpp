@@ -1,8 +1,8 @@
 // OrdersClient: searchOrders parameters, pagination, and getOrder over a fake transport.
 
-#include "asc/errors.hpp"
-#include "asc/orders_client.hpp"
-#include "asc/time.hpp"
+#include "asc/amazon/orders_client.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 
@@ -26,7 +26,7 @@ asc::Timestamp at(const char* text) {
 
 json fixture_order(std::size_t i) {
     const auto path =
-        std::filesystem::path(__FILE__).parent_path().parent_path() / "fixtures" / "order-v2026-example.json";
+        std::filesystem::path(ASC_TEST_FIXTURES_DIR) / "order-v2026-example.json";
     std::ifstream in(path);
     REQUIRE(in.good());
     return json::parse(in)["orders"][i];

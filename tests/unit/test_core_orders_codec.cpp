@@ -1,9 +1,9 @@
 // Orders API v2026-01-01 Order JSON -> asc::Order, on a hand-written fixture in the shape of
 // the model's example (tests/fixtures/order-v2026-example.json).
 
-#include "asc/errors.hpp"
-#include "asc/orders_client.hpp"
-#include "asc/time.hpp"
+#include "asc/amazon/orders_client.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -16,7 +16,7 @@ namespace {
 
 json fixture() {
     const auto path =
-        std::filesystem::path(__FILE__).parent_path().parent_path() / "fixtures" / "order-v2026-example.json";
+        std::filesystem::path(ASC_TEST_FIXTURES_DIR) / "order-v2026-example.json";
     std::ifstream in(path);
     REQUIRE(in.good());
     return json::parse(in);

@@ -1,8 +1,8 @@
 // Renderers and the text hygiene in front of them: every format, field selection, and the control
 // characters Amazon text may carry.
 
-#include "asc/errors.hpp"
-#include "asc/output.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/output/output.hpp"
 
 #include <doctest/doctest.h>
 #include <sstream>

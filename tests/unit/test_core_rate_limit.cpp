@@ -1,6 +1,6 @@
 // Client-side pacing: Amazon's token buckets, with a fake clock.
 
-#include "asc/rate_limit.hpp"
+#include "asc/amazon/rate_limit.hpp"
 #include "fake_clock.hpp"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,6 @@
 // Capped exponential backoff with full jitter.
 
-#include "asc/retry.hpp"
+#include "asc/http/retry.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,8 @@
 // SpApiClient: headers, pacing, retries, the one token refresh, and Amazon's errors as types.
 
-#include "asc/errors.hpp"
-#include "asc/interrupt.hpp"
-#include "asc/sp_api.hpp"
+#include "asc/amazon/sp_api.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 

@@ -1,7 +1,7 @@
 // The local order store: schema and migrations, refusal of foreign files, upserts, personal data,
 // exact money sums, queries and reports.
 
-#include "asc/store.hpp"
+#include "asc/store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <atomic>

@@ -1,8 +1,8 @@
 // The cancellation journal in the store: schema 3 migration, writes and updates in transactions,
 // one in-flight row per order, and the cancel lock.
 
-#include "asc/errors.hpp"
-#include "asc/store.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <doctest/doctest.h>

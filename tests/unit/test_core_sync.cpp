@@ -1,7 +1,7 @@
 // `asc orders sync` against a fake Amazon (an in-memory OrderSource): windows, marks, resumption.
 
-#include "asc/interrupt.hpp"
-#include "asc/sync.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/sync/sync.hpp"
 #include "store_test_support.hpp"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
 // Times as users type them (RFC 3339, dates, "90m") and as Amazon wants them (UTC with 'Z').
 
-#include "asc/errors.hpp"
-#include "asc/time.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "asc/money.hpp"
+#include "asc/model/money.hpp"
 
 #include <doctest/doctest.h>
 #include <stdexcept>

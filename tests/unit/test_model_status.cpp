@@ -1,5 +1,5 @@
-#include "asc/model.hpp"
-#include "asc/status.hpp"
+#include "asc/model/model.hpp"
+#include "asc/model/status.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,60 @@
+#pragma once
+// Orders API v2026-01-01: searchOrders and getOrder.
+
+#include "asc/amazon/sp_api.hpp"
+#include "asc/model/model.hpp"
+
+#include <functional>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asc {
+
+// includedData values of v2026.
+enum class Included { Buyer, Recipient, Proceeds, Fulfillment, Packages, Cancellation, Promotion, Tax };
+
+struct SearchQuery {
+    std::optional<Timestamp> created_after, created_before;
+    std::optional<Timestamp> updated_after, updated_before;
+    std::vector<Status> statuses;
+    std::optional<FulfilledBy> fulfilled_by;
+    std::vector<std::string> marketplace_ids;
+    int page_size = 100;                 // maxResultsPerPage, 1..100
+    // includedData; Fulfillment is always added, because the order's status comes from it.
+    std::vector<Included> included;
+};
+
+// Parses one v2026 Order object (as in searchOrders' "orders" or getOrder's "order").
+// Throws Error(Temporary) with a clear message when a required field is missing or malformed
+// (an amount that is not a decimal string, a time that is not ISO 8601, an unknown
+// fulfillmentStatus); the message names `operation` when given and the field's path.
+// Without a fulfillment block the status is Pending: ask for Included::Fulfillment.
+Order order_from_v2026(const nlohmann::json& j, std::string_view operation = {});
+
+class OrdersClient {
+  public:
+    explicit OrdersClient(SpApiClient& api) : m_api(api) {}
+
+    // Calls searchOrders page by page and hands each page to `on_page`; stops when there is no
+    // next page or `on_page` returns false. Every follow-up request resends every other parameter
+    // unchanged with paginationToken. A ...Before within 2 minutes of now is clamped to now-2min.
+    // Throws Error(Usage) unless exactly one of created_after / updated_after is given (and the
+    // created/updated filters are not mixed), or for a page_size outside 1..100.
+    void search(const SearchQuery& query, const std::function<bool(std::vector<Order>&&)>& on_page);
+
+    // getOrder with includedData (Fulfillment always added). Throws ApiError(NotFound) for an
+    // unknown id.
+    Order get(const std::string& order_id, const std::vector<Included>& included);
+
+    // The query parameters searchOrders gets for `query` (without paginationToken). Public for tests.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>>
+    search_parameters(const SearchQuery& query, Timestamp now) const;
+
+  private:
+    SpApiClient& m_api;
+};
+
+} // namespace asc

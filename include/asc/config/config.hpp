@@ -1,0 +1,102 @@
+#pragma once
+// Part `config` (asc_config): profiles, environment and secrets files into Settings; owns toml++.
+// May use: base, model.
+//
+// Effective settings: flag > environment > profile > default.
+//
+// $XDG_CONFIG_HOME/asc/config.toml (or ASC_CONFIG / --config):
+//   default_profile = "prod"
+//   [profiles.prod]
+//   region = "na"                      # na | eu | fe: picks the production host
+//   endpoint = "https://..."           # override (the simulator: http://127.0.0.1:PORT)
+//   lwa_endpoint = "https://..."
+//   marketplace_ids = ["ATVPDKIKX0DER"]
+//   seller_id = "A1..."
+//   client_id = "amzn1.application-oa2-client..."
+//   client_secret = "..."  |  client_secret_file = "~/.config/asc/secret"
+//   refresh_token = "..."  |  refresh_token_file = "..."
+//   store = "/path/to/store.db"        # default $XDG_DATA_HOME/asc/<profile>.db
+//   store_pii = false
+//   [profiles.prod.commerce]           # optional: the Magento (Adobe Commerce) link
+//   base_url = "https://shop.example.com"
+//   access_token = "..."  |  access_token_file = "~/.config/asc/magento-token"
+//   link_field = "ext_order_id"        # or "increment_id"
+//   cancel_status = "complete"
+//   store_code = "default"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asc {
+
+// Values given on the command line; empty means "not given".
+struct FlagSettings {
+    std::string profile;
+    std::string config_path;
+    std::string endpoint;
+    std::string marketplace;
+    std::string store;
+};
+
+// The Magento (Adobe Commerce) link of a profile. Present only when [profiles.NAME.commerce] or
+// ASC_COMMERCE_URL / ASC_COMMERCE_TOKEN is set; the environment overrides the profile.
+struct CommerceSettings {
+    std::string base_url;                    // "https://shop.example.com", no trailing '/'
+    std::string access_token;                // the integration's access token (a secret)
+    std::string link_field = "ext_order_id"; // the Magento order field holding the Amazon order id
+    std::string cancel_status = "complete";  // the status a canceled Amazon order's Magento order gets
+    std::string store_code = "default";      // the REST store code: /rest/<store_code>/V1/...
+
+    // Throws Error(Config) naming what to set when base_url or access_token is missing.
+    void require_complete(const std::string& profile) const;
+};
+
+struct Settings {
+    std::string profile = "default";
+    std::filesystem::path config_path;     // may not exist
+    bool config_exists = false;
+    std::string region = "na";
+    std::string endpoint;                  // SP-API base URL
+    std::string lwa_endpoint;              // LWA token URL
+    std::vector<std::string> marketplace_ids;
+    std::string seller_id;
+    std::string client_id;
+    std::string client_secret;
+    std::string refresh_token;
+    std::filesystem::path store_path;
+    bool store_pii = false;
+    std::filesystem::path cache_dir;       // $XDG_CACHE_HOME/asc
+    std::optional<CommerceSettings> commerce; // nullopt: no commerce system is called
+    // Where each key's value came from: "flag", "env ASC_X", "profile NAME", "default".
+    std::map<std::string, std::string> sources;
+
+    // Throws Error(Config) naming exactly what to set when a credential is missing.
+    void require_credentials() const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+// Reads the process environment.
+std::optional<std::string> process_env(const std::string& name);
+
+// Resolves the settings. Throws Error(Config) for a malformed file, an unknown profile that was
+// asked for explicitly, an unknown region, or a secret file readable by group or others (with the
+// chmod 600 command).
+Settings load_settings(const FlagSettings& flags, const EnvLookup& env = process_env);
+
+// The production SP-API host of a region ("na" -> https://sellingpartnerapi-na.amazon.com).
+std::optional<std::string> region_endpoint(std::string_view region);
+
+// The marketplace's Seller Central host (for links to orders): "sellercentral.amazon.com".
+std::string seller_central_host(std::string_view marketplace_id);
+
+// The profile names defined in the config file (for completions); empty if none.
+std::vector<std::string> profile_names(const std::filesystem::path& config_path);
+
+// "abcd…wxyz" style masking for display: never the whole secret.
+std::string mask_secret(std::string_view secret);
+
+} // namespace asc

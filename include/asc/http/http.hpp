@@ -1,0 +1,100 @@
+#pragma once
+// Part `http` (asc_http): the Transport interface, the libcurl transport and the retry policy;
+// owns libcurl. May use: base, model.
+//
+// HTTP behind a small interface. Clients take a Transport&; unit tests inject a fake, the tool
+// and the integration tests use the libcurl implementation. An HTTP status is data, not an error:
+// send() throws only for misuse (e.g. a plain-http URL to a non-loopback host).
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace asc {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;          // absolute, already percent-encoded
+    Headers headers;
+    std::string body;
+};
+
+enum class TransportError {
+    None,
+    Timeout,        // connect or total timeout expired
+    Connect,        // could not connect / resolve
+    Dropped,        // connection closed mid-response, or an empty reply
+    Tls,            // certificate or handshake failure
+    Other,
+};
+
+struct HttpResponse {
+    int status = 0;           // 0 when error != None
+    Headers headers;          // names lower-cased
+    std::string body;         // decompressed
+    TransportError error = TransportError::None;
+    std::string error_message;
+
+    // The first header of that (lower-case) name, or "".
+    [[nodiscard]] std::string header(std::string_view name) const;
+};
+
+class Transport {
+  public:
+    virtual ~Transport() = default;
+    virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+struct CurlOptions {
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds total_timeout{60'000};
+    std::string user_agent;   // defaults to "asc/<version> (Language=C++)"
+    // Receives one line per request and response for --debug; secrets are masked before it.
+    std::function<void(const std::string&)> debug;
+};
+
+// One reused curl handle: keep-alive, gzip, TLS verification on. Refuses plain http:// to anything
+// but loopback hosts (127.0.0.0/8, ::1, localhost).
+std::unique_ptr<Transport> make_curl_transport(CurlOptions options);
+
+// Initializes libcurl's global state for the life of the process (curl_global_init) and cleans
+// it up at the end. Create one in main, before any thread and any transport.
+class HttpLibrary {
+  public:
+    HttpLibrary();
+    ~HttpLibrary();
+    HttpLibrary(const HttpLibrary&) = delete;
+    HttpLibrary& operator=(const HttpLibrary&) = delete;
+};
+
+// The version of the HTTP library behind make_curl_transport ("8.1.2"), for `asc --version`.
+std::string http_library_version();
+
+// True for http(s) URLs whose host is loopback.
+bool is_loopback_url(std::string_view url);
+
+// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+std::string url_encode(std::string_view text);
+
+// What went wrong with a transfer, for messages: "timed out", "could not connect", ...; with the
+// transport's own message (cleaned) in parentheses when there is one.
+std::string describe(TransportError error, std::string_view message = {});
+
+// Failures worth another attempt: timeouts, refused and dropped connections.
+bool is_retryable(TransportError error);
+
+// A server's text made safe for our messages: printable ASCII only, at most `limit` characters
+// (then "..."), secrets masked.
+std::string printable_excerpt(std::string_view text, std::size_t limit = 300);
+
+// Masks secrets (access and refresh tokens, client secrets, Authorization/x-amz-access-token
+// header values, the X-Amz-Signature/-Credential of presigned URLs, bare "Atza|..."/"Atzr|..."
+// tokens, and the credential of a bare "Bearer <token>") in a line of debug output, as `key: value`, `key=value` or `"key": "value"`.
+std::string redact(std::string_view text);
+
+} // namespace asc

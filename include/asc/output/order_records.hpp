@@ -1,0 +1,28 @@
+#pragma once
+// Orders as output records: the stable snake_case JSON keys of `orders list` rows and of the three
+// tabs of `order show`. Money is {"amount":"19.99","currency":"USD"}, times RFC 3339 UTC.
+
+#include "asc/model/model.hpp"
+#include "asc/output/output.hpp"
+
+#include <vector>
+
+namespace asc {
+
+Record money_record(const std::optional<Money>& m);
+
+// `orders list`: one row per order.
+const std::vector<Field>& list_fields();          // every field a row has
+const std::vector<Field>& list_default_fields();  // the columns shown without --fields
+Record list_record(const Order& order);
+
+// `order show --tab details`: one record.
+Record details_record(const Order& order);
+// `order show --tab items`: one row per item.
+const std::vector<Field>& item_fields();
+Record item_record(const OrderItem& item);
+// `order show --tab tracking`: one row per package.
+const std::vector<Field>& package_fields();
+Record package_record(const Package& package, const Order& order);
+
+} // namespace asc

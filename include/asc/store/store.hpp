@@ -1,0 +1,319 @@
+#pragma once
+// Part `store` (asc_store): the SQLite copy of the orders, sync marks and the cancellation
+// journal; owns SQLite. May use: base, model.
+//
+// The local order store: an SQLite copy of the seller's orders, synced incrementally (see
+// sync.hpp), queried instantly by `orders list --cached`, `order show --cached` and the reports,
+// and the home of the cancellation journal.
+//
+// The file lives at $XDG_DATA_HOME/asc/<profile>.db (or ASC_STORE / --store). It is opened in WAL
+// mode with foreign keys on and a busy timeout, so two asc processes at once wait for each other
+// instead of failing; it is created with mode 0600 in a 0700 directory. The schema is versioned
+// (PRAGMA user_version) and migrated forward on open; a store written by a newer asc is refused.
+//
+// Personal data: buyer name/email/company/purchase order and the ship-to address (name, company,
+// lines, city, district, postal code, phone, type) are written only when StoreOptions::store_pii
+// is set; otherwise those columns stay NULL. The ship-to state and country are always kept: they
+// identify no one and the reports use them. purge_pii() clears personal data by age.
+//
+// Money is stored as INTEGER minor units + INTEGER scale + TEXT currency, never REAL; times as
+// INTEGER unix seconds; statuses by their seller name ("Unshipped").
+//
+// A Store is used from one thread at a time. Every method throws asc::Error: Config when the file
+// is not an asc store, is damaged, or is too new; Temporary when the database stays locked by
+// another process past the busy timeout; Internal for anything else (disk full, I/O error).
+
+#include "asc/model/model.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+
+namespace asc {
+
+struct StoreOptions {
+    // Write buyer and address data (see above). Off by default.
+    bool store_pii = false;
+    // How long a write waits for another process's write to finish before Error(Temporary).
+    std::chrono::milliseconds busy_timeout{30'000};
+};
+
+struct UpsertCounts {
+    std::size_t inserted = 0;  // orders the store did not have
+    std::size_t updated = 0;   // orders whose stored content changed
+    std::size_t unchanged = 0; // same content, or older than the stored copy (kept as it was)
+    UpsertCounts& operator+=(const UpsertCounts& o) {
+        inserted += o.inserted;
+        updated += o.updated;
+        unchanged += o.unchanged;
+        return *this;
+    }
+};
+
+// "Everything updated at or before `mark` has been stored" for one sync key (a marketplace id),
+// modulo Amazon's indexing lag, which the sync covers with an overlap.
+struct SyncMark {
+    std::string key;
+    Timestamp mark{};
+    Timestamp synced_at{}; // wall time of the write that last advanced it
+};
+
+struct StoreInfo {
+    std::filesystem::path path;   // empty for an in-memory store
+    std::uintmax_t file_size = 0; // the database file plus its -wal file, in bytes
+    int schema_version = 0;
+    std::int64_t orders = 0;
+    std::int64_t orders_with_pii = 0; // orders that hold a buyer name/email or an address line
+    std::int64_t journal_entries = 0;
+    std::vector<SyncMark> marks; // sorted by key
+};
+
+// Filters of `orders list --cached`. Every "after"/"before" bound is inclusive, as in Amazon's
+// searchOrders. Empty vectors and strings mean "any".
+struct OrderFilter {
+    std::vector<Status> statuses;
+    std::optional<Timestamp> created_after, created_before; // purchase date
+    std::optional<Timestamp> updated_after, updated_before; // last update
+    std::optional<Timestamp> ship_by_before;                // latest ship date <= this
+    std::optional<FulfilledBy> fulfilled_by;
+    std::vector<std::string> marketplace_ids;
+    std::string sku;  // the order has an item with this seller SKU (exact)
+    std::string asin; // the order has an item with this ASIN (exact)
+    // purchase_date | ship_by | last_updated | total, with a leading '-' for descending.
+    // ship_by puts orders without a ship-by date last; total orders by currency, then amount.
+    std::string sort = "-purchase_date";
+    std::optional<std::size_t> limit;
+};
+
+// The sort keys OrderFilter::sort accepts (without the '-'), for help texts and validation.
+std::span<const std::string_view> order_sort_keys();
+
+// One line of the summary report. An empty dimension means "all" (rolled up over it).
+struct SummaryRow {
+    std::string status; // seller name
+    std::string marketplace_id;
+    std::string currency; // "" for orders without a total (e.g. Pending orders)
+    std::int64_t orders = 0;
+    std::optional<Money> total; // exact sum in `currency`; nullopt when currency is ""
+};
+
+// `report summary`: the same orders broken down three ways, plus the full cross table. Totals are
+// summed exactly in integer minor units, per currency only (never across currencies); amounts of
+// one currency with different scales are added at the larger scale.
+struct Summary {
+    std::int64_t orders = 0;
+    std::vector<SummaryRow> by_status;      // status + currency, in status order
+    std::vector<SummaryRow> by_marketplace; // marketplace + currency
+    std::vector<SummaryRow> by_currency;    // currency only
+    std::vector<SummaryRow> detail;         // status + marketplace + currency
+};
+
+// One row of the cancellation journal, written by `order cancel` (see cancel.hpp): one row per
+// order and attempt. state:
+//   planned          journaled before anything is sent; not sent yet
+//   submitting       createFeed is being sent: it may have reached Amazon, its answer is not recorded
+//   submitted        Amazon accepted the feed (feed_id); its result is not known yet
+//   canceled         Amazon's processing report says the order was canceled
+//   already_canceled the order was already Canceled on Amazon (nothing was sent)
+//   failed           Amazon reported an error for it (result_code, result_message), or the feed failed
+//   refused          the status guard refused it on fresh state (result_message says why; not sent)
+struct JournalEntry {
+    std::int64_t id = 0;
+    std::string order_id;
+    std::string reason;
+    std::string batch_id;
+    int feed_seq = 0; // which feed of the batch
+    std::string feed_document_id;
+    std::string feed_id;
+    std::optional<std::int64_t> message_id; // unique within (batch_id, feed_seq)
+    std::string state;
+    std::string result_code;
+    std::string result_message;
+    Timestamp created_at{};
+    Timestamp updated_at{};
+    std::optional<Timestamp> submitted_at; // when createFeed was sent
+    std::string marketplace_id;
+    std::string run_by;         // user@host
+    // The Magento step of a canceled order (empty: none; see commerce_step.hpp): pending, done,
+    // failed, no_link, skipped.
+    std::string commerce_state;
+};
+
+// The journal states a row can be in while its cancellation is not finished.
+bool is_in_flight_journal_state(std::string_view state);
+
+// A change to one journal row: every field that is set is assigned ("" assigns NULL).
+struct JournalChange {
+    std::int64_t id = 0;
+    std::optional<std::string> state{};
+    std::optional<std::string> feed_document_id{};
+    std::optional<std::string> feed_id{};
+    std::optional<std::optional<Timestamp>> submitted_at{};
+    std::optional<std::string> result_code{};
+    std::optional<std::string> result_message{};
+    std::optional<std::string> commerce_state{};
+};
+
+// Which journal rows journal_entries() returns; every set filter must match. Oldest first.
+struct JournalFilter {
+    std::optional<Timestamp> since{}; // created at or after
+    std::vector<std::string> states{};
+    std::string feed_id{};
+    std::string batch_id{};
+    std::string order_id{};
+};
+
+// Held while a sync runs, so two syncs of one store never interleave: an exclusive flock() on
+// "<store>.lock", which also records the holder's pid. Released on destruction (and by the kernel
+// if the process dies). Move-only.
+class SyncLock {
+  public:
+    SyncLock() = default;
+    explicit SyncLock(int fd) : m_fd(fd) {}
+    SyncLock(SyncLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+    SyncLock& operator=(SyncLock&& other) noexcept;
+    SyncLock(const SyncLock&) = delete;
+    SyncLock& operator=(const SyncLock&) = delete;
+    ~SyncLock();
+
+  private:
+    int m_fd = -1;
+};
+
+class Store {
+  public:
+    // The newest schema version this asc knows.
+    static int latest_schema_version();
+
+    // Opens (creating if needed) the store at `path`. Creates the parent directory (mode 0700)
+    // and the file (mode 0600); tightens an existing store file to 0600. Refuses, with
+    // Error(Config) and without writing to the file: a file that is not an SQLite database, an
+    // SQLite database of another application, a store whose schema is newer than this asc knows.
+    // Applies pending migrations, one transaction per version.
+    // `target_version` is for tests: migrate only up to that version (an older-schema store
+    // supports only handle() queries).
+    static Store open(const std::filesystem::path& path, StoreOptions options = {}, int target_version = 0);
+    // A private in-memory store at the latest schema, for tests.
+    static Store open_memory(StoreOptions options = {});
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+    ~Store();
+
+    [[nodiscard]] const std::filesystem::path& path() const;
+    [[nodiscard]] const StoreOptions& options() const;
+    [[nodiscard]] int schema_version() const;
+
+    // Inserts or replaces `orders` in one transaction. An order whose stored copy has the same
+    // content (or a later last_updated) is left alone and counted unchanged; a changed one has
+    // its row updated and its items, packages and money lines replaced. An order without
+    // buyer/ship_to (not fetched) keeps the stored buyer/address columns.
+    // The store expects orders fetched with at least FULFILLMENT, PROCEEDS, PACKAGES and
+    // CANCELLATION (sync_included() in sync.hpp): an order fetched without PACKAGES replaces a
+    // stored copy that had packages.
+    UpsertCounts upsert_orders(std::span<const Order> orders);
+
+    // upsert_orders() plus, in the same transaction, advances the sync mark of every key in
+    // `mark_keys` to `mark` (a mark never moves back). So a mark only advances with its page.
+    UpsertCounts upsert_page(std::span<const Order> orders, std::span<const std::string> mark_keys,
+                             Timestamp mark);
+
+    [[nodiscard]] std::optional<Timestamp> sync_mark(const std::string& key);
+    [[nodiscard]] std::vector<SyncMark> sync_marks();
+
+    [[nodiscard]] std::optional<Order> get_order(const std::string& order_id);
+
+    // Streams the orders matching `filter`, in its sort order, to `on_order` until it returns
+    // false. One order (with its items, packages and money lines) is in memory at a time; the
+    // rows come from one consistent snapshot. Throws Error(Usage) for an unknown sort key.
+    // on_order may read this store (get_order) but must not write to it.
+    void query_orders(const OrderFilter& filter, const std::function<bool(Order&&)>& on_order);
+
+    // Orders placed in [since, until] (both optional, inclusive) by status, marketplace, currency.
+    [[nodiscard]] Summary report_summary(std::optional<Timestamp> since, std::optional<Timestamp> until);
+
+    // Merchant-fulfilled orders with items still to ship (Unshipped or PartiallyShipped) whose
+    // latest ship date is at or before now + within: late, or about to be. Oldest ship-by first.
+    void report_late(Timestamp now, std::chrono::seconds within,
+                     const std::function<bool(Order&&)>& on_order);
+
+    // Journal rows created at or after `since` (all when nullopt), oldest first.
+    [[nodiscard]] std::vector<JournalEntry> report_cancellations(std::optional<Timestamp> since);
+
+    // ---- The cancellation journal (store_journal.cpp; used by the cancel service) ----
+
+    // Rows matching `filter`, oldest first (by created_at, then id).
+    [[nodiscard]] std::vector<JournalEntry> journal_entries(const JournalFilter& filter);
+    // The newest row of each order in `order_ids` that has one.
+    [[nodiscard]] std::map<std::string, JournalEntry> journal_latest(std::span<const std::string> order_ids);
+    // Rows in planned, submitting or submitted state, oldest first.
+    [[nodiscard]] std::vector<JournalEntry> journal_in_flight();
+    // Whether any row names this feed id.
+    [[nodiscard]] bool journal_knows_feed(const std::string& feed_id);
+    // Writes `rows` in one transaction: a row with id 0 is inserted, a row with an id replaces
+    // that row (a planned row of an interrupted run, planned again). created_at/updated_at are
+    // set by the caller. Returns the ids, in order. Throws Error(Temporary) "already in flight"
+    // when an order would get a second planned/submitting/submitted row.
+    std::vector<std::int64_t> journal_write(std::span<const JournalEntry> rows);
+    // Applies `changes` (updated_at = `now`) and upserts `orders` (e.g. now Canceled) in one
+    // transaction.
+    void journal_update(std::span<const JournalChange> changes, Timestamp now, std::span<const Order> orders = {});
+
+    // Held while `order cancel` or `cancellations resume` runs, so two never work on the journal
+    // at once (an in-flight row is then always from a run that died): an flock on
+    // "<store>.cancel.lock". Same contract as lock_for_sync().
+    [[nodiscard]] SyncLock lock_for_cancel(std::chrono::milliseconds wait);
+
+    // Clears buyer and address columns (all but state and country) of orders last updated before
+    // `older_than`. Age is the order's last update: an order still changing (a return, a late
+    // delivery) keeps its address until it has been quiet for the retention period.
+    // Returns how many orders had personal data removed.
+    std::int64_t purge_pii(Timestamp older_than);
+
+    [[nodiscard]] StoreInfo info();
+
+    // Takes the sync lock, waiting up to `wait`. Throws Error(Temporary) "another `asc orders
+    // sync` is running for this store (pid N)" when still held, Error(Interrupted) on Ctrl-C.
+    // An in-memory store has nothing to lock and returns an empty lock.
+    [[nodiscard]] SyncLock lock_for_sync(std::chrono::milliseconds wait);
+
+    // The raw connection, for tests and benchmarks. Do not keep it past the Store.
+    [[nodiscard]] sqlite3* handle();
+
+    struct Impl;
+
+  private:
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// What shell completion may ask of a store.
+enum class CompletionKind {
+    /// Order ids, newest purchase first, at most 1,000.
+    order_ids,
+    /// Feed ids of the cancellation journal, newest first, at most 200.
+    feed_ids,
+};
+
+// Ids of `kind` that start with `prefix`, read from the store file at `path` without creating,
+// migrating or locking it (read-only, a 200 ms busy timeout). Nothing when there is no store, it
+// cannot be read, or its schema is older or foreign: completion must never fail or write.
+std::vector<std::string> completion_ids(const std::filesystem::path& path, CompletionKind kind,
+                                        std::string_view prefix) noexcept;
+
+// The version of the database library behind the store ("3.40.1"), for `asc --version`.
+std::string store_library_version();
+
+} // namespace asc

@@ -1,0 +1,89 @@
+#pragma once
+// Part `sync` (asc_sync): the incremental sync of the store from Amazon.
+// May use: amazon, store, http, base, model.
+//
+// `asc orders sync`: brings the local store up to date with Amazon through incremental
+// searchOrders calls (lastUpdatedAfter), with items, packages and proceeds in the same calls.
+//
+// One search per run covers every requested marketplace (searchOrders is the scarcest operation:
+// one call per three minutes after a burst of 20), while the store keeps one sync mark per
+// marketplace id, so `store info` can say when each was last synced and adding a marketplace later
+// starts its own 30-day history.
+
+#include "asc/amazon/orders_client.hpp"
+#include "asc/base/events.hpp"
+#include "asc/store/store.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asc {
+
+// Where sync gets orders from: OrdersClient in the tool, an in-memory fake in tests.
+class OrderSource {
+  public:
+    virtual ~OrderSource() = default;
+    // Same contract as OrdersClient::search: pages in Amazon's order, until none is left or
+    // on_page returns false. Throws asc::Error (Interrupted on Ctrl-C, Temporary on network...).
+    virtual void search(const SearchQuery& query,
+                        const std::function<bool(std::vector<Order>&&)>& on_page) = 0;
+};
+
+// Adapts the Orders v2026 client.
+class OrdersClientSource final : public OrderSource {
+  public:
+    explicit OrdersClientSource(OrdersClient& client) : m_client(client) {}
+    void search(const SearchQuery& query, const std::function<bool(std::vector<Order>&&)>& on_page) override {
+        m_client.search(query, on_page);
+    }
+
+  private:
+    OrdersClient& m_client;
+};
+
+// The includedData the store expects of every order written to it (sync, and live list/show
+// writing through): FULFILLMENT, PROCEEDS, PACKAGES, CANCELLATION, plus BUYER and RECIPIENT when
+// the store keeps personal data.
+std::vector<Included> sync_included(bool store_pii);
+
+struct SyncOptions {
+    std::vector<std::string> marketplace_ids;          // required
+    std::optional<Timestamp> since;                    // --since: start of the window instead of the marks
+    std::chrono::seconds overlap{300};                 // re-read this much before each mark (Amazon lags)
+    std::chrono::seconds first_window{30 * 24 * 3600}; // history of a marketplace without a mark
+    Timestamp now{};                                   // wall time of the run
+    int page_size = 100;
+    // How long to wait for another sync of the same store before Error(Temporary).
+    std::chrono::milliseconds lock_wait{0};
+};
+
+struct SyncResult {
+    UpsertCounts counts; // inserted (new), updated, unchanged
+    std::size_t pages = 0;
+    std::size_t orders = 0;   // orders received
+    Timestamp window_start{}; // lastUpdatedAfter sent
+    Timestamp window_end{};   // lastUpdatedBefore sent: now - 2 minutes
+    // Marketplaces whose mark moved to window_end. A marketplace whose mark is before --since is
+    // not advanced: the orders between its mark and --since were not fetched.
+    std::vector<std::string> advanced;
+    std::chrono::milliseconds elapsed{0};
+};
+
+// Runs one incremental sync under the store's sync lock. Pages are stored one transaction each;
+// an interruption (Error(Interrupted) from the source, or asc::interrupted() between pages),
+// a crash or a network failure leaves the store consistent and the next run loses nothing.
+// Throws Error(Usage) without marketplaces, Error(Temporary) if another sync holds the lock, and
+// whatever the source throws.
+SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& options,
+                       Events& events = no_events());
+
+inline SyncResult sync_orders(OrdersClient& client, Store& store, const SyncOptions& options,
+                              Events& events = no_events()) {
+    OrdersClientSource source(client);
+    return sync_orders(source, store, options, events);
+}
+
+} // namespace asc

@@ -1,0 +1,333 @@
+#include "asc/amazon/feeds_client.hpp"
+
+#include "asc/amazon/ack_feed.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/base/time.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+namespace asc {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_feeds_path = "/feeds/2021-06-30/feeds";
+constexpr std::string_view k_documents_path = "/feeds/2021-06-30/documents";
+
+// Attempts at a presigned-URL request, and the pause before the next one (times the attempt).
+constexpr int k_raw_attempts = 3;
+constexpr std::chrono::seconds k_raw_pause{1};
+
+[[noreturn]] void unreadable(std::string_view operation, const std::string& why) {
+    throw Error(ErrorKind::Temporary,
+                "Amazon's " + std::string(operation) + " answer could not be read: " + why,
+                "try again later; if it persists, run with --debug and report it");
+}
+
+json parse_body(std::string_view operation, const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        unreadable(operation, "it is not a JSON object");
+    }
+    return j;
+}
+
+// A string member; numbers are taken as their digits. "" when absent.
+std::string text_of(const json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+        return {};
+    }
+    if (it->is_string()) {
+        return it->get<std::string>();
+    }
+    if (it->is_number_integer() || it->is_number_unsigned()) {
+        return it->dump();
+    }
+    return {};
+}
+
+std::string required_text(std::string_view operation, const json& j, const char* key) {
+    std::string value = text_of(j, key);
+    if (value.empty()) {
+        unreadable(operation, std::string("\"") + key + "\" is missing");
+    }
+    return value;
+}
+
+std::optional<Timestamp> optional_time(const json& j, const char* key) {
+    const std::string text = text_of(j, key);
+    return text.empty() ? std::nullopt : parse_rfc3339(text);
+}
+
+Feed feed_from(std::string_view operation, const json& j) {
+    if (!j.is_object()) {
+        unreadable(operation, "a feed is not a JSON object");
+    }
+    Feed feed;
+    feed.feed_id = required_text(operation, j, "feedId");
+    feed.feed_type = required_text(operation, j, "feedType");
+    feed.processing_status = required_text(operation, j, "processingStatus");
+    const std::string created = required_text(operation, j, "createdTime");
+    const auto created_time = parse_rfc3339(created);
+    if (!created_time) {
+        unreadable(operation, "createdTime \"" + created.substr(0, 40) + "\" is not a date-time");
+    }
+    feed.created_time = *created_time;
+    feed.processing_start_time = optional_time(j, "processingStartTime");
+    feed.processing_end_time = optional_time(j, "processingEndTime");
+    feed.result_document_id = text_of(j, "resultFeedDocumentId");
+    if (const auto it = j.find("marketplaceIds"); it != j.end() && it->is_array()) {
+        for (const json& id : *it) {
+            if (id.is_string()) {
+                feed.marketplace_ids.push_back(id.get<std::string>());
+            }
+        }
+    }
+    return feed;
+}
+
+bool is_2xx(int status) {
+    return status >= 200 && status < 300;
+}
+
+// S3 answers errors as <Error><Code>..</Code><Message>..</Message></Error>.
+struct S3Error {
+    std::string code;
+    std::string message;
+};
+
+S3Error s3_error(const std::string& body) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(body.data(), body.size())) {
+        return {};
+    }
+    const pugi::xml_node error = doc.child("Error");
+    return {error.child_value("Code"), error.child_value("Message")};
+}
+
+bool contains_ignore_case(std::string_view text, std::string_view word) {
+    const auto it = std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+    return it != text.end();
+}
+
+std::string format_duration(std::chrono::milliseconds d) {
+    const auto ms = d.count();
+    if (ms != 0 && ms % 3'600'000 == 0) {
+        return std::to_string(ms / 3'600'000) + "h";
+    }
+    if (ms != 0 && ms % 60'000 == 0) {
+        return std::to_string(ms / 60'000) + "m";
+    }
+    if (ms % 1000 == 0) {
+        return std::to_string(ms / 1000) + "s";
+    }
+    return std::to_string(ms) + "ms";
+}
+
+} // namespace
+
+bool is_final_feed_status(std::string_view status) {
+    return status == "DONE" || status == "FATAL" || status == "CANCELLED";
+}
+
+bool Feed::finished() const {
+    return is_final_feed_status(processing_status);
+}
+
+Feed feed_from_json(std::string_view json_text) {
+    return feed_from("getFeed", parse_body("getFeed", std::string(json_text)));
+}
+
+FeedsClient::FeedsClient(SpApiClient& api, Transport& raw_transport, Clock& clock)
+    : m_api(api), m_raw(raw_transport), m_clock(clock) {}
+
+FeedDocument FeedsClient::create_feed_document(const std::string& content_type) {
+    ApiCall call;
+    call.operation = "createFeedDocument";
+    call.method = "POST";
+    call.path = std::string(k_documents_path);
+    call.body = json{{"contentType", content_type}}.dump();
+    const HttpResponse response = m_api.call(call);
+    const json j = parse_body(call.operation, response.body);
+    return {required_text(call.operation, j, "feedDocumentId"), required_text(call.operation, j, "url")};
+}
+
+HttpResponse FeedsClient::send_raw(const HttpRequest& request, std::string_view what) {
+    for (int attempt = 1;; ++attempt) {
+        HttpResponse response = m_raw.send(request);
+        if (response.error == TransportError::None && is_2xx(response.status)) {
+            return response;
+        }
+        const bool retryable =
+            response.error != TransportError::None || response.status == 429 || response.status >= 500;
+        if (retryable && attempt < k_raw_attempts) {
+            m_clock.sleep_for(k_raw_pause * attempt);
+            if (interrupted()) {
+                throw Error(ErrorKind::Interrupted, std::string(what) + " was interrupted");
+            }
+            continue;
+        }
+        if (response.error != TransportError::None) {
+            throw Error(ErrorKind::Temporary,
+                        std::string(what) + " failed after " + std::to_string(attempt) +
+                            " attempts: " + response.error_message,
+                        "check the network and try again");
+        }
+        const S3Error s3 = s3_error(response.body);
+        std::string message = std::string(what) + " failed: HTTP " + std::to_string(response.status);
+        if (!s3.code.empty()) {
+            message += " " + s3.code;
+        }
+        if (!s3.message.empty()) {
+            message += ": " + s3.message;
+        }
+        if (retryable) {
+            throw Error(ErrorKind::Temporary, message + " (after " + std::to_string(attempt) + " attempts)",
+                        "Amazon's storage is unavailable; try again later");
+        }
+        if (contains_ignore_case(s3.message, "expired") || s3.code == "ExpiredToken" ||
+            s3.code == "RequestExpired") {
+            throw Error(ErrorKind::Temporary, message,
+                        "the presigned link lasts 5 minutes; run the command again");
+        }
+        throw Error(
+            ErrorKind::Internal, message,
+            s3.code == "SignatureDoesNotMatch"
+                ? "the request did not match the presigned link (its Content-Type must be byte-identical); "
+                  "this is a bug in asc, please report it"
+                : "");
+    }
+}
+
+void FeedsClient::upload(const FeedDocument& document, std::string_view content_type, std::string_view body) {
+    HttpRequest request;
+    request.method = "PUT";
+    request.url = document.url;
+    request.headers = {{"Content-Type", std::string(content_type)}};
+    request.body = std::string(body);
+    send_raw(request, "uploading feed document " + document.feed_document_id);
+}
+
+std::string FeedsClient::create_feed(const std::string& feed_type,
+                                     const std::vector<std::string>& marketplace_ids,
+                                     const std::string& document_id) {
+    ApiCall call;
+    call.operation = "createFeed";
+    call.method = "POST";
+    // Never sent twice: after a failure that may have reached Amazon the caller looks the feed up
+    // (getFeeds) instead of sending it again. A 429 is still retried.
+    call.idempotent = false;
+    call.path = std::string(k_feeds_path);
+    call.body = json{{"feedType", feed_type},
+                     {"marketplaceIds", marketplace_ids},
+                     {"inputFeedDocumentId", document_id}}
+                    .dump();
+    const HttpResponse response = m_api.call(call);
+    return required_text(call.operation, parse_body(call.operation, response.body), "feedId");
+}
+
+Feed FeedsClient::get_feed(const std::string& feed_id) {
+    ApiCall call;
+    call.operation = "getFeed";
+    call.path = std::string(k_feeds_path) + "/" + url_encode(feed_id);
+    const HttpResponse response = m_api.call(call);
+    return feed_from(call.operation, parse_body(call.operation, response.body));
+}
+
+std::vector<Feed> FeedsClient::get_feeds(const std::string& feed_type, Timestamp created_since) {
+    std::vector<Feed> feeds;
+    ApiCall call;
+    call.operation = "getFeeds";
+    call.path = std::string(k_feeds_path);
+    call.query = {
+        {"feedTypes", feed_type}, {"createdSince", format_rfc3339(created_since)}, {"pageSize", "100"}};
+    for (;;) {
+        const HttpResponse response = m_api.call(call);
+        const json j = parse_body(call.operation, response.body);
+        const auto list = j.find("feeds");
+        if (list == j.end() || !list->is_array()) {
+            unreadable(call.operation, "\"feeds\" is missing");
+        }
+        for (const json& f : *list) {
+            feeds.push_back(feed_from(call.operation, f));
+        }
+        const std::string next = text_of(j, "nextToken");
+        if (next.empty()) {
+            break;
+        }
+        // Amazon wants the token as the only parameter of the next request.
+        call.query = {{"nextToken", next}};
+    }
+    std::stable_sort(feeds.begin(), feeds.end(),
+                     [](const Feed& a, const Feed& b) { return a.created_time < b.created_time; });
+    return feeds;
+}
+
+ResultDocument FeedsClient::get_feed_document(const std::string& document_id) {
+    ApiCall call;
+    call.operation = "getFeedDocument";
+    call.path = std::string(k_documents_path) + "/" + url_encode(document_id);
+    const HttpResponse response = m_api.call(call);
+    const json j = parse_body(call.operation, response.body);
+    return {required_text(call.operation, j, "feedDocumentId"), required_text(call.operation, j, "url"),
+            text_of(j, "compressionAlgorithm")};
+}
+
+std::string FeedsClient::download(const ResultDocument& document) {
+    HttpRequest request;
+    request.method = "GET";
+    request.url = document.url;
+    HttpResponse response = send_raw(request, "downloading feed document " + document.feed_document_id);
+    const bool gzip_magic = response.body.size() >= 2 &&
+                            static_cast<unsigned char>(response.body[0]) == 0x1f &&
+                            static_cast<unsigned char>(response.body[1]) == 0x8b;
+    if (document.compression_algorithm == "GZIP" && gzip_magic) {
+        return gunzip(response.body);
+    }
+    return std::move(response.body);
+}
+
+Feed wait_for_feed(FeedsClient& feeds, const std::string& feed_id, Clock& clock,
+                   std::chrono::milliseconds timeout, const std::function<void(const Feed&)>& on_poll,
+                   std::chrono::milliseconds interval) {
+    const auto start = clock.now();
+    for (;;) {
+        Feed feed = feeds.get_feed(feed_id);
+        if (on_poll) {
+            on_poll(feed);
+        }
+        if (feed.finished()) {
+            return feed;
+        }
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start);
+        if (elapsed >= timeout) {
+            throw Error(ErrorKind::Temporary,
+                        "feed " + feed_id + " still " + feed.processing_status + " after " +
+                            format_duration(timeout),
+                        "Amazon keeps processing it; run `asc feeds show " + feed_id + "` later");
+        }
+        clock.sleep_for(std::min(interval, timeout - elapsed));
+        if (interrupted()) {
+            throw Error(ErrorKind::Interrupted, "interrupted while waiting for feed " + feed_id,
+                        "Amazon keeps processing it; run `asc feeds show " + feed_id + "` later");
+        }
+    }
+}
+
+std::vector<Feed> find_feeds_sent_since(FeedsClient& feeds, const std::string& feed_type, Timestamp sent_at,
+                                        std::chrono::seconds clock_skew) {
+    const Timestamp since = sent_at - clock_skew;
+    std::vector<Feed> found = feeds.get_feeds(feed_type, since);
+    std::erase_if(found, [&](const Feed& f) { return f.feed_type != feed_type || f.created_time < since; });
+    return found;
+}
+
+} // namespace asc

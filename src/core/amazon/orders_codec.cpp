@@ -1,0 +1,449 @@
+// Orders API v2026-01-01 Order JSON -> asc::Order.
+//
+// Strict where a wrong value would mislead (money, times, quantities, the status): a malformed
+// value is an error naming the field, never a silent zero. Lenient where Amazon leaves things
+// out: a block that was not asked for with includedData is simply absent.
+
+#include "asc/amazon/orders_client.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/time.hpp"
+
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace asc {
+
+namespace {
+
+using nlohmann::json;
+
+// What is wrong, as a field path: "orderItems[1].product.price.unitPrice.amount is not ...".
+class CodecError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string indexed(const std::string& path, std::size_t i) {
+    return path + "[" + std::to_string(i) + "]";
+}
+
+// A value from Amazon shown in a message: quoted, printable ASCII only, short.
+std::string shown(std::string_view value) {
+    std::string out = "\"";
+    for (const char c : value.substr(0, 60)) {
+        out += (c >= 0x20 && c < 0x7f) ? c : '?';
+    }
+    return out + (value.size() > 60 ? "...\"" : "\"");
+}
+
+// The value at `key`, or nullptr when absent or null.
+const json* find(const json& object, std::string_view key) {
+    const auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+const json* find_object(const json& object, std::string_view key, const std::string& path) {
+    const json* value = find(object, key);
+    if (value != nullptr && !value->is_object()) {
+        throw CodecError(join(path, key) + " is not an object");
+    }
+    return value;
+}
+
+const json& require_object(const json& object, std::string_view key, const std::string& path) {
+    const json* value = find_object(object, key, path);
+    if (value == nullptr) {
+        throw CodecError(join(path, key) + " is missing");
+    }
+    return *value;
+}
+
+const json* find_array(const json& object, std::string_view key, const std::string& path) {
+    const json* value = find(object, key);
+    if (value != nullptr && !value->is_array()) {
+        throw CodecError(join(path, key) + " is not an array");
+    }
+    return value;
+}
+
+std::string text(const json& object, std::string_view key, const std::string& path) {
+    const json* value = find(object, key);
+    if (value == nullptr) {
+        return {};
+    }
+    if (!value->is_string()) {
+        throw CodecError(join(path, key) + " is not a string");
+    }
+    return value->get<std::string>();
+}
+
+std::string require_text(const json& object, std::string_view key, const std::string& path) {
+    std::string value = text(object, key, path);
+    if (value.empty()) {
+        throw CodecError(join(path, key) + " is missing");
+    }
+    return value;
+}
+
+std::optional<int> count(const json& object, std::string_view key, const std::string& path) {
+    const json* value = find(object, key);
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    if (!value->is_number_integer()) {
+        throw CodecError(join(path, key) + " is not an integer");
+    }
+    const auto n = value->get<std::int64_t>();
+    if (n < 0 || n > std::numeric_limits<int>::max()) {
+        throw CodecError(join(path, key) + " is out of range: " + std::to_string(n));
+    }
+    return static_cast<int>(n);
+}
+
+std::optional<Timestamp> time(const json& object, std::string_view key, const std::string& path) {
+    const std::string value = text(object, key, path);
+    if (value.empty()) {
+        return std::nullopt;
+    }
+    const auto parsed = parse_rfc3339(value);
+    if (!parsed) {
+        throw CodecError(join(path, key) + " is not an ISO 8601 time: " + shown(value));
+    }
+    return parsed;
+}
+
+Timestamp require_time(const json& object, std::string_view key, const std::string& path) {
+    const auto value = time(object, key, path);
+    if (!value) {
+        throw CodecError(join(path, key) + " is missing");
+    }
+    return *value;
+}
+
+// {"amount":"19.99","currencyCode":"USD"}: the amount must be a decimal string.
+std::optional<Money> money(const json& object, std::string_view key, const std::string& path) {
+    const json* value = find_object(object, key, path);
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    const std::string where = join(path, key);
+    const json* amount = find(*value, "amount");
+    if (amount == nullptr) {
+        throw CodecError(where + ".amount is missing");
+    }
+    if (!amount->is_string()) {
+        // A JSON number would already have lost exactness on its way through a double.
+        throw CodecError(where + ".amount is not a decimal string");
+    }
+    const std::string currency = require_text(*value, "currencyCode", where);
+    const std::string digits = amount->get<std::string>();
+    auto parsed = Money::parse(digits, currency);
+    if (!parsed) {
+        throw CodecError(where + " is not a valid amount: " + shown(digits) + " " + shown(currency));
+    }
+    return parsed;
+}
+
+TimeWindow window(const json& object, std::string_view key, const std::string& path) {
+    const json* value = find_object(object, key, path);
+    if (value == nullptr) {
+        return {};
+    }
+    const std::string where = join(path, key);
+    return {time(*value, "earliestDateTime", where), time(*value, "latestDateTime", where)};
+}
+
+// Adds `amount` to `slot` (several breakdown entries of one type add up).
+void accumulate(std::optional<Money>& slot, const Money& amount, const std::string& path) {
+    if (!slot) {
+        slot = amount;
+        return;
+    }
+    try {
+        slot = slot->plus(amount);
+    } catch (const std::exception&) {
+        throw CodecError(path + " mixes currencies " + slot->currency + " and " + amount.currency);
+    }
+}
+
+Address address(const json& a) {
+    const std::string path = "recipient.deliveryAddress";
+    Address out;
+    out.name = text(a, "name", path);
+    out.company = text(a, "companyName", path);
+    out.line1 = text(a, "addressLine1", path);
+    out.line2 = text(a, "addressLine2", path);
+    out.line3 = text(a, "addressLine3", path);
+    out.city = text(a, "city", path);
+    out.district = text(a, "districtOrCounty", path);
+    if (out.district.empty()) {
+        out.district = text(a, "municipality", path);
+    }
+    out.state = text(a, "stateOrRegion", path);
+    out.postal_code = text(a, "postalCode", path);
+    out.country_code = text(a, "countryCode", path);
+    out.phone = text(a, "phone", path);
+    out.type = text(a, "addressType", path);
+    return out;
+}
+
+OrderItem item(const json& j, const std::string& path, Status status) {
+    OrderItem out;
+    out.order_item_id = require_text(j, "orderItemId", path);
+    const auto ordered = count(j, "quantityOrdered", path);
+    if (!ordered) {
+        throw CodecError(join(path, "quantityOrdered") + " is missing");
+    }
+    out.quantity_ordered = *ordered;
+
+    if (const json* product = find_object(j, "product", path)) {
+        const std::string where = join(path, "product");
+        out.asin = text(*product, "asin", where);
+        out.title = text(*product, "title", where);
+        out.sku = text(*product, "sellerSku", where);
+        if (const json* condition = find_object(*product, "condition", where)) {
+            const std::string type = text(*condition, "conditionType", join(where, "condition"));
+            const std::string subtype = text(*condition, "conditionSubtype", join(where, "condition"));
+            out.condition = (subtype.empty() || subtype == type) ? type
+                            : type.empty()                       ? subtype
+                                                                 : type + " / " + subtype;
+        }
+        if (const json* price = find_object(*product, "price", where)) {
+            out.unit_price = money(*price, "unitPrice", join(where, "price"));
+        }
+    }
+
+    const json* fulfillment = find_object(j, "fulfillment", path);
+    const auto shipped =
+        fulfillment ? count(*fulfillment, "quantityFulfilled", join(path, "fulfillment")) : std::nullopt;
+    const auto unshipped =
+        fulfillment ? count(*fulfillment, "quantityUnfulfilled", join(path, "fulfillment")) : std::nullopt;
+    if (shipped && unshipped) {
+        out.quantity_shipped = *shipped;
+        out.quantity_unshipped = *unshipped;
+    } else if (shipped) {
+        out.quantity_shipped = *shipped;
+        out.quantity_unshipped = std::max(0, out.quantity_ordered - *shipped);
+    } else if (unshipped) {
+        out.quantity_unshipped = *unshipped;
+        out.quantity_shipped = std::max(0, out.quantity_ordered - *unshipped);
+    } else if (status == Status::Shipped) {
+        out.quantity_shipped = out.quantity_ordered;
+    } else if (status != Status::Canceled && status != Status::Unfulfillable) {
+        // Not shipped yet as far as the order's status tells.
+        out.quantity_unshipped = out.quantity_ordered;
+    }
+
+    if (const json* proceeds = find_object(j, "proceeds", path)) {
+        const std::string where = join(path, "proceeds");
+        out.proceeds_total = money(*proceeds, "proceedsTotal", where);
+        if (const json* breakdowns = find_array(*proceeds, "breakdowns", where)) {
+            for (std::size_t i = 0; i < breakdowns->size(); ++i) {
+                const json& b = (*breakdowns)[i];
+                const std::string at = indexed(join(where, "breakdowns"), i);
+                if (!b.is_object()) {
+                    throw CodecError(at + " is not an object");
+                }
+                const std::string type = text(b, "type", at);
+                const auto subtotal = money(b, "subtotal", at);
+                if (!subtotal) {
+                    throw CodecError(join(at, "subtotal") + " is missing");
+                }
+                if (type == "ITEM") {
+                    accumulate(out.item_total, *subtotal, at);
+                } else if (type == "TAX") {
+                    accumulate(out.tax, *subtotal, at);
+                } else if (type == "SHIPPING") {
+                    accumulate(out.shipping_price, *subtotal, at);
+                } else if (type == "DISCOUNT") {
+                    accumulate(out.promotion_discount, *subtotal, at);
+                }
+            }
+        }
+    }
+
+    if (const json* cancellation = find_object(j, "cancellation", path)) {
+        const std::string where = join(path, "cancellation");
+        if (const json* request = find_object(*cancellation, "cancellationRequest", where)) {
+            const std::string at = join(where, "cancellationRequest");
+            if (text(*request, "requester", at) == "BUYER") {
+                out.buyer_requested_cancel = true;
+                out.buyer_cancel_reason = text(*request, "cancelReason", at);
+            }
+        }
+        if (const json* execution = find_object(*cancellation, "cancellationExecution", where)) {
+            const std::string at = join(where, "cancellationExecution");
+            out.canceled_by = text(*execution, "cancelledBy", at);
+            out.cancel_reason = text(*execution, "cancelReason", at);
+        }
+    }
+    return out;
+}
+
+Package package(const json& j, const std::string& path) {
+    Package out;
+    out.reference_id = require_text(j, "packageReferenceId", path);
+    out.carrier = text(j, "carrier", path);
+    out.shipping_service = text(j, "shippingService", path);
+    out.tracking_number = text(j, "trackingNumber", path);
+    out.ship_time = time(j, "shipTime", path);
+    if (const json* status = find_object(j, "packageStatus", path)) {
+        out.status = text(*status, "status", join(path, "packageStatus"));
+    }
+    if (const json* items = find_array(j, "packageItems", path)) {
+        for (std::size_t i = 0; i < items->size(); ++i) {
+            const std::string at = indexed(join(path, "packageItems"), i);
+            const json& pi = (*items)[i];
+            if (!pi.is_object()) {
+                throw CodecError(at + " is not an object");
+            }
+            PackageItem item;
+            item.order_item_id = require_text(pi, "orderItemId", at);
+            item.quantity = count(pi, "quantity", at).value_or(0);
+            out.items.push_back(std::move(item));
+        }
+    }
+    return out;
+}
+
+Order parse_order(const json& j) {
+    if (!j.is_object()) {
+        throw CodecError("the order is not an object");
+    }
+    Order o;
+    o.order_id = require_text(j, "orderId", "");
+    o.purchase_date = require_time(j, "createdTime", "");
+    o.last_updated = require_time(j, "lastUpdatedTime", "");
+
+    const json& channel = require_object(j, "salesChannel", "");
+    o.sales_channel = text(channel, "channelName", "salesChannel");
+    o.marketplace_id = text(channel, "marketplaceId", "salesChannel");
+    o.marketplace_name = text(channel, "marketplaceName", "salesChannel");
+
+    if (const json* fulfillment = find_object(j, "fulfillment", "")) {
+        const std::string code = text(*fulfillment, "fulfillmentStatus", "fulfillment");
+        if (!code.empty()) {
+            const auto status = status_from_v2026(code);
+            if (!status) {
+                // Guessing a status could let a guarded action through: refuse instead.
+                throw CodecError("fulfillment.fulfillmentStatus has an unknown value " + shown(code));
+            }
+            o.status = *status;
+        }
+        o.fulfilled_by = fulfilled_by_from_v2026(text(*fulfillment, "fulfilledBy", "fulfillment"));
+        o.ship_service_level = text(*fulfillment, "fulfillmentServiceLevel", "fulfillment");
+        o.ship_by = window(*fulfillment, "shipByWindow", "fulfillment");
+        o.deliver_by = window(*fulfillment, "deliverByWindow", "fulfillment");
+    }
+
+    if (const json* proceeds = find_object(j, "proceeds", "")) {
+        o.total = money(*proceeds, "grandTotal", "proceeds");
+        if (const json* breakdowns = find_array(*proceeds, "breakdowns", "proceeds")) {
+            for (std::size_t i = 0; i < breakdowns->size(); ++i) {
+                const std::string at = indexed("proceeds.breakdowns", i);
+                const json& b = (*breakdowns)[i];
+                if (!b.is_object()) {
+                    throw CodecError(at + " is not an object");
+                }
+                const auto subtotal = money(b, "subtotal", at);
+                if (!subtotal) {
+                    throw CodecError(join(at, "subtotal") + " is missing");
+                }
+                o.total_breakdown.push_back(MoneyLine{text(b, "type", at), *subtotal});
+            }
+        }
+    }
+
+    if (const json* programs = find_array(j, "programs", "")) {
+        for (const json& p : *programs) {
+            if (p == "PRIME") {
+                o.is_prime = true;
+            } else if (p == "AMAZON_BUSINESS") {
+                o.is_business = true;
+            }
+        }
+    }
+    if (const json* associated = find_array(j, "associatedOrders", "")) {
+        for (std::size_t i = 0; i < associated->size(); ++i) {
+            const json& a = (*associated)[i];
+            const std::string at = indexed("associatedOrders", i);
+            if (a.is_object() && text(a, "associationType", at) == "REPLACEMENT_ORIGINAL_ID") {
+                o.is_replacement = true;
+                o.replaced_order_id = text(a, "orderId", at);
+            }
+        }
+    }
+    if (const json* aliases = find_array(j, "orderAliases", "")) {
+        for (std::size_t i = 0; i < aliases->size(); ++i) {
+            const json& a = (*aliases)[i];
+            const std::string at = indexed("orderAliases", i);
+            if (a.is_object() && text(a, "aliasType", at) == "SELLER_ORDER_ID") {
+                o.seller_order_id = text(a, "aliasId", at);
+            }
+        }
+    }
+
+    if (const json* buyer = find_object(j, "buyer", "")) {
+        Buyer b;
+        b.name = text(*buyer, "buyerName", "buyer");
+        b.email = text(*buyer, "buyerEmail", "buyer");
+        b.company = text(*buyer, "buyerCompanyName", "buyer");
+        b.purchase_order = text(*buyer, "buyerPurchaseOrderNumber", "buyer");
+        o.buyer = std::move(b);
+    }
+    if (const json* recipient = find_object(j, "recipient", "")) {
+        if (const json* delivery = find_object(*recipient, "deliveryAddress", "recipient")) {
+            o.ship_to = address(*delivery);
+        }
+    }
+
+    const json* items = find_array(j, "orderItems", "");
+    if (items == nullptr) {
+        throw CodecError("orderItems is missing");
+    }
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const std::string at = indexed("orderItems", i);
+        if (!(*items)[i].is_object()) {
+            throw CodecError(at + " is not an object");
+        }
+        o.items.push_back(item((*items)[i], at, o.status));
+    }
+
+    if (const json* packages = find_array(j, "packages", "")) {
+        for (std::size_t i = 0; i < packages->size(); ++i) {
+            const std::string at = indexed("packages", i);
+            if (!(*packages)[i].is_object()) {
+                throw CodecError(at + " is not an object");
+            }
+            o.packages.push_back(package((*packages)[i], at));
+        }
+    }
+    return o;
+}
+
+} // namespace
+
+Order order_from_v2026(const nlohmann::json& j, std::string_view operation) {
+    try {
+        return parse_order(j);
+    } catch (const CodecError& e) {
+        std::string what = operation.empty()
+                               ? std::string("Amazon returned an unexpected order")
+                               : "Amazon returned an unexpected response for " + std::string(operation);
+        if (j.is_object()) {
+            if (const auto id = j.find("orderId"); id != j.end() && id->is_string()) {
+                what += " (order " + shown(id->get<std::string>()) + ")";
+            }
+        }
+        throw Error(
+            ErrorKind::Temporary, what + ": " + e.what(),
+            "if this persists, Amazon changed the Orders API response: report it with --debug output");
+    }
+}
+
+} // namespace asc

@@ -1,0 +1,162 @@
+// Per-operation token buckets after Amazon's usage plans: a bucket holds up to `burst` tokens,
+// refills at `rate` tokens per second, and every request takes one. Buckets start full, as
+// Amazon's do for a client that has been quiet.
+
+#include "asc/amazon/rate_limit.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+
+namespace asc {
+
+namespace {
+
+struct NamedPlan {
+    std::string_view operation;
+    RatePlan plan;
+};
+
+// The "Usage Plan" of each operation in the models (shared/reference/spapi-contract.md).
+constexpr std::array k_plans{
+    NamedPlan{"searchOrders", {0.0056, 20}},
+    NamedPlan{"getOrder", {0.5, 30}},
+    NamedPlan{"createFeedDocument", {0.5, 15}},
+    NamedPlan{"createFeed", {0.0083, 15}},
+    NamedPlan{"getFeed", {2.0, 15}},
+    NamedPlan{"getFeeds", {0.0222, 10}},
+    NamedPlan{"getFeedDocument", {0.0222, 10}},
+    NamedPlan{"cancelFeed", {2.0, 15}},
+    NamedPlan{"confirmShipment", {2.0, 10}},
+    NamedPlan{"createRestrictedDataToken", {1.0, 10}},
+};
+
+// Token counts are doubles; a bucket that refilled to 0.999999999 after sleeping exactly the
+// computed wait must still count as holding a token.
+constexpr double k_epsilon = 1e-9;
+
+std::optional<double> parse_rate(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) || value <= 0) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+std::optional<RatePlan> default_plan(std::string_view operation) {
+    for (const auto& p : k_plans) {
+        if (p.operation == operation) {
+            return p.plan;
+        }
+    }
+    return std::nullopt;
+}
+
+TokenBucket::TokenBucket(RatePlan plan, std::chrono::steady_clock::time_point now)
+    : m_plan(plan), m_tokens(plan.burst), m_last(now) {}
+
+void TokenBucket::refill(std::chrono::steady_clock::time_point now) {
+    if (now <= m_last) {
+        return;
+    }
+    const std::chrono::duration<double> elapsed = now - m_last;
+    m_tokens = std::min(m_plan.burst, m_tokens + elapsed.count() * m_plan.rate);
+    m_last = now;
+}
+
+std::chrono::nanoseconds TokenBucket::wait_time(std::chrono::steady_clock::time_point now) {
+    refill(now);
+    if (m_tokens >= 1.0 - k_epsilon) {
+        return std::chrono::nanoseconds::zero();
+    }
+    const double seconds = (1.0 - m_tokens) / m_plan.rate;
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
+}
+
+void TokenBucket::take(std::chrono::steady_clock::time_point now) {
+    refill(now);
+    m_tokens = std::max(0.0, m_tokens - 1.0);
+}
+
+void TokenBucket::set_rate(double rate) {
+    if (std::isfinite(rate) && rate > 0) {
+        m_plan.rate = rate;
+    }
+}
+
+void TokenBucket::drain(std::chrono::steady_clock::time_point now) {
+    refill(now);
+    m_tokens = 0;
+}
+
+RateLimiter::RateLimiter(Clock& clock, bool enabled) : m_clock(clock), m_enabled(enabled) {}
+
+TokenBucket* RateLimiter::bucket(std::string_view operation) {
+    if (auto it = m_buckets.find(operation); it != m_buckets.end()) {
+        return &it->second;
+    }
+    const auto plan = default_plan(operation);
+    if (!plan) {
+        return nullptr;
+    }
+    return &m_buckets.emplace(std::string(operation), TokenBucket(*plan, m_clock.now())).first->second;
+}
+
+std::chrono::nanoseconds RateLimiter::acquire(std::string_view operation) {
+    if (!m_enabled) {
+        return std::chrono::nanoseconds::zero();
+    }
+    const std::lock_guard lock(m_mutex);
+    TokenBucket* b = bucket(operation);
+    if (b == nullptr) {
+        return std::chrono::nanoseconds::zero(); // no known plan: nothing to pace by
+    }
+    const auto now = m_clock.now();
+    const auto wait = b->wait_time(now);
+    if (wait == std::chrono::nanoseconds::zero()) {
+        b->take(now);
+    }
+    return wait;
+}
+
+void RateLimiter::observe_limit_header(std::string_view operation, std::string_view header_value) {
+    if (!m_enabled) {
+        return;
+    }
+    const auto rate = parse_rate(header_value);
+    if (!rate) {
+        return;
+    }
+    const std::lock_guard lock(m_mutex);
+    const auto now = m_clock.now();
+    TokenBucket* b = bucket(operation);
+    if (b == nullptr) {
+        // An operation without a default plan: pace it by what Amazon says, one request at a time.
+        b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{*rate, 1.0}, now)).first->second;
+    }
+    // Credit the time so far at the old rate before the new one applies.
+    static_cast<void>(b->wait_time(now));
+    b->set_rate(*rate);
+}
+
+void RateLimiter::observe_throttled(std::string_view operation) {
+    if (!m_enabled) {
+        return;
+    }
+    const std::lock_guard lock(m_mutex);
+    if (TokenBucket* b = bucket(operation)) {
+        b->drain(m_clock.now());
+    }
+}
+
+} // namespace asc

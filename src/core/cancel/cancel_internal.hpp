@@ -1,0 +1,61 @@
+#pragma once
+// Internals of the cancel service shared by cancel*.cpp. Not part of the public headers.
+
+#include "asc/amazon/ack_feed.hpp"
+#include "asc/cancel/cancel.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asc {
+
+// The journal rows of one feed: planned rows of one feed_seq of a batch, or the rows an earlier
+// run left submitting/submitted. Rows are in MessageID order.
+struct CancelService::Flight {
+    struct Row {
+        std::int64_t journal_id = 0;
+        std::string order_id;
+        std::uint64_t message_id = 0;
+        std::string reason;
+        std::string marketplace_id;
+    };
+    std::string batch_id;
+    int feed_seq = 0;
+    std::string state; // planned | submitting | submitted | done
+    std::string feed_document_id;
+    std::string feed_id;
+    std::optional<Timestamp> submitted_at;
+    std::vector<Row> rows;
+    // Why a submitted feed's result is not known yet (a timeout, an error reading it).
+    std::string pending_reason;
+    // Filled once known: one per row, in row order.
+    std::vector<CancelRow> outcomes;
+
+    // The distinct marketplaces of the rows, sorted; `fallback` when no row names one.
+    [[nodiscard]] std::vector<std::string> marketplaces(const std::vector<std::string>& fallback) const;
+    // The outcome rows for a feed still processing (or not confirmed yet).
+    [[nodiscard]] std::vector<CancelRow> pending(const std::string& message) const;
+};
+
+// Whether a processing report can be the answer to a feed of these rows (in MessageID order): it
+// processed as many messages, and every Result names one of their MessageIDs with its order id.
+bool report_matches(const ProcessingReport& report, const std::vector<CancelService::Flight::Row>& rows);
+
+// Groups in-flight journal rows into flights: submitting rows by (batch, feed_seq), submitted rows
+// by feed id; planned rows are left out.
+std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& rows);
+
+// The store's copy of `order` marked Canceled by the merchant with `reason` (last_updated kept,
+// so Amazon's next copy replaces it).
+Order canceled_copy(Order order, const std::string& reason);
+
+// "b20261101T100000Z-1a2b3c": a batch id, unique enough across processes and hosts.
+std::string make_batch_id(Timestamp now);
+
+// A timeout as people read it: "30m", "90s".
+std::string duration_text(std::chrono::milliseconds d);
+
+} // namespace asc

@@ -1,0 +1,313 @@
+// The Adobe Commerce (Magento 2) REST client: requests, retries within a time budget, and the
+// mapping of Magento's {"message","parameters"} errors to typed errors that name the commerce side.
+
+#include "asc/commerce/commerce_client.hpp"
+
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace asc {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_side = "the commerce system (Magento)";
+
+std::string scalar_text(const json& j) {
+    if (j.is_string()) {
+        return j.get<std::string>();
+    }
+    if (j.is_number() || j.is_boolean()) {
+        return j.dump();
+    }
+    return {};
+}
+
+// Magento's {"message":"... %name ... %1 ...","parameters":{...} or [...]}, placeholders filled
+// in; "" when the body is not in that shape.
+std::string magento_message(const std::string& body) {
+    const json j = json::parse(body, nullptr, false);
+    if (!j.is_object()) {
+        return {};
+    }
+    const auto m = j.find("message");
+    if (m == j.end() || !m->is_string()) {
+        return {};
+    }
+    std::string text = m->get<std::string>();
+    const auto replace = [&text](const std::string& placeholder, const std::string& value) {
+        for (std::size_t pos = text.find(placeholder); pos != std::string::npos;
+             pos = text.find(placeholder, pos + value.size())) {
+            text.replace(pos, placeholder.size(), value);
+        }
+    };
+    if (const auto p = j.find("parameters"); p != j.end()) {
+        if (p->is_object()) {
+            for (const auto& [key, value] : p->items()) {
+                replace("%" + key, scalar_text(value));
+            }
+        } else if (p->is_array()) {
+            // %10 before %1.
+            for (std::size_t i = p->size(); i > 0; --i) {
+                replace("%" + std::to_string(i), scalar_text((*p)[i - 1]));
+            }
+        }
+    }
+    return printable_excerpt(text, 300);
+}
+
+// "HTTP 503: <Magento's message>" or "HTTP 503" when it said nothing usable.
+std::string describe(int status, const std::string& body) {
+    std::string message = magento_message(body);
+    if (message.empty() && !body.empty() && body.front() != '<') {
+        message = printable_excerpt(body, 160);
+    }
+    return message.empty() ? fmt::format("HTTP {}", status) : fmt::format("HTTP {}: {}", status, message);
+}
+
+void throw_if_interrupted() {
+    if (interrupted()) {
+        throw Error(ErrorKind::Interrupted, "interrupted");
+    }
+}
+
+std::string string_at(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it == j.end() ? std::string{} : scalar_text(*it);
+}
+
+std::int64_t id_at(const json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end()) {
+        return 0;
+    }
+    if (it->is_number_integer()) {
+        return it->get<std::int64_t>();
+    }
+    if (it->is_string()) {
+        try {
+            return std::stoll(it->get<std::string>());
+        } catch (const std::exception&) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+CommerceOrder parse_order(const json& j) {
+    CommerceOrder o;
+    o.entity_id = id_at(j, "entity_id");
+    o.increment_id = string_at(j, "increment_id");
+    o.ext_order_id = string_at(j, "ext_order_id");
+    o.state = string_at(j, "state");
+    o.status = string_at(j, "status");
+    if (const auto h = j.find("status_histories"); h != j.end() && h->is_array()) {
+        o.has_history = true;
+        for (const auto& entry : *h) {
+            if (entry.is_object()) {
+                o.history.push_back({string_at(entry, "comment"), string_at(entry, "status"),
+                                     string_at(entry, "created_at")});
+            }
+        }
+    }
+    return o;
+}
+
+json parse_body(const std::string& body, const std::string& what) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded()) {
+        throw Error(ErrorKind::Temporary,
+                    fmt::format("{} returned a malformed response for {}", k_side, what), "try again later");
+    }
+    return j;
+}
+
+} // namespace
+
+std::string commerce_search_query(std::string_view field, std::string_view value) {
+    constexpr std::string_view k_filter = "searchCriteria[filterGroups][0][filters][0]";
+    return fmt::format("{}={}&{}={}&{}={}", url_encode(fmt::format("{}[field]", k_filter)), url_encode(field),
+                       url_encode(fmt::format("{}[value]", k_filter)), url_encode(value),
+                       url_encode(fmt::format("{}[conditionType]", k_filter)), "eq");
+}
+
+CommerceClient::CommerceClient(Transport& transport, Clock& clock, CommerceSettings settings,
+                               CommerceOptions options, Events& events)
+    : m_transport(transport), m_clock(clock), m_settings(std::move(settings)), m_options(options),
+      m_events(events), m_rng(std::random_device{}()) {
+    while (!m_settings.base_url.empty() && m_settings.base_url.back() == '/') {
+        m_settings.base_url.pop_back();
+    }
+}
+
+std::optional<CommerceOrder> CommerceClient::find_linked_order(std::string_view amazon_order_id) {
+    Call call;
+    call.what = fmt::format("the search for the order linked to Amazon order {}",
+                            printable_excerpt(amazon_order_id, 40));
+    call.path = "/orders";
+    call.query = commerce_search_query(m_settings.link_field, amazon_order_id);
+    const json j = parse_body(send(call), call.what);
+    const auto items = j.is_object() ? j.find("items") : j.end();
+    if (items == j.end() || items->is_null()) {
+        return std::nullopt;
+    }
+    if (!items->is_array()) {
+        throw Error(ErrorKind::Temporary,
+                    fmt::format("{} returned a malformed search result for {}", k_side, call.what),
+                    "try again later");
+    }
+    std::optional<CommerceOrder> first;
+    for (const auto& item : *items) {
+        if (!item.is_object()) {
+            continue;
+        }
+        CommerceOrder o = parse_order(item);
+        const std::string& linked = m_settings.link_field == "increment_id" ? o.increment_id : o.ext_order_id;
+        if (linked == amazon_order_id) {
+            return o;
+        }
+        if (!first) {
+            first = std::move(o);
+        }
+    }
+    return first;
+}
+
+CommerceOrder CommerceClient::get_order(std::int64_t entity_id) {
+    Call call;
+    call.what = fmt::format("the Magento order with entity_id {}", entity_id);
+    call.path = fmt::format("/orders/{}", entity_id);
+    const json j = parse_body(send(call), call.what);
+    if (!j.is_object()) {
+        throw Error(ErrorKind::Temporary,
+                    fmt::format("{} returned a malformed order for {}", k_side, call.what),
+                    "try again later");
+    }
+    return parse_order(j);
+}
+
+void CommerceClient::set_status(std::int64_t entity_id, std::string_view status, std::string_view comment) {
+    Call call;
+    call.what = fmt::format("the status comment on the Magento order with entity_id {}", entity_id);
+    call.method = "POST";
+    call.path = fmt::format("/orders/{}/comments", entity_id);
+    call.body = json{{"statusHistory",
+                      {{"comment", comment},
+                       {"status", status},
+                       {"is_customer_notified", 0},
+                       {"is_visible_on_front", 0}}}}
+                    .dump();
+    call.idempotent = false;
+    const std::string body = send(call);
+    // Magento answers `true`; `false` means it did not add the entry.
+    if (const json j = json::parse(body, nullptr, false); j.is_boolean() && !j.get<bool>()) {
+        throw Error(ErrorKind::Internal,
+                    fmt::format("{} did not add {} (it answered false)", k_side, call.what),
+                    "check the order in the Magento admin");
+    }
+}
+
+std::string CommerceClient::send(const Call& call) {
+    std::string url = fmt::format("{}/rest/{}/V1{}", m_settings.base_url, m_settings.store_code, call.path);
+    if (!call.query.empty()) {
+        url += "?" + call.query;
+    }
+    const std::string op = call.method == "POST" ? "commerce comment" : "commerce lookup";
+    const int max_attempts = std::max(1, m_options.retry.max_attempts);
+    const auto started = m_clock.now();
+
+    for (int attempt = 1;; ++attempt) {
+        throw_if_interrupted();
+        m_events.debug(fmt::format("{} (attempt {})", op, attempt));
+        HttpRequest request;
+        request.method = call.method;
+        request.url = url;
+        request.headers = {{"Authorization", "Bearer " + m_settings.access_token},
+                           {"Accept", "application/json"}};
+        if (!call.body.empty()) {
+            request.headers.emplace_back("Content-Type", "application/json");
+            request.body = call.body;
+        }
+        HttpResponse response;
+        try {
+            response = m_transport.send(request);
+        } catch (const Error& e) {
+            // Misuse the transport refuses (plain http to a remote host): name our side.
+            throw Error(e.kind(), fmt::format("{}: {}", k_side, e.what()), e.hint());
+        }
+        throw_if_interrupted();
+
+        std::string reason;
+        bool certainly_not_applied = false;
+        if (response.error != TransportError::None) {
+            reason = describe(response.error, response.error_message);
+            certainly_not_applied = response.error == TransportError::Connect;
+            if (!is_retryable(response.error)) {
+                throw Error(
+                    ErrorKind::Temporary,
+                    fmt::format("{} could not be reached for {}: {}", k_side, call.what, reason),
+                    response.error == TransportError::Tls
+                        ? "check the commerce base_url's host name, the system clock and the CA certificates"
+                        : "check the network connection and try again");
+            }
+        } else if (response.status >= 200 && response.status < 300) {
+            // A POST that was answered 2xx was applied, whatever the body says.
+            if (!call.idempotent || json::accept(response.body)) {
+                return response.body;
+            }
+            reason = fmt::format("malformed response (HTTP {}, not JSON)", response.status);
+        } else {
+            const std::string what = describe(response.status, response.body);
+            switch (response.status) {
+            case 401:
+            case 403:
+                throw Error(
+                    ErrorKind::Auth, fmt::format("{} refused the access token: {}", k_side, what),
+                    "check the Magento integration's access token (System > Extensions > Integrations: "
+                    "active, with access to Sales > Operations > Orders); set it as ASC_COMMERCE_TOKEN or "
+                    "access_token_file in [profiles.NAME.commerce]");
+            case 404:
+                throw Error(ErrorKind::NotFound,
+                            fmt::format("{}: {}: not found ({})", k_side, call.what, what),
+                            "check the commerce base_url and store_code");
+            case 400:
+                throw Error(ErrorKind::Usage, fmt::format("{} rejected {}: {}", k_side, call.what, what),
+                            call.method == "POST"
+                                ? "check cancel_status in [profiles.NAME.commerce]: it must be a "
+                                  "status that exists in Magento"
+                                : "");
+            default:
+                break;
+            }
+            if (!is_retryable_status(response.status)) {
+                throw Error(ErrorKind::Internal, fmt::format("{}: {} failed: {}", k_side, call.what, what));
+            }
+            reason = what;
+            certainly_not_applied = response.status == 429;
+        }
+
+        if (!call.idempotent && !certainly_not_applied) {
+            throw Error(ErrorKind::Temporary,
+                        fmt::format("{} may or may not have recorded {} ({})", k_side, call.what, reason),
+                        "it is not sent again automatically: `asc cancellations resume` looks at the Magento "
+                        "order's history before sending it again");
+        }
+        const auto delay = m_options.retry.backoff(attempt, m_rng);
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - started);
+        if (attempt >= max_attempts || elapsed + delay >= m_options.budget) {
+            throw Error(ErrorKind::Temporary,
+                        fmt::format("{}: {} failed after {} attempt{}: {}", k_side, call.what, attempt,
+                                    attempt == 1 ? "" : "s", reason),
+                        "Magento or the network is having trouble; try again later");
+        }
+        m_events.retrying(op, attempt, reason, delay);
+        m_clock.sleep_for(delay);
+    }
+}
+
+} // namespace asc

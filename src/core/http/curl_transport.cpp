@@ -1,0 +1,395 @@
+// The libcurl Transport. libcurl is confined to this file: RAII holders for its handles, one easy
+// handle reused for every request (so connections and TLS sessions are kept alive), and the
+// mapping from CURLcode to TransportError.
+
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/base/strings.hpp"
+#include "asc/http/http.hpp"
+#include "asc/version.hpp"
+
+#include <array>
+#include <chrono>
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace asc {
+
+namespace {
+
+// Answers larger than this are cut off: no SP-API response or report comes close.
+constexpr std::size_t k_max_body = std::size_t{512} * 1024 * 1024;
+// How much of a request body a --debug line shows.
+constexpr std::size_t k_debug_body = 1024;
+
+// Owns one CURL easy handle. Move-only.
+class CurlHolder {
+  public:
+    CurlHolder() : m_handle(init()) {
+        if (m_handle == nullptr) {
+            throw Error(ErrorKind::Internal, "could not initialize libcurl");
+        }
+    }
+    ~CurlHolder() {
+        if (m_handle != nullptr) {
+            curl_easy_cleanup(m_handle);
+        }
+    }
+    CurlHolder(const CurlHolder&) = delete;
+    CurlHolder& operator=(const CurlHolder&) = delete;
+    CurlHolder(CurlHolder&& other) noexcept : m_handle(std::exchange(other.m_handle, nullptr)) {}
+    CurlHolder& operator=(CurlHolder&& other) noexcept {
+        if (this != &other) {
+            if (m_handle != nullptr) {
+                curl_easy_cleanup(m_handle);
+            }
+            m_handle = std::exchange(other.m_handle, nullptr);
+        }
+        return *this;
+    }
+
+    [[nodiscard]] CURL* get() const { return m_handle; }
+
+  private:
+    // curl_global_init is not thread-safe: run it once before the first handle.
+    static CURL* init() {
+        static std::once_flag once;
+        std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+        return curl_easy_init();
+    }
+
+    CURL* m_handle;
+};
+
+// Owns a curl_slist (the request headers). Move-only.
+class CurlSlist {
+  public:
+    CurlSlist() = default;
+    ~CurlSlist() { curl_slist_free_all(m_list); }
+    CurlSlist(const CurlSlist&) = delete;
+    CurlSlist& operator=(const CurlSlist&) = delete;
+    CurlSlist(CurlSlist&& other) noexcept : m_list(std::exchange(other.m_list, nullptr)) {}
+    CurlSlist& operator=(CurlSlist&& other) noexcept {
+        if (this != &other) {
+            curl_slist_free_all(m_list);
+            m_list = std::exchange(other.m_list, nullptr);
+        }
+        return *this;
+    }
+
+    void append(const std::string& line) {
+        curl_slist* appended = curl_slist_append(m_list, line.c_str());
+        if (appended == nullptr) {
+            throw Error(ErrorKind::Internal, "out of memory building the request headers");
+        }
+        m_list = appended;
+    }
+    [[nodiscard]] curl_slist* get() const { return m_list; }
+
+  private:
+    curl_slist* m_list = nullptr;
+};
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() &&
+           (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+bool has_line_break(std::string_view text) {
+    return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+TransportError map_error(CURLcode code) {
+    switch (code) {
+    case CURLE_OK:
+        return TransportError::None;
+    case CURLE_OPERATION_TIMEDOUT:
+        return TransportError::Timeout;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return TransportError::Connect;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return TransportError::Dropped;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+        return TransportError::Tls;
+    default:
+        return TransportError::Other;
+    }
+}
+
+// What the callbacks fill in while a transfer runs.
+struct Receiver {
+    HttpResponse* response = nullptr;
+    bool too_large = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* receiver = static_cast<Receiver*>(user);
+    const std::size_t bytes = size * count;
+    if (receiver->response->body.size() + bytes > k_max_body) {
+        receiver->too_large = true;
+        return 0; // makes libcurl stop with CURLE_WRITE_ERROR
+    }
+    receiver->response->body.append(data, bytes);
+    return bytes;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* receiver = static_cast<Receiver*>(user);
+    const std::size_t bytes = size * count;
+    const std::string_view line(data, bytes);
+    if (line.starts_with("HTTP/")) {
+        // A new status line (after a 100 Continue, say): only the final response's headers count.
+        receiver->response->headers.clear();
+        return bytes;
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) {
+        return bytes; // the blank line that ends the headers
+    }
+    receiver->response->headers.emplace_back(lower_ascii(trim(line.substr(0, colon))),
+                                             std::string(trim(line.substr(colon + 1))));
+    return bytes;
+}
+
+// Stops a transfer as soon as the user presses Ctrl-C.
+int on_progress(void* /*user*/, curl_off_t /*dltotal*/, curl_off_t /*dlnow*/, curl_off_t /*ultotal*/,
+                curl_off_t /*ulnow*/) {
+    return interrupted() ? 1 : 0;
+}
+
+// "scheme://host[:port]" of a URL, for messages that must not show paths or query strings.
+std::string origin(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return std::string(url.substr(0, url.find_first_of("/?#")));
+    }
+    const auto end = url.find_first_of("/?#", scheme_end + 3);
+    return std::string(url.substr(0, end));
+}
+
+class CurlTransport final : public Transport {
+  public:
+    explicit CurlTransport(CurlOptions options) : m_options(std::move(options)) {
+        if (m_options.user_agent.empty()) {
+            m_options.user_agent = std::string("asc/") + k_version + " (Language=C++)";
+        }
+    }
+
+    HttpResponse send(const HttpRequest& request) override {
+        check_url(request.url);
+        const std::lock_guard lock(m_mutex);
+        CURL* curl = m_curl.get();
+        // Forget the previous request's options; the connection cache stays with the handle.
+        curl_easy_reset(curl);
+
+        HttpResponse response;
+        Receiver receiver{&response};
+        std::array<char, CURL_ERROR_SIZE> error_buffer{};
+        const CurlSlist headers = build_headers(request);
+        const bool put = request.method == "PUT";
+        const bool sends_body =
+            !request.body.empty() || put || request.method == "POST" || request.method == "PATCH";
+
+        curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(m_options.connect_timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+        if (!put) {
+            // gzip only: what Amazon uses, and cheap for a server to produce (asking for brotli
+            // made the simulator spend ~200 ms compressing each 100-order page). The body
+            // arrives decompressed.
+            curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
+        }
+        if (request.method == "GET") {
+            curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+        } else if (request.method == "HEAD") {
+            curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+        } else if (request.method != "POST") {
+            curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        }
+        if (sends_body) {
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+        }
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &receiver);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &receiver);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
+
+        debug_request(request);
+        const auto started = std::chrono::steady_clock::now();
+        const CURLcode code = curl_easy_perform(curl);
+        const auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+
+        if (code != CURLE_OK) {
+            response.status = 0;
+            response.headers.clear();
+            response.body.clear();
+            response.error = map_error(code);
+            if (code == CURLE_ABORTED_BY_CALLBACK) {
+                response.error_message = "interrupted";
+            } else if (receiver.too_large) {
+                response.error_message = "the response is larger than the 512 MiB limit";
+            } else {
+                response.error_message = error_buffer[0] != '\0' ? std::string(error_buffer.data())
+                                                                 : std::string(curl_easy_strerror(code));
+                response.error_message = redact(trim(response.error_message));
+            }
+            debug(fmt::format("< error: {} after {} ms", response.error_message, elapsed.count()));
+            return response;
+        }
+        long status = 0; // libcurl's type for this value
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        response.status = static_cast<int>(status);
+        debug_response(response, elapsed);
+        return response;
+    }
+
+  private:
+    // Refuses what must never be sent: a malformed URL, a scheme other than http(s), and plain
+    // http to anything but loopback (the access token would cross the network in clear text).
+    static void check_url(std::string_view url) {
+        const std::string lowered = lower_ascii(url.substr(0, 8));
+        if (lowered.starts_with("https://")) {
+            return;
+        }
+        if (lowered.starts_with("http://")) {
+            if (is_loopback_url(url)) {
+                return;
+            }
+            throw Error(ErrorKind::Config,
+                        "refusing to send a request over plain http to " + redact(origin(url)) +
+                            ": plain http is allowed only to loopback hosts (the simulator)",
+                        "use https://");
+        }
+        throw Error(ErrorKind::Config, "not an http(s) URL: " + redact(origin(url)),
+                    "endpoints must start with https://");
+    }
+
+    CurlSlist build_headers(const HttpRequest& request) const {
+        CurlSlist list;
+        bool has_content_type = false;
+        for (const auto& [name, value] : request.headers) {
+            if (name.empty() || has_line_break(name) || has_line_break(value)) {
+                throw Error(ErrorKind::Internal, "refusing a request header with a line break or no name");
+            }
+            if (lower_ascii(name) == "content-type") {
+                has_content_type = true;
+            }
+            // "Name;" is libcurl's way to send a header with an empty value.
+            list.append(value.empty() ? fmt::format("{};", name) : fmt::format("{}: {}", name, value));
+        }
+        // libcurl adds "Content-Type: application/x-www-form-urlencoded" to bodies and
+        // "Expect: 100-continue" to large ones; a presigned upload must carry neither, and no
+        // request of ours wants them. An empty "Name:" removes libcurl's own header.
+        if (!has_content_type) {
+            list.append("Content-Type:");
+        }
+        list.append("Expect:");
+        return list;
+    }
+
+    void debug(const std::string& line) const {
+        if (m_options.debug) {
+            m_options.debug(line);
+        }
+    }
+
+    void debug_request(const HttpRequest& request) const {
+        if (!m_options.debug) {
+            return;
+        }
+        debug(redact(fmt::format("> {} {}", request.method, request.url)));
+        for (const auto& [name, value] : request.headers) {
+            debug(redact(fmt::format("> {}: {}", name, value)));
+        }
+        if (!request.body.empty()) {
+            std::string shown = request.body.substr(0, k_debug_body);
+            for (char& c : shown) {
+                if (c == '\r' || c == '\n') {
+                    c = ' ';
+                }
+            }
+            debug(redact(fmt::format("> body ({} bytes): {}{}", request.body.size(), shown,
+                                     request.body.size() > k_debug_body ? "..." : "")));
+        }
+    }
+
+    void debug_response(const HttpResponse& response, std::chrono::milliseconds elapsed) const {
+        if (!m_options.debug) {
+            return;
+        }
+        debug(
+            fmt::format("< {} ({} bytes) in {} ms", response.status, response.body.size(), elapsed.count()));
+        for (const auto& [name, value] : response.headers) {
+            debug(redact(fmt::format("< {}: {}", name, value)));
+        }
+    }
+
+    CurlOptions m_options;
+    std::mutex m_mutex; // one handle: requests from several threads take turns
+    CurlHolder m_curl;
+};
+
+} // namespace
+
+std::unique_ptr<Transport> make_curl_transport(CurlOptions options) {
+    return std::make_unique<CurlTransport>(std::move(options));
+}
+
+} // namespace asc
+
+namespace asc {
+
+HttpLibrary::HttpLibrary() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+HttpLibrary::~HttpLibrary() { curl_global_cleanup(); }
+
+std::string http_library_version() { return curl_version_info(CURLVERSION_NOW)->version; }
+
+} // namespace asc

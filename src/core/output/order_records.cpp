@@ -1,0 +1,220 @@
+#include "asc/output/order_records.hpp"
+
+#include "asc/base/time.hpp"
+
+namespace asc {
+
+namespace {
+
+Record time_record(const std::optional<Timestamp>& t) {
+    return t ? Record(format_rfc3339(*t)) : Record(nullptr);
+}
+
+Record window_record(const TimeWindow& w) {
+    Record r = Record::object();
+    r["earliest"] = time_record(w.earliest);
+    r["latest"] = time_record(w.latest);
+    return r;
+}
+
+Record string_or_null(const std::string& s) { return s.empty() ? Record(nullptr) : Record(s); }
+
+} // namespace
+
+Record money_record(const std::optional<Money>& m) {
+    if (!m) {
+        return nullptr;
+    }
+    Record r = Record::object();
+    r["amount"] = m->amount();
+    r["currency"] = m->currency;
+    return r;
+}
+
+const std::vector<Field>& list_fields() {
+    static const std::vector<Field> fields{
+        {"order_id", "ORDER ID"},
+        {"purchase_date", "PURCHASED"},
+        {"status", "STATUS"},
+        {"fulfilled_by", "BY"},
+        {"ship_by", "SHIP BY"},
+        {"items_shipped", "SHIPPED"},
+        {"items_unshipped", "UNSHIPPED"},
+        {"total", "TOTAL"},
+        {"sales_channel", "CHANNEL"},
+        {"marketplace_id", "MARKETPLACE"},
+        {"last_updated", "UPDATED"},
+        {"ship_service_level", "SERVICE"},
+        {"is_prime", "PRIME"},
+        {"is_business", "BUSINESS"},
+        {"seller_order_id", "SELLER ORDER ID"},
+    };
+    return fields;
+}
+
+const std::vector<Field>& list_default_fields() {
+    static const std::vector<Field> fields(list_fields().begin(), list_fields().begin() + 9);
+    return fields;
+}
+
+Record list_record(const Order& o) {
+    Record r = Record::object();
+    r["order_id"] = o.order_id;
+    r["purchase_date"] = format_rfc3339(o.purchase_date);
+    r["status"] = std::string(to_string(o.status));
+    r["fulfilled_by"] = o.fulfilled_by ? Record(std::string(to_string(*o.fulfilled_by))) : Record(nullptr);
+    r["ship_by"] = time_record(o.ship_by.latest);
+    r["items_shipped"] = o.items_shipped();
+    r["items_unshipped"] = o.items_unshipped();
+    r["total"] = money_record(o.total);
+    r["sales_channel"] = string_or_null(o.marketplace_name.empty() ? o.sales_channel : o.marketplace_name);
+    r["marketplace_id"] = o.marketplace_id;
+    r["last_updated"] = format_rfc3339(o.last_updated);
+    r["ship_service_level"] = string_or_null(o.ship_service_level);
+    r["is_prime"] = o.is_prime;
+    r["is_business"] = o.is_business;
+    r["seller_order_id"] = string_or_null(o.seller_order_id);
+    return r;
+}
+
+Record details_record(const Order& o) {
+    Record r = Record::object();
+    r["order_id"] = o.order_id;
+    r["status"] = std::string(to_string(o.status));
+    r["purchase_date"] = format_rfc3339(o.purchase_date);
+    r["last_updated"] = format_rfc3339(o.last_updated);
+    r["marketplace_id"] = o.marketplace_id;
+    r["marketplace_name"] = string_or_null(o.marketplace_name);
+    r["sales_channel"] = string_or_null(o.sales_channel);
+    r["fulfilled_by"] = o.fulfilled_by ? Record(std::string(to_string(*o.fulfilled_by))) : Record(nullptr);
+    r["ship_service_level"] = string_or_null(o.ship_service_level);
+    r["ship_by"] = window_record(o.ship_by);
+    r["deliver_by"] = window_record(o.deliver_by);
+    r["items_shipped"] = o.items_shipped();
+    r["items_unshipped"] = o.items_unshipped();
+    r["total"] = money_record(o.total);
+    Record breakdown = Record::array();
+    for (const auto& line : o.total_breakdown) {
+        Record b = Record::object();
+        b["type"] = line.type;
+        b["amount"] = money_record(line.amount);
+        breakdown.push_back(std::move(b));
+    }
+    r["total_breakdown"] = std::move(breakdown);
+    r["is_prime"] = o.is_prime;
+    r["is_business"] = o.is_business;
+    r["is_replacement"] = o.is_replacement;
+    r["replaced_order_id"] = string_or_null(o.replaced_order_id);
+    r["seller_order_id"] = string_or_null(o.seller_order_id);
+    if (o.buyer && !o.buyer->empty()) {
+        Record b = Record::object();
+        b["name"] = string_or_null(o.buyer->name);
+        b["email"] = string_or_null(o.buyer->email);
+        b["company"] = string_or_null(o.buyer->company);
+        b["purchase_order"] = string_or_null(o.buyer->purchase_order);
+        r["buyer"] = std::move(b);
+    } else {
+        r["buyer"] = nullptr;
+    }
+    if (o.ship_to && !o.ship_to->empty()) {
+        const Address& a = *o.ship_to;
+        Record s = Record::object();
+        s["name"] = string_or_null(a.name);
+        s["company"] = string_or_null(a.company);
+        s["line1"] = string_or_null(a.line1);
+        s["line2"] = string_or_null(a.line2);
+        s["line3"] = string_or_null(a.line3);
+        s["city"] = string_or_null(a.city);
+        s["district"] = string_or_null(a.district);
+        s["state"] = string_or_null(a.state);
+        s["postal_code"] = string_or_null(a.postal_code);
+        s["country_code"] = string_or_null(a.country_code);
+        s["phone"] = string_or_null(a.phone);
+        s["type"] = string_or_null(a.type);
+        r["ship_to"] = std::move(s);
+    } else {
+        r["ship_to"] = nullptr;
+    }
+    return r;
+}
+
+const std::vector<Field>& item_fields() {
+    static const std::vector<Field> fields{
+        {"order_item_id", "ITEM ID"},
+        {"sku", "SKU"},
+        {"asin", "ASIN"},
+        {"title", "TITLE"},
+        {"condition", "CONDITION"},
+        {"quantity_ordered", "ORDERED"},
+        {"quantity_shipped", "SHIPPED"},
+        {"unit_price", "UNIT PRICE"},
+        {"item_total", "ITEM TOTAL"},
+        {"tax", "TAX"},
+        {"shipping_price", "SHIPPING"},
+        {"promotion_discount", "DISCOUNT"},
+        {"buyer_requested_cancel", "CANCEL REQUESTED"},
+        {"buyer_cancel_reason", "CANCEL REASON"},
+    };
+    return fields;
+}
+
+Record item_record(const OrderItem& i) {
+    Record r = Record::object();
+    r["order_item_id"] = i.order_item_id;
+    r["sku"] = string_or_null(i.sku);
+    r["asin"] = string_or_null(i.asin);
+    r["title"] = string_or_null(i.title);
+    r["condition"] = string_or_null(i.condition);
+    r["quantity_ordered"] = i.quantity_ordered;
+    r["quantity_shipped"] = i.quantity_shipped;
+    r["unit_price"] = money_record(i.unit_price);
+    r["item_total"] = money_record(i.item_total);
+    r["tax"] = money_record(i.tax);
+    r["shipping_price"] = money_record(i.shipping_price);
+    r["promotion_discount"] = money_record(i.promotion_discount);
+    r["buyer_requested_cancel"] = i.buyer_requested_cancel;
+    r["buyer_cancel_reason"] = string_or_null(i.buyer_cancel_reason);
+    return r;
+}
+
+const std::vector<Field>& package_fields() {
+    static const std::vector<Field> fields{
+        {"package_reference_id", "PACKAGE"},
+        {"carrier", "CARRIER"},
+        {"shipping_service", "SERVICE"},
+        {"tracking_number", "TRACKING NUMBER"},
+        {"ship_date", "SHIPPED"},
+        {"status", "STATUS"},
+        {"items", "ITEMS"},
+    };
+    return fields;
+}
+
+Record package_record(const Package& p, const Order& o) {
+    Record r = Record::object();
+    r["package_reference_id"] = p.reference_id;
+    r["carrier"] = string_or_null(p.carrier);
+    r["shipping_service"] = string_or_null(p.shipping_service);
+    r["tracking_number"] = string_or_null(p.tracking_number);
+    r["ship_date"] = time_record(p.ship_time);
+    r["status"] = string_or_null(p.status);
+    Record items = Record::array();
+    for (const auto& pi : p.items) {
+        Record it = Record::object();
+        it["order_item_id"] = pi.order_item_id;
+        // The SKU makes the row readable; look it up from the order's items.
+        std::string sku;
+        for (const auto& oi : o.items) {
+            if (oi.order_item_id == pi.order_item_id) {
+                sku = oi.sku;
+            }
+        }
+        it["sku"] = string_or_null(sku);
+        it["quantity"] = pi.quantity;
+        items.push_back(std::move(it));
+    }
+    r["items"] = std::move(items);
+    return r;
+}
+
+} // namespace asc

@@ -1,0 +1,549 @@
+// The store's rows: upserts of orders with their items, packages and money lines, sync marks, PII
+// purge and info. Opening and the sync lock are in store_open.cpp, queries and reports in
+// store_query.cpp, the schema in store_schema.cpp.
+
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "store_internal.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace asc {
+
+namespace fs = std::filesystem;
+
+// ----------------------------------------------------------------------------------------------
+// The orders row: one column list drives the INSERT, the UPDATE and the SELECT, so they cannot
+// drift apart. A column's bind parameter is its index + 1.
+namespace {
+
+using store_rows::k_columns;
+using store_rows::k_first_address;
+using store_rows::k_first_buyer;
+using store_rows::k_first_pii_address;
+constexpr int k_param_keep_address = 40;          // ship_state, ship_country
+constexpr int k_param_keep_personal_address = 41; // the other ship_* columns
+constexpr int k_param_keep_buyer = 42;
+constexpr int k_param_id = 43;
+
+std::string join_columns(std::string_view prefix) {
+    std::string out;
+    for (const auto c : k_columns) {
+        if (!out.empty()) {
+            out += ", ";
+        }
+        out += prefix;
+        out += c;
+    }
+    return out;
+}
+
+const std::string& insert_sql() {
+    static const std::string sql = [] {
+        std::string values;
+        for (std::size_t i = 1; i <= k_columns.size(); ++i) {
+            values += fmt::format("{}?{}", i == 1 ? "" : ", ", i);
+        }
+        return fmt::format("INSERT INTO orders ({}) VALUES ({})", join_columns(""), values);
+    }();
+    return sql;
+}
+
+const std::string& update_sql() {
+    static const std::string sql = [] {
+        std::string sets;
+        for (std::size_t i = 1; i < k_columns.size(); ++i) { // order_id never changes
+            const auto col = k_columns[i];
+            const int param = static_cast<int>(i) + 1;
+            if (!sets.empty()) {
+                sets += ", ";
+            }
+            if (static_cast<int>(i) >= k_first_buyer) {
+                sets += fmt::format("{0} = CASE WHEN ?{1} THEN {0} ELSE ?{2} END", col, k_param_keep_buyer,
+                                    param);
+            } else if (static_cast<int>(i) >= k_first_pii_address) {
+                sets += fmt::format("{0} = CASE WHEN ?{1} THEN {0} ELSE ?{2} END", col,
+                                    k_param_keep_personal_address, param);
+            } else if (static_cast<int>(i) >= k_first_address) {
+                sets += fmt::format("{0} = CASE WHEN ?{1} THEN {0} ELSE ?{2} END", col, k_param_keep_address,
+                                    param);
+            } else {
+                sets += fmt::format("{} = ?{}", col, param);
+            }
+        }
+        return fmt::format("UPDATE orders SET {} WHERE id = ?{}", sets, k_param_id);
+    }();
+    return sql;
+}
+
+constexpr std::string_view k_find_sql =
+    "SELECT id, content_hash, last_updated FROM orders WHERE order_id = ?1";
+
+constexpr std::string_view k_insert_item_sql =
+    "INSERT INTO order_items (order_ref, seq, order_item_id, sku, asin, title, condition, "
+    "quantity_ordered, quantity_shipped, quantity_unshipped, "
+    "unit_price_minor, unit_price_scale, unit_price_currency, "
+    "item_total_minor, item_total_scale, item_total_currency, "
+    "tax_minor, tax_scale, tax_currency, shipping_minor, shipping_scale, shipping_currency, "
+    "discount_minor, discount_scale, discount_currency, "
+    "proceeds_minor, proceeds_scale, proceeds_currency, "
+    "buyer_requested_cancel, buyer_cancel_reason, canceled_by, cancel_reason) VALUES "
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
+constexpr std::string_view k_insert_package_sql =
+    "INSERT INTO packages (order_ref, seq, reference_id, carrier, shipping_service, "
+    "tracking_number, ship_time, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr std::string_view k_insert_package_item_sql =
+    "INSERT INTO package_items (order_ref, package_seq, seq, order_item_id, quantity) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr std::string_view k_insert_money_line_sql =
+    "INSERT INTO order_money_lines (order_ref, seq, type, minor, scale, currency) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr std::array<std::string_view, 4> k_delete_children_sql{
+    "DELETE FROM order_items WHERE order_ref = ?1",
+    "DELETE FROM packages WHERE order_ref = ?1",
+    "DELETE FROM package_items WHERE order_ref = ?1",
+    "DELETE FROM order_money_lines WHERE order_ref = ?1",
+};
+constexpr std::string_view k_advance_mark_sql =
+    "INSERT INTO sync_marks (key, mark, synced_at) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (key) DO UPDATE SET mark = max(mark, excluded.mark), synced_at = excluded.synced_at";
+
+// The personal-data columns, and an expression true when a row holds any of them.
+constexpr std::string_view k_has_pii =
+    "(buyer_name IS NOT NULL OR buyer_email IS NOT NULL OR buyer_company IS NOT NULL OR "
+    "buyer_po IS NOT NULL OR ship_name IS NOT NULL OR ship_company IS NOT NULL OR "
+    "ship_line1 IS NOT NULL OR ship_line2 IS NOT NULL OR ship_line3 IS NOT NULL OR "
+    "ship_city IS NOT NULL OR ship_district IS NOT NULL OR ship_postal_code IS NOT NULL OR "
+    "ship_phone IS NOT NULL OR ship_type IS NOT NULL)";
+
+// What of an order the store keeps, after the store_pii rule.
+struct Stored {
+    const Order& order;
+    bool has_address; // ship_to present: its columns are written (else kept)
+    bool has_buyer;   // buyer present: its columns are written (else kept)
+    bool pii;         // personal columns written (else NULL)
+};
+
+// FNV-1a over a length-prefixed encoding of every stored field: "unchanged" means this hash and
+// the stored one are equal.
+class Hasher {
+  public:
+    void bytes(const void* data, std::size_t n) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (std::size_t i = 0; i < n; ++i) {
+            m_h ^= p[i];
+            m_h *= 1099511628211ULL;
+        }
+    }
+    void add(std::int64_t v) { bytes(&v, sizeof v); }
+    void add(std::string_view s) {
+        add(static_cast<std::int64_t>(s.size()));
+        bytes(s.data(), s.size());
+    }
+    void add(bool b) { add(static_cast<std::int64_t>(b ? 1 : 0)); }
+    void add(int v) { add(static_cast<std::int64_t>(v)); }
+    void add(Timestamp t) { add(to_unix(t)); }
+    void add(const std::optional<Timestamp>& t) {
+        add(t.has_value());
+        if (t) {
+            add(*t);
+        }
+    }
+    void add(const std::optional<Money>& m) {
+        add(m.has_value());
+        if (m) {
+            add(m->minor);
+            add(m->scale);
+            add(std::string_view(m->currency));
+        }
+    }
+    [[nodiscard]] std::int64_t value() const { return std::bit_cast<std::int64_t>(m_h); }
+
+  private:
+    std::uint64_t m_h = 14695981039346656037ULL;
+};
+
+std::int64_t content_hash(const Stored& s) {
+    const Order& o = s.order;
+    Hasher h;
+    h.add(std::string_view(o.order_id));
+    h.add(to_string(o.status));
+    h.add(o.fulfilled_by ? to_v2026(*o.fulfilled_by) : std::string_view{});
+    h.add(o.purchase_date);
+    h.add(o.last_updated);
+    for (const auto* text : {&o.marketplace_id, &o.marketplace_name, &o.sales_channel, &o.ship_service_level,
+                             &o.replaced_order_id, &o.seller_order_id}) {
+        h.add(std::string_view(*text));
+    }
+    h.add(o.ship_by.earliest);
+    h.add(o.ship_by.latest);
+    h.add(o.deliver_by.earliest);
+    h.add(o.deliver_by.latest);
+    h.add(o.total);
+    h.add(o.is_prime);
+    h.add(o.is_business);
+    h.add(o.is_replacement);
+    h.add(s.has_address);
+    if (s.has_address) {
+        const Address& a = *o.ship_to;
+        h.add(std::string_view(a.state));
+        h.add(std::string_view(a.country_code));
+        if (s.pii) {
+            for (const auto* text : {&a.name, &a.company, &a.line1, &a.line2, &a.line3, &a.city, &a.district,
+                                     &a.postal_code, &a.phone, &a.type}) {
+                h.add(std::string_view(*text));
+            }
+        }
+    }
+    h.add(s.has_buyer && s.pii);
+    if (s.has_buyer && s.pii) {
+        const Buyer& b = *o.buyer;
+        for (const auto* text : {&b.name, &b.email, &b.company, &b.purchase_order}) {
+            h.add(std::string_view(*text));
+        }
+    }
+    h.add(static_cast<std::int64_t>(o.items.size()));
+    for (const auto& i : o.items) {
+        for (const auto* text : {&i.order_item_id, &i.sku, &i.asin, &i.title, &i.condition,
+                                 &i.buyer_cancel_reason, &i.canceled_by, &i.cancel_reason}) {
+            h.add(std::string_view(*text));
+        }
+        h.add(i.quantity_ordered);
+        h.add(i.quantity_shipped);
+        h.add(i.quantity_unshipped);
+        for (const auto* m : {&i.unit_price, &i.item_total, &i.tax, &i.shipping_price, &i.promotion_discount,
+                              &i.proceeds_total}) {
+            h.add(*m);
+        }
+        h.add(i.buyer_requested_cancel);
+    }
+    h.add(static_cast<std::int64_t>(o.packages.size()));
+    for (const auto& p : o.packages) {
+        for (const auto* text :
+             {&p.reference_id, &p.carrier, &p.shipping_service, &p.tracking_number, &p.status}) {
+            h.add(std::string_view(*text));
+        }
+        h.add(p.ship_time);
+        h.add(static_cast<std::int64_t>(p.items.size()));
+        for (const auto& pi : p.items) {
+            h.add(std::string_view(pi.order_item_id));
+            h.add(pi.quantity);
+        }
+    }
+    h.add(static_cast<std::int64_t>(o.total_breakdown.size()));
+    for (const auto& line : o.total_breakdown) {
+        h.add(std::string_view(line.type));
+        h.add(std::optional<Money>(line.amount));
+    }
+    return h.value();
+}
+
+void bind_money(sqlite::Stmt& s, int first, const std::optional<Money>& m) {
+    if (m) {
+        s.bind(first, m->minor);
+        s.bind(first + 1, m->scale);
+        s.bind(first + 2, m->currency);
+    } else {
+        s.bind_null(first);
+        s.bind_null(first + 1);
+        s.bind_null(first + 2);
+    }
+}
+
+void bind_order_row(sqlite::Stmt& s, const Stored& st, std::int64_t hash, std::int64_t now) {
+    const Order& o = st.order;
+    s.bind(1, o.order_id);
+    s.bind(2, to_string(o.status));
+    s.bind(3, o.fulfilled_by ? to_v2026(*o.fulfilled_by) : std::string_view{});
+    s.bind(4, to_unix(o.purchase_date));
+    s.bind(5, to_unix(o.last_updated));
+    s.bind(6, o.marketplace_id);
+    s.bind(7, o.marketplace_name);
+    s.bind(8, o.sales_channel);
+    s.bind(9, o.ship_service_level);
+    s.bind(10, to_unix(o.ship_by.earliest));
+    s.bind(11, to_unix(o.ship_by.latest));
+    s.bind(12, to_unix(o.deliver_by.earliest));
+    s.bind(13, to_unix(o.deliver_by.latest));
+    bind_money(s, 14, o.total);
+    s.bind(17, o.is_prime);
+    s.bind(18, o.is_business);
+    s.bind(19, o.is_replacement);
+    s.bind(20, o.replaced_order_id);
+    s.bind(21, o.seller_order_id);
+    s.bind(22, hash);
+    s.bind(23, now);
+    // Address and buyer columns: NULL unless present (and, for personal ones, store_pii).
+    for (int i = k_first_address; i < static_cast<int>(k_columns.size()); ++i) {
+        s.bind_null(i + 1);
+    }
+    if (st.has_address) {
+        const Address& a = *o.ship_to;
+        s.bind(24, a.state);
+        s.bind(25, a.country_code);
+        if (st.pii) {
+            int p = k_first_pii_address + 1;
+            for (const auto* text : {&a.name, &a.company, &a.line1, &a.line2, &a.line3, &a.city, &a.district,
+                                     &a.postal_code, &a.phone, &a.type}) {
+                s.bind(p++, *text);
+            }
+        }
+    }
+    if (st.has_buyer && st.pii) {
+        const Buyer& b = *o.buyer;
+        int p = k_first_buyer + 1;
+        for (const auto* text : {&b.name, &b.email, &b.company, &b.purchase_order}) {
+            s.bind(p++, *text);
+        }
+    }
+}
+
+void insert_children(Store::Impl& impl, std::int64_t ref, const Order& o) {
+    {
+        sqlite::StmtUse s(impl.stmt(k_insert_item_sql));
+        std::int64_t seq = 0;
+        for (const auto& i : o.items) {
+            s->bind(1, ref);
+            s->bind(2, seq++);
+            s->bind(3, i.order_item_id);
+            s->bind(4, i.sku);
+            s->bind(5, i.asin);
+            s->bind(6, i.title);
+            s->bind(7, i.condition);
+            s->bind(8, i.quantity_ordered);
+            s->bind(9, i.quantity_shipped);
+            s->bind(10, i.quantity_unshipped);
+            bind_money(*s, 11, i.unit_price);
+            bind_money(*s, 14, i.item_total);
+            bind_money(*s, 17, i.tax);
+            bind_money(*s, 20, i.shipping_price);
+            bind_money(*s, 23, i.promotion_discount);
+            bind_money(*s, 26, i.proceeds_total);
+            s->bind(29, i.buyer_requested_cancel);
+            s->bind(30, i.buyer_cancel_reason);
+            s->bind(31, i.canceled_by);
+            s->bind(32, i.cancel_reason);
+            s->run();
+            s->reset();
+        }
+    }
+    {
+        sqlite::StmtUse s(impl.stmt(k_insert_package_sql));
+        sqlite::StmtUse si(impl.stmt(k_insert_package_item_sql));
+        std::int64_t seq = 0;
+        for (const auto& p : o.packages) {
+            s->bind(1, ref);
+            s->bind(2, seq);
+            s->bind(3, p.reference_id);
+            s->bind(4, p.carrier);
+            s->bind(5, p.shipping_service);
+            s->bind(6, p.tracking_number);
+            s->bind(7, to_unix(p.ship_time));
+            s->bind(8, p.status);
+            s->run();
+            s->reset();
+            std::int64_t item_seq = 0;
+            for (const auto& pi : p.items) {
+                si->bind(1, ref);
+                si->bind(2, seq);
+                si->bind(3, item_seq++);
+                si->bind(4, pi.order_item_id);
+                si->bind(5, pi.quantity);
+                si->run();
+                si->reset();
+            }
+            ++seq;
+        }
+    }
+    {
+        sqlite::StmtUse s(impl.stmt(k_insert_money_line_sql));
+        std::int64_t seq = 0;
+        for (const auto& line : o.total_breakdown) {
+            s->bind(1, ref);
+            s->bind(2, seq++);
+            s->bind(3, line.type.empty() ? std::string_view("OTHER") : std::string_view(line.type));
+            s->bind(4, line.amount.minor);
+            s->bind(5, line.amount.scale);
+            s->bind(6, line.amount.currency);
+            s->run();
+            s->reset();
+        }
+    }
+}
+
+enum class UpsertOutcome { Inserted, Updated, Unchanged };
+
+UpsertOutcome upsert_one(Store::Impl& impl, const Order& o, std::int64_t now) {
+    const Stored st{o, o.ship_to.has_value(), o.buyer.has_value(), impl.options.store_pii};
+    const std::int64_t hash = content_hash(st);
+
+    std::optional<std::int64_t> id;
+    {
+        sqlite::StmtUse find(impl.stmt(k_find_sql));
+        find->bind(1, o.order_id);
+        if (find->step()) {
+            id = find->int64(0);
+            const std::int64_t stored_hash = find->int64(1);
+            const std::int64_t stored_updated = find->int64(2);
+            // Same content, or an older copy than ours (a slow live listing racing a sync).
+            if (stored_hash == hash || to_unix(o.last_updated) < stored_updated) {
+                return UpsertOutcome::Unchanged;
+            }
+        }
+    }
+    if (!id) {
+        sqlite::StmtUse ins(impl.stmt(insert_sql()));
+        bind_order_row(*ins, st, hash, now);
+        ins->run();
+        insert_children(impl, sqlite3_last_insert_rowid(impl.db.get()), o);
+        return UpsertOutcome::Inserted;
+    }
+    {
+        sqlite::StmtUse upd(impl.stmt(update_sql()));
+        bind_order_row(*upd, st, hash, now);
+        // When the order was fetched without buyer/recipient, keep what is stored, unless personal
+        // data is not to be stored at all: then the update clears it.
+        upd->bind(k_param_keep_address, !st.has_address);
+        upd->bind(k_param_keep_personal_address, !st.has_address && st.pii);
+        upd->bind(k_param_keep_buyer, !st.has_buyer && st.pii);
+        upd->bind(k_param_id, *id);
+        upd->run();
+    }
+    for (const auto sql : k_delete_children_sql) {
+        sqlite::StmtUse del(impl.stmt(sql));
+        del->bind(1, *id);
+        del->run();
+    }
+    insert_children(impl, *id, o);
+    return UpsertOutcome::Updated;
+}
+
+std::int64_t wall_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+UpsertCounts upsert_all(Store::Impl& impl, std::span<const Order> orders) {
+    UpsertCounts counts;
+    const std::int64_t now = wall_now();
+    for (const auto& o : orders) {
+        switch (upsert_one(impl, o, now)) {
+        case UpsertOutcome::Inserted:
+            ++counts.inserted;
+            break;
+        case UpsertOutcome::Updated:
+            ++counts.updated;
+            break;
+        case UpsertOutcome::Unchanged:
+            ++counts.unchanged;
+            break;
+        }
+    }
+    return counts;
+}
+
+} // namespace
+
+UpsertCounts Store::upsert_orders(std::span<const Order> orders) {
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    const auto counts = upsert_all(*m_impl, orders);
+    tx.commit();
+    return counts;
+}
+
+UpsertCounts Store::upsert_page(std::span<const Order> orders, std::span<const std::string> mark_keys,
+                                Timestamp mark) {
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    const auto counts = upsert_all(*m_impl, orders);
+    {
+        sqlite::StmtUse s(m_impl->stmt(k_advance_mark_sql));
+        const std::int64_t now = wall_now();
+        for (const auto& key : mark_keys) {
+            s->bind(1, key);
+            s->bind(2, to_unix(mark));
+            s->bind(3, now);
+            s->run();
+            s->reset();
+        }
+    }
+    tx.commit();
+    return counts;
+}
+
+std::optional<Timestamp> Store::sync_mark(const std::string& key) {
+    sqlite::StmtUse s(m_impl->stmt("SELECT mark FROM sync_marks WHERE key = ?1"));
+    s->bind(1, key);
+    if (!s->step()) {
+        return std::nullopt;
+    }
+    return from_unix(s->int64(0));
+}
+
+std::vector<SyncMark> Store::sync_marks() {
+    sqlite::StmtUse s(m_impl->stmt("SELECT key, mark, synced_at FROM sync_marks ORDER BY key"));
+    std::vector<SyncMark> marks;
+    while (s->step()) {
+        marks.push_back({s->text(0), from_unix(s->int64(1)), from_unix(s->int64(2))});
+    }
+    return marks;
+}
+
+std::int64_t Store::purge_pii(Timestamp older_than) {
+    static const std::string sql =
+        fmt::format("UPDATE orders SET buyer_name = NULL, buyer_email = NULL, buyer_company = NULL, "
+                    "buyer_po = NULL, ship_name = NULL, ship_company = NULL, ship_line1 = NULL, "
+                    "ship_line2 = NULL, ship_line3 = NULL, ship_city = NULL, ship_district = NULL, "
+                    "ship_postal_code = NULL, ship_phone = NULL, ship_type = NULL "
+                    "WHERE last_updated < ?1 AND {}",
+                    k_has_pii);
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    std::int64_t changed = 0;
+    {
+        sqlite::StmtUse s(m_impl->stmt(sql));
+        s->bind(1, to_unix(older_than));
+        s->run();
+        changed = sqlite3_changes64(m_impl->db.get());
+    }
+    tx.commit();
+    return changed;
+}
+
+StoreInfo Store::info() {
+    static const std::string pii_sql = fmt::format("SELECT count(*) FROM orders WHERE {}", k_has_pii);
+    StoreInfo info;
+    info.path = m_impl->path;
+    if (!m_impl->path.empty()) {
+        std::error_code ec;
+        const auto main_size = fs::file_size(m_impl->path, ec);
+        info.file_size = ec ? 0 : main_size;
+        fs::path wal = m_impl->path;
+        wal += "-wal";
+        const auto wal_size = fs::file_size(wal, ec);
+        info.file_size += ec ? 0 : wal_size;
+    }
+    info.schema_version = m_impl->schema_version;
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
+    sqlite3* db = m_impl->db.get();
+    info.orders = sqlite::query_int(db, "SELECT count(*) FROM orders");
+    info.orders_with_pii = sqlite::query_int(db, pii_sql.c_str());
+    if (m_impl->schema_version >= 2) {
+        info.journal_entries = sqlite::query_int(db, "SELECT count(*) FROM cancel_journal");
+    }
+    info.marks = sync_marks();
+    tx.commit();
+    return info;
+}
+
+} // namespace asc

@@ -1,0 +1,214 @@
+#pragma once
+// Internals of the store shared by store.cpp, store_schema.cpp and store_query.cpp: RAII holders
+// for SQLite handles, error mapping, and Store::Impl. Not part of the public headers.
+
+#include "asc/store/store.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <sqlite3.h>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace asc::sqlite {
+
+// Throws the asc::Error for a failed SQLite call: Temporary for BUSY/LOCKED (another process
+// kept the database locked past the busy timeout), Config for NOTADB/CORRUPT (the file is damaged),
+// Internal otherwise. `what` names the operation; no SQL parameters (which could be personal data)
+// ever go into a message.
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what);
+
+// Owns a sqlite3 connection. Move-only.
+class Db {
+  public:
+    Db() = default;
+    explicit Db(sqlite3* db) : m_db(db) {}
+    Db(Db&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
+    Db& operator=(Db&& other) noexcept {
+        if (this != &other) {
+            close();
+            m_db = std::exchange(other.m_db, nullptr);
+        }
+        return *this;
+    }
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+    ~Db() { close(); }
+
+    [[nodiscard]] sqlite3* get() const { return m_db; }
+
+  private:
+    void close() {
+        if (m_db != nullptr) {
+            sqlite3_close_v2(m_db);
+            m_db = nullptr;
+        }
+    }
+    sqlite3* m_db = nullptr;
+};
+
+// Owns a prepared statement. Move-only. Binding indexes are 1-based, columns 0-based (as SQLite).
+class Stmt {
+  public:
+    Stmt() = default;
+    Stmt(sqlite3* db, std::string_view sql);
+    Stmt(Stmt&& other) noexcept : m_stmt(std::exchange(other.m_stmt, nullptr)) {}
+    Stmt& operator=(Stmt&& other) noexcept {
+        if (this != &other) {
+            sqlite3_finalize(m_stmt);
+            m_stmt = std::exchange(other.m_stmt, nullptr);
+        }
+        return *this;
+    }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    ~Stmt() { sqlite3_finalize(m_stmt); }
+
+    void bind(int i, std::int64_t v);
+    void bind(int i, int v) { bind(i, static_cast<std::int64_t>(v)); }
+    void bind(int i, bool v) { bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
+    // An empty string binds NULL: the store keeps "absent" and "empty" alike as NULL.
+    void bind(int i, std::string_view v);
+    void bind(int i, const std::string& v) { bind(i, std::string_view(v)); }
+    void bind(int i, const char* v) { bind(i, std::string_view(v)); }
+    void bind(int i, std::optional<std::int64_t> v);
+    void bind_null(int i);
+
+    // Steps once: true when a row is available, false when done. Throws on error.
+    bool step();
+    // Steps a statement that returns no rows.
+    void run() {
+        while (step()) {
+        }
+    }
+    // Resets and clears the bindings (keeps the compiled statement).
+    void reset();
+
+    [[nodiscard]] bool is_null(int col) const;
+    [[nodiscard]] std::int64_t int64(int col) const;
+    [[nodiscard]] int int32(int col) const;
+    [[nodiscard]] std::optional<std::int64_t> opt_int64(int col) const;
+    [[nodiscard]] std::string text(int col) const; // NULL reads as ""
+
+    [[nodiscard]] sqlite3_stmt* get() const { return m_stmt; }
+
+  private:
+    void check_bind(int rc) const;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+// Resets a cached statement when the scope that uses it ends, even by an exception.
+class StmtUse {
+  public:
+    explicit StmtUse(Stmt& s) : m_stmt(s) {}
+    StmtUse(const StmtUse&) = delete;
+    StmtUse& operator=(const StmtUse&) = delete;
+    ~StmtUse() { m_stmt.reset(); }
+    Stmt* operator->() { return &m_stmt; }
+    Stmt& operator*() { return m_stmt; }
+
+  private:
+    Stmt& m_stmt;
+};
+
+// Runs SQL without results (several statements allowed).
+void exec(sqlite3* db, const char* sql);
+// The single integer a query (e.g. a PRAGMA) returns.
+std::int64_t query_int(sqlite3* db, const char* sql);
+
+// A transaction rolled back unless commit() is called. `immediate` takes the write lock at once
+// (BEGIN IMMEDIATE), so a writer waits on the busy timeout instead of failing on lock upgrade.
+// Inside an already open transaction it does nothing (the outer one decides).
+class Transaction {
+  public:
+    enum class Mode { Read, Write };
+    Transaction(sqlite3* db, Mode mode);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+  private:
+    sqlite3* m_db;
+    bool m_active = false;
+};
+
+} // namespace asc::sqlite
+
+namespace asc {
+
+inline std::int64_t to_unix(Timestamp t) {
+    return t.time_since_epoch().count();
+}
+inline Timestamp from_unix(std::int64_t s) {
+    return Timestamp{std::chrono::seconds{s}};
+}
+inline std::optional<std::int64_t> to_unix(const std::optional<Timestamp>& t) {
+    return t ? std::optional<std::int64_t>{to_unix(*t)} : std::nullopt;
+}
+
+struct Store::Impl {
+    sqlite::Db db;
+    std::filesystem::path path; // empty for :memory:
+    StoreOptions options;
+    int schema_version = 0;
+    // Prepared statements of fixed SQL, compiled once per connection. A cached statement must not
+    // be in use twice at once: callers step it to the end (or reset it through StmtUse) before
+    // handing control back to user code. Keys are views of string literals (static storage).
+    std::unordered_map<std::string_view, sqlite::Stmt> cache;
+
+    sqlite::Stmt& stmt(std::string_view sql) {
+        auto it = cache.find(sql);
+        if (it == cache.end()) {
+            it = cache.emplace(sql, sqlite::Stmt(db.get(), sql)).first;
+        }
+        return it->second;
+    }
+};
+
+// Takes an exclusive flock() on `lock_path` (created 0600), waiting up to `wait`; writes our pid
+// into it. Throws Error(Temporary) "another <holder> is running for this store (pid N)" when it
+// stays held, Error(Interrupted) on Ctrl-C ("... another <what> to finish").
+SyncLock take_file_lock(const std::filesystem::path& lock_path, std::chrono::milliseconds wait,
+                        std::string_view holder, std::string_view what);
+
+namespace store_schema {
+// The newest schema version.
+int latest_version();
+// Applies migrations until PRAGMA user_version == target, one transaction per version. Each
+// transaction re-reads user_version after taking the write lock, so two processes migrating the
+// same new file at once apply each step once.
+void migrate(sqlite3* db, int target);
+// The application_id asc stamps on its stores ("ASC1").
+constexpr std::int64_t k_application_id = 0x41534331;
+} // namespace store_schema
+
+namespace store_rows {
+// The orders columns (all but id), in the order of the INSERT/UPDATE parameters (index + 1) and of
+// SELECTs that read a whole order ("o.id" first, then these at 1..39).
+inline constexpr std::array<std::string_view, 39> k_columns{
+    "order_id", "status", "fulfilled_by", "purchase_date", "last_updated", "marketplace_id",
+    "marketplace_name", "sales_channel", "ship_service_level", "ship_by_earliest", "ship_by_latest",
+    "deliver_by_earliest", "deliver_by_latest", "total_minor", "total_scale", "total_currency", "is_prime",
+    "is_business", "is_replacement", "replaced_order_id", "seller_order_id", "content_hash", "stored_at",
+    // 23..34: from ship_to; kept as stored when the incoming order has no ship_to.
+    "ship_state", "ship_country", "ship_name", "ship_company", "ship_line1", "ship_line2", "ship_line3",
+    "ship_city", "ship_district", "ship_postal_code", "ship_phone", "ship_type",
+    // 35..38: from buyer; kept as stored when the incoming order has no buyer.
+    "buyer_name", "buyer_email", "buyer_company", "buyer_po"};
+inline constexpr int k_first_address = 23;
+inline constexpr int k_first_pii_address = 25; // ship_state and ship_country are not personal
+inline constexpr int k_first_buyer = 35;
+
+// "o.id, o.order_id, o.status, ...": the select list read_order expects.
+const std::string& select_list();
+// Reads the current row of a statement selecting select_list() and loads the order's items,
+// packages and money lines (with cached statements, stepped to the end before returning).
+Order read_order(Store::Impl& impl, const sqlite::Stmt& row);
+} // namespace store_rows
+
+} // namespace asc

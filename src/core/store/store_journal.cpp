@@ -1,0 +1,235 @@
+// The cancellation journal in the store: what `order cancel` planned, sent and learned, order by
+// order (schema versions 2 and 3 in store_schema.cpp; the state machine in cancel.hpp). Every
+// write is one transaction, so a crash leaves each row in a state that says what is known.
+
+#include "asc/base/errors.hpp"
+#include "store_internal.hpp"
+
+#include <fmt/format.h>
+#include <limits>
+
+namespace asc {
+
+namespace {
+
+constexpr std::string_view k_select =
+    "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
+    "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
+    "commerce_state FROM cancel_journal ";
+
+JournalEntry read_entry(const sqlite::Stmt& s) {
+    JournalEntry e;
+    e.id = s.int64(0);
+    e.order_id = s.text(1);
+    e.reason = s.text(2);
+    e.batch_id = s.text(3);
+    e.feed_seq = s.int32(4);
+    e.feed_document_id = s.text(5);
+    e.feed_id = s.text(6);
+    e.message_id = s.opt_int64(7);
+    e.state = s.text(8);
+    e.result_code = s.text(9);
+    e.result_message = s.text(10);
+    e.created_at = from_unix(s.int64(11));
+    e.updated_at = from_unix(s.int64(12));
+    if (const auto t = s.opt_int64(13)) {
+        e.submitted_at = from_unix(*t);
+    }
+    e.marketplace_id = s.text(14);
+    e.run_by = s.text(15);
+    e.commerce_state = s.text(16);
+    return e;
+}
+
+void require_journal(const Store::Impl& impl) {
+    if (impl.schema_version < 3) {
+        throw Error(ErrorKind::Internal,
+                    fmt::format("the cancellation journal needs store schema 3 (this store is at {})",
+                                impl.schema_version));
+    }
+}
+
+} // namespace
+
+bool is_in_flight_journal_state(std::string_view state) {
+    return state == "planned" || state == "submitting" || state == "submitted";
+}
+
+std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
+    require_journal(*m_impl);
+    // Built per call: the filters vary, and listing the journal is not a hot path.
+    std::string sql(k_select);
+    sql += "WHERE created_at >= ?1";
+    int next = 2;
+    std::vector<std::pair<int, std::string>> texts;
+    auto text_filter = [&](const char* column, const std::string& value) {
+        if (!value.empty()) {
+            sql += fmt::format(" AND {} = ?{}", column, next);
+            texts.emplace_back(next++, value);
+        }
+    };
+    text_filter("feed_id", filter.feed_id);
+    text_filter("batch_id", filter.batch_id);
+    text_filter("order_id", filter.order_id);
+    if (!filter.states.empty()) {
+        sql += " AND state IN (";
+        for (std::size_t i = 0; i < filter.states.size(); ++i) {
+            sql += fmt::format("{}?{}", i == 0 ? "" : ", ", next);
+            texts.emplace_back(next++, filter.states[i]);
+        }
+        sql += ")";
+    }
+    sql += " ORDER BY created_at, id";
+    sqlite::Stmt s(m_impl->db.get(), sql);
+    s.bind(1, filter.since ? to_unix(*filter.since) : std::numeric_limits<std::int64_t>::min());
+    for (const auto& [index, value] : texts) {
+        s.bind(index, value);
+    }
+    std::vector<JournalEntry> out;
+    while (s.step()) {
+        out.push_back(read_entry(s));
+    }
+    return out;
+}
+
+std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::string> order_ids) {
+    require_journal(*m_impl);
+    std::map<std::string, JournalEntry> out;
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
+    static constexpr std::string_view sql =
+        "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
+        "commerce_state FROM cancel_journal WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
+    for (const auto& id : order_ids) {
+        sqlite::StmtUse s(m_impl->stmt(sql));
+        s->bind(1, id);
+        if (s->step()) {
+            out.emplace(id, read_entry(*s));
+        }
+    }
+    tx.commit();
+    return out;
+}
+
+std::vector<JournalEntry> Store::journal_in_flight() {
+    return journal_entries(JournalFilter{.states = {"planned", "submitting", "submitted"}});
+}
+
+bool Store::journal_knows_feed(const std::string& feed_id) {
+    require_journal(*m_impl);
+    sqlite::StmtUse s(m_impl->stmt("SELECT 1 FROM cancel_journal WHERE feed_id = ?1 LIMIT 1"));
+    s->bind(1, feed_id);
+    return s->step();
+}
+
+std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> rows) {
+    require_journal(*m_impl);
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    std::vector<std::int64_t> ids;
+    ids.reserve(rows.size());
+    static constexpr std::string_view insert_sql =
+        "INSERT INTO cancel_journal (order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, "
+        "message_id, state, result_code, result_message, created_at, updated_at, submitted_at, "
+        "marketplace_id, run_by, commerce_state) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    static constexpr std::string_view replace_sql =
+        "UPDATE cancel_journal SET order_id = ?1, reason = ?2, batch_id = ?3, feed_seq = ?4, "
+        "feed_document_id = ?5, feed_id = ?6, message_id = ?7, state = ?8, result_code = ?9, "
+        "result_message = ?10, created_at = ?11, updated_at = ?12, submitted_at = ?13, "
+        "marketplace_id = ?14, run_by = ?15, commerce_state = ?16 WHERE id = ?17";
+    for (const JournalEntry& e : rows) {
+        sqlite::StmtUse s(m_impl->stmt(e.id == 0 ? insert_sql : replace_sql));
+        s->bind(1, e.order_id);
+        s->bind(2, e.reason);
+        s->bind(3, e.batch_id);
+        s->bind(4, e.feed_seq);
+        s->bind(5, e.feed_document_id);
+        s->bind(6, e.feed_id);
+        s->bind(7, e.message_id);
+        s->bind(8, e.state);
+        s->bind(9, e.result_code);
+        s->bind(10, e.result_message);
+        s->bind(11, to_unix(e.created_at));
+        s->bind(12, to_unix(e.updated_at));
+        s->bind(13, to_unix(e.submitted_at));
+        s->bind(14, e.marketplace_id);
+        s->bind(15, e.run_by);
+        s->bind(16, e.commerce_state);
+        if (e.id != 0) {
+            s->bind(17, e.id);
+        }
+        const int rc = sqlite3_step(s->get());
+        if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+            throw Error(ErrorKind::Temporary,
+                        fmt::format("order {} is already in flight in another cancellation", e.order_id),
+                        "run `asc cancellations resume` to complete it");
+        }
+        if (rc != SQLITE_DONE) {
+            sqlite::fail(m_impl->db.get(), rc, "journal write");
+        }
+        ids.push_back(e.id != 0 ? e.id : sqlite3_last_insert_rowid(m_impl->db.get()));
+    }
+    tx.commit();
+    return ids;
+}
+
+void Store::journal_update(std::span<const JournalChange> changes, Timestamp now,
+                           std::span<const Order> orders) {
+    require_journal(*m_impl);
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    // ?N*2 says whether the field is assigned, ?N*2+1 is its value.
+    static constexpr std::string_view sql =
+        "UPDATE cancel_journal SET "
+        "state = CASE WHEN ?2 THEN ?3 ELSE state END, "
+        "feed_document_id = CASE WHEN ?4 THEN ?5 ELSE feed_document_id END, "
+        "feed_id = CASE WHEN ?6 THEN ?7 ELSE feed_id END, "
+        "submitted_at = CASE WHEN ?8 THEN ?9 ELSE submitted_at END, "
+        "result_code = CASE WHEN ?10 THEN ?11 ELSE result_code END, "
+        "result_message = CASE WHEN ?12 THEN ?13 ELSE result_message END, "
+        "commerce_state = CASE WHEN ?15 THEN ?16 ELSE commerce_state END, "
+        "updated_at = ?14 WHERE id = ?1";
+    for (const JournalChange& c : changes) {
+        sqlite::StmtUse s(m_impl->stmt(sql));
+        s->bind(1, c.id);
+        auto text = [&s](int flag, const std::optional<std::string>& value) {
+            s->bind(flag, value.has_value());
+            if (value) {
+                s->bind(flag + 1, *value);
+            }
+        };
+        text(2, c.state);
+        text(4, c.feed_document_id);
+        text(6, c.feed_id);
+        s->bind(8, c.submitted_at.has_value());
+        if (c.submitted_at) {
+            s->bind(9, to_unix(*c.submitted_at));
+        }
+        text(10, c.result_code);
+        text(12, c.result_message);
+        text(15, c.commerce_state);
+        s->bind(14, to_unix(now));
+        const int rc = sqlite3_step(s->get());
+        if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+            throw Error(ErrorKind::Temporary, "an order would be in flight in two cancellations at once",
+                        "run `asc cancellations resume` to complete the other one");
+        }
+        if (rc != SQLITE_DONE) {
+            sqlite::fail(m_impl->db.get(), rc, "journal update");
+        }
+    }
+    if (!orders.empty()) {
+        upsert_orders(orders); // joins this transaction
+    }
+    tx.commit();
+}
+
+SyncLock Store::lock_for_cancel(std::chrono::milliseconds wait) {
+    if (m_impl->path.empty()) {
+        return SyncLock{};
+    }
+    std::filesystem::path lock_path = m_impl->path;
+    lock_path += ".cancel.lock";
+    return take_file_lock(lock_path, wait, "`asc order cancel`", "cancellation");
+}
+
+} // namespace asc

@@ -1,0 +1,307 @@
+// The store's file: creating it safely, checking it is ours, pragmas, migrations, and the sync
+// lock. Upserts, marks and info are in store.cpp, queries in store_query.cpp, the schema in
+// store_schema.cpp.
+
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "store_internal.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace asc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// ----------------------------------------------------------------------------------------------
+// Opening.
+
+[[noreturn]] void not_a_store(const fs::path& path, std::string_view why) {
+    throw Error(ErrorKind::Config, fmt::format("{} is not an asc store ({})", path.string(), why),
+                "move it away or point --store/ASC_STORE elsewhere");
+}
+
+// Creates the directory (0700) if missing, then the file (0600) if missing. Checks that an
+// existing file starts like an SQLite database, without writing to it.
+void prepare_file(const fs::path& path) {
+    const fs::path parent = path.parent_path();
+    if (!parent.empty()) {
+        std::error_code ec;
+        if (!fs::exists(parent, ec)) {
+            fs::create_directories(parent, ec);
+            if (ec) {
+                throw Error(
+                    ErrorKind::Config,
+                    fmt::format("cannot create the store directory {}: {}", parent.string(), ec.message()),
+                    "create it, or point --store/ASC_STORE elsewhere");
+            }
+            fs::permissions(parent, fs::perms::owner_all, fs::perm_options::replace, ec);
+        }
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno != ENOENT) {
+            throw Error(ErrorKind::Config,
+                        fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+        }
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) {
+            throw Error(ErrorKind::Config,
+                        fmt::format("cannot create the store {}: {}", path.string(), std::strerror(errno)),
+                        "check the directory's permissions, or point --store/ASC_STORE elsewhere");
+        }
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        not_a_store(path, "it is a directory");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        not_a_store(path, "it is not a regular file");
+    }
+    if (st.st_size == 0) {
+        return; // an empty file is an empty database
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw Error(ErrorKind::Config, fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)),
+                    "check the file's permissions");
+    }
+    std::array<char, 16> header{};
+    const auto n = ::read(fd, header.data(), header.size());
+    ::close(fd);
+    constexpr std::string_view k_magic{"SQLite format 3\0", 16};
+    if (n != static_cast<ssize_t>(header.size()) ||
+        std::string_view(header.data(), header.size()) != k_magic) {
+        not_a_store(path, "file is not a database");
+    }
+}
+
+// Checks the schema is ours and not too new, sets the pragmas and migrates.
+int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, int target) {
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, static_cast<int>(std::clamp<std::int64_t>(options.busy_timeout.count(), 0,
+                                                                       std::int64_t{1} << 30)));
+    const std::string shown = path.empty() ? std::string(":memory:") : path.string();
+
+    std::int64_t version = 0;
+    std::int64_t app_id = 0;
+    std::int64_t objects = 0;
+    try {
+        // One statement, so one snapshot: another asc creating this store at the same moment
+        // is seen either before or after its migration commits, never half-way.
+        sqlite::Stmt probe(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                               "(SELECT application_id FROM pragma_application_id), "
+                               "(SELECT count(*) FROM sqlite_master)");
+        if (sqlite3_step(probe.get()) == SQLITE_ROW) {
+            version = sqlite3_column_int64(probe.get(), 0);
+            app_id = sqlite3_column_int64(probe.get(), 1);
+            objects = sqlite3_column_int64(probe.get(), 2);
+        }
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Config) {
+            not_a_store(shown, "file is not a database");
+        }
+        throw;
+    }
+    if ((app_id != 0 && app_id != store_schema::k_application_id) ||
+        (app_id == 0 && (version != 0 || objects != 0))) {
+        not_a_store(shown, "it is another application's SQLite database");
+    }
+    const int latest = store_schema::latest_version();
+    if (version > latest) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("{} was written by a newer asc (schema {}, this asc knows up to {})", shown,
+                                version, latest),
+                    "upgrade asc");
+    }
+    if (!path.empty()) {
+        // Switching a new file to WAL needs a moment of exclusive access, which SQLite does not
+        // wait for: retry within the busy timeout while another asc creates the same store.
+        const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+        for (;;) {
+            const int rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+            if (rc == SQLITE_OK) {
+                break;
+            }
+            if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+                sqlite::fail(db, rc, "journal_mode");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    // synchronous=NORMAL: in WAL mode a commit survives a crash of asc, and only the last commits
+    // can be lost on a power failure (never corrupting the file); a sync simply re-reads them.
+    // A larger WAL between checkpoints (32 MiB) saves most fsyncs while a sync writes page after
+    // page; journal_size_limit trims the file back afterwards. Up to 8 MiB of page cache: more made
+    // `orders list --all` (which remembers what it fetches) grow with the number of orders.
+    // (mmap was measured: no faster for the reports, and it maps the whole file into the RSS.)
+    sqlite::exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+                     "PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864; "
+                     "PRAGMA cache_size = -8192");
+    store_schema::migrate(db, target);
+    return static_cast<int>(sqlite::query_int(db, "PRAGMA user_version"));
+}
+
+int checked_target(int target_version) {
+    const int latest = store_schema::latest_version();
+    if (target_version == 0) {
+        return latest;
+    }
+    if (target_version < 1 || target_version > latest) {
+        throw Error(ErrorKind::Internal, fmt::format("no store schema version {}", target_version));
+    }
+    return target_version;
+}
+
+} // namespace
+
+// ----------------------------------------------------------------------------------------------
+
+int Store::latest_schema_version() {
+    return store_schema::latest_version();
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() {
+    if (m_impl) {
+        m_impl->cache.clear(); // finalize statements before the connection closes
+    }
+}
+
+Store Store::open(const fs::path& path, StoreOptions options, int target_version) {
+    const int target = checked_target(target_version);
+    prepare_file(path);
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    sqlite::Db db(raw);
+    if (rc != SQLITE_OK) {
+        sqlite::fail(raw, rc, fmt::format("open {}", path.string()));
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->schema_version = configure(db.get(), path, options, target);
+    impl->db = std::move(db);
+    impl->path = path;
+    impl->options = options;
+
+    // The store may hold personal data: owner-only, whatever the umask was (or who created it).
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid()) {
+        ::chmod(path.c_str(), 0600);
+    }
+    return Store(std::move(impl));
+}
+
+Store Store::open_memory(StoreOptions options) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(":memory:", &raw,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    sqlite::Db db(raw);
+    if (rc != SQLITE_OK) {
+        sqlite::fail(raw, rc, "open :memory:");
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->schema_version = configure(db.get(), {}, options, store_schema::latest_version());
+    impl->db = std::move(db);
+    impl->options = options;
+    return Store(std::move(impl));
+}
+
+const fs::path& Store::path() const {
+    return m_impl->path;
+}
+const StoreOptions& Store::options() const {
+    return m_impl->options;
+}
+int Store::schema_version() const {
+    return m_impl->schema_version;
+}
+sqlite3* Store::handle() {
+    return m_impl->db.get();
+}
+
+// ----------------------------------------------------------------------------------------------
+// The sync lock.
+
+SyncLock& SyncLock::operator=(SyncLock&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+        m_fd = std::exchange(other.m_fd, -1);
+    }
+    return *this;
+}
+
+SyncLock::~SyncLock() {
+    if (m_fd >= 0) {
+        ::close(m_fd); // releases the flock
+    }
+}
+
+SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
+    if (m_impl->path.empty()) {
+        return SyncLock{};
+    }
+    fs::path lock_path = m_impl->path;
+    lock_path += ".lock";
+    return take_file_lock(lock_path, wait, "`asc orders sync`", "sync");
+}
+
+SyncLock take_file_lock(const fs::path& lock_path, std::chrono::milliseconds wait, std::string_view holder,
+                        std::string_view what) {
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        throw Error(
+            ErrorKind::Config,
+            fmt::format("cannot open the {} lock {}: {}", what, lock_path.string(), std::strerror(errno)),
+            "check the permissions of the store's directory");
+    }
+    SyncLock lock(fd); // closes fd on every exit below
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            throw Error(ErrorKind::Internal,
+                        fmt::format("cannot lock {}: {}", lock_path.string(), std::strerror(errno)));
+        }
+        if (interrupted()) {
+            throw Error(ErrorKind::Interrupted,
+                        fmt::format("interrupted while waiting for another {} to finish", what));
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
+            std::array<char, 32> buf{};
+            const auto n = ::pread(fd, buf.data(), buf.size() - 1, 0);
+            std::string pid = n > 0 ? std::string(buf.data(), static_cast<std::size_t>(n)) : std::string{};
+            while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) {
+                pid.pop_back();
+            }
+            throw Error(ErrorKind::Temporary,
+                        pid.empty()
+                            ? fmt::format("another {} is running for this store", holder)
+                            : fmt::format("another {} is running for this store (pid {})", holder, pid),
+                        "wait for it or run again later");
+        }
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(50)));
+    }
+    const auto pid = fmt::format("{}\n", ::getpid());
+    if (::ftruncate(fd, 0) == 0) {
+        [[maybe_unused]] const auto written = ::pwrite(fd, pid.data(), pid.size(), 0);
+    }
+    return lock;
+}
+
+} // namespace asc

@@ -1,0 +1,257 @@
+// The store's schema: an ordered list of migrations, one per version. PRAGMA user_version holds
+// the version a file is at; open() applies the missing steps, each in its own transaction together
+// with the user_version bump, so a crash leaves the file at a whole version.
+//
+// Rules for adding a version: append a step, never edit a released one; a step only adds or
+// transforms (data survives); the test "migrates from each earlier schema version" covers it.
+
+#include "asc/base/errors.hpp"
+#include "store_internal.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+namespace asc::store_schema {
+
+namespace {
+
+// Version 1: orders with their items, packages (and the items in each), money lines, and the
+// per-marketplace sync marks.
+constexpr const char* k_v1 = R"sql(
+PRAGMA application_id = 1095975729;
+
+CREATE TABLE orders (
+    id                  INTEGER PRIMARY KEY,
+    order_id            TEXT NOT NULL UNIQUE,
+    status              TEXT NOT NULL,      -- seller name: Unshipped, PartiallyShipped...
+    fulfilled_by        TEXT,               -- MERCHANT | AMAZON
+    purchase_date       INTEGER NOT NULL,   -- unix seconds
+    last_updated        INTEGER NOT NULL,
+    marketplace_id      TEXT NOT NULL,
+    marketplace_name    TEXT,
+    sales_channel       TEXT,
+    ship_service_level  TEXT,
+    ship_by_earliest    INTEGER,
+    ship_by_latest      INTEGER,
+    deliver_by_earliest INTEGER,
+    deliver_by_latest   INTEGER,
+    total_minor         INTEGER,            -- money: minor units at total_scale, never REAL
+    total_scale         INTEGER,
+    total_currency      TEXT,
+    is_prime            INTEGER NOT NULL DEFAULT 0,
+    is_business         INTEGER NOT NULL DEFAULT 0,
+    is_replacement      INTEGER NOT NULL DEFAULT 0,
+    replaced_order_id   TEXT,
+    seller_order_id     TEXT,
+    ship_state          TEXT,               -- kept without store_pii: identifies no one
+    ship_country        TEXT,
+    content_hash        INTEGER NOT NULL,   -- of everything stored about the order
+    stored_at           INTEGER NOT NULL,   -- when this content was written
+    -- Personal data: NULL unless the profile sets store_pii = true.
+    buyer_name          TEXT,
+    buyer_email         TEXT,
+    buyer_company       TEXT,
+    buyer_po            TEXT,
+    ship_name           TEXT,
+    ship_company        TEXT,
+    ship_line1          TEXT,
+    ship_line2          TEXT,
+    ship_line3          TEXT,
+    ship_city           TEXT,
+    ship_district       TEXT,
+    ship_postal_code    TEXT,
+    ship_phone          TEXT,
+    ship_type           TEXT,
+    CHECK (total_minor IS NULL OR (total_scale IS NOT NULL AND total_currency IS NOT NULL))
+);
+-- orders list --status S (newest first), and the default listing.
+CREATE INDEX orders_status_purchase ON orders(status, purchase_date);
+CREATE INDEX orders_purchase ON orders(purchase_date);
+-- --updated-after/before, --sort last_updated, purge by age.
+CREATE INDEX orders_updated ON orders(last_updated);
+-- report late, --ship-by-before, --sort ship_by.
+CREATE INDEX orders_ship_by ON orders(status, ship_by_latest) WHERE ship_by_latest IS NOT NULL;
+CREATE INDEX orders_marketplace ON orders(marketplace_id, purchase_date);
+-- report summary: a covering index, so the grouping reads neither the table nor a sorter.
+CREATE INDEX orders_summary
+    ON orders(status, marketplace_id, total_currency, total_scale, purchase_date, total_minor);
+
+CREATE TABLE order_items (
+    order_ref            INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    seq                  INTEGER NOT NULL,
+    order_item_id        TEXT,
+    sku                  TEXT,
+    asin                 TEXT,
+    title                TEXT,
+    condition            TEXT,
+    quantity_ordered     INTEGER NOT NULL DEFAULT 0,
+    quantity_shipped     INTEGER NOT NULL DEFAULT 0,
+    quantity_unshipped   INTEGER NOT NULL DEFAULT 0,
+    unit_price_minor     INTEGER, unit_price_scale   INTEGER, unit_price_currency   TEXT,
+    item_total_minor     INTEGER, item_total_scale   INTEGER, item_total_currency   TEXT,
+    tax_minor            INTEGER, tax_scale          INTEGER, tax_currency          TEXT,
+    shipping_minor       INTEGER, shipping_scale     INTEGER, shipping_currency     TEXT,
+    discount_minor       INTEGER, discount_scale     INTEGER, discount_currency     TEXT,
+    proceeds_minor       INTEGER, proceeds_scale     INTEGER, proceeds_currency     TEXT,
+    buyer_requested_cancel INTEGER NOT NULL DEFAULT 0,
+    buyer_cancel_reason  TEXT,
+    canceled_by          TEXT,
+    cancel_reason        TEXT,
+    PRIMARY KEY (order_ref, seq)
+) WITHOUT ROWID;
+CREATE INDEX order_items_sku ON order_items(sku) WHERE sku IS NOT NULL;
+CREATE INDEX order_items_asin ON order_items(asin) WHERE asin IS NOT NULL;
+
+CREATE TABLE packages (
+    order_ref         INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    seq               INTEGER NOT NULL,
+    reference_id      TEXT,
+    carrier           TEXT,
+    shipping_service  TEXT,
+    tracking_number   TEXT,
+    ship_time         INTEGER,
+    status            TEXT,
+    PRIMARY KEY (order_ref, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE package_items (
+    order_ref      INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    package_seq    INTEGER NOT NULL,
+    seq            INTEGER NOT NULL,
+    order_item_id  TEXT,
+    quantity       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (order_ref, package_seq, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE order_money_lines (
+    order_ref  INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    type       TEXT NOT NULL,
+    minor      INTEGER NOT NULL,
+    scale      INTEGER NOT NULL,
+    currency   TEXT NOT NULL,
+    PRIMARY KEY (order_ref, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_marks (
+    key        TEXT PRIMARY KEY,       -- marketplace id
+    mark       INTEGER NOT NULL,       -- everything updated at or before it is stored
+    synced_at  INTEGER NOT NULL        -- wall time of the write that advanced it
+) WITHOUT ROWID;
+)sql";
+
+// Version 2: the cancellation journal (what `order cancel` planned, sent and learned, order by
+// order) and a key/value meta table (who created the store, when each version was applied).
+constexpr const char* k_v2 = R"sql(
+CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE cancel_journal (
+    id                INTEGER PRIMARY KEY,
+    order_id          TEXT NOT NULL,
+    reason            TEXT NOT NULL,
+    batch_id          TEXT NOT NULL,
+    feed_document_id  TEXT,
+    feed_id           TEXT,
+    message_id        INTEGER,
+    state             TEXT NOT NULL
+                      CHECK (state IN ('planned', 'submitted', 'canceled', 'failed', 'refused')),
+    result_code       TEXT,
+    result_message    TEXT,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    run_by            TEXT NOT NULL,       -- user@host
+    commerce_state    TEXT
+);
+CREATE INDEX cancel_journal_order ON cancel_journal(order_id);
+CREATE INDEX cancel_journal_batch ON cancel_journal(batch_id);
+CREATE INDEX cancel_journal_created ON cancel_journal(created_at);
+)sql";
+
+// Version 3: the journal as `order cancel` drives it (see include/asc/cancel.hpp).
+//   * state 'submitting': createFeed may have been sent but its answer was not recorded yet; the
+//     next run looks the feed up with getFeeds before sending anything new. 'already_canceled':
+//     the order was Canceled on Amazon when the guard looked (nothing sent).
+//   * feed_seq: which feed of the batch a row belongs to (a batch is split above the maximum
+//     number of messages per feed); message_id is unique within (batch_id, feed_seq).
+//   * submitted_at: when createFeed was sent (recovery asks getFeeds for feeds created since).
+//   * marketplace_id: the order's marketplace, sent as the feed's marketplaceIds.
+//   * at most one row per order in planned / submitting / submitted: an order is never in two
+//     feeds at once. (Duplicates could only come from hand edits; older ones are failed first.)
+// SQLite cannot change a CHECK constraint in place: the table is rebuilt, keeping every row.
+constexpr const char* k_v3 = R"sql(
+CREATE TABLE cancel_journal_v3 (
+    id                INTEGER PRIMARY KEY,
+    order_id          TEXT NOT NULL,
+    reason            TEXT NOT NULL,
+    batch_id          TEXT NOT NULL,
+    feed_seq          INTEGER NOT NULL DEFAULT 0,
+    feed_document_id  TEXT,
+    feed_id           TEXT,
+    message_id        INTEGER,
+    state             TEXT NOT NULL
+                      CHECK (state IN ('planned', 'submitting', 'submitted', 'canceled',
+                                       'already_canceled', 'failed', 'refused')),
+    result_code       TEXT,
+    result_message    TEXT,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    submitted_at      INTEGER,
+    marketplace_id    TEXT,
+    run_by            TEXT NOT NULL,       -- user@host
+    commerce_state    TEXT
+);
+INSERT INTO cancel_journal_v3 (id, order_id, reason, batch_id, feed_document_id, feed_id, message_id,
+                               state, result_code, result_message, created_at, updated_at, run_by,
+                               commerce_state)
+    SELECT id, order_id, reason, batch_id, feed_document_id, feed_id, message_id, state, result_code,
+           result_message, created_at, updated_at, run_by, commerce_state
+    FROM cancel_journal;
+UPDATE cancel_journal_v3 SET state = 'failed',
+       result_message = 'superseded by a later journal row of the same order (schema 3 migration)'
+    WHERE state IN ('planned', 'submitted')
+      AND EXISTS (SELECT 1 FROM cancel_journal_v3 later
+                  WHERE later.order_id = cancel_journal_v3.order_id AND later.id > cancel_journal_v3.id
+                    AND later.state IN ('planned', 'submitted'));
+DROP TABLE cancel_journal;
+ALTER TABLE cancel_journal_v3 RENAME TO cancel_journal;
+CREATE INDEX cancel_journal_order ON cancel_journal(order_id, id);
+CREATE INDEX cancel_journal_batch ON cancel_journal(batch_id, feed_seq, message_id);
+CREATE INDEX cancel_journal_created ON cancel_journal(created_at);
+CREATE INDEX cancel_journal_feed ON cancel_journal(feed_id) WHERE feed_id IS NOT NULL;
+CREATE UNIQUE INDEX cancel_journal_in_flight ON cancel_journal(order_id)
+    WHERE state IN ('planned', 'submitting', 'submitted');
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3};
+
+} // namespace
+
+int latest_version() {
+    return static_cast<int>(k_steps.size());
+}
+
+void migrate(sqlite3* db, int target) {
+    for (int version = 1; version <= target; ++version) {
+        sqlite::Transaction tx(db, sqlite::Transaction::Mode::Write);
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        const auto current = sqlite::query_int(db, "PRAGMA user_version");
+        if (current >= version) {
+            continue; // tx rolls back an empty transaction
+        }
+        sqlite::exec(db, k_steps.at(static_cast<std::size_t>(version - 1)));
+        if (version >= 2) {
+            const auto stamp =
+                fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_{}_applied_at', "
+                            "CAST(strftime('%s', 'now') AS TEXT))",
+                            version);
+            sqlite::exec(db, stamp.c_str());
+        }
+        sqlite::exec(db, fmt::format("PRAGMA user_version = {}", version).c_str());
+        tx.commit();
+    }
+}
+
+} // namespace asc::store_schema

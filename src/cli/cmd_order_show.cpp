@@ -5,6 +5,7 @@
 #include "asc/cancel/guard.hpp"
 #include "asc/output/order_records.hpp"
 #include "commands.hpp"
+#include "suggest.hpp"
 #include "commerce_link.hpp"
 
 #include <fmt/format.h>
@@ -353,7 +354,7 @@ void setup_order_show(CLI::App& order, Context& ctx) {
     auto* cmd = order.add_subcommand("show", "Show one order: details, items and tracking");
     cmd->add_option("id", opts->order_id, "Amazon order id (3-7-7 digits)")->required();
     cmd->add_option("--tab", opts->tab, "details, items, tracking or all (default all)")
-        ->check(CLI::IsMember({"details", "items", "tracking", "all"}, CLI::ignore_case));
+        ->check(one_of({"details", "items", "tracking", "all"}));
     cmd->add_flag("--cached", opts->cached, "Answer from the local store, no request");
     cmd->footer("Examples:\n"
                 "  asc order show 112-1234567-1234567\n"

@@ -28,4 +28,24 @@ check "...exactly one" [ "$(grep -c waiting "$WORK/wait.err")" -eq 1 ]
 asc -q orders list --since 20m --limit 1 -o ids >/dev/null 2>"$WORK/quiet.err"
 check "-q silences it" [ ! -s "$WORK/quiet.err" ]
 check "no 429 at time scale 15 either" [ "$(throttled searchOrders)" -eq 0 ]
+
+# On a terminal the wait counts down on the progress line.
+if command -v tmux >/dev/null; then
+  SOCKET="asc-rate-$$"
+  tm() { tmux -L "$SOCKET" -f /dev/null "$@"; }
+  trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
+  tm new-session -d -s t -x 150 -y 20 "env PS1='$ ' bash --norc --noprofile"
+  tm send-keys -t t "clear; '$ASC_BIN' orders list --since 20m --limit 1 -o ids; echo __done__" Enter
+  seen=()
+  for i in $(seq 150); do
+    line=$(tm capture-pane -t t -p | grep -oE 'waiting [0-9]+s for searchOrders' | head -1 || true)
+    if [ -n "$line" ] && { [ ${#seen[@]} -eq 0 ] || [ "${seen[-1]}" != "$line" ]; }; then seen+=("$line"); fi
+    tm capture-pane -t t -p | grep -q '^__done__' && break
+    sleep 0.1
+  done
+  check "on a terminal the wait counts down (${seen[*]:-nothing})" [ ${#seen[@]} -ge 3 ]
+  check "the countdown line is gone when done" bash -c "! tmux -L '$SOCKET' capture-pane -t t -p | grep -q 'waiting '"
+else
+  fail "tmux is not installed (apt-get install tmux)"
+fi
 finish

@@ -110,8 +110,16 @@ void TokenBucket::restore(const SavedBucket& saved, std::chrono::steady_clock::t
         return; // a damaged line: keep what we have
     }
     set_rate(saved.rate);
-    // A clock that went back counts as no time passed; never more than a full bucket.
-    const auto age = std::chrono::milliseconds(std::max<std::int64_t>(0, wall_now_ms - saved.refilled_at_ms));
+    // Never more than a full bucket.
+    // A day refills any bucket; the cap also keeps a damaged timestamp from overflowing.
+    constexpr std::int64_t k_day_ms = 24LL * 3600 * 1000;
+    std::int64_t age_ms = k_day_ms;
+    if (saved.refilled_at_ms > wall_now_ms) {
+        age_ms = 0; // the clock went back: no time passed
+    } else if (saved.refilled_at_ms >= 0 && wall_now_ms - saved.refilled_at_ms < k_day_ms) {
+        age_ms = wall_now_ms - saved.refilled_at_ms;
+    }
+    const auto age = std::chrono::milliseconds(age_ms);
     m_tokens = std::min(m_plan.burst, saved.tokens);
     m_last = now - std::chrono::duration_cast<std::chrono::steady_clock::duration>(age);
     refill(now);

@@ -57,7 +57,8 @@ void ask(Context& ctx, bool interactive, std::string& value, const std::string& 
         }
         return;
     }
-    const std::string shown = fallback.empty() ? question + ": " : fmt::format("{} [{}]: ", question, fallback);
+    const std::string shown =
+        fallback.empty() ? question + ": " : fmt::format("{} [{}]: ", question, fallback);
     value = ask_line(ctx.err, shown, secret);
     if (value.empty()) {
         value = fallback;
@@ -74,12 +75,14 @@ NewProfile gather(const InitOptions& o, Context& ctx) {
     p.client_id = o.client_id.empty() ? env_or("ASC_CLIENT_ID", "") : o.client_id;
     p.client_secret = env_or("ASC_CLIENT_SECRET", "");
     p.refresh_token = env_or("ASC_REFRESH_TOKEN", "");
-    p.endpoint = ctx.global.settings.endpoint.empty() ? env_or("ASC_ENDPOINT", "") : ctx.global.settings.endpoint;
+    p.endpoint =
+        ctx.global.settings.endpoint.empty() ? env_or("ASC_ENDPOINT", "") : ctx.global.settings.endpoint;
     p.lwa_endpoint = o.lwa_endpoint.empty() ? env_or("ASC_LWA_ENDPOINT", "") : o.lwa_endpoint;
     p.make_default = o.make_default;
 
     if (interactive) {
-        ctx.err << "Set up an asc profile. Secrets go to their own files (mode 0600), not into config.toml.\n";
+        ctx.err
+            << "Set up an asc profile. Secrets go to their own files (mode 0600), not into config.toml.\n";
     }
     ask(ctx, interactive, p.name, "Profile name", "default");
     ask(ctx, interactive, p.region, "Region: na (North America), eu (Europe) or fe (Far East)", "na");
@@ -122,8 +125,9 @@ void check_credentials(Context& ctx, const Settings& s) {
 
 void run_init(const InitOptions& o, Context& ctx) {
     const NewProfile p = gather(o, ctx);
-    const auto path = ctx.global.settings.config_path.empty() ? default_config_path()
-                                                              : std::filesystem::path(ctx.global.settings.config_path);
+    const auto path = ctx.global.settings.config_path.empty()
+                          ? default_config_path()
+                          : std::filesystem::path(ctx.global.settings.config_path);
     const WrittenProfile w = write_profile(path, p);
     if (!ctx.global.quiet) {
         ctx.err << fmt::format("asc: wrote profile {} to {}; secrets in {} (mode 0600)\n", p.name,
@@ -139,15 +143,17 @@ void run_init(const InitOptions& o, Context& ctx) {
     try {
         check_credentials(ctx, s);
     } catch (const Error& e) {
-        throw Error(e.kind(), fmt::format("the profile was written, but the credentials do not work: {}", e.what()),
-                    fmt::format("{}; run `asc config init --profile {}` again or edit {}, then `asc config check`",
-                                e.hint().empty() ? "check the client id, secret and refresh token" : e.hint(),
-                                p.name, path.string()));
+        throw Error(
+            e.kind(), fmt::format("the profile was written, but the credentials do not work: {}", e.what()),
+            fmt::format("{}; run `asc config init --profile {}` again or edit {}, then `asc config check`",
+                        e.hint().empty() ? "check the client id, secret and refresh token" : e.hint(), p.name,
+                        path.string()));
     }
     if (!ctx.global.quiet) {
-        ctx.err << fmt::format("asc: the credentials work (Login with Amazon issued an access token). Try: asc "
-                               "--profile {} orders list\n",
-                               p.name);
+        ctx.err << fmt::format(
+            "asc: the credentials work (Login with Amazon issued an access token). Try: asc "
+            "--profile {} orders list\n",
+            p.name);
     }
 }
 
@@ -172,7 +178,7 @@ std::optional<Timestamp> parse_http_date(const std::string& text) {
         return std::nullopt;
     }
     static constexpr std::array<std::string_view, 12> k_months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const auto it = std::find(k_months.begin(), k_months.end(), std::string_view(month));
     if (it == k_months.end()) {
         return std::nullopt;
@@ -191,7 +197,8 @@ CheckRow check_endpoint(Context& ctx, const Settings& s) {
     request.url = s.endpoint + "/orders/2026-01-01/orders";
     const HttpResponse r = ctx.transport().send(request);
     if (r.error != TransportError::None) {
-        return {"endpoint", "failed", fmt::format("{}: {}", s.endpoint, r.error_message), ErrorKind::Temporary};
+        return {"endpoint", "failed", fmt::format("{}: {}", s.endpoint, r.error_message),
+                ErrorKind::Temporary};
     }
     std::string detail = fmt::format("{} answered (HTTP {})", s.endpoint, r.status);
     std::string status = "ok";
@@ -226,8 +233,8 @@ std::vector<CheckRow> run_checks(Context& ctx) {
         check_credentials(ctx, *s);
         rows.push_back({"credentials", "ok", "Login with Amazon issued an access token", std::nullopt});
     } catch (const Error& e) {
-        rows.push_back({"credentials", "failed", e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint()),
-                        e.kind()});
+        rows.push_back({"credentials", "failed",
+                        e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint()), e.kind()});
     }
     rows.push_back(check_endpoint(ctx, *s));
     try {
@@ -273,27 +280,31 @@ void run_check(Context& ctx) {
 
 void setup_config_init(CLI::App& config, Context& ctx) {
     auto o = std::make_shared<InitOptions>();
-    auto* init = config.add_subcommand("init", "Set up a profile: asks on a terminal, else reads flags and the "
-                                                "environment; then checks the credentials");
+    auto* init =
+        config.add_subcommand("init", "Set up a profile: asks on a terminal, else reads flags and the "
+                                      "environment; then checks the credentials");
     init->add_option("--region", o->region, "na, eu or fe (default na)");
-    init->add_option("--marketplace", o->marketplaces, "Marketplace ids, comma-separated (env ASC_MARKETPLACE)");
+    init->add_option("--marketplace", o->marketplaces,
+                     "Marketplace ids, comma-separated (env ASC_MARKETPLACE)");
     init->add_option("--seller-id", o->seller_id, "The merchant token (env ASC_SELLER_ID)");
     init->add_option("--client-id", o->client_id, "The LWA client id (env ASC_CLIENT_ID)");
     init->add_option("--lwa-endpoint", o->lwa_endpoint, "Login with Amazon token URL (env ASC_LWA_ENDPOINT)");
     init->add_flag("--default", o->make_default, "Make it the default profile (the first profile always is)");
     init->add_flag("--no-check", o->no_check, "Do not try the credentials");
-    init->footer("The profile name is --profile (asked on a terminal; default \"default\"). Secrets are asked\n"
-                 "without echo, or read from ASC_CLIENT_SECRET and ASC_REFRESH_TOKEN; never from flags.\n\n"
-                 "Examples:\n"
-                 "  asc config init\n"
-                 "  ASC_CLIENT_SECRET=... ASC_REFRESH_TOKEN=... asc config init --profile prod --client-id amzn1... "
-                 "--marketplace ATVPDKIKX0DER");
+    init->footer(
+        "The profile name is --profile (asked on a terminal; default \"default\"). Secrets are asked\n"
+        "without echo, or read from ASC_CLIENT_SECRET and ASC_REFRESH_TOKEN; never from flags.\n\n"
+        "Examples:\n"
+        "  asc config init\n"
+        "  ASC_CLIENT_SECRET=... ASC_REFRESH_TOKEN=... asc config init --profile prod --client-id amzn1... "
+        "--marketplace ATVPDKIKX0DER");
     init->callback([o, &ctx] { run_init(*o, ctx); });
 }
 
 void setup_config_check(CLI::App& config, Context& ctx) {
-    auto* check = config.add_subcommand("check", "Check the config, the credentials, the clock, the endpoint and "
-                                                  "the store, in one report");
+    auto* check =
+        config.add_subcommand("check", "Check the config, the credentials, the clock, the endpoint and "
+                                       "the store, in one report");
     check->footer("Exit 0 when all work; otherwise the first failure's code (78 config, 4 credentials, 75 "
                   "network).\n\nExamples:\n  asc config check\n  asc --profile prod config check -o json");
     check->callback([&ctx] { run_check(ctx); });

@@ -10,7 +10,8 @@
 
 namespace asc::cli {
 
-void check_freshness(Context& ctx, std::vector<std::string> marketplace_ids, bool require_sync, Timestamp now) {
+void check_freshness(Context& ctx, std::vector<std::string> marketplace_ids, bool require_sync,
+                     Timestamp now) {
     if (marketplace_ids.empty()) {
         marketplace_ids = ctx.settings().marketplace_ids;
     }
@@ -18,7 +19,8 @@ void check_freshness(Context& ctx, std::vector<std::string> marketplace_ids, boo
     std::vector<std::string> never;
     std::optional<Timestamp> oldest;
     for (const auto& id : marketplace_ids) {
-        const auto it = std::find_if(marks.begin(), marks.end(), [&id](const SyncMark& m) { return m.key == id; });
+        const auto it =
+            std::find_if(marks.begin(), marks.end(), [&id](const SyncMark& m) { return m.key == id; });
         if (it == marks.end()) {
             never.push_back(id);
         } else if (!oldest || it->synced_at < *oldest) {
@@ -40,7 +42,8 @@ void check_freshness(Context& ctx, std::vector<std::string> marketplace_ids, boo
                         "run `asc orders sync` first (or add --sync to the report), then run this again");
         }
         if (!ctx.global.quiet) {
-            ctx.err << "asc: warning: " << what << "; run `asc orders sync` (--require-sync makes this an error)\n";
+            ctx.err << "asc: warning: " << what
+                    << "; run `asc orders sync` (--require-sync makes this an error)\n";
         }
         return;
     }

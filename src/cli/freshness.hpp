@@ -14,6 +14,7 @@ namespace asc::cli {
 //    on stderr in every mode, since the figures may be incomplete; with `require_sync`
 //    (--require-sync, for cron) instead Error(Temporary), exit 75, naming `asc orders sync`.
 // -q silences the line and the warning, never the error.
-void check_freshness(Context& ctx, std::vector<std::string> marketplace_ids, bool require_sync, Timestamp now);
+void check_freshness(Context& ctx, std::vector<std::string> marketplace_ids, bool require_sync,
+                     Timestamp now);
 
 } // namespace asc::cli

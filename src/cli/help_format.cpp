@@ -24,8 +24,8 @@ std::size_t help_width() {
 }
 
 std::size_t columns(std::string_view text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 } // namespace
@@ -50,7 +50,9 @@ std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
     return lines;
 }
 
-HelpFormatter::HelpFormatter() : m_width(std::max<std::size_t>(help_width(), 40)) { column_width(28); }
+HelpFormatter::HelpFormatter() : m_width(std::max<std::size_t>(help_width(), 40)) {
+    column_width(28);
+}
 
 std::string HelpFormatter::make_option(const CLI::Option* opt, bool is_positional) const {
     const std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
@@ -79,8 +81,8 @@ std::string HelpFormatter::make_footer(const CLI::App* app) const {
         while (root->get_parent() != nullptr) {
             root = root->get_parent();
         }
-        const auto opts = root->get_options(
-            [](const CLI::Option* o) { return o->get_group() == k_global_group; });
+        const auto opts =
+            root->get_options([](const CLI::Option* o) { return o->get_group() == k_global_group; });
         if (!opts.empty()) {
             globals = std::string(k_global_group) + " (before or after the command):\n";
             for (const CLI::Option* o : opts) {

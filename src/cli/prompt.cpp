@@ -40,9 +40,9 @@ class NoEcho {
 
 [[noreturn]] void throw_no_answer(std::ostream& err, bool by_interrupt) {
     err << '\n'; // the prompt line stays unfinished otherwise
-    throw Error(ErrorKind::Interrupted,
-                by_interrupt ? "interrupted at the prompt; nothing was sent"
-                             : "no answer (end of input) at the prompt; nothing was sent");
+    throw Error(ErrorKind::Interrupted, by_interrupt
+                                            ? "interrupted at the prompt; nothing was sent"
+                                            : "no answer (end of input) at the prompt; nothing was sent");
 }
 
 std::string trimmed(std::string text) {

@@ -46,8 +46,8 @@ SavedBuckets parse(const std::string& text) {
         std::istringstream fields(line);
         std::string op, tokens, rate, at;
         SavedBucket b;
-        if (fields >> op >> tokens >> rate >> at && parse_number(tokens, b.tokens) && parse_number(rate, b.rate) &&
-            parse_number(at, b.refilled_at_ms)) {
+        if (fields >> op >> tokens >> rate >> at && parse_number(tokens, b.tokens) &&
+            parse_number(rate, b.rate) && parse_number(at, b.refilled_at_ms)) {
             out[op] = b; // a damaged line (a crash mid-write) is skipped
         }
     }

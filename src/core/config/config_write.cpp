@@ -21,10 +21,11 @@ namespace {
 
 // A profile name is also a file name (its store, its secrets): letters, digits, '-', '_', '.'.
 void check_profile_name(const std::string& name) {
-    const bool ok = !name.empty() && name.size() <= 64 && name.front() != '.' &&
-                    std::all_of(name.begin(), name.end(), [](char c) {
-                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
-                    });
+    const bool ok =
+        !name.empty() && name.size() <= 64 && name.front() != '.' &&
+        std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+        });
     if (!ok) {
         throw Error(ErrorKind::Usage, fmt::format("invalid profile name '{}'", name),
                     "use letters, digits, '-', '_' or '.', e.g. prod or eu-test");
@@ -47,7 +48,8 @@ void write_private_file(const fs::path& path, const std::string& text) {
     const fs::path tmp = path.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        throw Error(ErrorKind::Config, fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
+        throw Error(ErrorKind::Config,
+                    fmt::format("cannot write {}: {}", tmp.string(), std::strerror(errno)));
     }
     ::fchmod(fd, 0600);
     std::size_t done = 0;
@@ -66,7 +68,8 @@ void write_private_file(const fs::path& path, const std::string& text) {
     const bool synced = ::fsync(fd) == 0;
     ::close(fd);
     if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        throw Error(ErrorKind::Config, fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+        throw Error(ErrorKind::Config,
+                    fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
     }
 }
 
@@ -145,7 +148,8 @@ WrittenProfile write_profile(const fs::path& config_path, const NewProfile& p) {
     if (const auto* old = profiles->get_as<toml::table>(p.name)) {
         // Keep what init does not ask about (the commerce link, store settings).
         for (const auto& [key, value] : *old) {
-            if (!profile.contains(key.str()) && key.str() != "client_secret" && key.str() != "refresh_token") {
+            if (!profile.contains(key.str()) && key.str() != "client_secret" &&
+                key.str() != "refresh_token") {
                 profile.insert(key.str(), value);
             }
         }
@@ -164,8 +168,7 @@ void set_default_profile(const fs::path& config_path, const std::string& name) {
     LoadedConfig config = load_config_file(config_path);
     const auto names = profile_keys(config.root);
     if (std::find(names.begin(), names.end(), name) == names.end()) {
-        throw Error(ErrorKind::Config,
-                    fmt::format("no profile '{}' in {}", name, config_path.string()),
+        throw Error(ErrorKind::Config, fmt::format("no profile '{}' in {}", name, config_path.string()),
                     names.empty() ? std::string("create one with `asc config init`")
                                   : fmt::format("the profiles are: {} (or create it with `asc config init "
                                                 "--profile {}`)",

@@ -23,7 +23,7 @@ SCREEN=$WORK/screen
 tm new-session -d -s t -x 150 -y 50 "env -u ASC_CLIENT_ID -u ASC_CLIENT_SECRET -u ASC_REFRESH_TOKEN PATH=$WORK/bin:$PATH XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME XDG_DATA_HOME=$XDG_DATA_HOME PS1='$ ' bash --norc --noprofile"
 wait_for() {
   local i
-  for i in $(seq "${2:-50}"); do
+  for i in $(seq "${2:-100}"); do
     tm capture-pane -t t -p >"$SCREEN"
     grep -qF -- "$1" "$SCREEN" && return 0
     sleep 0.1
@@ -39,7 +39,7 @@ check "asks the seller id" answer "Seller id" "TESTSELLER"
 check "asks the client id" answer "LWA client id" "test-client"
 check "asks the client secret" answer "LWA client secret (not shown):" "test-secret"
 check "asks the refresh token" answer "LWA refresh token (not shown):" "test-refresh"
-check "init ends with exit 0" wait_for "__rc__ 0" 100
+check "init ends with exit 0" wait_for "__rc__ 0" 200
 check "the secrets were not echoed" bash -c "! grep -qE 'test-secret|test-refresh' '$SCREEN'"
 check "it says the credentials work" grep -q "the credentials work" "$SCREEN"
 check "the config file is 0600" [ "$(stat -c %a "$CONF")" = 600 ]
@@ -49,8 +49,10 @@ check "the secret files are 0600 and hold the secrets" bash -c "
 check "no secret inside config.toml" bash -c "! grep -qE 'test-secret|test-refresh' '$CONF'"
 expect_exit 0 "a list with the written profile and nothing else" asc orders list --limit 5 -o ids
 check "...prints 5 orders" [ "$(wc -l <"$WORK/out")" -eq 5 ]
-tm send-keys -t t "asc config init --profile gone; echo __rc2__ \$?" Enter
-wait_for "Region:" && tm send-keys -t t C-c
+# On a cleared screen (printf builds the marker, so the typed line does not show it), so the old
+# "Region:" cannot be mistaken for the new one.
+tm send-keys -t t "clear; printf '__go_%s__\\n' 2; asc config init --profile gone; echo __rc2__ \$?" Enter
+wait_for "__go_2__" && wait_for "Region:" && tm send-keys -t t C-c
 check "Ctrl-C during init exits 130" wait_for "__rc2__ 130"
 check "...and writes nothing" bash -c "! grep -q 'gone' '$CONF'"
 

@@ -41,8 +41,9 @@ start() {
   # The screen was cleared when the marker shows: an old prompt cannot be mistaken for the new one.
   wait_for "__go_${RUN}__" 50 || true
 }
-# ended CODE: the command ended with CODE within a second (no Enter needed).
-ended() { wait_for "__rc_${RUN}__ $1" 10; }
+# ended CODE: the command ended with CODE within 2 s (no Enter needed; Enter would be needed
+# forever with a blocking read).
+ended() { wait_for "__rc_${RUN}__ $1" 20; }
 feeds_sent() { sim_requests createFeed; }
 
 # ---- the reason menu

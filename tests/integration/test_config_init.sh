@@ -85,6 +85,7 @@ expect_exit 78 "config use of an unknown profile" asc config use nope
 check "...lists the profiles" contains "$WORK/err" "the profiles are: "
 expect_exit 0 "config check passes" asc config check
 check "config check reports credentials ok" grep -qE "^credentials	ok" "$WORK/out"
+check "config check measures the clock skew from the Date header" grep -qE "clock skew [01]s" "$WORK/out"
 expect_exit 4 "config check with rejected credentials exits 4" asc --profile bad config check
 check "...and still reports the other checks" grep -qE "^endpoint" "$WORK/out"
 chmod 644 "$CONF"

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "suggest.hpp"
 #include "commerce_link.hpp"
+#include "freshness.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -307,6 +308,9 @@ void run_show(const ShowOptions& opts, Context& ctx) {
                         "run `asc orders sync`, or leave out --cached to ask Amazon");
         }
         order = std::move(*stored);
+        // How old the stored copy may be (freshness.hpp): a line on a terminal, a warning if the
+        // store was never synced for its marketplace.
+        check_freshness(ctx, {order.marketplace_id}, false, now_seconds());
     } else {
         order = ctx.orders().get(opts.order_id, k_show_included);
         ctx.remember(std::span<const Order>(&order, 1));

@@ -24,8 +24,10 @@ expect_exit 75 "report late --require-sync too" cron report late --require-sync
 expect_exit 0 "-q silences the warning" cron -q report summary --since 7d
 check "-q: nothing on stderr" [ ! -s "$WORK/err" ]
 # A live list writes orders through to the store: still not a sync.
-cron orders list --limit 3 -o ids >/dev/null 2>&1
+seen=$(cron orders list --limit 3 -o ids 2>/dev/null | head -1)
 expect_exit 75 "orders written through by a list are not a sync" cron report summary --require-sync
+expect_exit 0 "order show --cached of a written-through order" cron order show "$seen" --cached -o json
+check "...warns that the store was never synced" contains "$WORK/err" "never synced"
 expect_exit 0 "report summary --sync syncs first" cron report summary --sync --require-sync --since 7d
 check "...and does not warn" bash -c "! grep -q 'never synced' '$WORK/err'"
 expect_exit 0 "after a sync --require-sync passes" cron report summary --since 7d --require-sync

@@ -15,6 +15,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <set>
 
 namespace asc::cli {
 
@@ -202,17 +203,19 @@ std::function<bool(const Order&, const Order&)> order_less(const std::string& ke
 }
 
 // "More matched than were printed", in every mode (a script piping -o ids must not think it got
-// everything); -q silences it.
-void note_more(Context& ctx, std::size_t printed, std::optional<std::size_t> matched) {
+// everything); -q silences it. `matched`: how many matched, when known; `sure`: more did match
+// (else older orders may).
+void note_more(Context& ctx, std::size_t printed, std::optional<std::size_t> matched, bool sure = true) {
     if (ctx.global.quiet) {
         return;
     }
+    const std::string shown = count_noun(static_cast<long long>(printed), "order");
     if (matched) {
         ctx.err << fmt::format("asc: showing {} of {} matching orders; --all prints every one (or --limit N)\n",
                                printed, *matched);
     } else {
-        ctx.err << fmt::format("asc: showing the first {}; more matched: --all prints every one (or --limit N)\n",
-                               count_noun(static_cast<long long>(printed), "order"));
+        ctx.err << fmt::format("asc: showing the first {}; {}: --all prints every one (or --limit N)\n", shown,
+                               sure ? "more matched" : "older orders may match");
     }
 }
 
@@ -240,14 +243,48 @@ void run_cached(const ListOptions& o, CommonFilter common, Context& ctx, Rendere
     check_freshness(ctx, marketplaces, o.require_sync, now);
 }
 
-// Every order of the window, keeping only the first `limit` in --sort order (memory bounded by
-// the limit), then printed in that order. Ties keep the order Amazon sent them in (reversed for a
-// descending sort), which is how the store breaks them after a sync: live and --cached agree.
+// The orders of one live query, collected in arrival order; false once the reader of stdout is
+// gone or Ctrl-C was pressed.
+using Arrived = std::pair<std::size_t, Order>;
+
+// Every order of `query`, appended to `kept` with its arrival number (orders already kept, e.g.
+// on the boundary of two time slices, are skipped). `limit` bounds memory: past twice the limit
+// the list is cut back to the first `limit` in `by_sort` order.
+template <typename BySort>
+void collect(Context& ctx, const SearchQuery& query, std::vector<Arrived>& kept, std::size_t& matched,
+             std::set<std::string>& seen, std::size_t limit, const BySort& by_sort) {
+    int page = 0;
+    ctx.orders().search(query, [&](std::vector<Order>&& orders) {
+        ++page;
+        ctx.remember(orders);
+        for (auto& order : orders) {
+            if (seen.insert(order.order_id).second) {
+                kept.emplace_back(matched++, std::move(order));
+            }
+        }
+        if (kept.size() > limit && kept.size() >= 2 * limit) {
+            std::sort(kept.begin(), kept.end(), by_sort);
+            kept.resize(limit);
+            seen.clear();
+            for (const auto& [n, o] : kept) {
+                seen.insert(o.order_id);
+            }
+        }
+        ctx.events().page_received(page, matched);
+        return !interrupted();
+    });
+}
+
+// The first `limit` orders in --sort order, then printed in that order. Ties keep the order Amazon
+// sent them in (reversed for a descending sort), which is how the store breaks them after a sync:
+// live and --cached agree. Amazon cannot sort, so in general the whole window is read (memory
+// bounded by the limit). For the default (newest first, by creation) it is read backwards in time
+// slices, a day first and twice as long each time, until the limit is reached: a busy week costs
+// a few calls instead of one per hundred orders.
 void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ctx, Renderer& renderer,
-                     const std::function<Record(const Order&)>& record) {
+                     const std::function<Record(const Order&)>& record, Timestamp now) {
     const auto [key, descending] = sort_key(o);
     const auto less = order_less(key, descending);
-    using Arrived = std::pair<std::size_t, Order>;
     const auto by_sort = [&less, descending = descending](const Arrived& a, const Arrived& b) {
         if (less(a.second, b.second)) {
             return true;
@@ -259,21 +296,35 @@ void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ct
     };
     const std::size_t limit = o.all ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(o.limit);
     std::vector<Arrived> kept;
+    std::set<std::string> seen;
     std::size_t matched = 0;
-    int page = 0;
-    ctx.orders().search(query, [&](std::vector<Order>&& orders) {
-        ++page;
-        ctx.remember(orders);
-        for (auto& order : orders) {
-            kept.emplace_back(matched++, std::move(order));
+    bool older_unread = false;
+    if (!o.all && key == "purchase_date" && descending && query.created_after && !query.updated_after) {
+        const Timestamp start = *query.created_after;
+        Timestamp end = query.created_before.value_or(now);
+        auto length = std::chrono::seconds(std::chrono::days(1));
+        bool first = true;
+        while (end > start && !interrupted()) {
+            SearchQuery slice = query;
+            slice.created_after = std::max(start, end - length);
+            // The newest slice keeps the query's own end (none: up to now, which createdBefore may
+            // not be); older ones end where the previous one began (both bounds are inclusive:
+            // an order on the boundary comes twice and is kept once).
+            if (!first) {
+                slice.created_before = end;
+            }
+            collect(ctx, slice, kept, matched, seen, limit, by_sort);
+            end = *slice.created_after;
+            length *= 2;
+            first = false;
+            if (kept.size() >= limit) {
+                older_unread = end > start;
+                break;
+            }
         }
-        if (kept.size() > limit && kept.size() >= 2 * limit) {
-            std::sort(kept.begin(), kept.end(), by_sort);
-            kept.resize(limit);
-        }
-        ctx.events().page_received(page, matched);
-        return !interrupted();
-    });
+    } else {
+        collect(ctx, query, kept, matched, seen, limit, by_sort);
+    }
     std::sort(kept.begin(), kept.end(), by_sort);
     if (kept.size() > limit) {
         kept.resize(limit);
@@ -283,7 +334,10 @@ void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ct
     }
     renderer.finish();
     ctx.out.flush();
-    if (matched > kept.size()) {
+    if (older_unread) {
+        // Older slices were not read: how many more is not known.
+        note_more(ctx, kept.size(), std::nullopt, matched > kept.size());
+    } else if (matched > kept.size()) {
         note_more(ctx, kept.size(), matched);
     }
 }
@@ -335,7 +389,7 @@ void run_list(const ListOptions& o, Context& ctx) {
     if (o.all && o.sort.empty()) {
         run_live_streamed(query, ctx, *renderer, record);
     } else {
-        run_live_sorted(o, query, ctx, *renderer, record);
+        run_live_sorted(o, query, ctx, *renderer, record, now);
     }
 }
 

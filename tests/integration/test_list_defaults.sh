@@ -50,7 +50,16 @@ week = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=7
 assert all(d >= week for d in dates), (week, dates[-1])
 assert {i["marketplace_id"] for i in items} <= {"ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"}, {i["marketplace_id"] for i in items}
 PY
-check "live: 'showing 50 of N' on stderr although not a terminal" grep -qE "^asc: showing 50 of [0-9]+ matching orders; --all" "$WORK/live.err"
+check "live: 'showing the first 50' on stderr although not a terminal" grep -qE "^asc: showing the first 50 orders; (more matched|older orders may match): --all" "$WORK/live.err"
+before=$(sim_requests searchOrders)
+asc orders list -o ids >/dev/null 2>&1
+sliced=$(( $(sim_requests searchOrders) - before ))
+before=$(sim_requests searchOrders)
+asc orders list --sort purchase_date -o ids >/dev/null 2>&1
+whole=$(( $(sim_requests searchOrders) - before ))
+check "newest first reads the week backwards in slices: fewer calls ($sliced) than the whole window ($whole)" [ "$sliced" -lt "$whole" ]
+asc orders list --status shipped --since 30d --sort purchase_date -o ids >/dev/null 2>"$WORK/asc.err"
+check "a list that reads its whole window says how many matched" grep -qE "^asc: showing 50 of [0-9]+ matching orders; --all" "$WORK/asc.err"
 check "cached: the same note" grep -q "^asc: showing the first 50 orders; more matched: --all" "$WORK/cached.err"
 asc -q orders list -o ids >/dev/null 2>"$WORK/q.err"
 check "-q silences the note" [ ! -s "$WORK/q.err" ]

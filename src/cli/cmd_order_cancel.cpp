@@ -188,7 +188,7 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
     const Settings& s = ctx.settings();
     CancelOptions options;
     options.wait = wait;
-    options.wait_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration(wait_timeout));
+    options.wait_timeout = checked_seconds(k_feed_wait_range, static_cast<double>(parse_duration(wait_timeout).count()));
     options.seller_id = s.seller_id;
     options.marketplace_ids = s.marketplace_ids;
     options.run_by = current_user_at_host();

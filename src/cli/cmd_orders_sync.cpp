@@ -48,7 +48,8 @@ void setup_orders_sync(CLI::App& orders, Context& ctx) {
                     "Fetch orders updated since T instead of since the last sync (first sync: 30d)");
     cmd->add_option("--marketplace", opts->marketplaces, "Marketplace id(s) (default: the profile's)");
     cmd->add_option("--wait", opts->wait_seconds,
-                    "Seconds to wait for another sync of this store to finish (default 0: exit 75)");
+                    "Seconds to wait for another sync of this store to finish (default 0: exit 75)")
+        ->check(range_check(k_lock_wait_range));
     cmd->footer("Examples:\n"
                 "  asc orders sync\n"
                 "  asc orders sync --since 2026-10-01\n"

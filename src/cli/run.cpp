@@ -48,7 +48,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->group(group);
     app.add_option("--timeout", g.timeout_seconds, "Seconds one HTTP request may take")
         ->group(group)
-        ->check(CLI::PositiveNumber);
+        ->check(range_check(k_request_timeout_range));
     app.add_option("--max-attempts", g.max_attempts, "Attempts per request before giving up (exit 75)")
         ->group(group)
         ->check(CLI::Range(1, 20));
@@ -88,6 +88,11 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
         }
     }
     return out;
+}
+
+CLI::Validator range_check(const NumberRange& range) {
+    return {[range](const std::string& text) { return range_error(range, text); },
+            fmt::format("{} to {}", range.min, range.max), std::string(range.name)};
 }
 
 void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {

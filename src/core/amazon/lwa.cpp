@@ -126,6 +126,14 @@ Error auth_error(const HttpResponse& response) {
 
 } // namespace
 
+std::optional<std::chrono::seconds> token_lifetime(std::int64_t expires_in) {
+    constexpr std::int64_t k_max_lifetime = 3600;
+    if (expires_in <= 0) {
+        return std::nullopt;
+    }
+    return std::chrono::seconds(std::min(expires_in, k_max_lifetime));
+}
+
 LwaAuth::LwaAuth(Transport& transport, Clock& clock, LwaCredentials credentials,
                  std::filesystem::path cache_dir)
     : m_transport(transport), m_clock(clock), m_credentials(std::move(credentials)),
@@ -193,11 +201,13 @@ std::string LwaAuth::fetch() {
             const json body = json::parse(response.body, nullptr, false);
             const auto token = body.is_object() ? body.find("access_token") : body.end();
             const auto expires_in = body.is_object() ? body.find("expires_in") : body.end();
+            const auto lifetime = expires_in != body.end() && expires_in->is_number_integer()
+                                      ? token_lifetime(expires_in->get<std::int64_t>())
+                                      : std::nullopt;
             if (body.is_object() && token != body.end() && token->is_string() &&
-                !token->get<std::string>().empty() && expires_in != body.end() &&
-                expires_in->is_number_integer() && expires_in->get<std::int64_t>() > 0) {
-                m_expires = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-                    m_clock.wall_now() + std::chrono::seconds(expires_in->get<std::int64_t>()));
+                !token->get<std::string>().empty() && lifetime) {
+                m_expires = std::chrono::time_point_cast<std::chrono::system_clock::duration>(m_clock.wall_now() +
+                                                                                              *lifetime);
                 return token->get<std::string>();
             }
             last_reason = "Login with Amazon answered without an access token and its lifetime";
@@ -261,6 +271,13 @@ void LwaAuth::load_cache() {
     const auto expires_at = j.find("expires_at");
     if (token == j.end() || !token->is_string() || token->get<std::string>().empty() ||
         expires_at == j.end() || !expires_at->is_number_integer()) {
+        return;
+    }
+    // A token lasts at most an hour (token_lifetime): a later expiry is not ours, and would
+    // overflow the clock's type.
+    const auto now_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(m_clock.wall_now().time_since_epoch()).count();
+    if (expires_at->get<std::int64_t>() > now_seconds + 3600 + k_expiry_margin.count()) {
         return;
     }
     const auto expires =

@@ -182,7 +182,9 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             }
         } else {
             if (const std::string limit = response.header("x-amzn-ratelimit-limit"); !limit.empty()) {
-                m_limiter.observe_limit_header(op, limit);
+                if (const std::string ignored = m_limiter.observe_limit_header(op, limit); !ignored.empty()) {
+                    m_events.debug(ignored);
+                }
             }
             const std::string request_id = response.header("x-amzn-requestid");
             if (response.status >= 200 && response.status < 300) {

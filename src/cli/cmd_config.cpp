@@ -1,6 +1,7 @@
 // asc config show: the effective settings and where each came from, secrets masked.
 
 #include "asc/config/config.hpp"
+#include "asc/http/http.hpp"
 #include "commands.hpp"
 
 #include <algorithm>
@@ -25,8 +26,8 @@ void run_config_show(Context& ctx) {
         {"profile", s.profile},
         {"config", s.config_path.string() + (s.config_exists ? "" : " (not found)")},
         {"region", s.region},
-        {"endpoint", s.endpoint},
-        {"lwa_endpoint", s.lwa_endpoint},
+        {"endpoint", redact(s.endpoint)},
+        {"lwa_endpoint", redact(s.lwa_endpoint)},
         {"marketplace_ids", marketplaces},
         {"seller_id", s.seller_id.empty() ? "(not set)" : s.seller_id},
         {"client_id", s.client_id.empty() ? "(not set)" : s.client_id},
@@ -37,7 +38,7 @@ void run_config_show(Context& ctx) {
     };
     if (s.commerce) {
         const CommerceSettings& c = *s.commerce;
-        rows.insert(rows.end(), {{"commerce_url", c.base_url.empty() ? "(not set)" : c.base_url},
+        rows.insert(rows.end(), {{"commerce_url", c.base_url.empty() ? "(not set)" : redact(c.base_url)},
                                  {"commerce_token", mask_secret(c.access_token)},
                                  {"commerce_link_field", c.link_field},
                                  {"commerce_cancel_status", c.cancel_status},

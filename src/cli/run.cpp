@@ -59,10 +59,12 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->check(CLI::Validator(jq_program_error, "", "jq"));
 }
 
+// Every error goes out through redact(): a message that quotes a URL or a server's text never
+// shows a credential (https://user:secret@..., ?secret=...).
 void print_error(std::ostream& err, const std::string& what, const std::string& hint) {
-    err << "asc: error: " << what << '\n';
+    err << "asc: error: " << redact(what) << '\n';
     if (!hint.empty()) {
-        err << "  hint: " << hint << '\n';
+        err << "  hint: " << redact(hint) << '\n';
     }
 }
 
@@ -91,7 +93,12 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
 }
 
 CLI::Validator range_check(const NumberRange& range) {
-    return {[range](const std::string& text) { return range_error(range, text); },
+    // CLI11 puts the flag's name before the message: leave it out of the core's.
+    return {[range](const std::string& text) {
+                std::string message = range_error(range, text);
+                const std::string prefix = std::string(range.name) + " ";
+                return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+            },
             fmt::format("{} to {}", range.min, range.max), std::string(range.name)};
 }
 

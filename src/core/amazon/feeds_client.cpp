@@ -21,6 +21,8 @@ constexpr std::string_view k_documents_path = "/feeds/2021-06-30/documents";
 
 // Attempts at a presigned-URL request, and the pause before the next one (times the attempt).
 constexpr int k_raw_attempts = 3;
+// S3 answers an upload with an empty body, or a short XML error.
+constexpr std::size_t k_max_upload_answer = std::size_t{64} * 1024;
 constexpr std::chrono::seconds k_raw_pause{1};
 
 [[noreturn]] void unreadable(std::string_view operation, const std::string& why) {
@@ -213,6 +215,7 @@ void FeedsClient::upload(const FeedDocument& document, std::string_view content_
     request.url = document.url;
     request.headers = {{"Content-Type", std::string(content_type)}};
     request.body = std::string(body);
+    request.max_response_bytes = k_max_upload_answer;
     send_raw(request, "uploading feed document " + document.feed_document_id);
 }
 
@@ -285,12 +288,13 @@ std::string FeedsClient::download(const ResultDocument& document) {
     HttpRequest request;
     request.method = "GET";
     request.url = document.url;
+    request.max_response_bytes = k_max_report_bytes;
     HttpResponse response = send_raw(request, "downloading feed document " + document.feed_document_id);
     const bool gzip_magic = response.body.size() >= 2 &&
                             static_cast<unsigned char>(response.body[0]) == 0x1f &&
                             static_cast<unsigned char>(response.body[1]) == 0x8b;
     if (document.compression_algorithm == "GZIP" && gzip_magic) {
-        return gunzip(response.body);
+        return gunzip(response.body, k_max_report_bytes);
     }
     return std::move(response.body);
 }

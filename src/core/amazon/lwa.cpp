@@ -34,6 +34,8 @@ constexpr std::chrono::seconds k_expiry_margin{60};
 constexpr RetryPolicy k_lwa_retry{3, std::chrono::milliseconds{500}, std::chrono::milliseconds{4'000}};
 // A cache file is tiny; anything bigger is not ours.
 constexpr std::size_t k_max_cache_file = std::size_t{64} * 1024;
+// A token answer is a few hundred bytes.
+constexpr std::size_t k_max_token_answer = std::size_t{64} * 1024;
 
 std::uint64_t fnv1a64(std::string_view text) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
@@ -177,6 +179,7 @@ std::string LwaAuth::fetch() {
     HttpRequest request;
     request.method = "POST";
     request.url = m_credentials.endpoint;
+    request.max_response_bytes = k_max_token_answer;
     request.headers = {{"Content-Type", "application/x-www-form-urlencoded;charset=UTF-8"},
                        {"Accept", "application/json"}};
     request.body = "grant_type=refresh_token&refresh_token=" + url_encode(m_credentials.refresh_token) +

@@ -155,6 +155,7 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
         HttpRequest request;
         request.method = call.method;
         request.url = url;
+        request.max_response_bytes = call.max_response_bytes;
         request.headers = {{"x-amz-access-token", m_auth.access_token()},
                            {"x-amz-date", amz_date(m_clock.wall_now())},
                            {"accept", "application/json"}};

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
@@ -60,6 +61,19 @@ std::string required_text(std::string_view operation, const json& j, const char*
         unreadable(operation, std::string("\"") + key + "\" is missing");
     }
     return value;
+}
+
+// A document's presigned URL from Amazon's answer: https (or plain http to a loopback host, the
+// simulator). Anything else is Amazon's answer being wrong, not the configuration: nothing has
+// been uploaded or downloaded with it.
+std::string required_url(std::string_view operation, const json& j, const char* key) {
+    std::string url = required_text(operation, j, key);
+    const bool https = url.size() > 8 && url.compare(0, 8, "https://") == 0;
+    const bool loopback_http = url.compare(0, 7, "http://") == 0 && is_loopback_url(url);
+    if (!https && !loopback_http) {
+        unreadable(operation, fmt::format("\"{}\" is not an https URL ({:?})", key, printable_excerpt(url, 60)));
+    }
+    return url;
 }
 
 std::optional<Timestamp> optional_time(const json& j, const char* key) {
@@ -159,7 +173,7 @@ FeedDocument FeedsClient::create_feed_document(const std::string& content_type) 
     call.body = json{{"contentType", content_type}}.dump();
     const HttpResponse response = m_api.call(call);
     const json j = parse_body(call.operation, response.body);
-    return {required_text(call.operation, j, "feedDocumentId"), required_text(call.operation, j, "url")};
+    return {required_text(call.operation, j, "feedDocumentId"), required_url(call.operation, j, "url")};
 }
 
 HttpResponse FeedsClient::send_raw(const HttpRequest& request, std::string_view what) {
@@ -200,6 +214,14 @@ HttpResponse FeedsClient::send_raw(const HttpRequest& request, std::string_view 
             throw Error(ErrorKind::Temporary, message,
                         "the presigned link lasts 5 minutes; run the command again");
         }
+        if (response.status == 403 && s3.code != "SignatureDoesNotMatch") {
+            // A presigned link is refused once it expired, or when this machine's clock is off
+            // (the link is checked against Amazon's time).
+            throw Error(ErrorKind::Temporary, message,
+                        "Amazon's storage refused the presigned link: it lasts 5 minutes and is checked "
+                        "against the clock; check this machine's clock (timedatectl) and run the command "
+                        "again");
+        }
         throw Error(
             ErrorKind::Internal, message,
             s3.code == "SignatureDoesNotMatch"
@@ -233,7 +255,22 @@ std::string FeedsClient::create_feed(const std::string& feed_type,
                      {"marketplaceIds", marketplace_ids},
                      {"inputFeedDocumentId", document_id}}
                     .dump();
-    const HttpResponse response = m_api.call(call);
+    HttpResponse response;
+    try {
+        response = m_api.call(call);
+    } catch (const ApiError& e) {
+        if (e.http_status() == 400 && std::string_view(e.what()).find(document_id) != std::string_view::npos) {
+            // The upload was answered 2xx, but Amazon does not have the document: its storage
+            // lost it. Amazon created no feed (a 400), so nothing was sent.
+            throw ApiError(ErrorKind::Temporary,
+                           fmt::format("the upload of feed document {} was acknowledged, but Amazon does not "
+                                       "have it ({}); no feed was created, nothing was sent",
+                                       document_id, e.what()),
+                           "run the command again: it uploads the document anew", e.http_status(), e.code(),
+                           e.request_id());
+        }
+        throw;
+    }
     return required_text(call.operation, parse_body(call.operation, response.body), "feedId");
 }
 
@@ -280,7 +317,7 @@ ResultDocument FeedsClient::get_feed_document(const std::string& document_id) {
     call.path = std::string(k_documents_path) + "/" + url_encode(document_id);
     const HttpResponse response = m_api.call(call);
     const json j = parse_body(call.operation, response.body);
-    return {required_text(call.operation, j, "feedDocumentId"), required_text(call.operation, j, "url"),
+    return {required_text(call.operation, j, "feedDocumentId"), required_url(call.operation, j, "url"),
             text_of(j, "compressionAlgorithm")};
 }
 

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string_view>
@@ -126,6 +127,19 @@ Error auth_error(const HttpResponse& response) {
     return {ErrorKind::Auth, what, "check the client_id, client_secret and refresh_token of this profile"};
 }
 
+// The token endpoint answered a redirect: the configured URL is not the token endpoint (a
+// moved or mistyped host or path). asc never follows a redirect with credentials in the body.
+Error redirected(const std::string& endpoint, const HttpResponse& response) {
+    const std::string location = response.header("location");
+    return {ErrorKind::Config,
+            fmt::format("the Login with Amazon endpoint {} answered HTTP {} (a redirect{}): it is not the token "
+                        "endpoint",
+                        printable_excerpt(endpoint, 200), response.status,
+                        location.empty() ? std::string() : " to " + printable_excerpt(location, 200)),
+            "set lwa_endpoint in the profile (or ASC_LWA_ENDPOINT) to the token URL, normally "
+            "https://api.amazon.com/auth/o2/token"};
+}
+
 } // namespace
 
 std::optional<std::chrono::seconds> token_lifetime(std::int64_t expires_in) {
@@ -216,6 +230,8 @@ std::string LwaAuth::fetch() {
             last_reason = "Login with Amazon answered without an access token and its lifetime";
         } else if (response.status >= 500 || is_retryable_status(response.status)) {
             last_reason = "Login with Amazon answered HTTP " + std::to_string(response.status);
+        } else if (response.status >= 300 && response.status < 400) {
+            throw redirected(m_credentials.endpoint, response);
         } else {
             throw auth_error(response);
         }

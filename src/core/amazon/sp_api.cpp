@@ -229,6 +229,19 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
                     case 404:
                         throw ApiError(ErrorKind::NotFound, fmt::format("{}: not found: {}", op, shown), "",
                                        response.status, error.code, request_id);
+                    case 301:
+                    case 302:
+                    case 303:
+                    case 307:
+                    case 308:
+                        // Amazon's endpoints do not redirect: the configured endpoint is wrong.
+                        throw ApiError(ErrorKind::Config,
+                                       fmt::format("{}: the endpoint {} answered HTTP {} (a redirect): it is not "
+                                                   "a Selling Partner API endpoint",
+                                                   op, printable_excerpt(m_endpoint, 200), response.status),
+                                       "set the region, or endpoint in the profile (or ASC_ENDPOINT / "
+                                       "--endpoint), to https://sellingpartnerapi-na.amazon.com (-eu, -fe)",
+                                       response.status, error.code, request_id);
                     default:
                         throw ApiError(ErrorKind::Internal,
                                        fmt::format("{} failed with HTTP {}: {}", op, response.status, shown),

@@ -4,6 +4,7 @@
 
 #include "asc/config/config.hpp"
 #include "asc/base/strings.hpp"
+#include "asc/http/http.hpp"
 #include "commands.hpp"
 #include "config_commands.hpp"
 
@@ -33,8 +34,8 @@ void run_config_show(Context& ctx) {
         {"profile", s.profile},
         {"config", s.config_path.string() + (s.config_exists ? "" : " (not found)")},
         {"region", s.region},
-        {"endpoint", s.endpoint},
-        {"lwa_endpoint", s.lwa_endpoint},
+        {"endpoint", redact(s.endpoint)},
+        {"lwa_endpoint", redact(s.lwa_endpoint)},
         {"marketplace_ids", join(s.marketplace_ids, ",")},
         {"seller_id", s.seller_id.empty() ? "(not set)" : s.seller_id},
         {"client_id", s.client_id.empty() ? "(not set)" : s.client_id},
@@ -45,7 +46,7 @@ void run_config_show(Context& ctx) {
     };
     if (s.commerce) {
         const CommerceSettings& c = *s.commerce;
-        rows.insert(rows.end(), {{"commerce_url", c.base_url.empty() ? "(not set)" : c.base_url},
+        rows.insert(rows.end(), {{"commerce_url", c.base_url.empty() ? "(not set)" : redact(c.base_url)},
                                  {"commerce_token", mask_secret(c.access_token)},
                                  {"commerce_link_field", c.link_field},
                                  {"commerce_cancel_status", c.cancel_status},

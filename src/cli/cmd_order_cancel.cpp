@@ -10,6 +10,7 @@
 
 #include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
+#include "asc/base/line_input.hpp"
 #include "asc/base/time.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "cancel_output.hpp"
@@ -21,6 +22,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <unistd.h>
@@ -41,33 +43,19 @@ struct CancelCliOptions {
     bool no_commerce = false;
 };
 
-// One id per line; blank lines and # comments skipped; surrounding spaces (and a CR) trimmed.
-void read_ids(std::istream& in, std::vector<std::string>& ids) {
-    std::string line;
-    while (std::getline(in, line)) {
-        if (const auto hash = line.find('#'); hash != std::string::npos) {
-            line.erase(hash);
-        }
-        const auto first = line.find_first_not_of(" \t\r");
-        if (first == std::string::npos) {
-            continue;
-        }
-        const auto last = line.find_last_not_of(" \t\r");
-        ids.push_back(line.substr(first, last - first + 1));
-    }
-}
-
 std::vector<std::string> collect_ids(const CancelCliOptions& o) {
     std::vector<std::string> ids = o.ids;
+    std::vector<std::string> listed;
     if (o.from == "-") {
-        read_ids(std::cin, ids);
+        listed = read_line_items(std::cin, "--from - (stdin)");
     } else if (!o.from.empty()) {
         std::ifstream file(o.from);
         if (!file) {
             throw Error(ErrorKind::Usage, fmt::format("cannot read {}", o.from), "give a file with one order id per line, or - for stdin");
         }
-        read_ids(file, ids);
+        listed = read_line_items(file, "--from " + o.from);
     }
+    ids.insert(ids.end(), std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
     std::vector<std::string> unique;
     std::set<std::string> seen;
     for (auto& id : ids) {
@@ -174,7 +162,7 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
     const Settings& s = ctx.settings();
     CancelOptions options;
     options.wait = wait;
-    options.wait_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration_or_seconds(wait_timeout));
+    options.wait_timeout = checked_seconds(k_feed_wait_range, static_cast<double>(parse_duration_or_seconds(wait_timeout).count()));
     options.seller_id = s.seller_id;
     options.marketplace_ids = s.marketplace_ids;
     options.run_by = current_user_at_host();

@@ -423,7 +423,8 @@ void setup_orders_list(CLI::App& orders, Context& ctx) {
     cmd->add_option("--updated-before", opts->updated_before, "Last updated before T");
     cmd->add_option("--fulfilled-by", opts->fulfilled_by, "merchant (MFN) or amazon (AFN)");
     cmd->add_option("--marketplace", opts->marketplaces, "Marketplace id(s) (default: the profile's)");
-    auto* limit = cmd->add_option("--limit", opts->limit, "Print at most N orders (default 50)");
+    auto* limit = cmd->add_option("--limit", opts->limit, "Print at most N orders (default 50)")
+                      ->check(CLI::Range(1, 100'000'000));
     auto* all = cmd->add_flag("--all", opts->all, "Print every matching order");
     limit->excludes(all);
     cmd->add_flag("--cached", opts->cached,

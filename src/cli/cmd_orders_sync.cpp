@@ -60,7 +60,7 @@ void setup_orders_sync(CLI::App& orders, Context& ctx) {
                 "  asc orders sync --since 2026-10-01\n"
                 "  */15 * * * * asc -q orders sync          # crontab: keep the store fresh");
     cmd->callback([opts, &ctx] {
-        const auto wait = parse_duration_or_seconds(opts->wait);
+        const auto wait = checked_seconds(k_lock_wait_range, static_cast<double>(parse_duration_or_seconds(opts->wait).count()));
         run_sync(ctx, opts->since, opts->marketplaces, std::chrono::duration_cast<std::chrono::milliseconds>(wait));
     });
 }

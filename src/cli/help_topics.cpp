@@ -45,7 +45,10 @@ HelpTopic formats_topic() {
                  "string, never a float. Text from Amazon has control characters removed."),
             para("--jq EXPR runs the JSON output through a jq program (libjq, as gh --jq does): the output "
                  "format becomes json and each result is printed on its own line, strings without quotes. "
-                 "An invalid program exits 2 with jq's message."),
+                 "An invalid program exits 2 with jq's message. The output is the program's only input: "
+                 "input, inputs, debug, stderr, import and include are not supported (exit 2); a program "
+                 "runs in a child process with a memory budget, so one that fails or recurses without end "
+                 "exits 2 as well."),
             verbatim("asc orders list --status unshipped --jq '.[].order_id'\n"
                      "asc order show 112-1234567-1234567 --jq '.details.ship_to.city'"),
             para("Data goes to stdout. Progress, warnings and summaries go to stderr; progress only when "

@@ -49,7 +49,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->group(group);
     app.add_option("--timeout", g.timeout_seconds, "Seconds one HTTP request may take")
         ->group(group)
-        ->check(CLI::PositiveNumber);
+        ->check(range_check(k_request_timeout_range));
     app.add_option("--max-attempts", g.max_attempts, "Attempts per request before giving up (exit 75)")
         ->group(group)
         ->check(CLI::Range(1, 20));
@@ -60,10 +60,12 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->check(CLI::Validator(jq_program_error, "", "jq"));
 }
 
+// Every error goes out through redact(): a message that quotes a URL or a server's text never
+// shows a credential (https://user:secret@..., ?secret=...).
 void print_error(std::ostream& err, const std::string& what, const std::string& hint) {
-    err << "asc: error: " << what << '\n';
+    err << "asc: error: " << redact(what) << '\n';
     if (!hint.empty()) {
-        err << "  hint: " << hint << '\n';
+        err << "  hint: " << redact(hint) << '\n';
     }
 }
 
@@ -100,6 +102,16 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
         }
     }
     return out;
+}
+
+CLI::Validator range_check(const NumberRange& range) {
+    // CLI11 puts the flag's name before the message: leave it out of the core's.
+    return {[range](const std::string& text) {
+                std::string message = range_error(range, text);
+                const std::string prefix = std::string(range.name) + " ";
+                return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+            },
+            fmt::format("{} to {}", range.min, range.max), std::string(range.name)};
 }
 
 void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {

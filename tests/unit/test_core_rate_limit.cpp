@@ -102,6 +102,16 @@ TEST_CASE("x-amzn-RateLimit-Limit adjusts the rate and keeps the burst") {
         limiter.observe_limit_header("getOrder", "");
         CHECK(limiter.acquire("getOrder") == 10s);
     }
+    SUBCASE("a rate that would stall or switch off pacing is ignored, and says why") {
+        // 0.00001 would be a 28-hour wait; 1e-300 overflows the wait; 1e9 is not a plan.
+        for (const char* value : {"0.00001", "1e-300", "1e9", "nan", "inf", "0.0001", "1e308"}) {
+            CAPTURE(value);
+            const std::string why = limiter.observe_limit_header("getOrder", value);
+            CHECK(why.find("pacing stays at 0.5") != std::string::npos);
+        }
+        CHECK(limiter.acquire("getOrder") == 10s);
+        CHECK(limiter.observe_limit_header("getOrder", "0.0055").empty()); // seen in the field
+    }
     SUBCASE("surrounding spaces are fine") {
         limiter.observe_limit_header("getOrder", " 1.0 ");
         CHECK(limiter.acquire("getOrder") == 1s);
@@ -192,3 +202,22 @@ TEST_CASE("a damaged or unwritable bucket file is not an error: pacing from memo
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("parse_rate_limit_header accepts the documented bounds only") {
+    CHECK(asc::parse_rate_limit_header("0.0056").rate == doctest::Approx(0.0056));
+    CHECK(asc::parse_rate_limit_header(" 2 ").rate == doctest::Approx(2.0));
+    CHECK(asc::parse_rate_limit_header("10000").rate.has_value()); // asc-sim with its limits off
+    CHECK(asc::parse_rate_limit_header("1000000").rate.has_value());
+    CHECK_FALSE(asc::parse_rate_limit_header("1000001").rate.has_value());
+    CHECK_FALSE(asc::parse_rate_limit_header("0.001").rate.has_value());
+    CHECK(asc::parse_rate_limit_header("0.001").problem.find("outside") != std::string::npos);
+    CHECK(asc::parse_rate_limit_header("1,5").problem.find("not a number") != std::string::npos);
+    CHECK_FALSE(asc::parse_rate_limit_header("-nan").rate.has_value());
+}
+
+TEST_CASE("a bucket's wait is bounded even for a plan no header can set") {
+    FakeClock clock;
+    asc::TokenBucket bucket(asc::RatePlan{1e-300, 1}, clock.now());
+    bucket.take(clock.now());
+    CHECK(bucket.wait_time(clock.now()) == std::chrono::hours(24));
+}

@@ -52,6 +52,25 @@ class BucketPersistence {
 // profile, in the cache directory ($XDG_CACHE_HOME/asc/).
 std::unique_ptr<BucketPersistence> make_bucket_file(std::filesystem::path path);
 
+// The rates (requests per second) asc accepts from an x-amzn-RateLimit-Limit header. Amazon may
+// apply a plan other than the documented one (a rate of 0.0055 was seen on an operation documented
+// at 0.5), so the header is trusted within these bounds only: below one request per 10 minutes a
+// wrong header would stall a run for hours without a word (0.00001 is a 28-hour wait; 1e-300
+// overflowed the wait into no pacing at all). Above the upper bound the value is not a plan but
+// garbage (a faster plan than that is no pacing in practice, and a 429 still drains the bucket).
+// asc-sim states its rates times its time scale (2,000/s for getFeed at 1000x) and 10,000 when
+// its limits are off. Outside the bounds, the known plan stays.
+inline constexpr double k_min_header_rate = 1.0 / 600;
+inline constexpr double k_max_header_rate = 1e6;
+
+// An x-amzn-RateLimit-Limit value: the rate when it is a number within the bounds above, else
+// nullopt and `problem` says why it is ignored.
+struct RateLimitHeader {
+    std::optional<double> rate;
+    std::string problem;
+};
+RateLimitHeader parse_rate_limit_header(std::string_view value);
+
 class TokenBucket {
   public:
     TokenBucket(RatePlan plan, std::chrono::steady_clock::time_point now);
@@ -84,7 +103,9 @@ class RateLimiter {
     // Returns how long the caller must wait before calling `operation` and takes the token
     // when that is zero. Callers loop: sleep for the returned duration and ask again.
     std::chrono::nanoseconds acquire(std::string_view operation);
-    void observe_limit_header(std::string_view operation, std::string_view header_value);
+    // Applies the rate Amazon states for `operation`. Returns "" when applied, else why the
+    // header was ignored (for --debug).
+    std::string observe_limit_header(std::string_view operation, std::string_view header_value);
     void observe_throttled(std::string_view operation);
     [[nodiscard]] bool enabled() const { return m_enabled; }
     // The rate the operation is paced at now (Amazon's announced one once seen), in calls per

@@ -200,6 +200,9 @@ class Store {
     // Error(Config) and without writing to the file: a file that is not an SQLite database, an
     // SQLite database of another application, a store whose schema is newer than this asc knows.
     // Applies pending migrations, one transaction per version.
+    // A store that cannot be written (a read-only filesystem, a file or directory without write
+    // permission) opens read-only when it is at the latest schema: queries work, and every write
+    // throws Error(Config) saying the store is read-only (never that it is not a store).
     // `target_version` is for tests: migrate only up to that version (an older-schema store
     // supports only handle() queries).
     static Store open(const std::filesystem::path& path, StoreOptions options = {}, int target_version = 0);
@@ -215,6 +218,8 @@ class Store {
     [[nodiscard]] const std::filesystem::path& path() const;
     [[nodiscard]] const StoreOptions& options() const;
     [[nodiscard]] int schema_version() const;
+    // True when the store was opened read-only (see open()).
+    [[nodiscard]] bool read_only() const;
 
     // Inserts or replaces `orders` in one transaction. An order whose stored copy has the same
     // content (or a later last_updated) is left alone and counted unchanged; a changed one has

@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace asc {
 
@@ -36,7 +37,13 @@ constexpr std::array k_plans{
 // computed wait must still count as holding a token.
 constexpr double k_epsilon = 1e-9;
 
-std::optional<double> parse_rate(std::string_view text) {
+// The longest wait wait_time() reports; the header bounds keep real waits far below it, this keeps
+// the conversion to nanoseconds defined whatever the plan.
+constexpr double k_max_wait_seconds = 86400;
+
+} // namespace
+
+RateLimitHeader parse_rate_limit_header(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
         text.remove_prefix(1);
     }
@@ -45,13 +52,16 @@ std::optional<double> parse_rate(std::string_view text) {
     }
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) || value <= 0) {
-        return std::nullopt;
+    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
+        return {std::nullopt, fmt::format("x-amzn-RateLimit-Limit {:?} is not a number", text)};
     }
-    return value;
+    if (value < k_min_header_rate || value > k_max_header_rate) {
+        return {std::nullopt,
+                fmt::format("x-amzn-RateLimit-Limit {} is outside {:.4f}..{} requests per second", text,
+                            k_min_header_rate, k_max_header_rate)};
+    }
+    return {value, {}};
 }
-
-} // namespace
 
 std::optional<RatePlan> default_plan(std::string_view operation) {
     for (const auto& p : k_plans) {
@@ -79,7 +89,7 @@ std::chrono::nanoseconds TokenBucket::wait_time(std::chrono::steady_clock::time_
     if (m_tokens >= 1.0 - k_epsilon) {
         return std::chrono::nanoseconds::zero();
     }
-    const double seconds = (1.0 - m_tokens) / m_plan.rate;
+    const double seconds = std::min((1.0 - m_tokens) / m_plan.rate, k_max_wait_seconds);
     return std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
 }
 
@@ -193,24 +203,29 @@ std::chrono::nanoseconds RateLimiter::acquire(std::string_view operation) {
     return wait;
 }
 
-void RateLimiter::observe_limit_header(std::string_view operation, std::string_view header_value) {
+std::string RateLimiter::observe_limit_header(std::string_view operation, std::string_view header_value) {
     if (!m_enabled) {
-        return;
+        return {};
     }
-    const auto rate = parse_rate(header_value);
-    if (!rate) {
-        return;
+    const RateLimitHeader parsed = parse_rate_limit_header(header_value);
+    if (!parsed.rate) {
+        const auto plan = default_plan(operation);
+        return plan ? fmt::format("{}: {}; pacing stays at {} requests per second", operation, parsed.problem,
+                                  plan->rate)
+                    : fmt::format("{}: {}; ignored", operation, parsed.problem);
     }
+    const double rate = *parsed.rate;
     with_bucket(operation, [&](TokenBucket*& b) {
         const auto now = m_clock.now();
         if (b == nullptr) {
             // An operation without a default plan: pace it by what Amazon says, one request at a time.
-            b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{*rate, 1.0}, now)).first->second;
+            b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{rate, 1.0}, now)).first->second;
         }
         // Credit the time so far at the old rate before the new one applies.
         static_cast<void>(b->wait_time(now));
-        b->set_rate(*rate);
+        b->set_rate(rate);
     });
+    return {};
 }
 
 void RateLimiter::observe_throttled(std::string_view operation) {

@@ -156,6 +156,7 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
         HttpRequest request;
         request.method = call.method;
         request.url = url;
+        request.max_response_bytes = call.max_response_bytes;
         request.headers = {{"x-amz-access-token", m_auth.access_token()},
                            {"x-amz-date", amz_date(m_clock.wall_now())},
                            {"accept", "application/json"}};
@@ -183,7 +184,9 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             }
         } else {
             if (const std::string limit = response.header("x-amzn-ratelimit-limit"); !limit.empty()) {
-                m_limiter.observe_limit_header(op, limit);
+                if (const std::string ignored = m_limiter.observe_limit_header(op, limit); !ignored.empty()) {
+                    m_events.debug(ignored);
+                }
             }
             const std::string request_id = response.header("x-amzn-requestid");
             if (response.status >= 200 && response.status < 300) {
@@ -226,6 +229,19 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
                             response.status, error.code, request_id);
                     case 404:
                         throw ApiError(ErrorKind::NotFound, fmt::format("{}: not found: {}", op, shown), "",
+                                       response.status, error.code, request_id);
+                    case 301:
+                    case 302:
+                    case 303:
+                    case 307:
+                    case 308:
+                        // Amazon's endpoints do not redirect: the configured endpoint is wrong.
+                        throw ApiError(ErrorKind::Config,
+                                       fmt::format("{}: the endpoint {} answered HTTP {} (a redirect): it is not "
+                                                   "a Selling Partner API endpoint",
+                                                   op, printable_excerpt(m_endpoint, 200), response.status),
+                                       "set the region, or endpoint in the profile (or ASC_ENDPOINT / "
+                                       "--endpoint), to https://sellingpartnerapi-na.amazon.com (-eu, -fe)",
                                        response.status, error.code, request_id);
                     default:
                         throw ApiError(ErrorKind::Internal,

@@ -9,6 +9,7 @@
 #include "cancel_internal.hpp"
 
 #include <fmt/format.h>
+#include <utility>
 
 namespace asc {
 
@@ -25,6 +26,20 @@ CancelRow row_of(const CancelPlanItem& item) {
 bool definitely_not_created(const Error& e) {
     const auto* api = dynamic_cast<const ApiError*>(&e);
     return api != nullptr && api->http_status() >= 400 && api->http_status() < 500;
+}
+
+// Runs a journal write that comes before createFeed. If it fails (a full disk, a read-only
+// store), no cancellation has reached Amazon yet, and the message says so.
+template <class Write>
+void before_create_feed(Write&& write) {
+    try {
+        std::forward<Write>(write)();
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Interrupted) {
+            throw;
+        }
+        throw Error(e.kind(), std::string(e.what()) + "; no cancellation was sent to Amazon", e.hint());
+    }
 }
 
 } // namespace
@@ -51,7 +66,7 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
                               count_noun(static_cast<long long>(flight.rows.size()), "order"), flight.feed_seq, flight.batch_id));
     const FeedDocument document = m_feeds.create_feed_document(std::string(k_ack_content_type));
     flight.feed_document_id = document.feed_document_id;
-    change_all({.feed_document_id = document.feed_document_id});
+    before_create_feed([&] { change_all({.feed_document_id = document.feed_document_id}); });
     step("after-document");
     m_feeds.upload(document, k_ack_content_type, xml);
     step("after-upload");
@@ -59,7 +74,8 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
     // From here on createFeed may reach Amazon: the journal says so first.
     flight.submitted_at = now();
     flight.state = "submitting";
-    change_all({.state = std::string("submitting"), .submitted_at = flight.submitted_at});
+    before_create_feed(
+        [&] { change_all({.state = std::string("submitting"), .submitted_at = flight.submitted_at}); });
     step("before-create-feed");
     std::string feed_id;
     try {
@@ -189,7 +205,8 @@ CancelResult CancelService::execute(const CancelPlan& plan) {
             }
         }
     }
-    const std::vector<std::int64_t> ids = m_store.journal_write(rows);
+    std::vector<std::int64_t> ids;
+    before_create_feed([&] { ids = m_store.journal_write(rows); });
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (slots[i].first != SIZE_MAX) {
             flights[slots[i].first].rows[slots[i].second].journal_id = ids[i];

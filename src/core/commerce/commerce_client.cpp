@@ -14,6 +14,9 @@ namespace asc {
 
 namespace {
 
+// A Magento answer: one order, or a search page of a few orders (asc asks for one at a time).
+constexpr std::size_t k_max_commerce_answer = std::size_t{16} * 1024 * 1024;
+
 using nlohmann::json;
 
 constexpr std::string_view k_side = "the commerce system (Magento)";
@@ -227,6 +230,7 @@ std::string CommerceClient::send(const Call& call) {
         HttpRequest request;
         request.method = call.method;
         request.url = url;
+        request.max_response_bytes = k_max_commerce_answer;
         request.headers = {{"Authorization", "Bearer " + m_settings.access_token},
                            {"Accept", "application/json"}};
         if (!call.body.empty()) {

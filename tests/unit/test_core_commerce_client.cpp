@@ -265,6 +265,15 @@ TEST_CASE("commerce client: a comment that certainly did not arrive is retried")
     CHECK(t.requests.size() == 3);
 }
 
+TEST_CASE("commerce client: a comment answered 200 with something else than a bool has an unknown outcome") {
+    FakeTransport t;
+    FakeClock clock;
+    t.then(respond(200, "<html>Bad Gateway</html>"));
+    asc::CommerceClient client(t, clock, settings());
+    CHECK_THROWS_AS(client.add_comment(42, "processing", "c"), asc::CommerceOutcomeUnknown);
+    CHECK(t.requests.size() == 1);
+}
+
 TEST_CASE("commerce client: Magento answering false is an error") {
     FakeTransport t;
     FakeClock clock;

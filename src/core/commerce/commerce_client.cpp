@@ -314,11 +314,19 @@ void CommerceClient::add_comment(std::int64_t entity_id, std::string_view status
                               "[profiles.NAME.commerce]",
                               status);
     const std::string body = send(call);
-    // Magento answers `true`; `false` means it did not add the entry.
-    if (const json j = json::parse(body, nullptr, false); j.is_boolean() && !j.get<bool>()) {
+    // OrderManagementInterface::addComment answers `true`. `false` means it did not add the entry;
+    // anything else (a proxy's page, a cut answer) says nothing about whether it did.
+    const json j = json::parse(body, nullptr, false);
+    if (j.is_boolean() && !j.get<bool>()) {
         throw Error(ErrorKind::Internal,
                     fmt::format("{} did not add {} (it answered false)", k_side, call.what),
                     "check the order in the Magento admin");
+    }
+    if (!j.is_boolean()) {
+        throw CommerceOutcomeUnknown(ErrorKind::Temporary,
+                                     fmt::format("{} answered {} with neither true nor false ({})", k_side, call.what,
+                                                 printable_excerpt(body, 80)),
+                                     "`asc cancellations resume` reads the order's history before sending it again");
     }
 }
 

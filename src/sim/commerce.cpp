@@ -447,6 +447,17 @@ std::variant<std::int64_t, MagentoError> Commerce::refund(std::int64_t entity_id
     return id;
 }
 
+Json Commerce::creditmemos_of(std::int64_t entity_id) {
+    std::lock_guard lock(mutex_);
+    ensure_links();
+    const auto index = index_of_entity(entity_id);
+    if (!index) {
+        return Json::array();
+    }
+    const auto c = changed_.find(*index);
+    return c != changed_.end() ? c->second.credit_memos : generated(*index).credit_memos;
+}
+
 Json Commerce::links(std::size_t limit) {
     std::lock_guard lock(mutex_);
     ensure_links();

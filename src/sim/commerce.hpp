@@ -78,6 +78,9 @@ class Commerce {
     std::variant<std::int64_t, MagentoError> refund(std::int64_t entity_id, const std::vector<RefundLine>& lines,
                                                     const std::vector<std::int64_t>& return_to_stock);
 
+    // GET creditmemos?searchCriteria (order_id eq): the credit memos of the order.
+    Json creditmemos_of(std::int64_t entity_id);
+
     // Every link: [{"amazon_order_id","entity_id","increment_id","state","status","comments",
     // "credit_memos"}], up to `limit`.
     Json links(std::size_t limit);

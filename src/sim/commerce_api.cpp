@@ -11,10 +11,12 @@
 //   POST /rest/{store}/V1/orders/{entity_id}/cancel     -> true | false (HTTP 200 either way)
 //   POST /rest/{store}/V1/order/{entity_id}/refund      {"items":[{order_item_id,qty}],"notify":false,
 //        "arguments":{"extension_attributes":{"return_to_stock_items":[id,...]}}} -> credit memo id
+//   GET  /rest/{store}/V1/creditmemos?searchCriteria...[field]=order_id&...[value]=N
+//                                 {"items":[{entity_id,order_id,...}],"total_count":N}
 //
 // Routes and ACL resources as in app/code/Magento/Sales/etc/webapi.xml (2.4): reads need
 // Magento_Sales::actions_view, comments Magento_Sales::comment, cancel Magento_Sales::cancel, refund
-// Magento_Sales::creditmemo. {store} is "default" or "all". Every call needs `Authorization: Bearer
+// Magento_Sales::creditmemo, the credit memo list Magento_Sales::sales_creditmemo. {store} is "default" or "all". Every call needs `Authorization: Bearer
 // <token>` of an integration with the route's resource (--commerce-token has all; --commerce-acl
 // gives others), else 401 in Magento's {"message","parameters"} shape; it is counted as
 // commerceSearch, commerceGet, commerceComment, commerceCancel or commerceRefund in /_sim/stats,
@@ -100,6 +102,8 @@ std::string_view resource_of(Op op) {
         return "Magento_Sales::cancel";
     case Op::commerceRefund:
         return "Magento_Sales::creditmemo";
+    case Op::commerceCreditmemos:
+        return "Magento_Sales::sales_creditmemo";
     default:
         return "Magento_Sales::actions_view";
     }
@@ -167,6 +171,27 @@ void search(Context& ctx, const httplib::Request& req, httplib::Response& res) {
               Json{{"items", std::move(items)},
                    {"search_criteria", {{"filter_groups", Json::array({{{"filters", Json::array({filter})}}})}}},
                    {"total_count", count}});
+}
+
+void search_creditmemos(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+    const auto field = criteria(req, "field", "field");
+    const auto value = criteria(req, "value", "value");
+    if (!field || !value) {
+        return magento_error(res, 400, "\"%fieldName\" is required. Enter and try again.",
+                             Json{{"fieldName", "searchCriteria"}});
+    }
+    if (*field != "order_id") {
+        return magento_error(res, 400, "Invalid filter field: %1 (asc-sim supports order_id).", Json::array({*field}));
+    }
+    std::int64_t id = 0;
+    try {
+        id = std::stoll(*value);
+    } catch (const std::exception&) {
+        id = 0;
+    }
+    Json items = ctx.commerce.creditmemos_of(id);
+    const std::size_t count = items.size();
+    send_json(res, 200, Json{{"items", std::move(items)}, {"total_count", count}});
 }
 
 std::int64_t entity_id(const httplib::Request& req) {
@@ -281,6 +306,8 @@ void add_commerce_routes(httplib::Server& server, Context& ctx) {
                commerce_api(ctx, Op::commerceGet, [&ctx](Req req, Res res) { get_order(ctx, req, res); }));
     server.Post(R"(/rest/([^/]+)/V1/orders/(\d+)/comments)",
                 commerce_api(ctx, Op::commerceComment, [&ctx](Req req, Res res) { add_comment(ctx, req, res); }));
+    server.Get(R"(/rest/([^/]+)/V1/creditmemos)",
+               commerce_api(ctx, Op::commerceCreditmemos, [&ctx](Req req, Res res) { search_creditmemos(ctx, req, res); }));
     server.Post(R"(/rest/([^/]+)/V1/orders/(\d+)/cancel)",
                 commerce_api(ctx, Op::commerceCancel, [&ctx](Req req, Res res) { cancel_order(ctx, req, res); }));
     server.Post(R"(/rest/([^/]+)/V1/order/(\d+)/refund)",

@@ -24,7 +24,8 @@ constexpr std::array<std::string_view, k_op_count> k_op_names{"token",
                                                               "commerceGet",
                                                               "commerceComment",
                                                               "commerceCancel",
-                                                              "commerceRefund"};
+                                                              "commerceRefund",
+                                                              "commerceCreditmemos"};
 
 // Amazon's default usage plans (requests per second / burst).
 constexpr std::array<UsagePlan, k_op_count> k_plans{{
@@ -45,6 +46,7 @@ constexpr std::array<UsagePlan, k_op_count> k_plans{{
     {0, 0},       // commerceComment
     {0, 0},       // commerceCancel
     {0, 0},       // commerceRefund
+    {0, 0},       // commerceCreditmemos
 }};
 
 std::size_t at(Op op) {

@@ -24,7 +24,8 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
   --fault KIND:OPERATION:P      inject a fault with probability P (repeatable); KIND is 429, 500,
                                 503, slow, drop, garbage or expire; OPERATION an operation name
                                 (searchOrders, getOrder, createFeed, ..., token, commerceSearch,
-                                commerceGet, commerceComment, commerceCancel, commerceRefund) or *
+                                commerceGet, commerceComment, commerceCancel, commerceRefund,
+                                commerceCreditmemos) or *
   --slow-seconds X              delay of a slow fault (default 2)
   --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
   --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)

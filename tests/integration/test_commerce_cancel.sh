@@ -130,6 +130,7 @@ check "one refund was sent (the late one was found in the quantities)" [ "$(sim_
 check "each Magento order is closed with exactly one credit memo and one comment" \
   [ "$(summary "${INV[1]}") $(summary "${INV[2]}")" = "closed closed 1 1 closed closed 1 1" ]
 check "the journal records done" [ "$(journal "${INV[1]}") $(journal "${INV[2]}")" = "canceled done refunded canceled done refunded" ]
+check "the credit memo whose answer was lost is on record" [ "$(asc cancellations list --order "${INV[2]}" -o json | json "d[-1]['commerce_creditmemo_id'] == str($(magento "${INV[2]}" "d['credit_memos'][0]['entity_id']"))")" = True ]
 check "the skipped order stayed skipped" [ "$(asc cancellations list --order "${NONE[1]}" -o json | json "d[-1]['commerce_state']")" = "skipped" ]
 
 # 7. A wrong token: exit 4 naming the commerce side; the Amazon cancellation stands.

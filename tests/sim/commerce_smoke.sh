@@ -173,6 +173,11 @@ MEMO=$(cat "$WORK/body")
 call GET "$URL_A/_sim/commerce/orders/$LINKED" >/dev/null
 [[ $(json 'j["state"], j["status"], len(j["credit_memos"]), j["credit_memos"][0]["entity_id"]' <"$WORK/body") == "closed closed 1 $MEMO" ]] ||
     fail "truth after the refund: $(cat "$WORK/body")"
+code=$(call GET "$URL_A/rest/default/V1/creditmemos" --get "${AUTH[@]}" \
+    --data-urlencode "searchCriteria[filterGroups][0][filters][0][field]=order_id" \
+    --data-urlencode "searchCriteria[filterGroups][0][filters][0][value]=1")
+[[ $code == 200 && $(json '[m["entity_id"] for m in j["items"]] == [int("'"$MEMO"'")]' <"$WORK/body") == True ]] ||
+    fail "credit memos of the order: $code $(cat "$WORK/body")"
 code=$(call POST "$URL_A/rest/default/V1/order/1/refund" "${AUTH[@]}" -H 'Content-Type: application/json' -d '{}')
 [[ $code == 400 && $(json 'j["message"]' <"$WORK/body") == *"We can't create creditmemo for the order."* ]] ||
     fail "a second refund: $code $(cat "$WORK/body")"

@@ -78,6 +78,7 @@ struct FakeMagento {
         std::vector<Item> items;
         json history = json::array();
         int credit_memos = 0;
+        std::vector<int> memo_ids;
     };
     std::map<int, Order> orders;             // entity id -> order
     std::map<std::string, int> statuses{{"pending", 0}, {"processing", 0}, {"canceled", 0}, {"closed", 0},
@@ -90,7 +91,7 @@ struct FakeMagento {
     int next_memo = 100;
 
     void add(int entity, const std::string& amazon_id, std::string state, std::vector<Item> items) {
-        Order o{amazon_id, state, state == "new" ? "pending" : state, std::move(items), json::array(), 0};
+        Order o{amazon_id, state, state == "new" ? "pending" : state, std::move(items), json::array(), 0, {}};
         orders[entity] = std::move(o);
     }
 
@@ -122,6 +123,17 @@ struct FakeMagento {
 
     asc::HttpResponse operator()(const asc::HttpRequest& r) {
         const std::string& url = r.url;
+        if (r.method == "GET" && url.find("/creditmemos?") != std::string::npos) {
+            json items = json::array();
+            for (const auto& [entity, o] : orders) {
+                if (url.find(fmt::format("%5Bvalue%5D={}&", entity)) != std::string::npos) {
+                    for (const int id : o.memo_ids) {
+                        items.push_back({{"entity_id", id}, {"order_id", entity}});
+                    }
+                }
+            }
+            return respond(200, json{{"items", items}}.dump());
+        }
         if (r.method == "GET" && url.find("searchCriteria") != std::string::npos) {
             for (const auto& [entity, o] : orders) {
                 if (url.find(o.amazon_id) != std::string::npos) {
@@ -169,6 +181,7 @@ struct FakeMagento {
                 }
             }
             ++o.credit_memos;
+            o.memo_ids.push_back(next_memo);
             bool open = false;
             for (const Item& i : o.items) {
                 open = open || i.ordered - i.invoiced - i.canceled > 0 || i.invoiced > i.refunded;
@@ -370,6 +383,8 @@ TEST_CASE("commerce step: a lost refund answer, then a retry: the order is read 
     const auto second = f.run({j});
     CHECK(second.rows[0].state == "done");
     CHECK(second.rows[0].action == "refunded");
+    CHECK(second.rows[0].creditmemo_id == "100"); // looked up: its answer was lost
+    CHECK(latest(f.store, k_id1).commerce_creditmemo_id == "100");
     CHECK(f.magento.writes["refund"] == 1);
     CHECK(f.magento.orders.at(7).credit_memos == 1);
     CHECK(f.magento.orders.at(7).history.size() == 1);

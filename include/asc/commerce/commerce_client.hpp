@@ -13,6 +13,8 @@
 //         "arguments":{"extension_attributes":{"return_to_stock_items":[N,...]}}}
 //   POST {base_url}/rest/{store_code}/V1/orders/{entity_id}/comments {"statusHistory":{...}} -> true
 //                                                                           Magento_Sales::comment
+//   GET  {base_url}/rest/{store_code}/V1/creditmemos?searchCriteria...order_id...
+//                                                                     Magento_Sales::sales_creditmemo
 // (routes and ACL resources: app/code/Magento/Sales/etc/webapi.xml; cancel answers the bool of
 // Order::cancel, so `false` with HTTP 200 means Magento could not cancel: Model/Service/OrderService.php)
 //
@@ -124,6 +126,9 @@ class CommerceClient {
     // An offline credit memo of `lines`, their quantities returned to stock, nobody notified.
     // Returns the credit memo's id.
     std::int64_t refund_order(std::int64_t entity_id, const std::vector<CommerceRefundLine>& lines);
+
+    // The ids of the order's credit memos, oldest first (for a credit memo whose answer was lost).
+    std::vector<std::int64_t> find_creditmemos(std::int64_t entity_id);
 
     [[nodiscard]] const CommerceSettings& settings() const { return m_settings; }
 

@@ -18,7 +18,8 @@
 //     skipped   --no-commerce
 //   commerce_action          canceled | refunded | comment_only | nothing_to_do (CommerceAction);
 //                            written as soon as a write may have been applied
-//   commerce_creditmemo_id   the credit memo of `refunded`, when its answer arrived
+//   commerce_creditmemo_id   the credit memo of `refunded` (when its answer was lost, the order's
+//                            newest credit memo, looked up on the next attempt)
 // Exactly once: every attempt starts from a fresh read of the order and decides from its state and
 // quantities, so a write whose answer was lost (a timeout, a crash) is never repeated blindly: a
 // refund already made leaves nothing refundable, a cancel already made leaves the order canceled.
@@ -82,6 +83,8 @@ class CommerceStep {
     // Cancels and refunds until next_commerce_move says done; returns the fresh order.
     CommerceOrder close_out(const JournalEntry& row, CommerceOrder order, CommerceStepRow& out);
     void comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out);
+    // Looks up the credit memo id of a refund whose answer was lost (best effort).
+    void recover_creditmemo_id(const CommerceOrder& order, CommerceStepRow& out);
     void journal(const JournalEntry& row, const std::string& state, const CommerceStepRow* out = nullptr);
 
     CommerceClient& m_client;

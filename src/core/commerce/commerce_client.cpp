@@ -167,6 +167,9 @@ std::string acl_path(std::string_view resource) {
     if (resource == "Magento_Sales::comment") {
         return "Sales > Operations > Orders > Actions > Comment";
     }
+    if (resource == "Magento_Sales::sales_creditmemo") {
+        return "Sales > Operations > Credit Memos";
+    }
     return "Sales > Operations > Orders > Actions > View";
 }
 
@@ -388,6 +391,27 @@ std::int64_t CommerceClient::refund_order(std::int64_t entity_id, const std::vec
                                      "`asc cancellations resume` reads the order again before doing anything");
     }
     return id;
+}
+
+std::vector<std::int64_t> CommerceClient::find_creditmemos(std::int64_t entity_id) {
+    Call call;
+    call.what = fmt::format("the credit memos of the Magento order with entity_id {}", entity_id);
+    call.path = "/creditmemos";
+    call.query = commerce_search_query("order_id", std::to_string(entity_id));
+    call.acl = "Magento_Sales::sales_creditmemo";
+    const json j = parse_body(send(call), call.what);
+    std::vector<std::int64_t> ids;
+    if (const auto items = j.is_object() ? j.find("items") : j.end(); items != j.end() && items->is_array()) {
+        for (const auto& item : *items) {
+            if (item.is_object()) {
+                if (const std::int64_t id = id_at(item, "entity_id"); id > 0) {
+                    ids.push_back(id);
+                }
+            }
+        }
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
 }
 
 std::string CommerceClient::send(const Call& call) {

@@ -151,6 +151,24 @@ void CommerceStep::comment(const JournalEntry& row, const CommerceOrder& order, 
     }
 }
 
+void CommerceStep::recover_creditmemo_id(const CommerceOrder& order, CommerceStepRow& out) {
+    if (out.action != "refunded" || !out.creditmemo_id.empty()) {
+        return;
+    }
+    // The refund's answer was lost: its credit memo is the order's newest. Only for the record, so
+    // a failure here never fails the step.
+    try {
+        if (const auto ids = m_client.find_creditmemos(order.entity_id); !ids.empty()) {
+            out.creditmemo_id = std::to_string(ids.back());
+        }
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Interrupted) {
+            throw;
+        }
+        m_events.debug(fmt::format("commerce step {}: credit memo id not found: {}", out.order_id, e.what()));
+    }
+}
+
 CommerceStepRow CommerceStep::update(const JournalEntry& row) {
     CommerceStepRow out{row.order_id, "", "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
     const auto found = m_client.find_linked_order(row.order_id);
@@ -173,10 +191,13 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
             if (out.action.empty()) {
                 out.action = std::string(to_string(CommerceAction::NothingToDo));
             }
+            recover_creditmemo_id(order, out);
         }
         comment(row, order, out);
     } else if (out.action.empty()) {
         out.action = std::string(to_string(CommerceAction::NothingToDo));
+    } else {
+        recover_creditmemo_id(order, out);
     }
     out.state = "done";
     out.magento_state = order.state;

@@ -19,6 +19,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
+#include <mutex>
 #include <regex>
 #include <vector>
 
@@ -117,8 +119,16 @@ std::optional<Failure> sequence(const pugi::xml_node& parent, const std::vector<
 }
 
 std::optional<Failure> pattern(const pugi::xml_node& node, const char* regex, const char* type) {
+    // Compiled once per pattern: a feed may carry tens of thousands of messages.
+    static std::mutex mutex;
+    static std::map<std::string, std::regex> compiled;
+    const std::regex* re = nullptr;
+    {
+        std::lock_guard lock(mutex);
+        re = &compiled.try_emplace(regex, regex).first->second;
+    }
     const std::string v = text_of(node);
-    if (!std::regex_match(v, std::regex(regex))) {
+    if (!std::regex_match(v, *re)) {
         return Failure{node, fmt::format("cvc-pattern-valid: Value '{}' is not facet-valid with respect to pattern "
                                          "'{}' for type '{}'.",
                                          v, regex, type)};

@@ -413,6 +413,19 @@ TEST_CASE("commerce step: a lost comment answer, then a retry: the comment is fo
     CHECK(f.magento.orders.at(7).history.size() == 1);
 }
 
+TEST_CASE("commerce step: on_cancel = comment, the comment's answer lost, then a retry: comment_only, once") {
+    Fixture f;
+    f.options.on_cancel = asc::CommerceOnCancel::Comment;
+    f.magento.add(7, k_id1, "processing", {{1, 1, 1}});
+    f.magento.lose = {"comment"};
+    CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == "failed");
+    const auto second = f.run({latest(f.store, k_id1)});
+    CHECK(second.rows[0].state == "done");
+    CHECK(second.rows[0].action == "comment_only");
+    CHECK(second.rows[0].magento_status == "processing");
+    CHECK(f.magento.writes["comment"] == 1);
+}
+
 TEST_CASE("commerce step: Magento answering false to cancel is a failure, not a success") {
     Store store = Store::open_memory();
     FakeClock clock;

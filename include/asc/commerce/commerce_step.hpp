@@ -82,7 +82,8 @@ class CommerceStep {
     CommerceStepRow update(const JournalEntry& row);
     // Cancels and refunds until next_commerce_move says done; returns the fresh order.
     CommerceOrder close_out(const JournalEntry& row, CommerceOrder order, CommerceStepRow& out);
-    void comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out);
+    // Adds asc's comment; returns the status it carried.
+    std::string comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out);
     // Looks up the credit memo id of a refund whose answer was lost (best effort).
     void recover_creditmemo_id(const CommerceOrder& order, CommerceStepRow& out);
     void journal(const JournalEntry& row, const std::string& state, const CommerceStepRow* out = nullptr);

@@ -127,7 +127,7 @@ CommerceOrder CommerceStep::close_out(const JournalEntry& row, CommerceOrder ord
     }
 }
 
-void CommerceStep::comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out) {
+std::string CommerceStep::comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out) {
     const std::string& wanted = m_client.settings().cancel_status;
     const std::string status =
         !wanted.empty() ? wanted : !order.status.empty() ? order.status : default_status_of(order.state);
@@ -136,6 +136,7 @@ void CommerceStep::comment(const JournalEntry& row, const CommerceOrder& order, 
                                                                         out.creditmemo_id, order));
     try {
         m_client.add_comment(order.entity_id, status, text);
+        return status;
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::Usage || wanted.empty()) {
             throw;
@@ -183,6 +184,7 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
     const bool commented = std::any_of(order.history.begin(), order.history.end(), [&](const CommerceComment& c) {
         return is_commerce_cancel_comment(c.comment, row.order_id);
     });
+    out.magento_status = order.status;
     if (!commented) {
         if (m_options.on_cancel == CommerceOnCancel::Comment) {
             out.action = std::string(to_string(CommerceAction::CommentOnly));
@@ -193,16 +195,17 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
             }
             recover_creditmemo_id(order, out);
         }
-        comment(row, order, out);
+        out.magento_status = comment(row, order, out);
     } else if (out.action.empty()) {
-        out.action = std::string(to_string(CommerceAction::NothingToDo));
+        // The comment's answer was lost before any action was on record: none was taken.
+        out.action = std::string(to_string(m_options.on_cancel == CommerceOnCancel::Comment
+                                               ? CommerceAction::CommentOnly
+                                               : CommerceAction::NothingToDo));
     } else {
         recover_creditmemo_id(order, out);
     }
     out.state = "done";
     out.magento_state = order.state;
-    out.magento_status = !m_client.settings().cancel_status.empty() && !commented ? m_client.settings().cancel_status
-                                                                                 : order.status;
     out.message = commented ? fmt::format("Magento order {} already has asc's comment (state {}); not sent again",
                                           order.increment_id, order.state)
                             : fmt::format("Magento order {}: {}", order.increment_id,

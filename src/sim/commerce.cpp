@@ -412,6 +412,8 @@ std::variant<std::int64_t, MagentoError> Commerce::refund(std::int64_t entity_id
         total += qty;
     }
     if (errors.empty() && !more_than(total, 0)) {
+        // asc-sim's own guard against a credit memo of nothing; the wording of Magento's answer to
+        // it was not verified against its source.
         errors.emplace_back("You can't create a creditmemo without products.");
     }
     if (!errors.empty()) {

@@ -73,9 +73,10 @@ std::optional<Failure> sequence(const pugi::xml_node& parent, const std::vector<
     for (const auto& child : parent.children()) {
         if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) &&
             std::string_view(child.value()).find_first_not_of(" \t\r\n") != std::string_view::npos) {
-            return Failure{child, fmt::format("cvc-complex-type.2.3: Element '{}' cannot have character [children], "
-                                              "because the type's content type is element-only.",
-                                              parent.name())};
+            return Failure{child,
+                           fmt::format("cvc-complex-type.2.3: Element '{}' cannot have character [children], "
+                                       "because the type's content type is element-only.",
+                                       parent.name())};
         }
         if (child.type() != pugi::node_element) {
             continue;
@@ -88,31 +89,33 @@ std::optional<Failure> sequence(const pugi::xml_node& parent, const std::vector<
             }
             ++i;
         }
-        if (i == slots.size() || name != slots[i].name ||
-            (!slots[i].repeated && !matched[i].empty())) {
+        if (i == slots.size() || name != slots[i].name || (!slots[i].repeated && !matched[i].empty())) {
             // Nothing expected here matches: the element is out of order, repeated or unknown.
             std::size_t from = at;
             if (from < slots.size() && !matched[from].empty() && !slots[from].repeated) {
                 ++from;
             }
             if (from == slots.size()) {
-                return Failure{child, fmt::format("cvc-complex-type.2.4.d: Invalid content was found starting with "
-                                                  "element '{}'. No child element is expected at this point.",
-                                                  name)};
+                return Failure{child,
+                               fmt::format("cvc-complex-type.2.4.d: Invalid content was found starting with "
+                                           "element '{}'. No child element is expected at this point.",
+                                           name)};
             }
-            return Failure{child, fmt::format("cvc-complex-type.2.4.a: Invalid content was found starting with "
-                                              "element '{}'. One of '{}' is expected.",
-                                              name, expected(slots, from))};
+            return Failure{child,
+                           fmt::format("cvc-complex-type.2.4.a: Invalid content was found starting with "
+                                       "element '{}'. One of '{}' is expected.",
+                                       name, expected(slots, from))};
         }
         matched[i].push_back(child);
         at = i;
     }
     for (std::size_t i = 0; i < slots.size(); ++i) {
         if (slots[i].required && matched[i].empty()) {
-            return Failure{parent.last_child() ? parent.last_child() : parent,
-                           fmt::format("cvc-complex-type.2.4.b: The content of element '{}' is not complete. One of "
-                                       "'{}' is expected.",
-                                       parent.name(), expected(slots, i))};
+            return Failure{
+                parent.last_child() ? parent.last_child() : parent,
+                fmt::format("cvc-complex-type.2.4.b: The content of element '{}' is not complete. One of "
+                            "'{}' is expected.",
+                            parent.name(), expected(slots, i))};
         }
     }
     return std::nullopt;
@@ -129,9 +132,10 @@ std::optional<Failure> pattern(const pugi::xml_node& node, const char* regex, co
     }
     const std::string v = text_of(node);
     if (!std::regex_match(v, *re)) {
-        return Failure{node, fmt::format("cvc-pattern-valid: Value '{}' is not facet-valid with respect to pattern "
-                                         "'{}' for type '{}'.",
-                                         v, regex, type)};
+        return Failure{node,
+                       fmt::format("cvc-pattern-valid: Value '{}' is not facet-valid with respect to pattern "
+                                   "'{}' for type '{}'.",
+                                   v, regex, type)};
     }
     return std::nullopt;
 }
@@ -139,17 +143,20 @@ std::optional<Failure> pattern(const pugi::xml_node& node, const char* regex, co
 std::optional<Failure> enumeration(const pugi::xml_node& node, const std::vector<std::string>& values) {
     const std::string v = text_of(node);
     if (std::find(values.begin(), values.end(), v) == values.end()) {
-        return Failure{node, fmt::format("cvc-enumeration-valid: Value '{}' is not facet-valid with respect to "
-                                         "enumeration '[{}]'. It must be a value from the enumeration.",
-                                         v, fmt::join(values, ", "))};
+        return Failure{node,
+                       fmt::format("cvc-enumeration-valid: Value '{}' is not facet-valid with respect to "
+                                   "enumeration '[{}]'. It must be a value from the enumeration.",
+                                   v, fmt::join(values, ", "))};
     }
     return std::nullopt;
 }
 
 std::optional<Failure> item(const pugi::xml_node& node) {
     std::vector<std::vector<pugi::xml_node>> m;
-    if (auto f = sequence(node, {{"AmazonOrderItemCode", true, false}, {"MerchantOrderItemID", false, false},
-                                 {"CancelReason", false, false}},
+    if (auto f = sequence(node,
+                          {{"AmazonOrderItemCode", true, false},
+                           {"MerchantOrderItemID", false, false},
+                           {"CancelReason", false, false}},
                           m)) {
         return f;
     }
@@ -165,8 +172,10 @@ std::optional<Failure> item(const pugi::xml_node& node) {
 
 std::optional<Failure> message(const pugi::xml_node& node) {
     std::vector<std::vector<pugi::xml_node>> m;
-    if (auto f = sequence(node, {{"MessageID", true, false}, {"OperationType", false, false},
-                                 {"OrderAcknowledgement", true, false}},
+    if (auto f = sequence(node,
+                          {{"MessageID", true, false},
+                           {"OperationType", false, false},
+                           {"OrderAcknowledgement", true, false}},
                           m)) {
         return f;
     }
@@ -179,8 +188,11 @@ std::optional<Failure> message(const pugi::xml_node& node) {
         }
     }
     std::vector<std::vector<pugi::xml_node>> a;
-    if (auto f = sequence(m[2][0], {{"AmazonOrderID", true, false}, {"MerchantOrderID", false, false},
-                                    {"StatusCode", true, false}, {"Item", false, true}},
+    if (auto f = sequence(m[2][0],
+                          {{"AmazonOrderID", true, false},
+                           {"MerchantOrderID", false, false},
+                           {"StatusCode", true, false},
+                           {"Item", false, true}},
                           a)) {
         return f;
     }
@@ -201,18 +213,25 @@ std::optional<Failure> message(const pugi::xml_node& node) {
 std::optional<Failure> envelope(const pugi::xml_document& doc) {
     const auto root = doc.document_element();
     if (std::string_view(root.name()) != "AmazonEnvelope") {
-        return Failure{root, fmt::format("cvc-elt.1.a: Cannot find the declaration of element '{}'.", root.name())};
+        return Failure{root,
+                       fmt::format("cvc-elt.1.a: Cannot find the declaration of element '{}'.", root.name())};
     }
     std::vector<std::vector<pugi::xml_node>> m;
-    if (auto f = sequence(root, {{"Header", true, false}, {"MessageType", true, false},
-                                 {"MarketplaceName", false, false}, {"PurgeAndReplace", false, false},
-                                 {"EffectiveDate", false, false}, {"Message", true, true}},
+    if (auto f = sequence(root,
+                          {{"Header", true, false},
+                           {"MessageType", true, false},
+                           {"MarketplaceName", false, false},
+                           {"PurgeAndReplace", false, false},
+                           {"EffectiveDate", false, false},
+                           {"Message", true, true}},
                           m)) {
         return f;
     }
     std::vector<std::vector<pugi::xml_node>> h;
-    if (auto f = sequence(m[0][0], {{"DocumentVersion", true, false}, {"MerchantIdentifier", true, false},
-                                    {"OverrideReleaseId", false, false}},
+    if (auto f = sequence(m[0][0],
+                          {{"DocumentVersion", true, false},
+                           {"MerchantIdentifier", true, false},
+                           {"OverrideReleaseId", false, false}},
                           h)) {
         return f;
     }
@@ -220,8 +239,9 @@ std::optional<Failure> envelope(const pugi::xml_document& doc) {
         return f;
     }
     if (text_of(h[1][0]).empty()) {
-        return Failure{h[1][0], "cvc-minLength-valid: Value '' with length = '0' is not facet-valid with respect to "
-                                "minLength '1' for type 'String'."};
+        return Failure{h[1][0],
+                       "cvc-minLength-valid: Value '' with length = '0' is not facet-valid with respect to "
+                       "minLength '1' for type 'String'."};
     }
     for (const auto& msg : m[5]) {
         if (auto f = message(msg)) {

@@ -12,9 +12,15 @@ namespace {
 // Magento's default statuses and the state each is assigned to (app/code/Magento/Sales/etc/config.xml,
 // Stores > Settings > Order Status). A status belongs to exactly one state here.
 constexpr std::pair<std::string_view, std::string_view> k_default_statuses[]{
-    {"pending", "new"},           {"pending_payment", "pending_payment"}, {"processing", "processing"},
-    {"fraud", "processing"},      {"payment_review", "payment_review"},   {"holded", "holded"},
-    {"complete", "complete"},     {"closed", "closed"},                   {"canceled", "canceled"}};
+    {"pending", "new"},
+    {"pending_payment", "pending_payment"},
+    {"processing", "processing"},
+    {"fraud", "processing"},
+    {"payment_review", "payment_review"},
+    {"holded", "holded"},
+    {"complete", "complete"},
+    {"closed", "closed"},
+    {"canceled", "canceled"}};
 
 // "2026-11-01T10:00:00Z" -> "2026-11-01 10:00:00", Magento's format.
 std::string magento_time(std::string_view iso) {
@@ -46,7 +52,8 @@ MagentoError creditmemo_errors(const std::vector<std::string>& messages) {
 
 } // namespace
 
-Commerce::Commerce(const Store& store, CommerceOptions options) : store_(store), options_(std::move(options)) {
+Commerce::Commerce(const Store& store, CommerceOptions options)
+    : store_(store), options_(std::move(options)) {
     for (const auto& [status, state] : k_default_statuses) {
         status_state_.emplace(status, state);
     }
@@ -55,7 +62,8 @@ Commerce::Commerce(const Store& store, CommerceOptions options) : store_(store),
     }
 }
 
-std::optional<MagentoError> Commerce::authorize(std::string_view authorization, std::string_view resource) const {
+std::optional<MagentoError> Commerce::authorize(std::string_view authorization,
+                                                std::string_view resource) const {
     // Magento answers a token it does not know and a token without the route's resource alike.
     MagentoError refused{401, "The consumer isn't authorized to access %resources.",
                          Json{{"resources", std::string(resource)}}};
@@ -291,16 +299,17 @@ std::optional<MagentoError> Commerce::add_comment(std::int64_t entity_id, const 
     ensure_links();
     const auto index = index_of_entity(entity_id);
     if (!index) {
-        return MagentoError{404, "The entity that was requested doesn't exist. Verify the entity and try again.",
-                            Json()};
+        return MagentoError{
+            404, "The entity that was requested doesn't exist. Verify the entity and try again.", Json()};
     }
     Order& o = changed(*index);
     // Magento 2.4.7+ refuses a status that is not assigned to the order's current state
     // (app/code/Magento/Sales/Model/Service/OrderService.php addComment; commit 632f253,
     // magento/magento2#38659).
     if (!status.empty() && !statuses_of(o.state).contains(status)) {
-        return MagentoError{400, "Unable to add comment: The status \"%1\" is not part of the order status history.",
-                            Json::array({status})};
+        return MagentoError{
+            400, "Unable to add comment: The status \"%1\" is not part of the order status history.",
+            Json::array({status})};
     }
     // Order::addStatusHistory sets the order's status to the entry's: an entry without a status
     // blanks it (app/code/Magento/Sales/Model/Order.php; magento/magento2#34180).
@@ -323,8 +332,8 @@ std::variant<bool, MagentoError> Commerce::cancel(std::int64_t entity_id) {
     ensure_links();
     const auto index = index_of_entity(entity_id);
     if (!index) {
-        return MagentoError{404, "The entity that was requested doesn't exist. Verify the entity and try again.",
-                            Json()};
+        return MagentoError{
+            404, "The entity that was requested doesn't exist. Verify the entity and try again.", Json()};
     }
     Order& o = changed(*index);
     // Order::canCancel (app/code/Magento/Sales/Model/Order.php): not on hold, not in payment review,
@@ -334,8 +343,8 @@ std::variant<bool, MagentoError> Commerce::cancel(std::int64_t entity_id) {
     const bool something_to_invoice = std::any_of(o.items.begin(), o.items.end(), [](const Item& i) {
         return more_than(i.ordered - i.invoiced - i.canceled, 0);
     });
-    if (o.state == "holded" || o.state == "payment_review" || o.state == "canceled" || o.state == "complete" ||
-        o.state == "closed" || !something_to_invoice) {
+    if (o.state == "holded" || o.state == "payment_review" || o.state == "canceled" ||
+        o.state == "complete" || o.state == "closed" || !something_to_invoice) {
         return false;
     }
     // Order::registerCancellation: every item cancels what is not invoiced; the order stays
@@ -351,14 +360,15 @@ std::variant<bool, MagentoError> Commerce::cancel(std::int64_t entity_id) {
     return true;
 }
 
-std::variant<std::int64_t, MagentoError> Commerce::refund(std::int64_t entity_id, const std::vector<RefundLine>& lines,
+std::variant<std::int64_t, MagentoError> Commerce::refund(std::int64_t entity_id,
+                                                          const std::vector<RefundLine>& lines,
                                                           const std::vector<std::int64_t>& return_to_stock) {
     std::lock_guard lock(mutex_);
     ensure_links();
     const auto index = index_of_entity(entity_id);
     if (!index) {
-        return MagentoError{404, "The entity that was requested doesn't exist. Verify the entity and try again.",
-                            Json()};
+        return MagentoError{
+            404, "The entity that was requested doesn't exist. Verify the entity and try again.", Json()};
     }
     Order& o = changed(*index);
     std::vector<std::string> errors;
@@ -372,7 +382,8 @@ std::variant<std::int64_t, MagentoError> Commerce::refund(std::int64_t entity_id
         errors.emplace_back("We can't create creditmemo for the order.");
     }
     auto item_of = [&o](std::int64_t id) -> Item* {
-        const auto it = std::find_if(o.items.begin(), o.items.end(), [id](const Item& i) { return i.item_id == id; });
+        const auto it =
+            std::find_if(o.items.begin(), o.items.end(), [id](const Item& i) { return i.item_id == id; });
         return it == o.items.end() ? nullptr : &*it;
     };
     std::vector<std::pair<Item*, double>> plan;
@@ -389,7 +400,8 @@ std::variant<std::int64_t, MagentoError> Commerce::refund(std::int64_t entity_id
         // Creditmemo\Item\Validation\CreationQuantityValidator
         // (app/code/Magento/Sales/Model/Order/Creditmemo/Item/Validation/CreationQuantityValidator.php).
         if (item == nullptr) {
-            errors.emplace_back("The creditmemo contains product item that is not part of the original order.");
+            errors.emplace_back(
+                "The creditmemo contains product item that is not part of the original order.");
             continue;
         }
         if (more_than(l.qty, item->invoiced - item->refunded) || l.qty < 0) {
@@ -402,8 +414,9 @@ std::variant<std::int64_t, MagentoError> Commerce::refund(std::int64_t entity_id
     // (app/code/Magento/SalesInventory/Model/Order/ReturnValidator.php).
     for (const std::int64_t id : return_to_stock) {
         if (item_of(id) == nullptr) {
-            errors.emplace_back("The return to stock argument contains product item that is not part of the original "
-                                "order.");
+            errors.emplace_back(
+                "The return to stock argument contains product item that is not part of the original "
+                "order.");
             break;
         }
     }

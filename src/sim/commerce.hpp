@@ -36,10 +36,10 @@ namespace sim {
 
 struct CommerceOptions {
     double link_ratio = 0.5;
-    std::string token;          // the main integration: every ACL resource
+    std::string token; // the main integration: every ACL resource
     bool amazon_increment_ids = false;
-    std::vector<std::pair<std::string, std::vector<std::string>>> acl;  // more integrations
-    std::vector<std::pair<std::string, std::string>> statuses;          // custom status -> state
+    std::vector<std::pair<std::string, std::vector<std::string>>> acl; // more integrations
+    std::vector<std::pair<std::string, std::string>> statuses;         // custom status -> state
 };
 
 // Magento's answer to a refused request: HTTP status, message with %placeholders, parameters.
@@ -75,7 +75,8 @@ class Commerce {
         double qty = 0; // as Magento reads it (a float), validated against the item's quantities
     };
     // POST order/{id}/refund: the credit memo id, or an error. `lines` empty: every refundable item.
-    std::variant<std::int64_t, MagentoError> refund(std::int64_t entity_id, const std::vector<RefundLine>& lines,
+    std::variant<std::int64_t, MagentoError> refund(std::int64_t entity_id,
+                                                    const std::vector<RefundLine>& lines,
                                                     const std::vector<std::int64_t>& return_to_stock);
 
     // GET creditmemos?searchCriteria (order_id eq): the credit memos of the order.
@@ -94,15 +95,15 @@ class Commerce {
     struct Order {
         std::string state, status, hold_before_state;
         std::vector<Item> items;
-        Json histories = Json::array();   // newest first, as Magento returns them
+        Json histories = Json::array(); // newest first, as Magento returns them
         Json credit_memos = Json::array();
         std::string created_at, updated_at;
     };
 
-    void ensure_links();                                         // caller holds mutex_
-    Order& changed(std::uint32_t index);                         // caller holds mutex_
-    [[nodiscard]] Order generated(std::uint32_t index) const;    // caller holds mutex_
-    [[nodiscard]] Json order_json(std::uint32_t index) const;    // caller holds mutex_
+    void ensure_links();                                      // caller holds mutex_
+    Order& changed(std::uint32_t index);                      // caller holds mutex_
+    [[nodiscard]] Order generated(std::uint32_t index) const; // caller holds mutex_
+    [[nodiscard]] Json order_json(std::uint32_t index) const; // caller holds mutex_
     [[nodiscard]] std::string increment_id(std::uint32_t index) const;
     std::optional<std::uint32_t> index_of_entity(std::int64_t entity_id) const;
     [[nodiscard]] std::set<std::string> statuses_of(std::string_view state) const;

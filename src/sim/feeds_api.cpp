@@ -109,7 +109,8 @@ void get_feeds(Context& ctx, const httplib::Request& req, httplib::Response& res
         // to fail." (feeds_2021-06-30.json, getFeeds, parameter nextToken)
         for (const auto& [name, value] : req.params) {
             if (name != "nextToken") {
-                return invalid(fmt::format("nextToken must be the only parameter; '{}' was also given.", name));
+                return invalid(
+                    fmt::format("nextToken must be the only parameter; '{}' was also given.", name));
             }
         }
         const auto decoded = Feeds::parse_token(*token);

@@ -205,7 +205,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
         } else if (arg == "--commerce-acl" || arg == "--commerce-status") {
             const auto colon = value.find(':');
             if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size()) {
-                return bad(arg == "--commerce-acl" ? "expected TOKEN:RESOURCE[,RESOURCE...]" : "expected NAME:STATE");
+                return bad(arg == "--commerce-acl" ? "expected TOKEN:RESOURCE[,RESOURCE...]"
+                                                   : "expected NAME:STATE");
             }
             const std::string name{value.substr(0, colon)};
             const std::string rest{value.substr(colon + 1)};

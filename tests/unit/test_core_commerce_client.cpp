@@ -26,7 +26,8 @@ asc::CommerceSettings settings() {
     return s;
 }
 
-const char* const k_order_json = R"({"entity_id":42,"increment_id":"000000123","ext_order_id":"112-1234567-1234567",
+const char* const k_order_json =
+    R"({"entity_id":42,"increment_id":"000000123","ext_order_id":"112-1234567-1234567",
   "state":"processing","status":"processing","status_histories":[
   {"comment":"Imported from Amazon","status":"processing","created_at":"2026-11-01 09:00:00"}]})";
 
@@ -62,10 +63,11 @@ TEST_CASE("commerce client: the search for the linked order is a searchCriteria 
     REQUIRE(t.requests.size() == 1);
     const auto& r = t.requests[0];
     CHECK(r.method == "GET");
-    CHECK(r.url == "https://shop.example.com/rest/default/V1/orders?"
-                   "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bfield%5D=ext_order_id&"
-                   "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bvalue%5D=112-1234567-1234567&"
-                   "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5BconditionType%5D=eq");
+    CHECK(r.url ==
+          "https://shop.example.com/rest/default/V1/orders?"
+          "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bfield%5D=ext_order_id&"
+          "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5Bvalue%5D=112-1234567-1234567&"
+          "searchCriteria%5BfilterGroups%5D%5B0%5D%5Bfilters%5D%5B0%5D%5BconditionType%5D=eq");
     CHECK(FakeTransport::header(r, "Authorization") == "Bearer " + std::string(k_token));
     CHECK(FakeTransport::header(r, "Accept") == "application/json");
     CHECK(r.body.empty());
@@ -85,8 +87,10 @@ TEST_CASE("commerce client: link_field and store_code shape the request") {
     auto s = settings();
     s.link_field = "increment_id";
     s.store_code = "us";
-    t.then(respond(200, search_result(
-                            R"({"entity_id":"7","increment_id":"112-1234567-1234567","state":"new","status":"pending"})")));
+    t.then(respond(
+        200,
+        search_result(
+            R"({"entity_id":"7","increment_id":"112-1234567-1234567","state":"new","status":"pending"})")));
     asc::CommerceClient client(t, clock, s);
     const auto order = client.find_linked_order("112-1234567-1234567");
     REQUIRE(order.has_value());
@@ -155,7 +159,9 @@ TEST_CASE("commerce client: 401 is an Auth error that names the commerce side, n
 TEST_CASE("commerce client: 404 is NotFound") {
     FakeTransport t;
     FakeClock clock;
-    t.then(respond(404, R"({"message":"The entity that was requested doesn't exist. Verify the entity and try again."})"));
+    t.then(respond(
+        404,
+        R"({"message":"The entity that was requested doesn't exist. Verify the entity and try again."})"));
     asc::CommerceClient client(t, clock, settings());
     const auto e = error_of([&] { (void)client.get_order(999); });
     CHECK(e.kind() == asc::ErrorKind::NotFound);
@@ -166,7 +172,8 @@ TEST_CASE("commerce client: 404 is NotFound") {
 TEST_CASE("commerce client: positional parameters fill %1") {
     FakeTransport t;
     FakeClock clock;
-    t.then(respond(400, R"({"message":"\"%1\" is required. Enter and try again.","parameters":["statusHistory"]})"));
+    t.then(respond(
+        400, R"({"message":"\"%1\" is required. Enter and try again.","parameters":["statusHistory"]})"));
     asc::CommerceClient client(t, clock, settings());
     const auto e = error_of([&] { client.add_comment(1, "processing", "x"); });
     CHECK(e.kind() == asc::ErrorKind::Usage);
@@ -230,7 +237,8 @@ TEST_CASE("commerce client: a comment that may have reached Magento is never sen
     FakeClock clock;
     SUBCASE("a 500") {
         FakeTransport t;
-        t.then(respond(500, R"({"message":"Internal Error."})")).then(respond(500, R"({"message":"Internal Error."})"));
+        t.then(respond(500, R"({"message":"Internal Error."})"))
+            .then(respond(500, R"({"message":"Internal Error."})"));
         asc::CommerceClient client(t, clock, settings());
         const auto e = error_of([&] { client.add_comment(42, "processing", "c"); });
         CHECK(e.kind() == asc::ErrorKind::Temporary);
@@ -244,14 +252,16 @@ TEST_CASE("commerce client: a comment that may have reached Magento is never sen
         FakeTransport t;
         t.then(transport_error(asc::TransportError::Timeout));
         asc::CommerceClient client(t, clock, settings());
-        CHECK(error_of([&] { client.add_comment(42, "processing", "c"); }).kind() == asc::ErrorKind::Temporary);
+        CHECK(error_of([&] { client.add_comment(42, "processing", "c"); }).kind() ==
+              asc::ErrorKind::Temporary);
         CHECK(t.requests.size() == 1);
     }
     SUBCASE("a dropped connection") {
         FakeTransport t;
         t.then(transport_error(asc::TransportError::Dropped));
         asc::CommerceClient client(t, clock, settings());
-        CHECK(error_of([&] { client.add_comment(42, "processing", "c"); }).kind() == asc::ErrorKind::Temporary);
+        CHECK(error_of([&] { client.add_comment(42, "processing", "c"); }).kind() ==
+              asc::ErrorKind::Temporary);
         CHECK(t.requests.size() == 1);
     }
 }
@@ -287,9 +297,10 @@ TEST_CASE("commerce client: Magento answering false is an error") {
 TEST_CASE("commerce client: get_order reads items and their quantities exactly") {
     FakeTransport t;
     FakeClock clock;
-    t.then(respond(200, R"({"entity_id":42,"increment_id":"000000042","state":"processing","status":"processing",)"
-                        R"("items":[{"item_id":7,"sku":"A","qty_ordered":2,"qty_invoiced":2.0,"qty_refunded":"0.5000",)"
-                        R"("qty_canceled":0,"qty_shipped":null},{"item_id":8,"parent_item_id":7,"qty_ordered":2}]})"));
+    t.then(respond(
+        200, R"({"entity_id":42,"increment_id":"000000042","state":"processing","status":"processing",)"
+             R"("items":[{"item_id":7,"sku":"A","qty_ordered":2,"qty_invoiced":2.0,"qty_refunded":"0.5000",)"
+             R"("qty_canceled":0,"qty_shipped":null},{"item_id":8,"parent_item_id":7,"qty_ordered":2}]})"));
     asc::CommerceClient client(t, clock, settings());
     const auto o = client.get_order(42);
     REQUIRE(o.has_items);
@@ -346,7 +357,8 @@ TEST_CASE("commerce client: refund_order posts an offline credit memo back to st
     FakeClock clock;
     t.then(respond(200, "17"));
     asc::CommerceClient client(t, clock, settings());
-    const auto id = client.refund_order(42, {{7, 2 * asc::k_commerce_qty_one}, {9, asc::k_commerce_qty_one / 2}});
+    const auto id =
+        client.refund_order(42, {{7, 2 * asc::k_commerce_qty_one}, {9, asc::k_commerce_qty_one / 2}});
     CHECK(id == 17);
     REQUIRE(t.requests.size() == 1);
     const auto& r = t.requests[0];
@@ -354,7 +366,8 @@ TEST_CASE("commerce client: refund_order posts an offline credit memo back to st
     CHECK(r.url == "https://shop.example.com/rest/default/V1/order/42/refund");
     const auto body = nlohmann::json::parse(r.body);
     CHECK(body.at("notify") == false);
-    CHECK(body.at("items") == nlohmann::json::parse(R"([{"order_item_id":7,"qty":2},{"order_item_id":9,"qty":0.5}])"));
+    CHECK(body.at("items") ==
+          nlohmann::json::parse(R"([{"order_item_id":7,"qty":2},{"order_item_id":9,"qty":0.5}])"));
     CHECK(body.at("arguments").at("extension_attributes").at("return_to_stock_items") ==
           nlohmann::json::parse("[7,9]"));
 }
@@ -368,7 +381,8 @@ TEST_CASE("commerce client: a refund whose answer is lost is not sent again") {
     CHECK(t.requests.size() == 1);
 }
 
-TEST_CASE("commerce client: a missing ACL resource is an Auth error naming the resource and where to grant it") {
+TEST_CASE(
+    "commerce client: a missing ACL resource is an Auth error naming the resource and where to grant it") {
     FakeTransport t;
     FakeClock clock;
     t.then(respond(401, R"({"message":"The consumer isn't authorized to access %resources.",)"

@@ -97,7 +97,8 @@ TEST_CASE("close-out: refusals say why and what to do") {
         CHECK(m.why.find("cancellations resume") != std::string::npos);
     }
     SUBCASE("payment review") {
-        CHECK(asc::next_commerce_move(order("payment_review", {item(1, 1)})).kind == CommerceMove::Kind::Refuse);
+        CHECK(asc::next_commerce_move(order("payment_review", {item(1, 1)})).kind ==
+              CommerceMove::Kind::Refuse);
     }
     SUBCASE("complete") {
         CHECK(asc::next_commerce_move(order("complete", {item(1, 1, 1)})).kind == CommerceMove::Kind::Refuse);
@@ -122,8 +123,8 @@ TEST_CASE("close-out: on_cancel and actions parse and print") {
     CHECK(asc::parse_commerce_on_cancel("auto") == asc::CommerceOnCancel::Auto);
     CHECK(asc::parse_commerce_on_cancel("comment") == asc::CommerceOnCancel::Comment);
     CHECK_FALSE(asc::parse_commerce_on_cancel("complete").has_value());
-    for (const auto a : {asc::CommerceAction::Canceled, asc::CommerceAction::Refunded, asc::CommerceAction::CommentOnly,
-                         asc::CommerceAction::NothingToDo}) {
+    for (const auto a : {asc::CommerceAction::Canceled, asc::CommerceAction::Refunded,
+                         asc::CommerceAction::CommentOnly, asc::CommerceAction::NothingToDo}) {
         CHECK(asc::parse_commerce_action(asc::to_string(a)) == a);
     }
     CHECK(asc::to_string(asc::CommerceAction::NothingToDo) == "nothing_to_do");

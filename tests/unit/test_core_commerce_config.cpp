@@ -213,9 +213,10 @@ TEST_CASE("commerce config: the token file must be private to its owner") {
     TempDir dir;
     FakeEnv env(dir);
     const auto token = dir.write("magento-token", "secret-token-value", 0644);
-    env.vars["ASC_CONFIG"] = dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
-                                                 "access_token_file = \"magento-token\"\n")
-                                 .string();
+    env.vars["ASC_CONFIG"] =
+        dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
+                            "access_token_file = \"magento-token\"\n")
+            .string();
     const auto e = load_error(env);
     CHECK(e.kind() == asc::ErrorKind::Config);
     CHECK(e.hint() == "chmod 600 " + token.string());
@@ -239,9 +240,10 @@ TEST_CASE("commerce config: both access_token and access_token_file is ambiguous
     TempDir dir;
     FakeEnv env(dir);
     dir.write("t", "file-token");
-    env.vars["ASC_CONFIG"] = dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
-                                                 "access_token = \"x\"\naccess_token_file = \"t\"\n")
-                                 .string();
+    env.vars["ASC_CONFIG"] =
+        dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
+                            "access_token = \"x\"\naccess_token_file = \"t\"\n")
+            .string();
     const auto e = load_error(env);
     CHECK(e.kind() == asc::ErrorKind::Config);
     CHECK(std::string(e.what()).find("[profiles.default.commerce]") != std::string::npos);

@@ -46,7 +46,8 @@ asc::Timestamp ts(std::int64_t seconds) {
 }
 
 // Journals a canceled row whose commerce step is `commerce_state`; returns it as read back.
-JournalEntry canceled(Store& store, const std::string& order_id, const std::string& commerce_state = "pending") {
+JournalEntry canceled(Store& store, const std::string& order_id,
+                      const std::string& commerce_state = "pending") {
     JournalEntry e;
     e.order_id = order_id;
     e.reason = "NoInventory";
@@ -80,14 +81,14 @@ struct FakeMagento {
         int credit_memos = 0;
         std::vector<int> memo_ids;
     };
-    std::map<int, Order> orders;             // entity id -> order
-    std::map<std::string, int> statuses{{"pending", 0}, {"processing", 0}, {"canceled", 0}, {"closed", 0},
-                                        {"holded", 0},  {"complete", 0}};
-    std::map<std::string, std::string> state_of{{"pending", "new"},     {"processing", "processing"},
+    std::map<int, Order> orders; // entity id -> order
+    std::map<std::string, int> statuses{{"pending", 0}, {"processing", 0}, {"canceled", 0},
+                                        {"closed", 0},  {"holded", 0},     {"complete", 0}};
+    std::map<std::string, std::string> state_of{{"pending", "new"},       {"processing", "processing"},
                                                 {"canceled", "canceled"}, {"closed", "closed"},
-                                                {"holded", "holded"},   {"complete", "complete"}};
-    std::set<std::string> lose;              // operations whose next answer is lost after applying
-    std::map<std::string, int> writes;       // cancel, refund, comment -> count
+                                                {"holded", "holded"},     {"complete", "complete"}};
+    std::set<std::string> lose;        // operations whose next answer is lost after applying
+    std::map<std::string, int> writes; // cancel, refund, comment -> count
     int next_memo = 100;
 
     void add(int entity, const std::string& amazon_id, std::string state, std::vector<Item> items) {
@@ -99,12 +100,16 @@ struct FakeMagento {
         const Order& o = orders.at(entity);
         json items = json::array();
         for (const Item& i : o.items) {
-            items.push_back({{"item_id", i.id},          {"qty_ordered", i.ordered}, {"qty_invoiced", i.invoiced},
-                             {"qty_refunded", i.refunded}, {"qty_canceled", i.canceled}, {"qty_shipped", i.shipped}});
+            items.push_back({{"item_id", i.id},
+                             {"qty_ordered", i.ordered},
+                             {"qty_invoiced", i.invoiced},
+                             {"qty_refunded", i.refunded},
+                             {"qty_canceled", i.canceled},
+                             {"qty_shipped", i.shipped}});
         }
-        return {{"entity_id", entity},       {"increment_id", fmt::format("{:09}", 100000 + entity)},
-                {"ext_order_id", o.amazon_id}, {"state", o.state},
-                {"status", o.status},        {"items", items},
+        return {{"entity_id", entity},          {"increment_id", fmt::format("{:09}", 100000 + entity)},
+                {"ext_order_id", o.amazon_id},  {"state", o.state},
+                {"status", o.status},           {"items", items},
                 {"status_histories", o.history}};
     }
 
@@ -152,7 +157,8 @@ struct FakeMagento {
             for (const Item& i : o.items) {
                 open = open || i.ordered - i.invoiced - i.canceled > 0;
             }
-            if (!open || o.state == "holded" || o.state == "canceled" || o.state == "closed" || o.state == "complete") {
+            if (!open || o.state == "holded" || o.state == "canceled" || o.state == "closed" ||
+                o.state == "complete") {
                 return answer("cancel", respond(200, "false"));
             }
             bool refundable = false;
@@ -173,8 +179,9 @@ struct FakeMagento {
                     if (i.id == line.at("order_item_id").get<int>()) {
                         const int qty = line.at("qty").get<int>();
                         if (qty > i.invoiced - i.refunded) {
-                            return respond(400, R"({"message":"Creditmemo Document Validation Error(s):\nThe quantity )"
-                                                R"(to refund must not be greater than the unrefunded quantity."})");
+                            return respond(
+                                400, R"({"message":"Creditmemo Document Validation Error(s):\nThe quantity )"
+                                     R"(to refund must not be greater than the unrefunded quantity."})");
                         }
                         i.refunded += qty;
                     }
@@ -197,10 +204,11 @@ struct FakeMagento {
         const json h = json::parse(r.body).at("statusHistory");
         const std::string status = h.at("status");
         if (state_of.count(status) == 0 || state_of.at(status) != o.state) {
-            return respond(400, json{{"message", "Unable to add comment: The status \"%1\" is not part of the order "
-                                                 "status history."},
-                                     {"parameters", json::array({status})}}
-                                    .dump());
+            return respond(
+                400, json{{"message", "Unable to add comment: The status \"%1\" is not part of the order "
+                                      "status history."},
+                          {"parameters", json::array({status})}}
+                         .dump());
         }
         o.status = status;
         o.history.insert(o.history.begin(), json{{"comment", h.at("comment")}, {"status", status}});
@@ -333,7 +341,8 @@ TEST_CASE("commerce step: on_cancel = comment only comments, with the order's cu
     CHECK(f.magento.writes["cancel"] + f.magento.writes["refund"] == 0);
 }
 
-TEST_CASE("commerce step: a cancel_status of the resulting state is set; one of another state fails clearly") {
+TEST_CASE(
+    "commerce step: a cancel_status of the resulting state is set; one of another state fails clearly") {
     SUBCASE("assigned to closed") {
         Fixture f;
         f.commerce = settings("amazon_canceled");
@@ -368,7 +377,8 @@ TEST_CASE("commerce step: a cancel_status of the resulting state is set; one of 
     }
 }
 
-TEST_CASE("commerce step: a lost refund answer, then a retry: the order is read again, no second credit memo") {
+TEST_CASE(
+    "commerce step: a lost refund answer, then a retry: the order is read again, no second credit memo") {
     Fixture f;
     f.magento.add(7, k_id1, "processing", {{1, 2, 2}});
     f.magento.lose = {"refund"};
@@ -430,10 +440,13 @@ TEST_CASE("commerce step: Magento answering false to cancel is a failure, not a 
     Store store = Store::open_memory();
     FakeClock clock;
     FakeTransport t;
-    const std::string order = R"({"entity_id":7,"increment_id":"000100007","ext_order_id":"111-0000001-0000001",)"
-                              R"("state":"new","status":"pending","items":[{"item_id":1,"qty_ordered":1}],)"
-                              R"("status_histories":[]})";
-    t.then(respond(200, R"({"items":[)" + order + "]}")).then(respond(200, order)).then(respond(200, "false"));
+    const std::string order =
+        R"({"entity_id":7,"increment_id":"000100007","ext_order_id":"111-0000001-0000001",)"
+        R"("state":"new","status":"pending","items":[{"item_id":1,"qty_ordered":1}],)"
+        R"("status_histories":[]})";
+    t.then(respond(200, R"({"items":[)" + order + "]}"))
+        .then(respond(200, order))
+        .then(respond(200, "false"));
     asc::CommerceClient client(t, clock, settings());
     asc::CommerceStep step(client, store, clock, asc::no_events());
     const auto result = step.run({canceled(store, k_id1)});
@@ -448,8 +461,8 @@ TEST_CASE("commerce step: done, no_link and skipped rows are not touched again")
     FakeTransport t; // no script, no handler: any request fails the test
     asc::CommerceClient client(t, clock, settings());
     asc::CommerceStep step(client, store, clock, asc::no_events());
-    const auto result =
-        step.run({canceled(store, k_id1, "done"), canceled(store, k_id2, "no_link"), canceled(store, k_id3, "skipped")});
+    const auto result = step.run({canceled(store, k_id1, "done"), canceled(store, k_id2, "no_link"),
+                                  canceled(store, k_id3, "skipped")});
     CHECK(t.requests.empty());
     CHECK(result.rows[0].state == "done");
     CHECK(result.rows[2].state == "skipped");

@@ -8,7 +8,8 @@
 //   GET  {base_url}/rest/{store_code}/V1/orders?searchCriteria[filterGroups][0][filters][0][field]=...
 //   GET  {base_url}/rest/{store_code}/V1/orders/{entity_id}                 ACL Magento_Sales::actions_view
 //   POST {base_url}/rest/{store_code}/V1/orders/{entity_id}/cancel   -> true | false   Magento_Sales::cancel
-//   POST {base_url}/rest/{store_code}/V1/order/{entity_id}/refund    -> credit memo id Magento_Sales::creditmemo
+//   POST {base_url}/rest/{store_code}/V1/order/{entity_id}/refund    -> credit memo id
+//   Magento_Sales::creditmemo
 //        {"items":[{"order_item_id":N,"qty":Q}],"notify":false,
 //         "arguments":{"extension_attributes":{"return_to_stock_items":[N,...]}}}
 //   POST {base_url}/rest/{store_code}/V1/orders/{entity_id}/comments {"statusHistory":{...}} -> true
@@ -67,11 +68,11 @@ struct CommerceItem {
 };
 
 struct CommerceOrder {
-    std::int64_t entity_id = 0;   // Magento's internal id: the one the REST paths take
-    std::string increment_id;     // the order number people see ("000000123")
+    std::int64_t entity_id = 0; // Magento's internal id: the one the REST paths take
+    std::string increment_id;   // the order number people see ("000000123")
     std::string ext_order_id;
-    std::string state;            // "new", "processing", "complete", "closed", "canceled", "holded", ...
-    std::string status;           // a status assigned to that state ("pending", "processing", custom)
+    std::string state;  // "new", "processing", "complete", "closed", "canceled", "holded", ...
+    std::string status; // a status assigned to that state ("pending", "processing", custom)
     std::vector<CommerceComment> history; // status_histories, as returned
     bool has_history = false;             // the answer carried status_histories (a search may not)
     std::vector<CommerceItem> items;      // as returned (a search may not carry them)
@@ -99,8 +100,8 @@ struct CommerceOptions {
 class CommerceClient {
   public:
     // `settings` must be complete (CommerceSettings::require_complete).
-    CommerceClient(Transport& transport, Clock& clock, CommerceSettings settings, CommerceOptions options = {},
-                   Events& events = no_events());
+    CommerceClient(Transport& transport, Clock& clock, CommerceSettings settings,
+                   CommerceOptions options = {}, Events& events = no_events());
 
     // The Magento order whose `link_field` equals the Amazon order id (the first if several), or
     // nullopt when there is none.
@@ -134,14 +135,14 @@ class CommerceClient {
 
   private:
     struct Call {
-        std::string what;   // "looking up the order linked to ...": for messages and events
+        std::string what; // "looking up the order linked to ...": for messages and events
         std::string method = "GET";
-        std::string path;   // after /rest/{store_code}/V1
-        std::string query;  // encoded, without '?'
+        std::string path;  // after /rest/{store_code}/V1
+        std::string query; // encoded, without '?'
         std::string body;
         bool idempotent = true;
-        std::string op = "commerce lookup"; // for --debug and retry events
-        std::string on_400;                 // the hint of a 400 answer
+        std::string op = "commerce lookup";              // for --debug and retry events
+        std::string on_400;                              // the hint of a 400 answer
         std::string acl = "Magento_Sales::actions_view"; // the route's ACL resource, for a 401's hint
     };
     // The 2xx body, parsed JSON.

@@ -43,12 +43,12 @@ namespace asc {
 
 struct CommerceStepRow {
     std::string order_id;
-    std::string state;          // done | failed | no_link | pending (not attempted)
-    std::string increment_id;   // the Magento order number, when one was found
-    std::string message;        // what happened, for the row shown to the user
-    std::string action;         // CommerceAction as text, when known
-    std::string creditmemo_id;  // when a credit memo was made and its answer arrived
-    std::string magento_state;  // the Magento order's state and status after the step, when read
+    std::string state;         // done | failed | no_link | pending (not attempted)
+    std::string increment_id;  // the Magento order number, when one was found
+    std::string message;       // what happened, for the row shown to the user
+    std::string action;        // CommerceAction as text, when known
+    std::string creditmemo_id; // when a credit memo was made and its answer arrived
+    std::string magento_state; // the Magento order's state and status after the step, when read
     std::string magento_status;
 };
 

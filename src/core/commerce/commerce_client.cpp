@@ -7,9 +7,9 @@
 #include "asc/base/interrupt.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace asc {
 
@@ -111,9 +111,10 @@ CommerceQty qty_at(const json& j, const char* key) {
     if (const auto q = parse_commerce_qty(text)) {
         return *q;
     }
-    throw Error(ErrorKind::Temporary,
-                fmt::format("{} returned a malformed quantity {} '{}'", k_side, key, printable_excerpt(text, 40)),
-                "try again later");
+    throw Error(
+        ErrorKind::Temporary,
+        fmt::format("{} returned a malformed quantity {} '{}'", k_side, key, printable_excerpt(text, 40)),
+        "try again later");
 }
 
 CommerceItem parse_item(const json& j) {
@@ -311,11 +312,12 @@ void CommerceClient::add_comment(std::int64_t entity_id, std::string_view status
                        {"is_visible_on_front", 0}}}}
                     .dump();
     call.idempotent = false;
-    call.on_400 = fmt::format("Magento 2.4.7+ accepts only a status assigned to the order's current state; if "
-                              "'{}' is your cancel_status, assign it to the state the order is in (Stores > "
-                              "Settings > Order Status > Assign Status to State) or remove cancel_status from "
-                              "[profiles.NAME.commerce]",
-                              status);
+    call.on_400 =
+        fmt::format("Magento 2.4.7+ accepts only a status assigned to the order's current state; if "
+                    "'{}' is your cancel_status, assign it to the state the order is in (Stores > "
+                    "Settings > Order Status > Assign Status to State) or remove cancel_status from "
+                    "[profiles.NAME.commerce]",
+                    status);
     const std::string body = send(call);
     // OrderManagementInterface::addComment answers `true`. `false` means it did not add the entry;
     // anything else (a proxy's page, a cut answer) says nothing about whether it did.
@@ -326,10 +328,11 @@ void CommerceClient::add_comment(std::int64_t entity_id, std::string_view status
                     "check the order in the Magento admin");
     }
     if (!j.is_boolean()) {
-        throw CommerceOutcomeUnknown(ErrorKind::Temporary,
-                                     fmt::format("{} answered {} with neither true nor false ({})", k_side, call.what,
-                                                 printable_excerpt(body, 80)),
-                                     "`asc cancellations resume` reads the order's history before sending it again");
+        throw CommerceOutcomeUnknown(
+            ErrorKind::Temporary,
+            fmt::format("{} answered {} with neither true nor false ({})", k_side, call.what,
+                        printable_excerpt(body, 80)),
+            "`asc cancellations resume` reads the order's history before sending it again");
     }
 }
 
@@ -345,14 +348,16 @@ bool CommerceClient::cancel_order(std::int64_t entity_id) {
     // OrderManagementInterface::cancel returns (bool)$order->cancel(): `false` with HTTP 200 when
     // Order::canCancel() said no (app/code/Magento/Sales/Model/Service/OrderService.php).
     if (!j.is_boolean()) {
-        throw CommerceOutcomeUnknown(ErrorKind::Temporary,
-                                     fmt::format("{} answered {} with neither true nor false", k_side, call.what),
-                                     "`asc cancellations resume` reads the order again before doing anything");
+        throw CommerceOutcomeUnknown(
+            ErrorKind::Temporary,
+            fmt::format("{} answered {} with neither true nor false", k_side, call.what),
+            "`asc cancellations resume` reads the order again before doing anything");
     }
     return j.get<bool>();
 }
 
-std::int64_t CommerceClient::refund_order(std::int64_t entity_id, const std::vector<CommerceRefundLine>& lines) {
+std::int64_t CommerceClient::refund_order(std::int64_t entity_id,
+                                          const std::vector<CommerceRefundLine>& lines) {
     Call call;
     call.what = fmt::format("the credit memo of the Magento order with entity_id {}", entity_id);
     call.method = "POST";
@@ -363,8 +368,8 @@ std::int64_t CommerceClient::refund_order(std::int64_t entity_id, const std::vec
     json back_to_stock = json::array();
     for (const CommerceRefundLine& l : lines) {
         // Magento reads qty as a float; the decimal text of an exact quantity parses to the same.
-        items.push_back({{"order_item_id", l.order_item_id},
-                         {"qty", json::parse(format_commerce_qty(l.qty))}});
+        items.push_back(
+            {{"order_item_id", l.order_item_id}, {"qty", json::parse(format_commerce_qty(l.qty))}});
         back_to_stock.push_back(l.order_item_id);
     }
     // RefundOrderInterface::execute(orderId, items, notify, appendComment, comment, arguments);
@@ -385,10 +390,11 @@ std::int64_t CommerceClient::refund_order(std::int64_t entity_id, const std::vec
         id = id_at(json{{"id", j}}, "id");
     }
     if (id <= 0) {
-        throw CommerceOutcomeUnknown(ErrorKind::Temporary,
-                                     fmt::format("{} answered {} without a credit memo id ({})", k_side, call.what,
-                                                 printable_excerpt(body, 80)),
-                                     "`asc cancellations resume` reads the order again before doing anything");
+        throw CommerceOutcomeUnknown(
+            ErrorKind::Temporary,
+            fmt::format("{} answered {} without a credit memo id ({})", k_side, call.what,
+                        printable_excerpt(body, 80)),
+            "`asc cancellations resume` reads the order again before doing anything");
     }
     return id;
 }
@@ -499,7 +505,8 @@ std::string CommerceClient::send(const Call& call) {
             throw CommerceOutcomeUnknown(
                 ErrorKind::Temporary,
                 fmt::format("{} may or may not have applied {} ({})", k_side, call.what, reason),
-                "it is not sent again automatically: `asc cancellations resume` reads the Magento order again "
+                "it is not sent again automatically: `asc cancellations resume` reads the Magento order "
+                "again "
                 "and decides from its quantities and state");
         }
         const auto delay = m_options.retry.backoff(attempt, m_rng);

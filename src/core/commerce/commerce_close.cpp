@@ -91,24 +91,28 @@ CommerceMove next_commerce_move(const CommerceOrder& order) {
     }
     if (shipped > 0) {
         return refuse(fmt::format(
-            "Magento order {} has {} unit(s) shipped: asc does not close out a shipped order (Amazon would have "
+            "Magento order {} has {} unit(s) shipped: asc does not close out a shipped order (Amazon would "
+            "have "
             "refused to cancel a shipped order too); check both orders and refund by hand if needed",
             number, format_commerce_qty(shipped)));
     }
     if (state == "holded") {
-        return refuse(fmt::format("Magento order {} is on hold: Magento cannot cancel or refund it; release the "
-                                  "hold in Magento, then run `asc cancellations resume`",
-                                  number));
+        return refuse(
+            fmt::format("Magento order {} is on hold: Magento cannot cancel or refund it; release the "
+                        "hold in Magento, then run `asc cancellations resume`",
+                        number));
     }
     if (state == "payment_review") {
-        return refuse(fmt::format("Magento order {} is in payment review: Magento cannot cancel or refund it until "
-                                  "the payment is accepted or denied; then run `asc cancellations resume`",
-                                  number));
+        return refuse(
+            fmt::format("Magento order {} is in payment review: Magento cannot cancel or refund it until "
+                        "the payment is accepted or denied; then run `asc cancellations resume`",
+                        number));
     }
     if (state == "complete") {
-        return refuse(fmt::format("Magento order {} is complete: asc does not close out a completed order; check "
-                                  "it and refund by hand if needed",
-                                  number));
+        return refuse(
+            fmt::format("Magento order {} is complete: asc does not close out a completed order; check "
+                        "it and refund by hand if needed",
+                        number));
     }
     if (to_cancel > 0) {
         CommerceMove m;
@@ -121,8 +125,9 @@ CommerceMove next_commerce_move(const CommerceOrder& order) {
         m.lines = std::move(lines);
         return m;
     }
-    return refuse(fmt::format("Magento order {} is {} with nothing left to cancel or refund; check it in Magento",
-                              number, state.empty() ? std::string("in no state") : state));
+    return refuse(
+        fmt::format("Magento order {} is {} with nothing left to cancel or refund; check it in Magento",
+                    number, state.empty() ? std::string("in no state") : state));
 }
 
 } // namespace asc

@@ -29,8 +29,8 @@ std::string what_was_done(const std::optional<CommerceAction>& action, const std
     case CommerceAction::Canceled:
         return fmt::format("asc canceled this order (nothing was invoiced): state {}", order.state);
     case CommerceAction::Refunded:
-        return fmt::format("asc refunded this order offline (credit memo{}, items back to stock): state {}", memo,
-                           order.state);
+        return fmt::format("asc refunded this order offline (credit memo{}, items back to stock): state {}",
+                           memo, order.state);
     case CommerceAction::CommentOnly:
         return fmt::format("asc left the order as it was (on_cancel = comment): state {}", order.state);
     case CommerceAction::NothingToDo:
@@ -42,8 +42,8 @@ std::string what_was_done(const std::optional<CommerceAction>& action, const std
 } // namespace
 
 std::size_t CommerceStepResult::count(std::string_view state) const {
-    return static_cast<std::size_t>(
-        std::count_if(rows.begin(), rows.end(), [state](const CommerceStepRow& r) { return r.state == state; }));
+    return static_cast<std::size_t>(std::count_if(
+        rows.begin(), rows.end(), [state](const CommerceStepRow& r) { return r.state == state; }));
 }
 
 bool needs_commerce_step(const JournalEntry& row) {
@@ -108,11 +108,12 @@ CommerceOrder CommerceStep::close_out(const JournalEntry& row, CommerceOrder ord
             if (refund) {
                 out.creditmemo_id = std::to_string(m_client.refund_order(order.entity_id, move.lines));
             } else if (!m_client.cancel_order(order.entity_id)) {
-                throw Error(ErrorKind::Refused,
-                            fmt::format("Magento could not cancel order {} (it answered false: Order::canCancel "
-                                        "said no; the order may have changed since asc read it)",
-                                        order.increment_id),
-                            "check the order in Magento; `asc cancellations resume` reads it again");
+                throw Error(
+                    ErrorKind::Refused,
+                    fmt::format("Magento could not cancel order {} (it answered false: Order::canCancel "
+                                "said no; the order may have changed since asc read it)",
+                                order.increment_id),
+                    "check the order in Magento; `asc cancellations resume` reads it again");
             }
         } catch (const CommerceOutcomeUnknown&) {
             journal(row, "", &out);
@@ -127,13 +128,14 @@ CommerceOrder CommerceStep::close_out(const JournalEntry& row, CommerceOrder ord
     }
 }
 
-std::string CommerceStep::comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out) {
+std::string CommerceStep::comment(const JournalEntry& row, const CommerceOrder& order,
+                                  const CommerceStepRow& out) {
     const std::string& wanted = m_client.settings().cancel_status;
-    const std::string status =
-        !wanted.empty() ? wanted : !order.status.empty() ? order.status : default_status_of(order.state);
-    const std::string text =
-        commerce_cancel_comment(row.order_id, row.reason, what_was_done(parse_commerce_action(out.action),
-                                                                        out.creditmemo_id, order));
+    const std::string status = !wanted.empty()         ? wanted
+                               : !order.status.empty() ? order.status
+                                                       : default_status_of(order.state);
+    const std::string text = commerce_cancel_comment(
+        row.order_id, row.reason, what_was_done(parse_commerce_action(out.action), out.creditmemo_id, order));
     try {
         m_client.add_comment(order.entity_id, status, text);
         return status;
@@ -141,14 +143,15 @@ std::string CommerceStep::comment(const JournalEntry& row, const CommerceOrder& 
         if (e.kind() != ErrorKind::Usage || wanted.empty()) {
             throw;
         }
-        throw Error(ErrorKind::Config,
-                    fmt::format("Magento refused cancel_status '{}' on order {}: {}", wanted, order.increment_id,
-                                e.what()),
-                    fmt::format("a comment may set only a status assigned to the order's state: assign '{}' to the "
-                                "state '{}' in Magento (Stores > Settings > Order Status > Assign Status to State), "
-                                "or remove cancel_status from [profiles.NAME.commerce]; then run `asc cancellations "
-                                "resume`",
-                                wanted, order.state));
+        throw Error(
+            ErrorKind::Config,
+            fmt::format("Magento refused cancel_status '{}' on order {}: {}", wanted, order.increment_id,
+                        e.what()),
+            fmt::format("a comment may set only a status assigned to the order's state: assign '{}' to the "
+                        "state '{}' in Magento (Stores > Settings > Order Status > Assign Status to State), "
+                        "or remove cancel_status from [profiles.NAME.commerce]; then run `asc cancellations "
+                        "resume`",
+                        wanted, order.state));
     }
 }
 
@@ -181,9 +184,10 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
     out.increment_id = found->increment_id;
     // Always a fresh, full read: the decision is made from it, never from what asc did before.
     CommerceOrder order = m_client.get_order(found->entity_id);
-    const bool commented = std::any_of(order.history.begin(), order.history.end(), [&](const CommerceComment& c) {
-        return is_commerce_cancel_comment(c.comment, row.order_id);
-    });
+    const bool commented =
+        std::any_of(order.history.begin(), order.history.end(), [&](const CommerceComment& c) {
+            return is_commerce_cancel_comment(c.comment, row.order_id);
+        });
     out.magento_status = order.status;
     if (!commented) {
         if (m_options.on_cancel == CommerceOnCancel::Comment) {
@@ -206,10 +210,11 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
     }
     out.state = "done";
     out.magento_state = order.state;
-    out.message = commented ? fmt::format("Magento order {} already has asc's comment (state {}); not sent again",
-                                          order.increment_id, order.state)
-                            : fmt::format("Magento order {}: {}", order.increment_id,
-                                          what_was_done(parse_commerce_action(out.action), out.creditmemo_id, order));
+    out.message =
+        commented ? fmt::format("Magento order {} already has asc's comment (state {}); not sent again",
+                                order.increment_id, order.state)
+                  : fmt::format("Magento order {}: {}", order.increment_id,
+                                what_was_done(parse_commerce_action(out.action), out.creditmemo_id, order));
     return out;
 }
 
@@ -219,22 +224,24 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
     int failures_in_a_row = 0;
     for (const JournalEntry& row : rows) {
         if (!needs_commerce_step(row)) {
-            CommerceStepRow same{row.order_id, row.commerce_state, "", "", row.commerce_action,
-                                 row.commerce_creditmemo_id, "", ""};
+            CommerceStepRow same{row.order_id,        row.commerce_state,         "", "",
+                                 row.commerce_action, row.commerce_creditmemo_id, "", ""};
             result.rows.push_back(std::move(same));
             continue;
         }
         if (result.error || failures_in_a_row >= m_options.give_up_after) {
-            CommerceStepRow later{row.order_id, "pending", "", "", row.commerce_action, row.commerce_creditmemo_id,
-                                  "", ""};
-            later.message = result.error ? "not attempted"
-                                         : fmt::format("not attempted: the commerce system (Magento) failed {} times "
-                                                       "in a row",
-                                                       failures_in_a_row);
+            CommerceStepRow later{
+                row.order_id, "pending", "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
+            later.message = result.error
+                                ? "not attempted"
+                                : fmt::format("not attempted: the commerce system (Magento) failed {} times "
+                                              "in a row",
+                                              failures_in_a_row);
             result.rows.push_back(std::move(later));
             continue;
         }
-        CommerceStepRow attempt{row.order_id, "", "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
+        CommerceStepRow attempt{row.order_id, "", "", "", row.commerce_action, row.commerce_creditmemo_id,
+                                "",           ""};
         try {
             if (interrupted()) {
                 throw Error(ErrorKind::Interrupted, "interrupted");
@@ -272,9 +279,10 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
             }
             ++failures_in_a_row;
             if (failures_in_a_row == m_options.give_up_after) {
-                m_events.note(fmt::format("the commerce system (Magento) failed {} times in a row; the remaining "
-                                          "orders are left for `asc cancellations resume`",
-                                          failures_in_a_row));
+                m_events.note(
+                    fmt::format("the commerce system (Magento) failed {} times in a row; the remaining "
+                                "orders are left for `asc cancellations resume`",
+                                failures_in_a_row));
             }
         }
     }

@@ -101,7 +101,8 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
     static constexpr std::string_view sql =
         "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
         "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-        "commerce_state, commerce_action, commerce_creditmemo_id FROM cancel_journal WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
+        "commerce_state, commerce_action, commerce_creditmemo_id FROM cancel_journal WHERE order_id = ?1 "
+        "ORDER BY id DESC LIMIT 1";
     for (const auto& id : order_ids) {
         sqlite::StmtUse s(m_impl->stmt(sql));
         s->bind(1, id);

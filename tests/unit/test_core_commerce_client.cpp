@@ -178,6 +178,7 @@ TEST_CASE("commerce client: positional parameters fill %1") {
     const auto e = error_of([&] { client.add_comment(1, "processing", "x"); });
     CHECK(e.kind() == asc::ErrorKind::Usage);
     CHECK(mentions(e.what(), "\"statusHistory\" is required"));
+    CHECK(mentions(e.hint(), "Assign Status to State")); // a 400 says what to fix
 }
 
 TEST_CASE("commerce client: 5xx, 429, timeouts and dropped connections are retried for lookups") {

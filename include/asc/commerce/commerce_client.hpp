@@ -141,8 +141,9 @@ class CommerceClient {
         std::string query; // encoded, without '?'
         std::string body;
         bool idempotent = true;
-        std::string op = "commerce lookup";              // for --debug and retry events
-        std::string on_400;                              // the hint of a 400 answer
+        std::string op = "commerce lookup"; // for --debug and retry events
+        // The hint of a 400 answer.
+        std::string on_400 = "check base_url, store_code and link_field in [profiles.NAME.commerce]";
         std::string acl = "Magento_Sales::actions_view"; // the route's ACL resource, for a 401's hint
     };
     // The 2xx body, parsed JSON.

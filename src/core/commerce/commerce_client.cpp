@@ -343,6 +343,7 @@ bool CommerceClient::cancel_order(std::int64_t entity_id) {
     call.op = "commerce cancel";
     call.acl = "Magento_Sales::cancel";
     call.path = fmt::format("/orders/{}/cancel", entity_id);
+    call.on_400 = "check the order in the Magento admin; `asc cancellations resume` reads it again";
     call.idempotent = false;
     const json j = json::parse(send(call), nullptr, false);
     // OrderManagementInterface::cancel returns (bool)$order->cancel(): `false` with HTTP 200 when

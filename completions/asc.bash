@@ -139,7 +139,7 @@ __asc_values() {
         --color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
         --config) __asc_files ;;
         --feed) __asc_dynamic feed-ids "$cur" ;;
-        --fields) __asc_list 'order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce created_at state result_message run_by commerce_state updated_at batch_id message_id' "$cur" ;;
+        --fields) __asc_list 'order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id' "$cur" ;;
         --from) __asc_files ;;
         --fulfilled-by) COMPREPLY=($(compgen -W 'merchant amazon' -- "$cur")) ;;
         --order) __asc_dynamic order-ids "$cur" ;;
@@ -153,7 +153,7 @@ __asc_values() {
         feed_id) __asc_dynamic feed-ids "$cur" ;;
         id) __asc_dynamic order-ids "$cur" ;;
         shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
-        topic) COMPREPLY=($(compgen -W 'formats exit-codes environment config examples' -- "$cur")) ;;
+        topic) COMPREPLY=($(compgen -W 'formats exit-codes environment config commerce examples' -- "$cur")) ;;
     esac
 }
 

@@ -13,10 +13,13 @@ namespace {
 
 const std::vector<Field> k_fields{{"order_id", "ORDER ID"}, {"outcome", "OUTCOME"},  {"reason", "REASON"},
                                   {"feed_id", "FEED"},      {"result_code", "CODE"}, {"message", "MESSAGE"}};
-// With a commerce link, also what the Magento step did (commerce_step.hpp).
+// With a commerce link, also what the Magento step did (commerce_step.hpp): its state, the
+// action taken on the Magento order and the credit memo id.
 const std::vector<Field> k_fields_with_commerce = [] {
     std::vector<Field> all = k_fields;
     all.push_back({"commerce", "COMMERCE"});
+    all.push_back({"commerce_action", "MAGENTO"});
+    all.push_back({"commerce_creditmemo_id", "CREDIT MEMO"});
     return all;
 }();
 
@@ -50,6 +53,9 @@ Record cancel_record(const CancelRow& row) {
     r["result_code"] = row.result_code.empty() ? Record(nullptr) : Record(row.result_code);
     r["message"] = row.message.empty() ? Record(nullptr) : Record(row.message);
     r["commerce"] = row.commerce.empty() ? Record(nullptr) : Record(row.commerce);
+    r["commerce_action"] = row.commerce_action.empty() ? Record(nullptr) : Record(row.commerce_action);
+    r["commerce_creditmemo_id"] =
+        row.commerce_creditmemo_id.empty() ? Record(nullptr) : Record(row.commerce_creditmemo_id);
     return r;
 }
 

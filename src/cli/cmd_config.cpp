@@ -49,7 +49,8 @@ void run_config_show(Context& ctx) {
         rows.insert(rows.end(), {{"commerce_url", c.base_url.empty() ? "(not set)" : redact(c.base_url)},
                                  {"commerce_token", mask_secret(c.access_token)},
                                  {"commerce_link_field", c.link_field},
-                                 {"commerce_cancel_status", c.cancel_status},
+                                 {"commerce_on_cancel", c.on_cancel},
+                                 {"commerce_cancel_status", c.cancel_status.empty() ? "(not set)" : c.cancel_status},
                                  {"commerce_store_code", c.store_code}});
     }
     if (ctx.format() != Format::Table) {

@@ -129,13 +129,15 @@ CommerceLookup lookup_commerce(const std::string& order_id, Context& ctx) {
     return lookup;
 }
 
-// {"increment_id","status"} or null (no linked order).
+// {"increment_id","state","status"} or null (no linked order). The state is what Magento allows
+// next (closed and canceled are final); the status is only its label.
 Record commerce_record(const CommerceLookup& lookup) {
     if (!lookup.order) {
         return Record(nullptr);
     }
     Record r = Record::object();
     r["increment_id"] = lookup.order->increment_id;
+    r["state"] = lookup.order->state;
     r["status"] = lookup.order->status;
     return r;
 }
@@ -179,8 +181,10 @@ void print_details(const Order& o, const CommerceLookup& commerce, Context& ctx)
     add("Replaces order", o.replaced_order_id);
     add("Seller order id", o.seller_order_id);
     if (commerce.answered) {
-        add("Magento order", commerce.order ? fmt::format("{} ({})", commerce.order->increment_id,
-                                                          commerce.order->status)
+        add("Magento order", commerce.order ? fmt::format("{} (state {}, status {})", commerce.order->increment_id,
+                                                          commerce.order->state,
+                                                          commerce.order->status.empty() ? std::string("(none)")
+                                                                                         : commerce.order->status)
                                             : std::string("no linked order"));
     }
     if (o.buyer) {

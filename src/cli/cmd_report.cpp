@@ -96,6 +96,7 @@ const std::vector<Field> k_journal_fields{
     {"created_at", "WHEN"},       {"order_id", "ORDER ID"},      {"reason", "REASON"},
     {"state", "STATE"},           {"feed_id", "FEED"},           {"result_code", "CODE"},
     {"result_message", "MESSAGE"}, {"run_by", "BY"},              {"commerce_state", "COMMERCE"},
+    {"commerce_action", "MAGENTO"}, {"commerce_creditmemo_id", "CREDIT MEMO"},
     {"updated_at", "UPDATED"},    {"batch_id", "BATCH"},         {"message_id", "MESSAGE ID"}};
 
 } // namespace
@@ -111,6 +112,9 @@ Record journal_record(const JournalEntry& e) {
     r["result_message"] = e.result_message.empty() ? Record(nullptr) : Record(e.result_message);
     r["run_by"] = e.run_by;
     r["commerce_state"] = e.commerce_state.empty() ? Record(nullptr) : Record(e.commerce_state);
+    r["commerce_action"] = e.commerce_action.empty() ? Record(nullptr) : Record(e.commerce_action);
+    r["commerce_creditmemo_id"] =
+        e.commerce_creditmemo_id.empty() ? Record(nullptr) : Record(e.commerce_creditmemo_id);
     r["updated_at"] = format_rfc3339(e.updated_at);
     r["batch_id"] = e.batch_id;
     r["message_id"] = e.message_id ? Record(*e.message_id) : Record(nullptr);

@@ -155,6 +155,59 @@ HelpTopic config_topic() {
         }};
 }
 
+HelpTopic commerce_topic() {
+    return {
+        "commerce",
+        "MAGENTO",
+        "what a cancellation does to the linked Magento order, and why it is not complete",
+        {
+            para(
+                "With a [profiles.NAME.commerce] section (or ASC_COMMERCE_URL and ASC_COMMERCE_TOKEN), each "
+                "order Amazon confirms canceled has its linked Magento order (the one whose ext_order_id, or "
+                "increment_id with link_field = \"increment_id\", is the Amazon order id) closed out the way "
+                "Amazon Sales Channel does: asc reads it (state, status, each item's quantities) and, with "
+                "on_cancel = \"auto\" (the default):"),
+            item("nothing invoiced",
+                 "cancels it (POST /V1/orders/ID/cancel): state canceled; action canceled. "
+                 "Magento answering false means it could not, and the step fails."),
+            item("invoiced",
+                 "an offline credit memo of every refundable item, back to stock, nobody notified "
+                 "(POST /V1/order/ID/refund): state closed; action refunded, with the credit memo "
+                 "id. Partly invoiced: the rest is canceled first."),
+            item("canceled or closed", "nothing; action nothing_to_do."),
+            item("shipped, on hold, payment review, complete",
+                 "nothing: the step fails with the reason (Amazon refuses to cancel a shipped order too; "
+                 "release a hold in Magento, then asc cancellations resume)."),
+            para("Then one history comment naming the Amazon order, the reason and asc, not notified to the "
+                 "customer, carrying the order's status after the action. on_cancel = \"comment\" adds only "
+                 "that comment (action comment_only), for shops that close their orders themselves."),
+            para(
+                "The state complete cannot be reached: Magento's REST API reaches it only by shipping. A "
+                "comment never changes the state, Magento 2.4.7 and later refuse a status that does not "
+                "belong "
+                "to the order's current state (magento/magento2#38659), and a comment without a status "
+                "blanks it. For the label Amazon Sales Channel shows, assign a custom status (e.g. "
+                "amazon_canceled, labelled Complete) to the states closed and canceled in Stores > Settings "
+                "> "
+                "Order Status and set cancel_status; when it does not belong to the state the order ended in "
+                "the step exits 78 naming that state."),
+            para("Exactly once: a cancel or a credit memo whose answer was lost is never sent again blindly. "
+                 "The attempted action is journaled, and asc cancellations resume reads the order again and "
+                 "decides from its quantities and state, so the same items are never refunded twice. "
+                 "asc cancellations list shows commerce_state, commerce_action and commerce_creditmemo_id; "
+                 "asc order show shows the Magento order's state and status."),
+            para(
+                "The integration's token needs Sales > Operations > Orders > Actions > View, Cancel, Comment "
+                "and Credit Memos (Magento_Sales::actions_view, ::cancel, ::comment, ::creditmemo); a "
+                "missing one exits 4 naming it."),
+            verbatim("[profiles.us.commerce]\n"
+                     "base_url = \"https://shop.example.com\"\n"
+                     "access_token_file = \"~/.config/asc/magento.token\"\n"
+                     "on_cancel = \"auto\"                  # or \"comment\"\n"
+                     "# cancel_status = \"amazon_canceled\" # assigned to the states closed and canceled"),
+        }};
+}
+
 HelpTopic examples_topic() {
     return {"examples",
             "EXAMPLES",
@@ -190,7 +243,7 @@ HelpTopic examples_topic() {
 
 const std::vector<HelpTopic>& help_topics() {
     static const std::vector<HelpTopic> topics{formats_topic(), exit_codes_topic(), environment_topic(),
-                                               config_topic(), examples_topic()};
+                                               config_topic(),  commerce_topic(),   examples_topic()};
     return topics;
 }
 

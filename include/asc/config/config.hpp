@@ -21,7 +21,8 @@
 //   base_url = "https://shop.example.com"
 //   access_token = "..."  |  access_token_file = "~/.config/asc/magento-token"
 //   link_field = "ext_order_id"        # or "increment_id"
-//   cancel_status = "complete"
+//   on_cancel = "auto"                 # auto: cancel or refund the Magento order; comment: only comment
+//   cancel_status = "amazon_canceled"  # optional: a status assigned to the state closed or canceled
 //   store_code = "default"
 
 #include <filesystem>
@@ -51,7 +52,12 @@ struct CommerceSettings {
     std::string base_url;                    // "https://shop.example.com", no trailing '/'
     std::string access_token;                // the integration's access token (a secret)
     std::string link_field = "ext_order_id"; // the Magento order field holding the Amazon order id
-    std::string cancel_status = "complete";  // the status a canceled Amazon order's Magento order gets
+    // What a canceled Amazon order does to its Magento order: "auto" (cancel it, or refund it offline
+    // when invoiced: it ends canceled or closed) or "comment" (only the history comment).
+    std::string on_cancel = "auto";
+    // The status asc's comment sets (it must be assigned to the state the order ends in); empty:
+    // the order keeps the status Magento gave it.
+    std::string cancel_status;
     std::string store_code = "default";      // the REST store code: /rest/<store_code>/V1/...
 
     // Throws Error(Config) naming what to set when base_url or access_token is missing.

@@ -147,6 +147,10 @@ struct JournalEntry {
     // The Magento step of a canceled order (empty: none; see commerce_step.hpp): pending, done,
     // failed, no_link, skipped.
     std::string commerce_state;
+    // What the Magento step did (schema 4; see commerce_step.hpp): canceled, refunded,
+    // comment_only, nothing_to_do; and the credit memo id of `refunded`. Empty: not known.
+    std::string commerce_action;
+    std::string commerce_creditmemo_id;
 };
 
 // The journal states a row can be in while its cancellation is not finished.
@@ -162,6 +166,8 @@ struct JournalChange {
     std::optional<std::string> result_code{};
     std::optional<std::string> result_message{};
     std::optional<std::string> commerce_state{};
+    std::optional<std::string> commerce_action{};
+    std::optional<std::string> commerce_creditmemo_id{};
 };
 
 // Which journal rows journal_entries() returns; every set filter must match. Oldest first.

@@ -176,6 +176,13 @@ void resolve_commerce(Settings& s, const toml::table* profile_table, const EnvLo
     };
     text("link_field", "commerce_link_field", c.link_field);
     text("cancel_status", "commerce_cancel_status", c.cancel_status);
+    text("on_cancel", "commerce_on_cancel", c.on_cancel);
+    if (c.on_cancel != "auto" && c.on_cancel != "comment") {
+        throw Error(ErrorKind::Config,
+                    fmt::format("on_cancel '{}' in {} is not auto or comment", c.on_cancel, view.where()),
+                    "use auto (cancel the Magento order, or refund it offline when invoiced, so that it ends "
+                    "canceled or closed) or comment (only add a comment; the shop closes its orders itself)");
+    }
     text("store_code", "commerce_store_code", c.store_code);
     if (c.link_field != "ext_order_id" && c.link_field != "increment_id") {
         throw Error(ErrorKind::Config,

@@ -14,6 +14,7 @@
 #include "asc/http/http.hpp"
 #include "asc/http/retry.hpp"
 
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct ApiCall {
     // reached Amazon (timeout, dropped connection, 5xx) the call is not retried and throws
     // Error(Temporary) at once; a 429 (rejected before processing) is still retried.
     bool idempotent = true;
+    // Called right before each attempt goes out (after pacing and the token), so a caller can
+    // record when a write was really sent; an exception from it stops the call before sending.
+    std::function<void()> before_send{};
 };
 
 class SpApiClient {

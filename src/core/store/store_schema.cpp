@@ -225,7 +225,15 @@ CREATE UNIQUE INDEX cancel_journal_in_flight ON cancel_journal(order_id)
     WHERE state IN ('planned', 'submitting', 'submitted');
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2, k_v3};
+// Version 4: send_timeout_ms, the request timeout createFeed was sent with. Recovery waits that
+// long (plus a floor for Amazon's own processing) after submitted_at before it concludes that an
+// unanswered createFeed can no longer create a feed; the rerun's own --timeout says nothing about
+// the request that was lost. NULL for rows written before.
+constexpr const char* k_v4 = R"sql(
+ALTER TABLE cancel_journal ADD COLUMN send_timeout_ms INTEGER;
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4};
 
 } // namespace
 

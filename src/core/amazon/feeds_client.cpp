@@ -66,7 +66,8 @@ std::string required_id(std::string_view operation, const json& j, const char* k
     if (!value || value->empty()) {
         unreadable(operation, std::string("\"") + key + "\" is missing");
     }
-    const bool printable = std::all_of(value->begin(), value->end(), [](char c) { return c > ' ' && c < 0x7f; });
+    const bool printable =
+        std::all_of(value->begin(), value->end(), [](char c) { return c > ' ' && c < 0x7f; });
     if (value->size() > 256 || !printable) {
         unreadable(operation, std::string("\"") + key + "\" is not an identifier");
     }
@@ -104,7 +105,8 @@ Feed feed_from(std::string_view operation, const json& j) {
     static constexpr std::array<std::string_view, 5> k_statuses{"CANCELLED", "DONE", "FATAL", "IN_PROGRESS",
                                                                 "IN_QUEUE"};
     if (std::find(k_statuses.begin(), k_statuses.end(), feed.processing_status) == k_statuses.end()) {
-        unreadable(operation, "processingStatus \"" + feed.processing_status.substr(0, 40) + "\" is not one of the model's");
+        unreadable(operation, "processingStatus \"" + feed.processing_status.substr(0, 40) +
+                                  "\" is not one of the model's");
     }
     const auto created_time = optional_time(operation, j, "createdTime");
     if (!created_time) {

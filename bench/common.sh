@@ -2,9 +2,15 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 set -euo pipefail
 
-asc_install_packages "${ASC_PACKAGES[@]}"
-asc_build default asc asc-sim >/dev/null
-BIN="$ASC_ROOT/build/default"
+# ASC_BENCH_BIN: a build directory holding asc and asc-sim to use instead of building the release
+# preset (e.g. build/dev, for scripts that check behaviour rather than measure speed).
+if [ -n "${ASC_BENCH_BIN:-}" ]; then
+  BIN=$ASC_BENCH_BIN
+else
+  asc_install_packages "${ASC_PACKAGES[@]}"
+  asc_build default asc asc-sim >/dev/null
+  BIN="$ASC_ROOT/build/default"
+fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/asc-bench.XXXXXX")
 SIM_PIDS=()
 bench_cleanup() { local p; for p in "${SIM_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }

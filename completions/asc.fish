@@ -207,7 +207,7 @@ complete -c asc -n '__asc_at "orders cancel"' -l no-commerce -d 'Do not update t
 
 # asc cancellations
 complete -c asc -n '__asc_at "cancellations"' -a 'list' -d 'Journal entries, oldest first'
-complete -c asc -n '__asc_at "cancellations"' -a 'resume' -d 'Complete cancellations an interrupted run left: find its feeds, send what was not sent'
+complete -c asc -n '__asc_at "cancellations"' -a 'resume' -d 'Complete cancellations an interrupted run left: check its orders, send what was not sent'
 
 # asc cancellations list
 complete -c asc -n '__asc_at "cancellations list"' -l since -x -d 'Entries created at or after T (RFC 3339, YYYY-MM-DD, 90m/24h/7d)'

@@ -128,7 +128,7 @@ void setup_cancellations(CLI::App& app, Context& ctx) {
 
     auto resume_opts = std::make_shared<ResumeOptions>();
     auto* resume = group->add_subcommand(
-        "resume", "Complete cancellations an interrupted run left: find its feeds, send what was not sent");
+        "resume", "Complete cancellations an interrupted run left: check its orders, send what was not sent");
     resume->add_flag("--no-wait", resume_opts->no_wait, "Do not wait for Amazon to process the feeds");
     resume->add_option("--wait-timeout", resume_opts->wait_timeout, "How long to wait for Amazon: 30m, 2h, or seconds (default 30m)")
         ->type_name("DURATION");

@@ -7,6 +7,8 @@
 // flushed or cleaned up) when the service reaches that step (after-plan, after-document,
 // after-upload, before-create-feed, after-create-feed, after-submit, waiting). The integration
 // tests use it to check that a rerun completes the batch; it is not for production use.
+// ASC_TEST_IN_FLIGHT_FLOOR_MS=<ms> shortens CancelOptions::in_flight_floor (60 s) so that the
+// integration tests of lost createFeed answers run in seconds; also not for production use.
 
 #include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
@@ -166,9 +168,11 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
     options.seller_id = s.seller_id;
     options.marketplace_ids = s.marketplace_ids;
     options.run_by = current_user_at_host();
-    // A createFeed cannot be in flight for longer than one request may take.
-    options.in_flight_grace = std::chrono::milliseconds(static_cast<long long>(ctx.global.timeout_seconds * 1000)) +
-                              std::chrono::seconds(5);
+    // Journaled with each createFeed: recovery's grace period comes from it (not from a rerun's flags).
+    options.request_timeout = std::chrono::milliseconds(static_cast<long long>(ctx.global.timeout_seconds * 1000));
+    if (const char* floor = std::getenv("ASC_TEST_IN_FLIGHT_FLOOR_MS"); floor != nullptr && *floor != '\0') {
+        options.in_flight_floor = std::chrono::milliseconds(std::strtoll(floor, nullptr, 10)); // test hook
+    }
     if (const char* at = std::getenv("ASC_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
         const std::string step = at;
         options.on_step = [step](std::string_view now) {

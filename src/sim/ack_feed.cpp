@@ -81,6 +81,7 @@ std::optional<Result> process_message(const pugi::xml_node& message, Store& stor
     if (!is_order_id(r.order_id)) {
         return fail(5001, fmt::format("AmazonOrderID '{}' is not a valid Amazon order ID.", r.order_id));
     }
+    store.note_feed(r.order_id, feed_id);
     const std::string status = trimmed(ack.child("StatusCode"));
     if (status != "Success" && status != "Failure") {
         return fail(5004, fmt::format("StatusCode '{}' is invalid; use Success or Failure.", status));

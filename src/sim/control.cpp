@@ -5,7 +5,8 @@
 //   GET  /_sim/stats {"operations":{op:{requests,throttled,faults}},"total_requests":N} POST
 //   /_sim/stats/reset GET  /_sim/orders?fulfillmentStatus=..&fulfilledBy=..&marketplaceId=..&createdAfter=..
 //        &createdBefore=..&lastUpdatedAfter=..&lastUpdatedBefore=..    {"order_ids":[...]} (by createdTime)
-//   GET  /_sim/orders/{id}                  {"order":{all blocks},"cancellations":N,"cancellation_log":[...]}
+//   GET  /_sim/orders/{id}                  {"order":{all blocks},"cancellations":N,"cancellation_log":[...],
+//                                            "feeds":[ids of every feed that named the order]}
 //   POST /_sim/orders/{id}/ship[?ago=SECONDS] ships every open unit (a package for merchant orders)
 //   POST /_sim/orders/{id}/status?to=S[&by=BUYER|MERCHANT|AMAZON][&reason=..][&ago=SECONDS]
 //   GET  /_sim/config, POST /_sim/config    {"rate_limits","faults","time_scale","token_ttl",

@@ -365,7 +365,22 @@ std::optional<Json> Store::true_state(std::string_view id) const {
     const Record& r = records_[it->second];
     Json out{{"order", full(r)}, {"cancellations", r.notes ? r.notes->cancellations : 0}};
     out["cancellation_log"] = r.notes ? r.notes->log : Json::array();
+    out["feeds"] = r.notes ? Json(r.notes->feeds) : Json::array();
     return out;
+}
+
+bool Store::note_feed(std::string_view id, const std::string& feed_id) {
+    std::lock_guard lock(mutex_);
+    const auto it = by_id_.find(std::string{id});
+    if (it == by_id_.end()) {
+        return false;
+    }
+    Record& r = records_[it->second];
+    if (!r.notes) {
+        r.notes = std::make_unique<Notes>();
+    }
+    r.notes->feeds.push_back(feed_id);
+    return true;
 }
 
 bool Store::edit(std::string_view id, const Edit& edit, std::optional<Millis> at) {

@@ -70,6 +70,9 @@ struct Page {
 struct Notes {
     int cancellations = 0;    // successful cancellations by a seller's feed
     Json log = Json::array(); // one entry per cancellation (feed or control hook): who, why, when
+    // Every feed whose messages named this order, in processing order, whatever the outcome: a
+    // test hook to prove that no order was in two feeds.
+    std::vector<std::string> feeds;
 };
 
 class Store {
@@ -88,8 +91,10 @@ class Store {
     [[nodiscard]] Page search(const OrderQuery& q, std::uint32_t mask) const;
     [[nodiscard]] std::vector<std::string> ids(const OrderQuery& q) const;
     [[nodiscard]] std::optional<Json> get(std::string_view id, std::uint32_t mask) const;
-    // {"order": <full>, "cancellations": N, "cancellation_log": [...]}
+    // {"order": <full>, "cancellations": N, "cancellation_log": [...], "feeds": [feed ids]}
     [[nodiscard]] std::optional<Json> true_state(std::string_view id) const;
+    // Remembers that feed `feed_id` named the order (Notes::feeds); false if it does not exist.
+    bool note_feed(std::string_view id, const std::string& feed_id);
 
     // Runs `edit` on the order's full JSON and notes under the lock. If it returns true the
     // change is kept, lastUpdatedTime is bumped to now (strictly increasing) and the indexes are

@@ -6,6 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 # Feeds take 3 s to process (time scale 1000); rate limits on.
 sim_start --orders 3000 --seed 41 --time-scale 1000 --feed-processing-seconds 3000
+# Recovery waits out a lost createFeed for its recorded timeout plus a floor (60 s in production).
+export ASC_TEST_IN_FLIGHT_FLOOR_MS=1000
 sim_get "/_sim/orders?fulfillmentStatus=UNSHIPPED&fulfilledBy=MERCHANT" | json "'\n'.join(d['order_ids'])" >"$WORK/pool"
 check "the sim has enough unshipped orders" [ "$(wc -l <"$WORK/pool")" -ge 200 ]
 next=1
@@ -84,7 +86,8 @@ check "after kill -9 during createFeed every order ends canceled" all_canceled
 check "and was canceled exactly once on the sim" [ "$(counts)" = "1:5" ]
 
 # A createFeed whose connection drops (the sim does not create the feed): exit 75, not resent
-# blindly; the next run finds no feed and sends it once.
+# in that run (only once the lost request can no longer arrive does asc know Amazon did not act);
+# the next run sends it once.
 take 5
 sim_post /_sim/config '{"faults": ["drop:createFeed:1"]}' >/dev/null
 feeds_before=$(sim_requests createFeed)

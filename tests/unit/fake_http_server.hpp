@@ -1,6 +1,6 @@
 #pragma once
-// A tiny HTTP/1.1 server on 127.0.0.1 for testing the libcurl transport: one connection at a
-// time, keep-alive, answers each request with whatever the handler returns (raw bytes). The
+// A tiny HTTP/1.1 server on 127.0.0.1 for testing the libcurl transport: keep-alive, each
+// connection served by its own thread, answers each request with whatever the handler returns (raw bytes). The
 // handler may return k_no_reply (close without answering) or k_hang (never answer).
 
 #include <arpa/inet.h>
@@ -76,8 +76,15 @@ class LoopbackServer {
                 continue;
             }
             ++m_connections;
-            serve(conn);
-            ::close(conn);
+            // Each connection on its own thread: a client may open a new connection while an
+            // earlier one is kept alive.
+            m_workers.emplace_back([this, conn] {
+                serve(conn);
+                ::close(conn);
+            });
+        }
+        for (std::thread& worker : m_workers) {
+            worker.join();
         }
     }
 
@@ -161,6 +168,7 @@ class LoopbackServer {
     std::atomic<int> m_connections{0};
     mutable std::mutex m_mutex;
     std::vector<std::string> m_requests;
+    std::vector<std::thread> m_workers; // used by the accepting thread only
     std::thread m_thread;
 };
 

@@ -64,7 +64,8 @@ class FakeSellerApi {
         std::vector<std::string> marketplaces;
         std::string result;
         int polls_left = 1;
-        std::string outcome; // FATAL / CANCELLED
+        std::string outcome;       // FATAL / CANCELLED
+        int foreign_messages = -1; // >= 0: another client's feed (add_foreign_feed)
     };
 
     explicit FakeSellerApi(FakeClock& clock) : m_clock(clock) {}
@@ -244,15 +245,21 @@ class FakeSellerApi {
         return respond(200, docs.at(id));
     }
 
-    // Adds a feed that someone else sent (another tool), processed with `messages` messages.
-    void add_foreign_feed(int messages) {
+    // Adds a feed that someone else sent (another client of the same seller), with `messages`
+    // messages for other orders: DONE at once, or after `polls` getFeed calls. Returns its id.
+    std::string add_foreign_feed(int messages, int polls = 0) {
         Feed f;
         f.id = std::to_string(50'000 + feeds.size() + 1);
         f.created = now_text();
         f.marketplaces = {"ATVPDKIKX0DER"};
-        f.status = "DONE";
-        f.result = store_result(report(f.id, messages, {}));
+        f.foreign_messages = messages;
+        f.polls_left = polls;
+        if (polls == 0) {
+            f.status = "DONE";
+            f.result = store_result(report(f.id, messages, {}));
+        }
         feeds.push_back(f);
+        return f.id;
     }
 
     std::string last_feed_xml() const {
@@ -338,7 +345,8 @@ class FakeSellerApi {
             return;
         }
         f.status = "DONE";
-        f.result = store_result(process(docs.at(f.document), f.id));
+        f.result = store_result(f.foreign_messages >= 0 ? report(f.id, f.foreign_messages, {})
+                                                        : process(docs.at(f.document), f.id));
     }
 
     std::string process(const std::string& xml, const std::string& feed_id) {

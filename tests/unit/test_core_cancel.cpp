@@ -1,11 +1,13 @@
 // The cancel service against a fake Amazon: plan and guard decisions, journal before send, dedupe
-// on rerun, recovery after a crash at each step, mapping of processing reports, FATAL/CANCELLED.
+// on rerun, recovery after a crash at each step (proven from the orders, never by adopting a feed),
+// mapping of processing reports, FATAL/CANCELLED.
 
 #include "asc/amazon/lwa.hpp"
 #include "asc/amazon/rate_limit.hpp"
 #include "asc/amazon/sp_api.hpp"
 #include "asc/base/errors.hpp"
 #include "asc/cancel/cancel.hpp"
+#include "asc/cancel/recovery.hpp"
 #include "fake_seller_api.hpp"
 
 #include <doctest/doctest.h>
@@ -223,7 +225,8 @@ TEST_CASE("a rerun sends nothing for orders already canceled or pending in a fee
     CHECK(h.amazon.orders[id(1)].cancellations == 1);
 }
 
-TEST_CASE("a crash after createFeed reached Amazon is recovered with getFeeds and nothing is sent twice") {
+TEST_CASE(
+    "a crash after createFeed reached Amazon is settled from the orders' state; nothing is sent twice") {
     Harness h;
     for (int n = 1; n <= 3; ++n) {
         h.amazon.add({.id = id(n)});
@@ -236,17 +239,29 @@ TEST_CASE("a crash after createFeed reached Amazon is recovered with getFeeds an
     CHECK(rows[0].feed_id.empty());
     CHECK(rows[0].submitted_at.has_value());
 
+    CHECK(rows[0].send_timeout == h.options.request_timeout);
+
     h.options.on_step = nullptr;
     h.clock.advance(std::chrono::seconds(30));
     const auto r = h.cancel({id(1), id(2), id(3)});
+    // The orders were still Unshipped (the feed was queued): recovery waited out the send's grace,
+    // waited for the feed created since (it may hold them), and read the orders again.
     CHECK(h.calls("getFeeds") == 1);
     CHECK(h.calls("createFeed") == 1);
     CHECK(r.count(CancelOutcome::Canceled) == 3);
-    CHECK(row_for(r, id(2)).feed_id == h.amazon.feeds.at(0).id);
+    // The feed is not named: nothing proves it is the one the crashed run sent.
+    CHECK(row_for(r, id(2)).feed_id.empty());
+    CHECK(row_for(r, id(2)).message.find("confirmed by the order's state") != std::string::npos);
+    CHECK(row_for(r, id(2)).message.find("interrupted run") == std::string::npos);
     for (int n = 1; n <= 3; ++n) {
         CHECK(h.amazon.orders[id(n)].cancellations == 1);
     }
     CHECK(states(h.journal()) == std::set<std::string>{"canceled"});
+    CHECK(h.journal()[0].feed_id.empty());
+    // Later runs say already canceled, confirmed by the order's state, without asking Amazon.
+    const auto again = h.cancel({id(1)});
+    CHECK(row_for(again, id(1)).outcome == CancelOutcome::AlreadyCanceled);
+    CHECK(row_for(again, id(1)).message.find("confirmed by the order's state") != std::string::npos);
 }
 
 TEST_CASE("a crash before createFeed was sent re-plans the orders and sends them once") {
@@ -266,9 +281,9 @@ TEST_CASE("a crash before createFeed was sent re-plans the orders and sends them
         CHECK(h.journal().size() == 2);
         if (std::string_view(at) == "before-create-feed") {
             // `submitting` without a feed: a createFeed that may still be in flight is waited out
-            // (in_flight_grace) and getFeeds asked again before anything is sent.
-            CHECK(h.calls("getFeeds") == 2);
-            CHECK(h.clock.total_slept() >= h.options.in_flight_grace);
+            // (the recorded request timeout + the floor), then getFeeds finds nothing in flight.
+            CHECK(h.calls("getFeeds") == 1);
+            CHECK(h.clock.total_slept() >= h.options.request_timeout + h.options.in_flight_floor);
         } else {
             CHECK(h.calls("getFeeds") == 0);
         }
@@ -291,18 +306,68 @@ TEST_CASE("a crash while waiting is completed by resume") {
     CHECK(h.calls("createFeed") == 1);
 }
 
-TEST_CASE("recovery adopts the feed whose report matches, not another tool's feed of the same time") {
+TEST_CASE("another client's feed of the same size is never adopted: the orders say what happened") {
+    SUBCASE("the crashed run never sent its feed: the orders are sent again, once") {
+        Harness h;
+        h.amazon.add({.id = id(1)});
+        h.amazon.add({.id = id(2)});
+        h.crash_at("before-create-feed");
+        CHECK_THROWS_AS(h.cancel({id(1), id(2)}), Crash);
+        // Another client (another store, same seller) sends a feed of two messages meanwhile;
+        // it is still processing when the rerun looks.
+        const std::string foreign = h.amazon.add_foreign_feed(2, 3);
+        h.options.on_step = nullptr;
+        const auto r = h.cancel({id(1), id(2)});
+        CHECK(r.count(CancelOutcome::Canceled) == 2);
+        CHECK(h.calls("createFeed") == 1); // the rerun's own, the first that ever went out
+        REQUIRE(r.feed_ids.size() == 1);
+        CHECK(r.feed_ids[0] != foreign);
+        CHECK(row_for(r, id(1)).feed_id == r.feed_ids[0]);
+        CHECK(h.amazon.orders[id(1)].cancellations == 1);
+    }
+    SUBCASE("the crashed run's feed did reach Amazon: canceled, confirmed by the orders, none named") {
+        Harness h;
+        h.amazon.add({.id = id(1)});
+        h.amazon.add({.id = id(2)});
+        h.crash_at("after-create-feed");
+        CHECK_THROWS_AS(h.cancel({id(1), id(2)}), Crash);
+        h.amazon.add_foreign_feed(2);
+        h.options.on_step = nullptr;
+        const auto r = h.cancel({id(1), id(2)});
+        CHECK(r.count(CancelOutcome::Canceled) == 2);
+        CHECK(row_for(r, id(1)).feed_id.empty());
+        CHECK(h.calls("createFeed") == 1);
+        CHECK(h.amazon.orders[id(2)].cancellations == 1);
+    }
+}
+
+TEST_CASE("the grace period comes from the timeout recorded at send time, not from the rerun's") {
     Harness h;
     h.amazon.add({.id = id(1)});
-    h.amazon.add({.id = id(2)});
-    h.amazon.add_foreign_feed(5); // sent by something else just before
-    h.crash_at("after-create-feed");
-    CHECK_THROWS_AS(h.cancel({id(1), id(2)}), Crash);
+    h.options.request_timeout = std::chrono::minutes(5);
+    h.crash_at("before-create-feed");
+    CHECK_THROWS_AS(h.cancel({id(1)}), Crash);
     h.options.on_step = nullptr;
-    const auto r = h.cancel({id(1), id(2)});
-    CHECK(r.count(CancelOutcome::Canceled) == 2);
-    CHECK(row_for(r, id(1)).feed_id == h.amazon.feeds.at(1).id);
+    h.options.request_timeout = std::chrono::seconds(5);
+    const auto r = h.cancel({id(1)});
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Canceled);
+    CHECK(h.clock.total_slept() >= std::chrono::minutes(5) + h.options.in_flight_floor);
     CHECK(h.calls("createFeed") == 1);
+}
+
+TEST_CASE("without waiting, an unknown createFeed outcome stays pending and nothing is sent again") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.crash_at("before-create-feed");
+    CHECK_THROWS_AS(h.cancel({id(1)}), Crash);
+    h.options.on_step = nullptr;
+    h.options.wait = false;
+    const auto r = h.cancel({id(1)});
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Submitted);
+    CHECK(row_for(r, id(1)).message.find("not sent again") != std::string::npos);
+    CHECK(states(h.journal()) == std::set<std::string>{"submitting"});
+    CHECK(h.calls("createFeed") == 0);
+    CHECK(h.clock.total_slept() == std::chrono::milliseconds(0));
 }
 
 TEST_CASE("an order that ships between plan and submit fails with Amazon's reason") {
@@ -423,17 +488,136 @@ TEST_CASE("a buyer's cancellation request with another reason brings the BuyerCa
     CHECK(buyer.advice.empty());
 }
 
-TEST_CASE("a createFeed whose answer is lost is looked up, not sent again") {
+TEST_CASE("a createFeed whose answer is lost or malformed is settled from the orders, not sent again") {
+    for (const auto& lost : std::vector<asc::HttpResponse>{
+             asc_test::transport_error(asc::TransportError::Dropped, "connection reset"),
+             asc_test::transport_error(asc::TransportError::Timeout, "timed out"),
+             asc_test::respond(202, R"({"feedId":12345})"), asc_test::respond(202, "<html>gateway</html>"),
+             asc_test::respond(301, "", {{"location", "https://elsewhere.example/"}})}) {
+        CAPTURE(lost.body);
+        Harness h;
+        h.amazon.add({.id = id(1)});
+        h.amazon.add({.id = id(2)});
+        h.amazon.after_create_feed = [&](const std::string&) -> std::optional<asc::HttpResponse> {
+            return lost;
+        };
+        const auto r = h.cancel({id(1)});
+        CHECK(h.calls("createFeed") == 1);
+        CHECK(row_for(r, id(1)).outcome == CancelOutcome::Canceled);
+        CHECK(row_for(r, id(1)).feed_id.empty());
+        CHECK_FALSE(r.error.has_value());
+        CHECK(h.amazon.orders[id(1)].cancellations == 1);
+        // Nothing malformed reached the journal, and it blocks nothing.
+        for (const auto& e : h.journal()) {
+            CHECK(e.feed_id.empty());
+        }
+        h.amazon.after_create_feed = nullptr;
+        const auto other = h.cancel({id(2)});
+        CHECK(row_for(other, id(2)).outcome == CancelOutcome::Canceled);
+    }
+}
+
+TEST_CASE("a lost createFeed that never reached Amazon is not sent again in that run; the rerun sends it") {
     Harness h;
     h.amazon.add({.id = id(1)});
-    h.amazon.after_create_feed = [](const std::string&) -> std::optional<asc::HttpResponse> {
-        return asc_test::transport_error(asc::TransportError::Dropped, "connection reset");
+    h.amazon.fault = [](const std::string& op) -> std::optional<asc::HttpResponse> {
+        if (op == "createFeed") {
+            return asc_test::transport_error(asc::TransportError::Dropped, "connection reset");
+        }
+        return std::nullopt;
     };
     const auto r = h.cancel({id(1)});
-    CHECK(h.calls("createFeed") == 1);
-    CHECK(h.calls("getFeeds") == 1);
-    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Canceled);
+    REQUIRE(r.error.has_value());
+    CHECK(r.error->kind() == asc::ErrorKind::Temporary);
+    CHECK(row_for(r, id(1)).outcome == CancelOutcome::Failed);
+    CHECK(row_for(r, id(1)).message.find("not sent") != std::string::npos);
+    CHECK(states(h.journal()) == std::set<std::string>{"planned"});
+    h.amazon.fault = nullptr;
+    const auto again = h.cancel({id(1)});
+    CHECK(row_for(again, id(1)).outcome == CancelOutcome::Canceled);
+    CHECK(h.calls("createFeed") == 2);
+    CHECK(h.amazon.orders[id(1)].cancellations == 1);
+}
+
+TEST_CASE("a journaled feed that Amazon does not know blocks nothing and is settled from the orders") {
+    Harness h;
+    h.amazon.add({.id = id(1)});
+    h.amazon.add({.id = id(2)});
+    h.amazon.add({.id = id(3), .status = "CANCELLED"});
+    // An older asc journaled a feed id Amazon never had (a number it misread, say).
+    asc::JournalEntry a;
+    a.order_id = id(1);
+    a.reason = "NoInventory";
+    a.batch_id = "b-old";
+    a.feed_seq = 1;
+    a.message_id = 1;
+    a.state = "submitted";
+    a.feed_id = "12345";
+    a.created_at = a.updated_at =
+        std::chrono::floor<std::chrono::seconds>(h.clock.wall_now()) - std::chrono::hours(2);
+    a.submitted_at = a.created_at;
+    a.run_by = "ops@host";
+    asc::JournalEntry b = a;
+    b.order_id = id(3);
+    b.message_id = 2;
+    (void)h.store.journal_write(std::vector{a, b});
+
+    const auto r = h.cancel({id(2)});
+    CHECK(row_for(r, id(2)).outcome == CancelOutcome::Canceled);
     CHECK_FALSE(r.error.has_value());
+    // id(3) is Canceled on Amazon: canceled, confirmed by its state; id(1) is not and nothing is
+    // in flight: planned again, for resume (it is not this run's order).
+    REQUIRE(r.recovered.size() == 1);
+    CHECK(r.recovered[0].order_id == id(3));
+    CHECK(r.recovered[0].outcome == CancelOutcome::Canceled);
+    CHECK(r.recovered[0].feed_id.empty());
+    const auto latest = h.store.journal_latest(std::vector{id(1), id(3)});
+    CHECK(latest.at(id(1)).state == "planned");
+    CHECK(latest.at(id(1)).feed_id.empty());
+    const auto resumed = h.resume();
+    REQUIRE(resumed.rows.size() == 1);
+    CHECK(resumed.rows[0].outcome == CancelOutcome::Canceled);
+    CHECK(h.amazon.orders[id(1)].cancellations == 1);
+}
+
+TEST_CASE("recovery's decisions") {
+    using asc::UnknownVerdict;
+    asc::Order unshipped;
+    unshipped.status = asc::Status::Unshipped;
+    asc::Order canceled;
+    canceled.status = asc::Status::Canceled;
+    asc::Order shipped;
+    shipped.status = asc::Status::Shipped;
+    SUBCASE("an order is canceled only when Amazon shows it Canceled") {
+        CHECK(asc::decide_unknown(canceled, false) == UnknownVerdict::Canceled);
+        CHECK(asc::decide_unknown(canceled, true) == UnknownVerdict::Canceled);
+        CHECK(asc::decide_unknown(unshipped, false) == UnknownVerdict::Wait);
+        CHECK(asc::decide_unknown(unshipped, true) == UnknownVerdict::SendAgain);
+        CHECK(asc::decide_unknown(shipped, true) == UnknownVerdict::SendAgain); // the guard refuses it then
+        CHECK(asc::decide_unknown(std::nullopt, true) == UnknownVerdict::NotFound);
+    }
+    SUBCASE("the grace period: recorded send time (+1 s, it is rounded down) + recorded timeout + floor") {
+        const asc::Timestamp sent{std::chrono::seconds(1'800'000'000)};
+        CHECK(asc::settle_time(sent, std::chrono::seconds(5), std::chrono::seconds(60)) ==
+              sent + std::chrono::seconds(66));
+        CHECK(asc::settle_time(sent, std::chrono::milliseconds(1500), std::chrono::milliseconds(0)) ==
+              sent + std::chrono::seconds(3));
+        CHECK(asc::settle_time(sent, std::nullopt, std::chrono::seconds(60)) ==
+              sent + std::chrono::seconds(1) + asc::k_unknown_send_timeout + std::chrono::seconds(60));
+    }
+    SUBCASE("a feed may hold the orders when its type, marketplaces and time fit") {
+        const asc::Timestamp sent{std::chrono::seconds(1'800'000'000)};
+        asc::Feed f;
+        f.feed_type = "POST_ORDER_ACKNOWLEDGEMENT_DATA";
+        f.marketplace_ids = {"A1F83G8C2ARO7P", "ATVPDKIKX0DER", "ATVPDKIKX0DER"};
+        f.created_time = sent - std::chrono::seconds(30);
+        const std::vector<std::string> ours{"A1F83G8C2ARO7P", "ATVPDKIKX0DER"};
+        CHECK(asc::may_hold(f, sent, ours, std::chrono::minutes(2)));
+        CHECK_FALSE(asc::may_hold(f, sent, {"ATVPDKIKX0DER"}, std::chrono::minutes(2)));
+        CHECK_FALSE(asc::may_hold(f, sent, ours, std::chrono::seconds(10))); // created before the send
+        f.feed_type = "POST_PRODUCT_DATA";
+        CHECK_FALSE(asc::may_hold(f, sent, ours, std::chrono::minutes(2)));
+    }
 }
 
 TEST_CASE("a throttled createFeed leaves the orders planned for a rerun, which sends them once") {

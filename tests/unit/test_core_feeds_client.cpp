@@ -261,6 +261,57 @@ TEST_CASE("a feed without its required fields is a temporary error") {
     CHECK(asc::feed_from_json(feed_json("1", "CANCELLED").dump()).finished());
 }
 
+TEST_CASE("answers are checked against the model: a member of the wrong type is never coerced") {
+    auto unreadable = [](const std::function<void()>& call) {
+        try {
+            call();
+            FAIL("expected an error");
+        } catch (const asc::Error& e) {
+            CHECK(e.kind() == asc::ErrorKind::Temporary);
+            CHECK(std::string(e.what()).find("could not be read") != std::string::npos);
+        }
+    };
+    SUBCASE("createFeed's feedId must be a string, and an identifier") {
+        for (const char* body : {R"({"feedId":12345})", R"({"feedId":null})", R"({"feedId":""})",
+                                 R"({"feedId":["1"]})", R"({"feedId":"12 34"})", R"({"feedId":"1\n2"})"}) {
+            CAPTURE(body);
+            Harness h;
+            h.sp_api = [&](const asc::HttpRequest&) { return respond(202, body); };
+            unreadable([&] { (void)h.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", {"A"}, "doc"); });
+        }
+    }
+    SUBCASE("createFeedDocument's members are strings") {
+        Harness h;
+        h.sp_api = [](const asc::HttpRequest&) { return respond(201, R"({"feedDocumentId":7,"url":"x"})"); };
+        unreadable([&] { (void)h.feeds.create_feed_document("text/xml"); });
+        h.sp_api = [](const asc::HttpRequest&) { return respond(201, R"({"feedDocumentId":"d","url":7})"); };
+        unreadable([&] { (void)h.feeds.create_feed_document("text/xml"); });
+    }
+    SUBCASE("a Feed's members have the model's types and values") {
+        for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{
+                 {"feedId", 1},
+                 {"processingStatus", "PAUSED"},
+                 {"processingStatus", 3},
+                 {"marketplaceIds", "ATVPDKIKX0DER"},
+                 {"marketplaceIds", json::array({1})},
+                 {"createdTime", 1700000000},
+                 {"processingEndTime", "soon"},
+                 {"resultFeedDocumentId", 99}}) {
+            CAPTURE(key);
+            json j = feed_json("1", "DONE");
+            j[key] = value;
+            unreadable([&] { (void)asc::feed_from_json(j.dump()); });
+        }
+    }
+    SUBCASE("getFeedDocument's compression is GZIP or absent") {
+        Harness h;
+        h.sp_api = [](const asc::HttpRequest&) {
+            return respond(200, R"({"feedDocumentId":"d","url":"https://x/y","compressionAlgorithm":"ZIP"})");
+        };
+        unreadable([&] { (void)h.feeds.get_feed_document("d"); });
+    }
+}
+
 TEST_CASE("getFeeds filters by type and creation time and follows nextToken alone") {
     Harness h;
     h.sp_api = [](const asc::HttpRequest& r) {

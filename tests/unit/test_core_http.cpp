@@ -7,6 +7,8 @@
 #include "asc/version.hpp"
 #include "fake_http_server.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <doctest/doctest.h>
 #include <string>
@@ -340,3 +342,37 @@ TEST_CASE("--debug lines show each request and response with secrets masked") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("a write is never resent by the transport when a kept-alive connection dies under it") {
+    // The first request (a GET) leaves a kept-alive connection; the server then takes the next
+    // request and closes without answering, as a server that acted but whose answer was lost.
+    std::atomic<int> seen{0};
+    LoopbackServer server([&seen](const std::string&) {
+        return ++seen == 1 ? http_response(200, "{}") : std::string(LoopbackServer::k_no_reply);
+    });
+    auto transport = asc::make_curl_transport({});
+    asc::HttpRequest get;
+    get.url = server.url("/feeds/2021-06-30/feeds/1");
+    REQUIRE(transport->send(get).status == 200);
+    SUBCASE("a POST goes out on a new connection, once, and its loss reaches the caller") {
+        asc::HttpRequest post;
+        post.method = "POST";
+        post.url = server.url("/feeds/2021-06-30/feeds");
+        post.body = R"({"feedType":"POST_ORDER_ACKNOWLEDGEMENT_DATA"})";
+        CHECK(transport->send(post).error == asc::TransportError::Dropped);
+        const auto requests = server.requests();
+        CHECK(std::count_if(requests.begin(), requests.end(),
+                            [](const std::string& r) { return r.starts_with("POST "); }) == 1);
+        CHECK(server.connections() == 2);
+    }
+    SUBCASE("PATCH and DELETE too") {
+        for (const char* method : {"PATCH", "DELETE"}) {
+            asc::HttpRequest write;
+            write.method = method;
+            write.url = server.url("/rest/V1/orders/1");
+            write.body = "{}";
+            CHECK(transport->send(write).error == asc::TransportError::Dropped);
+        }
+        CHECK(server.requests().size() == 3);
+    }
+}

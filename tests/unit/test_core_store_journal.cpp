@@ -1,4 +1,4 @@
-// The cancellation journal in the store: schema 3 migration, writes and updates in transactions,
+// The cancellation journal in the store: schema 3 and 4 migrations, writes and updates in transactions,
 // one in-flight row per order, and the cancel lock.
 
 #include "asc/base/errors.hpp"
@@ -96,11 +96,35 @@ TEST_CASE("schema 4 journals the Magento action and the credit memo id") {
     CHECK(store.journal_entries({})[0].commerce_action == "refunded");
 }
 
+TEST_CASE("schema 5 adds the send timeout; a store still at 3 reads its journal without it") {
+    asc_test::TempDir dir;
+    const auto path = dir / "v3.db";
+    {
+        Store old = Store::open(path, {}, 3);
+        exec(old,
+             "INSERT INTO cancel_journal (order_id, reason, batch_id, feed_seq, message_id, state, "
+             "created_at, "
+             "updated_at, submitted_at, run_by) VALUES ('111-0000001-0000001', 'NoInventory', 'b1', 1, 1, "
+             "'submitting', 100, 200, 150, 'a@h')");
+        const auto rows = old.journal_entries({});
+        REQUIRE(rows.size() == 1);
+        CHECK_FALSE(rows[0].send_timeout.has_value());
+        CHECK(old.journal_latest(std::vector<std::string>{"111-0000001-0000001"}).size() == 1);
+    }
+    Store store = Store::open(path);
+    CHECK(store.schema_version() == 5);
+    const auto rows = store.journal_entries({});
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].state == "submitting");
+    CHECK_FALSE(rows[0].send_timeout.has_value()); // unknown: recovery assumes the longest
+}
+
 TEST_CASE("journal rows are written in one transaction and read back whole") {
     Store store = Store::open_memory();
     auto a = planned("111-0000001-0000001", 1);
     auto b = planned("111-0000002-0000002", 2);
     b.submitted_at = ts(1500);
+    b.send_timeout = std::chrono::milliseconds(7500);
     const auto ids = store.journal_write(std::vector{a, b});
     REQUIRE(ids.size() == 2);
     const auto rows = store.journal_entries({});
@@ -112,6 +136,8 @@ TEST_CASE("journal rows are written in one transaction and read back whole") {
     CHECK(rows[0].marketplace_id == "ATVPDKIKX0DER");
     CHECK(rows[0].run_by == "ops@host");
     CHECK(rows[1].submitted_at == ts(1500));
+    CHECK(rows[1].send_timeout == std::chrono::milliseconds(7500));
+    CHECK_FALSE(rows[0].send_timeout.has_value());
     CHECK(store.info().journal_entries == 2);
 
     // A second in-flight row for an order is refused, and the whole write with it.
@@ -132,11 +158,13 @@ TEST_CASE("journal updates assign only the fields they set, and can clear them")
     c.id = ids[0];
     c.state = "submitting";
     c.submitted_at = std::optional<asc::Timestamp>{ts(2100)};
+    c.send_timeout = std::optional<std::chrono::milliseconds>{std::chrono::seconds(60)};
     store.journal_update(std::vector{c}, ts(2100));
     auto row = store.journal_entries({}).at(0);
     CHECK(row.state == "submitting");
     CHECK(row.feed_document_id == "doc1");
     CHECK(row.submitted_at == ts(2100));
+    CHECK(row.send_timeout == std::chrono::seconds(60));
     CHECK(row.updated_at == ts(2100));
     CHECK(row.created_at == ts(1000));
 
@@ -145,11 +173,13 @@ TEST_CASE("journal updates assign only the fields they set, and can clear them")
     c.state = "planned";
     c.feed_document_id = "";
     c.submitted_at = std::optional<asc::Timestamp>{};
+    c.send_timeout = std::optional<std::chrono::milliseconds>{};
     store.journal_update(std::vector{c}, ts(2200));
     row = store.journal_entries({}).at(0);
     CHECK(row.state == "planned");
     CHECK(row.feed_document_id.empty());
     CHECK_FALSE(row.submitted_at.has_value());
+    CHECK_FALSE(row.send_timeout.has_value());
 }
 
 TEST_CASE("a canceled outcome and the store's Canceled order are written together") {

@@ -76,9 +76,12 @@ class FeedsClient {
     // SignatureDoesNotMatch), naming S3's error code.
     void upload(const FeedDocument& document, std::string_view content_type, std::string_view body);
 
-    // createFeed; returns the feed id. Throws what SpApiClient::call throws.
+    // createFeed; returns the feed id (checked against the model: a non-empty string identifier).
+    // `before_send` runs right before each attempt goes out (the cancel service journals the send
+    // time there). Throws what SpApiClient::call throws, and Error(Temporary) for an answer that
+    // does not match the model (the feed may then exist: the outcome is unknown).
     std::string create_feed(const std::string& feed_type, const std::vector<std::string>& marketplace_ids,
-                            const std::string& document_id);
+                            const std::string& document_id, std::function<void()> before_send = {});
 
     // getFeed. Throws ApiError(NotFound) for an unknown id.
     Feed get_feed(const std::string& feed_id);

@@ -14,6 +14,7 @@
 #include "asc/http/http.hpp"
 #include "asc/http/retry.hpp"
 
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct ApiCall {
     // The largest answer this call accepts (see HttpRequest::max_response_bytes): Amazon's JSON
     // answers are pages of at most 100 orders or feeds, far below this.
     std::size_t max_response_bytes = k_max_api_answer;
+    // Called right before each attempt goes out (after pacing and the token), so a caller can
+    // record when a write was really sent; an exception from it stops the call before sending.
+    std::function<void()> before_send{};
 };
 
 class SpApiClient {

@@ -21,33 +21,46 @@
 //   5. Every order is journaled BEFORE anything is sent, in one transaction: planned (with batch,
 //      feed_seq, message id, marketplace, who ran it), refused, already_canceled.
 //   6. Per feed (the batch is split only above max_messages_per_feed messages): build the XML,
-//      createFeedDocument (journal the document id), upload, journal `submitting` with the time,
-//      createFeed (never retried after a failure that may have reached Amazon), journal `submitted`
-//      with the feed id.
+//      createFeedDocument (journal the document id), upload; then createFeed, which is never
+//      retried after a failure that may have reached Amazon. Right before each createFeed attempt
+//      goes out the rows become `submitting` with the send time and the request timeout
+//      (submitted_at, send_timeout); its answer, checked against the model, makes them
+//      `submitted` with the feed id.
 //   7. Unless --no-wait: poll getFeed until DONE / FATAL / CANCELLED, read the processing report and
 //      journal each order's outcome in one transaction (canceled orders also become Canceled in
 //      the store, so cached lists and reports agree at once).
 //
 // Recovery (the journal says exactly how far a run got; every step above commits before the next
-// one starts):
-//   * planned: nothing was sent (createFeed comes only after `submitting` is committed). The order
-//     is planned again, against fresh state, when the same command runs again or by
+// one starts). The rule: asc proves, it never guesses. A feed is named as the one that carried an
+// order only when createFeed's answer recorded its id; anything else is learned from the orders.
+//   * planned: nothing was sent (createFeed goes out only after `submitting` is committed). The
+//     order is planned again, against fresh state, when the same command runs again or by
 //     `asc cancellations resume`.
-//   * submitting: createFeed may or may not have reached Amazon. getFeeds(POST_ORDER_ACKNOWLEDGEMENT_DATA,
-//     createdSince = submitted_at - clock skew) lists the candidates: feeds not named by any journal
-//     row, created since then, for the same marketplaces. A candidate whose processing report is
-//     available is checked against the rows: MessagesProcessed equals the number of messages and
-//     every Result's (MessageID, AmazonOrderID) is one of ours. The first that matches is adopted;
-//     failing that, a single candidate that cannot be checked (still processing, FATAL, CANCELLED)
-//     is adopted, and its report is checked when it arrives. No candidate: createFeed never reached
-//     Amazon, and the rows go back to planned (when it was sent less than in_flight_grace ago,
-//     recovery first waits for that and asks getFeeds again: the request may still be in flight). Several
-//     candidates and none provably ours: the rows fail with a message to check the orders (never sent again
-//     blindly).
-//   * submitted: the feed id is known; its result is collected (waiting up to wait_timeout when the
-//     rows concern this run's orders or this is a resume; otherwise looked at once).
+//   * submitting (the run died between sending createFeed and recording its answer, or the answer
+//     was lost: a timeout, a closed connection, an HTML, oversized, garbled or redirected answer):
+//     the outcome is unknown. A Feed carries no input document id, so no feed found with getFeeds
+//     can be proven to be ours (another client of the same seller may send one of the same size
+//     at the same time); recovery never adopts one. It reads the orders' fresh state instead:
+//       - Canceled on Amazon: `canceled`, "confirmed by the order's state", no feed named.
+//       - Amazon does not know the order: `failed`.
+//       - anything else: nothing may be concluded while the createFeed could still arrive or a
+//         feed that may hold the orders is still processing. Recovery waits (bounded; not with
+//         --no-wait) until the recorded send time + the recorded request timeout + in_flight_floor
+//         (Amazon's own processing of a request that arrived late) has passed, then for every
+//         acknowledgement feed created since the send (same marketplaces, not named by the
+//         journal) to finish (up to wait_timeout each), and reads the orders again (more than
+//         fresh_state_threshold of them through a sync, which sees changes two minutes late: that
+//         reading waits until it covers the moment nothing was in flight any more): Canceled ->
+//         `canceled` as above; still not canceled -> back to `planned`, sent again in a new feed
+//         (after the guard looks at it again). While a candidate is still processing the rows stay
+//         `submitting` and are reported pending; nothing is sent again.
+//   * submitted: the feed id is ours; its result is collected (waiting up to wait_timeout when the
+//     rows concern this run's orders or this is a resume; otherwise looked at once). A feed that
+//     Amazon does not know (getFeed 404) cannot resolve anything: its rows become an unknown
+//     outcome as above. A feed whose result cannot be read now stays pending; neither ever blocks
+//     other orders.
 // A second `order cancel` on the same store waits for the first (a lock file), so rows in flight
-// are always from a run that died.
+// are always from a run that died or gave up.
 
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/amazon/cancel_reason.hpp"
@@ -92,7 +105,7 @@ struct CancelRow {
     std::string order_id;
     CancelOutcome outcome = CancelOutcome::Failed;
     std::string reason;      // Amazon's spelling of the CancelReason
-    std::string feed_id;     // the feed that carried (or carries) it
+    std::string feed_id;     // the feed that carried (or carries) it; "" when not proven (see Recovery)
     std::string result_code; // Amazon's ResultMessageCode when it failed; FATAL / CANCELLED for the feed
     std::string message;     // why (refusal reason and remedy, Amazon's description, ...)
     // The Magento step of a canceled order (commerce_step.hpp): "" (no commerce link), pending,
@@ -119,10 +132,13 @@ struct CancelOptions {
     std::chrono::milliseconds lock_wait{std::chrono::seconds(10)};
     std::chrono::milliseconds sync_lock_wait{std::chrono::minutes(2)};
     std::chrono::seconds clock_skew{std::chrono::minutes(2)};
-    // A createFeed sent this recently may still be on its way: recovery that finds no feed waits
-    // until this much time has passed since the submission and asks getFeeds once more before it
-    // concludes that nothing was sent. The CLI uses the request timeout plus a few seconds.
-    std::chrono::milliseconds in_flight_grace{std::chrono::seconds(65)};
+    // The request timeout this run sends with; journaled with each createFeed (send_timeout).
+    std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+    // Added to a createFeed's recorded send time and timeout before recovery concludes that it can
+    // no longer create a feed (see Recovery). The default covers Amazon's own processing of a
+    // request that arrived late: SP-API is served through Amazon API Gateway, whose integration
+    // timeout is at most 29 s, and this doubles it.
+    std::chrono::milliseconds in_flight_floor{std::chrono::seconds(60)};
     // Called at each step, for tests (a crash at each point) and the documented ASC_TEST_CRASH_AT
     // hook: "after-plan", "after-document", "after-upload", "before-create-feed",
     // "after-create-feed" (answered, answer not journaled), "after-submit", "waiting" (each poll of
@@ -138,7 +154,7 @@ struct CancelOptions {
 struct CancelPlanItem {
     std::string order_id;
     CancelReason reason = CancelReason::NoInventory;
-    CancelOutcome outcome = CancelOutcome::WouldCancel; // Canceled: by an earlier run's feed, just now
+    CancelOutcome outcome = CancelOutcome::WouldCancel; // Canceled: an earlier run's, confirmed just now
     std::string feed_id;
     std::string result_code;
     std::string message;
@@ -205,11 +221,24 @@ class CancelService {
 
     // Recovery (cancel_recover.cpp).
     std::vector<CancelRow> recover(const std::set<std::string>& input, bool resume);
-    void resolve_submitting(std::vector<Flight>& flights, bool may_wait);
+    // Settles the rows of flights whose createFeed outcome is unknown from the orders' state
+    // (Flight::Row::resolution); rows it cannot settle yet stay `submitting`.
+    void resolve_unknown(std::vector<Flight>& flights, bool may_wait);
+    // One pass over the unsettled rows with the orders' fresh state. `quiet_since`: nothing in
+    // flight can change the orders after that time (else only a Canceled order is settled).
+    void settle_rows(std::vector<Flight*>& flights, std::optional<Timestamp> quiet_since);
+    // Waits until the flights' createFeed can no longer arrive and no candidate feed is processing,
+    // and returns that time; nullopt when that is not so yet (no waiting allowed, or a candidate
+    // outlasted wait_timeout).
+    std::optional<Timestamp> await_settled(const std::vector<Flight*>& flights, bool may_wait);
     // Fresh state (cancel.cpp).
     std::map<std::string, Order> fresh_state(const std::vector<std::string>& ids);
     // Sending (cancel_send.cpp).
     void send(Flight& flight, const std::map<std::string, const CancelPlanItem*>& items);
+    // After createFeed failed in a way that may have reached Amazon (`lost`): settles the flight
+    // from the orders' state (resolve_unknown) and fills its outcomes; throws Error(Temporary)
+    // unless every order turned out Canceled.
+    void settle_lost_answer(Flight& flight, const Error& lost);
     // Waiting and results (cancel_results.cpp).
     bool collect(Flight& flight, bool may_wait); // false: still processing
     // Polls getFeed until the feed is finished (nullopt: still processing after wait_timeout, or
@@ -229,7 +258,6 @@ class CancelService {
     CancelOptions m_options;
     SyncLock m_lock;
     std::map<std::string, ProcessingReport> m_reports;
-    std::set<std::string> m_adopted; // feeds adopted by recovery in this run
 };
 
 // "user@host" of this process, for CancelOptions::run_by.

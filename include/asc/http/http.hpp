@@ -57,6 +57,9 @@ struct HttpResponse {
 class Transport {
   public:
     virtual ~Transport() = default;
+    // Sends the request once. A write (any method but GET, HEAD, OPTIONS, PUT) is never sent
+    // twice by the transport itself, not even when a kept-alive connection dies under it: only the
+    // caller's retry policy decides about another attempt.
     virtual HttpResponse send(const HttpRequest& request) = 0;
 };
 

@@ -142,6 +142,9 @@ struct JournalEntry {
     Timestamp created_at{};
     Timestamp updated_at{};
     std::optional<Timestamp> submitted_at; // when createFeed was sent
+    // The request timeout createFeed was sent with (how long its request could take); nullopt for
+    // rows written before schema 4.
+    std::optional<std::chrono::milliseconds> send_timeout;
     std::string marketplace_id;
     std::string run_by;         // user@host
     // The Magento step of a canceled order (empty: none; see commerce_step.hpp): pending, done,
@@ -163,6 +166,7 @@ struct JournalChange {
     std::optional<std::string> feed_document_id{};
     std::optional<std::string> feed_id{};
     std::optional<std::optional<Timestamp>> submitted_at{};
+    std::optional<std::optional<std::chrono::milliseconds>> send_timeout{};
     std::optional<std::string> result_code{};
     std::optional<std::string> result_message{};
     std::optional<std::string> commerce_state{};

@@ -6,6 +6,7 @@
 #include "asc/base/time.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -40,23 +41,44 @@ json parse_body(std::string_view operation, const std::string& body) {
     return j;
 }
 
-// A string member; numbers are taken as their digits. "" when absent.
-std::string text_of(const json& j, const char* key) {
+// Every answer is checked against the Feeds API model (feeds_2021-06-30.json) before anything in it
+// is used or journaled: a member of the wrong type is an unreadable answer, never coerced (a
+// numeric feedId once went into the journal and made every later getFeed 404).
+
+// An optional string member: nullopt when absent or null; an unreadable answer when present with
+// another type.
+std::optional<std::string> optional_text(std::string_view operation, const json& j, const char* key) {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
-        return {};
+        return std::nullopt;
     }
-    if (it->is_string()) {
-        return it->get<std::string>();
+    if (!it->is_string()) {
+        unreadable(operation, std::string("\"") + key + "\" is a " + it->type_name() + ", not a string");
     }
-    if (it->is_number_integer() || it->is_number_unsigned()) {
-        return it->dump();
+    return it->get<std::string>();
+}
+
+std::string text_of(std::string_view operation, const json& j, const char* key) {
+    return optional_text(operation, j, key).value_or(std::string());
+}
+
+// An identifier asc stores and puts in URLs: 1 to 256 printable ASCII characters, no spaces (the
+// model says only "string"; Amazon's are digits or amzn1.tortuga... tokens).
+std::string required_id(std::string_view operation, const json& j, const char* key) {
+    const auto value = optional_text(operation, j, key);
+    if (!value || value->empty()) {
+        unreadable(operation, std::string("\"") + key + "\" is missing");
     }
-    return {};
+    const bool printable =
+        std::all_of(value->begin(), value->end(), [](char c) { return c > ' ' && c < 0x7f; });
+    if (value->size() > 256 || !printable) {
+        unreadable(operation, std::string("\"") + key + "\" is not an identifier");
+    }
+    return *value;
 }
 
 std::string required_text(std::string_view operation, const json& j, const char* key) {
-    std::string value = text_of(j, key);
+    std::string value = text_of(operation, j, key);
     if (value.empty()) {
         unreadable(operation, std::string("\"") + key + "\" is missing");
     }
@@ -76,9 +98,16 @@ std::string required_url(std::string_view operation, const json& j, const char* 
     return url;
 }
 
-std::optional<Timestamp> optional_time(const json& j, const char* key) {
-    const std::string text = text_of(j, key);
-    return text.empty() ? std::nullopt : parse_rfc3339(text);
+std::optional<Timestamp> optional_time(std::string_view operation, const json& j, const char* key) {
+    const auto text = optional_text(operation, j, key);
+    if (!text) {
+        return std::nullopt;
+    }
+    const auto time = parse_rfc3339(*text);
+    if (!time) {
+        unreadable(operation, std::string(key) + " \"" + text->substr(0, 40) + "\" is not a date-time");
+    }
+    return time;
 }
 
 Feed feed_from(std::string_view operation, const json& j) {
@@ -86,23 +115,34 @@ Feed feed_from(std::string_view operation, const json& j) {
         unreadable(operation, "a feed is not a JSON object");
     }
     Feed feed;
-    feed.feed_id = required_text(operation, j, "feedId");
+    feed.feed_id = required_id(operation, j, "feedId");
     feed.feed_type = required_text(operation, j, "feedType");
     feed.processing_status = required_text(operation, j, "processingStatus");
-    const std::string created = required_text(operation, j, "createdTime");
-    const auto created_time = parse_rfc3339(created);
+    static constexpr std::array<std::string_view, 5> k_statuses{"CANCELLED", "DONE", "FATAL", "IN_PROGRESS",
+                                                                "IN_QUEUE"};
+    if (std::find(k_statuses.begin(), k_statuses.end(), feed.processing_status) == k_statuses.end()) {
+        unreadable(operation, "processingStatus \"" + feed.processing_status.substr(0, 40) +
+                                  "\" is not one of the model's");
+    }
+    const auto created_time = optional_time(operation, j, "createdTime");
     if (!created_time) {
-        unreadable(operation, "createdTime \"" + created.substr(0, 40) + "\" is not a date-time");
+        unreadable(operation, "\"createdTime\" is missing");
     }
     feed.created_time = *created_time;
-    feed.processing_start_time = optional_time(j, "processingStartTime");
-    feed.processing_end_time = optional_time(j, "processingEndTime");
-    feed.result_document_id = text_of(j, "resultFeedDocumentId");
-    if (const auto it = j.find("marketplaceIds"); it != j.end() && it->is_array()) {
+    feed.processing_start_time = optional_time(operation, j, "processingStartTime");
+    feed.processing_end_time = optional_time(operation, j, "processingEndTime");
+    if (const auto result = optional_text(operation, j, "resultFeedDocumentId"); result && !result->empty()) {
+        feed.result_document_id = required_id(operation, j, "resultFeedDocumentId");
+    }
+    if (const auto it = j.find("marketplaceIds"); it != j.end() && !it->is_null()) {
+        if (!it->is_array()) {
+            unreadable(operation, "\"marketplaceIds\" is not a list");
+        }
         for (const json& id : *it) {
-            if (id.is_string()) {
-                feed.marketplace_ids.push_back(id.get<std::string>());
+            if (!id.is_string()) {
+                unreadable(operation, "\"marketplaceIds\" holds a " + std::string(id.type_name()));
             }
+            feed.marketplace_ids.push_back(id.get<std::string>());
         }
     }
     return feed;
@@ -173,7 +213,7 @@ FeedDocument FeedsClient::create_feed_document(const std::string& content_type) 
     call.body = json{{"contentType", content_type}}.dump();
     const HttpResponse response = m_api.call(call);
     const json j = parse_body(call.operation, response.body);
-    return {required_text(call.operation, j, "feedDocumentId"), required_url(call.operation, j, "url")};
+    return {required_id(call.operation, j, "feedDocumentId"), required_url(call.operation, j, "url")};
 }
 
 HttpResponse FeedsClient::send_raw(const HttpRequest& request, std::string_view what) {
@@ -243,9 +283,10 @@ void FeedsClient::upload(const FeedDocument& document, std::string_view content_
 
 std::string FeedsClient::create_feed(const std::string& feed_type,
                                      const std::vector<std::string>& marketplace_ids,
-                                     const std::string& document_id) {
+                                     const std::string& document_id, std::function<void()> before_send) {
     ApiCall call;
     call.operation = "createFeed";
+    call.before_send = std::move(before_send);
     call.method = "POST";
     // Never sent twice: after a failure that may have reached Amazon the caller looks the feed up
     // (getFeeds) instead of sending it again. A 429 is still retried.
@@ -271,7 +312,7 @@ std::string FeedsClient::create_feed(const std::string& feed_type,
         }
         throw;
     }
-    return required_text(call.operation, parse_body(call.operation, response.body), "feedId");
+    return required_id(call.operation, parse_body(call.operation, response.body), "feedId");
 }
 
 Feed FeedsClient::get_feed(const std::string& feed_id) {
@@ -299,7 +340,7 @@ std::vector<Feed> FeedsClient::get_feeds(const std::string& feed_type, Timestamp
         for (const json& f : *list) {
             feeds.push_back(feed_from(call.operation, f));
         }
-        const std::string next = text_of(j, "nextToken");
+        const std::string next = text_of(call.operation, j, "nextToken");
         if (next.empty()) {
             break;
         }
@@ -317,8 +358,15 @@ ResultDocument FeedsClient::get_feed_document(const std::string& document_id) {
     call.path = std::string(k_documents_path) + "/" + url_encode(document_id);
     const HttpResponse response = m_api.call(call);
     const json j = parse_body(call.operation, response.body);
-    return {required_text(call.operation, j, "feedDocumentId"), required_url(call.operation, j, "url"),
-            text_of(j, "compressionAlgorithm")};
+    ResultDocument document{required_id(call.operation, j, "feedDocumentId"),
+                            required_url(call.operation, j, "url"),
+                            text_of(call.operation, j, "compressionAlgorithm")};
+    // The model's only value is GZIP; anything else would be saved still compressed.
+    if (!document.compression_algorithm.empty() && document.compression_algorithm != "GZIP") {
+        unreadable(call.operation, "compressionAlgorithm \"" + document.compression_algorithm.substr(0, 20) +
+                                       "\" is not one asc knows");
+    }
+    return document;
 }
 
 std::string FeedsClient::download(const ResultDocument& document) {

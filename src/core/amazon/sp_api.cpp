@@ -164,6 +164,9 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             request.headers.emplace_back("content-type", "application/json");
             request.body = call.body;
         }
+        if (call.before_send) {
+            call.before_send();
+        }
         HttpResponse response = m_transport.send(request);
         throw_if_interrupted();
 

@@ -39,9 +39,14 @@ std::optional<CancelPlanItem> from_journal(const JournalEntry& e, CancelReason r
     item.feed_id = e.feed_id;
     if (is_canceled_state(e.state)) {
         item.outcome = CancelOutcome::AlreadyCanceled;
-        item.message = e.state == "canceled"
-                           ? fmt::format("canceled earlier by feed {} ({})", e.feed_id, date_of(e.updated_at))
-                           : fmt::format("already canceled when checked on {}", date_of(e.updated_at));
+        if (e.state == "already_canceled") {
+            item.message = fmt::format("already canceled when checked on {}", date_of(e.updated_at));
+        } else if (!e.feed_id.empty()) {
+            item.message = fmt::format("canceled earlier by feed {} ({})", e.feed_id, date_of(e.updated_at));
+        } else {
+            item.message =
+                fmt::format("canceled earlier, confirmed by the order's state ({})", date_of(e.updated_at));
+        }
         return item;
     }
     if (e.state == "submitted") {
@@ -265,7 +270,10 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
         if (const auto done = completed.find(id); done != completed.end()) {
             item.outcome = CancelOutcome::Canceled;
             item.feed_id = done->second.feed_id;
-            item.message = "canceled by the feed of an interrupted run";
+            // A feed is named only when createFeed's answer recorded it (see Recovery).
+            item.message = item.feed_id.empty()
+                               ? done->second.message
+                               : fmt::format("canceled by feed {} of an interrupted run", item.feed_id);
             plan.items.push_back(std::move(item));
             continue;
         }

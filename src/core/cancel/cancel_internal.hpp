@@ -3,7 +3,9 @@
 
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/cancel/cancel.hpp"
+#include "asc/cancel/recovery.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,6 +23,10 @@ struct CancelService::Flight {
         std::uint64_t message_id = 0;
         std::string reason;
         std::string marketplace_id;
+        // How the recovery of an unknown createFeed outcome settled the row: "" (not yet),
+        // "canceled", "failed" or "planned" (to be sent again); `outcome` is its result row.
+        std::string resolution{};
+        CancelRow outcome{};
     };
     std::string batch_id;
     int feed_seq = 0;
@@ -28,6 +34,7 @@ struct CancelService::Flight {
     std::string feed_document_id;
     std::string feed_id;
     std::optional<Timestamp> submitted_at;
+    std::optional<std::chrono::milliseconds> send_timeout; // the request timeout createFeed went out with
     std::vector<Row> rows;
     // Why a submitted feed's result is not known yet (a timeout, an error reading it).
     std::string pending_reason;
@@ -38,11 +45,9 @@ struct CancelService::Flight {
     [[nodiscard]] std::vector<std::string> marketplaces(const std::vector<std::string>& fallback) const;
     // The outcome rows for a feed still processing (or not confirmed yet).
     [[nodiscard]] std::vector<CancelRow> pending(const std::string& message) const;
+    // Whether some row's unknown outcome is not settled yet.
+    [[nodiscard]] bool unsettled() const;
 };
-
-// Whether a processing report can be the answer to a feed of these rows (in MessageID order): it
-// processed as many messages, and every Result names one of their MessageIDs with its order id.
-bool report_matches(const ProcessingReport& report, const std::vector<CancelService::Flight::Row>& rows);
 
 // Groups in-flight journal rows into flights: submitting rows by (batch, feed_seq), submitted rows
 // by feed id; planned rows are left out.

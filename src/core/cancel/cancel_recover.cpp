@@ -1,7 +1,6 @@
 // The cancel service, recovery: completes what earlier runs left in flight before anything new is
 // sent (the rules are in cancel.hpp, "Recovery").
 
-#include "asc/base/strings.hpp"
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/base/time.hpp"
@@ -35,6 +34,38 @@ std::vector<CancelRow> CancelService::Flight::pending(const std::string& message
     return out;
 }
 
+bool CancelService::Flight::unsettled() const {
+    return std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.resolution.empty(); });
+}
+
+UnknownVerdict decide_unknown(const std::optional<Order>& fresh, bool settled) {
+    if (!fresh) {
+        return UnknownVerdict::NotFound;
+    }
+    if (fresh->status == Status::Canceled) {
+        return UnknownVerdict::Canceled;
+    }
+    return settled ? UnknownVerdict::SendAgain : UnknownVerdict::Wait;
+}
+
+Timestamp settle_time(Timestamp sent_at, std::optional<std::chrono::milliseconds> send_timeout,
+                      std::chrono::milliseconds floor) {
+    const std::chrono::milliseconds timeout = send_timeout.value_or(k_unknown_send_timeout);
+    // sent_at is kept in whole seconds, rounded down: the request may have left up to a second later.
+    return sent_at + std::chrono::seconds(1) + std::chrono::ceil<std::chrono::seconds>(timeout + floor);
+}
+
+bool may_hold(const Feed& feed, Timestamp sent_at, const std::vector<std::string>& marketplaces,
+              std::chrono::seconds clock_skew) {
+    if (feed.feed_type != k_ack_feed_type || feed.created_time < sent_at - clock_skew) {
+        return false;
+    }
+    auto theirs = feed.marketplace_ids;
+    std::sort(theirs.begin(), theirs.end());
+    theirs.erase(std::unique(theirs.begin(), theirs.end()), theirs.end());
+    return theirs == marketplaces;
+}
+
 std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& rows) {
     std::map<std::string, CancelService::Flight> by_key;
     for (const JournalEntry& e : rows) {
@@ -52,8 +83,11 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
         f.state = e.state;
         f.feed_id = e.feed_id;
         f.feed_document_id = e.feed_document_id;
-        if (e.submitted_at && (!f.submitted_at || *e.submitted_at < *f.submitted_at)) {
-            f.submitted_at = e.submitted_at;
+        if (e.submitted_at && (!f.submitted_at || *e.submitted_at > *f.submitted_at)) {
+            f.submitted_at = e.submitted_at; // the last attempt's: the one that may have arrived
+        }
+        if (e.send_timeout && (!f.send_timeout || *e.send_timeout > *f.send_timeout)) {
+            f.send_timeout = e.send_timeout;
         }
         f.rows.push_back({e.id, e.order_id, static_cast<std::uint64_t>(e.message_id.value_or(0)), e.reason,
                           e.marketplace_id});
@@ -72,132 +106,178 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
     return out;
 }
 
-void CancelService::resolve_submitting(std::vector<Flight>& flights, bool may_wait) {
-    if (flights.empty()) {
+void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Timestamp> quiet_since) {
+    const bool settled = quiet_since.has_value();
+    std::vector<std::string> ids;
+    for (const Flight* f : flights) {
+        for (const Flight::Row& row : f->rows) {
+            if (row.resolution.empty()) {
+                ids.push_back(row.order_id);
+            }
+        }
+    }
+    if (ids.empty()) {
         return;
     }
-    Timestamp earliest = *flights.front().submitted_at;
-    for (const Flight& f : flights) {
-        earliest = std::min(earliest, *f.submitted_at);
-    }
-    // getFeeds keeps 90 days; asking for more is an error.
-    earliest = std::max(earliest, now() - std::chrono::days(89));
-    m_events.note(
-        fmt::format("an earlier run was interrupted while sending {}; looking on Amazon for "
-                    "feeds created since {} (getFeeds)",
-                    count_noun(static_cast<long long>(flights.size()), "feed"), format_rfc3339(earliest - m_options.clock_skew)));
-    std::vector<Feed> candidates;
-    auto look_up = [&] {
-        candidates.clear();
-        for (Feed& f :
-             find_feeds_sent_since(m_feeds, std::string(k_ack_feed_type), earliest, m_options.clock_skew)) {
-            if (m_adopted.count(f.feed_id) == 0 && !m_store.journal_knows_feed(f.feed_id)) {
-                candidates.push_back(std::move(f));
+    // More orders than getOrder is used for are read through an incremental sync, and
+    // searchOrders shows changes only up to two minutes before the request (Amazon's rule for
+    // lastUpdatedBefore; sync.cpp). Concluding "not canceled" needs every change up to
+    // quiet_since to be visible. (A Canceled it shows earlier is proof enough.)
+    if (settled && ids.size() > m_options.fresh_state_threshold) {
+        const auto visible = *quiet_since + k_search_lag + std::chrono::seconds(1);
+        if (const auto wall = m_clock.wall_now(); visible > wall) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(visible - wall);
+            m_events.note(
+                fmt::format("waiting {} until Amazon's order search shows every change to the {} orders",
+                            duration_text(std::chrono::ceil<std::chrono::seconds>(left)), ids.size()));
+            m_clock.sleep_for(left);
+            if (interrupted()) {
+                throw Error(ErrorKind::Interrupted, "interrupted while waiting for Amazon's order search",
+                            "nothing was sent again; run the command again or `asc cancellations resume`");
             }
         }
-    };
-    std::set<std::string> taken;
-    auto candidates_of = [&](const Flight& flight) {
-        const auto marketplaces = flight.marketplaces(m_options.marketplace_ids);
-        std::vector<Feed*> mine;
-        for (Feed& c : candidates) {
-            auto theirs = c.marketplace_ids;
-            std::sort(theirs.begin(), theirs.end());
-            theirs.erase(std::unique(theirs.begin(), theirs.end()), theirs.end());
-            if (taken.count(c.feed_id) == 0 &&
-                c.created_time >= *flight.submitted_at - m_options.clock_skew && theirs == marketplaces) {
-                mine.push_back(&c);
+    }
+    const std::map<std::string, Order> fresh = fresh_state(ids);
+    std::vector<JournalChange> changes;
+    for (Flight* f : flights) {
+        for (Flight::Row& row : f->rows) {
+            if (!row.resolution.empty()) {
+                continue;
             }
-        }
-        return mine;
-    };
-    look_up();
-    // A flight without a candidate whose createFeed may still be in flight: wait, then look again.
-    std::optional<Timestamp> settle;
-    for (const Flight& flight : flights) {
-        const auto until =
-            *flight.submitted_at + std::chrono::ceil<std::chrono::seconds>(m_options.in_flight_grace);
-        if (candidates_of(flight).empty() && until > now()) {
-            settle = settle ? std::max(*settle, until) : until;
-        }
-    }
-    if (settle) {
-        m_events.note(fmt::format(
-            "no feed found yet; waiting {} for a createFeed that may still be in flight",
-            duration_text(std::chrono::duration_cast<std::chrono::milliseconds>(*settle - now()))));
-        m_clock.sleep_for(*settle - now());
-        if (interrupted()) {
-            throw Error(ErrorKind::Interrupted,
-                        "interrupted while looking for the feed of an interrupted run",
-                        "nothing was sent again; run the command again or `asc cancellations resume`");
-        }
-        look_up();
-    }
-    for (Flight& flight : flights) {
-        const std::vector<Feed*> mine = candidates_of(flight);
-        const Feed* chosen = nullptr;
-        std::vector<const Feed*> unverifiable;
-        for (Feed* c : mine) {
-            if (!c->finished() && may_wait && mine.size() > 1) {
-                if (auto done = await_feed(c->feed_id, true, flight.rows.size())) {
-                    *c = std::move(*done);
+            const auto it = fresh.find(row.order_id);
+            const auto verdict =
+                decide_unknown(it == fresh.end() ? std::nullopt : std::optional<Order>(it->second), settled);
+            JournalChange c{.id = row.journal_id};
+            switch (verdict) {
+            case UnknownVerdict::Wait:
+                continue;
+            case UnknownVerdict::Canceled:
+                row.resolution = "canceled";
+                row.outcome = {
+                    row.order_id,
+                    CancelOutcome::Canceled,
+                    row.reason,
+                    "",
+                    "",
+                    "confirmed by the order's state: Amazon shows it Canceled (createFeed's answer "
+                    "was lost, so no feed is named)"};
+                c.state = "canceled";
+                if (!m_options.commerce_on_cancel.empty()) {
+                    c.commerce_state = m_options.commerce_on_cancel;
                 }
-            }
-            const auto report =
-                c->finished() && c->processing_status == "DONE" ? report_of(*c) : std::nullopt;
-            if (!report) {
-                unverifiable.push_back(c);
-            } else if (report_matches(*report, flight.rows)) {
-                chosen = c;
                 break;
-            }
-        }
-        if (chosen == nullptr && unverifiable.size() == 1) {
-            chosen = unverifiable.front();
-        }
-        std::vector<JournalChange> changes;
-        for (const Flight::Row& row : flight.rows) {
-            changes.push_back({.id = row.journal_id});
-        }
-        if (chosen != nullptr) {
-            taken.insert(chosen->feed_id);
-            m_adopted.insert(chosen->feed_id);
-            flight.feed_id = chosen->feed_id;
-            flight.state = "submitted";
-            for (JournalChange& c : changes) {
-                c.state = "submitted";
-                c.feed_id = chosen->feed_id;
-            }
-            m_store.journal_update(changes, now());
-            m_events.note(fmt::format("found feed {}: the interrupted run had sent it", chosen->feed_id));
-        } else if (mine.empty()) {
-            flight.state = "planned";
-            flight.feed_document_id.clear();
-            for (JournalChange& c : changes) {
+            case UnknownVerdict::NotFound:
+                row.resolution = "failed";
+                row.outcome = {
+                    row.order_id, CancelOutcome::Failed,
+                    row.reason,   "",
+                    "",           "Amazon does not know this order (any more); nothing is sent again"};
+                c.state = "failed";
+                break;
+            case UnknownVerdict::SendAgain:
+                row.resolution = "planned";
+                row.outcome = {
+                    row.order_id,
+                    CancelOutcome::Failed,
+                    row.reason,
+                    "",
+                    "",
+                    "not sent: Amazon did not act on the lost createFeed (the order is not canceled "
+                    "and no feed that may hold it is in flight); run the command again or `asc "
+                    "cancellations resume` to send it"};
                 c.state = "planned";
                 c.feed_document_id = "";
                 c.submitted_at = std::optional<Timestamp>{};
+                c.send_timeout = std::optional<std::chrono::milliseconds>{};
+                break;
             }
-            m_store.journal_update(changes, now());
-            m_events.note(
-                fmt::format("Amazon has no feed from the interrupted run: its {} {} not sent",
-                            count_noun(static_cast<long long>(flight.rows.size()), "order"),
-                            flight.rows.size() == 1 ? "was" : "were"));
-        } else {
-            std::string ids;
-            for (const Feed* c : mine) {
-                ids += (ids.empty() ? "" : ", ") + c->feed_id;
-            }
-            std::vector<CancelRow> out;
-            for (const Flight::Row& row : flight.rows) {
-                out.push_back(
-                    {row.order_id, CancelOutcome::Failed, row.reason, "", "",
-                     fmt::format("an interrupted run may have sent it in one of the feeds {}, and asc cannot "
-                                 "tell which: check with `asc order show {}` before canceling again",
-                                 ids, row.order_id)});
-            }
-            record(flight, out);
+            c.result_message = row.outcome.message;
+            changes.push_back(std::move(c));
         }
+    }
+    m_store.journal_update(changes, now());
+}
+
+std::optional<Timestamp> CancelService::await_settled(const std::vector<Flight*>& flights, bool may_wait) {
+    Timestamp settle{};
+    Timestamp earliest = Timestamp::max();
+    for (const Flight* f : flights) {
+        settle = std::max(settle, settle_time(*f->submitted_at, f->send_timeout, m_options.in_flight_floor));
+        earliest = std::min(earliest, *f->submitted_at);
+    }
+    if (const auto wall = m_clock.wall_now(); settle > wall) {
+        if (!may_wait) {
+            return std::nullopt;
+        }
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(settle - wall);
+        m_events.note(fmt::format("waiting {} until a createFeed whose answer was lost can no longer arrive",
+                                  duration_text(std::chrono::ceil<std::chrono::seconds>(left))));
+        m_clock.sleep_for(left);
+        if (interrupted()) {
+            throw Error(ErrorKind::Interrupted,
+                        "interrupted while waiting for a createFeed that may be in flight",
+                        "nothing was sent again; run the command again or `asc cancellations resume`");
+        }
+    }
+    // getFeeds keeps 90 days; asking for more is an error.
+    earliest = std::max(earliest, now() - std::chrono::days(89));
+    std::vector<Feed> busy;
+    for (Feed& c :
+         find_feeds_sent_since(m_feeds, std::string(k_ack_feed_type), earliest, m_options.clock_skew)) {
+        const bool candidate = std::any_of(flights.begin(), flights.end(), [&](const Flight* f) {
+            return may_hold(c, *f->submitted_at, f->marketplaces(m_options.marketplace_ids),
+                            m_options.clock_skew);
+        });
+        if (candidate && !c.finished() && !m_store.journal_knows_feed(c.feed_id)) {
+            busy.push_back(std::move(c));
+        }
+    }
+    std::size_t orders = 0;
+    for (const Flight* f : flights) {
+        orders += f->rows.size();
+    }
+    std::string still;
+    for (Feed& c : busy) {
+        if (may_wait) {
+            m_events.note(
+                fmt::format("waiting for feed {} to finish: it may hold orders whose cancellation was "
+                            "sent without a recorded answer",
+                            c.feed_id));
+            if (await_feed(c.feed_id, true, orders)) {
+                continue;
+            }
+        }
+        still += (still.empty() ? "" : ", ") + c.feed_id;
+    }
+    if (!still.empty()) {
+        m_events.note(
+            fmt::format("feed(s) {} still processing: the orders are left pending, not sent again", still));
+        return std::nullopt;
+    }
+    return now();
+}
+
+void CancelService::resolve_unknown(std::vector<Flight>& flights, bool may_wait) {
+    if (flights.empty()) {
+        return;
+    }
+    std::vector<Flight*> open;
+    std::size_t orders = 0;
+    for (Flight& f : flights) {
+        open.push_back(&f);
+        orders += f.rows.size();
+    }
+    m_events.note(
+        fmt::format("{} feed(s) of {} order(s) may or may not have reached Amazon (createFeed's answer "
+                    "was not recorded): checking the orders themselves",
+                    flights.size(), orders));
+    settle_rows(open, std::nullopt); // what is Canceled already needs no waiting
+    std::erase_if(open, [](const Flight* f) { return !f->unsettled(); });
+    if (open.empty()) {
+        return;
+    }
+    if (const auto quiet_since = await_settled(open, may_wait)) {
+        settle_rows(open, quiet_since);
     }
 }
 
@@ -206,35 +286,63 @@ std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input
     if (flights.empty()) {
         return {};
     }
-    std::vector<Flight> submitting;
-    std::vector<Flight> rest;
-    for (Flight& f : flights) {
-        (f.state == "submitting" ? submitting : rest).push_back(std::move(f));
-    }
-    resolve_submitting(submitting, m_options.wait);
-    for (Flight& f : submitting) {
-        rest.push_back(std::move(f));
-    }
-
+    std::vector<Flight> unknown;
     std::vector<CancelRow> out;
-    for (Flight& flight : rest) {
-        if (flight.state == "submitted") {
-            const bool concerns_this_run =
-                resume || std::any_of(flight.rows.begin(), flight.rows.end(),
-                                      [&](const Flight::Row& r) { return input.count(r.order_id) != 0; });
-            if (!collect(flight, concerns_this_run && m_options.wait)) {
-                for (CancelRow& row :
-                     flight.pending(fmt::format("pending in feed {}: Amazon is still processing it; `asc "
-                                                "cancellations resume` collects "
-                                                "its result",
-                                                flight.feed_id))) {
-                    out.push_back(std::move(row));
-                }
+    for (Flight& flight : flights) {
+        if (flight.state == "submitting") {
+            unknown.push_back(std::move(flight));
+            continue;
+        }
+        const bool concerns_this_run =
+            resume || std::any_of(flight.rows.begin(), flight.rows.end(),
+                                  [&](const Flight::Row& r) { return input.count(r.order_id) != 0; });
+        std::string why;
+        try {
+            if (collect(flight, concerns_this_run && m_options.wait)) {
+                out.insert(out.end(), flight.outcomes.begin(), flight.outcomes.end());
                 continue;
             }
+            why = "Amazon is still processing it";
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Interrupted) {
+                throw;
+            }
+            if (e.kind() == ErrorKind::NotFound) {
+                // The journal names a feed Amazon does not have: it proves nothing. What happened
+                // to the orders is learned from them, as for a lost createFeed answer.
+                m_events.note(
+                    fmt::format("Amazon does not know feed {} of the journal: checking its {} order(s) "
+                                "themselves",
+                                flight.feed_id, flight.rows.size()));
+                std::vector<JournalChange> changes;
+                for (const Flight::Row& row : flight.rows) {
+                    changes.push_back(
+                        {.id = row.journal_id, .state = std::string("submitting"), .feed_id = std::string()});
+                }
+                m_store.journal_update(changes, now());
+                flight.state = "submitting";
+                flight.feed_id.clear();
+                unknown.push_back(std::move(flight));
+                continue;
+            }
+            why = fmt::format("its result could not be read ({})", e.what());
         }
-        if (flight.state == "done") {
-            out.insert(out.end(), flight.outcomes.begin(), flight.outcomes.end());
+        for (CancelRow& row : flight.pending(
+                 fmt::format("pending in feed {}: {}; `asc cancellations resume` collects its result",
+                             flight.feed_id, why))) {
+            out.push_back(std::move(row));
+        }
+    }
+    resolve_unknown(unknown, m_options.wait);
+    for (const Flight& flight : unknown) {
+        for (const Flight::Row& row : flight.rows) {
+            if (row.resolution == "canceled" || row.resolution == "failed") {
+                out.push_back(row.outcome);
+            } else if (row.resolution.empty()) {
+                out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, "", "",
+                               "an interrupted run may have sent it and it is not known yet whether Amazon "
+                               "received it: not sent again; `asc cancellations resume` finds out"});
+            }
         }
     }
     return out;

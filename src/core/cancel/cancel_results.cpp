@@ -33,28 +33,6 @@ std::string state_of(CancelOutcome outcome) {
 
 } // namespace
 
-bool report_matches(const ProcessingReport& report, const std::vector<CancelService::Flight::Row>& rows) {
-    if (report.processed != static_cast<int>(rows.size())) {
-        return false;
-    }
-    for (const ReportResult& r : report.results) {
-        if (r.message_id == 0) {
-            continue;
-        }
-        const auto it = std::lower_bound(rows.begin(), rows.end(), r.message_id,
-                                         [](const CancelService::Flight::Row& row, std::uint64_t id) {
-                                             return row.message_id < id;
-                                         });
-        if (it == rows.end() || it->message_id != r.message_id) {
-            return false;
-        }
-        if (!r.order_id.empty() && r.order_id != it->order_id) {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::optional<ProcessingReport> CancelService::report_of(const Feed& feed) {
     if (const auto it = m_reports.find(feed.feed_id); it != m_reports.end()) {
         return it->second;
@@ -148,14 +126,6 @@ void CancelService::apply_report(Flight& flight, const Feed& feed) {
         all(CancelOutcome::Failed, "", fmt::format("feed {} is DONE but Amazon gave no processing report; check "
                                                    "with `asc order show ID`",
                                                    feed.feed_id));
-        record(flight, out);
-        return;
-    }
-    if (m_adopted.count(feed.feed_id) != 0 && !report_matches(*report, flight.rows)) {
-        all(CancelOutcome::Failed, "",
-            fmt::format("feed {}, found on Amazon after an interrupted run, does not match the cancellations that "
-                        "run planned; check with `asc order show ID` before canceling again",
-                        feed.feed_id));
         record(flight, out);
         return;
     }

@@ -44,6 +44,48 @@ void before_create_feed(Write&& write) {
 
 } // namespace
 
+void CancelService::settle_lost_answer(Flight& flight, const Error& lost) {
+    std::vector<Flight> one{flight};
+    try {
+        resolve_unknown(one, m_options.wait);
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Interrupted) {
+            throw;
+        }
+        m_events.note(
+            fmt::format("could not check the orders after the lost createFeed answer: {}", e.what()));
+    }
+    flight = std::move(one.front());
+    flight.outcomes.clear();
+    bool all_canceled = true;
+    bool any_pending = false;
+    for (const Flight::Row& row : flight.rows) {
+        if (row.resolution.empty()) {
+            any_pending = true;
+            flight.outcomes.push_back(
+                {row.order_id, CancelOutcome::Failed, row.reason, "", "",
+                 fmt::format(
+                     "not known whether Amazon received it ({}); not sent again: run the command again or "
+                     "`asc cancellations resume`, they find out before sending anything",
+                     lost.what())});
+        } else {
+            flight.outcomes.push_back(row.outcome);
+        }
+        all_canceled = all_canceled && row.resolution == "canceled";
+    }
+    flight.state = "done";
+    if (!all_canceled) {
+        throw Error(ErrorKind::Temporary, lost.what(),
+                    any_pending
+                        ? "it is not known yet whether Amazon received the feed; `asc cancellations "
+                          "resume` finds out before anything is sent again"
+                        : "run the command again or `asc cancellations resume`: they send what Amazon did "
+                          "not receive");
+    }
+    m_events.note(fmt::format("createFeed's answer was lost, but Amazon shows all {} order(s) Canceled",
+                              flight.rows.size()));
+}
+
 void CancelService::send(Flight& flight, const std::map<std::string, const CancelPlanItem*>& items) {
     std::vector<AckMessage> messages;
     messages.reserve(flight.rows.size());
@@ -71,48 +113,42 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
     m_feeds.upload(document, k_ack_content_type, xml);
     step("after-upload");
 
-    // From here on createFeed may reach Amazon: the journal says so first.
-    flight.submitted_at = now();
-    flight.state = "submitting";
-    before_create_feed(
-        [&] { change_all({.state = std::string("submitting"), .submitted_at = flight.submitted_at}); });
-    step("before-create-feed");
+    // From here on createFeed may reach Amazon: right before each attempt goes out the journal
+    // says so, with the send time and the timeout it goes out with (recovery's grace period).
+    bool first_attempt = true;
+    auto before_send = [&] {
+        flight.submitted_at = now();
+        flight.send_timeout = m_options.request_timeout;
+        flight.state = "submitting";
+        before_create_feed([&] {
+            change_all({.state = std::string("submitting"),
+                        .submitted_at = flight.submitted_at,
+                        .send_timeout = flight.send_timeout});
+        });
+        if (std::exchange(first_attempt, false)) {
+            step("before-create-feed");
+        }
+    };
     std::string feed_id;
     try {
         feed_id =
             m_feeds.create_feed(std::string(k_ack_feed_type), flight.marketplaces(m_options.marketplace_ids),
-                                document.feed_document_id);
+                                document.feed_document_id, before_send);
     } catch (const Error& e) {
-        if (e.kind() == ErrorKind::Interrupted) {
-            throw; // `submitting` stays: the next run looks the feed up before sending anything
+        if (e.kind() == ErrorKind::Interrupted || flight.state == "planned") {
+            throw; // planned: it never went out; submitting: the next run finds out before sending
         }
         if (definitely_not_created(e)) {
             // Nothing reached Amazon: back to planned, so a rerun or resume sends it.
             flight.state = "planned";
             change_all({.state = std::string("planned"),
                         .feed_document_id = std::string(),
-                        .submitted_at = std::optional<Timestamp>{}});
+                        .submitted_at = std::optional<Timestamp>{},
+                        .send_timeout = std::optional<std::chrono::milliseconds>{}});
             throw;
         }
-        // It may have reached Amazon: find out now, without sending it again.
-        std::vector<Flight> one{flight};
-        try {
-            resolve_submitting(one, false);
-        } catch (const Error& lookup) {
-            if (lookup.kind() == ErrorKind::Interrupted) {
-                throw;
-            }
-        }
-        flight = std::move(one.front());
-        if (flight.state != "submitted") {
-            throw Error(
-                e.kind(), e.what(),
-                flight.state == "planned"
-                    ? "Amazon did not receive the feed; run the command again or `asc cancellations resume`"
-                    : "it is not known whether Amazon received the feed; `asc cancellations resume` finds "
-                      "out before anything is sent again");
-        }
-        return; // adopted: Amazon had created it after all
+        settle_lost_answer(flight, e);
+        return;
     }
     step("after-create-feed");
     flight.feed_id = feed_id;

@@ -1,6 +1,6 @@
 // The libcurl Transport. libcurl is confined to this file: RAII holders for its handles, one easy
-// handle reused for every request (so connections and TLS sessions are kept alive), and the
-// mapping from CURLcode to TransportError.
+// handle reused for every request (so connections and TLS sessions are kept alive; a write always
+// opens a new connection, see is_repeatable), and the mapping from CURLcode to TransportError.
 
 #include "asc/base/errors.hpp"
 #include "asc/base/interrupt.hpp"
@@ -102,6 +102,13 @@ std::string_view trim(std::string_view text) {
         text.remove_suffix(1);
     }
     return text;
+}
+
+// Whether a request may be sent twice without harm (RFC 9110 9.2.2 lists GET, HEAD, OPTIONS, TRACE,
+// PUT and DELETE; DELETE is treated as unsafe here because a Magento DELETE may act on whatever the
+// id names by then). Every other method is a write that must reach the server at most once.
+bool is_repeatable(std::string_view method) {
+    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT";
 }
 
 bool has_line_break(std::string_view text) {
@@ -241,6 +248,19 @@ class CurlTransport final : public Transport {
         curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        if (!is_repeatable(request.method)) {
+            // When a kept-alive connection turns out dead after the request went out and nothing
+            // came back, libcurl silently sends the request again on a new connection
+            // (Curl_retry_request: "Connection died, retrying a fresh connect"), and only when the
+            // connection was reused. The server may have acted on the first copy, so a write never
+            // goes out on a reused connection: a failure then reaches the caller, whose retry
+            // policy treats it as an unknown outcome. (The new connection is cached afterwards:
+            // reads that follow may reuse it, and a resent read does no harm.)
+            curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+#if LIBCURL_VERSION_NUM >= 0x081000
+            curl_easy_setopt(curl, CURLOPT_FORBID_RETRY_ON_REUSE, 1L);
+#endif
+        }
         curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);

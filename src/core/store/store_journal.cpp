@@ -12,10 +12,16 @@ namespace asc {
 
 namespace {
 
-constexpr std::string_view k_select =
-    "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
-    "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-    "commerce_state, commerce_action, commerce_creditmemo_id FROM cancel_journal ";
+// The columns read_entry() reads. A store opened read-only may be older than the latest schema:
+// commerce_action and commerce_creditmemo_id came with 4, send_timeout_ms with 5.
+std::string select_columns(int schema_version) {
+    return fmt::format(
+        "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, "
+        "state, result_code, result_message, created_at, updated_at, submitted_at, "
+        "marketplace_id, run_by, commerce_state, {}, {} FROM cancel_journal ",
+        schema_version >= 4 ? "commerce_action, commerce_creditmemo_id" : "NULL, NULL",
+        schema_version >= 5 ? "send_timeout_ms" : "NULL");
+}
 
 JournalEntry read_entry(const sqlite::Stmt& s) {
     JournalEntry e;
@@ -40,14 +46,18 @@ JournalEntry read_entry(const sqlite::Stmt& s) {
     e.commerce_state = s.text(16);
     e.commerce_action = s.text(17);
     e.commerce_creditmemo_id = s.text(18);
+    if (const auto ms = s.opt_int64(19)) {
+        e.send_timeout = std::chrono::milliseconds(*ms);
+    }
     return e;
 }
 
-void require_journal(const Store::Impl& impl) {
-    if (impl.schema_version < 4) {
+// Reading needs schema 3, writing the latest (commerce_action came with 4, send_timeout_ms with 5).
+void require_journal(const Store::Impl& impl, int version = 3) {
+    if (impl.schema_version < version) {
         throw Error(ErrorKind::Internal,
-                    fmt::format("the cancellation journal needs store schema 4 (this store is at {})",
-                                impl.schema_version));
+                    fmt::format("the cancellation journal needs store schema {} (this store is at {})",
+                                version, impl.schema_version));
     }
 }
 
@@ -60,7 +70,7 @@ bool is_in_flight_journal_state(std::string_view state) {
 std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
     require_journal(*m_impl);
     // Built per call: the filters vary, and listing the journal is not a hot path.
-    std::string sql(k_select);
+    std::string sql = select_columns(m_impl->schema_version);
     sql += "WHERE created_at >= ?1";
     int next = 2;
     std::vector<std::pair<int, std::string>> texts;
@@ -98,13 +108,23 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
     require_journal(*m_impl);
     std::map<std::string, JournalEntry> out;
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
-    static constexpr std::string_view sql =
+    // Statement cache keys must be literals: one per schema the columns differ in.
+    static constexpr std::string_view sql_v5 =
         "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
         "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-        "commerce_state, commerce_action, commerce_creditmemo_id FROM cancel_journal WHERE order_id = ?1 "
-        "ORDER BY id DESC LIMIT 1";
+        "commerce_state, commerce_action, commerce_creditmemo_id, send_timeout_ms FROM cancel_journal "
+        "WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
+    static constexpr std::string_view sql_v4 =
+        "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
+        "commerce_state, commerce_action, commerce_creditmemo_id, NULL FROM cancel_journal "
+        "WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
+    static constexpr std::string_view sql_v3 =
+        "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
+        "commerce_state, NULL, NULL, NULL FROM cancel_journal WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
     for (const auto& id : order_ids) {
-        sqlite::StmtUse s(m_impl->stmt(sql));
+        sqlite::StmtUse s(m_impl->stmt(m_impl->schema_version >= 5 ? sql_v5 : m_impl->schema_version >= 4 ? sql_v4 : sql_v3));
         s->bind(1, id);
         if (s->step()) {
             out.emplace(id, read_entry(*s));
@@ -126,21 +146,21 @@ bool Store::journal_knows_feed(const std::string& feed_id) {
 }
 
 std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> rows) {
-    require_journal(*m_impl);
+    require_journal(*m_impl, 5);
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     std::vector<std::int64_t> ids;
     ids.reserve(rows.size());
     static constexpr std::string_view insert_sql =
         "INSERT INTO cancel_journal (order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, "
         "message_id, state, result_code, result_message, created_at, updated_at, submitted_at, "
-        "marketplace_id, run_by, commerce_state, commerce_action, commerce_creditmemo_id) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18, ?19)";
+        "marketplace_id, run_by, commerce_state, commerce_action, commerce_creditmemo_id, send_timeout_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18, ?19, ?20)";
     static constexpr std::string_view replace_sql =
         "UPDATE cancel_journal SET order_id = ?1, reason = ?2, batch_id = ?3, feed_seq = ?4, "
         "feed_document_id = ?5, feed_id = ?6, message_id = ?7, state = ?8, result_code = ?9, "
         "result_message = ?10, created_at = ?11, updated_at = ?12, submitted_at = ?13, "
         "marketplace_id = ?14, run_by = ?15, commerce_state = ?16, commerce_action = ?18, "
-        "commerce_creditmemo_id = ?19 WHERE id = ?17";
+        "commerce_creditmemo_id = ?19, send_timeout_ms = ?20 WHERE id = ?17";
     for (const JournalEntry& e : rows) {
         sqlite::StmtUse s(m_impl->stmt(e.id == 0 ? insert_sql : replace_sql));
         s->bind(1, e.order_id);
@@ -164,6 +184,7 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
         if (e.id != 0) {
             s->bind(17, e.id);
         }
+        s->bind(20, e.send_timeout ? std::optional<std::int64_t>(e.send_timeout->count()) : std::nullopt);
         const int rc = sqlite3_step(s->get());
         if (rc == SQLITE_CONSTRAINT_UNIQUE) {
             throw Error(ErrorKind::Temporary,
@@ -181,7 +202,7 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
 
 void Store::journal_update(std::span<const JournalChange> changes, Timestamp now,
                            std::span<const Order> orders) {
-    require_journal(*m_impl);
+    require_journal(*m_impl, 5);
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     // ?N*2 says whether the field is assigned, ?N*2+1 is its value.
     static constexpr std::string_view sql =
@@ -195,6 +216,7 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
         "commerce_state = CASE WHEN ?15 THEN ?16 ELSE commerce_state END, "
         "commerce_action = CASE WHEN ?17 THEN ?18 ELSE commerce_action END, "
         "commerce_creditmemo_id = CASE WHEN ?19 THEN ?20 ELSE commerce_creditmemo_id END, "
+        "send_timeout_ms = CASE WHEN ?21 THEN ?22 ELSE send_timeout_ms END, "
         "updated_at = ?14 WHERE id = ?1";
     for (const JournalChange& c : changes) {
         sqlite::StmtUse s(m_impl->stmt(sql));
@@ -217,6 +239,10 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
         text(15, c.commerce_state);
         text(17, c.commerce_action);
         text(19, c.commerce_creditmemo_id);
+        s->bind(21, c.send_timeout.has_value());
+        s->bind(22, c.send_timeout && *c.send_timeout
+                        ? std::optional<std::int64_t>((*c.send_timeout)->count())
+                        : std::nullopt);
         s->bind(14, to_unix(now));
         const int rc = sqlite3_step(s->get());
         if (rc == SQLITE_CONSTRAINT_UNIQUE) {

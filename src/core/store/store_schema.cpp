@@ -235,7 +235,15 @@ ALTER TABLE cancel_journal ADD COLUMN commerce_action TEXT
 ALTER TABLE cancel_journal ADD COLUMN commerce_creditmemo_id TEXT;
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4};
+// Version 5: send_timeout_ms, the request timeout createFeed was sent with. Recovery waits that
+// long (plus a floor for Amazon's own processing) after submitted_at before it concludes that an
+// unanswered createFeed can no longer create a feed; the rerun's own --timeout says nothing about
+// the request that was lost. NULL for rows written before.
+constexpr const char* k_v5 = R"sql(
+ALTER TABLE cancel_journal ADD COLUMN send_timeout_ms INTEGER;
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5};
 
 } // namespace
 

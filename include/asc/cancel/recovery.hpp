@@ -1,0 +1,42 @@
+#pragma once
+// Part `cancel`: the decisions of the cancel service's recovery (the rules are in cancel.hpp,
+// "Recovery"), as pure functions so that each rule is tested on its own.
+
+#include "asc/amazon/feeds_client.hpp"
+#include "asc/model/model.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asc {
+
+// What an order's fresh state says after a createFeed whose outcome is unknown. `settled`: the
+// createFeed can no longer arrive and no feed that may hold the order is still processing.
+enum class UnknownVerdict {
+    Canceled,  // Amazon shows it Canceled: done, confirmed by the order's state
+    NotFound,  // Amazon does not know the order
+    SendAgain, // not canceled, and nothing can cancel it any more: planned again
+    Wait,      // not canceled yet, but something in flight still may
+};
+UnknownVerdict decide_unknown(const std::optional<Order>& fresh, bool settled);
+
+// When a createFeed sent at `sent_at` (whole seconds, rounded down) with `send_timeout` can no
+// longer create a feed: sent_at + 1 s + send_timeout + floor, in whole seconds. Rows journaled before
+// send_timeout was recorded assume k_unknown_send_timeout.
+inline constexpr std::chrono::minutes k_unknown_send_timeout{10};
+
+// searchOrders shows an order's changes only up to two minutes before the request (Amazon's rule
+// for lastUpdatedBefore, as the sync applies it).
+inline constexpr std::chrono::minutes k_search_lag{2};
+Timestamp settle_time(Timestamp sent_at, std::optional<std::chrono::milliseconds> send_timeout,
+                      std::chrono::milliseconds floor);
+
+// Whether `feed` could hold the orders of a createFeed sent at `sent_at` for `marketplaces`
+// (sorted): an order-acknowledgement feed for exactly those marketplaces, created no earlier than
+// sent_at - clock_skew. Such a feed is only waited for, never taken to be ours.
+bool may_hold(const Feed& feed, Timestamp sent_at, const std::vector<std::string>& marketplaces,
+              std::chrono::seconds clock_skew);
+
+} // namespace asc

@@ -33,8 +33,12 @@ enum class Op : std::uint8_t {
     commerceSearch,       // Magento: GET /rest/{store}/V1/orders?searchCriteria...
     commerceGet,          // Magento: GET /rest/{store}/V1/orders/{id}
     commerceComment,      // Magento: POST /rest/{store}/V1/orders/{id}/comments
+    createReport,
+    getReport,
+    getReportDocument,
+    downloadReportDocument, // GET of a report document url
 };
-inline constexpr std::size_t k_op_count = 15;
+inline constexpr std::size_t k_op_count = 19;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

@@ -53,7 +53,7 @@ TEST_CASE("schema 3 keeps the version 2 journal rows and adds the cancel states"
                   "300, 'a@h')");
     }
     Store store = Store::open(path);
-    CHECK(store.schema_version() == 3);
+    CHECK(store.schema_version() == Store::latest_schema_version()); // 3 and any later step
     const auto rows = store.report_cancellations(std::nullopt);
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].state == "canceled");

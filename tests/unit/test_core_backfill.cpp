@@ -41,7 +41,12 @@ class FakeReports final : public ReportSource {
     std::string outcome = "DONE";                 // what finished reports end as
     std::optional<std::size_t> fail_download_at;  // throw Temporary on this download (0-based)
 
+    bool refuse = false; // createReport answers 403 (no Inventory and Order Tracking role)
+
     std::string create(const std::string& marketplace_id, Timestamp start, Timestamp end) override {
+        if (refuse) {
+            throw ApiError(ErrorKind::Auth, "createReport: 403 Unauthorized", "", 403, "Unauthorized", "r1");
+        }
         created.push_back({marketplace_id, start, end});
         return std::to_string(created.size());
     }
@@ -251,6 +256,17 @@ TEST_SUITE("backfill") {
         CHECK(r.backfill.empty == 1);
         CHECK(sql_int(s.store, "SELECT count(*) FROM backfill_windows WHERE outcome = 'CANCELLED'") == 1);
         CHECK(s.store.sync_mark(k_us) == ts(s.now - 120));
+    }
+
+    TEST_CASE("auto falls back to searchOrders when Amazon refuses the report; --via reports does not") {
+        Setup s;
+        s.add(400, s.now - 25 * k_day, 600);
+        s.reports.refuse = true;
+        const SyncResult r = sync_orders(s.amazon, s.store, s.options(SyncVia::Auto));
+        CHECK_FALSE(r.backfill.used);
+        CHECK(sql_int(s.store, "SELECT count(*) FROM orders") == 400);
+        CHECK(s.store.sync_mark(k_us) == ts(s.now - 120));
+        CHECK_THROWS_AS(sync_orders(s.amazon, s.store, s.options(SyncVia::Reports, s.now - 30 * k_day)), ApiError);
     }
 
     TEST_CASE("auto keeps a small seller on searchOrders, and --via orders never asks for reports") {

@@ -108,10 +108,25 @@ BackfillResult Backfill::run(OrderSource& orders) {
                               format_rfc3339(*from_min), format_rfc3339(until), m_total));
     // Request every window first: Amazon builds them in parallel, createReport's burst covers 15.
     for (std::size_t i = 0; i < plan.size(); ++i) {
-        if (plan[i].report_id.empty()) {
-            request(plan[i], i + 1);
-        } else {
+        if (!plan[i].report_id.empty()) {
             ++m_result.reused;
+            continue;
+        }
+        try {
+            request(plan[i], i + 1);
+        } catch (const ApiError& e) {
+            // A seller app without the role the order reports need (Inventory and Order Tracking):
+            // auto mode falls back to searchOrders before any report exists; --via reports fails.
+            if (e.kind() != ErrorKind::Auth || m_options.via != SyncVia::Auto || m_result.requested > 0 ||
+                m_result.reused > 0) {
+                throw;
+            }
+            m_events.note(std::string("warning: Amazon refused the order report (") + e.what() +
+                          "); reading through searchOrders. Grant the app the Inventory and Order Tracking "
+                          "role, or pass --via orders to skip reports");
+            m_result.used = false;
+            m_result.windows = 0;
+            return m_result;
         }
     }
     for (std::size_t i = 0; i < plan.size(); ++i) {

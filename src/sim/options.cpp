@@ -29,7 +29,7 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
   --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
   --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)
   --gzip-reports on|off         GZIP-compress feed result documents (default on)
-  --report-build-seconds X      time a report takes to build, before time scaling (default 30)
+  --report-build-seconds X      time a report takes to build, before time scaling (default 5)
   --report-gzip-above BYTES     GZIP-compress report documents larger than this (default 1048576)
   --cache-mb N                  memory for serialized generated orders (default 256, 0 disables)
   --commerce-link-ratio R       share of merchant orders with a linked Magento order (default 0.5:

@@ -64,7 +64,7 @@ function __asc_takes_value
             return 0
     end
     switch "$argv[1]:$argv[2]"
-        case 'orders list:--status' 'orders list:--created-after' 'orders list:--created-before' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--since' 'report summary:--until' 'report late:--within' 'report cancellations:--since'
+        case 'orders list:--status' 'orders list:--created-after' 'orders list:--created-before' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders sync:--via' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--since' 'report summary:--until' 'report late:--within' 'report cancellations:--since'
             return 0
     end
     return 1
@@ -184,6 +184,7 @@ complete -c asc -n '__asc_at "orders show"' -l cached -d 'Answer from the local 
 complete -c asc -n '__asc_at "orders sync"' -l since -x -d 'Fetch orders updated since T instead of since the last sync (first sync: 30d)'
 complete -c asc -n '__asc_at "orders sync"' -l marketplace -x -d 'Marketplace id(s) (default: the profile\'s)'
 complete -c asc -n '__asc_at "orders sync"' -l wait -x -d 'Seconds to wait for another sync of this store to finish (default 0: exit 75)'
+complete -c asc -n '__asc_at "orders sync"' -l via -x -d 'Where old orders come from: auto (order reports when the part not in the store would take more than ~20 searchOrders pages), reports, or orders (searchOrders only)'
 
 # asc orders cancel
 complete -c asc -n '__asc_at "orders cancel"' -x -a '(__asc_dynamic order-ids)'

@@ -128,7 +128,8 @@ void setup_cancellations(CLI::App& app, Context& ctx) {
     auto* resume = group->add_subcommand(
         "resume", "Complete cancellations an interrupted run left: find its feeds, send what was not sent");
     resume->add_flag("--no-wait", resume_opts->no_wait, "Do not wait for Amazon to process the feeds");
-    resume->add_option("--wait-timeout", resume_opts->wait_timeout, "How long to wait for Amazon (default 30m)");
+    resume->add_option("--wait-timeout", resume_opts->wait_timeout, "How long to wait for Amazon: 30m, 2h, or seconds (default 30m)")
+        ->type_name("DURATION");
     resume->add_flag("--no-commerce", resume_opts->no_commerce,
                      "Do not update the linked Magento orders this time (journaled as skipped)");
     resume->footer("An order is never sent twice: a feed whose answer was lost is looked up on Amazon (getFeeds)\n"

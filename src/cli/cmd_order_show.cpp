@@ -5,7 +5,9 @@
 #include "asc/cancel/guard.hpp"
 #include "asc/output/order_records.hpp"
 #include "commands.hpp"
+#include "suggest.hpp"
 #include "commerce_link.hpp"
+#include "freshness.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -306,6 +308,9 @@ void run_show(const ShowOptions& opts, Context& ctx) {
                         "run `asc orders sync`, or leave out --cached to ask Amazon");
         }
         order = std::move(*stored);
+        // How old the stored copy may be (freshness.hpp): a line on a terminal, a warning if the
+        // store was never synced for its marketplace.
+        check_freshness(ctx, {order.marketplace_id}, false, now_seconds());
     } else {
         order = ctx.orders().get(opts.order_id, k_show_included);
         ctx.remember(std::span<const Order>(&order, 1));
@@ -353,7 +358,7 @@ void setup_order_show(CLI::App& order, Context& ctx) {
     auto* cmd = order.add_subcommand("show", "Show one order: details, items and tracking");
     cmd->add_option("id", opts->order_id, "Amazon order id (3-7-7 digits)")->required();
     cmd->add_option("--tab", opts->tab, "details, items, tracking or all (default all)")
-        ->check(CLI::IsMember({"details", "items", "tracking", "all"}, CLI::ignore_case));
+        ->check(one_of({"details", "items", "tracking", "all"}));
     cmd->add_flag("--cached", opts->cached, "Answer from the local store, no request");
     cmd->footer("Examples:\n"
                 "  asc order show 112-1234567-1234567\n"

@@ -1,5 +1,6 @@
 #include "commerce_cancel.hpp"
 
+#include "asc/base/strings.hpp"
 #include "asc/commerce/commerce_step.hpp"
 
 #include <fmt/format.h>
@@ -121,8 +122,9 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
     } else if (failed + pending > 0) {
         outcome.error = Error(ErrorKind::Partial,
                               fmt::format("the commerce system (Magento) was not updated for {} of {} canceled "
-                                          "order(s); the Amazon cancellations stand",
-                                          failed + pending, result.rows.size()),
+                                          "{}; the Amazon cancellations stand",
+                                          failed + pending, result.rows.size(),
+                                          result.rows.size() == 1 ? "order" : "orders"),
                               "`asc cancellations resume` retries only the Magento update");
     }
     return outcome;

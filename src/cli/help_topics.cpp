@@ -69,11 +69,13 @@ HelpTopic exit_codes_topic() {
                       "you fulfill can be canceled)."),
             item("6", "A batch partly failed: some orders were canceled, others failed, were refused or "
                       "were not found; the result rows say which."),
+            item("7", "Declined: you answered no at a confirmation prompt; nothing was sent."),
             item("75", "Temporary failure after retries: network, throttling, Amazon 5xx, malformed "
                        "answers, a feed still processing. Running the same command later is safe."),
             item("78", "Configuration missing or unsafe: no credentials, an unknown profile, a malformed "
                        "config file, a secret file readable by others."),
-            item("130", "Interrupted (Ctrl-C)."),
+            item("130", "Interrupted: Ctrl-C, or Ctrl-D (end of input) at a prompt. At a prompt nothing "
+                        "was sent yet."),
         }};
 }
 
@@ -118,13 +120,20 @@ HelpTopic config_topic() {
         {
             item("$XDG_CONFIG_HOME/asc/config.toml",
                  "The config file (TOML; ~/.config/asc/config.toml by default): profiles of credentials, "
-                 "region, marketplaces and endpoints. asc config show prints the effective settings and "
-                 "where each comes from, secrets masked."),
+                 "region, marketplaces and endpoints. asc config init writes a profile (asking on a terminal, "
+                 "else from flags and the environment) with its secrets in "
+                 "$XDG_CONFIG_HOME/asc/secrets/ (mode 0600) and tries the credentials; asc config list shows "
+                 "the profiles, asc config use NAME makes one the default, asc config check tries "
+                 "everything, and asc config show prints the effective settings and where each comes "
+                 "from, secrets masked."),
             item("$XDG_DATA_HOME/asc/PROFILE.db",
                  "The local store of a profile (SQLite, mode 0600): orders for --cached and the reports, "
                  "sync marks, and the cancellation journal. Buyer names and addresses are kept only with "
                  "store_pii = true and are removed by asc store purge."),
-            item("$XDG_CACHE_HOME/asc/", "The cached LWA access token (valid one hour, mode 0600)."),
+            item("$XDG_CACHE_HOME/asc/",
+                 "The cached LWA access token (valid one hour, mode 0600), and rate-limits/PROFILE@HOST: "
+                 "the rate-limit token buckets (tokens, last refill, the rate Amazon announced), kept "
+                 "between runs so that back-to-back commands never spend a 429 to relearn them."),
             para("A profile, chosen with --profile, ASC_PROFILE or default_profile:"),
             verbatim("default_profile = \"us\"\n"
                      "\n"

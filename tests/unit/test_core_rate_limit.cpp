@@ -4,6 +4,9 @@
 #include "fake_clock.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 using asc_test::FakeClock;
@@ -133,6 +136,59 @@ TEST_CASE("a disabled limiter never waits") {
     }
     limiter.observe_throttled("searchOrders");
     CHECK(limiter.acquire("searchOrders") == 0ns);
+}
+
+TEST_CASE("buckets kept in a file carry over to the next process: no 429 to relearn them") {
+    const auto dir = std::filesystem::temp_directory_path() / ("asc-rate-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto file = dir / "rate-limits" / "prod@host";
+    FakeClock clock;
+    {
+        asc::RateLimiter first(clock);
+        first.set_persistence(asc::make_bucket_file(file));
+        first.observe_limit_header("searchOrders", "0.5");
+        for (int i = 0; i < 20; ++i) {
+            CHECK(first.acquire("searchOrders") == 0ns); // the burst
+        }
+        CHECK(first.acquire("searchOrders") > 0ns);
+    }
+    CHECK((std::filesystem::status(file).permissions() & std::filesystem::perms::group_all) ==
+          std::filesystem::perms::none);
+    // A new process right after: it knows the bucket is empty and the announced rate (0.5/s).
+    asc::RateLimiter second(clock);
+    second.set_persistence(asc::make_bucket_file(file));
+    CHECK(second.acquire("searchOrders") == 2s);
+    CHECK(second.rate("searchOrders") == 0.5);
+    // Time passes between processes: the saved bucket refills with it.
+    clock.advance(3s);
+    asc::RateLimiter third(clock);
+    third.set_persistence(asc::make_bucket_file(file));
+    CHECK(third.acquire("searchOrders") == 0ns);
+    CHECK(third.acquire("searchOrders") > 0ns);
+    // A 429 seen by one process empties the bucket for the next.
+    clock.advance(40s);
+    third.observe_throttled("getOrder");
+    asc::RateLimiter fourth(clock);
+    fourth.set_persistence(asc::make_bucket_file(file));
+    CHECK(fourth.acquire("getOrder") > 0ns);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a damaged or unwritable bucket file is not an error: pacing from memory") {
+    const auto dir = std::filesystem::temp_directory_path() / ("asc-rate-bad-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream(dir / "f") << "searchOrders nonsense 1 2\ngarbage\n";
+    }
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    limiter.set_persistence(asc::make_bucket_file(dir / "f"));
+    CHECK(limiter.acquire("searchOrders") == 0ns); // a full bucket, as without a file
+    asc::RateLimiter nowhere(clock);
+    nowhere.set_persistence(asc::make_bucket_file("/proc/asc-no-such-dir/f"));
+    CHECK(nowhere.acquire("getOrder") == 0ns);
+    std::filesystem::remove_all(dir);
 }
 
 TEST_SUITE_END();

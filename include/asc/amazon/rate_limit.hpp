@@ -1,11 +1,17 @@
 #pragma once
 // Client-side pacing with Amazon's per-operation token buckets, so the client waits for a token
-// instead of spending requests on 429s.
+// instead of spending requests on 429s. With a BucketPersistence the buckets outlive the process:
+// the next `asc` (a script running it 40 times, cron) starts from what the last one knew instead
+// of spending a 429 to relearn it.
 
 #include "asc/base/clock.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,6 +30,29 @@ struct RatePlan {
 // getReportDocument. Unknown operations get nullopt.
 std::optional<RatePlan> default_plan(std::string_view operation);
 
+// A bucket as saved between processes.
+struct SavedBucket {
+    double tokens = 0;                // at refilled_at
+    double rate = 0;                  // tokens per second: Amazon's announced rate, else the default
+    std::int64_t refilled_at_ms = 0;  // wall-clock unix time, milliseconds
+};
+using SavedBuckets = std::map<std::string, SavedBucket, std::less<>>;
+
+// Where the buckets live between processes.
+class BucketPersistence {
+  public:
+    virtual ~BucketPersistence() = default;
+    // Reads the saved buckets, lets `fn` change them and saves them, all under one lock that every
+    // process sharing this state takes, so two processes never both spend the same token. A file
+    // that cannot be read or written is not an error: the limiter then paces from memory alone.
+    virtual void update(const std::function<void(SavedBuckets&)>& fn) = 0;
+};
+
+// The buckets in a small text file ("operation tokens rate refilled_at_ms" per line), created
+// 0600 (its directory 0700), locked with flock() while it is read and rewritten. One file per
+// profile, in the cache directory ($XDG_CACHE_HOME/asc/).
+std::unique_ptr<BucketPersistence> make_bucket_file(std::filesystem::path path);
+
 class TokenBucket {
   public:
     TokenBucket(RatePlan plan, std::chrono::steady_clock::time_point now);
@@ -36,6 +65,10 @@ class TokenBucket {
     // A 429 means the server's bucket is empty: empty ours too.
     void drain(std::chrono::steady_clock::time_point now);
     [[nodiscard]] const RatePlan& plan() const { return m_plan; }
+    // The state to save at `now` (tokens refilled up to now), and back (the time since `saved`
+    // was counted refills it, as if this process had been waiting all along).
+    SavedBucket save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms);
+    void restore(const SavedBucket& saved, std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms);
 
   private:
     void refill(std::chrono::steady_clock::time_point now);
@@ -47,17 +80,27 @@ class TokenBucket {
 class RateLimiter {
   public:
     explicit RateLimiter(Clock& clock, bool enabled = true);
+    // Keeps the buckets in `persistence` (owned) from now on; nullptr: in memory only.
+    void set_persistence(std::unique_ptr<BucketPersistence> persistence);
     // Returns how long the caller must wait before calling `operation` and takes the token
     // when that is zero. Callers loop: sleep for the returned duration and ask again.
     std::chrono::nanoseconds acquire(std::string_view operation);
     void observe_limit_header(std::string_view operation, std::string_view header_value);
     void observe_throttled(std::string_view operation);
     [[nodiscard]] bool enabled() const { return m_enabled; }
+    // The rate the operation is paced at now (Amazon's announced one once seen), in calls per
+    // second; nullopt for an operation without a plan.
+    [[nodiscard]] std::optional<double> rate(std::string_view operation);
 
   private:
     // The operation's bucket, created from its default plan; nullptr for an unknown operation.
     TokenBucket* bucket(std::string_view operation);
+    // Runs `fn` on the operation's bucket (nullptr: unknown), synchronized with the saved state
+    // first and saved after when there is a persistence. Holds m_mutex.
+    void with_bucket(std::string_view operation, const std::function<void(TokenBucket*&)>& fn);
+    std::int64_t wall_ms();
     Clock& m_clock;
+    std::unique_ptr<BucketPersistence> m_persistence;
     bool m_enabled;
     std::mutex m_mutex;
     std::map<std::string, TokenBucket, std::less<>> m_buckets;

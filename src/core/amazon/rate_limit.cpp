@@ -103,7 +103,64 @@ void TokenBucket::drain(std::chrono::steady_clock::time_point now) {
     m_tokens = 0;
 }
 
+SavedBucket TokenBucket::save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms) {
+    refill(now);
+    return SavedBucket{m_tokens, m_plan.rate, wall_now_ms};
+}
+
+void TokenBucket::restore(const SavedBucket& saved, std::chrono::steady_clock::time_point now,
+                          std::int64_t wall_now_ms) {
+    if (!std::isfinite(saved.tokens) || saved.tokens < 0) {
+        return; // a damaged line: keep what we have
+    }
+    set_rate(saved.rate);
+    // Never more than a full bucket.
+    // A day refills any bucket; the cap also keeps a damaged timestamp from overflowing.
+    constexpr std::int64_t k_day_ms = 24LL * 3600 * 1000;
+    std::int64_t age_ms = k_day_ms;
+    if (saved.refilled_at_ms > wall_now_ms) {
+        age_ms = 0; // the clock went back: no time passed
+    } else if (saved.refilled_at_ms >= 0 && wall_now_ms - saved.refilled_at_ms < k_day_ms) {
+        age_ms = wall_now_ms - saved.refilled_at_ms;
+    }
+    const auto age = std::chrono::milliseconds(age_ms);
+    m_tokens = std::min(m_plan.burst, saved.tokens);
+    m_last = now - std::chrono::duration_cast<std::chrono::steady_clock::duration>(age);
+    refill(now);
+}
+
 RateLimiter::RateLimiter(Clock& clock, bool enabled) : m_clock(clock), m_enabled(enabled) {}
+
+void RateLimiter::set_persistence(std::unique_ptr<BucketPersistence> persistence) {
+    const std::lock_guard lock(m_mutex);
+    m_persistence = std::move(persistence);
+}
+
+std::int64_t RateLimiter::wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.wall_now().time_since_epoch()).count();
+}
+
+void RateLimiter::with_bucket(std::string_view operation, const std::function<void(TokenBucket*&)>& fn) {
+    const std::lock_guard lock(m_mutex);
+    if (!m_persistence) {
+        TokenBucket* b = bucket(operation);
+        fn(b);
+        return;
+    }
+    m_persistence->update([&](SavedBuckets& saved) {
+        const auto now = m_clock.now();
+        const std::int64_t wall = wall_ms();
+        TokenBucket* b = bucket(operation);
+        const auto it = saved.find(operation);
+        if (b != nullptr && it != saved.end()) {
+            b->restore(it->second, now, wall);
+        }
+        fn(b);
+        if (b != nullptr) {
+            saved[std::string(operation)] = b->save(now, wall);
+        }
+    });
+}
 
 TokenBucket* RateLimiter::bucket(std::string_view operation) {
     if (auto it = m_buckets.find(operation); it != m_buckets.end()) {
@@ -116,20 +173,27 @@ TokenBucket* RateLimiter::bucket(std::string_view operation) {
     return &m_buckets.emplace(std::string(operation), TokenBucket(*plan, m_clock.now())).first->second;
 }
 
+std::optional<double> RateLimiter::rate(std::string_view operation) {
+    const std::lock_guard lock(m_mutex);
+    const TokenBucket* b = bucket(operation);
+    return b == nullptr ? std::nullopt : std::optional<double>(b->plan().rate);
+}
+
 std::chrono::nanoseconds RateLimiter::acquire(std::string_view operation) {
     if (!m_enabled) {
         return std::chrono::nanoseconds::zero();
     }
-    const std::lock_guard lock(m_mutex);
-    TokenBucket* b = bucket(operation);
-    if (b == nullptr) {
-        return std::chrono::nanoseconds::zero(); // no known plan: nothing to pace by
-    }
-    const auto now = m_clock.now();
-    const auto wait = b->wait_time(now);
-    if (wait == std::chrono::nanoseconds::zero()) {
-        b->take(now);
-    }
+    auto wait = std::chrono::nanoseconds::zero(); // no known plan: nothing to pace by
+    with_bucket(operation, [&](TokenBucket*& b) {
+        if (b == nullptr) {
+            return;
+        }
+        const auto now = m_clock.now();
+        wait = b->wait_time(now);
+        if (wait == std::chrono::nanoseconds::zero()) {
+            b->take(now);
+        }
+    });
     return wait;
 }
 
@@ -141,26 +205,27 @@ void RateLimiter::observe_limit_header(std::string_view operation, std::string_v
     if (!rate) {
         return;
     }
-    const std::lock_guard lock(m_mutex);
-    const auto now = m_clock.now();
-    TokenBucket* b = bucket(operation);
-    if (b == nullptr) {
-        // An operation without a default plan: pace it by what Amazon says, one request at a time.
-        b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{*rate, 1.0}, now)).first->second;
-    }
-    // Credit the time so far at the old rate before the new one applies.
-    static_cast<void>(b->wait_time(now));
-    b->set_rate(*rate);
+    with_bucket(operation, [&](TokenBucket*& b) {
+        const auto now = m_clock.now();
+        if (b == nullptr) {
+            // An operation without a default plan: pace it by what Amazon says, one request at a time.
+            b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{*rate, 1.0}, now)).first->second;
+        }
+        // Credit the time so far at the old rate before the new one applies.
+        static_cast<void>(b->wait_time(now));
+        b->set_rate(*rate);
+    });
 }
 
 void RateLimiter::observe_throttled(std::string_view operation) {
     if (!m_enabled) {
         return;
     }
-    const std::lock_guard lock(m_mutex);
-    if (TokenBucket* b = bucket(operation)) {
-        b->drain(m_clock.now());
-    }
+    with_bucket(operation, [&](TokenBucket*& b) {
+        if (b != nullptr) {
+            b->drain(m_clock.now());
+        }
+    });
 }
 
 } // namespace asc

@@ -4,6 +4,7 @@
 #include "asc/amazon/sp_api.hpp"
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/base/interrupt.hpp"
 
 #include <algorithm>
@@ -265,15 +266,14 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             if (malformed) {
                 throw ApiError(
                     ErrorKind::Temporary,
-                    with_request_id(fmt::format("Amazon returned a malformed response for {} (after {} "
-                                                "attempts)",
-                                                op, attempt),
+                    with_request_id(fmt::format("Amazon returned a malformed response for {} (after {})", op,
+                                                count_noun(attempt, "attempt")),
                                     last_request_id),
                     hint, last_status, last_code, last_request_id);
             }
             throw ApiError(
                 ErrorKind::Temporary,
-                with_request_id(fmt::format("{} failed after {} attempts: {}", op, attempt, last_reason),
+                with_request_id(fmt::format("{} failed after {}: {}", op, count_noun(attempt, "attempt"), last_reason),
                                 last_request_id),
                 hint, last_status, last_code, last_request_id);
         }

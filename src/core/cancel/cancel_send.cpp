@@ -2,6 +2,7 @@
 // createFeedDocument, upload, `submitting`, createFeed, `submitted`; then wait for the results
 // (cancel_results.cpp) and turn the plan into one row per order.
 
+#include "asc/base/strings.hpp"
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/cancel/cancel.hpp"
@@ -46,8 +47,8 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
         m_store.journal_update(changes, now());
     };
 
-    m_events.note(fmt::format("sending the cancellation of {} order(s) (feed {} of batch {})",
-                              flight.rows.size(), flight.feed_seq, flight.batch_id));
+    m_events.note(fmt::format("sending the cancellation of {} (feed {} of batch {})",
+                              count_noun(static_cast<long long>(flight.rows.size()), "order"), flight.feed_seq, flight.batch_id));
     const FeedDocument document = m_feeds.create_feed_document(std::string(k_ack_content_type));
     flight.feed_document_id = document.feed_document_id;
     change_all({.feed_document_id = document.feed_document_id});
@@ -102,7 +103,7 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
     flight.state = "submitted";
     change_all({.state = std::string("submitted"), .feed_id = feed_id});
     step("after-submit");
-    m_events.note(fmt::format("feed {} sent with {} order(s)", feed_id, flight.rows.size()));
+    m_events.note(fmt::format("feed {} sent with {}", feed_id, count_noun(static_cast<long long>(flight.rows.size()), "order")));
 }
 
 CancelResult CancelService::execute(const CancelPlan& plan) {

@@ -307,7 +307,14 @@ Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
     const LoadedConfig config = load_config_file(s.config_path);
     s.config_exists = config.exists;
     if (config.exists) {
-        check_inline_secrets(config.root, s.config_path, config.mode);
+        try {
+            check_inline_secrets(config.root, s.config_path, config.mode);
+        } catch (const Error& e) {
+            if (!flags.inspect_only) {
+                throw;
+            }
+            s.warnings.push_back(fmt::format("{} ({})", e.what(), e.hint()));
+        }
     }
 
     // The profile.
@@ -420,7 +427,14 @@ Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
                         fmt::format("keep only {} (the secret stays out of the config file)", file_key));
         }
         if (file_value) {
-            out = read_secret_file(profile, file_key, *file_value, env);
+            try {
+                out = read_secret_file(profile, file_key, *file_value, env);
+            } catch (const Error& e) {
+                if (!flags.inspect_only) {
+                    throw;
+                }
+                s.warnings.push_back(e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint()));
+            }
             s.sources[key] = profile.source();
         } else if (inline_value && !inline_value->empty()) {
             out = trim(*inline_value);

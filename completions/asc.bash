@@ -62,6 +62,7 @@ __asc_takes_value() {
         'orders sync:--since') return 0 ;;
         'orders sync:--marketplace') return 0 ;;
         'orders sync:--wait') return 0 ;;
+        'orders sync:--via') return 0 ;;
         'orders cancel:--from') return 0 ;;
         'orders cancel:--reason') return 0 ;;
         'orders cancel:--wait-timeout') return 0 ;;
@@ -107,7 +108,7 @@ __asc_flags() {
     case "$1" in
         'orders list') REPLY+=' --status --created-after --since --created-before --until --updated-after --updated-before --fulfilled-by --marketplace --limit --all --cached --sku --asin --ship-by-before --sort --require-sync' ;;
         'orders show') REPLY+=' --tab --cached' ;;
-        'orders sync') REPLY+=' --updated-after --since --marketplace --wait' ;;
+        'orders sync') REPLY+=' --updated-after --since --marketplace --wait --via' ;;
         'orders cancel') REPLY+=' --from --reason --dry-run -y --yes --no-wait --wait-timeout --max-per-feed --no-commerce' ;;
         'cancellations list') REPLY+=' --since --state --feed --order' ;;
         'cancellations resume') REPLY+=' --no-wait --wait-timeout --no-commerce' ;;

@@ -72,7 +72,7 @@ function __asc_takes_value
             return 0
     end
     switch "$argv[1]:$argv[2]"
-        case 'orders list:--status' 'orders list:--created-after' 'orders list:--since' 'orders list:--created-before' 'orders list:--until' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--updated-after' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--created-after' 'report summary:--since' 'report summary:--created-before' 'report summary:--until' 'report late:--within' 'report cancellations:--since' 'config init:--region' 'config init:--marketplace' 'config init:--seller-id' 'config init:--client-id' 'config init:--lwa-endpoint'
+        case 'orders list:--status' 'orders list:--created-after' 'orders list:--since' 'orders list:--created-before' 'orders list:--until' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--updated-after' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders sync:--via' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--created-after' 'report summary:--since' 'report summary:--created-before' 'report summary:--until' 'report late:--within' 'report cancellations:--since' 'config init:--region' 'config init:--marketplace' 'config init:--seller-id' 'config init:--client-id' 'config init:--lwa-endpoint'
             return 0
     end
     return 1
@@ -193,6 +193,7 @@ complete -c asc -n '__asc_at "orders show"' -l cached -d 'Answer from the local 
 complete -c asc -n '__asc_at "orders sync"' -l updated-after -l since -x -d 'Fetch orders updated at or after T instead of since the last sync (first sync: 30d); T: RFC 3339, YYYY-MM-DD, today, yesterday, or 90m/24h/7d ago'
 complete -c asc -n '__asc_at "orders sync"' -l marketplace -x -d 'Marketplace id(s) (default: the profile\'s)'
 complete -c asc -n '__asc_at "orders sync"' -l wait -x -d 'How long to wait for another sync of this store to finish: 90s, 5m, or seconds (default 0: exit 75 at once)'
+complete -c asc -n '__asc_at "orders sync"' -l via -x -d 'Where old orders come from: auto (order reports when the part not in the store would take more than ~20 searchOrders pages), reports, or orders (searchOrders only)'
 
 # asc orders cancel
 complete -c asc -n '__asc_at "orders cancel"' -x -a '(__asc_dynamic order-ids)'

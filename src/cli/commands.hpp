@@ -27,8 +27,9 @@ void setup_help(CLI::App& app, Context& ctx);
 void add_group_examples(CLI::App& app);
 
 // Runs an incremental sync into the store and prints its one-line summary (unless -q).
+// `via` picks searchOrders, order reports, or (auto) reports for a large old uncovered part.
 SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<std::string>& marketplaces,
-                    std::chrono::milliseconds lock_wait);
+                    std::chrono::milliseconds lock_wait, SyncVia via = SyncVia::Auto);
 
 // A cancellation-journal entry as an output record (shared by `report cancellations` and
 // `cancellations list`).

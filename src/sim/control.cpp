@@ -12,6 +12,7 @@
 //   GET  /_sim/config, POST /_sim/config    {"rate_limits","faults","time_scale","token_ttl",
 //                                            "feed_processing_seconds","slow_seconds","gzip_reports"}
 //   POST /_sim/feeds/next?outcome=FATAL|CANCELLED|NONE
+//   POST /_sim/reports/next?outcome=FATAL|CANCELLED|NONE
 //   POST /_sim/tokens/expire                every issued access token expires now
 
 #include "order_edits.hpp"
@@ -157,6 +158,8 @@ Json config_json(Context& ctx) {
     out["feed_processing_seconds"] = ctx.options.feed_processing_seconds;
     out["slow_seconds"] = ctx.slow_seconds.load();
     out["gzip_reports"] = ctx.options.gzip_reports;
+    out["report_build_seconds"] = ctx.options.report_build_seconds;
+    out["report_gzip_above"] = ctx.options.report_gzip_above;
     return out;
 }
 
@@ -192,9 +195,11 @@ void post_config(Context& ctx, const httplib::Request& req, httplib::Response& r
         }
         return body[key].get<double>();
     };
-    std::optional<double> scale, fps, slow, ttl;
+    std::optional<double> scale, fps, slow, ttl, rbs, rga;
     try {
         scale = number("time_scale", 1e-9);
+        rbs = number("report_build_seconds", 0);
+        rga = number("report_gzip_above", 0);
         fps = number("feed_processing_seconds", 0);
         slow = number("slow_seconds", 0);
         ttl = number("token_ttl", 0);
@@ -221,6 +226,16 @@ void post_config(Context& ctx, const httplib::Request& req, httplib::Response& r
     }
     if (scale || fps) {
         ctx.feeds.set_processing_seconds(ctx.options.feed_processing_seconds / ctx.options.time_scale);
+    }
+    if (rbs) {
+        ctx.options.report_build_seconds = *rbs;
+    }
+    if (scale || rbs) {
+        ctx.reports.set_build_seconds(ctx.options.report_build_seconds / ctx.options.time_scale);
+    }
+    if (rga) {
+        ctx.options.report_gzip_above = static_cast<std::size_t>(*rga);
+        ctx.reports.set_gzip_above(ctx.options.report_gzip_above);
     }
     if (slow) {
         ctx.slow_seconds = *slow;
@@ -278,6 +293,15 @@ void add_control_routes(httplib::Server& server, Context& ctx) {
                                           "outcome must be FATAL, CANCELLED or NONE.");
                     }
                     ctx.feeds.set_next_outcome(outcome == "NONE" ? "" : outcome);
+                    send_json(res, 200, Json{{"next_outcome", outcome}});
+                }));
+    server.Post("/_sim/reports/next", bodyless([&ctx](Req req, Res res) {
+                    const std::string outcome = param(req, "outcome").value_or("");
+                    if (outcome != "FATAL" && outcome != "CANCELLED" && outcome != "NONE") {
+                        return send_error(res, 400, "InvalidInput",
+                                          "outcome must be FATAL, CANCELLED or NONE.");
+                    }
+                    ctx.reports.set_next_outcome(outcome == "NONE" ? "" : outcome);
                     send_json(res, 200, Json{{"next_outcome", outcome}});
                 }));
     server.Post("/_sim/tokens/expire", bodyless([&ctx](Req, Res res) {

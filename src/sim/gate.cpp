@@ -25,7 +25,11 @@ constexpr std::array<std::string_view, k_op_count> k_op_names{"token",
                                                               "commerceComment",
                                                               "commerceCancel",
                                                               "commerceRefund",
-                                                              "commerceCreditmemos"};
+                                                              "commerceCreditmemos",
+                                                              "createReport",
+                                                              "getReport",
+                                                              "getReportDocument",
+                                                              "downloadReportDocument"};
 
 // Amazon's default usage plans (requests per second / burst).
 constexpr std::array<UsagePlan, k_op_count> k_plans{{
@@ -47,6 +51,11 @@ constexpr std::array<UsagePlan, k_op_count> k_plans{{
     {0, 0},       // commerceCancel
     {0, 0},       // commerceRefund
     {0, 0},       // commerceCreditmemos
+    // reports_2021-06-30.json, "Usage Plan" of each operation:
+    {0.0167, 15}, // createReport
+    {2, 15},      // getReport
+    {0.0167, 15}, // getReportDocument
+    {0, 0},       // downloadReportDocument: S3, not limited
 }};
 
 std::size_t at(Op op) {

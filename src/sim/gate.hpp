@@ -36,8 +36,12 @@ enum class Op : std::uint8_t {
     commerceCancel,       // Magento: POST /rest/{store}/V1/orders/{id}/cancel
     commerceRefund,       // Magento: POST /rest/{store}/V1/order/{id}/refund
     commerceCreditmemos,  // Magento: GET /rest/{store}/V1/creditmemos?searchCriteria...
+    createReport,
+    getReport,
+    getReportDocument,
+    downloadReportDocument, // GET of a report document url
 };
-inline constexpr std::size_t k_op_count = 18;
+inline constexpr std::size_t k_op_count = 22;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

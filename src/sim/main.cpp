@@ -99,6 +99,7 @@ void configure(httplib::Server& server, sim::Context& ctx) {
     sim::add_auth_routes(server, ctx);
     sim::add_orders_routes(server, ctx);
     sim::add_feeds_routes(server, ctx);
+    sim::add_reports_routes(server, ctx);
     sim::add_control_routes(server, ctx);
     sim::add_commerce_routes(server, ctx);
 }
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
     std::thread ticker([&] {
         while (!done) {
             ctx.feeds.tick();
+            ctx.reports.tick();
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
     });

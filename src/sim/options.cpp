@@ -30,6 +30,8 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
   --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
   --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)
   --gzip-reports on|off         GZIP-compress feed result documents (default on)
+  --report-build-seconds X      time a report takes to build, before time scaling (default 5)
+  --report-gzip-above BYTES     GZIP-compress report documents larger than this (default 1048576)
   --cache-mb N                  memory for serialized generated orders (default 256, 0 disables)
   --commerce-link-ratio R       share of merchant orders with a linked Magento order (default 0.5:
                                 every other one); the Magento REST API is under /rest/{store}/V1
@@ -115,6 +117,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
                                                       "--token-ttl",
                                                       "--cache-mb",
                                                       "--feed-processing-seconds",
+                                                      "--report-build-seconds",
+                                                      "--report-gzip-above",
                                                       "--slow-seconds",
                                                       "--commerce-link-ratio",
                                                       "--commerce-token",
@@ -186,6 +190,15 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
             if (!number(value, o.feed_processing_seconds) || !std::isfinite(o.feed_processing_seconds) ||
                 o.feed_processing_seconds < 0) {
                 return bad("expected a number of seconds");
+            }
+        } else if (arg == "--report-build-seconds") {
+            if (!number(value, o.report_build_seconds) || !std::isfinite(o.report_build_seconds) ||
+                o.report_build_seconds < 0) {
+                return bad("expected a number of seconds");
+            }
+        } else if (arg == "--report-gzip-above") {
+            if (!number(value, o.report_gzip_above)) {
+                return bad("expected a number of bytes");
             }
         } else if (arg == "--commerce-link-ratio") {
             if (!number(value, o.commerce_link_ratio) || !std::isfinite(o.commerce_link_ratio) ||

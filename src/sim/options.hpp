@@ -23,6 +23,8 @@ struct Options {
     double feed_processing_seconds = 2; // before time scaling
     double slow_seconds = 2;            // the delay of a "slow" fault
     bool gzip_reports = true;           // result documents are GZIP-compressed
+    double report_build_seconds = 5;    // time a report takes to build, before time scaling
+    std::size_t report_gzip_above = 1 << 20; // report documents above this many bytes are GZIP
     std::size_t cache_mb = 256;         // cache of serialized generated orders, in MiB (0 disables)
     bool verbose = false;               // one stderr line per request
     double commerce_link_ratio = 0.5;   // share of merchant orders with a linked Magento order

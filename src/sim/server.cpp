@@ -11,6 +11,7 @@ Context::Context(const Options& o)
     : options(o), store(o.seed, now_millis(), o.cache_mb << 20),
       gate(o.seed, o.rate_limits, o.time_scale, o.faults), auth(o.token_ttl),
       feeds(store, o.feed_processing_seconds / o.time_scale, o.gzip_reports),
+      reports(store, o.report_build_seconds / o.time_scale, o.report_gzip_above),
       commerce(store, CommerceOptions{o.commerce_link_ratio, o.commerce_token,
                                       o.commerce_amazon_increment_ids, o.commerce_acl, o.commerce_statuses}),
       slow_seconds(o.slow_seconds) {}
@@ -65,7 +66,7 @@ namespace {
 constexpr std::string_view k_expired = "The access token you provided has expired.";
 
 bool is_s3(Op op) {
-    return op == Op::uploadFeedDocument || op == Op::downloadFeedDocument;
+    return op == Op::uploadFeedDocument || op == Op::downloadFeedDocument || op == Op::downloadReportDocument;
 }
 
 // Writes the fault's answer in place of the real one.

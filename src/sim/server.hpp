@@ -8,6 +8,7 @@
 #include "gate.hpp"
 #include "http.hpp"
 #include "options.hpp"
+#include "reports.hpp"
 #include "store.hpp"
 
 #include <atomic>
@@ -25,6 +26,7 @@ struct Context {
     Gate gate;
     Auth auth;
     Feeds feeds;
+    Reports reports;
     Commerce commerce; // the Magento side
     std::string base_url; // "http://127.0.0.1:PORT", set once the port is bound
     std::atomic<double> slow_seconds;
@@ -52,6 +54,7 @@ Handler api(Context& ctx, Op op, Handler handler);
 void add_auth_routes(httplib::Server& server, Context& ctx);
 void add_orders_routes(httplib::Server& server, Context& ctx);
 void add_feeds_routes(httplib::Server& server, Context& ctx);
+void add_reports_routes(httplib::Server& server, Context& ctx);
 void add_control_routes(httplib::Server& server, Context& ctx);
 void add_commerce_routes(httplib::Server& server, Context& ctx);
 

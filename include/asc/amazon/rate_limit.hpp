@@ -26,7 +26,8 @@ struct RatePlan {
 
 // Amazon's default usage plans (shared/reference/spapi-contract.md), by operation name:
 // searchOrders, getOrder, createFeedDocument, createFeed, getFeed, getFeeds, getFeedDocument,
-// cancelFeed, confirmShipment, createRestrictedDataToken. Unknown operations get nullopt.
+// cancelFeed, confirmShipment, createRestrictedDataToken, createReport, getReport,
+// getReportDocument. Unknown operations get nullopt.
 std::optional<RatePlan> default_plan(std::string_view operation);
 
 // A bucket as saved between processes.

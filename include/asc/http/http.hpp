@@ -54,6 +54,10 @@ struct HttpResponse {
     [[nodiscard]] std::string header(std::string_view name) const;
 };
 
+// Receives a response body piece by piece as it arrives. An exception it throws stops the
+// transfer and comes out of send_streaming().
+using BodySink = std::function<void(std::string_view)>;
+
 class Transport {
   public:
     virtual ~Transport() = default;
@@ -61,6 +65,11 @@ class Transport {
     // twice by the transport itself, not even when a kept-alive connection dies under it: only the
     // caller's retry policy decides about another attempt.
     virtual HttpResponse send(const HttpRequest& request) = 0;
+    // Like send(), but the body of a 2xx answer goes to `sink` as it arrives instead of into
+    // response.body, so a large download never sits in memory whole (other statuses' bodies, small
+    // error documents, still land in response.body). The default sends and hands the whole body
+    // over at once; the libcurl transport streams.
+    virtual HttpResponse send_streaming(const HttpRequest& request, const BodySink& sink);
 };
 
 struct CurlOptions {

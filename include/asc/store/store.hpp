@@ -183,6 +183,17 @@ struct JournalFilter {
     std::string order_id{};
 };
 
+// One report window of the Reports API backfill (backfill.hpp), as the store records it.
+struct BackfillWindow {
+    std::string marketplace_id;
+    Timestamp start{}; // dataStartTime
+    Timestamp end{};   // dataEndTime
+    std::string report_id;
+    std::string state;   // requested | done
+    std::string outcome; // DONE | CANCELLED, once done
+    std::int64_t rows = 0;
+};
+
 // Held while a sync runs, so two syncs of one store never interleave: an exclusive flock() on
 // "<store>.lock", which also records the holder's pid. Released on destruction (and by the kernel
 // if the process dies). Move-only.
@@ -244,6 +255,23 @@ class Store {
     // `mark_keys` to `mark` (a mark never moves back). So a mark only advances with its page.
     UpsertCounts upsert_page(std::span<const Order> orders, std::span<const std::string> mark_keys,
                              Timestamp mark);
+
+    // ---- The Reports API backfill (store_backfill.cpp; used by the sync) ----
+
+    // Writes orders read from an order report, in one transaction: an order the store does not
+    // have, or has in an older version (an earlier last_updated), is written and flagged
+    // from_report; one whose stored copy is as recent or newer (a fuller copy from the Orders API)
+    // is left alone and counted unchanged.
+    UpsertCounts upsert_report_orders(std::span<const Order> orders);
+    // The recorded windows of a marketplace, by start.
+    [[nodiscard]] std::vector<BackfillWindow> backfill_windows(const std::string& marketplace_id);
+    // Records a window whose report was requested (replacing a record with the same start).
+    void backfill_requested(const BackfillWindow& window, Timestamp now);
+    // Records the window as done (outcome DONE or CANCELLED, `rows` item rows) and, in the same
+    // transaction, advances the marketplace's sync mark to the window's end when `advance_mark`.
+    void backfill_done(const BackfillWindow& window, Timestamp now, bool advance_mark);
+    // Whether the stored copy of the order came from a report (orders.from_report).
+    [[nodiscard]] bool order_from_report(const std::string& order_id);
 
     [[nodiscard]] std::optional<Timestamp> sync_mark(const std::string& key);
     [[nodiscard]] std::vector<SyncMark> sync_marks();

@@ -13,6 +13,7 @@
 #include "asc/amazon/orders_client.hpp"
 #include "asc/base/events.hpp"
 #include "asc/store/store.hpp"
+#include "asc/sync/backfill.hpp"
 
 #include <chrono>
 #include <functional>
@@ -58,6 +59,9 @@ struct SyncOptions {
     int page_size = 100;
     // How long to wait for another sync of the same store before Error(Temporary).
     std::chrono::milliseconds lock_wait{0};
+    // The Reports API backfill of the part of the window the store does not cover (backfill.hpp);
+    // off while backfill.reports is null.
+    BackfillOptions backfill;
 };
 
 struct SyncResult {
@@ -70,6 +74,7 @@ struct SyncResult {
     // not advanced: the orders between its mark and --since were not fetched.
     std::vector<std::string> advanced;
     std::chrono::milliseconds elapsed{0};
+    BackfillResult backfill; // what the Reports API backfill did before the search
 };
 
 // Runs one incremental sync under the store's sync lock. Pages are stored one transaction each;

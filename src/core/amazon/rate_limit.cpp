@@ -31,6 +31,10 @@ constexpr std::array k_plans{
     NamedPlan{"cancelFeed", {2.0, 15}},
     NamedPlan{"confirmShipment", {2.0, 10}},
     NamedPlan{"createRestrictedDataToken", {1.0, 10}},
+    // reports_2021-06-30.json:
+    NamedPlan{"createReport", {0.0167, 15}},
+    NamedPlan{"getReport", {2.0, 15}},
+    NamedPlan{"getReportDocument", {0.0167, 15}},
 };
 
 // Token counts are doubles; a bucket that refilled to 0.999999999 after sleeping exactly the

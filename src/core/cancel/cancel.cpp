@@ -210,12 +210,20 @@ std::map<std::string, Order> CancelService::fresh_state(const std::vector<std::s
     sync.lock_wait = m_options.sync_lock_wait;
     sync_orders(m_orders, m_store, sync, m_events);
     std::vector<std::string> missing;
+    std::vector<std::string> from_report; // stored from an order report: no order item ids
     for (const auto& id : ids) {
-        if (auto o = m_store.get_order(id)) {
+        if (m_store.order_from_report(id)) {
+            from_report.push_back(id);
+        } else if (auto o = m_store.get_order(id)) {
             out.emplace(id, std::move(*o));
         } else {
             missing.push_back(id);
         }
+    }
+    // A feed needs every item's id, which an order report does not carry: read those fresh.
+    if (!from_report.empty()) {
+        m_events.note(fmt::format("checking {} order(s) stored from an order report on Amazon", from_report.size()));
+        get_each(from_report);
     }
     // Orders the sync window did not reach (quiet for longer than the store's history): a few are
     // worth one getOrder each; thousands would mean wrong ids, not missing history.

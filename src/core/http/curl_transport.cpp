@@ -12,6 +12,7 @@
 #include <array>
 #include <chrono>
 #include <curl/curl.h>
+#include <exception>
 #include <fmt/format.h>
 #include <mutex>
 #include <string>
@@ -168,11 +169,29 @@ struct Receiver {
     HttpResponse* response = nullptr;
     std::size_t max_body = k_max_response_bytes;
     bool too_large = false;
+    CURL* curl = nullptr;
+    const BodySink* sink = nullptr;  // streaming: 2xx bodies go here
+    int streaming = -1;              // -1 undecided, 0 into response.body, 1 to sink
+    std::exception_ptr sink_error;   // what the sink threw (never across libcurl's C frames)
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* receiver = static_cast<Receiver*>(user);
     const std::size_t bytes = size * count;
+    if (receiver->streaming < 0) {
+        long status = 0; // libcurl's type for this value
+        curl_easy_getinfo(receiver->curl, CURLINFO_RESPONSE_CODE, &status);
+        receiver->streaming = receiver->sink != nullptr && status >= 200 && status < 300 ? 1 : 0;
+    }
+    if (receiver->streaming == 1) {
+        try {
+            (*receiver->sink)(std::string_view(data, bytes));
+        } catch (...) {
+            receiver->sink_error = std::current_exception();
+            return 0; // makes libcurl stop with CURLE_WRITE_ERROR
+        }
+        return bytes;
+    }
     if (bytes > receiver->max_body - receiver->response->body.size()) {
         receiver->too_large = true;
         return 0; // makes libcurl stop with CURLE_WRITE_ERROR
@@ -223,7 +242,14 @@ class CurlTransport final : public Transport {
         }
     }
 
-    HttpResponse send(const HttpRequest& request) override {
+    HttpResponse send(const HttpRequest& request) override { return perform(request, nullptr); }
+
+    HttpResponse send_streaming(const HttpRequest& request, const BodySink& sink) override {
+        return perform(request, &sink);
+    }
+
+  private:
+    HttpResponse perform(const HttpRequest& request, const BodySink* sink) {
         check_url(request.url);
         const std::lock_guard lock(m_mutex);
         CURL* curl = m_curl.get();
@@ -234,7 +260,7 @@ class CurlTransport final : public Transport {
         const std::size_t max_body = request.max_response_bytes == 0
                                          ? k_max_response_bytes
                                          : std::min(request.max_response_bytes, k_max_response_bytes);
-        Receiver receiver{&response, max_body};
+        Receiver receiver{&response, max_body, false, curl, sink, -1, nullptr};
         std::array<char, CURL_ERROR_SIZE> error_buffer{};
         const CurlSlist headers = build_headers(request);
         const bool put = request.method == "PUT";
@@ -303,6 +329,9 @@ class CurlTransport final : public Transport {
         const auto elapsed =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
+        if (receiver.sink_error) {
+            std::rethrow_exception(receiver.sink_error);
+        }
         if (code != CURLE_OK) {
             response.status = 0;
             response.headers.clear();
@@ -328,7 +357,6 @@ class CurlTransport final : public Transport {
         return response;
     }
 
-  private:
     // Refuses what must never be sent: a malformed URL, a scheme other than http(s), and plain
     // http to anything but loopback (the access token would cross the network in clear text).
     static void check_url(std::string_view url) {

@@ -310,6 +310,15 @@ std::string mask_url_credentials(std::string_view text) {
 
 } // namespace
 
+HttpResponse Transport::send_streaming(const HttpRequest& request, const BodySink& sink) {
+    HttpResponse response = send(request);
+    if (response.error == TransportError::None && response.status >= 200 && response.status < 300) {
+        sink(response.body);
+        response.body.clear();
+    }
+    return response;
+}
+
 std::string HttpResponse::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
         if (iequals(key, name)) {

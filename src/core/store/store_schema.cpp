@@ -243,7 +243,37 @@ constexpr const char* k_v5 = R"sql(
 ALTER TABLE cancel_journal ADD COLUMN send_timeout_ms INTEGER;
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5};
+// Version 6: the Reports API backfill of `orders sync` (issue 14; see include/asc/sync/backfill.hpp).
+//   * orders.from_report: 1 when the stored copy came from an order report, which has less than
+//     getOrder (no order item ids, packages, buyer, ship-by dates). Any later write of the order's
+//     content from the Orders API clears it (the trigger), so the flag always describes the stored
+//     copy. `order show` and the cancel guard read fresh from getOrder either way.
+//   * backfill_windows: the report windows of each marketplace, requested (with the report id, so
+//     an interrupted sync polls the same report again instead of requesting another) and done
+//     (stored, together with the marketplace's sync mark, in one transaction).
+constexpr const char* k_v6 = R"sql(
+ALTER TABLE orders ADD COLUMN from_report INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER orders_from_report_cleared AFTER UPDATE OF content_hash ON orders
+    WHEN OLD.from_report = 1 AND NEW.from_report = 1
+BEGIN
+    UPDATE orders SET from_report = 0 WHERE id = NEW.id;
+END;
+
+CREATE TABLE backfill_windows (
+    marketplace_id  TEXT NOT NULL,
+    data_start      INTEGER NOT NULL,       -- unix seconds, inclusive
+    data_end        INTEGER NOT NULL,
+    report_id       TEXT,
+    state           TEXT NOT NULL CHECK (state IN ('requested', 'done')),
+    outcome         TEXT,                   -- DONE | CANCELLED (no orders) once done
+    rows            INTEGER NOT NULL DEFAULT 0,
+    requested_at    INTEGER NOT NULL,
+    finished_at     INTEGER,
+    PRIMARY KEY (marketplace_id, data_start)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
 
 } // namespace
 

@@ -88,6 +88,17 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
                     "give --since a time at least 2 minutes ago");
     }
 
+    // The planner hook: old uncovered parts through order reports, the rest through searchOrders.
+    if (options.backfill.reports != nullptr && options.backfill.via != SyncVia::Orders) {
+        const BackfillScope scope{keys,         result.advanced,      options.since,     options.now,
+                                  result.window_end, options.overlap, options.first_window, options.page_size,
+                                  sync_included(store.options().store_pii)};
+        result.backfill = backfill_orders(source, options.backfill, store, scope, events);
+        if (result.backfill.search_from) {
+            result.window_start = std::max(result.window_start, *result.backfill.search_from);
+        }
+    }
+
     SearchQuery query;
     query.updated_after = result.window_start;
     query.updated_before = result.window_end;

@@ -90,6 +90,10 @@ SearchQuery live_query(const ListOptions& o, CommonFilter f, Context& ctx, Times
     q.fulfilled_by = f.fulfilled_by;
     q.marketplace_ids = f.marketplace_ids.empty() ? ctx.settings().marketplace_ids : std::move(f.marketplace_ids);
     q.page_size = o.all ? 100 : std::clamp(o.limit, 1, 100);
+    // --all wants every page: ask for the next one while this one is printed and stored (one
+    // request in flight still). --debug lines come from the transport on the thread that sends,
+    // so a debugging run reads page by page.
+    q.read_ahead = o.all && !ctx.global.debug;
     // What the store keeps, so remembering these orders never loses packages it had.
     q.included = sync_included(ctx.settings().store_pii);
     return q;

@@ -32,6 +32,8 @@ SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<st
         options.since = parse_time_arg(since, options.now);
     }
     options.lock_wait = lock_wait;
+    // --debug lines come from the transport on the thread that sends: one thread then.
+    options.read_ahead = !ctx.global.debug;
     const SyncResult r = sync_orders(ctx.orders(), ctx.store(), options, ctx.events());
     if (!ctx.global.quiet) {
         ctx.err << fmt::format("synced {} orders in {} pages: {} new, {} updated, {} unchanged ({:.1f}s)\n",

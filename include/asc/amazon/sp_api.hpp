@@ -14,6 +14,7 @@
 #include "asc/http/http.hpp"
 #include "asc/http/retry.hpp"
 
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,7 +31,15 @@ struct ApiCall {
     // reached Amazon (timeout, dropped connection, 5xx) the call is not retried and throws
     // Error(Temporary) at once; a 429 (rejected before processing) is still retried.
     bool idempotent = true;
+    // Where this call reports rate-limit waits, retries and debug lines; the client's Events when
+    // null. (A call made on another thread passes events that hand them back to the main one.)
+    Events* events = nullptr;
 };
+
+// Reads a 2xx body, once, into the caller's value: returns false when the body is not JSON (the
+// call then treats the answer as malformed and retries it as it would a 5xx). It may throw
+// asc::Error for JSON of the wrong shape; that is not retried.
+using BodyReader = std::function<bool(const HttpResponse&)>;
 
 class SpApiClient {
   public:
@@ -44,6 +53,11 @@ class SpApiClient {
     //   once interrupted() is set. Messages name the operation and Amazon's request id, never the
     //   access token.
     HttpResponse call(const ApiCall& call);
+
+    // The same, but the 2xx body is handed to `read` instead of being checked for JSON here, so a
+    // page is parsed once: the reader validates while it parses. Returns the response (with its
+    // body) after `read` accepted it.
+    HttpResponse call(const ApiCall& call, const BodyReader& read);
 
     [[nodiscard]] const std::string& endpoint() const { return m_endpoint; }
     // The clock and events this client was built with, for the API clients layered on it.

@@ -58,6 +58,8 @@ struct SyncOptions {
     int page_size = 100;
     // How long to wait for another sync of the same store before Error(Temporary).
     std::chrono::milliseconds lock_wait{0};
+    // Fetch the next page while this one is stored (SearchQuery::read_ahead).
+    bool read_ahead = false;
 };
 
 struct SyncResult {

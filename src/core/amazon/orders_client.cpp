@@ -6,8 +6,12 @@
 #include "asc/base/time.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 namespace asc {
 
@@ -58,10 +62,130 @@ std::string included_data(const std::vector<Included>& included) {
     return out;
 }
 
-json parse_body(const HttpResponse& response) {
-    // SpApiClient::call only returns empty or valid JSON bodies.
-    return response.body.empty() ? json() : json::parse(response.body);
+// A reader for SpApiClient::call that parses the body once into `out` (null for an empty body)
+// and reports a body that is not JSON.
+BodyReader parse_into(json& out) {
+    return [&out](const HttpResponse& response) {
+        if (response.body.empty()) {
+            out = json();
+            return true;
+        }
+        out = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+        return !out.is_discarded();
+    };
 }
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+// One searchOrders page, parsed once.
+json fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events) {
+    ApiCall call;
+    call.operation = "searchOrders";
+    call.path = std::string(k_search_path);
+    call.query = params;
+    if (!token.empty()) {
+        // Raw here: SpApiClient percent-encodes every value exactly once.
+        call.query.emplace_back("paginationToken", token);
+    }
+    call.events = events;
+    json body;
+    api.call(call, parse_into(body));
+    return body;
+}
+
+// Events raised on the read-ahead thread, queued for the caller's thread: a terminal's progress
+// line and stderr are written by one thread only.
+class RelayedEvents final : public Events {
+  public:
+    void waiting_for_rate_limit(std::string_view operation, std::chrono::milliseconds d) override {
+        push([op = std::string(operation), d](Events& e) { e.waiting_for_rate_limit(op, d); });
+    }
+    void retrying(std::string_view operation, int attempt, std::string_view why,
+                  std::chrono::milliseconds d) override {
+        push([op = std::string(operation), attempt, why = std::string(why), d](Events& e) {
+            e.retrying(op, attempt, why, d);
+        });
+    }
+    void note(std::string_view text) override {
+        push([t = std::string(text)](Events& e) { e.note(t); });
+    }
+    void debug(std::string_view text) override {
+        push([t = std::string(text)](Events& e) { e.debug(t); });
+    }
+
+    // Set by the read-ahead thread when its page (or its error) is ready.
+    void finish() {
+        const std::lock_guard lock(m_mutex);
+        m_done = true;
+        m_ready.notify_all();
+    }
+    // On the caller's thread: replays queued events into `to` until finish() was called.
+    void relay_until_done(Events& to) {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_ready.wait(lock, [this] { return m_done || !m_queue.empty(); });
+            auto queued = std::move(m_queue);
+            m_queue.clear();
+            const bool done = m_done;
+            lock.unlock();
+            for (auto& replay : queued) {
+                replay(to);
+            }
+            if (done) {
+                return;
+            }
+            lock.lock();
+        }
+    }
+
+  private:
+    void push(std::function<void(Events&)> replay) {
+        const std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(replay));
+        m_ready.notify_all();
+    }
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::vector<std::function<void(Events&)>> m_queue;
+    bool m_done = false;
+};
+
+// The next page, fetched on its own thread while the caller works on the current one. take()
+// waits for it; the destructor waits too (a request in flight is never abandoned) and drops it.
+class ReadAhead {
+  public:
+    ReadAhead(SpApiClient& api, const Params& params, std::string token)
+        : m_thread([this, &api, &params, token = std::move(token)] {
+              try {
+                  m_body = fetch_page(api, params, token, &m_events);
+              } catch (...) {
+                  m_error = std::current_exception();
+              }
+              m_events.finish();
+          }) {}
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+    ~ReadAhead() {
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+    }
+
+    json take(Events& events) {
+        m_events.relay_until_done(events);
+        m_thread.join();
+        if (m_error) {
+            std::rethrow_exception(m_error);
+        }
+        return std::move(m_body);
+    }
+
+  private:
+    RelayedEvents m_events;
+    json m_body;
+    std::exception_ptr m_error;
+    std::thread m_thread; // last: starts once the members above exist
+};
 
 [[noreturn]] void unexpected(std::string_view operation, const std::string& what) {
     throw Error(ErrorKind::Temporary,
@@ -142,33 +266,22 @@ std::vector<std::pair<std::string, std::string>> OrdersClient::search_parameters
 void OrdersClient::search(const SearchQuery& query,
                           const std::function<bool(std::vector<Order>&&)>& on_page) {
     const Timestamp now = std::chrono::floor<std::chrono::seconds>(m_api.clock().wall_now());
-    const auto params = search_parameters(query, now);
+    const Params params = search_parameters(query, now);
+    constexpr std::string_view operation = "searchOrders";
 
     std::string token;
     std::set<std::string> seen_tokens;
+    std::optional<ReadAhead> ahead;
+    std::vector<Order> batch;
+    json body = fetch_page(m_api, params, token, nullptr);
     for (;;) {
-        ApiCall call;
-        call.operation = "searchOrders";
-        call.path = std::string(k_search_path);
-        call.query = params;
-        if (!token.empty()) {
-            // Raw here: SpApiClient percent-encodes every value exactly once.
-            call.query.emplace_back("paginationToken", token);
-        }
-        const json body = parse_body(m_api.call(call));
         if (!body.is_object()) {
-            unexpected(call.operation, "the body is not a JSON object");
+            unexpected(operation, "the body is not a JSON object");
         }
         const auto orders = body.find("orders");
         if (orders == body.end() || !orders->is_array()) {
-            unexpected(call.operation, "no \"orders\" array");
+            unexpected(operation, "no \"orders\" array");
         }
-        std::vector<Order> batch;
-        batch.reserve(orders->size());
-        for (const json& o : *orders) {
-            batch.push_back(order_from_v2026(o, call.operation));
-        }
-
         token.clear();
         if (const auto pagination = body.find("pagination");
             pagination != body.end() && pagination->is_object()) {
@@ -177,11 +290,29 @@ void OrdersClient::search(const SearchQuery& query,
                 token = next->get<std::string>();
             }
         }
+        // The next request goes out now, while this page is converted and handed over. A token
+        // seen before is not asked for: the check below stops the loop after this page.
+        if (query.read_ahead && !token.empty() && !seen_tokens.contains(token)) {
+            ahead.emplace(m_api, params, token);
+        }
+
+        batch.clear();
+        batch.reserve(orders->size());
+        for (const json& o : *orders) {
+            batch.push_back(order_from_v2026(o, operation));
+        }
+        body = json(); // the page's DOM is not needed any more: free it before the next arrives
         if (!on_page(std::move(batch)) || token.empty()) {
-            return;
+            return; // a read-ahead still in flight is waited for and dropped
         }
         if (!seen_tokens.insert(token).second) {
-            unexpected(call.operation, "the same pagination token came back twice");
+            unexpected(operation, "the same pagination token came back twice");
+        }
+        if (ahead) {
+            body = ahead->take(m_api.events());
+            ahead.reset();
+        } else {
+            body = fetch_page(m_api, params, token, nullptr);
         }
     }
 }
@@ -194,9 +325,9 @@ Order OrdersClient::get(const std::string& order_id, const std::vector<Included>
     call.operation = "getOrder";
     call.path = std::string(k_search_path) + "/" + url_encode(order_id);
     call.query = {{"includedData", included_data(included)}};
-    HttpResponse response;
+    json body;
     try {
-        response = m_api.call(call);
+        m_api.call(call, parse_into(body));
     } catch (const ApiError& e) {
         if (e.kind() != ErrorKind::NotFound) {
             throw;
@@ -209,7 +340,6 @@ Order OrdersClient::get(const std::string& order_id, const std::vector<Included>
                        "check the order id, and that the order belongs to this seller and region (--profile)",
                        e.http_status(), e.code(), e.request_id());
     }
-    const json body = parse_body(response);
     if (!body.is_object()) {
         unexpected(call.operation, "the body is not a JSON object");
     }

@@ -125,6 +125,13 @@ SpApiClient::SpApiClient(Transport& transport, LwaAuth& auth, RateLimiter& limit
 }
 
 HttpResponse SpApiClient::call(const ApiCall& call) {
+    return this->call(call, [](const HttpResponse& response) {
+        return response.body.empty() || json::accept(response.body);
+    });
+}
+
+HttpResponse SpApiClient::call(const ApiCall& call, const BodyReader& read) {
+    Events& events = call.events != nullptr ? *call.events : m_events;
     std::string url = m_endpoint + call.path;
     for (std::size_t i = 0; i < call.query.size(); ++i) {
         url += (i == 0 ? '?' : '&');
@@ -145,12 +152,12 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
         // Pace: wait for this operation's token bucket, as long as it takes.
         for (auto wait = m_limiter.acquire(op); wait > std::chrono::nanoseconds::zero();
              wait = m_limiter.acquire(op)) {
-            m_events.waiting_for_rate_limit(op, std::chrono::ceil<std::chrono::milliseconds>(wait));
+            events.waiting_for_rate_limit(op, std::chrono::ceil<std::chrono::milliseconds>(wait));
             m_clock.sleep_for(wait);
             throw_if_interrupted();
         }
         ++attempt;
-        m_events.debug(fmt::format("{} (attempt {})", op, attempt));
+        events.debug(fmt::format("{} (attempt {})", op, attempt));
 
         HttpRequest request;
         request.method = call.method;
@@ -186,7 +193,7 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             }
             const std::string request_id = response.header("x-amzn-requestid");
             if (response.status >= 200 && response.status < 300) {
-                if (response.body.empty() || json::accept(response.body)) {
+                if (read(response)) {
                     return response;
                 }
                 malformed = true;
@@ -278,7 +285,7 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
                 hint, last_status, last_code, last_request_id);
         }
         const auto delay = std::max(m_retry.backoff(attempt, m_rng), server_delay);
-        m_events.retrying(op, attempt, last_reason, delay);
+        events.retrying(op, attempt, last_reason, delay);
         m_clock.sleep_for(delay);
     }
 }

@@ -93,6 +93,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     query.marketplace_ids = keys;
     query.page_size = options.page_size;
     query.included = sync_included(store.options().store_pii);
+    query.read_ahead = options.read_ahead;
 
     events.note(fmt::format("syncing orders updated from {} to {} ({})", format_rfc3339(result.window_start),
                             format_rfc3339(result.window_end), fmt::join(keys, ", ")));

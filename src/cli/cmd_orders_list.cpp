@@ -173,10 +173,14 @@ void run_list(const ListOptions& o, Context& ctx) {
 
     if (o.cached) {
         const OrderFilter filter = cached_filter(o, std::move(common), now);
-        ctx.store().query_orders(filter, [&](Order&& order) {
-            renderer->row(record(order));
-            return static_cast<bool>(ctx.out);
-        });
+        // A listing prints a few columns: the store reads only those (and item quantities).
+        ctx.store().query_orders(
+            filter,
+            [&](Order&& order) {
+                renderer->row(record(order));
+                return static_cast<bool>(ctx.out);
+            },
+            OrderParts::ListRow);
         renderer->finish();
         ctx.out.flush();
         print_data_age(ctx, now);

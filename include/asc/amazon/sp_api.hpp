@@ -14,6 +14,7 @@
 #include "asc/http/http.hpp"
 #include "asc/http/retry.hpp"
 
+#include <atomic>
 #include <functional>
 #include <random>
 #include <string>
@@ -34,6 +35,11 @@ struct ApiCall {
     // Where this call reports rate-limit waits, retries and debug lines; the client's Events when
     // null. (A call made on another thread passes events that hand them back to the main one.)
     Events* events = nullptr;
+    // When this turns true, a call still waiting (for its rate-limit token, or before a retry)
+    // gives up with Error(Interrupted) instead of sending: the owner of a read-ahead that is no
+    // longer wanted need not wait out a searchOrders pacing of minutes. A request already sent
+    // is waited for.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // Reads a 2xx body, once, into the caller's value: returns false when the body is not JSON (the

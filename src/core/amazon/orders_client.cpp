@@ -6,6 +6,7 @@
 #include "asc/base/time.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -78,7 +79,8 @@ BodyReader parse_into(json& out) {
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 // One searchOrders page, parsed once.
-json fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events) {
+json fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events,
+                const std::atomic<bool>* cancel = nullptr) {
     ApiCall call;
     call.operation = "searchOrders";
     call.path = std::string(k_search_path);
@@ -88,6 +90,7 @@ json fetch_page(SpApiClient& api, const Params& params, const std::string& token
         call.query.emplace_back("paginationToken", token);
     }
     call.events = events;
+    call.cancel = cancel;
     json body;
     api.call(call, parse_into(body));
     return body;
@@ -151,13 +154,14 @@ class RelayedEvents final : public Events {
 };
 
 // The next page, fetched on its own thread while the caller works on the current one. take()
-// waits for it; the destructor waits too (a request in flight is never abandoned) and drops it.
+// waits for it. The destructor drops it: a call still waiting for its rate-limit token gives up
+// at once; a request already sent is waited for (never abandoned mid-flight).
 class ReadAhead {
   public:
     ReadAhead(SpApiClient& api, const Params& params, std::string token)
         : m_thread([this, &api, &params, token = std::move(token)] {
               try {
-                  m_body = fetch_page(api, params, token, &m_events);
+                  m_body = fetch_page(api, params, token, &m_events, &m_cancel);
               } catch (...) {
                   m_error = std::current_exception();
               }
@@ -167,6 +171,7 @@ class ReadAhead {
     ReadAhead& operator=(const ReadAhead&) = delete;
     ~ReadAhead() {
         if (m_thread.joinable()) {
+            m_cancel = true;
             m_thread.join();
         }
     }
@@ -182,6 +187,7 @@ class ReadAhead {
 
   private:
     RelayedEvents m_events;
+    std::atomic<bool> m_cancel{false};
     json m_body;
     std::exception_ptr m_error;
     std::thread m_thread; // last: starts once the members above exist

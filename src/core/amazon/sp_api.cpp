@@ -107,9 +107,26 @@ std::string amz_date(std::chrono::system_clock::time_point t) {
     return {buffer.data(), n};
 }
 
-void throw_if_interrupted() {
+void throw_if_interrupted(const std::atomic<bool>* cancel = nullptr) {
     if (interrupted()) {
         throw Error(ErrorKind::Interrupted, "interrupted");
+    }
+    if (cancel != nullptr && cancel->load()) {
+        throw Error(ErrorKind::Interrupted, "canceled: the answer is no longer wanted");
+    }
+}
+
+// Sleeps `d` on `clock`; with a cancel flag, in slices short enough to notice it soon.
+void wait_for(Clock& clock, std::chrono::nanoseconds d, const std::atomic<bool>* cancel) {
+    if (cancel == nullptr) {
+        clock.sleep_for(d);
+        return;
+    }
+    constexpr std::chrono::nanoseconds k_slice = std::chrono::milliseconds(50);
+    while (d > std::chrono::nanoseconds::zero() && !cancel->load()) {
+        const auto slice = std::min(d, k_slice);
+        clock.sleep_for(slice);
+        d -= slice;
     }
 }
 
@@ -148,13 +165,13 @@ HttpResponse SpApiClient::call(const ApiCall& call, const BodyReader& read) {
     std::string last_code;
     std::string last_request_id;
     for (;;) {
-        throw_if_interrupted();
+        throw_if_interrupted(call.cancel);
         // Pace: wait for this operation's token bucket, as long as it takes.
         for (auto wait = m_limiter.acquire(op); wait > std::chrono::nanoseconds::zero();
              wait = m_limiter.acquire(op)) {
             events.waiting_for_rate_limit(op, std::chrono::ceil<std::chrono::milliseconds>(wait));
-            m_clock.sleep_for(wait);
-            throw_if_interrupted();
+            wait_for(m_clock, wait, call.cancel);
+            throw_if_interrupted(call.cancel);
         }
         ++attempt;
         events.debug(fmt::format("{} (attempt {})", op, attempt));
@@ -286,7 +303,7 @@ HttpResponse SpApiClient::call(const ApiCall& call, const BodyReader& read) {
         }
         const auto delay = std::max(m_retry.backoff(attempt, m_rng), server_delay);
         events.retrying(op, attempt, last_reason, delay);
-        m_clock.sleep_for(delay);
+        wait_for(m_clock, delay, call.cancel);
     }
 }
 

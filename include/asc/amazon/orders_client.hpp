@@ -40,6 +40,9 @@ struct SearchQuery {
 // fulfillmentStatus); the message names `operation` when given and the field's path.
 // Without a fulfillment block the status is Pending: ask for Included::Fulfillment.
 Order order_from_v2026(const nlohmann::json& j, std::string_view operation = {});
+// The same for a document parsed as ordered_json (an object is a small vector, not a tree of
+// nodes: cheaper to build, which is what a page of orders mostly costs).
+Order order_from_v2026(const nlohmann::ordered_json& j, std::string_view operation = {});
 
 class OrdersClient {
   public:

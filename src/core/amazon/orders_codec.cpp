@@ -16,8 +16,6 @@ namespace asc {
 
 namespace {
 
-using nlohmann::json;
-
 // What is wrong, as a field path: "orderItems[1].product.price.unitPrice.amount is not ...".
 class CodecError : public std::runtime_error {
   public:
@@ -69,29 +67,33 @@ std::string shown(std::string_view value) {
 }
 
 // The value at `key`, or nullptr when absent or null.
-const json* find(const json& object, std::string_view key) {
+template <class J>
+const J* find(const J& object, std::string_view key) {
     const auto it = object.find(key);
     return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
-const json* find_object(const json& object, std::string_view key, const Path& path) {
-    const json* value = find(object, key);
+template <class J>
+const J* find_object(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value != nullptr && !value->is_object()) {
         throw CodecError(join(path, key).str() + " is not an object");
     }
     return value;
 }
 
-const json& require_object(const json& object, std::string_view key, const Path& path) {
-    const json* value = find_object(object, key, path);
+template <class J>
+const J& require_object(const J& object, std::string_view key, const Path& path) {
+    const J* value = find_object(object, key, path);
     if (value == nullptr) {
         throw CodecError(join(path, key).str() + " is missing");
     }
     return *value;
 }
 
-const json* find_array(const json& object, std::string_view key, const Path& path) {
-    const json* value = find(object, key);
+template <class J>
+const J* find_array(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value != nullptr && !value->is_array()) {
         throw CodecError(join(path, key).str() + " is not an array");
     }
@@ -101,18 +103,20 @@ const json* find_array(const json& object, std::string_view key, const Path& pat
 const std::string k_empty;
 
 // The string at `key` ("" when absent or null), without a copy: the caller copies what it keeps.
-const std::string& text(const json& object, std::string_view key, const Path& path) {
-    const json* value = find(object, key);
+template <class J>
+const std::string& text(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value == nullptr) {
         return k_empty;
     }
     if (!value->is_string()) {
         throw CodecError(join(path, key).str() + " is not a string");
     }
-    return value->get_ref<const std::string&>();
+    return value->template get_ref<const std::string&>();
 }
 
-const std::string& require_text(const json& object, std::string_view key, const Path& path) {
+template <class J>
+const std::string& require_text(const J& object, std::string_view key, const Path& path) {
     const std::string& value = text(object, key, path);
     if (value.empty()) {
         throw CodecError(join(path, key).str() + " is missing");
@@ -120,22 +124,24 @@ const std::string& require_text(const json& object, std::string_view key, const 
     return value;
 }
 
-std::optional<int> count(const json& object, std::string_view key, const Path& path) {
-    const json* value = find(object, key);
+template <class J>
+std::optional<int> count(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value == nullptr) {
         return std::nullopt;
     }
     if (!value->is_number_integer()) {
         throw CodecError(join(path, key).str() + " is not an integer");
     }
-    const auto n = value->get<std::int64_t>();
+    const auto n = value->template get<std::int64_t>();
     if (n < 0 || n > std::numeric_limits<int>::max()) {
         throw CodecError(join(path, key).str() + " is out of range: " + std::to_string(n));
     }
     return static_cast<int>(n);
 }
 
-std::optional<Timestamp> time(const json& object, std::string_view key, const Path& path) {
+template <class J>
+std::optional<Timestamp> time(const J& object, std::string_view key, const Path& path) {
     const std::string& value = text(object, key, path);
     if (value.empty()) {
         return std::nullopt;
@@ -147,7 +153,8 @@ std::optional<Timestamp> time(const json& object, std::string_view key, const Pa
     return parsed;
 }
 
-Timestamp require_time(const json& object, std::string_view key, const Path& path) {
+template <class J>
+Timestamp require_time(const J& object, std::string_view key, const Path& path) {
     const auto value = time(object, key, path);
     if (!value) {
         throw CodecError(join(path, key).str() + " is missing");
@@ -156,13 +163,14 @@ Timestamp require_time(const json& object, std::string_view key, const Path& pat
 }
 
 // {"amount":"19.99","currencyCode":"USD"}: the amount must be a decimal string.
-std::optional<Money> money(const json& object, std::string_view key, const Path& path) {
-    const json* value = find_object(object, key, path);
+template <class J>
+std::optional<Money> money(const J& object, std::string_view key, const Path& path) {
+    const J* value = find_object(object, key, path);
     if (value == nullptr) {
         return std::nullopt;
     }
     const Path where = join(path, key);
-    const json* amount = find(*value, "amount");
+    const J* amount = find(*value, "amount");
     if (amount == nullptr) {
         throw CodecError(where.str() + ".amount is missing");
     }
@@ -171,7 +179,7 @@ std::optional<Money> money(const json& object, std::string_view key, const Path&
         throw CodecError(where.str() + ".amount is not a decimal string");
     }
     const std::string& currency = require_text(*value, "currencyCode", where);
-    const std::string& digits = amount->get_ref<const std::string&>();
+    const std::string& digits = amount->template get_ref<const std::string&>();
     auto parsed = Money::parse(digits, currency);
     if (!parsed) {
         throw CodecError(where.str() + " is not a valid amount: " + shown(digits) + " " + shown(currency));
@@ -179,8 +187,9 @@ std::optional<Money> money(const json& object, std::string_view key, const Path&
     return parsed;
 }
 
-TimeWindow window(const json& object, std::string_view key, const Path& path) {
-    const json* value = find_object(object, key, path);
+template <class J>
+TimeWindow window(const J& object, std::string_view key, const Path& path) {
+    const J* value = find_object(object, key, path);
     if (value == nullptr) {
         return {};
     }
@@ -201,7 +210,8 @@ void accumulate(std::optional<Money>& slot, const Money& amount, const Path& pat
     }
 }
 
-Address address(const json& a) {
+template <class J>
+Address address(const J& a) {
     const Path recipient = member("recipient");
     const Path path = join(recipient, "deliveryAddress");
     Address out;
@@ -223,7 +233,8 @@ Address address(const json& a) {
     return out;
 }
 
-OrderItem item(const json& j, const Path& path, Status status) {
+template <class J>
+OrderItem item(const J& j, const Path& path, Status status) {
     OrderItem out;
     out.order_item_id = require_text(j, "orderItemId", path);
     const auto ordered = count(j, "quantityOrdered", path);
@@ -232,12 +243,12 @@ OrderItem item(const json& j, const Path& path, Status status) {
     }
     out.quantity_ordered = *ordered;
 
-    if (const json* product = find_object(j, "product", path)) {
+    if (const J* product = find_object(j, "product", path)) {
         const Path where = join(path, "product");
         out.asin = text(*product, "asin", where);
         out.title = text(*product, "title", where);
         out.sku = text(*product, "sellerSku", where);
-        if (const json* condition = find_object(*product, "condition", where)) {
+        if (const J* condition = find_object(*product, "condition", where)) {
             const Path at = join(where, "condition");
             const std::string& type = text(*condition, "conditionType", at);
             const std::string& subtype = text(*condition, "conditionSubtype", at);
@@ -245,12 +256,12 @@ OrderItem item(const json& j, const Path& path, Status status) {
                             : type.empty()                       ? subtype
                                                                  : type + " / " + subtype;
         }
-        if (const json* price = find_object(*product, "price", where)) {
+        if (const J* price = find_object(*product, "price", where)) {
             out.unit_price = money(*price, "unitPrice", join(where, "price"));
         }
     }
 
-    const json* fulfillment = find_object(j, "fulfillment", path);
+    const J* fulfillment = find_object(j, "fulfillment", path);
     const Path fulfillment_path = join(path, "fulfillment");
     const auto shipped =
         fulfillment ? count(*fulfillment, "quantityFulfilled", fulfillment_path) : std::nullopt;
@@ -272,13 +283,13 @@ OrderItem item(const json& j, const Path& path, Status status) {
         out.quantity_unshipped = out.quantity_ordered;
     }
 
-    if (const json* proceeds = find_object(j, "proceeds", path)) {
+    if (const J* proceeds = find_object(j, "proceeds", path)) {
         const Path where = join(path, "proceeds");
         out.proceeds_total = money(*proceeds, "proceedsTotal", where);
-        if (const json* breakdowns = find_array(*proceeds, "breakdowns", where)) {
+        if (const J* breakdowns = find_array(*proceeds, "breakdowns", where)) {
             const Path list = join(where, "breakdowns");
             for (std::size_t i = 0; i < breakdowns->size(); ++i) {
-                const json& b = (*breakdowns)[i];
+                const J& b = (*breakdowns)[i];
                 const Path at = indexed(list, i);
                 if (!b.is_object()) {
                     throw CodecError(at.str() + " is not an object");
@@ -301,16 +312,16 @@ OrderItem item(const json& j, const Path& path, Status status) {
         }
     }
 
-    if (const json* cancellation = find_object(j, "cancellation", path)) {
+    if (const J* cancellation = find_object(j, "cancellation", path)) {
         const Path where = join(path, "cancellation");
-        if (const json* request = find_object(*cancellation, "cancellationRequest", where)) {
+        if (const J* request = find_object(*cancellation, "cancellationRequest", where)) {
             const Path at = join(where, "cancellationRequest");
             if (text(*request, "requester", at) == "BUYER") {
                 out.buyer_requested_cancel = true;
                 out.buyer_cancel_reason = text(*request, "cancelReason", at);
             }
         }
-        if (const json* execution = find_object(*cancellation, "cancellationExecution", where)) {
+        if (const J* execution = find_object(*cancellation, "cancellationExecution", where)) {
             const Path at = join(where, "cancellationExecution");
             out.canceled_by = text(*execution, "cancelledBy", at);
             out.cancel_reason = text(*execution, "cancelReason", at);
@@ -319,21 +330,22 @@ OrderItem item(const json& j, const Path& path, Status status) {
     return out;
 }
 
-Package package(const json& j, const Path& path) {
+template <class J>
+Package package(const J& j, const Path& path) {
     Package out;
     out.reference_id = require_text(j, "packageReferenceId", path);
     out.carrier = text(j, "carrier", path);
     out.shipping_service = text(j, "shippingService", path);
     out.tracking_number = text(j, "trackingNumber", path);
     out.ship_time = time(j, "shipTime", path);
-    if (const json* status = find_object(j, "packageStatus", path)) {
+    if (const J* status = find_object(j, "packageStatus", path)) {
         out.status = text(*status, "status", join(path, "packageStatus"));
     }
-    if (const json* items = find_array(j, "packageItems", path)) {
+    if (const J* items = find_array(j, "packageItems", path)) {
         const Path list = join(path, "packageItems");
         for (std::size_t i = 0; i < items->size(); ++i) {
             const Path at = indexed(list, i);
-            const json& pi = (*items)[i];
+            const J& pi = (*items)[i];
             if (!pi.is_object()) {
                 throw CodecError(at.str() + " is not an object");
             }
@@ -346,7 +358,8 @@ Package package(const json& j, const Path& path) {
     return out;
 }
 
-Order parse_order(const json& j) {
+template <class J>
+Order parse_order(const J& j) {
     if (!j.is_object()) {
         throw CodecError("the order is not an object");
     }
@@ -355,13 +368,13 @@ Order parse_order(const json& j) {
     o.purchase_date = require_time(j, "createdTime", k_root);
     o.last_updated = require_time(j, "lastUpdatedTime", k_root);
 
-    const json& channel = require_object(j, "salesChannel", k_root);
+    const J& channel = require_object(j, "salesChannel", k_root);
     const Path channel_path = member("salesChannel");
     o.sales_channel = text(channel, "channelName", channel_path);
     o.marketplace_id = text(channel, "marketplaceId", channel_path);
     o.marketplace_name = text(channel, "marketplaceName", channel_path);
 
-    if (const json* fulfillment = find_object(j, "fulfillment", k_root)) {
+    if (const J* fulfillment = find_object(j, "fulfillment", k_root)) {
         const Path at = member("fulfillment");
         const std::string& code = text(*fulfillment, "fulfillmentStatus", at);
         if (!code.empty()) {
@@ -378,14 +391,14 @@ Order parse_order(const json& j) {
         o.deliver_by = window(*fulfillment, "deliverByWindow", at);
     }
 
-    if (const json* proceeds = find_object(j, "proceeds", k_root)) {
+    if (const J* proceeds = find_object(j, "proceeds", k_root)) {
         const Path where = member("proceeds");
         o.total = money(*proceeds, "grandTotal", where);
-        if (const json* breakdowns = find_array(*proceeds, "breakdowns", where)) {
+        if (const J* breakdowns = find_array(*proceeds, "breakdowns", where)) {
             const Path list = join(where, "breakdowns");
             for (std::size_t i = 0; i < breakdowns->size(); ++i) {
                 const Path at = indexed(list, i);
-                const json& b = (*breakdowns)[i];
+                const J& b = (*breakdowns)[i];
                 if (!b.is_object()) {
                     throw CodecError(at.str() + " is not an object");
                 }
@@ -398,12 +411,12 @@ Order parse_order(const json& j) {
         }
     }
 
-    if (const json* programs = find_array(j, "programs", k_root)) {
-        for (const json& p : *programs) {
+    if (const J* programs = find_array(j, "programs", k_root)) {
+        for (const J& p : *programs) {
             if (!p.is_string()) {
                 continue;
             }
-            const std::string& program = p.get_ref<const std::string&>();
+            const std::string& program = p.template get_ref<const std::string&>();
             if (program == "PRIME") {
                 o.is_prime = true;
             } else if (program == "AMAZON_BUSINESS") {
@@ -411,10 +424,10 @@ Order parse_order(const json& j) {
             }
         }
     }
-    if (const json* associated = find_array(j, "associatedOrders", k_root)) {
+    if (const J* associated = find_array(j, "associatedOrders", k_root)) {
         const Path list = member("associatedOrders");
         for (std::size_t i = 0; i < associated->size(); ++i) {
-            const json& a = (*associated)[i];
+            const J& a = (*associated)[i];
             const Path at = indexed(list, i);
             if (a.is_object() && text(a, "associationType", at) == "REPLACEMENT_ORIGINAL_ID") {
                 o.is_replacement = true;
@@ -422,10 +435,10 @@ Order parse_order(const json& j) {
             }
         }
     }
-    if (const json* aliases = find_array(j, "orderAliases", k_root)) {
+    if (const J* aliases = find_array(j, "orderAliases", k_root)) {
         const Path list = member("orderAliases");
         for (std::size_t i = 0; i < aliases->size(); ++i) {
-            const json& a = (*aliases)[i];
+            const J& a = (*aliases)[i];
             const Path at = indexed(list, i);
             if (a.is_object() && text(a, "aliasType", at) == "SELLER_ORDER_ID") {
                 o.seller_order_id = text(a, "aliasId", at);
@@ -433,7 +446,7 @@ Order parse_order(const json& j) {
         }
     }
 
-    if (const json* buyer = find_object(j, "buyer", k_root)) {
+    if (const J* buyer = find_object(j, "buyer", k_root)) {
         const Path at = member("buyer");
         Buyer b;
         b.name = text(*buyer, "buyerName", at);
@@ -442,13 +455,13 @@ Order parse_order(const json& j) {
         b.purchase_order = text(*buyer, "buyerPurchaseOrderNumber", at);
         o.buyer = std::move(b);
     }
-    if (const json* recipient = find_object(j, "recipient", k_root)) {
-        if (const json* delivery = find_object(*recipient, "deliveryAddress", member("recipient"))) {
+    if (const J* recipient = find_object(j, "recipient", k_root)) {
+        if (const J* delivery = find_object(*recipient, "deliveryAddress", member("recipient"))) {
             o.ship_to = address(*delivery);
         }
     }
 
-    const json* items = find_array(j, "orderItems", k_root);
+    const J* items = find_array(j, "orderItems", k_root);
     if (items == nullptr) {
         throw CodecError("orderItems is missing");
     }
@@ -462,7 +475,7 @@ Order parse_order(const json& j) {
         o.items.push_back(item((*items)[i], at, o.status));
     }
 
-    if (const json* packages = find_array(j, "packages", k_root)) {
+    if (const J* packages = find_array(j, "packages", k_root)) {
         const Path list = member("packages");
         o.packages.reserve(packages->size());
         for (std::size_t i = 0; i < packages->size(); ++i) {
@@ -476,9 +489,8 @@ Order parse_order(const json& j) {
     return o;
 }
 
-} // namespace
-
-Order order_from_v2026(const nlohmann::json& j, std::string_view operation) {
+template <class J>
+Order decode(const J& j, std::string_view operation) {
     try {
         return parse_order(j);
     } catch (const CodecError& e) {
@@ -487,13 +499,23 @@ Order order_from_v2026(const nlohmann::json& j, std::string_view operation) {
                                : "Amazon returned an unexpected response for " + std::string(operation);
         if (j.is_object()) {
             if (const auto id = j.find("orderId"); id != j.end() && id->is_string()) {
-                what += " (order " + shown(id->get<std::string>()) + ")";
+                what += " (order " + shown(id->template get<std::string>()) + ")";
             }
         }
         throw Error(
             ErrorKind::Temporary, what + ": " + e.what(),
             "if this persists, Amazon changed the Orders API response: report it with --debug output");
     }
+}
+
+} // namespace
+
+Order order_from_v2026(const nlohmann::json& j, std::string_view operation) {
+    return decode(j, operation);
+}
+
+Order order_from_v2026(const nlohmann::ordered_json& j, std::string_view operation) {
+    return decode(j, operation);
 }
 
 } // namespace asc

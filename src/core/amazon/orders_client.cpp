@@ -65,6 +65,12 @@ std::string included_data(const std::vector<Included>& included) {
     return out;
 }
 
+[[noreturn]] void unexpected(std::string_view operation, const std::string& what) {
+    throw Error(ErrorKind::Temporary,
+                "Amazon returned an unexpected response for " + std::string(operation) + ": " + what,
+                "if this persists, Amazon changed the Orders API response: report it with --debug output");
+}
+
 // A reader for SpApiClient::call that parses the body once into `out` (null for an empty body)
 // and reports a body that is not JSON.
 BodyReader parse_into(json& out) {
@@ -96,6 +102,36 @@ json fetch_page(SpApiClient& api, const Params& params, const std::string& token
     json body;
     api.call(call, parse_into(body));
     return body;
+}
+
+// A page of orders, decoded, with the token of the next one ("" for the last).
+struct Page {
+    std::vector<Order> orders;
+    std::string next_token;
+};
+
+// Checks a searchOrders body and decodes its orders. Throws Error(Temporary) naming searchOrders
+// for a body of the wrong shape or an order that does not decode.
+Page decode_page(const json& body) {
+    constexpr std::string_view operation = "searchOrders";
+    if (!body.is_object()) {
+        unexpected(operation, "the body is not a JSON object");
+    }
+    const auto orders = body.find("orders");
+    if (orders == body.end() || !orders->is_array()) {
+        unexpected(operation, "no \"orders\" array");
+    }
+    Page page;
+    if (const auto pagination = body.find("pagination"); pagination != body.end() && pagination->is_object()) {
+        if (const auto next = pagination->find("nextToken"); next != pagination->end() && next->is_string()) {
+            page.next_token = next->get<std::string>();
+        }
+    }
+    page.orders.reserve(orders->size());
+    for (const json& o : *orders) {
+        page.orders.push_back(order_from_v2026(o, operation));
+    }
+    return page;
 }
 
 // Events raised on the read-ahead thread, queued for the caller's thread: a terminal's progress
@@ -163,7 +199,9 @@ class ReadAhead {
     ReadAhead(SpApiClient& api, const Params& params, std::string token)
         : m_thread([this, &api, &params, token = std::move(token)] {
               try {
-                  m_body = fetch_page(api, params, token, &m_events, &m_cancel);
+                  // Parsed and decoded here too: the page's JSON is built and freed on this
+                  // thread, and the caller's thread only prints and stores.
+                  m_page = decode_page(fetch_page(api, params, token, &m_events, &m_cancel));
               } catch (...) {
                   m_error = std::current_exception();
               }
@@ -178,28 +216,23 @@ class ReadAhead {
         }
     }
 
-    json take(Events& events) {
+    Page take(Events& events) {
         m_events.relay_until_done(events);
         m_thread.join();
         if (m_error) {
             std::rethrow_exception(m_error);
         }
-        return std::move(m_body);
+        return std::move(m_page);
     }
 
   private:
     RelayedEvents m_events;
     std::atomic<bool> m_cancel{false};
-    json m_body;
+    Page m_page;
     std::exception_ptr m_error;
     std::thread m_thread; // last: starts once the members above exist
 };
 
-[[noreturn]] void unexpected(std::string_view operation, const std::string& what) {
-    throw Error(ErrorKind::Temporary,
-                "Amazon returned an unexpected response for " + std::string(operation) + ": " + what,
-                "if this persists, Amazon changed the Orders API response: report it with --debug output");
-}
 
 } // namespace
 
@@ -275,52 +308,28 @@ void OrdersClient::search(const SearchQuery& query,
                           const std::function<bool(std::vector<Order>&&)>& on_page) {
     const Timestamp now = std::chrono::floor<std::chrono::seconds>(m_api.clock().wall_now());
     const Params params = search_parameters(query, now);
-    constexpr std::string_view operation = "searchOrders";
 
-    std::string token;
     std::set<std::string> seen_tokens;
     std::optional<ReadAhead> ahead;
-    std::vector<Order> batch;
-    json body = fetch_page(m_api, params, token, nullptr);
+    Page page = decode_page(fetch_page(m_api, params, {}, nullptr));
     for (;;) {
-        if (!body.is_object()) {
-            unexpected(operation, "the body is not a JSON object");
-        }
-        const auto orders = body.find("orders");
-        if (orders == body.end() || !orders->is_array()) {
-            unexpected(operation, "no \"orders\" array");
-        }
-        token.clear();
-        if (const auto pagination = body.find("pagination");
-            pagination != body.end() && pagination->is_object()) {
-            if (const auto next = pagination->find("nextToken");
-                next != pagination->end() && next->is_string()) {
-                token = next->get<std::string>();
-            }
-        }
-        // The next request goes out now, while this page is converted and handed over. A token
-        // seen before is not asked for: the check below stops the loop after this page.
+        const std::string token = std::move(page.next_token);
+        // The next request goes out now, while this page is handed over. A token seen before is
+        // not asked for: the check below stops the loop after this page.
         if (query.read_ahead && !token.empty() && !seen_tokens.contains(token)) {
             ahead.emplace(m_api, params, token);
         }
-
-        batch.clear();
-        batch.reserve(orders->size());
-        for (const json& o : *orders) {
-            batch.push_back(order_from_v2026(o, operation));
-        }
-        body = json(); // the page's DOM is not needed any more: free it before the next arrives
-        if (!on_page(std::move(batch)) || token.empty()) {
-            return; // a read-ahead still in flight is waited for and dropped
+        if (!on_page(std::move(page.orders)) || token.empty()) {
+            return; // a read-ahead still in flight is dropped
         }
         if (!seen_tokens.insert(token).second) {
-            unexpected(operation, "the same pagination token came back twice");
+            unexpected("searchOrders", "the same pagination token came back twice");
         }
         if (ahead) {
-            body = ahead->take(m_api.events());
+            page = ahead->take(m_api.events());
             ahead.reset();
         } else {
-            body = fetch_page(m_api, params, token, nullptr);
+            page = decode_page(fetch_page(m_api, params, token, nullptr));
         }
     }
 }

@@ -99,6 +99,10 @@ SearchQuery live_query(const ListOptions& o, CommonFilter f, Context& ctx, Times
     // Amazon sends the oldest first and cannot sort: the newest N need the whole window, in pages
     // as large as Amazon allows (an explicit --all without --sort streams page by page instead).
     q.page_size = 100;
+    // --all wants every page: ask for the next one while this one is printed and stored (one
+    // request in flight still). --debug lines come from the transport on the thread that sends,
+    // so a debugging run reads page by page.
+    q.read_ahead = o.all && !ctx.global.debug;
     // What the store keeps, so remembering these orders never loses packages it had.
     q.included = sync_included(ctx.settings().store_pii);
     return q;
@@ -234,7 +238,7 @@ void run_cached(const ListOptions& o, CommonFilter common, Context& ctx, Rendere
         renderer.row(record(order));
         ++printed;
         return static_cast<bool>(ctx.out);
-    });
+    }, OrderParts::ListRow); // a listing prints a few columns: the store reads only those
     renderer.finish();
     ctx.out.flush();
     if (more) {

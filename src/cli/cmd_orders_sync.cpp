@@ -40,6 +40,8 @@ SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<st
     options.backfill.via = via;
     options.backfill.reports = &report_source;
     options.backfill.clock = &ctx.clock();
+    // --debug lines come from the transport on the thread that sends: one thread then.
+    options.read_ahead = !ctx.global.debug;
     const SyncResult r = sync_orders(ctx.orders(), ctx.store(), options, ctx.events());
     if (!ctx.global.quiet && r.backfill.used) {
         ctx.err << fmt::format("read {} order report(s) ({} requested, {} continued, {} empty): {} rows, {} new, "

@@ -6,10 +6,13 @@
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 
+#include <atomic>
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <mutex>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 using namespace std::chrono_literals;
 using asc_test::FakeClock;
@@ -310,3 +313,203 @@ TEST_CASE("get: a response without an order object is a Temporary error naming g
 }
 
 TEST_SUITE_END();
+
+namespace {
+
+// Records retries with the thread they were reported on.
+class ThreadEvents final : public asc::Events {
+  public:
+    std::vector<std::pair<std::string, std::thread::id>> retries;
+    void retrying(std::string_view operation, int /*attempt*/, std::string_view /*why*/,
+                  std::chrono::milliseconds /*d*/) override {
+        retries.emplace_back(std::string(operation), std::this_thread::get_id());
+    }
+};
+
+// Four pages p0..p3 (one order each, p3 last) served by token; counts requests in flight at once.
+struct ReadAheadFixture {
+    FakeClock clock;
+    FakeTransport lwa_http;
+    FakeTransport http;
+    ThreadEvents events;
+    asc::LwaAuth auth{
+        lwa_http, clock, asc::LwaCredentials{"https://api.amazon.com/auth/o2/token", "c", "s", "r"}, {}};
+    asc::RateLimiter limiter{clock, false};
+    asc::SpApiClient api{http,
+                         auth,
+                         limiter,
+                         clock,
+                         "https://sellingpartnerapi-na.amazon.com",
+                         asc::RetryPolicy{3, 1ms, 2ms},
+                         events};
+    asc::OrdersClient orders{api};
+    std::atomic<int> in_flight{0};
+    std::atomic<int> most_in_flight{0};
+    std::atomic<int> served{0};      // pages answered with 200
+    std::atomic<bool> fail_p2_once{false};
+
+    ReadAheadFixture() {
+        lwa_http.handler = [](const asc::HttpRequest&) {
+            return respond(200, R"({"access_token":"Atza|t","expires_in":3600})");
+        };
+        http.handler = [this](const asc::HttpRequest& request) {
+            const int now = ++in_flight;
+            int seen = most_in_flight.load();
+            while (now > seen && !most_in_flight.compare_exchange_weak(seen, now)) {
+            }
+            std::this_thread::sleep_for(2ms); // a request takes a while
+            const std::string token = query_of(request.url).back().second;
+            int page = 0;
+            if (token.size() == 2 && token[0] == 'p') {
+                page = token[1] - '0';
+            }
+            --in_flight;
+            if (page == 2 && fail_p2_once.exchange(false)) {
+                return respond(503, R"({"errors":[{"code":"ServiceUnavailable","message":"busy"}]})");
+            }
+            json body{{"orders", {fixture_order(0)}}};
+            body["orders"][0]["orderId"] = "113-0000000-000000" + std::to_string(page);
+            if (page < 3) {
+                body["pagination"] = {{"nextToken", "p" + std::to_string(page + 1)}};
+            }
+            ++served;
+            return respond(200, body.dump());
+        };
+    }
+
+    static asc::SearchQuery query() {
+        asc::SearchQuery q;
+        q.updated_after = at("2026-10-01T00:00:00Z");
+        q.read_ahead = true;
+        return q;
+    }
+};
+
+} // namespace
+
+TEST_CASE("search with read_ahead asks for the next page while the caller handles this one") {
+    ReadAheadFixture f;
+    std::vector<std::string> ids;
+    bool next_was_asked_during_page = true;
+    f.orders.search(ReadAheadFixture::query(), [&](std::vector<asc::Order>&& page) {
+        ids.push_back(page.at(0).order_id);
+        if (ids.size() < 4) {
+            // The next page is requested without waiting for this handler to return.
+            const auto deadline = std::chrono::steady_clock::now() + 5s;
+            while (f.served.load() < static_cast<int>(ids.size()) + 1 &&
+                   std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(1ms);
+            }
+            next_was_asked_during_page = next_was_asked_during_page && f.served.load() == static_cast<int>(ids.size()) + 1;
+        }
+        return true;
+    });
+    CHECK(next_was_asked_during_page);
+    CHECK(ids == std::vector<std::string>{"113-0000000-0000000", "113-0000000-0000001", "113-0000000-0000002",
+                                          "113-0000000-0000003"});
+    CHECK(f.http.requests.size() == 4);
+    CHECK(f.most_in_flight.load() == 1); // one request at a time: the usage plan's pacing holds
+}
+
+TEST_CASE("search with read_ahead reports the read-ahead's retries on the caller's thread") {
+    ReadAheadFixture f;
+    f.fail_p2_once = true;
+    std::size_t pages = 0;
+    f.orders.search(ReadAheadFixture::query(), [&](std::vector<asc::Order>&&) {
+        ++pages;
+        return true;
+    });
+    CHECK(pages == 4);
+    CHECK(f.http.requests.size() == 5);
+    REQUIRE(f.events.retries.size() == 1);
+    CHECK(f.events.retries[0].first == "searchOrders");
+    CHECK(f.events.retries[0].second == std::this_thread::get_id());
+}
+
+TEST_CASE("search with read_ahead: a stop drops the page asked ahead, an error surfaces after the page") {
+    ReadAheadFixture f;
+    SUBCASE("the handler stops after the first page") {
+        std::size_t pages = 0;
+        f.orders.search(ReadAheadFixture::query(), [&](std::vector<asc::Order>&&) {
+            ++pages;
+            return false;
+        });
+        CHECK(pages == 1);
+        // At most the one request asked ahead (unless it was dropped before it went out).
+        CHECK(f.http.requests.size() <= 2);
+    }
+    SUBCASE("the page asked ahead fails for good") {
+        f.http.handler = [first = true](const asc::HttpRequest&) mutable {
+            if (std::exchange(first, false)) {
+                return respond(200, json{{"orders", {fixture_order(0)}}, {"pagination", {{"nextToken", "p1"}}}}.dump());
+            }
+            return respond(400, R"({"errors":[{"code":"InvalidInput","message":"bad token"}]})");
+        };
+        std::size_t pages = 0;
+        CHECK_THROWS_AS(f.orders.search(ReadAheadFixture::query(),
+                                        [&](std::vector<asc::Order>&&) {
+                                            ++pages;
+                                            return true;
+                                        }),
+                        asc::ApiError);
+        CHECK(pages == 1);
+    }
+}
+
+namespace {
+
+// A clock whose sleeps take real time (at most 2 ms each) and advance it by only that much, so
+// a rate-limit wait of minutes really blocks the thread that waits.
+class CrawlingClock final : public asc::Clock {
+  public:
+    std::chrono::steady_clock::time_point now() override {
+        const std::lock_guard lock(m_mutex);
+        return m_steady;
+    }
+    std::chrono::system_clock::time_point wall_now() override {
+        const std::lock_guard lock(m_mutex);
+        return m_wall;
+    }
+    void sleep_for(std::chrono::nanoseconds d) override {
+        const auto step = std::min<std::chrono::nanoseconds>(d, 2ms);
+        std::this_thread::sleep_for(step);
+        const std::lock_guard lock(m_mutex);
+        m_steady += std::chrono::duration_cast<std::chrono::steady_clock::duration>(step);
+        m_wall += std::chrono::duration_cast<std::chrono::system_clock::duration>(step);
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::chrono::steady_clock::time_point m_steady{std::chrono::hours(1000)};
+    std::chrono::system_clock::time_point m_wall{std::chrono::sys_days{std::chrono::year{2026} / 11 / 1}};
+};
+
+} // namespace
+
+TEST_CASE("search with read_ahead: a page asked ahead that waits for its rate-limit token is dropped at once") {
+    CrawlingClock clock;
+    FakeTransport lwa_http;
+    FakeTransport http;
+    lwa_http.handler = [](const asc::HttpRequest&) {
+        return respond(200, R"({"access_token":"Atza|t","expires_in":3600})");
+    };
+    std::atomic<int> sent{0};
+    http.handler = [&sent](const asc::HttpRequest&) {
+        ++sent;
+        return respond(200, json{{"orders", json::array()}, {"pagination", {{"nextToken", "t" + std::to_string(sent.load())}}}}.dump());
+    };
+    asc::LwaAuth auth{lwa_http, clock, asc::LwaCredentials{"https://api.amazon.com/auth/o2/token", "c", "s", "r"}, {}};
+    asc::RateLimiter limiter{clock}; // Amazon's plan: searchOrders bursts 20, then one per 180 s
+    asc::SpApiClient api{http, auth, limiter, clock, "https://sellingpartnerapi-na.amazon.com", asc::RetryPolicy{}};
+    asc::OrdersClient orders{api};
+
+    asc::SearchQuery q;
+    q.updated_after = at("2026-10-01T00:00:00Z");
+    q.read_ahead = true;
+    int pages = 0;
+    const auto started = std::chrono::steady_clock::now();
+    orders.search(q, [&](std::vector<asc::Order>&&) { return ++pages < 20; });
+    CHECK(pages == 20);
+    CHECK(sent.load() == 20); // the 21st was still waiting for its token: never sent
+    CHECK(std::chrono::steady_clock::now() - started < 10s);
+}

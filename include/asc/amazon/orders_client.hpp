@@ -25,6 +25,13 @@ struct SearchQuery {
     int page_size = 100;                 // maxResultsPerPage, 1..100
     // includedData; Fulfillment is always added, because the order's status comes from it.
     std::vector<Included> included;
+    // Ask for page n+1 (on a second thread) while the caller's on_page handles page n. Still one
+    // request in flight at a time, each paced by the rate limiter as usual. Only for callers that
+    // want every page: a page fetched ahead and then not wanted is a searchOrders request spent.
+    // Rate-limit waits and retries of the read-ahead reach the client's Events on the caller's
+    // thread; the transport's own --debug hook is called on the other thread, so leave this off
+    // when that hook is not thread-safe.
+    bool read_ahead = false;
 };
 
 // Parses one v2026 Order object (as in searchOrders' "orders" or getOrder's "order").
@@ -33,6 +40,9 @@ struct SearchQuery {
 // fulfillmentStatus); the message names `operation` when given and the field's path.
 // Without a fulfillment block the status is Pending: ask for Included::Fulfillment.
 Order order_from_v2026(const nlohmann::json& j, std::string_view operation = {});
+// The same for a document parsed as ordered_json (an object is a small vector, not a tree of
+// nodes: cheaper to build, which is what a page of orders mostly costs).
+Order order_from_v2026(const nlohmann::ordered_json& j, std::string_view operation = {});
 
 class OrdersClient {
   public:

@@ -14,6 +14,7 @@
 #include "asc/http/http.hpp"
 #include "asc/http/retry.hpp"
 
+#include <atomic>
 #include <functional>
 #include <random>
 #include <string>
@@ -40,7 +41,20 @@ struct ApiCall {
     // Called right before each attempt goes out (after pacing and the token), so a caller can
     // record when a write was really sent; an exception from it stops the call before sending.
     std::function<void()> before_send{};
+    // Where this call reports rate-limit waits, retries and debug lines; the client's Events when
+    // null. (A call made on another thread passes events that hand them back to the main one.)
+    Events* events = nullptr;
+    // When this turns true, a call still waiting (for its rate-limit token, or before a retry)
+    // gives up with Error(Interrupted) instead of sending: the owner of a read-ahead that is no
+    // longer wanted need not wait out a searchOrders pacing of minutes. A request already sent
+    // is waited for.
+    const std::atomic<bool>* cancel = nullptr;
 };
+
+// Reads a 2xx body, once, into the caller's value: returns false when the body is not JSON (the
+// call then treats the answer as malformed and retries it as it would a 5xx). It may throw
+// asc::Error for JSON of the wrong shape; that is not retried.
+using BodyReader = std::function<bool(const HttpResponse&)>;
 
 class SpApiClient {
   public:
@@ -54,6 +68,11 @@ class SpApiClient {
     //   once interrupted() is set. Messages name the operation and Amazon's request id, never the
     //   access token.
     HttpResponse call(const ApiCall& call);
+
+    // The same, but the 2xx body is handed to `read` instead of being checked for JSON here, so a
+    // page is parsed once: the reader validates while it parses. Returns the response (with its
+    // body) after `read` accepted it.
+    HttpResponse call(const ApiCall& call, const BodyReader& read);
 
     [[nodiscard]] const std::string& endpoint() const { return m_endpoint; }
     // The clock and events this client was built with, for the API clients layered on it.

@@ -62,6 +62,8 @@ struct SyncOptions {
     // The Reports API backfill of the part of the window the store does not cover (backfill.hpp);
     // off while backfill.reports is null.
     BackfillOptions backfill;
+    // Fetch the next page while this one is stored (SearchQuery::read_ahead).
+    bool read_ahead = false;
 };
 
 struct SyncResult {

@@ -6,14 +6,21 @@
 #include "asc/base/time.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 namespace asc {
 
 namespace {
 
-using nlohmann::json;
+// Pages are parsed as ordered_json: its objects are vectors, not node trees, so building one
+// allocates far less, and the codec's lookups in objects of a dozen keys stay as fast.
+using json = nlohmann::ordered_json;
 
 constexpr std::string_view k_search_path = "/orders/2026-01-01/orders";
 // Amazon rejects a ...Before later than this long before the request.
@@ -58,16 +65,174 @@ std::string included_data(const std::vector<Included>& included) {
     return out;
 }
 
-json parse_body(const HttpResponse& response) {
-    // SpApiClient::call only returns empty or valid JSON bodies.
-    return response.body.empty() ? json() : json::parse(response.body);
-}
-
 [[noreturn]] void unexpected(std::string_view operation, const std::string& what) {
     throw Error(ErrorKind::Temporary,
                 "Amazon returned an unexpected response for " + std::string(operation) + ": " + what,
                 "if this persists, Amazon changed the Orders API response: report it with --debug output");
 }
+
+// A reader for SpApiClient::call that parses the body once into `out` (null for an empty body)
+// and reports a body that is not JSON.
+BodyReader parse_into(json& out) {
+    return [&out](const HttpResponse& response) {
+        if (response.body.empty()) {
+            out = json();
+            return true;
+        }
+        out = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+        return !out.is_discarded();
+    };
+}
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+// One searchOrders page, parsed once.
+json fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events,
+                const std::atomic<bool>* cancel = nullptr) {
+    ApiCall call;
+    call.operation = "searchOrders";
+    call.path = std::string(k_search_path);
+    call.query = params;
+    if (!token.empty()) {
+        // Raw here: SpApiClient percent-encodes every value exactly once.
+        call.query.emplace_back("paginationToken", token);
+    }
+    call.events = events;
+    call.cancel = cancel;
+    json body;
+    api.call(call, parse_into(body));
+    return body;
+}
+
+// A page of orders, decoded, with the token of the next one ("" for the last).
+struct Page {
+    std::vector<Order> orders;
+    std::string next_token;
+};
+
+// Checks a searchOrders body and decodes its orders. Throws Error(Temporary) naming searchOrders
+// for a body of the wrong shape or an order that does not decode.
+Page decode_page(const json& body) {
+    constexpr std::string_view operation = "searchOrders";
+    if (!body.is_object()) {
+        unexpected(operation, "the body is not a JSON object");
+    }
+    const auto orders = body.find("orders");
+    if (orders == body.end() || !orders->is_array()) {
+        unexpected(operation, "no \"orders\" array");
+    }
+    Page page;
+    if (const auto pagination = body.find("pagination"); pagination != body.end() && pagination->is_object()) {
+        if (const auto next = pagination->find("nextToken"); next != pagination->end() && next->is_string()) {
+            page.next_token = next->get<std::string>();
+        }
+    }
+    page.orders.reserve(orders->size());
+    for (const json& o : *orders) {
+        page.orders.push_back(order_from_v2026(o, operation));
+    }
+    return page;
+}
+
+// Events raised on the read-ahead thread, queued for the caller's thread: a terminal's progress
+// line and stderr are written by one thread only.
+class RelayedEvents final : public Events {
+  public:
+    void waiting_for_rate_limit(std::string_view operation, std::chrono::milliseconds d) override {
+        push([op = std::string(operation), d](Events& e) { e.waiting_for_rate_limit(op, d); });
+    }
+    void retrying(std::string_view operation, int attempt, std::string_view why,
+                  std::chrono::milliseconds d) override {
+        push([op = std::string(operation), attempt, why = std::string(why), d](Events& e) {
+            e.retrying(op, attempt, why, d);
+        });
+    }
+    void note(std::string_view text) override {
+        push([t = std::string(text)](Events& e) { e.note(t); });
+    }
+    void debug(std::string_view text) override {
+        push([t = std::string(text)](Events& e) { e.debug(t); });
+    }
+
+    // Set by the read-ahead thread when its page (or its error) is ready.
+    void finish() {
+        const std::lock_guard lock(m_mutex);
+        m_done = true;
+        m_ready.notify_all();
+    }
+    // On the caller's thread: replays queued events into `to` until finish() was called.
+    void relay_until_done(Events& to) {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_ready.wait(lock, [this] { return m_done || !m_queue.empty(); });
+            auto queued = std::move(m_queue);
+            m_queue.clear();
+            const bool done = m_done;
+            lock.unlock();
+            for (auto& replay : queued) {
+                replay(to);
+            }
+            if (done) {
+                return;
+            }
+            lock.lock();
+        }
+    }
+
+  private:
+    void push(std::function<void(Events&)> replay) {
+        const std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(replay));
+        m_ready.notify_all();
+    }
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::vector<std::function<void(Events&)>> m_queue;
+    bool m_done = false;
+};
+
+// The next page, fetched on its own thread while the caller works on the current one. take()
+// waits for it. The destructor drops it: a call still waiting for its rate-limit token gives up
+// at once; a request already sent is waited for (never abandoned mid-flight).
+class ReadAhead {
+  public:
+    ReadAhead(SpApiClient& api, const Params& params, std::string token)
+        : m_thread([this, &api, &params, token = std::move(token)] {
+              try {
+                  // Parsed and decoded here too: the page's JSON is built and freed on this
+                  // thread, and the caller's thread only prints and stores.
+                  m_page = decode_page(fetch_page(api, params, token, &m_events, &m_cancel));
+              } catch (...) {
+                  m_error = std::current_exception();
+              }
+              m_events.finish();
+          }) {}
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+    ~ReadAhead() {
+        if (m_thread.joinable()) {
+            m_cancel = true;
+            m_thread.join();
+        }
+    }
+
+    Page take(Events& events) {
+        m_events.relay_until_done(events);
+        m_thread.join();
+        if (m_error) {
+            std::rethrow_exception(m_error);
+        }
+        return std::move(m_page);
+    }
+
+  private:
+    RelayedEvents m_events;
+    std::atomic<bool> m_cancel{false};
+    Page m_page;
+    std::exception_ptr m_error;
+    std::thread m_thread; // last: starts once the members above exist
+};
+
 
 } // namespace
 
@@ -142,46 +307,29 @@ std::vector<std::pair<std::string, std::string>> OrdersClient::search_parameters
 void OrdersClient::search(const SearchQuery& query,
                           const std::function<bool(std::vector<Order>&&)>& on_page) {
     const Timestamp now = std::chrono::floor<std::chrono::seconds>(m_api.clock().wall_now());
-    const auto params = search_parameters(query, now);
+    const Params params = search_parameters(query, now);
 
-    std::string token;
     std::set<std::string> seen_tokens;
+    std::optional<ReadAhead> ahead;
+    Page page = decode_page(fetch_page(m_api, params, {}, nullptr));
     for (;;) {
-        ApiCall call;
-        call.operation = "searchOrders";
-        call.path = std::string(k_search_path);
-        call.query = params;
-        if (!token.empty()) {
-            // Raw here: SpApiClient percent-encodes every value exactly once.
-            call.query.emplace_back("paginationToken", token);
+        const std::string token = std::move(page.next_token);
+        // The next request goes out now, while this page is handed over. A token seen before is
+        // not asked for: the check below stops the loop after this page.
+        if (query.read_ahead && !token.empty() && !seen_tokens.contains(token)) {
+            ahead.emplace(m_api, params, token);
         }
-        const json body = parse_body(m_api.call(call));
-        if (!body.is_object()) {
-            unexpected(call.operation, "the body is not a JSON object");
-        }
-        const auto orders = body.find("orders");
-        if (orders == body.end() || !orders->is_array()) {
-            unexpected(call.operation, "no \"orders\" array");
-        }
-        std::vector<Order> batch;
-        batch.reserve(orders->size());
-        for (const json& o : *orders) {
-            batch.push_back(order_from_v2026(o, call.operation));
-        }
-
-        token.clear();
-        if (const auto pagination = body.find("pagination");
-            pagination != body.end() && pagination->is_object()) {
-            if (const auto next = pagination->find("nextToken");
-                next != pagination->end() && next->is_string()) {
-                token = next->get<std::string>();
-            }
-        }
-        if (!on_page(std::move(batch)) || token.empty()) {
-            return;
+        if (!on_page(std::move(page.orders)) || token.empty()) {
+            return; // a read-ahead still in flight is dropped
         }
         if (!seen_tokens.insert(token).second) {
-            unexpected(call.operation, "the same pagination token came back twice");
+            unexpected("searchOrders", "the same pagination token came back twice");
+        }
+        if (ahead) {
+            page = ahead->take(m_api.events());
+            ahead.reset();
+        } else {
+            page = decode_page(fetch_page(m_api, params, token, nullptr));
         }
     }
 }
@@ -194,9 +342,9 @@ Order OrdersClient::get(const std::string& order_id, const std::vector<Included>
     call.operation = "getOrder";
     call.path = std::string(k_search_path) + "/" + url_encode(order_id);
     call.query = {{"includedData", included_data(included)}};
-    HttpResponse response;
+    json body;
     try {
-        response = m_api.call(call);
+        m_api.call(call, parse_into(body));
     } catch (const ApiError& e) {
         if (e.kind() != ErrorKind::NotFound) {
             throw;
@@ -209,7 +357,6 @@ Order OrdersClient::get(const std::string& order_id, const std::vector<Included>
                        "check the order id, and that the order belongs to this seller and region (--profile)",
                        e.http_status(), e.code(), e.request_id());
     }
-    const json body = parse_body(response);
     if (!body.is_object()) {
         unexpected(call.operation, "the body is not a JSON object");
     }

@@ -16,20 +16,45 @@ namespace asc {
 
 namespace {
 
-using nlohmann::json;
-
 // What is wrong, as a field path: "orderItems[1].product.price.unitPrice.amount is not ...".
 class CodecError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
 
-std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
+// Where a value sits in the order, as a chain of stack frames: the text ("orderItems[1].product")
+// is built only for an error message, so reading a field costs no string.
+struct Path {
+    static constexpr std::size_t k_no_index = static_cast<std::size_t>(-1);
+    const Path* parent = nullptr;
+    std::string_view key;             // a member name, or empty for an array element
+    std::size_t index = k_no_index;   // the element's index when key is empty
+
+    [[nodiscard]] std::string str() const {
+        if (parent == nullptr) {
+            return std::string(key);
+        }
+        std::string out = parent->str();
+        if (index != k_no_index) {
+            return out + "[" + std::to_string(index) + "]";
+        }
+        return out.empty() ? std::string(key) : out + "." + std::string(key);
+    }
+};
+
+const Path k_root{};
+
+Path join(const Path& path, std::string_view key) {
+    return Path{&path, key};
 }
 
-std::string indexed(const std::string& path, std::size_t i) {
-    return path + "[" + std::to_string(i) + "]";
+Path indexed(const Path& path, std::size_t i) {
+    return Path{&path, {}, i};
+}
+
+// A top-level member's path, "fulfillment".
+Path member(std::string_view key) {
+    return Path{&k_root, key};
 }
 
 // A value from Amazon shown in a message: quoted, printable ASCII only, short.
@@ -42,124 +67,138 @@ std::string shown(std::string_view value) {
 }
 
 // The value at `key`, or nullptr when absent or null.
-const json* find(const json& object, std::string_view key) {
+template <class J>
+const J* find(const J& object, std::string_view key) {
     const auto it = object.find(key);
     return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
-const json* find_object(const json& object, std::string_view key, const std::string& path) {
-    const json* value = find(object, key);
+template <class J>
+const J* find_object(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value != nullptr && !value->is_object()) {
-        throw CodecError(join(path, key) + " is not an object");
+        throw CodecError(join(path, key).str() + " is not an object");
     }
     return value;
 }
 
-const json& require_object(const json& object, std::string_view key, const std::string& path) {
-    const json* value = find_object(object, key, path);
+template <class J>
+const J& require_object(const J& object, std::string_view key, const Path& path) {
+    const J* value = find_object(object, key, path);
     if (value == nullptr) {
-        throw CodecError(join(path, key) + " is missing");
+        throw CodecError(join(path, key).str() + " is missing");
     }
     return *value;
 }
 
-const json* find_array(const json& object, std::string_view key, const std::string& path) {
-    const json* value = find(object, key);
+template <class J>
+const J* find_array(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value != nullptr && !value->is_array()) {
-        throw CodecError(join(path, key) + " is not an array");
+        throw CodecError(join(path, key).str() + " is not an array");
     }
     return value;
 }
 
-std::string text(const json& object, std::string_view key, const std::string& path) {
-    const json* value = find(object, key);
+const std::string k_empty;
+
+// The string at `key` ("" when absent or null), without a copy: the caller copies what it keeps.
+template <class J>
+const std::string& text(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value == nullptr) {
-        return {};
+        return k_empty;
     }
     if (!value->is_string()) {
-        throw CodecError(join(path, key) + " is not a string");
+        throw CodecError(join(path, key).str() + " is not a string");
     }
-    return value->get<std::string>();
+    return value->template get_ref<const std::string&>();
 }
 
-std::string require_text(const json& object, std::string_view key, const std::string& path) {
-    std::string value = text(object, key, path);
+template <class J>
+const std::string& require_text(const J& object, std::string_view key, const Path& path) {
+    const std::string& value = text(object, key, path);
     if (value.empty()) {
-        throw CodecError(join(path, key) + " is missing");
+        throw CodecError(join(path, key).str() + " is missing");
     }
     return value;
 }
 
-std::optional<int> count(const json& object, std::string_view key, const std::string& path) {
-    const json* value = find(object, key);
+template <class J>
+std::optional<int> count(const J& object, std::string_view key, const Path& path) {
+    const J* value = find(object, key);
     if (value == nullptr) {
         return std::nullopt;
     }
     if (!value->is_number_integer()) {
-        throw CodecError(join(path, key) + " is not an integer");
+        throw CodecError(join(path, key).str() + " is not an integer");
     }
-    const auto n = value->get<std::int64_t>();
+    const auto n = value->template get<std::int64_t>();
     if (n < 0 || n > std::numeric_limits<int>::max()) {
-        throw CodecError(join(path, key) + " is out of range: " + std::to_string(n));
+        throw CodecError(join(path, key).str() + " is out of range: " + std::to_string(n));
     }
     return static_cast<int>(n);
 }
 
-std::optional<Timestamp> time(const json& object, std::string_view key, const std::string& path) {
-    const std::string value = text(object, key, path);
+template <class J>
+std::optional<Timestamp> time(const J& object, std::string_view key, const Path& path) {
+    const std::string& value = text(object, key, path);
     if (value.empty()) {
         return std::nullopt;
     }
     const auto parsed = parse_rfc3339(value);
     if (!parsed) {
-        throw CodecError(join(path, key) + " is not an ISO 8601 time: " + shown(value));
+        throw CodecError(join(path, key).str() + " is not an ISO 8601 time: " + shown(value));
     }
     return parsed;
 }
 
-Timestamp require_time(const json& object, std::string_view key, const std::string& path) {
+template <class J>
+Timestamp require_time(const J& object, std::string_view key, const Path& path) {
     const auto value = time(object, key, path);
     if (!value) {
-        throw CodecError(join(path, key) + " is missing");
+        throw CodecError(join(path, key).str() + " is missing");
     }
     return *value;
 }
 
 // {"amount":"19.99","currencyCode":"USD"}: the amount must be a decimal string.
-std::optional<Money> money(const json& object, std::string_view key, const std::string& path) {
-    const json* value = find_object(object, key, path);
+template <class J>
+std::optional<Money> money(const J& object, std::string_view key, const Path& path) {
+    const J* value = find_object(object, key, path);
     if (value == nullptr) {
         return std::nullopt;
     }
-    const std::string where = join(path, key);
-    const json* amount = find(*value, "amount");
+    const Path where = join(path, key);
+    const J* amount = find(*value, "amount");
     if (amount == nullptr) {
-        throw CodecError(where + ".amount is missing");
+        throw CodecError(where.str() + ".amount is missing");
     }
     if (!amount->is_string()) {
         // A JSON number would already have lost exactness on its way through a double.
-        throw CodecError(where + ".amount is not a decimal string");
+        throw CodecError(where.str() + ".amount is not a decimal string");
     }
-    const std::string currency = require_text(*value, "currencyCode", where);
-    const std::string digits = amount->get<std::string>();
+    const std::string& currency = require_text(*value, "currencyCode", where);
+    const std::string& digits = amount->template get_ref<const std::string&>();
     auto parsed = Money::parse(digits, currency);
     if (!parsed) {
-        throw CodecError(where + " is not a valid amount: " + shown(digits) + " " + shown(currency));
+        throw CodecError(where.str() + " is not a valid amount: " + shown(digits) + " " + shown(currency));
     }
     return parsed;
 }
 
-TimeWindow window(const json& object, std::string_view key, const std::string& path) {
-    const json* value = find_object(object, key, path);
+template <class J>
+TimeWindow window(const J& object, std::string_view key, const Path& path) {
+    const J* value = find_object(object, key, path);
     if (value == nullptr) {
         return {};
     }
-    const std::string where = join(path, key);
+    const Path where = join(path, key);
     return {time(*value, "earliestDateTime", where), time(*value, "latestDateTime", where)};
 }
 
 // Adds `amount` to `slot` (several breakdown entries of one type add up).
-void accumulate(std::optional<Money>& slot, const Money& amount, const std::string& path) {
+void accumulate(std::optional<Money>& slot, const Money& amount, const Path& path) {
     if (!slot) {
         slot = amount;
         return;
@@ -167,12 +206,14 @@ void accumulate(std::optional<Money>& slot, const Money& amount, const std::stri
     try {
         slot = slot->plus(amount);
     } catch (const std::exception&) {
-        throw CodecError(path + " mixes currencies " + slot->currency + " and " + amount.currency);
+        throw CodecError(path.str() + " mixes currencies " + slot->currency + " and " + amount.currency);
     }
 }
 
-Address address(const json& a) {
-    const std::string path = "recipient.deliveryAddress";
+template <class J>
+Address address(const J& a) {
+    const Path recipient = member("recipient");
+    const Path path = join(recipient, "deliveryAddress");
     Address out;
     out.name = text(a, "name", path);
     out.company = text(a, "companyName", path);
@@ -192,37 +233,40 @@ Address address(const json& a) {
     return out;
 }
 
-OrderItem item(const json& j, const std::string& path, Status status) {
+template <class J>
+OrderItem item(const J& j, const Path& path, Status status) {
     OrderItem out;
     out.order_item_id = require_text(j, "orderItemId", path);
     const auto ordered = count(j, "quantityOrdered", path);
     if (!ordered) {
-        throw CodecError(join(path, "quantityOrdered") + " is missing");
+        throw CodecError(join(path, "quantityOrdered").str() + " is missing");
     }
     out.quantity_ordered = *ordered;
 
-    if (const json* product = find_object(j, "product", path)) {
-        const std::string where = join(path, "product");
+    if (const J* product = find_object(j, "product", path)) {
+        const Path where = join(path, "product");
         out.asin = text(*product, "asin", where);
         out.title = text(*product, "title", where);
         out.sku = text(*product, "sellerSku", where);
-        if (const json* condition = find_object(*product, "condition", where)) {
-            const std::string type = text(*condition, "conditionType", join(where, "condition"));
-            const std::string subtype = text(*condition, "conditionSubtype", join(where, "condition"));
+        if (const J* condition = find_object(*product, "condition", where)) {
+            const Path at = join(where, "condition");
+            const std::string& type = text(*condition, "conditionType", at);
+            const std::string& subtype = text(*condition, "conditionSubtype", at);
             out.condition = (subtype.empty() || subtype == type) ? type
                             : type.empty()                       ? subtype
                                                                  : type + " / " + subtype;
         }
-        if (const json* price = find_object(*product, "price", where)) {
+        if (const J* price = find_object(*product, "price", where)) {
             out.unit_price = money(*price, "unitPrice", join(where, "price"));
         }
     }
 
-    const json* fulfillment = find_object(j, "fulfillment", path);
+    const J* fulfillment = find_object(j, "fulfillment", path);
+    const Path fulfillment_path = join(path, "fulfillment");
     const auto shipped =
-        fulfillment ? count(*fulfillment, "quantityFulfilled", join(path, "fulfillment")) : std::nullopt;
+        fulfillment ? count(*fulfillment, "quantityFulfilled", fulfillment_path) : std::nullopt;
     const auto unshipped =
-        fulfillment ? count(*fulfillment, "quantityUnfulfilled", join(path, "fulfillment")) : std::nullopt;
+        fulfillment ? count(*fulfillment, "quantityUnfulfilled", fulfillment_path) : std::nullopt;
     if (shipped && unshipped) {
         out.quantity_shipped = *shipped;
         out.quantity_unshipped = *unshipped;
@@ -239,20 +283,21 @@ OrderItem item(const json& j, const std::string& path, Status status) {
         out.quantity_unshipped = out.quantity_ordered;
     }
 
-    if (const json* proceeds = find_object(j, "proceeds", path)) {
-        const std::string where = join(path, "proceeds");
+    if (const J* proceeds = find_object(j, "proceeds", path)) {
+        const Path where = join(path, "proceeds");
         out.proceeds_total = money(*proceeds, "proceedsTotal", where);
-        if (const json* breakdowns = find_array(*proceeds, "breakdowns", where)) {
+        if (const J* breakdowns = find_array(*proceeds, "breakdowns", where)) {
+            const Path list = join(where, "breakdowns");
             for (std::size_t i = 0; i < breakdowns->size(); ++i) {
-                const json& b = (*breakdowns)[i];
-                const std::string at = indexed(join(where, "breakdowns"), i);
+                const J& b = (*breakdowns)[i];
+                const Path at = indexed(list, i);
                 if (!b.is_object()) {
-                    throw CodecError(at + " is not an object");
+                    throw CodecError(at.str() + " is not an object");
                 }
-                const std::string type = text(b, "type", at);
+                const std::string& type = text(b, "type", at);
                 const auto subtotal = money(b, "subtotal", at);
                 if (!subtotal) {
-                    throw CodecError(join(at, "subtotal") + " is missing");
+                    throw CodecError(join(at, "subtotal").str() + " is missing");
                 }
                 if (type == "ITEM") {
                     accumulate(out.item_total, *subtotal, at);
@@ -267,17 +312,17 @@ OrderItem item(const json& j, const std::string& path, Status status) {
         }
     }
 
-    if (const json* cancellation = find_object(j, "cancellation", path)) {
-        const std::string where = join(path, "cancellation");
-        if (const json* request = find_object(*cancellation, "cancellationRequest", where)) {
-            const std::string at = join(where, "cancellationRequest");
+    if (const J* cancellation = find_object(j, "cancellation", path)) {
+        const Path where = join(path, "cancellation");
+        if (const J* request = find_object(*cancellation, "cancellationRequest", where)) {
+            const Path at = join(where, "cancellationRequest");
             if (text(*request, "requester", at) == "BUYER") {
                 out.buyer_requested_cancel = true;
                 out.buyer_cancel_reason = text(*request, "cancelReason", at);
             }
         }
-        if (const json* execution = find_object(*cancellation, "cancellationExecution", where)) {
-            const std::string at = join(where, "cancellationExecution");
+        if (const J* execution = find_object(*cancellation, "cancellationExecution", where)) {
+            const Path at = join(where, "cancellationExecution");
             out.canceled_by = text(*execution, "cancelledBy", at);
             out.cancel_reason = text(*execution, "cancelReason", at);
         }
@@ -285,22 +330,24 @@ OrderItem item(const json& j, const std::string& path, Status status) {
     return out;
 }
 
-Package package(const json& j, const std::string& path) {
+template <class J>
+Package package(const J& j, const Path& path) {
     Package out;
     out.reference_id = require_text(j, "packageReferenceId", path);
     out.carrier = text(j, "carrier", path);
     out.shipping_service = text(j, "shippingService", path);
     out.tracking_number = text(j, "trackingNumber", path);
     out.ship_time = time(j, "shipTime", path);
-    if (const json* status = find_object(j, "packageStatus", path)) {
+    if (const J* status = find_object(j, "packageStatus", path)) {
         out.status = text(*status, "status", join(path, "packageStatus"));
     }
-    if (const json* items = find_array(j, "packageItems", path)) {
+    if (const J* items = find_array(j, "packageItems", path)) {
+        const Path list = join(path, "packageItems");
         for (std::size_t i = 0; i < items->size(); ++i) {
-            const std::string at = indexed(join(path, "packageItems"), i);
-            const json& pi = (*items)[i];
+            const Path at = indexed(list, i);
+            const J& pi = (*items)[i];
             if (!pi.is_object()) {
-                throw CodecError(at + " is not an object");
+                throw CodecError(at.str() + " is not an object");
             }
             PackageItem item;
             item.order_item_id = require_text(pi, "orderItemId", at);
@@ -311,22 +358,25 @@ Package package(const json& j, const std::string& path) {
     return out;
 }
 
-Order parse_order(const json& j) {
+template <class J>
+Order parse_order(const J& j) {
     if (!j.is_object()) {
         throw CodecError("the order is not an object");
     }
     Order o;
-    o.order_id = require_text(j, "orderId", "");
-    o.purchase_date = require_time(j, "createdTime", "");
-    o.last_updated = require_time(j, "lastUpdatedTime", "");
+    o.order_id = require_text(j, "orderId", k_root);
+    o.purchase_date = require_time(j, "createdTime", k_root);
+    o.last_updated = require_time(j, "lastUpdatedTime", k_root);
 
-    const json& channel = require_object(j, "salesChannel", "");
-    o.sales_channel = text(channel, "channelName", "salesChannel");
-    o.marketplace_id = text(channel, "marketplaceId", "salesChannel");
-    o.marketplace_name = text(channel, "marketplaceName", "salesChannel");
+    const J& channel = require_object(j, "salesChannel", k_root);
+    const Path channel_path = member("salesChannel");
+    o.sales_channel = text(channel, "channelName", channel_path);
+    o.marketplace_id = text(channel, "marketplaceId", channel_path);
+    o.marketplace_name = text(channel, "marketplaceName", channel_path);
 
-    if (const json* fulfillment = find_object(j, "fulfillment", "")) {
-        const std::string code = text(*fulfillment, "fulfillmentStatus", "fulfillment");
+    if (const J* fulfillment = find_object(j, "fulfillment", k_root)) {
+        const Path at = member("fulfillment");
+        const std::string& code = text(*fulfillment, "fulfillmentStatus", at);
         if (!code.empty()) {
             const auto status = status_from_v2026(code);
             if (!status) {
@@ -335,90 +385,103 @@ Order parse_order(const json& j) {
             }
             o.status = *status;
         }
-        o.fulfilled_by = fulfilled_by_from_v2026(text(*fulfillment, "fulfilledBy", "fulfillment"));
-        o.ship_service_level = text(*fulfillment, "fulfillmentServiceLevel", "fulfillment");
-        o.ship_by = window(*fulfillment, "shipByWindow", "fulfillment");
-        o.deliver_by = window(*fulfillment, "deliverByWindow", "fulfillment");
+        o.fulfilled_by = fulfilled_by_from_v2026(text(*fulfillment, "fulfilledBy", at));
+        o.ship_service_level = text(*fulfillment, "fulfillmentServiceLevel", at);
+        o.ship_by = window(*fulfillment, "shipByWindow", at);
+        o.deliver_by = window(*fulfillment, "deliverByWindow", at);
     }
 
-    if (const json* proceeds = find_object(j, "proceeds", "")) {
-        o.total = money(*proceeds, "grandTotal", "proceeds");
-        if (const json* breakdowns = find_array(*proceeds, "breakdowns", "proceeds")) {
+    if (const J* proceeds = find_object(j, "proceeds", k_root)) {
+        const Path where = member("proceeds");
+        o.total = money(*proceeds, "grandTotal", where);
+        if (const J* breakdowns = find_array(*proceeds, "breakdowns", where)) {
+            const Path list = join(where, "breakdowns");
             for (std::size_t i = 0; i < breakdowns->size(); ++i) {
-                const std::string at = indexed("proceeds.breakdowns", i);
-                const json& b = (*breakdowns)[i];
+                const Path at = indexed(list, i);
+                const J& b = (*breakdowns)[i];
                 if (!b.is_object()) {
-                    throw CodecError(at + " is not an object");
+                    throw CodecError(at.str() + " is not an object");
                 }
                 const auto subtotal = money(b, "subtotal", at);
                 if (!subtotal) {
-                    throw CodecError(join(at, "subtotal") + " is missing");
+                    throw CodecError(join(at, "subtotal").str() + " is missing");
                 }
                 o.total_breakdown.push_back(MoneyLine{text(b, "type", at), *subtotal});
             }
         }
     }
 
-    if (const json* programs = find_array(j, "programs", "")) {
-        for (const json& p : *programs) {
-            if (p == "PRIME") {
+    if (const J* programs = find_array(j, "programs", k_root)) {
+        for (const J& p : *programs) {
+            if (!p.is_string()) {
+                continue;
+            }
+            const std::string& program = p.template get_ref<const std::string&>();
+            if (program == "PRIME") {
                 o.is_prime = true;
-            } else if (p == "AMAZON_BUSINESS") {
+            } else if (program == "AMAZON_BUSINESS") {
                 o.is_business = true;
             }
         }
     }
-    if (const json* associated = find_array(j, "associatedOrders", "")) {
+    if (const J* associated = find_array(j, "associatedOrders", k_root)) {
+        const Path list = member("associatedOrders");
         for (std::size_t i = 0; i < associated->size(); ++i) {
-            const json& a = (*associated)[i];
-            const std::string at = indexed("associatedOrders", i);
+            const J& a = (*associated)[i];
+            const Path at = indexed(list, i);
             if (a.is_object() && text(a, "associationType", at) == "REPLACEMENT_ORIGINAL_ID") {
                 o.is_replacement = true;
                 o.replaced_order_id = text(a, "orderId", at);
             }
         }
     }
-    if (const json* aliases = find_array(j, "orderAliases", "")) {
+    if (const J* aliases = find_array(j, "orderAliases", k_root)) {
+        const Path list = member("orderAliases");
         for (std::size_t i = 0; i < aliases->size(); ++i) {
-            const json& a = (*aliases)[i];
-            const std::string at = indexed("orderAliases", i);
+            const J& a = (*aliases)[i];
+            const Path at = indexed(list, i);
             if (a.is_object() && text(a, "aliasType", at) == "SELLER_ORDER_ID") {
                 o.seller_order_id = text(a, "aliasId", at);
             }
         }
     }
 
-    if (const json* buyer = find_object(j, "buyer", "")) {
+    if (const J* buyer = find_object(j, "buyer", k_root)) {
+        const Path at = member("buyer");
         Buyer b;
-        b.name = text(*buyer, "buyerName", "buyer");
-        b.email = text(*buyer, "buyerEmail", "buyer");
-        b.company = text(*buyer, "buyerCompanyName", "buyer");
-        b.purchase_order = text(*buyer, "buyerPurchaseOrderNumber", "buyer");
+        b.name = text(*buyer, "buyerName", at);
+        b.email = text(*buyer, "buyerEmail", at);
+        b.company = text(*buyer, "buyerCompanyName", at);
+        b.purchase_order = text(*buyer, "buyerPurchaseOrderNumber", at);
         o.buyer = std::move(b);
     }
-    if (const json* recipient = find_object(j, "recipient", "")) {
-        if (const json* delivery = find_object(*recipient, "deliveryAddress", "recipient")) {
+    if (const J* recipient = find_object(j, "recipient", k_root)) {
+        if (const J* delivery = find_object(*recipient, "deliveryAddress", member("recipient"))) {
             o.ship_to = address(*delivery);
         }
     }
 
-    const json* items = find_array(j, "orderItems", "");
+    const J* items = find_array(j, "orderItems", k_root);
     if (items == nullptr) {
         throw CodecError("orderItems is missing");
     }
+    const Path items_path = member("orderItems");
+    o.items.reserve(items->size());
     for (std::size_t i = 0; i < items->size(); ++i) {
-        const std::string at = indexed("orderItems", i);
+        const Path at = indexed(items_path, i);
         if (!(*items)[i].is_object()) {
-            throw CodecError(at + " is not an object");
+            throw CodecError(at.str() + " is not an object");
         }
         o.items.push_back(item((*items)[i], at, o.status));
     }
 
-    if (const json* packages = find_array(j, "packages", "")) {
+    if (const J* packages = find_array(j, "packages", k_root)) {
+        const Path list = member("packages");
+        o.packages.reserve(packages->size());
         for (std::size_t i = 0; i < packages->size(); ++i) {
-            const std::string at = indexed("packages", i);
+            const Path at = indexed(list, i);
             if (!(*packages)[i].is_object()) {
-                throw CodecError(at + " is not an object");
+                throw CodecError(at.str() + " is not an object");
             }
             o.packages.push_back(package((*packages)[i], at));
         }
@@ -426,9 +489,8 @@ Order parse_order(const json& j) {
     return o;
 }
 
-} // namespace
-
-Order order_from_v2026(const nlohmann::json& j, std::string_view operation) {
+template <class J>
+Order decode(const J& j, std::string_view operation) {
     try {
         return parse_order(j);
     } catch (const CodecError& e) {
@@ -437,13 +499,23 @@ Order order_from_v2026(const nlohmann::json& j, std::string_view operation) {
                                : "Amazon returned an unexpected response for " + std::string(operation);
         if (j.is_object()) {
             if (const auto id = j.find("orderId"); id != j.end() && id->is_string()) {
-                what += " (order " + shown(id->get<std::string>()) + ")";
+                what += " (order " + shown(id->template get<std::string>()) + ")";
             }
         }
         throw Error(
             ErrorKind::Temporary, what + ": " + e.what(),
             "if this persists, Amazon changed the Orders API response: report it with --debug output");
     }
+}
+
+} // namespace
+
+Order order_from_v2026(const nlohmann::json& j, std::string_view operation) {
+    return decode(j, operation);
+}
+
+Order order_from_v2026(const nlohmann::ordered_json& j, std::string_view operation) {
+    return decode(j, operation);
 }
 
 } // namespace asc

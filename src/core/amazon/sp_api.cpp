@@ -108,9 +108,26 @@ std::string amz_date(std::chrono::system_clock::time_point t) {
     return {buffer.data(), n};
 }
 
-void throw_if_interrupted() {
+void throw_if_interrupted(const std::atomic<bool>* cancel = nullptr) {
     if (interrupted()) {
         throw Error(ErrorKind::Interrupted, "interrupted");
+    }
+    if (cancel != nullptr && cancel->load()) {
+        throw Error(ErrorKind::Interrupted, "canceled: the answer is no longer wanted");
+    }
+}
+
+// Sleeps `d` on `clock`; with a cancel flag, in slices short enough to notice it soon.
+void wait_for(Clock& clock, std::chrono::nanoseconds d, const std::atomic<bool>* cancel) {
+    if (cancel == nullptr) {
+        clock.sleep_for(d);
+        return;
+    }
+    constexpr std::chrono::nanoseconds k_slice = std::chrono::milliseconds(50);
+    while (d > std::chrono::nanoseconds::zero() && !cancel->load()) {
+        const auto slice = std::min(d, k_slice);
+        clock.sleep_for(slice);
+        d -= slice;
     }
 }
 
@@ -126,6 +143,13 @@ SpApiClient::SpApiClient(Transport& transport, LwaAuth& auth, RateLimiter& limit
 }
 
 HttpResponse SpApiClient::call(const ApiCall& call) {
+    return this->call(call, [](const HttpResponse& response) {
+        return response.body.empty() || json::accept(response.body);
+    });
+}
+
+HttpResponse SpApiClient::call(const ApiCall& call, const BodyReader& read) {
+    Events& events = call.events != nullptr ? *call.events : m_events;
     std::string url = m_endpoint + call.path;
     for (std::size_t i = 0; i < call.query.size(); ++i) {
         url += (i == 0 ? '?' : '&');
@@ -142,16 +166,16 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
     std::string last_code;
     std::string last_request_id;
     for (;;) {
-        throw_if_interrupted();
+        throw_if_interrupted(call.cancel);
         // Pace: wait for this operation's token bucket, as long as it takes.
         for (auto wait = m_limiter.acquire(op); wait > std::chrono::nanoseconds::zero();
              wait = m_limiter.acquire(op)) {
-            m_events.waiting_for_rate_limit(op, std::chrono::ceil<std::chrono::milliseconds>(wait));
-            m_clock.sleep_for(wait);
-            throw_if_interrupted();
+            events.waiting_for_rate_limit(op, std::chrono::ceil<std::chrono::milliseconds>(wait));
+            wait_for(m_clock, wait, call.cancel);
+            throw_if_interrupted(call.cancel);
         }
         ++attempt;
-        m_events.debug(fmt::format("{} (attempt {})", op, attempt));
+        events.debug(fmt::format("{} (attempt {})", op, attempt));
 
         HttpRequest request;
         request.method = call.method;
@@ -193,7 +217,7 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             }
             const std::string request_id = response.header("x-amzn-requestid");
             if (response.status >= 200 && response.status < 300) {
-                if (response.body.empty() || json::accept(response.body)) {
+                if (read(response)) {
                     return response;
                 }
                 malformed = true;
@@ -297,8 +321,8 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
                 hint, last_status, last_code, last_request_id);
         }
         const auto delay = std::max(m_retry.backoff(attempt, m_rng), server_delay);
-        m_events.retrying(op, attempt, last_reason, delay);
-        m_clock.sleep_for(delay);
+        events.retrying(op, attempt, last_reason, delay);
+        wait_for(m_clock, delay, call.cancel);
     }
 }
 

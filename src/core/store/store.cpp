@@ -456,10 +456,72 @@ UpsertCounts upsert_all(Store::Impl& impl, std::span<const Order> orders) {
 
 } // namespace
 
+// ----------------------------------------------------------------------------------------------
+// Bulk writes: cache and WAL sized for a sync, indexes built at the end of a first load.
+namespace {
+
+// The default, small page cache (KiB; see store_open.cpp) and WAL checkpoint interval (pages).
+constexpr std::int64_t k_default_cache_kib = 8 * 1024;
+constexpr std::int64_t k_default_autocheckpoint = 8192;
+// During a bulk write: an eighth of the store file, within these bounds; checkpoints every 64 MiB.
+constexpr std::int64_t k_bulk_cache_min_kib = 64 * 1024;
+constexpr std::int64_t k_bulk_cache_max_kib = 256 * 1024;
+constexpr std::int64_t k_bulk_autocheckpoint = 16384;
+// How often (in pages written) the cache is re-sized to the grown store.
+constexpr std::size_t k_resize_every = 100;
+
+void size_bulk_cache(Store::Impl& impl) {
+    std::int64_t file_kib = 0;
+    if (!impl.path.empty()) {
+        std::error_code ec;
+        const auto size = fs::file_size(impl.path, ec);
+        file_kib = ec ? 0 : static_cast<std::int64_t>(size / 1024);
+    }
+    const std::int64_t kib = std::clamp(file_kib / 8, k_bulk_cache_min_kib, k_bulk_cache_max_kib);
+    sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", kib).c_str());
+}
+
+} // namespace
+
+void Store::begin_bulk_write() {
+    Impl& impl = *m_impl;
+    if (impl.bulk) {
+        return;
+    }
+    size_bulk_cache(impl);
+    sqlite::exec(impl.db.get(), fmt::format("PRAGMA wal_autocheckpoint = {}", k_bulk_autocheckpoint).c_str());
+    {
+        sqlite::Transaction tx(impl.db.get(), sqlite::Transaction::Mode::Write);
+        // Checked under the write lock: another process may be filling the store right now.
+        if (sqlite::query_int(impl.db.get(), "SELECT NOT EXISTS (SELECT 1 FROM orders)") != 0) {
+            store_schema::drop_secondary_indexes(impl.db.get());
+        }
+        tx.commit();
+    }
+    impl.bulk = true;
+    impl.bulk_pages = 0;
+}
+
+void Store::end_bulk_write() {
+    Impl& impl = *m_impl;
+    if (!impl.bulk) {
+        return;
+    }
+    store_schema::ensure_secondary_indexes(impl.db.get());
+    impl.bulk = false;
+    sqlite::exec(impl.db.get(),
+                 fmt::format("PRAGMA cache_size = -{}; PRAGMA wal_autocheckpoint = {}", k_default_cache_kib,
+                             k_default_autocheckpoint)
+                     .c_str());
+}
+
 UpsertCounts Store::upsert_orders(std::span<const Order> orders) {
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     const auto counts = upsert_all(*m_impl, orders);
     tx.commit();
+    if (m_impl->bulk && ++m_impl->bulk_pages % k_resize_every == 0) {
+        size_bulk_cache(*m_impl);
+    }
     return counts;
 }
 
@@ -479,6 +541,9 @@ UpsertCounts Store::upsert_page(std::span<const Order> orders, std::span<const s
         }
     }
     tx.commit();
+    if (m_impl->bulk && ++m_impl->bulk_pages % k_resize_every == 0) {
+        size_bulk_cache(*m_impl);
+    }
     return counts;
 }
 

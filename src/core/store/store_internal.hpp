@@ -163,6 +163,9 @@ struct Store::Impl {
     // be in use twice at once: callers step it to the end (or reset it through StmtUse) before
     // handing control back to user code. Keys are views of string literals (static storage).
     std::unordered_map<std::string_view, sqlite::Stmt> cache;
+    // Between begin_bulk_write() and end_bulk_write(): pages written, for re-sizing the cache.
+    bool bulk = false;
+    std::size_t bulk_pages = 0;
 
     sqlite::Stmt& stmt(std::string_view sql) {
         auto it = cache.find(sql);
@@ -190,6 +193,13 @@ int latest_version();
 // transaction re-reads user_version after taking the write lock, so two processes migrating the
 // same new file at once apply each step once.
 void migrate(sqlite3* db, int target);
+// The secondary indexes of orders and order_items (not the primary keys, not order_id's UNIQUE
+// constraint, which the upsert looks orders up by): a bulk write into an empty store leaves them
+// out and builds them at the end.
+void drop_secondary_indexes(sqlite3* db);
+// Creates whichever of them is missing (none after a normal open; all after a bulk write). A
+// no-op, without taking the write lock, when they all exist.
+void ensure_secondary_indexes(sqlite3* db);
 // The application_id asc stamps on its stores ("ASC1").
 constexpr std::int64_t k_application_id = 0x41534331;
 } // namespace store_schema

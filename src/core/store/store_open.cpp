@@ -218,6 +218,8 @@ int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, in
                      "PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864; "
                      "PRAGMA cache_size = -8192");
     store_schema::migrate(db, target);
+    // A bulk write that died before building its indexes (see Store::begin_bulk_write).
+    store_schema::ensure_secondary_indexes(db);
     return static_cast<int>(sqlite::query_int(db, "PRAGMA user_version"));
 }
 

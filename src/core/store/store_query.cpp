@@ -265,6 +265,59 @@ Order read_order(Store::Impl& impl, const sqlite::Stmt& s) {
 
 } // namespace store_rows
 
+namespace {
+
+// The columns of OrderParts::ListRow, and the reading of one such row.
+constexpr std::string_view k_list_row_columns =
+    "o.id, o.order_id, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.marketplace_id, "
+    "o.marketplace_name, o.sales_channel, o.ship_service_level, o.ship_by_earliest, o.ship_by_latest, "
+    "o.total_minor, o.total_scale, o.total_currency, o.is_prime, o.is_business, o.seller_order_id";
+constexpr std::string_view k_item_quantities_sql =
+    "SELECT quantity_ordered, quantity_shipped, quantity_unshipped FROM order_items WHERE order_ref = ?1 "
+    "ORDER BY seq";
+
+Order read_list_row(Store::Impl& impl, const sqlite::Stmt& s) {
+    Order o;
+    const std::int64_t ref = s.int64(0);
+    o.order_id = s.text(1);
+    const auto status_text = s.text(2);
+    const auto status = parse_status(status_text);
+    if (!status) {
+        throw Error(
+            ErrorKind::Config,
+            fmt::format("the order store holds an unknown status '{}' for order {}", status_text, o.order_id),
+            "run `asc orders sync` with a current asc, or move the store away");
+    }
+    o.status = *status;
+    if (!s.is_null(3)) {
+        o.fulfilled_by = fulfilled_by_from_v2026(s.text(3));
+    }
+    o.purchase_date = from_unix(s.int64(4));
+    o.last_updated = from_unix(s.int64(5));
+    o.marketplace_id = s.text(6);
+    o.marketplace_name = s.text(7);
+    o.sales_channel = s.text(8);
+    o.ship_service_level = s.text(9);
+    o.ship_by.earliest = read_time(s, 10);
+    o.ship_by.latest = read_time(s, 11);
+    o.total = read_money(s, 12);
+    o.is_prime = s.int64(15) != 0;
+    o.is_business = s.int64(16) != 0;
+    o.seller_order_id = s.text(17);
+    sqlite::StmtUse q(impl.stmt(k_item_quantities_sql));
+    q->bind(1, ref);
+    while (q->step()) {
+        OrderItem i;
+        i.quantity_ordered = q->int32(0);
+        i.quantity_shipped = q->int32(1);
+        i.quantity_unshipped = q->int32(2);
+        o.items.push_back(std::move(i));
+    }
+    return o;
+}
+
+} // namespace
+
 std::optional<Order> Store::get_order(const std::string& order_id) {
     static const std::string sql =
         fmt::format("SELECT {} FROM orders o WHERE o.order_id = ?1", store_rows::select_list());
@@ -281,7 +334,8 @@ std::optional<Order> Store::get_order(const std::string& order_id) {
     return order;
 }
 
-void Store::query_orders(const OrderFilter& f, const std::function<bool(Order&&)>& on_order) {
+void Store::query_orders(const OrderFilter& f, const std::function<bool(Order&&)>& on_order,
+                         OrderParts parts) {
     std::vector<Value> values;
     std::string where;
     auto add = [&where](const std::string& cond) {
@@ -321,7 +375,9 @@ void Store::query_orders(const OrderFilter& f, const std::function<bool(Order&&)
         values.emplace_back(f.asin);
         add("o.id IN (SELECT order_ref FROM order_items WHERE asin = ?)");
     }
-    std::string sql = fmt::format("SELECT {} FROM orders o{} ORDER BY {}", store_rows::select_list(), where,
+    const std::string_view columns =
+        parts == OrderParts::ListRow ? k_list_row_columns : std::string_view(store_rows::select_list());
+    std::string sql = fmt::format("SELECT {} FROM orders o{} ORDER BY {}", columns, where,
                                   order_by(f.sort.empty() ? "-purchase_date" : f.sort));
     if (f.limit) {
         values.emplace_back(static_cast<std::int64_t>(std::min<std::size_t>(
@@ -334,7 +390,9 @@ void Store::query_orders(const OrderFilter& f, const std::function<bool(Order&&)
     sqlite::Stmt s(m_impl->db.get(), sql);
     bind_values(s, values);
     while (s.step()) {
-        if (!on_order(store_rows::read_order(*m_impl, s))) {
+        Order order =
+            parts == OrderParts::ListRow ? read_list_row(*m_impl, s) : store_rows::read_order(*m_impl, s);
+        if (!on_order(std::move(order))) {
             break;
         }
     }

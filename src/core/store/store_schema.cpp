@@ -8,6 +8,7 @@
 #include "asc/base/errors.hpp"
 #include "store_internal.hpp"
 
+#include <algorithm>
 #include <array>
 #include <fmt/format.h>
 
@@ -275,7 +276,54 @@ CREATE TABLE backfill_windows (
 
 constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
 
+// The secondary indexes of version 1, by name, as k_v1 creates them (k_v1 stays as released).
+struct Index {
+    const char* name;
+    const char* create;
+};
+constexpr std::array<Index, 8> k_secondary{{
+    {"orders_status_purchase", "CREATE INDEX orders_status_purchase ON orders(status, purchase_date)"},
+    {"orders_purchase", "CREATE INDEX orders_purchase ON orders(purchase_date)"},
+    {"orders_updated", "CREATE INDEX orders_updated ON orders(last_updated)"},
+    {"orders_ship_by", "CREATE INDEX orders_ship_by ON orders(status, ship_by_latest) "
+                       "WHERE ship_by_latest IS NOT NULL"},
+    {"orders_marketplace", "CREATE INDEX orders_marketplace ON orders(marketplace_id, purchase_date)"},
+    {"orders_summary", "CREATE INDEX orders_summary ON orders(status, marketplace_id, total_currency, "
+                       "total_scale, purchase_date, total_minor)"},
+    {"order_items_sku", "CREATE INDEX order_items_sku ON order_items(sku) WHERE sku IS NOT NULL"},
+    {"order_items_asin", "CREATE INDEX order_items_asin ON order_items(asin) WHERE asin IS NOT NULL"},
+}};
+
+bool index_exists(sqlite3* db, const char* name) {
+    sqlite::Stmt s(db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1");
+    s.bind(1, name);
+    return s.step();
+}
+
 } // namespace
+
+void drop_secondary_indexes(sqlite3* db) {
+    for (const auto& index : k_secondary) {
+        sqlite::exec(db, fmt::format("DROP INDEX IF EXISTS {}", index.name).c_str());
+    }
+}
+
+void ensure_secondary_indexes(sqlite3* db) {
+    const auto missing = [db] {
+        return std::any_of(k_secondary.begin(), k_secondary.end(),
+                           [db](const Index& index) { return !index_exists(db, index.name); });
+    };
+    if (sqlite::query_int(db, "PRAGMA user_version") < 1 || !missing()) {
+        return;
+    }
+    sqlite::Transaction tx(db, sqlite::Transaction::Mode::Write);
+    for (const auto& index : k_secondary) {
+        if (!index_exists(db, index.name)) { // re-read under the write lock
+            sqlite::exec(db, index.create);
+        }
+    }
+    tx.commit();
+}
 
 int latest_version() {
     return static_cast<int>(k_steps.size());

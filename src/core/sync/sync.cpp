@@ -105,10 +105,14 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     query.marketplace_ids = keys;
     query.page_size = options.page_size;
     query.included = sync_included(store.options().store_pii);
+    query.read_ahead = options.read_ahead;
 
     events.note(fmt::format("syncing orders updated from {} to {} ({})", format_rfc3339(result.window_start),
                             format_rfc3339(result.window_end), fmt::join(keys, ", ")));
 
+    // A sync writes page after page: a bigger cache, and into an empty store no secondary
+    // indexes until the end (built below, or by the next open if this process dies).
+    store.begin_bulk_write();
     bool ascending = true; // every order so far came in lastUpdatedTime order
     std::optional<Timestamp> max_seen;
     bool stopped_by_interrupt = false;
@@ -138,7 +142,15 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
         if (stopped_by_interrupt) {
             throw Error(ErrorKind::Interrupted, "sync interrupted");
         }
-    } catch (const Error&) {
+    } catch (const Error& e) {
+        // Ctrl-C should end the run now: then the next open builds the indexes instead.
+        if (e.kind() != ErrorKind::Interrupted) {
+            try {
+                store.end_bulk_write();
+            } catch (const Error&) {
+                // The next open builds what is missing; the first error is the one to report.
+            }
+        }
         events.note(fmt::format(
             "sync stopped after {}: {} new, {} updated, {} unchanged are stored; the next sync "
             "continues from there",
@@ -147,6 +159,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     }
     // The whole window is stored: every advancing mark moves to its end.
     store.upsert_page({}, result.advanced, result.window_end);
+    store.end_bulk_write();
     result.elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return result;

@@ -127,7 +127,7 @@ __asc_values() {
         --from) __asc_files ;;
         --fulfilled-by) COMPREPLY=($(compgen -W 'merchant amazon' -- "$cur")) ;;
         --order) __asc_dynamic order-ids "$cur" ;;
-        --output | -o) COMPREPLY=($(compgen -W 'table json jsonl csv tsv ids' -- "$cur")) ;;
+        --output | -o) COMPREPLY=($(compgen -W 'table wide json jsonl csv tsv ids' -- "$cur")) ;;
         --profile) __asc_dynamic profiles "$cur" ;;
         --reason) COMPREPLY=($(compgen -W 'NoInventory ShippingAddressUndeliverable CustomerExchange BuyerCanceled GeneralAdjustment CarrierCreditDecision RiskAssessmentInformationNotValid CarrierCoverageFailure CustomerReturn MerchandiseNotReceived' -- "$cur")) ;;
         --sort) COMPREPLY=($(compgen -W 'purchase_date ship_by last_updated total -purchase_date -ship_by -last_updated -total' -- "$cur")) ;;

@@ -159,8 +159,9 @@ void run_list(const ListOptions& o, Context& ctx) {
     }
     const Timestamp now = now_seconds();
     CommonFilter common = parse_common(o, now);
-    const auto fields = ctx.global.fields.empty() ? list_default_fields()
-                                                  : select_fields(list_fields(), ctx.global.fields);
+    const auto fields = !ctx.global.fields.empty() ? select_fields(list_fields(), ctx.global.fields)
+                        : ctx.wide()                ? list_fields()
+                                                    : list_default_fields();
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
     const bool human = ctx.human_table();
     auto record = [human, now](const Order& order) {

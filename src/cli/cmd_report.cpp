@@ -29,7 +29,11 @@ void sync_first(Context& ctx, const ReportOptions& o) {
 }
 
 const std::vector<Field> k_summary_fields{
-    {"dimension", "BY"}, {"value", "VALUE"}, {"currency", "CURRENCY"}, {"orders", "ORDERS"}, {"total", "TOTAL"}};
+    {"dimension", "BY", ColumnKind::Code, k_always, "What the row counts by: status, marketplace, currency or all"},
+    {"value", "", ColumnKind::Id, k_always, "The status, marketplace id or currency of the row"},
+    {"currency", "", ColumnKind::Code, 60, "The currency of the total"},
+    {"orders", "", ColumnKind::Count, k_always, "Orders in the row"},
+    {"total", "", ColumnKind::Money, k_always, "Their exact total, per currency"}};
 
 void run_summary(Context& ctx, const ReportOptions& o) {
     sync_first(ctx, o);
@@ -61,9 +65,14 @@ void run_summary(Context& ctx, const ReportOptions& o) {
 }
 
 const std::vector<Field> k_late_fields{
-    {"order_id", "ORDER ID"},   {"ship_by", "SHIP BY"},          {"overdue", "OVERDUE"},
-    {"status", "STATUS"},       {"items_unshipped", "UNSHIPPED"}, {"purchase_date", "PURCHASED"},
-    {"total", "TOTAL"},         {"marketplace_id", "MARKETPLACE"}};
+    {"order_id", "", ColumnKind::Id, k_always, "The Amazon order id"},
+    {"ship_by", "", ColumnKind::Date, k_always, "The latest ship date"},
+    {"overdue", "", ColumnKind::Flag, 90, "The ship-by date has passed"},
+    {"status", "", ColumnKind::Status, 85, "Unshipped or PartiallyShipped"},
+    {"items_unshipped", "UNSHIPPED", ColumnKind::Count, 60, "Units not shipped yet"},
+    {"purchase_date", "PURCHASED", ColumnKind::Date, 40, "When the buyer placed the order"},
+    {"total", "", ColumnKind::Money, 70, "The order total"},
+    {"marketplace_id", "MARKETPLACE", ColumnKind::Id, 20, "The marketplace id"}};
 
 void run_late(Context& ctx, const ReportOptions& o) {
     sync_first(ctx, o);
@@ -82,11 +91,27 @@ void run_late(Context& ctx, const ReportOptions& o) {
     renderer->finish();
 }
 
+// "b20261126T151700Z-1a2b3c" -> "1a2b3c": the random part names the batch in a table.
+std::string short_batch_id(std::string_view id) {
+    const auto dash = id.rfind('-');
+    return dash != std::string_view::npos && id.size() - dash > 4 ? std::string(id.substr(dash + 1)) : std::string(id);
+}
+
 const std::vector<Field> k_journal_fields{
-    {"created_at", "WHEN"},       {"order_id", "ORDER ID"},      {"reason", "REASON"},
-    {"state", "STATE"},           {"feed_id", "FEED"},           {"result_code", "CODE"},
-    {"result_message", "MESSAGE"}, {"run_by", "BY"},              {"commerce_state", "COMMERCE"},
-    {"updated_at", "UPDATED"},    {"batch_id", "BATCH"},         {"message_id", "MESSAGE ID"}};
+    {"created_at", "CREATED", ColumnKind::Date, 90, "When the cancellation was planned"},
+    {"order_id", "", ColumnKind::Id, k_always, "The Amazon order id"},
+    {"reason", "", ColumnKind::Reason, 95, "The cancel reason sent to Amazon"},
+    {"state", "", ColumnKind::Status, k_always,
+     "planned, submitting, submitted, canceled, already_canceled, failed or refused"},
+    {"feed_id", "FEED", ColumnKind::Id, 60, "The feed that carried it"},
+    {"result_code", "CODE", ColumnKind::Code, 50, "Amazon's result code, when it reported one"},
+    {"result_message", "MESSAGE", ColumnKind::Text, 40, "Amazon's result message"},
+    {"run_by", "", ColumnKind::Text, 20, "Who ran the command (user@host)"},
+    {"commerce_state", "COMMERCE", ColumnKind::Status, 30, "What the Magento step did"},
+    {"updated_at", "UPDATED", ColumnKind::Date, 25, "When the entry last changed"},
+    {"batch_id", "BATCH", ColumnKind::Id, 35, "The run that planned it (tables show its last part)",
+     short_batch_id},
+    {"message_id", "", ColumnKind::Count, 10, "The message number inside the feed"}};
 
 } // namespace
 

@@ -1,6 +1,7 @@
 #include "context.hpp"
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/version.hpp"
 #include "commands.hpp"
 
@@ -129,7 +130,7 @@ const Settings& Context::settings() {
 }
 
 Format Context::format() {
-    const auto f = parse_format(global.output);
+    const auto f = wide() ? std::optional<Format>(Format::Table) : parse_format(global.output);
     if (!f) {
         throw Error(ErrorKind::Usage, fmt::format("unknown output format '{}'", global.output),
                     "use -o table, json, jsonl, csv, tsv or ids");
@@ -140,7 +141,18 @@ Format Context::format() {
     return *f;
 }
 
+bool Context::wide() const { return lower_ascii(global.output) == "wide"; }
+
 bool Context::human_table() { return format() == Format::Table && stdout_is_terminal(); }
+
+void Context::note_hidden_columns(const std::vector<std::string>& hidden, int width) {
+    if (m_hidden_noted || global.quiet || hidden.empty()) {
+        return;
+    }
+    m_hidden_noted = true;
+    err << fmt::format("asc: to fit {} columns, left out: {} (-o wide or --fields shows them)\n", width,
+                       fmt::join(hidden, ", "));
+}
 
 RenderOptions Context::render_options() {
     RenderOptions o;
@@ -149,6 +161,11 @@ RenderOptions Context::render_options() {
     o.terminal = stdout_is_terminal();
     o.color = o.terminal && color_stdout();
     o.width = o.terminal ? terminal_width() : 0;
+    o.wide = wide();
+    o.drop_columns = global.fields.empty();
+    o.on_hidden = [this, width = o.width](const std::vector<std::string>& hidden) {
+        note_hidden_columns(hidden, width);
+    };
     return o;
 }
 

@@ -83,8 +83,12 @@ class Context {
 
     // Renderer options from -o, --no-headers, --color and the terminal.
     RenderOptions render_options();
-    // -o, except that --jq makes it json (or keeps jsonl).
+    // -o, except that --jq makes it json (or keeps jsonl); -o wide is a table.
     Format format();
+    // -o wide: a table of every field of the command, nothing left out or shortened.
+    [[nodiscard]] bool wide() const;
+    // The stderr note, once per run, that a table left columns out to fit `width` (not with -q).
+    void note_hidden_columns(const std::vector<std::string>& hidden, int width);
     // The output is a table on a terminal: relative times and other things only for people.
     bool human_table();
 
@@ -112,6 +116,7 @@ class Context {
     std::unique_ptr<FeedsClient> m_feeds;
     std::optional<Store> m_store;
     bool m_store_warned = false;
+    bool m_hidden_noted = false;
 };
 
 } // namespace asc::cli

@@ -24,25 +24,34 @@ HelpTopic formats_topic() {
     return {
         "formats",
         "OUTPUT FORMATS",
-        "-o table|json|jsonl|csv|tsv|ids, --fields, --jq, terminals and pipes",
+        "-o table|wide|json|jsonl|csv|tsv|ids, --fields, --jq, terminals and pipes",
         {
             para("-o/--output picks the format of the data on stdout. --fields a,b picks and orders the "
                  "columns (every format; a wrong name exits 2 and lists the valid ones); --no-headers drops "
                  "the header row of table, csv and tsv."),
             item("table", "The default. On a terminal: aligned columns under a header, statuses in color, "
-                          "fitted to the width of the terminal (long text is cut with an ellipsis), times "
-                          "relative (\"3 hours ago\"). In a pipe or a file it becomes tsv without a header "
-                          "and with RFC 3339 times, so cut, sort and awk work."),
+                          "amounts right-aligned, times relative (\"3 hours ago\"), fitted to the width of "
+                          "the terminal: the least useful columns are left out first (stderr says which, "
+                          "once), then free text such as titles is cut with an ellipsis; ids, statuses, "
+                          "amounts, dates and reasons are never cut. Long batch ids show their last part. "
+                          "In a pipe or a file the default becomes tsv without a header and with RFC 3339 "
+                          "times, so cut, sort and awk work."),
+            item("wide", "A table of every field of the command, nothing left out or cut (lines may be "
+                         "longer than the terminal)."),
             item("json", "One JSON document: an array of records for lists, an object for one order."),
-            item("jsonl", "One JSON record per line, written as each page arrives."),
-            item("csv", "RFC 4180 with a header of the field names. A cell that starts with =, +, - or @ "
-                        "gets a leading ' so that spreadsheets do not run it as a formula."),
-            item("tsv", "Tab-separated with a header of the field names; tabs, newlines and backslashes "
-                        "inside values are written as \\t, \\n and \\\\."),
+            item("jsonl", "One JSON record per line, written as each page arrives; money is two keys, "
+                          "<name>_amount (a decimal string) and <name>_currency."),
+            item("csv", "RFC 4180 with a header of the field names. Money is two columns, "
+                        "<name>_amount (a plain decimal such as -3.99, which a spreadsheet or awk can sum) "
+                        "and <name>_currency; --fields total selects both. A text cell that starts with "
+                        "=, +, - or @ gets a leading ' so that spreadsheets do not run it as a formula; "
+                        "numbers and amounts are never changed."),
+            item("tsv", "Tab-separated with a header of the field names, money as in csv; tabs, newlines "
+                        "and backslashes inside values are written as \\t, \\n and \\\\."),
             item("ids", "One order id per line, for pipes into asc order cancel --from -."),
-            para("Every machine format has stable snake_case keys, times in RFC 3339 UTC "
-                 "(2026-11-01T10:00:00Z) and money as {\"amount\":\"19.99\",\"currency\":\"USD\"}: a decimal "
-                 "string, never a float. Text from Amazon has control characters removed."),
+            para("Every machine format has stable snake_case keys and times in RFC 3339 UTC "
+                 "(2026-11-01T10:00:00Z); json has money as {\"amount\":\"19.99\",\"currency\":\"USD\"}: a "
+                 "decimal string, never a float. Text from Amazon has control characters removed."),
             para("--jq EXPR runs the JSON output through a jq program (libjq, as gh --jq does): the output "
                  "format becomes json and each result is printed on its own line, strings without quotes. "
                  "An invalid program exits 2 with jq's message."),

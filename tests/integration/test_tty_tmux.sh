@@ -45,7 +45,7 @@ fits() { python3 -c "import sys; assert all(len(l.rstrip('\n')) <= int(sys.argv[
 # ---- the table on a terminal
 in_pane "asc orders list --created-after 400d --limit 8"
 check "orders list exits 0 on the terminal" [ "$PANE_RC" = 0 ]
-check "the table has a header" grep -q "^ORDER ID  *PURCHASED  *STATUS  *BY  *SHIP BY" "$SCREEN.out"
+check "the table has a header" grep -q "^ORDER ID  *PURCHASED  *STATUS  *FULFILLED BY  *SHIP BY" "$SCREEN.out"
 check "the columns are aligned under the header" python3 - "$SCREEN.out" <<'PY'
 import sys
 import re
@@ -53,10 +53,13 @@ lines = [l.rstrip("\n") for l in open(sys.argv[1]) if l.strip()]
 header = lines[0]
 rows = [l for l in lines[1:] if re.match(r"\d{3}-\d{7}-\d{7} ", l)]
 assert len(rows) == 8, lines
-for name in ("STATUS", "TOTAL"):
-    col = header.index(name)
-    for r in rows:
-        assert r[col - 2:col] == "  " and r[col] != " ", (name, r)
+col = header.index("STATUS")
+for r in rows:
+    assert r[col - 2:col] == "  " and r[col] != " ", r
+# Amounts are right-aligned under a right-aligned header.
+end = header.index("TOTAL") + len("TOTAL")
+for r in rows:
+    assert re.search(r" \d+(\.\d+)? [A-Z]{3}$", r[:end]) and r[end:end + 1] in ("", " "), r
 PY
 check "times are relative on a terminal" grep -qE "(days|months?) ago" "$SCREEN.out"
 check "no RFC 3339 time in the table" bash -c "! grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}T' '$SCREEN.out'"

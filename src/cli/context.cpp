@@ -104,10 +104,10 @@ bool Context::show_progress() const {
 }
 
 bool Context::color_stdout() const {
-    if (global.color == "never") {
+    if (lower_ascii(global.color) == "never") {
         return false;
     }
-    if (global.color == "always") {
+    if (lower_ascii(global.color) == "always") {
         return true;
     }
     if (env_set("NO_COLOR")) {
@@ -143,7 +143,14 @@ Format Context::format() {
 
 bool Context::wide() const { return lower_ascii(global.output) == "wide"; }
 
-bool Context::human_table() { return format() == Format::Table && stdout_is_terminal(); }
+bool Context::draws_table() {
+    if (format() != Format::Table) {
+        return false;
+    }
+    return stdout_is_terminal() || global.output_given || lower_ascii(global.color) == "always";
+}
+
+bool Context::human_table() { return draws_table(); }
 
 void Context::note_hidden_columns(const std::vector<std::string>& hidden, int width) {
     if (m_hidden_noted || global.quiet || hidden.empty()) {
@@ -158,9 +165,10 @@ RenderOptions Context::render_options() {
     RenderOptions o;
     o.format = format();
     o.headers = !global.no_headers;
-    o.terminal = stdout_is_terminal();
+    o.terminal = draws_table();
     o.color = o.terminal && color_stdout();
-    o.width = o.terminal ? terminal_width() : 0;
+    // In a pipe, a table asked for fits COLUMNS, or 80.
+    o.width = !o.terminal ? 0 : terminal_width() > 0 ? terminal_width() : 80;
     o.wide = wide();
     o.drop_columns = global.fields.empty();
     o.on_hidden = [this, width = o.width](const std::vector<std::string>& hidden) {

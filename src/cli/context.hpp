@@ -26,6 +26,7 @@ namespace asc::cli {
 struct GlobalOptions {
     FlagSettings settings;
     std::string output = "table";
+    bool output_given = false;   // -o was on the command line (an explicit -o table draws a table in a pipe)
     std::string fields;
     bool no_headers = false;
     std::string color = "auto";
@@ -89,7 +90,11 @@ class Context {
     [[nodiscard]] bool wide() const;
     // The stderr note, once per run, that a table left columns out to fit `width` (not with -q).
     void note_hidden_columns(const std::vector<std::string>& hidden, int width);
-    // The output is a table on a terminal: relative times and other things only for people.
+    // A table is drawn (headers, aligned columns): the table format on a terminal, or asked for
+    // in a pipe with an explicit -o table / -o wide or with --color always. The implicit default
+    // in a pipe is TSV for scripts.
+    bool draws_table();
+    // The output is a drawn table: relative times and other things only for people.
     bool human_table();
 
     Events& events();

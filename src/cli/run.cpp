@@ -35,7 +35,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--config", g.settings.config_path, "Configuration file (env ASC_CONFIG)")->group(group);
     app.add_option("-o,--output", g.output, "Output format: table, wide (every column), json, jsonl, csv, tsv, ids")
         ->group(group)
-        ->check(CLI::IsMember({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}, CLI::ignore_case));
+        ->check(CLI::IsMember({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}, CLI::ignore_case))
+        ->each([&g](const std::string&) { g.output_given = true; });
     app.add_option("--fields", g.fields, "Comma-separated fields to print (see --help of each command)")
         ->group(group);
     app.add_flag("--no-headers", g.no_headers, "Leave out the header row of table, csv and tsv")->group(group);

@@ -28,6 +28,63 @@ void sync_first(Context& ctx, const ReportOptions& o) {
     }
 }
 
+// The renderer of a report. Off a terminal, the implicit default format is the table without
+// colors (fitted to COLUMNS, or 80) so that a cron job's mail reads as it is; machine formats
+// and an explicit -o are as everywhere. A title line comes before the first row (none when
+// there are no rows, so that cron mails nothing for an empty late report).
+class ReportRenderer : public Renderer {
+  public:
+    ReportRenderer(Context& ctx, std::string title, const std::vector<Field>& all_fields, const std::string& id_key)
+        : m_ctx(ctx), m_title(std::move(title)) {
+        RenderOptions options = ctx.render_options();
+        options.id_key = id_key;
+        if (options.format == Format::Table && !options.terminal) {
+            options.terminal = true;
+            options.color = false;
+            options.width = ctx.table_width();
+            options.on_hidden = [&ctx, width = options.width](const std::vector<std::string>& hidden) {
+                ctx.note_hidden_columns(hidden, width);
+            };
+        }
+        m_draws = options.format == Format::Table && options.terminal;
+        m_color = options.color;
+        const auto fields =
+            ctx.global.fields.empty() ? all_fields : select_fields(all_fields, ctx.global.fields);
+        m_inner = make_renderer(options, fields, ctx.out);
+    }
+
+    void row(const Record& record) override {
+        if (m_draws && !m_titled) {
+            m_titled = true;
+            const std::string title = strip_control(m_title);
+            m_ctx.out << (m_color ? fmt::format("{}{}{}", k_ansi_bold, title, k_ansi_reset) : title) << "\n\n";
+        }
+        m_inner->row(record);
+    }
+
+    void finish() override { m_inner->finish(); }
+
+  private:
+    Context& m_ctx;
+    std::string m_title;
+    std::unique_ptr<Renderer> m_inner;
+    bool m_draws = false;
+    bool m_color = false;
+    bool m_titled = false;
+};
+
+// "since 2026-11-19T07:00:00Z" and/or "until ...", or "".
+std::string period_text(const std::string& since, const std::string& until, Timestamp now) {
+    std::string text;
+    if (!since.empty()) {
+        text += " since " + format_rfc3339(parse_time_arg(since, now));
+    }
+    if (!until.empty()) {
+        text += " until " + format_rfc3339(parse_time_arg(until, now));
+    }
+    return text;
+}
+
 const std::vector<Field> k_summary_fields{
     {"dimension", "BY", ColumnKind::Code, k_always, "What the row counts by: status, marketplace, currency or all"},
     {"value", "", ColumnKind::Id, k_always, "The status, marketplace id or currency of the row"},
@@ -61,7 +118,15 @@ void run_summary(Context& ctx, const ReportOptions& o) {
     all["orders"] = s.orders;
     all["total"] = nullptr;
     rows.push_back(std::move(all));
-    render_rows(ctx, k_summary_fields, rows, "value");
+    ReportRenderer renderer(ctx,
+                            fmt::format("Orders by status, marketplace and currency (local store; purchased{})",
+                                        o.since.empty() && o.until.empty() ? " at any time"
+                                                                           : period_text(o.since, o.until, now)),
+                            k_summary_fields, "value");
+    for (const auto& r : rows) {
+        renderer.row(r);
+    }
+    renderer.finish();
 }
 
 const std::vector<Field> k_late_fields{
@@ -78,17 +143,17 @@ void run_late(Context& ctx, const ReportOptions& o) {
     sync_first(ctx, o);
     const Timestamp now = now_seconds();
     const auto within = parse_duration(o.within);
-    std::vector<Record> rows;
-    auto options = ctx.render_options();
-    const auto fields = ctx.global.fields.empty() ? k_late_fields : select_fields(k_late_fields, ctx.global.fields);
-    auto renderer = make_renderer(options, fields, ctx.out);
+    ReportRenderer renderer(
+        ctx,
+        fmt::format("Late orders: past their ship-by date or due within {} (local store)", o.within),
+        k_late_fields, "order_id");
     ctx.store().report_late(now, within, [&](Order&& order) {
         Record r = list_record(order);
         r["overdue"] = order.ship_by.latest && *order.ship_by.latest < now;
-        renderer->row(r);
+        renderer.row(r);
         return static_cast<bool>(ctx.out);
     });
-    renderer->finish();
+    renderer.finish();
 }
 
 // "b20261126T151700Z-1a2b3c" -> "1a2b3c": the random part names the batch in a table.
@@ -137,6 +202,10 @@ const std::vector<Field>& journal_fields() { return k_journal_fields; }
 void setup_report(CLI::App& app, Context& ctx) {
     auto* report = app.add_subcommand("report", "Reports from the local store, for cron (quiet, exit 0 on success)");
     report->require_subcommand(1);
+    report->footer("Off a terminal (cron), a report prints a plain text table with a title line, so the mail reads\n"
+                   "as it is; an empty late report prints nothing. -o csv, tsv, json or jsonl for programs.\n\n"
+                   "Examples:\n  asc report summary --since 7d\n  asc report late --within 12h\n"
+                   "  asc report cancellations --since 7d -o csv");
 
     auto summary_opts = std::make_shared<ReportOptions>();
     auto* summary = report->add_subcommand("summary", "Orders and exact totals per status, marketplace and currency");
@@ -163,11 +232,14 @@ void setup_report(CLI::App& app, Context& ctx) {
     canc->callback([canc_opts, &ctx] {
         sync_first(ctx, *canc_opts);
         const Timestamp now = now_seconds();
-        std::vector<Record> rows;
+        ReportRenderer renderer(ctx,
+                                fmt::format("Cancellations in the journal{}",
+                                            canc_opts->since.empty() ? "" : period_text(canc_opts->since, "", now)),
+                                journal_fields(), "order_id");
         for (const auto& e : ctx.store().report_cancellations(optional_time(canc_opts->since, now))) {
-            rows.push_back(journal_record(e));
+            renderer.row(journal_record(e));
         }
-        render_rows(ctx, journal_fields(), rows, "order_id");
+        renderer.finish();
     });
 }
 

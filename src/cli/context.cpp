@@ -152,6 +152,11 @@ bool Context::draws_table() {
 
 bool Context::human_table() { return draws_table(); }
 
+int Context::table_width() {
+    const int width = terminal_width();
+    return width > 0 ? width : 80;
+}
+
 void Context::note_hidden_columns(const std::vector<std::string>& hidden, int width) {
     if (m_hidden_noted || global.quiet || hidden.empty()) {
         return;
@@ -168,7 +173,7 @@ RenderOptions Context::render_options() {
     o.terminal = draws_table();
     o.color = o.terminal && color_stdout();
     // In a pipe, a table asked for fits COLUMNS, or 80.
-    o.width = !o.terminal ? 0 : terminal_width() > 0 ? terminal_width() : 80;
+    o.width = o.terminal ? table_width() : 0;
     o.wide = wide();
     o.drop_columns = global.fields.empty();
     o.on_hidden = [this, width = o.width](const std::vector<std::string>& hidden) {

@@ -94,6 +94,8 @@ class Context {
     // in a pipe with an explicit -o table / -o wide or with --color always. The implicit default
     // in a pipe is TSV for scripts.
     bool draws_table();
+    // The width a drawn table fits: COLUMNS, else the terminal's, else 80.
+    int table_width();
     // The output is a drawn table: relative times and other things only for people.
     bool human_table();
 

@@ -37,7 +37,9 @@ HelpTopic formats_topic() {
                           "In a pipe or a file the default becomes tsv without a header and with RFC 3339 "
                           "times, so cut, sort and awk work; an explicit -o table (or -o wide, or --color "
                           "always) draws the table there too, fitted to COLUMNS or 80 columns, colored with "
-                          "--color always or CLICOLOR_FORCE=1 (for less -R)."),
+                          "--color always or CLICOLOR_FORCE=1 (for less -R). The reports (asc report ...) "
+                          "keep the table in a pipe, without colors and under a title line, so that cron "
+                          "mails them readable."),
             item("wide", "A table of every field of the command, nothing left out or cut (lines may be "
                          "longer than the terminal)."),
             item("json", "One JSON document: an array of records for lists, an object for one order."),

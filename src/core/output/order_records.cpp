@@ -146,7 +146,7 @@ const std::vector<Field>& item_fields() {
         {"order_item_id", "ITEM ID", K::Id, k_always, "Amazon's id of the order item"},
         {"sku", "", K::Id, 90, "Your seller SKU"},
         {"asin", "", K::Id, 70, "The ASIN"},
-        {"title", "", K::Text, 95, "The product title"},
+        {"title", "", K::Text, 75, "The product title"},
         {"condition", "", K::Code, 10, "New, Used, ..."},
         {"quantity_ordered", "QTY", K::Count, k_always, "Units ordered"},
         {"quantity_shipped", "SHIPPED", K::Count, 60, "Units shipped"},

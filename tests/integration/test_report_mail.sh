@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Reports for cron mail: run as cron runs them (env -i, no terminal, no COLUMNS), the default
+# output of `report summary|late|cancellations` is a plain text table with a title line, headers
+# and aligned columns, no escape codes, compared with golden files. Machine formats are unchanged.
+# Set ASC_UPDATE_GOLDEN=1 to rewrite the golden files from the current output.
+source "$(dirname "$0")/lib.sh"
+
+GOLDEN="$ASC_SOURCE_DIR/tests/integration/golden"
+sim_start --fixture "$ASC_SOURCE_DIR/tests/fixtures/output-orders.json" --rate-limits off \
+  --feed-processing-seconds 0.1
+export ASC_STORE="$WORK/store.db"
+asc -q orders sync --since 2025-12-01
+asc -q order cancel 305-0000005-0000005 503-0000002-0000002 113-0000003-0000003 --reason NoInventory --yes >/dev/null || true
+
+# What cron gives a job: HOME, PATH, SHELL, LOGNAME and nothing else; the config names the store.
+mkdir -p "$WORK/home/.config/asc"
+printf '[profiles.default]\nstore = "%s"\n' "$ASC_STORE" >"$WORK/home/.config/asc/config.toml"
+chmod 600 "$WORK/home/.config/asc/config.toml"
+cron() { env -i HOME="$WORK/home" PATH=/usr/bin:/bin SHELL=/bin/sh LOGNAME=cron "$ASC_BIN" "$@" </dev/null; }
+
+# The journal's times (now) and the random part of batch ids vary from run to run; the orders'
+# times come from the fixture.
+normalize() {
+  if [ "$1" != cancellations ]; then cat; return; fi
+  sed -E 's/20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/YYYY-MM-DDThh:mm:ssZ/g; s/(  )[0-9a-f]{6}($|  )/\1xxxxxx\2/g'; }
+
+for report in summary late cancellations; do
+  rc=0
+  cron report "$report" >"$WORK/$report.raw" 2>"$WORK/$report.err" || rc=$?
+  check "cron: report $report exits 0" [ "$rc" -eq 0 ]
+  normalize "$report" <"$WORK/$report.raw" >"$WORK/$report.txt"
+  if [ -n "${ASC_UPDATE_GOLDEN:-}" ]; then cp "$WORK/$report.txt" "$GOLDEN/report-$report.txt"; fi
+  check "cron: report $report matches tests/integration/golden/report-$report.txt" \
+    diff -u "$GOLDEN/report-$report.txt" "$WORK/$report.txt"
+  check "cron: report $report has no escape codes" bash -c "! grep -q $'\e' '$WORK/$report.raw'"
+  check "cron: report $report fits 80 columns" bash -c "! awk 'length > 80' '$WORK/$report.raw' | grep -q ."
+done
+check "cron: the summary starts with a title line, then the header" \
+  bash -c "head -1 '$WORK/summary.txt' | grep -q '^Orders by status' && sed -n 3p '$WORK/summary.txt' | grep -q '^BY  *VALUE'"
+check "cron: overdue orders are in the late report" grep -q "^111-0000001-0000001  .*yes" "$WORK/late.txt"
+
+check "machine formats are unchanged: csv has no title" bash -c "cron() { env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' \"\$@\"; }; cron report summary -o csv | head -1 | grep -q '^dimension,value,currency,orders,total_amount,total_currency$'"
+check "an explicit -o tsv stays TSV" bash -c "env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' report late -o tsv | head -1 | grep -qP '^order_id\tship_by\t'"
+
+finish

@@ -177,7 +177,7 @@ complete -c asc -n '__asc_at "orders list"' -l sort -x -a 'purchase_date ship_by
 
 # asc orders show
 complete -c asc -n '__asc_at "orders show"' -x -a '(__asc_dynamic order-ids)'
-complete -c asc -n '__asc_at "orders show"' -l tab -x -a 'details items tracking all' -d 'details, items, tracking or all (default all)'
+complete -c asc -n '__asc_at "orders show"' -l tab -x -a 'details items tracking all' -d 'details, items, tracking or all (default all); in a pipe, the default format prints each tab as [details], [items N], [tracking N] sections of key<TAB>value lines'
 complete -c asc -n '__asc_at "orders show"' -l cached -d 'Answer from the local store, no request'
 
 # asc orders sync

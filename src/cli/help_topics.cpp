@@ -56,6 +56,12 @@ HelpTopic formats_topic() {
             para("Every machine format has stable snake_case keys and times in RFC 3339 UTC "
                  "(2026-11-01T10:00:00Z); json has money as {\"amount\":\"19.99\",\"currency\":\"USD\"}: a "
                  "decimal string, never a float. Text from Amazon has control characters removed."),
+            para("asc order show draws, on a terminal, one titled section per tab (Order and Shipping "
+                 "Details, Order Items, Tracking), with times relative and absolute and the items as one "
+                 "block each when their table would not fit. In a pipe its default output is sections: a "
+                 "line [details], [items N] or [tracking N], then one key<TAB>value line per value (nested "
+                 "keys joined with _, money as _amount and _currency, empty values left out), then an empty "
+                 "line; --tab picks one tab. -o json is one object."),
             para("--jq EXPR runs the JSON output through a jq program (libjq, as gh --jq does): the output "
                  "format becomes json and each result is printed on its own line, strings without quotes. "
                  "An invalid program exits 2 with jq's message."),

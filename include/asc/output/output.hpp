@@ -107,6 +107,10 @@ std::string strip_control(std::string_view text);
 
 // One cell as text: strings as-is, money "19.99 USD", bools "yes"/"no", null "", arrays joined.
 std::string cell_text(const Record& value);
+// Terminal columns of cleaned text (wide characters count two).
+std::size_t text_width(std::string_view text);
+// The longest prefix of cleaned text that fits `width` columns, ending with "…" when cut.
+std::string fit_text(std::string_view text, std::size_t width);
 // The value is money: {"amount": "...", "currency": "..."}.
 bool is_money(const Record& value);
 // The ANSI color of a status, outcome or tracking status (any spelling); empty for none.

@@ -313,6 +313,10 @@ std::string strip_control(std::string_view text) {
     return clean_text(text, false);
 }
 
+std::size_t text_width(std::string_view text) { return text::display_width(text); }
+
+std::string fit_text(std::string_view text, std::size_t width) { return text::truncate_to_width(text, width); }
+
 bool is_money(const Record& value) {
     return value.is_object() && value.size() == 2 && value.contains("amount") && value.contains("currency");
 }

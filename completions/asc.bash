@@ -89,7 +89,7 @@ __asc_commands() {
 
 # __asc_flags PATH: sets REPLY to the flags of PATH (global flags included).
 __asc_flags() {
-    REPLY='--version --profile --config -o --output --fields --no-headers --color -q --quiet -v --verbose --debug --timeout --max-attempts --endpoint --jq -h --help'
+    REPLY='--version --profile --config -o --output --fields --no-headers --color --no-pager -q --quiet -v --verbose --debug --timeout --max-attempts --endpoint --jq -h --help'
     case "$1" in
         'orders list') REPLY+=' --status --created-after --created-before --updated-after --updated-before --fulfilled-by --marketplace --limit --all --cached --sku --asin --ship-by-before --sort' ;;
         'orders show') REPLY+=' --tab --cached' ;;

@@ -134,6 +134,7 @@ complete -c asc -s o -l output -x -a 'table wide json jsonl csv tsv ids' -d 'Out
 complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print (see --help of each command)'
 complete -c asc -l no-headers -d 'Leave out the header row of table, csv and tsv'
 complete -c asc -l color -x -a 'auto always never' -d 'Colors: auto, always, never'
+complete -c asc -l no-pager -d 'Do not page long tables (also: pager = false in the config)'
 complete -c asc -s q -l quiet -d 'No progress, warnings or summaries on stderr'
 complete -c asc -s v -l verbose -d 'Progress and retries on stderr even off a terminal'
 complete -c asc -l debug -d 'Log each HTTP request and response to stderr (tokens masked)'

@@ -219,6 +219,7 @@ void run_show(const ShowOptions& opts, Context& ctx) {
         break;
     case Format::Table:
         if (ctx.draws_table()) {
+            ctx.start_pager();
             print_order_view(order, opts.tab, view_extras(order, commerce), ctx);
         } else {
             print_order_sections(show_record(order, opts.tab, commerce), ctx.out);

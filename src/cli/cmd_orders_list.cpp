@@ -162,6 +162,7 @@ void run_list(const ListOptions& o, Context& ctx) {
     const auto fields = !ctx.global.fields.empty() ? select_fields(list_fields(), ctx.global.fields)
                         : ctx.wide()                ? list_fields()
                                                     : list_default_fields();
+    ctx.start_pager();
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
     const bool human = ctx.human_table();
     auto record = [human, now](const Order& order) {

@@ -50,6 +50,7 @@ class ReportRenderer : public Renderer {
         m_color = options.color;
         const auto fields =
             ctx.global.fields.empty() ? all_fields : select_fields(all_fields, ctx.global.fields);
+        ctx.start_pager();
         m_inner = make_renderer(options, fields, ctx.out);
     }
 

@@ -92,7 +92,12 @@ void TerminalEvents::debug(std::string_view text) {
 Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e, ProgressLine* progress)
     : global(g), out(o), err(e), m_progress(progress) {}
 
-bool Context::stdout_is_terminal() const { return forced_tty() || isatty(STDOUT_FILENO) == 1; }
+bool Context::stdout_is_terminal() const {
+    if (!m_stdout_tty) {
+        m_stdout_tty = forced_tty() || isatty(STDOUT_FILENO) == 1;
+    }
+    return *m_stdout_tty;
+}
 bool Context::stderr_is_terminal() const { return forced_tty() || isatty(STDERR_FILENO) == 1; }
 bool Context::stdin_is_terminal() const { return isatty(STDIN_FILENO) == 1; }
 
@@ -153,8 +158,32 @@ bool Context::draws_table() {
 bool Context::human_table() { return draws_table(); }
 
 int Context::table_width() {
-    const int width = terminal_width();
-    return width > 0 ? width : 80;
+    if (!m_width) {
+        const int width = terminal_width();
+        m_width = width > 0 ? width : 80;
+    }
+    return *m_width;
+}
+
+void Context::start_pager() {
+    if (m_pager || global.no_pager || !global.jq.empty() || !draws_table() || isatty(STDOUT_FILENO) != 1) {
+        return;
+    }
+    if (!settings().pager) {
+        return;
+    }
+    (void)stdout_is_terminal(); // decided before fd 1 becomes the pager's pipe
+    (void)table_width();
+    m_pager = Pager::start(pager_command());
+}
+
+void Context::stop_pager() {
+    out.flush();
+    m_pager.reset();
+    if (!m_pending_note.empty()) {
+        err << m_pending_note;
+        m_pending_note.clear();
+    }
 }
 
 void Context::note_hidden_columns(const std::vector<std::string>& hidden, int width) {
@@ -162,8 +191,9 @@ void Context::note_hidden_columns(const std::vector<std::string>& hidden, int wi
         return;
     }
     m_hidden_noted = true;
-    err << fmt::format("asc: to fit {} columns, left out: {} (-o wide or --fields shows them)\n", width,
-                       fmt::join(hidden, ", "));
+    // Said after the output (see stop_pager), below the table and not inside a pager's screen.
+    m_pending_note = fmt::format("asc: to fit {} columns, left out: {} (-o wide or --fields shows them)\n", width,
+                                 fmt::join(hidden, ", "));
 }
 
 RenderOptions Context::render_options() {

@@ -119,9 +119,12 @@ HelpTopic environment_topic() {
                 item("ASC_FORCE_TTY", "Set: behave as if stdout and stderr were terminals (for tests and "
                                       "screenshots)."),
                 item("NO_COLOR", "Set: no colors (wins over everything but --color always)."),
-                item("CLICOLOR_FORCE", "Set and not 0: colors even in a pipe."),
+                item("CLICOLOR_FORCE", "Set and not 0: colors even in a pipe (of a table asked for with -o table)."),
                 item("TERM", "dumb: no colors."),
-                item("COLUMNS", "The width tables are fitted to; default the terminal's."),
+                item("COLUMNS", "The width tables are fitted to; default the terminal's (80 in a pipe)."),
+                item("ASC_PAGER, PAGER", "The pager of long tables on a terminal (ASC_PAGER first); default "
+                                         "less -FRX. Empty or cat: none. --no-pager, or pager = false in the "
+                                         "config, turns it off; never in a pipe or for machine formats."),
                 item("XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME",
                      "Where the config file, the store and the token cache live; default ~/.config, "
                      "~/.local/share and ~/.cache."),

@@ -43,6 +43,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--color", g.color, "Colors: auto, always, never")
         ->group(group)
         ->check(CLI::IsMember({"auto", "always", "never"}, CLI::ignore_case));
+    app.add_flag("--no-pager", g.no_pager, "Do not page long tables (also: pager = false in the config)")
+        ->group(group);
     app.add_flag("-q,--quiet", g.quiet, "No progress, warnings or summaries on stderr")->group(group);
     app.add_flag("-v,--verbose", g.verbose, "Progress and retries on stderr even off a terminal")->group(group);
     app.add_flag("--debug", g.debug, "Log each HTTP request and response to stderr (tokens masked)")
@@ -143,6 +145,7 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        ctx.stop_pager();
         const auto suggestion = e.get_exit_code() != 0 ? suggest_for_parse_error(app) : std::nullopt;
         if (suggestion) {
             print_error(ctx.err, suggestion->message, suggestion->hint);
@@ -154,9 +157,11 @@ int run(int argc, char** argv) {
             }
         }
     } catch (const Error& e) {
+        ctx.stop_pager();
         print_error(ctx.err, e.what(), e.hint());
         code = exit_code_for(e.kind());
     } catch (const std::exception& e) {
+        ctx.stop_pager();
         print_error(ctx.err, e.what(), "this is a bug in asc; please report it with the command you ran");
         code = k_exit_error;
     }
@@ -170,6 +175,7 @@ int run(int argc, char** argv) {
         }
     }
     streams.progress.clear();
+    ctx.stop_pager();
     ctx.out.flush();
     std::cout.flush();
     if (interrupted() && code == k_exit_ok) {

@@ -166,7 +166,16 @@ void run_list(const ListOptions& o, Context& ctx) {
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
     const bool human = ctx.human_table();
     auto record = [human, now](const Order& order) {
-        return human ? humanized(list_record(order), now) : list_record(order);
+        if (!human) {
+            return list_record(order);
+        }
+        Record r = humanized(list_record(order), now);
+        // An overdue ship-by date in the warning color.
+        if (order.ship_by.latest && *order.ship_by.latest < now && order.items_unshipped() > 0 &&
+            (order.status == Status::Unshipped || order.status == Status::PartiallyShipped)) {
+            r["_warn"] = Record::array({"ship_by"});
+        }
+        return r;
     };
 
     if (o.cached) {

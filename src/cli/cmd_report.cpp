@@ -151,6 +151,7 @@ void run_late(Context& ctx, const ReportOptions& o) {
     ctx.store().report_late(now, within, [&](Order&& order) {
         Record r = list_record(order);
         r["overdue"] = order.ship_by.latest && *order.ship_by.latest < now;
+        r["_warn"] = r["overdue"]; // overdue rows in the warning color on a terminal
         renderer.row(r);
         return static_cast<bool>(ctx.out);
     });

@@ -39,6 +39,12 @@ check "cron: the summary starts with a title line, then the header" \
   bash -c "head -1 '$WORK/summary.txt' | grep -q '^Orders by status' && sed -n 3p '$WORK/summary.txt' | grep -q '^BY  *VALUE'"
 check "cron: overdue orders are in the late report" grep -q "^111-0000001-0000001  .*yes" "$WORK/late.txt"
 
+asc report late --color always >"$WORK/late.color" 2>/dev/null
+check "--color always: overdue rows in the warning color" grep -q $'^\e\\[1;33m111-0000001-0000001' "$WORK/late.color"
+COLUMNS=120 asc orders list --cached --color always >"$WORK/list.color" 2>/dev/null
+check "--color always: an overdue ship-by date in the warning color" \
+  grep -qE $'^111-0000001-0000001 .*\e\\[1;33m[0-9]+ (months?|days?|years?) ago' "$WORK/list.color"
+check "a shipped order's ship-by date is not colored" bash -c "! grep -qE $'^113-0000003-0000003 .*\e\\[1;33m' '$WORK/list.color'"
 check "machine formats are unchanged: csv has no title" bash -c "cron() { env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' \"\$@\"; }; cron report summary -o csv | head -1 | grep -q '^dimension,value,currency,orders,total_amount,total_currency$'"
 check "an explicit -o tsv stays TSV" bash -c "env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' report late -o tsv | head -1 | grep -qP '^order_id\tship_by\t'"
 

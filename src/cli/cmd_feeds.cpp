@@ -178,6 +178,8 @@ void run_show(const std::string& feed_id, Context& ctx) {
 
 } // namespace
 
+const std::vector<Field>& feed_message_fields() { return k_message_fields; }
+
 void setup_feeds(CLI::App& app, Context& ctx) {
     auto* feeds = app.add_subcommand("feeds", "Feeds sent to Amazon");
     feeds->alias("feed");

@@ -200,6 +200,8 @@ Record journal_record(const JournalEntry& e) {
 }
 
 const std::vector<Field>& journal_fields() { return k_journal_fields; }
+const std::vector<Field>& summary_fields() { return k_summary_fields; }
+const std::vector<Field>& late_fields() { return k_late_fields; }
 
 void setup_report(CLI::App& app, Context& ctx) {
     auto* report = app.add_subcommand("report", "Reports from the local store, for cron (quiet, exit 0 on success)");

@@ -2,6 +2,10 @@
 
 #include "help_topics.hpp"
 
+#include "commands.hpp"
+
+#include <cctype>
+#include <fmt/format.h>
 #include <ostream>
 
 namespace asc::cli {
@@ -70,6 +74,27 @@ HelpTopic formats_topic() {
             para("Data goes to stdout. Progress, warnings and summaries go to stderr; progress only when "
                  "stderr is a terminal, on one line that is cleared when done, and never with -q."),
         }};
+}
+
+HelpTopic fields_topic() {
+    HelpTopic topic{"fields", "FIELDS", "each command's fields: meaning, JSON type, table header", {}};
+    topic.blocks.push_back(
+        para("Each field has one name everywhere: the JSON key, the CSV/TSV column (money as <name>_amount "
+             "and <name>_currency) and the --fields name. A table's header is the name in capitals with "
+             "spaces, or the short label given here. asc COMMAND --fields help lists one command's fields."));
+    for (const auto& c : field_catalog()) {
+        topic.blocks.push_back(para(fmt::format("asc {}:", c.command)));
+        for (const auto& f : c.fields) {
+            const std::string header = table_header(f);
+            std::string upper = f.key;
+            for (auto& ch : upper) {
+                ch = ch == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            }
+            topic.blocks.push_back(item(f.key, fmt::format("{} ({}{})", f.help, json_type(f.kind),
+                                                           header == upper ? "" : "; table header " + header)));
+        }
+    }
+    return topic;
 }
 
 HelpTopic exit_codes_topic() {
@@ -199,7 +224,7 @@ HelpTopic examples_topic() {
 } // namespace
 
 const std::vector<HelpTopic>& help_topics() {
-    static const std::vector<HelpTopic> topics{formats_topic(), exit_codes_topic(), environment_topic(),
+    static const std::vector<HelpTopic> topics{formats_topic(), fields_topic(), exit_codes_topic(), environment_topic(),
                                                config_topic(), examples_topic()};
     return topics;
 }

@@ -37,7 +37,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->group(group)
         ->check(CLI::IsMember({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}, CLI::ignore_case))
         ->each([&g](const std::string&) { g.output_given = true; });
-    app.add_option("--fields", g.fields, "Comma-separated fields to print (see --help of each command)")
+    app.add_option("--fields", g.fields, "Comma-separated fields to print; --fields help lists the command's fields")
         ->group(group);
     app.add_flag("--no-headers", g.no_headers, "Leave out the header row of table, csv and tsv")->group(group);
     app.add_option("--color", g.color, "Colors: auto, always, never")
@@ -135,6 +135,22 @@ int run(int argc, char** argv) {
     std::stringstream jq_input;
     bool jq_capturing = false;
     app.parse_complete_callback([&] {
+        if (global.fields == "help") {
+            // --fields help: the fields of the command given, then stop (exit 0).
+            std::string path;
+            for (CLI::App* sub = &app; sub != nullptr;) {
+                CLI::App* next = nullptr;
+                for (CLI::App* s : sub->get_subcommands()) {
+                    next = s;
+                }
+                if (next != nullptr) {
+                    path += (path.empty() ? "" : " ") + next->get_name();
+                }
+                sub = next;
+            }
+            print_field_help(ctx.out, path);
+            throw CLI::Success();
+        }
         if (!global.jq.empty()) {
             streams.capture_out(jq_input.rdbuf());
             jq_capturing = true;

@@ -276,7 +276,9 @@ void print_items(const Order& o, const RenderOptions& table, std::ostream& out, 
 
 void print_tracking(const Order& o, const RenderOptions& table, Context& ctx) {
     if (o.packages.empty()) {
-        ctx.out << "  No tracking information yet: no package has been shipped for this order.\n";
+        const std::size_t width = table.width > 0 ? static_cast<std::size_t>(table.width) : 100;
+        flow(words_of("No tracking information yet: no package has been shipped for this order."), k_indent, width,
+             ctx.out, 1);
         return;
     }
     RenderOptions options = table;

@@ -48,4 +48,30 @@ check "a shipped order's ship-by date is not colored" bash -c "! grep -qE $'^113
 check "machine formats are unchanged: csv has no title" bash -c "cron() { env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' \"\$@\"; }; cron report summary -o csv | head -1 | grep -q '^dimension,value,currency,orders,total_amount,total_currency$'"
 check "an explicit -o tsv stays TSV" bash -c "env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' report late -o tsv | head -1 | grep -qP '^order_id\tship_by\t'"
 
+# order show through the binary at every width: the 12-item order, the CJK/JPY one, tracking.
+for w in 60 80 100 120 200; do
+  for id in 111-0000001-0000001 503-0000002-0000002 113-0000003-0000003; do
+    COLUMNS=$w asc order show "$id" --cached -o table >"$WORK/show-$w-$id" 2>/dev/null
+  done
+  check "order show at $w columns: nothing passes the width, ids and amounts whole" python3 - "$w" "$ASC_SOURCE_DIR/tests/fixtures/output-orders.json" "$WORK"/show-$w-* <<'PY'
+import json, sys, unicodedata
+width = int(sys.argv[1])
+orders = {o["orderId"]: o for o in json.load(open(sys.argv[2]))["orders"]}
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+for path in sys.argv[3:]:
+    text = open(path, encoding="utf-8").read()
+    for line in text.splitlines():
+        # A single word wider than the terminal (a Seller Central link) stays whole.
+        assert cols(line) <= width or len(line.split()) == 1 or line.split()[-1].startswith("https://"), (path, line)
+    order = orders[path.rsplit("-", 3)[-3] + "-" + path.rsplit("-", 2)[-2] + "-" + path.rsplit("-", 1)[-1]]
+    for item in order["orderItems"]:
+        assert item["orderItemId"] in text, (path, item["orderItemId"])
+        total = item["proceeds"]["proceedsTotal"]
+        assert f'{total["amount"]} {total["currencyCode"]}' in text, (path, total)
+    for p in order.get("packages", []):
+        assert p["trackingNumber"] in text or width < 80, (path, p["trackingNumber"])
+PY
+done
+
 finish

@@ -28,7 +28,11 @@ __asc_child() {
         'report:summary') REPLY='report summary' ;;
         'report:late') REPLY='report late' ;;
         'report:cancellations') REPLY='report cancellations' ;;
+        'config:init') REPLY='config init' ;;
         'config:show') REPLY='config show' ;;
+        'config:list') REPLY='config list' ;;
+        'config:use') REPLY='config use' ;;
+        'config:check') REPLY='config check' ;;
         *) return 1 ;;
     esac
 }
@@ -41,7 +45,9 @@ __asc_takes_value() {
     case "$1:$2" in
         'orders list:--status') return 0 ;;
         'orders list:--created-after') return 0 ;;
+        'orders list:--since') return 0 ;;
         'orders list:--created-before') return 0 ;;
+        'orders list:--until') return 0 ;;
         'orders list:--updated-after') return 0 ;;
         'orders list:--updated-before') return 0 ;;
         'orders list:--fulfilled-by') return 0 ;;
@@ -52,6 +58,7 @@ __asc_takes_value() {
         'orders list:--ship-by-before') return 0 ;;
         'orders list:--sort') return 0 ;;
         'orders show:--tab') return 0 ;;
+        'orders sync:--updated-after') return 0 ;;
         'orders sync:--since') return 0 ;;
         'orders sync:--marketplace') return 0 ;;
         'orders sync:--wait') return 0 ;;
@@ -65,10 +72,17 @@ __asc_takes_value() {
         'cancellations list:--order') return 0 ;;
         'cancellations resume:--wait-timeout') return 0 ;;
         'store purge:--pii-older-than') return 0 ;;
+        'report summary:--created-after') return 0 ;;
         'report summary:--since') return 0 ;;
+        'report summary:--created-before') return 0 ;;
         'report summary:--until') return 0 ;;
         'report late:--within') return 0 ;;
         'report cancellations:--since') return 0 ;;
+        'config init:--region') return 0 ;;
+        'config init:--marketplace') return 0 ;;
+        'config init:--seller-id') return 0 ;;
+        'config init:--client-id') return 0 ;;
+        'config init:--lwa-endpoint') return 0 ;;
     esac
     return 1
 }
@@ -82,7 +96,7 @@ __asc_commands() {
         'feeds') REPLY='show' ;;
         'store') REPLY='info purge' ;;
         'report') REPLY='summary late cancellations' ;;
-        'config') REPLY='show' ;;
+        'config') REPLY='init show list use check' ;;
         *) REPLY= ;;
     esac
 }
@@ -91,16 +105,17 @@ __asc_commands() {
 __asc_flags() {
     REPLY='--version --profile --config -o --output --fields --no-headers --color --no-pager -q --quiet -v --verbose --debug --timeout --max-attempts --endpoint --jq -h --help'
     case "$1" in
-        'orders list') REPLY+=' --status --created-after --created-before --updated-after --updated-before --fulfilled-by --marketplace --limit --all --cached --sku --asin --ship-by-before --sort' ;;
+        'orders list') REPLY+=' --status --created-after --since --created-before --until --updated-after --updated-before --fulfilled-by --marketplace --limit --all --cached --sku --asin --ship-by-before --sort --require-sync' ;;
         'orders show') REPLY+=' --tab --cached' ;;
-        'orders sync') REPLY+=' --since --marketplace --wait' ;;
+        'orders sync') REPLY+=' --updated-after --since --marketplace --wait' ;;
         'orders cancel') REPLY+=' --from --reason --dry-run -y --yes --no-wait --wait-timeout --max-per-feed --no-commerce' ;;
         'cancellations list') REPLY+=' --since --state --feed --order' ;;
         'cancellations resume') REPLY+=' --no-wait --wait-timeout --no-commerce' ;;
         'store purge') REPLY+=' --pii-older-than' ;;
-        'report summary') REPLY+=' --since --until --sync' ;;
-        'report late') REPLY+=' --within --sync' ;;
+        'report summary') REPLY+=' --created-after --since --created-before --until --sync --require-sync' ;;
+        'report late') REPLY+=' --within --sync --require-sync' ;;
         'report cancellations') REPLY+=' --since --sync' ;;
+        'config init') REPLY+=' --region --marketplace --seller-id --client-id --lwa-endpoint --default --no-check' ;;
     esac
 }
 
@@ -110,6 +125,7 @@ __asc_positional() {
         'orders show') REPLY=id ;;
         'orders cancel') REPLY=id ;;
         'feeds show') REPLY=feed_id ;;
+        'config use') REPLY=name ;;
         'completion') REPLY=shell ;;
         'help') REPLY=topic ;;
         *) REPLY= ;;
@@ -123,7 +139,7 @@ __asc_values() {
         --color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
         --config) __asc_files ;;
         --feed) __asc_dynamic feed-ids "$cur" ;;
-        --fields) __asc_list 'order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce created_at state result_message run_by commerce_state updated_at batch_id message_id' "$cur" ;;
+        --fields) __asc_list 'order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id' "$cur" ;;
         --from) __asc_files ;;
         --fulfilled-by) COMPREPLY=($(compgen -W 'merchant amazon' -- "$cur")) ;;
         --order) __asc_dynamic order-ids "$cur" ;;
@@ -137,7 +153,7 @@ __asc_values() {
         feed_id) __asc_dynamic feed-ids "$cur" ;;
         id) __asc_dynamic order-ids "$cur" ;;
         shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
-        topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config examples' -- "$cur")) ;;
+        topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce examples' -- "$cur")) ;;
     esac
 }
 

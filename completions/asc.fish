@@ -50,8 +50,16 @@ function __asc_child
             echo 'report late'
         case 'report:cancellations'
             echo 'report cancellations'
+        case 'config:init'
+            echo 'config init'
         case 'config:show'
             echo 'config show'
+        case 'config:list'
+            echo 'config list'
+        case 'config:use'
+            echo 'config use'
+        case 'config:check'
+            echo 'config check'
         case '*'
             return 1
     end
@@ -64,7 +72,7 @@ function __asc_takes_value
             return 0
     end
     switch "$argv[1]:$argv[2]"
-        case 'orders list:--status' 'orders list:--created-after' 'orders list:--created-before' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--since' 'report summary:--until' 'report late:--within' 'report cancellations:--since'
+        case 'orders list:--status' 'orders list:--created-after' 'orders list:--since' 'orders list:--created-before' 'orders list:--until' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--updated-after' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--created-after' 'report summary:--since' 'report summary:--created-before' 'report summary:--until' 'report late:--within' 'report cancellations:--since' 'config init:--region' 'config init:--marketplace' 'config init:--seller-id' 'config init:--client-id' 'config init:--lwa-endpoint'
             return 0
     end
     return 1
@@ -131,7 +139,7 @@ complete -c asc -l version -d 'Display program version information and exit'
 complete -c asc -l profile -x -a '(__asc_dynamic profiles)' -d 'Configuration profile (env ASC_PROFILE)'
 complete -c asc -l config -r -F -d 'Configuration file (env ASC_CONFIG)'
 complete -c asc -s o -l output -x -a 'table wide json jsonl csv tsv ids' -d 'Output format: table, wide (every column), json, jsonl, csv, tsv, ids'
-complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print; --fields help lists the command\'s fields'
+complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print; --fields help lists the command\'s fields'
 complete -c asc -l no-headers -d 'Leave out the header row of table, csv and tsv'
 complete -c asc -l color -x -a 'auto always never' -d 'Colors: auto, always, never'
 complete -c asc -l no-pager -d 'Do not page long tables (also: pager = false in the config)'
@@ -150,31 +158,32 @@ complete -c asc -n '__asc_at ""' -a 'cancellations' -d 'The cancellation journal
 complete -c asc -n '__asc_at ""' -a 'feeds' -d 'Feeds sent to Amazon'
 complete -c asc -n '__asc_at ""' -a 'store' -d 'The local copy of the orders: info and purge'
 complete -c asc -n '__asc_at ""' -a 'report' -d 'Reports from the local store, for cron (quiet, exit 0 on success)'
-complete -c asc -n '__asc_at ""' -a 'config' -d 'Show the effective configuration'
+complete -c asc -n '__asc_at ""' -a 'config' -d 'Set up and inspect profiles: init, show, list, use, check'
 complete -c asc -n '__asc_at ""' -a 'completion' -d 'Print the shell completion script for bash, zsh or fish'
 complete -c asc -n '__asc_at ""' -a 'help' -d 'Help topics (formats, exit-codes, environment, config) or a command\'s help'
 
 # asc orders
-complete -c asc -n '__asc_at "orders"' -a 'list' -d 'List orders, oldest first, page by page'
+complete -c asc -n '__asc_at "orders"' -a 'list' -d 'List orders, newest first (live from Amazon, or --cached)'
 complete -c asc -n '__asc_at "orders"' -a 'show' -d 'Show one order: details, items and tracking'
 complete -c asc -n '__asc_at "orders"' -a 'sync' -d 'Bring the local store up to date with Amazon (incremental)'
 complete -c asc -n '__asc_at "orders"' -a 'cancel' -d 'Cancel unshipped orders you fulfill, with a reason (one or thousands)'
 
 # asc orders list
 complete -c asc -n '__asc_at "orders list"' -l status -x -a 'PendingAvailability Pending Unshipped PartiallyShipped Shipped Canceled Unfulfillable' -d 'Only these statuses (repeat or comma-separate): Pending, PendingAvailability, Unshipped, PartiallyShipped, Shipped, Canceled, Unfulfillable'
-complete -c asc -n '__asc_at "orders list"' -l created-after -x -d 'Created at or after T (RFC 3339, YYYY-MM-DD, or 90m/24h/7d ago; default 7d)'
-complete -c asc -n '__asc_at "orders list"' -l created-before -x -d 'Created before T'
+complete -c asc -n '__asc_at "orders list"' -l created-after -l since -x -d 'Created at or after T (RFC 3339, YYYY-MM-DD, today, yesterday, or 90m/24h/7d ago; default 7d)'
+complete -c asc -n '__asc_at "orders list"' -l created-before -l until -x -d 'Created before T'
 complete -c asc -n '__asc_at "orders list"' -l updated-after -x -d 'Last updated at or after T'
 complete -c asc -n '__asc_at "orders list"' -l updated-before -x -d 'Last updated before T'
 complete -c asc -n '__asc_at "orders list"' -l fulfilled-by -x -a 'merchant amazon' -d 'merchant (MFN) or amazon (AFN)'
 complete -c asc -n '__asc_at "orders list"' -l marketplace -x -d 'Marketplace id(s) (default: the profile\'s)'
 complete -c asc -n '__asc_at "orders list"' -l limit -x -d 'Print at most N orders (default 50)'
 complete -c asc -n '__asc_at "orders list"' -l all -d 'Print every matching order'
-complete -c asc -n '__asc_at "orders list"' -l cached -d 'Answer from the local store (see `asc orders sync`), no request'
+complete -c asc -n '__asc_at "orders list"' -l cached -d 'Answer from the local store (see `asc orders sync`), no request; same defaults and filters'
 complete -c asc -n '__asc_at "orders list"' -l sku -x -d 'With --cached: orders with an item of this seller SKU'
 complete -c asc -n '__asc_at "orders list"' -l asin -x -d 'With --cached: orders with an item of this ASIN'
 complete -c asc -n '__asc_at "orders list"' -l ship-by-before -x -d 'With --cached: latest ship date before T (+24h: within the next day; 0m: overdue)'
-complete -c asc -n '__asc_at "orders list"' -l sort -x -a 'purchase_date ship_by last_updated total -purchase_date -ship_by -last_updated -total' -d 'With --cached: purchase_date, ship_by, last_updated or total; \'-\' first for descending'
+complete -c asc -n '__asc_at "orders list"' -l sort -x -a 'purchase_date ship_by last_updated total -purchase_date -ship_by -last_updated -total' -d 'purchase_date, ship_by, last_updated or total; \'-\' first for descending (default -purchase_date: newest first). Live, --all without --sort prints pages as they arrive'
+complete -c asc -n '__asc_at "orders list"' -l require-sync -d 'With --cached: exit 75 when the store was never synced (for cron)'
 
 # asc orders show
 complete -c asc -n '__asc_at "orders show"' -x -a '(__asc_dynamic order-ids)'
@@ -182,9 +191,9 @@ complete -c asc -n '__asc_at "orders show"' -l tab -x -a 'details items tracking
 complete -c asc -n '__asc_at "orders show"' -l cached -d 'Answer from the local store, no request'
 
 # asc orders sync
-complete -c asc -n '__asc_at "orders sync"' -l since -x -d 'Fetch orders updated since T instead of since the last sync (first sync: 30d)'
+complete -c asc -n '__asc_at "orders sync"' -l updated-after -l since -x -d 'Fetch orders updated at or after T instead of since the last sync (first sync: 30d); T: RFC 3339, YYYY-MM-DD, today, yesterday, or 90m/24h/7d ago'
 complete -c asc -n '__asc_at "orders sync"' -l marketplace -x -d 'Marketplace id(s) (default: the profile\'s)'
-complete -c asc -n '__asc_at "orders sync"' -l wait -x -d 'Seconds to wait for another sync of this store to finish (default 0: exit 75)'
+complete -c asc -n '__asc_at "orders sync"' -l wait -x -d 'How long to wait for another sync of this store to finish: 90s, 5m, or seconds (default 0: exit 75 at once)'
 
 # asc orders cancel
 complete -c asc -n '__asc_at "orders cancel"' -x -a '(__asc_dynamic order-ids)'
@@ -193,7 +202,7 @@ complete -c asc -n '__asc_at "orders cancel"' -l reason -x -a 'NoInventory Shipp
 complete -c asc -n '__asc_at "orders cancel"' -l dry-run -d 'Check every order against Amazon and print the plan; send nothing'
 complete -c asc -n '__asc_at "orders cancel"' -s y -l yes -d 'Do not ask for confirmation (required off a terminal)'
 complete -c asc -n '__asc_at "orders cancel"' -l no-wait -d 'Return once Amazon accepted the feed, with its id'
-complete -c asc -n '__asc_at "orders cancel"' -l wait-timeout -x -d 'How long to wait for Amazon\'s result (default 30m)'
+complete -c asc -n '__asc_at "orders cancel"' -l wait-timeout -x -d 'How long to wait for Amazon\'s result: 30m, 2h, or seconds (default 30m)'
 complete -c asc -n '__asc_at "orders cancel"' -l max-per-feed -x -d 'Split batches into feeds of at most N orders (default 10000)'
 complete -c asc -n '__asc_at "orders cancel"' -l no-commerce -d 'Do not update the linked Magento orders this time (journaled as skipped)'
 
@@ -209,7 +218,7 @@ complete -c asc -n '__asc_at "cancellations list"' -l order -x -a '(__asc_dynami
 
 # asc cancellations resume
 complete -c asc -n '__asc_at "cancellations resume"' -l no-wait -d 'Do not wait for Amazon to process the feeds'
-complete -c asc -n '__asc_at "cancellations resume"' -l wait-timeout -x -d 'How long to wait for Amazon (default 30m)'
+complete -c asc -n '__asc_at "cancellations resume"' -l wait-timeout -x -d 'How long to wait for Amazon: 30m, 2h, or seconds (default 30m)'
 complete -c asc -n '__asc_at "cancellations resume"' -l no-commerce -d 'Do not update the linked Magento orders this time (journaled as skipped)'
 
 # asc feeds
@@ -231,23 +240,38 @@ complete -c asc -n '__asc_at "report"' -a 'late' -d 'Merchant orders past, or wi
 complete -c asc -n '__asc_at "report"' -a 'cancellations' -d 'What the cancellation journal holds'
 
 # asc report summary
-complete -c asc -n '__asc_at "report summary"' -l since -x -d 'Orders purchased at or after T'
-complete -c asc -n '__asc_at "report summary"' -l until -x -d 'Orders purchased before T'
-complete -c asc -n '__asc_at "report summary"' -l sync -d 'Run `asc orders sync` first'
+complete -c asc -n '__asc_at "report summary"' -l created-after -l since -x -d 'Orders purchased at or after T (RFC 3339, YYYY-MM-DD, today, yesterday, 7d ago)'
+complete -c asc -n '__asc_at "report summary"' -l created-before -l until -x -d 'Orders purchased before T'
+complete -c asc -n '__asc_at "report summary"' -l sync -d 'Run an incremental `asc orders sync` first'
+complete -c asc -n '__asc_at "report summary"' -l require-sync -d 'Exit 75 (with the command to run) when the store was never synced, instead of a warning'
 
 # asc report late
 complete -c asc -n '__asc_at "report late"' -l within -x -d 'Also orders due within this duration (default 24h)'
-complete -c asc -n '__asc_at "report late"' -l sync -d 'Run `asc orders sync` first'
+complete -c asc -n '__asc_at "report late"' -l sync -d 'Run an incremental `asc orders sync` first'
+complete -c asc -n '__asc_at "report late"' -l require-sync -d 'Exit 75 (with the command to run) when the store was never synced, instead of a warning'
 
 # asc report cancellations
 complete -c asc -n '__asc_at "report cancellations"' -l since -x -d 'Entries created at or after T'
-complete -c asc -n '__asc_at "report cancellations"' -l sync -d 'Run `asc orders sync` first'
+complete -c asc -n '__asc_at "report cancellations"' -l sync -d 'Run an incremental `asc orders sync` first'
 
 # asc config
+complete -c asc -n '__asc_at "config"' -a 'init' -d 'Set up a profile: asks on a terminal, else reads flags and the environment; then checks the credentials'
 complete -c asc -n '__asc_at "config"' -a 'show' -d 'Print the effective settings, secrets masked, with their source'
+complete -c asc -n '__asc_at "config"' -a 'list' -d 'The profiles of the config file: which is the default, which have a commerce link'
+complete -c asc -n '__asc_at "config"' -a 'use' -d 'Make a profile the default (default_profile in the config file)'
+complete -c asc -n '__asc_at "config"' -a 'check' -d 'Check the config, the credentials, the clock, the endpoint and the store, in one report'
+
+# asc config init
+complete -c asc -n '__asc_at "config init"' -l region -x -d 'na, eu or fe (default na)'
+complete -c asc -n '__asc_at "config init"' -l marketplace -x -d 'Marketplace ids, comma-separated (env ASC_MARKETPLACE)'
+complete -c asc -n '__asc_at "config init"' -l seller-id -x -d 'The merchant token (env ASC_SELLER_ID)'
+complete -c asc -n '__asc_at "config init"' -l client-id -x -d 'The LWA client id (env ASC_CLIENT_ID)'
+complete -c asc -n '__asc_at "config init"' -l lwa-endpoint -x -d 'Login with Amazon token URL (env ASC_LWA_ENDPOINT)'
+complete -c asc -n '__asc_at "config init"' -l default -d 'Make it the default profile (the first profile always is)'
+complete -c asc -n '__asc_at "config init"' -l no-check -d 'Do not try the credentials'
 
 # asc completion
 complete -c asc -n '__asc_at "completion"' -x -a 'bash zsh fish'
 
 # asc help
-complete -c asc -n '__asc_at "help"' -x -a 'formats fields exit-codes environment config examples'
+complete -c asc -n '__asc_at "help"' -x -a 'formats fields exit-codes environment config commerce examples'

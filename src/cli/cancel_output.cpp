@@ -1,5 +1,7 @@
 #include "cancel_output.hpp"
 
+#include "asc/base/strings.hpp"
+
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
@@ -17,10 +19,13 @@ const std::vector<Field> k_fields{
     {"feed_id", "FEED", ColumnKind::Id, 60, "The feed that carried it"},
     {"result_code", "CODE", ColumnKind::Code, 50, "Amazon's result code"},
     {"message", "", ColumnKind::Text, 40, "What happened, in words"}};
-// With a commerce link, also what the Magento step did (commerce_step.hpp).
+// With a commerce link, also what the Magento step did (commerce_step.hpp): its state, the
+// action taken on the Magento order and the credit memo id.
 const std::vector<Field> k_fields_with_commerce = [] {
     std::vector<Field> all = k_fields;
     all.push_back({"commerce", "", ColumnKind::Text, 30, "What the Magento step did"});
+    all.push_back({"commerce_action", "MAGENTO", ColumnKind::Code, 28, "The action taken on the Magento order"});
+    all.push_back({"commerce_creditmemo_id", "CREDIT MEMO", ColumnKind::Id, 26, "The Magento credit memo id"});
     return all;
 }();
 
@@ -54,6 +59,9 @@ Record cancel_record(const CancelRow& row) {
     r["result_code"] = row.result_code.empty() ? Record(nullptr) : Record(row.result_code);
     r["message"] = row.message.empty() ? Record(nullptr) : Record(row.message);
     r["commerce"] = row.commerce.empty() ? Record(nullptr) : Record(row.commerce);
+    r["commerce_action"] = row.commerce_action.empty() ? Record(nullptr) : Record(row.commerce_action);
+    r["commerce_creditmemo_id"] =
+        row.commerce_creditmemo_id.empty() ? Record(nullptr) : Record(row.commerce_creditmemo_id);
     return r;
 }
 
@@ -100,14 +108,16 @@ void print_recovery_notes(Context& ctx, const std::vector<CancelRow>& recovered,
         return;
     }
     if (!recovered.empty()) {
-        ctx.err << fmt::format("asc: completed {} cancellation(s) of an interrupted run: {} "
+        ctx.err << fmt::format("asc: completed {} of an interrupted run: {} "
                                "(`asc cancellations list` shows them)\n",
-                               recovered.size(), cancel_summary(recovered, {}));
+                               count_noun(static_cast<long long>(recovered.size()), "cancellation"),
+                               cancel_summary(recovered, {}));
     }
     if (left_for_resume > 0) {
-        ctx.err << fmt::format("asc: {} order(s) planned by an interrupted run were not sent; `asc cancellations "
-                               "resume` sends them\n",
-                               left_for_resume);
+        ctx.err << fmt::format("asc: {} planned by an interrupted run {} not sent; `asc cancellations "
+                               "resume` sends {}\n",
+                               count_noun(static_cast<long long>(left_for_resume), "order"),
+                               left_for_resume == 1 ? "was" : "were", left_for_resume == 1 ? "it" : "them");
     }
 }
 
@@ -151,12 +161,14 @@ std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const
             break;
         }
     } else if (bad > 0) {
-        return Error(ErrorKind::Partial, fmt::format("{} of {} orders were not canceled", bad, rows.size()),
+        return Error(ErrorKind::Partial,
+                     fmt::format("{} of {} orders {} not canceled", bad, rows.size(), bad == 1 ? "was" : "were"),
                      "each row says why; `asc cancellations list --state failed,refused` keeps the record");
     }
     if (wait && (timed_out || pending > 0)) {
         return Error(ErrorKind::Temporary,
-                     fmt::format("{} order(s) are still in a feed Amazon is processing", pending),
+                     fmt::format("{} still in a feed Amazon is processing",
+                                 pending == 1 ? std::string("1 order is") : fmt::format("{} orders are", pending)),
                      "`asc cancellations resume` collects the result later");
     }
     return std::nullopt;

@@ -122,19 +122,23 @@ void setup_cancellations(CLI::App& app, Context& ctx) {
                      "already_canceled, failed, refused");
     list->add_option("--feed", list_opts->feed, "Only entries of this feed id");
     list->add_option("--order", list_opts->order, "Only entries of this order id");
-    list->footer("Examples:\n  asc cancellations list --since 7d\n  asc cancellations list --state failed,refused -o csv");
+    list->footer("With a commerce link, commerce_state, commerce_action (canceled, refunded, comment_only,\n"
+                 "nothing_to_do) and commerce_creditmemo_id say what happened to the linked Magento order.\n\n"
+                 "Examples:\n  asc cancellations list --since 7d\n  asc cancellations list --state failed,refused -o csv");
     list->callback([list_opts, &ctx] { run_list(*list_opts, ctx); });
 
     auto resume_opts = std::make_shared<ResumeOptions>();
     auto* resume = group->add_subcommand(
         "resume", "Complete cancellations an interrupted run left: find its feeds, send what was not sent");
     resume->add_flag("--no-wait", resume_opts->no_wait, "Do not wait for Amazon to process the feeds");
-    resume->add_option("--wait-timeout", resume_opts->wait_timeout, "How long to wait for Amazon (default 30m)");
+    resume->add_option("--wait-timeout", resume_opts->wait_timeout, "How long to wait for Amazon: 30m, 2h, or seconds (default 30m)")
+        ->type_name("DURATION");
     resume->add_flag("--no-commerce", resume_opts->no_commerce,
                      "Do not update the linked Magento orders this time (journaled as skipped)");
     resume->footer("An order is never sent twice: a feed whose answer was lost is looked up on Amazon (getFeeds)\n"
-                   "before anything is sent again. With a commerce link, the Magento update of canceled orders\n"
-                   "that failed or never ran is retried (that step only, and never twice).\n\n"
+                   "before anything is sent again. With a commerce link, the Magento step of canceled orders\n"
+                   "that failed or never ran is retried (that step only): each Magento order is read again and\n"
+                   "the action decided from its quantities and state, so nothing is canceled or refunded twice.\n\n"
                    "Examples:\n  asc cancellations resume");
     resume->callback([resume_opts, &ctx] { run_resume(*resume_opts, ctx); });
 }

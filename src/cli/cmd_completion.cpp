@@ -7,6 +7,7 @@
 #include "asc/config/config.hpp"
 #include "asc/store/store.hpp"
 #include "commands.hpp"
+#include "suggest.hpp"
 #include "docgen.hpp"
 
 #include <cstdlib>
@@ -79,7 +80,7 @@ void setup_completion(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
     cmd->add_option("shell", *shell, "bash, zsh or fish")
         ->required()
-        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+        ->check(one_of({"bash", "zsh", "fish"}, false));
     cmd->footer(
         "Packages install the scripts where the shells find them; otherwise load one from your shell's\n"
         "startup file. Completes commands, flags, statuses, reasons, fields, profiles from the config\n"

@@ -9,16 +9,20 @@
 // tests use it to check that a rerun completes the batch; it is not for production use.
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
+#include "asc/base/line_input.hpp"
 #include "asc/base/time.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "cancel_output.hpp"
 #include "commands.hpp"
 #include "commerce_cancel.hpp"
+#include "prompt.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <unistd.h>
@@ -39,33 +43,19 @@ struct CancelCliOptions {
     bool no_commerce = false;
 };
 
-// One id per line; blank lines and # comments skipped; surrounding spaces (and a CR) trimmed.
-void read_ids(std::istream& in, std::vector<std::string>& ids) {
-    std::string line;
-    while (std::getline(in, line)) {
-        if (const auto hash = line.find('#'); hash != std::string::npos) {
-            line.erase(hash);
-        }
-        const auto first = line.find_first_not_of(" \t\r");
-        if (first == std::string::npos) {
-            continue;
-        }
-        const auto last = line.find_last_not_of(" \t\r");
-        ids.push_back(line.substr(first, last - first + 1));
-    }
-}
-
 std::vector<std::string> collect_ids(const CancelCliOptions& o) {
     std::vector<std::string> ids = o.ids;
+    std::vector<std::string> listed;
     if (o.from == "-") {
-        read_ids(std::cin, ids);
+        listed = read_line_items(std::cin, "--from - (stdin)");
     } else if (!o.from.empty()) {
         std::ifstream file(o.from);
         if (!file) {
             throw Error(ErrorKind::Usage, fmt::format("cannot read {}", o.from), "give a file with one order id per line, or - for stdin");
         }
-        read_ids(file, ids);
+        listed = read_line_items(file, "--from " + o.from);
     }
+    ids.insert(ids.end(), std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
     std::vector<std::string> unique;
     std::set<std::string> seen;
     for (auto& id : ids) {
@@ -92,14 +82,7 @@ CancelReason ask_reason(Context& ctx) {
         ctx.err << fmt::format("  {:>2}) {:<34} {}\n", i + 1, to_string(reasons[i]), describe(reasons[i]));
     }
     for (int attempt = 0; attempt < 3; ++attempt) {
-        ctx.err << fmt::format("Choose 1-{}: ", reasons.size());
-        ctx.err.flush();
-        std::string answer;
-        if (!std::getline(std::cin, answer)) {
-            break;
-        }
-        const auto first = answer.find_first_not_of(" \t");
-        answer = first == std::string::npos ? "" : answer.substr(first, answer.find_last_not_of(" \t") - first + 1);
+        const std::string answer = ask_line(ctx.err, fmt::format("Choose 1-{}: ", reasons.size()));
         if (const auto parsed = parse_cancel_reason(answer)) {
             return *parsed;
         }
@@ -136,7 +119,7 @@ std::string order_line(const CancelPlanItem& item) {
         for (const auto& i : item.order->items) {
             units += i.quantity_ordered;
         }
-        line += fmt::format("  {}  {} item(s)", to_string(item.order->status), units);
+        line += fmt::format("  {}  {}", to_string(item.order->status), count_noun(units, "item"));
         if (item.order->total) {
             line += "  " + item.order->total->to_string();
         }
@@ -147,9 +130,10 @@ std::string order_line(const CancelPlanItem& item) {
 // Shows what will be canceled and asks; for more than 10 orders the user types the count.
 bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
     const std::size_t n = plan.count(CancelOutcome::WouldCancel);
-    ctx.err << fmt::format("About to cancel {} order(s) on Amazon with reason {} ({}). Amazon notifies each buyer; "
+    ctx.err << fmt::format("About to cancel {} on Amazon with reason {} ({}). Amazon notifies {}; "
                            "this cannot be undone.\n",
-                           n, to_string(reason), describe(reason));
+                           count_noun(static_cast<long long>(n), "order"), to_string(reason), describe(reason),
+                           n == 1 ? "the buyer" : "each buyer");
     std::size_t shown = 0;
     for (const auto& item : plan.items) {
         if (item.outcome == CancelOutcome::WouldCancel && shown++ < 20) {
@@ -161,24 +145,14 @@ bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
     }
     const std::size_t other = plan.items.size() - n;
     if (other > 0) {
-        ctx.err << fmt::format("{} other order(s) will not be sent (refused, already canceled, unknown...): the "
-                               "results list them.\n",
-                               other);
+        ctx.err << fmt::format("{} will not be sent (refused, already canceled, unknown...): the results "
+                               "list {}.\n",
+                               count_noun(static_cast<long long>(other), "other order"), other == 1 ? "it" : "them");
     }
-    std::string answer;
     if (n > 10) {
-        ctx.err << fmt::format("Type {} to cancel these {} orders: ", n, n);
-    } else {
-        ctx.err << fmt::format("Cancel {}? [y/N] ", n == 1 ? "this order" : "these orders");
+        return ask_line(ctx.err, fmt::format("Type {} to cancel these {} orders: ", n, n)) == std::to_string(n);
     }
-    ctx.err.flush();
-    if (!std::getline(std::cin, answer)) {
-        return false;
-    }
-    while (!answer.empty() && (answer.back() == ' ' || answer.back() == '\r')) {
-        answer.pop_back();
-    }
-    return n > 10 ? answer == std::to_string(n) : (answer == "y" || answer == "Y" || answer == "yes");
+    return is_yes(ask_line(ctx.err, fmt::format("Cancel {}? [y/N] ", n == 1 ? "this order" : "these orders")));
 }
 
 } // namespace
@@ -188,7 +162,7 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
     const Settings& s = ctx.settings();
     CancelOptions options;
     options.wait = wait;
-    options.wait_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration(wait_timeout));
+    options.wait_timeout = checked_seconds(k_feed_wait_range, static_cast<double>(parse_duration_or_seconds(wait_timeout).count()));
     options.seller_id = s.seller_id;
     options.marketplace_ids = s.marketplace_ids;
     options.run_by = current_user_at_host();
@@ -248,16 +222,24 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
     print_advice(ctx, plan.advice);
     if (ask && plan.count(CancelOutcome::WouldCancel) > 0 && !confirm(ctx, plan, reason)) {
-        throw Error(ErrorKind::Internal, "nothing was canceled (not confirmed)");
+        throw Error(ErrorKind::Declined, "nothing was canceled (not confirmed)",
+                    "add --yes to cancel without being asked, or --dry-run to see the plan");
     }
     const CancelResult result = service.execute(plan);
     // Only cancellations Amazon confirmed reach Magento; the service still holds the cancel lock.
     std::vector<CancelRow> rows = result.rows;
     const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, result.recovered, false);
     render_cancel_rows(ctx, rows);
+    if (o.dry_run) {
+        // The plan was made: that is success, whatever it says (refused rows are in it); only
+        // bad input fails a dry run, so `set -e` scripts get past it.
+        if (!ctx.global.quiet) {
+            ctx.err << fmt::format("asc: cancel --dry-run: {}; nothing was sent\n", cancel_summary(rows, {}));
+        }
+        return;
+    }
     try {
-        finish_cancel(ctx, o.dry_run ? "cancel --dry-run" : "cancel", rows, result.feed_ids, result.error,
-                      result.timed_out, !o.no_wait && !o.dry_run);
+        finish_cancel(ctx, "cancel", rows, result.feed_ids, result.error, result.timed_out, !o.no_wait);
     } catch (const Error&) {
         print_commerce_summary(ctx, c);
         throw;
@@ -282,7 +264,8 @@ void setup_order_cancel(CLI::App& order, Context& ctx) {
     cmd->add_flag("--dry-run", o->dry_run, "Check every order against Amazon and print the plan; send nothing");
     cmd->add_flag("-y,--yes", o->yes, "Do not ask for confirmation (required off a terminal)");
     cmd->add_flag("--no-wait", o->no_wait, "Return once Amazon accepted the feed, with its id");
-    cmd->add_option("--wait-timeout", o->wait_timeout, "How long to wait for Amazon's result (default 30m)");
+    cmd->add_option("--wait-timeout", o->wait_timeout, "How long to wait for Amazon's result: 30m, 2h, or seconds (default 30m)")
+        ->type_name("DURATION");
     cmd->add_option("--max-per-feed", o->max_per_feed, "Split batches into feeds of at most N orders (default 10000)")
         ->check(CLI::Range(1, 100'000));
     cmd->add_flag("--no-commerce", o->no_commerce,
@@ -290,7 +273,8 @@ void setup_order_cancel(CLI::App& order, Context& ctx) {
     cmd->footer("Only Unshipped orders you fulfill can be canceled; each order is checked on Amazon right before\n"
                 "sending. Every step is journaled: if a run is interrupted, run it again or `asc cancellations\n"
                 "resume`; no order is ever sent twice. With a commerce link ([profiles.NAME.commerce]), each\n"
-                "order Amazon confirms canceled gets its linked Magento order set to cancel_status (once).\n\n"
+                "order Amazon confirms canceled has its linked Magento order canceled, or refunded offline when\n"
+                "invoiced, and commented, exactly once (see `asc help commerce`).\n\n"
                 "Examples:\n"
                 "  asc order cancel 112-1234567-1234567 --reason NoInventory\n"
                 "  asc order cancel --from ids.txt --reason BuyerCanceled --dry-run\n"

@@ -5,7 +5,9 @@
 #include "asc/cancel/guard.hpp"
 #include "asc/output/order_records.hpp"
 #include "commands.hpp"
+#include "suggest.hpp"
 #include "commerce_link.hpp"
+#include "freshness.hpp"
 #include "order_view.hpp"
 
 #include <cctype>
@@ -90,13 +92,15 @@ CommerceLookup lookup_commerce(const std::string& order_id, Context& ctx) {
     return lookup;
 }
 
-// {"increment_id","status"} or null (no linked order).
+// {"increment_id","state","status"} or null (no linked order). The state is what Magento allows
+// next (closed and canceled are final); the status is only its label.
 Record commerce_record(const CommerceLookup& lookup) {
     if (!lookup.order) {
         return Record(nullptr);
     }
     Record r = Record::object();
     r["increment_id"] = lookup.order->increment_id;
+    r["state"] = lookup.order->state;
     r["status"] = lookup.order->status;
     return r;
 }
@@ -151,9 +155,12 @@ Record show_record(const Order& o, const std::string& tab, const CommerceLookup&
 OrderViewExtras view_extras(const Order& o, const CommerceLookup& commerce) {
     OrderViewExtras extras;
     if (commerce.answered) {
-        extras.lines.emplace_back("Magento order", commerce.order ? fmt::format("{} ({})", commerce.order->increment_id,
-                                                                                commerce.order->status)
-                                                                  : std::string("no linked order"));
+        extras.lines.emplace_back(
+            "Magento order", commerce.order ? fmt::format("{} (state {}, status {})", commerce.order->increment_id,
+                                                          commerce.order->state,
+                                                          commerce.order->status.empty() ? std::string("(none)")
+                                                                                         : commerce.order->status)
+                                            : std::string("no linked order"));
     }
     for (const auto& a : actions_record(o)) {
         std::string label = a["action"].get<std::string>();
@@ -183,6 +190,9 @@ void run_show(const ShowOptions& opts, Context& ctx) {
                         "run `asc orders sync`, or leave out --cached to ask Amazon");
         }
         order = std::move(*stored);
+        // How old the stored copy may be (freshness.hpp): a line on a terminal, a warning if the
+        // store was never synced for its marketplace.
+        check_freshness(ctx, {order.marketplace_id}, false, now_seconds());
     } else {
         order = ctx.orders().get(opts.order_id, k_show_included);
         ctx.remember(std::span<const Order>(&order, 1));
@@ -237,7 +247,7 @@ void setup_order_show(CLI::App& order, Context& ctx) {
     cmd->add_option("--tab", opts->tab,
                     "details, items, tracking or all (default all); in a pipe, the default format prints each "
                     "tab as [details], [items N], [tracking N] sections of key<TAB>value lines")
-        ->check(CLI::IsMember({"details", "items", "tracking", "all"}, CLI::ignore_case));
+        ->check(one_of({"details", "items", "tracking", "all"}));
     cmd->add_flag("--cached", opts->cached, "Answer from the local store, no request");
     cmd->footer("Examples:\n"
                 "  asc order show 112-1234567-1234567\n"

@@ -5,10 +5,17 @@
 #include "asc/base/time.hpp"
 #include "asc/output/order_records.hpp"
 #include "asc/sync/sync.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/base/strings.hpp"
 #include "commands.hpp"
+#include "freshness.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <functional>
+#include <limits>
 #include <memory>
+#include <set>
 
 namespace asc::cli {
 
@@ -22,6 +29,7 @@ struct ListOptions {
     int limit = 50;
     bool all = false;
     bool cached = false;
+    bool require_sync = false;
     std::string sku, asin, ship_by_before, sort;
 };
 
@@ -59,8 +67,7 @@ CommonFilter parse_common(const ListOptions& o, Timestamp now) {
 
 SearchQuery live_query(const ListOptions& o, CommonFilter f, Context& ctx, Timestamp now) {
     for (const auto& [given, flag] : {std::pair{!o.sku.empty(), "--sku"}, std::pair{!o.asin.empty(), "--asin"},
-                                      std::pair{!o.ship_by_before.empty(), "--ship-by-before"},
-                                      std::pair{!o.sort.empty(), "--sort"}}) {
+                                      std::pair{!o.ship_by_before.empty(), "--ship-by-before"}}) {
         if (given) {
             throw Error(ErrorKind::Usage, fmt::format("{} works only with --cached", flag),
                         "Amazon's searchOrders cannot filter or sort that way; run `asc orders sync`, then "
@@ -89,14 +96,23 @@ SearchQuery live_query(const ListOptions& o, CommonFilter f, Context& ctx, Times
     }
     q.fulfilled_by = f.fulfilled_by;
     q.marketplace_ids = f.marketplace_ids.empty() ? ctx.settings().marketplace_ids : std::move(f.marketplace_ids);
-    q.page_size = o.all ? 100 : std::clamp(o.limit, 1, 100);
+    // Amazon sends the oldest first and cannot sort: the newest N need the whole window, in pages
+    // as large as Amazon allows (an explicit --all without --sort streams page by page instead).
+    q.page_size = 100;
     // What the store keeps, so remembering these orders never loses packages it had.
     q.included = sync_included(ctx.settings().store_pii);
     return q;
 }
 
-OrderFilter cached_filter(const ListOptions& o, CommonFilter f, Timestamp now) {
+OrderFilter cached_filter(const ListOptions& o, CommonFilter f, Context& ctx, Timestamp now) {
     OrderFilter filter;
+    // The same defaults as the live list: created in the last 7 days, the profile's marketplaces.
+    if (!f.created_after && !f.created_before && !f.updated_after && !f.updated_before) {
+        f.created_after = now - std::chrono::days(7);
+    }
+    if (f.marketplace_ids.empty()) {
+        f.marketplace_ids = ctx.settings().marketplace_ids;
+    }
     filter.statuses = std::move(f.statuses);
     filter.created_after = f.created_after;
     filter.created_before = f.created_before;
@@ -116,7 +132,7 @@ OrderFilter cached_filter(const ListOptions& o, CommonFilter f, Timestamp now) {
         filter.sort = o.sort;
     }
     if (!o.all) {
-        filter.limit = static_cast<std::size_t>(o.limit);
+        filter.limit = static_cast<std::size_t>(o.limit) + 1; // one more: were there more?
     }
     return filter;
 }
@@ -134,29 +150,224 @@ Record humanized(Record r, Timestamp now) {
     return r;
 }
 
-// "from a sync 5 minutes ago" on stderr, so nobody mistakes the store for Amazon.
-void print_data_age(Context& ctx, Timestamp now) {
-    if (!ctx.show_progress() || !ctx.stderr_is_terminal()) {
+// The --sort key ("-purchase_date" by default: newest first), checked against the store's keys.
+std::pair<std::string, bool> sort_key(const ListOptions& o) {
+    const std::string text = o.sort.empty() ? "-purchase_date" : o.sort;
+    const bool descending = text.front() == '-';
+    const std::string key = descending ? text.substr(1) : text;
+    const auto keys = order_sort_keys();
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        throw Error(ErrorKind::Usage, fmt::format("unknown --sort key '{}'", strip_control(key)),
+                    "use purchase_date, ship_by, last_updated or total, with '-' first for descending");
+    }
+    return {key, descending};
+}
+
+// Orders in --sort order, as the store sorts them: ship_by puts orders without one last, total
+// goes by currency, then amount.
+std::function<bool(const Order&, const Order&)> order_less(const std::string& key, bool descending) {
+    auto time_of = [key](const Order& o) -> std::optional<Timestamp> {
+        if (key == "ship_by") {
+            return o.ship_by.latest;
+        }
+        return key == "last_updated" ? o.last_updated : o.purchase_date;
+    };
+    if (key == "total") {
+        return [descending](const Order& a, const Order& b) {
+            if (!a.total || !b.total) {
+                return a.total.has_value() && !b.total.has_value();
+            }
+            if (a.total->currency != b.total->currency) {
+                return a.total->currency < b.total->currency;
+            }
+            // Exact: both amounts in integer minor units at the larger scale.
+            const int scale = std::max(a.total->scale, b.total->scale);
+            auto at = [scale](const Money& m) {
+                std::int64_t v = m.minor;
+                for (int i = m.scale; i < scale; ++i) {
+                    v *= 10;
+                }
+                return v;
+            };
+            return descending ? at(*a.total) > at(*b.total) : at(*a.total) < at(*b.total);
+        };
+    }
+    return [time_of, descending](const Order& a, const Order& b) {
+        const auto ta = time_of(a);
+        const auto tb = time_of(b);
+        if (!ta || !tb) {
+            return ta.has_value() && !tb.has_value();
+        }
+        return descending ? *ta > *tb : *ta < *tb;
+    };
+}
+
+// "More matched than were printed", in every mode (a script piping -o ids must not think it got
+// everything); -q silences it. `matched`: how many matched, when known; `sure`: more did match
+// (else older orders may).
+void note_more(Context& ctx, std::size_t printed, std::optional<std::size_t> matched, bool sure = true) {
+    if (ctx.global.quiet) {
         return;
     }
-    std::optional<Timestamp> oldest;
-    for (const auto& m : ctx.store().sync_marks()) {
-        if (!oldest || m.synced_at < *oldest) {
-            oldest = m.synced_at;
-        }
-    }
-    if (oldest) {
-        ctx.err << fmt::format("Local data; last synced {} (run `asc orders sync` to refresh).\n",
-                               format_relative(*oldest, now));
+    const std::string shown = count_noun(static_cast<long long>(printed), "order");
+    if (matched) {
+        ctx.err << fmt::format("asc: showing {} of {} matching orders; --all prints every one (or --limit N)\n",
+                               printed, *matched);
     } else {
-        ctx.err << "Local data; never synced: only orders seen by earlier commands (run `asc orders sync`).\n";
+        ctx.err << fmt::format("asc: showing the first {}; {}: --all prints every one (or --limit N)\n", shown,
+                               sure ? "more matched" : "older orders may match");
     }
+}
+
+void run_cached(const ListOptions& o, CommonFilter common, Context& ctx, Renderer& renderer,
+                const std::function<Record(const Order&)>& record, Timestamp now) {
+    const std::vector<std::string> marketplaces = common.marketplace_ids;
+    OrderFilter filter = cached_filter(o, std::move(common), ctx, now);
+    filter.sort = o.sort.empty() ? "-purchase_date" : o.sort;
+    std::size_t printed = 0;
+    bool more = false;
+    ctx.store().query_orders(filter, [&](Order&& order) {
+        if (!o.all && printed == static_cast<std::size_t>(o.limit)) {
+            more = true;
+            return false;
+        }
+        renderer.row(record(order));
+        ++printed;
+        return static_cast<bool>(ctx.out);
+    });
+    renderer.finish();
+    ctx.out.flush();
+    if (more) {
+        note_more(ctx, printed, std::nullopt);
+    }
+    check_freshness(ctx, marketplaces, o.require_sync, now);
+}
+
+// The orders of one live query, collected in arrival order; false once the reader of stdout is
+// gone or Ctrl-C was pressed.
+using Arrived = std::pair<std::size_t, Order>;
+
+// Every order of `query`, appended to `kept` with its arrival number (orders already kept, e.g.
+// on the boundary of two time slices, are skipped). `limit` bounds memory: past twice the limit
+// the list is cut back to the first `limit` in `by_sort` order.
+template <typename BySort>
+void collect(Context& ctx, const SearchQuery& query, std::vector<Arrived>& kept, std::size_t& matched,
+             std::set<std::string>& seen, std::size_t limit, const BySort& by_sort) {
+    int page = 0;
+    ctx.orders().search(query, [&](std::vector<Order>&& orders) {
+        ++page;
+        ctx.remember(orders);
+        for (auto& order : orders) {
+            if (seen.insert(order.order_id).second) {
+                kept.emplace_back(matched++, std::move(order));
+            }
+        }
+        if (kept.size() > limit && kept.size() >= 2 * limit) {
+            std::sort(kept.begin(), kept.end(), by_sort);
+            kept.resize(limit);
+            seen.clear();
+            for (const auto& [n, o] : kept) {
+                seen.insert(o.order_id);
+            }
+        }
+        ctx.events().page_received(page, matched);
+        return !interrupted();
+    });
+}
+
+// The first `limit` orders in --sort order, then printed in that order. Ties keep the order Amazon
+// sent them in (reversed for a descending sort), which is how the store breaks them after a sync:
+// live and --cached agree. Amazon cannot sort, so in general the whole window is read (memory
+// bounded by the limit). For the default (newest first, by creation) it is read backwards in time
+// slices, a day first and twice as long each time, until the limit is reached: a busy week costs
+// a few calls instead of one per hundred orders.
+void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ctx, Renderer& renderer,
+                     const std::function<Record(const Order&)>& record, Timestamp now) {
+    const auto [key, descending] = sort_key(o);
+    const auto less = order_less(key, descending);
+    const auto by_sort = [&less, descending = descending](const Arrived& a, const Arrived& b) {
+        if (less(a.second, b.second)) {
+            return true;
+        }
+        if (less(b.second, a.second)) {
+            return false;
+        }
+        return descending ? a.first > b.first : a.first < b.first;
+    };
+    const std::size_t limit = o.all ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(o.limit);
+    std::vector<Arrived> kept;
+    std::set<std::string> seen;
+    std::size_t matched = 0;
+    bool older_unread = false;
+    if (!o.all && key == "purchase_date" && descending && query.created_after && !query.updated_after) {
+        const Timestamp start = *query.created_after;
+        Timestamp end = query.created_before.value_or(now);
+        auto length = std::chrono::seconds(std::chrono::days(1));
+        bool first = true;
+        while (end > start && !interrupted()) {
+            SearchQuery slice = query;
+            slice.created_after = std::max(start, end - length);
+            // The newest slice keeps the query's own end (none: up to now, which createdBefore may
+            // not be); older ones end where the previous one began (both bounds are inclusive:
+            // an order on the boundary comes twice and is kept once).
+            if (!first) {
+                slice.created_before = end;
+            }
+            collect(ctx, slice, kept, matched, seen, limit, by_sort);
+            end = *slice.created_after;
+            length *= 2;
+            first = false;
+            if (kept.size() >= limit) {
+                older_unread = end > start;
+                break;
+            }
+        }
+    } else {
+        collect(ctx, query, kept, matched, seen, limit, by_sort);
+    }
+    std::sort(kept.begin(), kept.end(), by_sort);
+    if (kept.size() > limit) {
+        kept.resize(limit);
+    }
+    for (const auto& [arrival, order] : kept) {
+        renderer.row(record(order));
+    }
+    renderer.finish();
+    ctx.out.flush();
+    if (older_unread) {
+        // Older slices were not read: how many more is not known.
+        note_more(ctx, kept.size(), std::nullopt, matched > kept.size());
+    } else if (matched > kept.size()) {
+        note_more(ctx, kept.size(), matched);
+    }
+}
+
+// --all without --sort: printed page by page as Amazon sends them (oldest first), so memory does
+// not grow with the number of orders.
+void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& renderer,
+                       const std::function<Record(const Order&)>& record) {
+    std::size_t printed = 0;
+    int page = 0;
+    ctx.orders().search(query, [&](std::vector<Order>&& orders) {
+        ++page;
+        ctx.remember(orders);
+        for (const auto& order : orders) {
+            renderer.row(record(order));
+        }
+        printed += orders.size();
+        ctx.out.flush();
+        ctx.events().page_received(page, printed);
+        return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
+    });
+    renderer.finish();
+    ctx.out.flush();
 }
 
 void run_list(const ListOptions& o, Context& ctx) {
     if (!o.all && o.limit < 1) {
         throw Error(ErrorKind::Usage, "--limit must be at least 1", "or use --all for every order");
     }
+    (void)sort_key(o); // a bad --sort fails before anything is asked
     const Timestamp now = now_seconds();
     CommonFilter common = parse_common(o, now);
     const auto fields = !ctx.global.fields.empty() ? select_fields(list_fields(), ctx.global.fields)
@@ -165,7 +376,7 @@ void run_list(const ListOptions& o, Context& ctx) {
     ctx.start_pager();
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
     const bool human = ctx.human_table();
-    auto record = [human, now](const Order& order) {
+    const std::function<Record(const Order&)> record = [human, now](const Order& order) {
         if (!human) {
             return list_record(order);
         }
@@ -177,50 +388,19 @@ void run_list(const ListOptions& o, Context& ctx) {
         }
         return r;
     };
-
     if (o.cached) {
-        const OrderFilter filter = cached_filter(o, std::move(common), now);
-        ctx.store().query_orders(filter, [&](Order&& order) {
-            renderer->row(record(order));
-            return static_cast<bool>(ctx.out);
-        });
-        renderer->finish();
-        ctx.out.flush();
-        print_data_age(ctx, now);
+        run_cached(o, std::move(common), ctx, *renderer, record, now);
         return;
     }
-
+    if (o.require_sync) {
+        throw Error(ErrorKind::Usage, "--require-sync works only with --cached",
+                    "a live list asks Amazon; add --cached to read the local store");
+    }
     const SearchQuery query = live_query(o, std::move(common), ctx, now);
-    const auto limit = static_cast<std::size_t>(o.limit);
-    std::size_t printed = 0;
-    bool more = false;
-    int page = 0;
-    ctx.orders().search(query, [&](std::vector<Order>&& orders) {
-        ++page;
-        if (!o.all && orders.size() > limit - printed) {
-            orders.resize(limit - printed);
-            more = true;
-        }
-        ctx.remember(orders);
-        for (const auto& order : orders) {
-            renderer->row(record(order));
-        }
-        printed += orders.size();
-        ctx.out.flush();
-        ctx.events().page_received(page, printed);
-        if (!ctx.out) {
-            return false;  // the reader went away (e.g. `| head`): stop asking Amazon
-        }
-        if (!o.all && printed == limit) {
-            more = true;  // there may be more; no request is spent to find out
-            return false;
-        }
-        return true;
-    });
-    renderer->finish();
-    ctx.out.flush();
-    if (more && ctx.show_progress() && ctx.stderr_is_terminal()) {
-        ctx.err << fmt::format("Showing the first {} orders; use --limit N or --all for more.\n", printed);
+    if (o.all && o.sort.empty()) {
+        run_live_streamed(query, ctx, *renderer, record);
+    } else {
+        run_live_sorted(o, query, ctx, *renderer, record, now);
     }
 }
 
@@ -242,27 +422,33 @@ std::vector<Status> parse_statuses(const std::vector<std::string>& values) {
 
 void setup_orders_list(CLI::App& orders, Context& ctx) {
     auto opts = std::make_shared<ListOptions>();
-    auto* cmd = orders.add_subcommand("list", "List orders, oldest first, page by page");
+    auto* cmd = orders.add_subcommand("list", "List orders, newest first (live from Amazon, or --cached)");
     cmd->add_option("--status", opts->statuses,
                     "Only these statuses (repeat or comma-separate): Pending, PendingAvailability, "
                     "Unshipped, PartiallyShipped, Shipped, Canceled, Unfulfillable");
-    cmd->add_option("--created-after", opts->created_after,
-                    "Created at or after T (RFC 3339, YYYY-MM-DD, or 90m/24h/7d ago; default 7d)");
-    cmd->add_option("--created-before", opts->created_before, "Created before T");
+    cmd->add_option("--created-after,--since", opts->created_after,
+                    "Created at or after T (RFC 3339, YYYY-MM-DD, today, yesterday, or 90m/24h/7d ago; "
+                    "default 7d)");
+    cmd->add_option("--created-before,--until", opts->created_before, "Created before T");
     cmd->add_option("--updated-after", opts->updated_after, "Last updated at or after T");
     cmd->add_option("--updated-before", opts->updated_before, "Last updated before T");
     cmd->add_option("--fulfilled-by", opts->fulfilled_by, "merchant (MFN) or amazon (AFN)");
     cmd->add_option("--marketplace", opts->marketplaces, "Marketplace id(s) (default: the profile's)");
-    auto* limit = cmd->add_option("--limit", opts->limit, "Print at most N orders (default 50)");
+    auto* limit = cmd->add_option("--limit", opts->limit, "Print at most N orders (default 50)")
+                      ->check(CLI::Range(1, 100'000'000));
     auto* all = cmd->add_flag("--all", opts->all, "Print every matching order");
     limit->excludes(all);
-    cmd->add_flag("--cached", opts->cached, "Answer from the local store (see `asc orders sync`), no request");
+    cmd->add_flag("--cached", opts->cached,
+                  "Answer from the local store (see `asc orders sync`), no request; same defaults and filters");
     cmd->add_option("--sku", opts->sku, "With --cached: orders with an item of this seller SKU");
     cmd->add_option("--asin", opts->asin, "With --cached: orders with an item of this ASIN");
     cmd->add_option("--ship-by-before", opts->ship_by_before,
                     "With --cached: latest ship date before T (+24h: within the next day; 0m: overdue)");
     cmd->add_option("--sort", opts->sort,
-                    "With --cached: purchase_date, ship_by, last_updated or total; '-' first for descending");
+                    "purchase_date, ship_by, last_updated or total; '-' first for descending (default "
+                    "-purchase_date: newest first). Live, --all without --sort prints pages as they arrive");
+    cmd->add_flag("--require-sync", opts->require_sync,
+                  "With --cached: exit 75 when the store was never synced (for cron)");
     cmd->footer("Examples:\n"
                 "  asc orders list --status unshipped --fulfilled-by merchant\n"
                 "  asc orders list --created-after 2026-11-01 --all -o csv > november.csv\n"

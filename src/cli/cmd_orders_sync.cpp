@@ -1,6 +1,7 @@
 // asc orders sync: brings the local store up to date with Amazon, incrementally.
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/base/time.hpp"
 #include "asc/sync/sync.hpp"
 #include "commands.hpp"
@@ -15,7 +16,7 @@ namespace {
 struct SyncCommandOptions {
     std::string since;
     std::vector<std::string> marketplaces;
-    double wait_seconds = 0;
+    std::string wait = "0";
 };
 
 } // namespace
@@ -34,8 +35,10 @@ SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<st
     options.lock_wait = lock_wait;
     const SyncResult r = sync_orders(ctx.orders(), ctx.store(), options, ctx.events());
     if (!ctx.global.quiet) {
-        ctx.err << fmt::format("synced {} orders in {} pages: {} new, {} updated, {} unchanged ({:.1f}s)\n",
-                               r.orders, r.pages, r.counts.inserted, r.counts.updated, r.counts.unchanged,
+        ctx.err << fmt::format("synced {} in {}: {} new, {} updated, {} unchanged ({:.1f}s)\n",
+                               count_noun(static_cast<long long>(r.orders), "order"),
+                               count_noun(static_cast<long long>(r.pages), "page"), r.counts.inserted,
+                               r.counts.updated, r.counts.unchanged,
                                static_cast<double>(r.elapsed.count()) / 1000.0);
     }
     return r;
@@ -44,18 +47,21 @@ SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<st
 void setup_orders_sync(CLI::App& orders, Context& ctx) {
     auto opts = std::make_shared<SyncCommandOptions>();
     auto* cmd = orders.add_subcommand("sync", "Bring the local store up to date with Amazon (incremental)");
-    cmd->add_option("--since", opts->since,
-                    "Fetch orders updated since T instead of since the last sync (first sync: 30d)");
+    cmd->add_option("--updated-after,--since", opts->since,
+                    "Fetch orders updated at or after T instead of since the last sync (first sync: 30d); "
+                    "T: RFC 3339, YYYY-MM-DD, today, yesterday, or 90m/24h/7d ago");
     cmd->add_option("--marketplace", opts->marketplaces, "Marketplace id(s) (default: the profile's)");
-    cmd->add_option("--wait", opts->wait_seconds,
-                    "Seconds to wait for another sync of this store to finish (default 0: exit 75)");
+    cmd->add_option("--wait", opts->wait,
+                    "How long to wait for another sync of this store to finish: 90s, 5m, or seconds "
+                    "(default 0: exit 75 at once)")
+        ->type_name("DURATION");
     cmd->footer("Examples:\n"
                 "  asc orders sync\n"
                 "  asc orders sync --since 2026-10-01\n"
                 "  */15 * * * * asc -q orders sync          # crontab: keep the store fresh");
     cmd->callback([opts, &ctx] {
-        run_sync(ctx, opts->since, opts->marketplaces,
-                 std::chrono::milliseconds(static_cast<long long>(opts->wait_seconds * 1000)));
+        const auto wait = checked_seconds(k_lock_wait_range, static_cast<double>(parse_duration_or_seconds(opts->wait).count()));
+        run_sync(ctx, opts->since, opts->marketplaces, std::chrono::duration_cast<std::chrono::milliseconds>(wait));
     });
 }
 

@@ -5,6 +5,7 @@
 #include "asc/base/time.hpp"
 #include "asc/output/order_records.hpp"
 #include "commands.hpp"
+#include "freshness.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -16,16 +17,25 @@ namespace {
 struct ReportOptions {
     std::string since, until, within = "24h";
     bool sync = false;
+    bool require_sync = false;
 };
 
 std::optional<Timestamp> optional_time(const std::string& text, Timestamp now) {
     return text.empty() ? std::nullopt : std::optional<Timestamp>(parse_time_arg(text, now));
 }
 
+// --sync: an incremental sync first; then, either way, how fresh the store is (freshness.hpp).
 void sync_first(Context& ctx, const ReportOptions& o) {
     if (o.sync) {
         run_sync(ctx, "", {}, std::chrono::minutes(5));
     }
+    check_freshness(ctx, {}, o.require_sync, now_seconds());
+}
+
+void add_sync_flags(CLI::App& cmd, ReportOptions& o) {
+    cmd.add_flag("--sync", o.sync, "Run an incremental `asc orders sync` first");
+    cmd.add_flag("--require-sync", o.require_sync,
+                 "Exit 75 (with the command to run) when the store was never synced, instead of a warning");
 }
 
 // The renderer of a report. Off a terminal, the implicit default format is the table without
@@ -175,6 +185,8 @@ const std::vector<Field> k_journal_fields{
     {"result_message", "MESSAGE", ColumnKind::Text, 40, "Amazon's result message"},
     {"run_by", "", ColumnKind::Text, 20, "Who ran the command (user@host)"},
     {"commerce_state", "COMMERCE", ColumnKind::Status, 30, "What the Magento step did"},
+    {"commerce_action", "MAGENTO", ColumnKind::Code, 28, "The action taken on the Magento order"},
+    {"commerce_creditmemo_id", "CREDIT MEMO", ColumnKind::Id, 26, "The Magento credit memo id"},
     {"updated_at", "UPDATED", ColumnKind::Date, 25, "When the entry last changed"},
     {"batch_id", "BATCH", ColumnKind::Id, 35, "The run that planned it (tables show its last part)",
      short_batch_id},
@@ -193,6 +205,9 @@ Record journal_record(const JournalEntry& e) {
     r["result_message"] = e.result_message.empty() ? Record(nullptr) : Record(e.result_message);
     r["run_by"] = e.run_by;
     r["commerce_state"] = e.commerce_state.empty() ? Record(nullptr) : Record(e.commerce_state);
+    r["commerce_action"] = e.commerce_action.empty() ? Record(nullptr) : Record(e.commerce_action);
+    r["commerce_creditmemo_id"] =
+        e.commerce_creditmemo_id.empty() ? Record(nullptr) : Record(e.commerce_creditmemo_id);
     r["updated_at"] = format_rfc3339(e.updated_at);
     r["batch_id"] = e.batch_id;
     r["message_id"] = e.message_id ? Record(*e.message_id) : Record(nullptr);
@@ -213,17 +228,20 @@ void setup_report(CLI::App& app, Context& ctx) {
 
     auto summary_opts = std::make_shared<ReportOptions>();
     auto* summary = report->add_subcommand("summary", "Orders and exact totals per status, marketplace and currency");
-    summary->add_option("--since", summary_opts->since, "Orders purchased at or after T");
-    summary->add_option("--until", summary_opts->until, "Orders purchased before T");
-    summary->add_flag("--sync", summary_opts->sync, "Run `asc orders sync` first");
+    summary->add_option("--created-after,--since", summary_opts->since,
+                        "Orders purchased at or after T (RFC 3339, YYYY-MM-DD, today, yesterday, 7d ago)");
+    summary->add_option("--created-before,--until", summary_opts->until, "Orders purchased before T");
+    add_sync_flags(*summary, *summary_opts);
     summary->footer("Examples:\n  asc report summary --since 7d\n"
-                    "  0 7 * * 1 asc -q report summary --sync --since 7d -o csv | mail -s 'weekly orders' me@example.com");
+                    "  asc report summary --since yesterday --until today\n"
+                    "  0 7 * * 1 asc -q report summary --sync --require-sync --since 7d -o csv | mail -s 'weekly orders' "
+                    "me@example.com");
     summary->callback([summary_opts, &ctx] { run_summary(ctx, *summary_opts); });
 
     auto late_opts = std::make_shared<ReportOptions>();
     auto* late = report->add_subcommand("late", "Merchant orders past, or within --within of, their ship-by date");
     late->add_option("--within", late_opts->within, "Also orders due within this duration (default 24h)");
-    late->add_flag("--sync", late_opts->sync, "Run `asc orders sync` first");
+    add_sync_flags(*late, *late_opts);
     late->footer("Examples:\n  asc report late --within 12h\n"
                  "  0 * * * * asc -q report late --sync -o csv > /var/tmp/late.csv");
     late->callback([late_opts, &ctx] { run_late(ctx, *late_opts); });
@@ -231,10 +249,12 @@ void setup_report(CLI::App& app, Context& ctx) {
     auto canc_opts = std::make_shared<ReportOptions>();
     auto* canc = report->add_subcommand("cancellations", "What the cancellation journal holds");
     canc->add_option("--since", canc_opts->since, "Entries created at or after T");
-    canc->add_flag("--sync", canc_opts->sync, "Run `asc orders sync` first");
+    canc->add_flag("--sync", canc_opts->sync, "Run an incremental `asc orders sync` first");
     canc->footer("Examples:\n  asc report cancellations --since 7d -o csv");
     canc->callback([canc_opts, &ctx] {
-        sync_first(ctx, *canc_opts);
+        if (canc_opts->sync) { // the journal is local: no freshness to check
+            run_sync(ctx, "", {}, std::chrono::minutes(5));
+        }
         const Timestamp now = now_seconds();
         ReportRenderer renderer(ctx,
                                 fmt::format("Cancellations in the journal{}",

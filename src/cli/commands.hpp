@@ -2,6 +2,7 @@
 // The command table: each command's setup function adds its subcommand, options and callback to
 // the CLI11 tree. The tree is the single source for --help, the man page and the completions.
 
+#include "asc/base/limits.hpp"
 #include "asc/sync/sync.hpp"
 #include "context.hpp"
 
@@ -59,5 +60,8 @@ void render_rows(Context& ctx, const std::vector<Field>& all_fields, const std::
 
 // Splits "a,b" and repeated flags into one list; trims spaces; drops empties.
 std::vector<std::string> split_list(const std::vector<std::string>& values);
+
+// CLI11's check() for a number flag: its range and message come from the core (asc/base/limits.hpp).
+CLI::Validator range_check(const NumberRange& range);
 
 } // namespace asc::cli

@@ -1,5 +1,6 @@
 #include "commerce_cancel.hpp"
 
+#include "asc/base/strings.hpp"
 #include "asc/commerce/commerce_step.hpp"
 
 #include <fmt/format.h>
@@ -71,6 +72,8 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
         if (entry.state == "canceled") {
             if (const auto it = row_of.find(id); it != row_of.end()) {
                 rows[it->second].commerce = entry.commerce_state;
+                rows[it->second].commerce_action = entry.commerce_action;
+                rows[it->second].commerce_creditmemo_id = entry.commerce_creditmemo_id;
             }
             entries.push_back(std::move(entry));
         }
@@ -79,7 +82,8 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
         for (JournalEntry& e : store.journal_entries(JournalFilter{.states = {"canceled"}})) {
             if (needs_commerce_step(e) && seen.insert(e.order_id).second) {
                 row_of.emplace(e.order_id, rows.size());
-                rows.push_back({e.order_id, CancelOutcome::Canceled, e.reason, e.feed_id, "", "", e.commerce_state});
+                rows.push_back({e.order_id, CancelOutcome::Canceled, e.reason, e.feed_id, "", "", e.commerce_state,
+                                e.commerce_action, e.commerce_creditmemo_id});
                 entries.push_back(std::move(e));
             }
         }
@@ -92,13 +96,24 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
         return outcome;
     }
 
-    CommerceStep step(commerce.link->client(), store, ctx.clock(), ctx.events());
+    CommerceStepOptions step_options;
+    step_options.on_cancel =
+        parse_commerce_on_cancel(ctx.settings().commerce->on_cancel).value_or(CommerceOnCancel::Auto);
+    CommerceStep step(commerce.link->client(), store, ctx.clock(), ctx.events(), step_options);
     const CommerceStepResult result = step.run(entries);
     for (const CommerceStepRow& r : result.rows) {
         if (const auto it = row_of.find(r.order_id); it != row_of.end()) {
             CancelRow& row = rows[it->second];
             row.commerce = r.state;
+            row.commerce_action = r.action;
+            row.commerce_creditmemo_id = r.creditmemo_id;
             add_message(row, row_message(r));
+        }
+    }
+    std::map<std::string, std::size_t> actions;
+    for (const CommerceStepRow& r : result.rows) {
+        if (r.state == "done" && !r.action.empty()) {
+            ++actions[r.action];
         }
     }
     const std::size_t done = result.count("done");
@@ -111,7 +126,12 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
             summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", n, text);
         }
     };
-    part(done, done == 1 ? "Magento order updated" : "Magento orders updated");
+    std::string how;
+    for (const auto& [action, n] : actions) {
+        how += fmt::format("{}{} {}", how.empty() ? "" : ", ", n, action);
+    }
+    part(done, fmt::format("{}{}", done == 1 ? "Magento order updated" : "Magento orders updated",
+                           how.empty() ? "" : fmt::format(" ({})", how)));
     part(no_link, "without a linked Magento order");
     part(failed, "failed");
     part(pending, "not attempted");
@@ -121,8 +141,9 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
     } else if (failed + pending > 0) {
         outcome.error = Error(ErrorKind::Partial,
                               fmt::format("the commerce system (Magento) was not updated for {} of {} canceled "
-                                          "order(s); the Amazon cancellations stand",
-                                          failed + pending, result.rows.size()),
+                                          "{}; the Amazon cancellations stand",
+                                          failed + pending, result.rows.size(),
+                                          result.rows.size() == 1 ? "order" : "orders"),
                               "`asc cancellations resume` retries only the Magento update");
     }
     return outcome;

@@ -2,9 +2,12 @@
 
 #include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
+#include "asc/base/time.hpp"
 #include "asc/version.hpp"
 #include "commands.hpp"
 
+#include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <ostream>
@@ -36,6 +39,23 @@ int terminal_width() {
     return 0;
 }
 
+// Amazon's limits are per selling partner and application, and the sandbox's are separate: one
+// file per profile and endpoint host, e.g. $XDG_CACHE_HOME/asc/rate-limits/prod@sellingpartnerapi-na.amazon.com.
+std::filesystem::path rate_limit_file(const Settings& s) {
+    std::string host = s.endpoint;
+    if (const auto scheme = host.find("://"); scheme != std::string::npos) {
+        host.erase(0, scheme + 3);
+    }
+    host = host.substr(0, host.find('/'));
+    std::string name = s.profile + "@" + host;
+    for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && c != '@') {
+            c = '_';
+        }
+    }
+    return s.cache_dir / "rate-limits" / name;
+}
+
 std::string seconds_text(std::chrono::milliseconds d) {
     return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000.0);
 }
@@ -50,11 +70,48 @@ void TerminalEvents::progress(std::string_view text, bool as_line) {
     }
 }
 
+// "waiting 2m58s for searchOrders (Amazon allows one call every 3 minutes); `--cached` reads the
+// local store"
+std::string TerminalEvents::wait_text(std::string_view operation, std::chrono::seconds left) {
+    std::string text = fmt::format("waiting {} for {}", format_duration(left), operation);
+    if (const auto rate = m_rate_of ? m_rate_of(operation) : std::nullopt; rate && *rate > 0) {
+        const double every = 1.0 / *rate;
+        if (every >= 90) {
+            text += fmt::format(" (Amazon allows one call every {} minutes)", std::lround(every / 60));
+        } else if (every >= 1.5) {
+            text += fmt::format(" (Amazon allows one call every {} seconds)", std::lround(every));
+        } else {
+            text += fmt::format(" (Amazon allows {} calls a second)", std::lround(*rate));
+        }
+    }
+    if (operation == "searchOrders" || operation == "getOrder") {
+        text += "; `--cached` reads the local store";
+    }
+    return text;
+}
+
 void TerminalEvents::waiting_for_rate_limit(std::string_view operation, std::chrono::milliseconds d) {
-    // Short waits are worth a glance on the progress line; as lines (-v) only the long ones.
-    if (d >= std::chrono::milliseconds(500)) {
-        progress(fmt::format("waiting {} for Amazon's rate limit on {}", seconds_text(d), operation),
-                 d >= std::chrono::seconds(2));
+    if (m_quiet) {
+        return;
+    }
+    if (m_line != nullptr) {
+        // A glance for short waits; a countdown for the long ones.
+        if (d >= std::chrono::milliseconds(500)) {
+            const std::string op(operation);
+            if (m_clock != nullptr) {
+                m_clock->count_down_next_sleep(m_line, [this, op](std::chrono::seconds left) { return wait_text(op, left); });
+            } else {
+                m_line->show(wait_text(operation, std::chrono::ceil<std::chrono::seconds>(d)));
+            }
+        }
+        return;
+    }
+    // Off a terminal: one line for any long wait (a cron job must not look hung), and with -v
+    // for the shorter ones too.
+    const auto now = std::chrono::steady_clock::now();
+    if ((d > std::chrono::seconds(10) || (m_lines && d >= std::chrono::seconds(2))) && now >= m_announced_until) {
+        m_err << "asc: " << wait_text(operation, std::chrono::ceil<std::chrono::seconds>(d)) << '\n';
+        m_announced_until = now + d;
     }
 }
 
@@ -90,7 +147,7 @@ void TerminalEvents::debug(std::string_view text) {
 }
 
 Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e, ProgressLine* progress)
-    : global(g), out(o), err(e), m_progress(progress) {}
+    : global(g), out(o), err(e), m_progress(progress), m_clock(system_clock()) {}
 
 bool Context::stdout_is_terminal() const {
     if (!m_stdout_tty) {
@@ -216,12 +273,14 @@ Events& Context::events() {
     if (!m_events) {
         // The progress line only on a terminal, and never with -q.
         ProgressLine* line = !global.quiet && stderr_is_terminal() ? m_progress : nullptr;
-        m_events = std::make_unique<TerminalEvents>(err, line, show_progress() && !stderr_is_terminal(), global.debug);
+        m_events = std::make_unique<TerminalEvents>(
+            err, line, show_progress() && !stderr_is_terminal(), global.debug, global.quiet, &m_clock,
+            [this](std::string_view op) { return m_limiter ? m_limiter->rate(op) : std::nullopt; });
     }
     return *m_events;
 }
 
-Clock& Context::clock() { return system_clock(); }
+Clock& Context::clock() { return m_clock; }
 
 Transport& Context::transport() {
     if (!m_transport) {
@@ -242,6 +301,7 @@ SpApiClient& Context::sp_api() {
         const Settings& s = settings();
         s.require_credentials();
         m_limiter = std::make_unique<RateLimiter>(clock());
+        m_limiter->set_persistence(make_bucket_file(rate_limit_file(s)));
         m_lwa = std::make_unique<LwaAuth>(
             transport(), clock(),
             LwaCredentials{s.lwa_endpoint, s.client_id, s.client_secret, s.refresh_token}, s.cache_dir);

@@ -17,6 +17,7 @@
 #include "progress.hpp"
 
 #include <chrono>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -46,8 +47,14 @@ struct GlobalOptions {
 // to stderr; warnings always as lines.
 class TerminalEvents : public Events {
   public:
-    TerminalEvents(std::ostream& err, ProgressLine* line, bool lines, bool debug)
-        : m_err(err), m_line(line), m_lines(lines), m_debug(debug) {}
+    // `clock`: counts a rate-limit wait down on the progress line. `rate_of`: the rate an
+    // operation is paced at (calls per second), for the wait's message. `quiet`: -q.
+    TerminalEvents(std::ostream& err, ProgressLine* line, bool lines, bool debug, bool quiet = false,
+                   CountdownClock* clock = nullptr,
+                   std::function<std::optional<double>(std::string_view)> rate_of = {})
+        : m_err(err), m_line(line), m_lines(lines), m_debug(debug), m_quiet(quiet), m_clock(clock),
+          m_rate_of(std::move(rate_of)) {}
+    // On a terminal a countdown; off a terminal one line for a wait over 10 s (each wait once).
     void waiting_for_rate_limit(std::string_view operation, std::chrono::milliseconds d) override;
     void retrying(std::string_view operation, int attempt, std::string_view why,
                   std::chrono::milliseconds d) override;
@@ -58,11 +65,17 @@ class TerminalEvents : public Events {
   private:
     // On the progress line, or as a line with -v off a terminal.
     void progress(std::string_view text, bool as_line);
+    std::string wait_text(std::string_view operation, std::chrono::seconds left);
 
     std::ostream& m_err;
     ProgressLine* m_line;
     bool m_lines;
     bool m_debug;
+    bool m_quiet;
+    CountdownClock* m_clock;
+    std::function<std::optional<double>(std::string_view)> m_rate_of;
+    // The end of the last wait announced off a terminal: the same wait is not announced twice.
+    std::chrono::steady_clock::time_point m_announced_until{};
 };
 
 class Context {
@@ -123,6 +136,7 @@ class Context {
 
   private:
     ProgressLine* m_progress;
+    CountdownClock m_clock;
     std::optional<Settings> m_settings;
     std::unique_ptr<TerminalEvents> m_events;
     std::unique_ptr<Transport> m_transport;

@@ -18,6 +18,8 @@ int exit_code_for(ErrorKind kind) {
         return k_exit_temporary;
     case ErrorKind::Config:
         return k_exit_config;
+    case ErrorKind::Declined:
+        return k_exit_declined;
     case ErrorKind::Interrupted:
         return k_exit_interrupted;
     case ErrorKind::Internal:

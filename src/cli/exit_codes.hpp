@@ -13,6 +13,7 @@ enum ExitCode : int {
     k_exit_auth = 4,
     k_exit_refused = 5,
     k_exit_partial = 6,
+    k_exit_declined = 7,
     k_exit_temporary = 75,
     k_exit_config = 78,
     k_exit_interrupted = 130,

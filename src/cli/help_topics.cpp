@@ -68,7 +68,10 @@ HelpTopic formats_topic() {
                  "line; --tab picks one tab. -o json is one object."),
             para("--jq EXPR runs the JSON output through a jq program (libjq, as gh --jq does): the output "
                  "format becomes json and each result is printed on its own line, strings without quotes. "
-                 "An invalid program exits 2 with jq's message."),
+                 "An invalid program exits 2 with jq's message. The output is the program's only input: "
+                 "input, inputs, debug, stderr, import and include are not supported (exit 2); a program "
+                 "runs in a child process with a memory budget, so one that fails or recurses without end "
+                 "exits 2 as well."),
             verbatim("asc orders list --status unshipped --jq '.[].order_id'\n"
                      "asc order show 112-1234567-1234567 --jq '.details.ship_to.city'"),
             para("Data goes to stdout. Progress, warnings and summaries go to stderr; progress only when "
@@ -113,11 +116,13 @@ HelpTopic exit_codes_topic() {
                       "you fulfill can be canceled)."),
             item("6", "A batch partly failed: some orders were canceled, others failed, were refused or "
                       "were not found; the result rows say which."),
+            item("7", "Declined: you answered no at a confirmation prompt; nothing was sent."),
             item("75", "Temporary failure after retries: network, throttling, Amazon 5xx, malformed "
                        "answers, a feed still processing. Running the same command later is safe."),
             item("78", "Configuration missing or unsafe: no credentials, an unknown profile, a malformed "
                        "config file, a secret file readable by others."),
-            item("130", "Interrupted (Ctrl-C)."),
+            item("130", "Interrupted: Ctrl-C, or Ctrl-D (end of input) at a prompt. At a prompt nothing "
+                        "was sent yet."),
         }};
 }
 
@@ -165,13 +170,20 @@ HelpTopic config_topic() {
         {
             item("$XDG_CONFIG_HOME/asc/config.toml",
                  "The config file (TOML; ~/.config/asc/config.toml by default): profiles of credentials, "
-                 "region, marketplaces and endpoints. asc config show prints the effective settings and "
-                 "where each comes from, secrets masked."),
+                 "region, marketplaces and endpoints. asc config init writes a profile (asking on a terminal, "
+                 "else from flags and the environment) with its secrets in "
+                 "$XDG_CONFIG_HOME/asc/secrets/ (mode 0600) and tries the credentials; asc config list shows "
+                 "the profiles, asc config use NAME makes one the default, asc config check tries "
+                 "everything, and asc config show prints the effective settings and where each comes "
+                 "from, secrets masked."),
             item("$XDG_DATA_HOME/asc/PROFILE.db",
                  "The local store of a profile (SQLite, mode 0600): orders for --cached and the reports, "
                  "sync marks, and the cancellation journal. Buyer names and addresses are kept only with "
                  "store_pii = true and are removed by asc store purge."),
-            item("$XDG_CACHE_HOME/asc/", "The cached LWA access token (valid one hour, mode 0600)."),
+            item("$XDG_CACHE_HOME/asc/",
+                 "The cached LWA access token (valid one hour, mode 0600), and rate-limits/PROFILE@HOST: "
+                 "the rate-limit token buckets (tokens, last refill, the rate Amazon announced), kept "
+                 "between runs so that back-to-back commands never spend a 429 to relearn them."),
             para("A profile, chosen with --profile, ASC_PROFILE or default_profile:"),
             verbatim("default_profile = \"us\"\n"
                      "\n"
@@ -187,6 +199,59 @@ HelpTopic config_topic() {
             para("Secrets (client_secret, refresh_token, or the files named by client_secret_file and "
                  "refresh_token_file) must be readable by their owner alone: asc refuses a file that group "
                  "or others can read and exits 78 with the chmod 600 command to run."),
+        }};
+}
+
+HelpTopic commerce_topic() {
+    return {
+        "commerce",
+        "MAGENTO",
+        "what a cancellation does to the linked Magento order, and why it is not complete",
+        {
+            para(
+                "With a [profiles.NAME.commerce] section (or ASC_COMMERCE_URL and ASC_COMMERCE_TOKEN), each "
+                "order Amazon confirms canceled has its linked Magento order (the one whose ext_order_id, or "
+                "increment_id with link_field = \"increment_id\", is the Amazon order id) closed out the way "
+                "Amazon Sales Channel does: asc reads it (state, status, each item's quantities) and, with "
+                "on_cancel = \"auto\" (the default):"),
+            item("nothing invoiced",
+                 "cancels it (POST /V1/orders/ID/cancel): state canceled; action canceled. "
+                 "Magento answering false means it could not, and the step fails."),
+            item("invoiced",
+                 "an offline credit memo of every refundable item, back to stock, nobody notified "
+                 "(POST /V1/order/ID/refund): state closed; action refunded, with the credit memo "
+                 "id. Partly invoiced: the rest is canceled first."),
+            item("canceled or closed", "nothing; action nothing_to_do."),
+            item("shipped, on hold, payment review, complete",
+                 "nothing: the step fails with the reason (Amazon refuses to cancel a shipped order too; "
+                 "release a hold in Magento, then asc cancellations resume)."),
+            para("Then one history comment naming the Amazon order, the reason and asc, not notified to the "
+                 "customer, carrying the order's status after the action. on_cancel = \"comment\" adds only "
+                 "that comment (action comment_only), for shops that close their orders themselves."),
+            para(
+                "The state complete cannot be reached: Magento's REST API reaches it only by shipping. A "
+                "comment never changes the state, Magento 2.4.7 and later refuse a status that does not "
+                "belong "
+                "to the order's current state (magento/magento2#38659), and a comment without a status "
+                "blanks it. For the label Amazon Sales Channel shows, assign a custom status (e.g. "
+                "amazon_canceled, labelled Complete) to the states closed and canceled in Stores > Settings "
+                "> "
+                "Order Status and set cancel_status; when it does not belong to the state the order ended in "
+                "the step exits 78 naming that state."),
+            para("Exactly once: a cancel or a credit memo whose answer was lost is never sent again blindly. "
+                 "The attempted action is journaled, and asc cancellations resume reads the order again and "
+                 "decides from its quantities and state, so the same items are never refunded twice. "
+                 "asc cancellations list shows commerce_state, commerce_action and commerce_creditmemo_id; "
+                 "asc order show shows the Magento order's state and status."),
+            para(
+                "The integration's token needs Sales > Operations > Orders > Actions > View, Cancel, Comment "
+                "and Credit Memos (Magento_Sales::actions_view, ::cancel, ::comment, ::creditmemo); a "
+                "missing one exits 4 naming it."),
+            verbatim("[profiles.us.commerce]\n"
+                     "base_url = \"https://shop.example.com\"\n"
+                     "access_token_file = \"~/.config/asc/magento.token\"\n"
+                     "on_cancel = \"auto\"                  # or \"comment\"\n"
+                     "# cancel_status = \"amazon_canceled\" # assigned to the states closed and canceled"),
         }};
 }
 
@@ -224,8 +289,8 @@ HelpTopic examples_topic() {
 } // namespace
 
 const std::vector<HelpTopic>& help_topics() {
-    static const std::vector<HelpTopic> topics{formats_topic(), fields_topic(), exit_codes_topic(), environment_topic(),
-                                               config_topic(), examples_topic()};
+    static const std::vector<HelpTopic> topics{formats_topic(), fields_topic(),    exit_codes_topic(), environment_topic(),
+                                               config_topic(),  commerce_topic(), examples_topic()};
     return topics;
 }
 

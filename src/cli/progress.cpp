@@ -1,5 +1,7 @@
 #include "progress.hpp"
 
+#include "asc/base/interrupt.hpp"
+
 #include <cstdlib>
 #include <string>
 #include <sys/ioctl.h>
@@ -82,6 +84,30 @@ std::streamsize ClearingStreambuf::xsputn(const char* s, std::streamsize n) {
 
 int ClearingStreambuf::sync() {
     return m_target->pubsync();
+}
+
+void CountdownClock::count_down_next_sleep(ProgressLine* line, std::function<std::string(std::chrono::seconds)> text) {
+    m_line = line;
+    m_text = std::move(text);
+}
+
+void CountdownClock::sleep_for(std::chrono::nanoseconds d) {
+    ProgressLine* line = m_line;
+    const auto text = std::move(m_text);
+    m_line = nullptr;
+    m_text = nullptr;
+    if (line == nullptr || !text) {
+        m_inner.sleep_for(d);
+        return;
+    }
+    const auto until = m_inner.now() + d;
+    for (auto left = d; left > std::chrono::nanoseconds::zero() && !interrupted();
+         left = until - m_inner.now()) {
+        line->show(text(std::chrono::ceil<std::chrono::seconds>(left)));
+        // To the next whole second of the countdown, so the figure changes once a second.
+        const auto step = left % std::chrono::seconds(1);
+        m_inner.sleep_for(step == std::chrono::nanoseconds::zero() ? std::chrono::seconds(1) : step);
+    }
 }
 
 TerminalStreams::TerminalStreams(std::ostream& out, std::ostream& err)

@@ -3,8 +3,13 @@
 // when the work is done or as soon as anything else is written to stdout or stderr, so progress
 // never mixes with data, prompts or messages. Only used when stderr is a terminal.
 
+#include "asc/base/clock.hpp"
+
+#include <chrono>
+#include <functional>
 #include <iosfwd>
 #include <ostream>
+#include <string>
 #include <streambuf>
 #include <string_view>
 
@@ -42,6 +47,23 @@ class ClearingStreambuf : public std::streambuf {
   private:
     std::streambuf* m_target;
     ProgressLine& m_line;
+};
+
+// The real clock, except that a sleep it was told about counts down on the progress line
+// ("waiting 2m58s ..." ticking every second) instead of showing one figure for minutes.
+class CountdownClock final : public Clock {
+  public:
+    explicit CountdownClock(Clock& inner) : m_inner(inner) {}
+    std::chrono::steady_clock::time_point now() override { return m_inner.now(); }
+    std::chrono::system_clock::time_point wall_now() override { return m_inner.wall_now(); }
+    // The next sleep shows text(time left) on `line` every second, then the countdown is over.
+    void count_down_next_sleep(ProgressLine* line, std::function<std::string(std::chrono::seconds)> text);
+    void sleep_for(std::chrono::nanoseconds d) override;
+
+  private:
+    Clock& m_inner;
+    ProgressLine* m_line = nullptr;
+    std::function<std::string(std::chrono::seconds)> m_text;
 };
 
 // stdout and stderr as the commands see them (Context::out, Context::err).

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
+#include "help_format.hpp"
 #include "jq_filter.hpp"
 #include "progress.hpp"
 #include "suggest.hpp"
@@ -35,14 +36,14 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_option("--config", g.settings.config_path, "Configuration file (env ASC_CONFIG)")->group(group);
     app.add_option("-o,--output", g.output, "Output format: table, wide (every column), json, jsonl, csv, tsv, ids")
         ->group(group)
-        ->check(CLI::IsMember({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}, CLI::ignore_case))
+        ->check(one_of({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}))
         ->each([&g](const std::string&) { g.output_given = true; });
     app.add_option("--fields", g.fields, "Comma-separated fields to print; --fields help lists the command's fields")
         ->group(group);
     app.add_flag("--no-headers", g.no_headers, "Leave out the header row of table, csv and tsv")->group(group);
     app.add_option("--color", g.color, "Colors: auto, always, never")
         ->group(group)
-        ->check(CLI::IsMember({"auto", "always", "never"}, CLI::ignore_case));
+        ->check(one_of({"auto", "always", "never"}));
     app.add_flag("--no-pager", g.no_pager, "Do not page long tables (also: pager = false in the config)")
         ->group(group);
     app.add_flag("-q,--quiet", g.quiet, "No progress, warnings or summaries on stderr")->group(group);
@@ -51,7 +52,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->group(group);
     app.add_option("--timeout", g.timeout_seconds, "Seconds one HTTP request may take")
         ->group(group)
-        ->check(CLI::PositiveNumber);
+        ->check(range_check(k_request_timeout_range));
     app.add_option("--max-attempts", g.max_attempts, "Attempts per request before giving up (exit 75)")
         ->group(group)
         ->check(CLI::Range(1, 20));
@@ -62,11 +63,24 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->check(CLI::Validator(jq_program_error, "", "jq"));
 }
 
+// Every error goes out through redact(): a message that quotes a URL or a server's text never
+// shows a credential (https://user:secret@..., ?secret=...).
 void print_error(std::ostream& err, const std::string& what, const std::string& hint) {
-    err << "asc: error: " << what << '\n';
+    err << "asc: error: " << redact(what) << '\n';
     if (!hint.empty()) {
-        err << "  hint: " << hint << '\n';
+        err << "  hint: " << redact(hint) << '\n';
     }
+}
+
+// Bare `asc`: what it is, the commands and where to read more; on stdout, exit 0.
+void print_short_help(const CLI::App& app, std::ostream& out) {
+    out << app.get_description() << "\n\nUsage: asc COMMAND [ARGS] [FLAGS]\n\nCommands:\n";
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
+        out << fmt::format("  {:<15} {}\n", sub->get_name(), sub->get_description());
+    }
+    out << "\nRun 'asc COMMAND --help' for a command's flags, 'asc --help' for everything, 'asc help' for\n"
+           "the topics (formats, exit-codes, environment, config). New here? 'asc config init' sets up a\n"
+           "profile.\n";
 }
 
 } // namespace
@@ -93,8 +107,20 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
     return out;
 }
 
+CLI::Validator range_check(const NumberRange& range) {
+    // CLI11 puts the flag's name before the message: leave it out of the core's.
+    return {[range](const std::string& text) {
+                std::string message = range_error(range, text);
+                const std::string prefix = std::string(range.name) + " ";
+                return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+            },
+            fmt::format("{} to {}", range.min, range.max), std::string(range.name)};
+}
+
 void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {
     app.name("asc");
+    // Before any subcommand: each one copies the formatter when it is added.
+    app.formatter(std::make_shared<HelpFormatter>());
     app.fallthrough();
     app.require_subcommand(1);
     app.set_version_flag("--version", version_text());
@@ -158,19 +184,22 @@ int run(int argc, char** argv) {
     });
 
     int code = k_exit_ok;
+    if (argc <= 1) {
+        print_short_help(app, ctx.out);
+        ctx.out.flush();
+        return k_exit_ok;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         ctx.stop_pager();
-        const auto suggestion = e.get_exit_code() != 0 ? suggest_for_parse_error(app) : std::nullopt;
-        if (suggestion) {
-            print_error(ctx.err, suggestion->message, suggestion->hint);
-            code = k_exit_usage;
+        if (e.get_exit_code() == 0) {
+            code = app.exit(e, ctx.out, ctx.err); // --help, --version
         } else {
-            code = app.exit(e, ctx.out, ctx.err);
-            if (code != 0) {
-                code = k_exit_usage;
-            }
+            // Every command-line mistake: one message, one hint, exit 2.
+            const ParseSuggestion s = usage_error_for(e, app);
+            print_error(ctx.err, s.message, s.hint);
+            code = k_exit_usage;
         }
     } catch (const Error& e) {
         ctx.stop_pager();

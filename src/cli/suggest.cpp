@@ -3,6 +3,7 @@
 #include "asc/output/output.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <numeric>
 
@@ -138,6 +139,165 @@ std::optional<ParseSuggestion> suggest_for_parse_error(const CLI::App& root) {
         return unknown_flag(*deepest, first);
     }
     return unknown_command(*deepest, first);
+}
+
+namespace {
+
+const CLI::App& deepest_command(const CLI::App& root) {
+    const CLI::App* deepest = &root;
+    for (auto subs = root.get_subcommands(); !subs.empty(); subs = deepest->get_subcommands()) {
+        deepest = subs.front();
+    }
+    return *deepest;
+}
+
+// The option of `app` (or of a parent: the global flags) that CLI11 calls `name` in its messages
+// ("--limit", "-o,--output", "id"); nullptr when there is none.
+const CLI::Option* find_option(const CLI::App& app, std::string_view name) {
+    for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+        for (const CLI::Option* o : a->get_options()) {
+            if (o->get_name() == name || o->check_name(std::string(name))) {
+                return o;
+            }
+        }
+    }
+    return nullptr;
+}
+
+// "--limit" for a flag, "ID" for a positional argument.
+std::string option_label(const CLI::Option* o, std::string_view fallback) {
+    if (o == nullptr) {
+        return std::string(fallback);
+    }
+    if (o->get_lnames().empty() && o->get_snames().empty()) {
+        std::string upper = o->get_name();
+        std::transform(upper.begin(), upper.end(), upper.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        return upper;
+    }
+    return o->get_lnames().empty() ? "-" + o->get_snames().front() : "--" + o->get_lnames().front();
+}
+
+std::string what_a_type_is(const CLI::Option* o) {
+    const std::string type = o == nullptr ? "" : o->get_type_name();
+    if (type == "INT" || type == "UINT") {
+        return "a whole number";
+    }
+    if (type == "FLOAT") {
+        return "a number";
+    }
+    return type.empty() ? "a different value" : type;
+}
+
+std::string after(std::string_view text, std::string_view marker) {
+    const auto at = text.find(marker);
+    return at == std::string_view::npos ? std::string(text) : std::string(text.substr(at + marker.size()));
+}
+
+ParseSuggestion conversion_error(const CLI::App& app, const std::string& text, const std::string& help) {
+    // "Could not convert: --limit = abc"
+    const std::string rest = after(text, "Could not convert: ");
+    const auto eq = rest.find(" = ");
+    const std::string name = rest.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : rest.substr(eq + 3);
+    const CLI::Option* o = find_option(app, name);
+    return {fmt::format("{} expects {}, not '{}'", option_label(o, name), what_a_type_is(o), strip_control(value)),
+            help};
+}
+
+ParseSuggestion required_error(const CLI::App& app, const std::string& text, const std::string& path,
+                               const std::string& help) {
+    // "id is required", "--reason is required", "A subcommand is required"
+    const std::string name = text.substr(0, text.find(" is required"));
+    const CLI::Option* o = find_option(app, name);
+    const std::string label = option_label(o, name);
+    if (o != nullptr && o->get_lnames().empty() && o->get_snames().empty()) {
+        return {fmt::format("'{}' needs {}", path, label), fmt::format("usage: {} {}; {}", path, label, help)};
+    }
+    return {fmt::format("{} is required", label), help};
+}
+
+ParseSuggestion excludes_error(const std::string& text, const std::string& help) {
+    // "--limit excludes --all"
+    const auto at = text.find(" excludes ");
+    if (at == std::string::npos) {
+        return {text, help};
+    }
+    return {fmt::format("{} and {} cannot be used together", text.substr(0, at), text.substr(at + 10)),
+            "give one of them; " + help};
+}
+
+} // namespace
+
+ParseSuggestion usage_error_for(const CLI::ParseError& e, const CLI::App& root) {
+    const CLI::App& app = deepest_command(root);
+    const std::string path = command_path(app);
+    const std::string help = fmt::format("run '{} --help' to see its arguments and flags", path);
+    const std::string text = e.what();
+    // By type: get_name() is not always the error's name (ExtrasError carries the command's).
+    auto is = [&e]<typename T>(const T*) { return dynamic_cast<const T*>(&e) != nullptr; };
+    if (is(static_cast<const CLI::ConversionError*>(nullptr)) && text.starts_with("Could not convert: ")) {
+        return conversion_error(app, text, help);
+    }
+    if (is(static_cast<const CLI::RequiredError*>(nullptr)) && text != "A subcommand is required" &&
+        text.ends_with(" is required")) {
+        return required_error(app, text, path, help);
+    }
+    if (is(static_cast<const CLI::ExcludesError*>(nullptr))) {
+        return excludes_error(text, help);
+    }
+    if (auto s = suggest_for_parse_error(root)) {
+        return *s;
+    }
+    if (is(static_cast<const CLI::ExtrasError*>(nullptr))) {
+        const auto rest = root.remaining(true);
+        const std::string word = rest.empty() ? after(text, ": ") : rest.front();
+        return {fmt::format("unexpected argument '{}' for '{}'", strip_control(word), path),
+                fmt::format("'{}' takes no more arguments; {}", path, help)};
+    }
+    if (is(static_cast<const CLI::ArgumentMismatch*>(nullptr))) {
+        // "--limit: 1 required INT missing"
+        const std::string flag = text.substr(0, text.find(':'));
+        const CLI::Option* o = find_option(app, flag);
+        return {fmt::format("{} needs a value", option_label(o, flag)), help};
+    }
+    if (is(static_cast<const CLI::ValidationError*>(nullptr))) {
+        // "--output: 'yaml' is not a valid value; ..." (our checks), "--jq: invalid jq program: ..."
+        const std::string flag = text.substr(0, text.find(':'));
+        const CLI::Option* o = find_option(app, flag);
+        const std::string what = strip_control(after(text, ": "));
+        if (flag == "--jq") {
+            return {what, "quote the program in single quotes; `asc help formats` has examples"};
+        }
+        return {fmt::format("{}: {}", option_label(o, flag), what), help};
+    }
+    return {strip_control(text), help};
+}
+
+CLI::Validator one_of(std::vector<std::string> choices, bool ignore_case) {
+    auto lower = [](std::string t) {
+        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return t;
+    };
+    std::string list;
+    for (const auto& c : choices) {
+        list += (list.empty() ? "" : ", ") + c;
+    }
+    auto check = [choices, ignore_case, lower, list](std::string& value) -> std::string {
+        for (const auto& c : choices) {
+            if (value == c || (ignore_case && lower(value) == lower(c))) {
+                value = c;
+                return {};
+            }
+        }
+        const std::string shown = strip_control(value);
+        if (const auto near = nearest_word(ignore_case ? lower(value) : value, choices)) {
+            return fmt::format("'{}' is not a valid value; did you mean '{}'? (the choices: {})", shown, *near, list);
+        }
+        return fmt::format("'{}' is not a valid value; the choices: {}", shown, list);
+    };
+    CLI::Validator v(check, "{" + list + "}", "one_of");
+    return v;
 }
 
 } // namespace asc::cli

@@ -1,5 +1,6 @@
 #pragma once
-// "Did you mean": the nearest command or flag to a mistyped one.
+// "Did you mean": the nearest command, flag or value to a mistyped one, and the one path every
+// command-line (usage) error takes to become "asc: error: WHAT" + "hint: HOW" + exit 2.
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -27,5 +28,16 @@ struct ParseSuggestion {
 // known one; when a command group was given no command, the commands it takes. nullopt for other
 // parse errors (a missing value, a failed validation...).
 std::optional<ParseSuggestion> suggest_for_parse_error(const CLI::App& root);
+
+// Every CLI11 parse error as a message and a hint in asc's words: unknown commands and flags (with
+// the nearest known one), a missing argument, a value that is not a number or not one of the
+// choices, flags that exclude each other, a stray argument. The caller prints them as
+// "asc: error: ..." and exits 2.
+ParseSuggestion usage_error_for(const CLI::ParseError& e, const CLI::App& root);
+
+// A CLI11 check that the value is one of `choices` (any case with `ignore_case`, and then the
+// value becomes the choice's spelling). A wrong value fails with "'item' is not a valid value;
+// did you mean 'items'?" or, when nothing is near, the list of choices.
+CLI::Validator one_of(std::vector<std::string> choices, bool ignore_case = true);
 
 } // namespace asc::cli

@@ -1,7 +1,14 @@
 // POST_ORDER_ACKNOWLEDGEMENT_DATA processing and the ProcessingReport it produces.
 //
-// ResultMessageCode values (invented, in the spirit of Amazon's numeric codes):
-//   5000  the message is malformed (no MessageID / no OrderAcknowledgement element)
+// A document that is not valid against Amazon's XSDs (ack_schema.hpp: element order, required
+// elements, patterns, enumerations) is rejected whole before any message is processed, as Amazon
+// does: a report with MessagesProcessed 0 and one Result, MessageID 0, ResultCode Error,
+// ResultMessageCode 5000 ("XML Parsing Error at Line L, Column C: cvc-..."); nothing is canceled.
+//
+// ResultMessageCode values (5000/5001 as Amazon uses them; the others invented, in the spirit of
+// Amazon's numeric codes):
+//   5000  XML Parsing Error: the document is not valid against the XSDs
+//   5001  XML Parsing Fatal Error: not XML at all (the feed ends FATAL)
 //   5001  AmazonOrderID is missing or not in the 3-7-7 form
 //   5002  an AmazonOrderItemCode is not 14 digits, or is not an item of the order
 //   5003  CancelReason is missing or not one of the 10 valid values
@@ -13,6 +20,7 @@
 //   28    the order (or every listed item) is already canceled
 //   29    the order's status (Pending, PendingAvailability, Unfulfillable) cannot be canceled here
 
+#include "ack_schema.hpp"
 #include "catalog.hpp"
 #include "feeds.hpp"
 #include "order_edits.hpp"
@@ -242,6 +250,13 @@ std::string process_acknowledgements(std::string_view xml, Store& store, const s
     if (!env) {
         fatal = true;
         return fatal_report(feed_id, "The root element of the feed must be AmazonEnvelope.");
+    }
+    if (const auto invalid = validate_ack_document(doc, xml)) {
+        Result r;
+        r.message_id = "0";
+        r.code = 5000;
+        r.description = *invalid;
+        return report(feed_id, trimmed(env.child("Header").child("MerchantIdentifier")), 0, {r});
     }
     const std::string type = trimmed(env.child("MessageType"));
     if (type != "OrderAcknowledgement") {

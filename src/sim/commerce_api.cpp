@@ -8,15 +8,26 @@
 //                                 (F: ext_order_id, increment_id or entity_id; snake_case keys too)
 //   GET  /rest/{store}/V1/orders/{entity_id}
 //   POST /rest/{store}/V1/orders/{entity_id}/comments   {"statusHistory":{comment,status,...}} -> true
+//   POST /rest/{store}/V1/orders/{entity_id}/cancel     -> true | false (HTTP 200 either way)
+//   POST /rest/{store}/V1/order/{entity_id}/refund      {"items":[{order_item_id,qty}],"notify":false,
+//        "arguments":{"extension_attributes":{"return_to_stock_items":[id,...]}}} -> credit memo id
+//   GET  /rest/{store}/V1/creditmemos?searchCriteria...[field]=order_id&...[value]=N
+//                                 {"items":[{entity_id,order_id,...}],"total_count":N}
 //
-// {store} is "default" or "all". Every call needs `Authorization: Bearer <--commerce-token>`
-// (else 401 in Magento's {"message","parameters"} shape), is counted as commerceSearch,
-// commerceGet or commerceComment in /_sim/stats, and takes faults like the Amazon operations
-// (--fault 500:commerceComment:1, POST /_sim/config). Control endpoints (no auth, not counted):
+// Routes and ACL resources as in app/code/Magento/Sales/etc/webapi.xml (2.4): reads need
+// Magento_Sales::actions_view, comments Magento_Sales::comment, cancel Magento_Sales::cancel, refund
+// Magento_Sales::creditmemo, the credit memo list Magento_Sales::sales_creditmemo. {store} is "default" or "all". Every call needs `Authorization: Bearer
+// <token>` of an integration with the route's resource (--commerce-token has all; --commerce-acl
+// gives others), else 401 in Magento's {"message","parameters"} shape; it is counted as
+// commerceSearch, commerceGet, commerceComment, commerceCancel or commerceRefund in /_sim/stats,
+// and takes faults like the Amazon operations (--fault 500:commerceRefund:1, POST /_sim/config; a
+// `slow` fault delays the answer and then applies the request, like a Magento that answers after
+// the client gave up). Control endpoints (no auth, not counted):
 //
-//   GET  /_sim/commerce/orders/{amazon_order_id}   the linked Magento order (with its history) or 404
+//   GET  /_sim/commerce/orders/{amazon_order_id}   the linked Magento order (state, status, items,
+//                                                   status_histories, credit_memos) or 404
 //   GET  /_sim/commerce/orders[?limit=N]           {"links":[{amazon_order_id,entity_id,increment_id,
-//                                                   status,comments}]}
+//                                                   state,status,comments,credit_memos}]}
 
 #include "server.hpp"
 
@@ -33,6 +44,10 @@ void magento_error(httplib::Response& res, int status, std::string_view message,
         body["parameters"] = std::move(parameters);
     }
     send_json(res, status, body);
+}
+
+void send_magento_error(httplib::Response& res, const MagentoError& e) {
+    magento_error(res, e.status, e.message, e.parameters);
 }
 
 void entity_not_found(httplib::Response& res) {
@@ -78,6 +93,22 @@ void apply_fault(FaultKind kind, httplib::Response& res) {
     }
 }
 
+// The ACL resource each route needs (app/code/Magento/Sales/etc/webapi.xml).
+std::string_view resource_of(Op op) {
+    switch (op) {
+    case Op::commerceComment:
+        return "Magento_Sales::comment";
+    case Op::commerceCancel:
+        return "Magento_Sales::cancel";
+    case Op::commerceRefund:
+        return "Magento_Sales::creditmemo";
+    case Op::commerceCreditmemos:
+        return "Magento_Sales::sales_creditmemo";
+    default:
+        return "Magento_Sales::actions_view";
+    }
+}
+
 // Counting, faults, the store code and the bearer token, then the handler.
 Handler commerce_api(Context& ctx, Op op, Handler handler) {
     return [&ctx, op, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
@@ -89,10 +120,8 @@ Handler commerce_api(Context& ctx, Op op, Handler handler) {
                 return;
             }
         }
-        if (!ctx.commerce.authorized(req.get_header_value("Authorization"))) {
-            magento_error(res, 401, "The consumer isn't authorized to access %resources.",
-                          Json{{"resources", "Magento_Sales::sales"}});
-            return;
+        if (const auto refused = ctx.commerce.authorize(req.get_header_value("Authorization"), resource_of(op))) {
+            return send_magento_error(res, *refused);
         }
         const std::string store = req.matches[1];
         if (store != "default" && store != "all") {
@@ -144,6 +173,27 @@ void search(Context& ctx, const httplib::Request& req, httplib::Response& res) {
                    {"total_count", count}});
 }
 
+void search_creditmemos(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+    const auto field = criteria(req, "field", "field");
+    const auto value = criteria(req, "value", "value");
+    if (!field || !value) {
+        return magento_error(res, 400, "\"%fieldName\" is required. Enter and try again.",
+                             Json{{"fieldName", "searchCriteria"}});
+    }
+    if (*field != "order_id") {
+        return magento_error(res, 400, "Invalid filter field: %1 (asc-sim supports order_id).", Json::array({*field}));
+    }
+    std::int64_t id = 0;
+    try {
+        id = std::stoll(*value);
+    } catch (const std::exception&) {
+        id = 0;
+    }
+    Json items = ctx.commerce.creditmemos_of(id);
+    const std::size_t count = items.size();
+    send_json(res, 200, Json{{"items", std::move(items)}, {"total_count", count}});
+}
+
 std::int64_t entity_id(const httplib::Request& req) {
     try {
         return std::stoll(req.matches[2]);
@@ -183,17 +233,66 @@ void add_comment(Context& ctx, const httplib::Request& req, httplib::Response& r
                                         (it->is_boolean() && it->get<bool>()));
     };
     const std::string status = text("status");
-    switch (ctx.commerce.add_comment(entity_id(req), text("comment"), status, flag("is_customer_notified"),
-                                     flag("is_visible_on_front"))) {
-    case Commerce::CommentResult::ok:
-        res.status = 200;
-        res.set_content("true", "application/json");
-        return;
-    case Commerce::CommentResult::not_found:
-        return entity_not_found(res);
-    case Commerce::CommentResult::unknown_status:
-        return magento_error(res, 400, "The order status \"%1\" doesn't exist.", Json::array({status}));
+    if (const auto refused = ctx.commerce.add_comment(entity_id(req), text("comment"), status,
+                                                      flag("is_customer_notified"), flag("is_visible_on_front"))) {
+        return send_magento_error(res, *refused);
     }
+    res.status = 200;
+    res.set_content("true", "application/json");
+}
+
+void cancel_order(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+    const auto result = ctx.commerce.cancel(entity_id(req));
+    if (const auto* e = std::get_if<MagentoError>(&result)) {
+        return send_magento_error(res, *e);
+    }
+    res.status = 200;
+    res.set_content(std::get<bool>(result) ? "true" : "false", "application/json");
+}
+
+void refund_order(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+    const Json body = Json::parse(req.body, nullptr, false);
+    if (!body.is_object()) {
+        return magento_error(res, 400, "Decoding error: %1", Json::array({"the request body is not a JSON object"}));
+    }
+    std::vector<Commerce::RefundLine> lines;
+    if (const auto items = body.find("items"); items != body.end()) {
+        if (!items->is_array()) {
+            return magento_error(res, 400, "Invalid type for value: \"%1\". Expected Type: \"%2\".",
+                                 Json::array({"items", "array"}));
+        }
+        for (const auto& item : *items) {
+            if (!item.is_object() || !item.contains("order_item_id") || !item.contains("qty")) {
+                return magento_error(res, 400, "\"%fieldName\" is required. Enter and try again.",
+                                     Json{{"fieldName", item.is_object() && item.contains("order_item_id")
+                                                            ? "qty"
+                                                            : "order_item_id"}});
+            }
+            const Json& qty = item["qty"];
+            if (!item["order_item_id"].is_number_integer() || !qty.is_number()) {
+                return magento_error(res, 400, "Invalid type for value: \"%1\". Expected Type: \"%2\".",
+                                     Json::array({qty.dump(), "float"}));
+            }
+            lines.push_back({item["order_item_id"].get<std::int64_t>(), qty.get<double>()});
+        }
+    }
+    std::vector<std::int64_t> back_to_stock;
+    if (const auto args = body.find("arguments"); args != body.end() && args->is_object()) {
+        if (const auto ext = args->find("extension_attributes"); ext != args->end() && ext->is_object()) {
+            if (const auto r = ext->find("return_to_stock_items"); r != ext->end() && r->is_array()) {
+                for (const auto& id : *r) {
+                    back_to_stock.push_back(id.is_number_integer() ? id.get<std::int64_t>() : 0);
+                }
+            }
+        }
+    }
+    const auto result = ctx.commerce.refund(entity_id(req), lines, back_to_stock);
+    if (const auto* e = std::get_if<MagentoError>(&result)) {
+        return send_magento_error(res, *e);
+    }
+    // RefundOrderInterface::execute returns the credit memo's entity id, a JSON integer.
+    res.status = 200;
+    res.set_content(std::to_string(std::get<std::int64_t>(result)), "application/json");
 }
 
 } // namespace
@@ -207,6 +306,12 @@ void add_commerce_routes(httplib::Server& server, Context& ctx) {
                commerce_api(ctx, Op::commerceGet, [&ctx](Req req, Res res) { get_order(ctx, req, res); }));
     server.Post(R"(/rest/([^/]+)/V1/orders/(\d+)/comments)",
                 commerce_api(ctx, Op::commerceComment, [&ctx](Req req, Res res) { add_comment(ctx, req, res); }));
+    server.Get(R"(/rest/([^/]+)/V1/creditmemos)",
+               commerce_api(ctx, Op::commerceCreditmemos, [&ctx](Req req, Res res) { search_creditmemos(ctx, req, res); }));
+    server.Post(R"(/rest/([^/]+)/V1/orders/(\d+)/cancel)",
+                commerce_api(ctx, Op::commerceCancel, [&ctx](Req req, Res res) { cancel_order(ctx, req, res); }));
+    server.Post(R"(/rest/([^/]+)/V1/order/(\d+)/refund)",
+                commerce_api(ctx, Op::commerceRefund, [&ctx](Req req, Res res) { refund_order(ctx, req, res); }));
 
     server.Get(R"(/_sim/commerce/orders/([^/]+))", [&ctx](Req req, Res res) {
         const std::string id = req.matches[1];

@@ -104,6 +104,15 @@ void create_feed(Context& ctx, const httplib::Request& req, httplib::Response& r
 void get_feeds(Context& ctx, const httplib::Request& req, httplib::Response& res) {
     auto invalid = [&](const std::string& message) { send_error(res, 400, "InvalidInput", message); };
     if (const auto token = param(req, "nextToken")) {
+        // "To get the next page of results, call the getFeeds operation and include this token as
+        // the only parameter. Specifying nextToken with any other parameters will cause the request
+        // to fail." (feeds_2021-06-30.json, getFeeds, parameter nextToken)
+        for (const auto& [name, value] : req.params) {
+            if (name != "nextToken") {
+                return invalid(
+                    fmt::format("nextToken must be the only parameter; '{}' was also given.", name));
+            }
+        }
         const auto decoded = Feeds::parse_token(*token);
         if (!decoded) {
             return invalid("We could not decode your NextToken.");

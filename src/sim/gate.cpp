@@ -22,7 +22,10 @@ constexpr std::array<std::string_view, k_op_count> k_op_names{"token",
                                                               "downloadFeedDocument",
                                                               "commerceSearch",
                                                               "commerceGet",
-                                                              "commerceComment"};
+                                                              "commerceComment",
+                                                              "commerceCancel",
+                                                              "commerceRefund",
+                                                              "commerceCreditmemos"};
 
 // Amazon's default usage plans (requests per second / burst).
 constexpr std::array<UsagePlan, k_op_count> k_plans{{
@@ -41,6 +44,9 @@ constexpr std::array<UsagePlan, k_op_count> k_plans{{
     {0, 0},       // commerceSearch: Magento, not limited
     {0, 0},       // commerceGet
     {0, 0},       // commerceComment
+    {0, 0},       // commerceCancel
+    {0, 0},       // commerceRefund
+    {0, 0},       // commerceCreditmemos
 }};
 
 std::size_t at(Op op) {

@@ -33,8 +33,11 @@ enum class Op : std::uint8_t {
     commerceSearch,       // Magento: GET /rest/{store}/V1/orders?searchCriteria...
     commerceGet,          // Magento: GET /rest/{store}/V1/orders/{id}
     commerceComment,      // Magento: POST /rest/{store}/V1/orders/{id}/comments
+    commerceCancel,       // Magento: POST /rest/{store}/V1/orders/{id}/cancel
+    commerceRefund,       // Magento: POST /rest/{store}/V1/order/{id}/refund
+    commerceCreditmemos,  // Magento: GET /rest/{store}/V1/creditmemos?searchCriteria...
 };
-inline constexpr std::size_t k_op_count = 15;
+inline constexpr std::size_t k_op_count = 18;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <pthread.h>
@@ -35,6 +36,16 @@ bool load_fixtures(sim::Context& ctx) {
     return true;
 }
 
+// Now as an IMF-fixdate: "Wed, 26 Nov 2026 15:37:00 GMT" (RFC 9110, section 5.6.7).
+std::string http_date() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[40];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return std::string(buf, n);
+}
+
 void configure(httplib::Server& server, sim::Context& ctx) {
     server.new_task_queue = [] { return new httplib::ThreadPool(128); };
     server.set_keep_alive_max_count(100000);
@@ -43,6 +54,11 @@ void configure(httplib::Server& server, sim::Context& ctx) {
     server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
         if (!res.has_header("x-amzn-RequestId")) {
             res.set_header("x-amzn-RequestId", sim::random_uuid());
+        }
+        // An origin server with a clock sends Date (RFC 9110, section 6.6.1), as Amazon's
+        // endpoints do; `asc config check` reads the clock skew from it.
+        if (!res.has_header("Date")) {
+            res.set_header("Date", http_date());
         }
     });
     server.set_error_handler(

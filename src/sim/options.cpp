@@ -24,7 +24,8 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
   --fault KIND:OPERATION:P      inject a fault with probability P (repeatable); KIND is 429, 500,
                                 503, slow, drop, garbage or expire; OPERATION an operation name
                                 (searchOrders, getOrder, createFeed, ..., token, commerceSearch,
-                                commerceGet, commerceComment) or *
+                                commerceGet, commerceComment, commerceCancel, commerceRefund,
+                                commerceCreditmemos) or *
   --slow-seconds X              delay of a slow fault (default 2)
   --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
   --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)
@@ -35,6 +36,12 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
   --commerce-token TOKEN        the Magento integration's access token (default sim-commerce-token)
   --commerce-increment-ids sequence|amazon
                                 Magento order numbers: 000100001, ... (default) or the Amazon ids
+  --commerce-acl TOKEN:RESOURCES
+                                another integration whose token has only these ACL resources
+                                (comma-separated, e.g. Magento_Sales::actions_view,Magento_Sales::cancel;
+                                repeatable)
+  --commerce-status NAME:STATE  a custom order status assigned to a state (repeatable), e.g.
+                                amazon_canceled:closed
   --verbose                     log every request to stderr
   --help                        show this help
 
@@ -111,7 +118,9 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
                                                       "--slow-seconds",
                                                       "--commerce-link-ratio",
                                                       "--commerce-token",
-                                                      "--commerce-increment-ids"};
+                                                      "--commerce-increment-ids",
+                                                      "--commerce-acl",
+                                                      "--commerce-status"};
         if (std::find(std::begin(valued), std::end(valued), arg) == std::end(valued)) {
             error = fmt::format("unknown option {}", arg);
             return std::nullopt;
@@ -193,6 +202,28 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
                 return bad("expected sequence or amazon");
             }
             o.commerce_amazon_increment_ids = value == "amazon";
+        } else if (arg == "--commerce-acl" || arg == "--commerce-status") {
+            const auto colon = value.find(':');
+            if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size()) {
+                return bad(arg == "--commerce-acl" ? "expected TOKEN:RESOURCE[,RESOURCE...]"
+                                                   : "expected NAME:STATE");
+            }
+            const std::string name{value.substr(0, colon)};
+            const std::string rest{value.substr(colon + 1)};
+            if (arg == "--commerce-status") {
+                o.commerce_statuses.emplace_back(name, rest);
+            } else {
+                // Resource names contain "::": split on ',' only.
+                std::vector<std::string> resources;
+                for (std::size_t start = 0; start <= rest.size();) {
+                    const auto comma = std::min(rest.find(',', start), rest.size());
+                    if (comma > start) {
+                        resources.push_back(rest.substr(start, comma - start));
+                    }
+                    start = comma + 1;
+                }
+                o.commerce_acl.emplace_back(name, std::move(resources));
+            }
         } else {
             error = fmt::format("unknown option {}", arg);
             return std::nullopt;

@@ -28,6 +28,10 @@ struct Options {
     double commerce_link_ratio = 0.5;   // share of merchant orders with a linked Magento order
     std::string commerce_token = "sim-commerce-token"; // the Magento integration's bearer token
     bool commerce_amazon_increment_ids = false;        // Magento order numbers are the Amazon ids
+    // More integrations: token -> the ACL resources it was given (--commerce-acl TOKEN:R1,R2).
+    std::vector<std::pair<std::string, std::vector<std::string>>> commerce_acl;
+    // Custom order statuses: name -> the state it is assigned to (--commerce-status NAME:STATE).
+    std::vector<std::pair<std::string, std::string>> commerce_statuses;
 };
 
 // Parses argv. On a bad argument returns nullopt and sets `error`; `--help` sets `help`.

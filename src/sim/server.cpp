@@ -11,7 +11,8 @@ Context::Context(const Options& o)
     : options(o), store(o.seed, now_millis(), o.cache_mb << 20),
       gate(o.seed, o.rate_limits, o.time_scale, o.faults), auth(o.token_ttl),
       feeds(store, o.feed_processing_seconds / o.time_scale, o.gzip_reports),
-      commerce(store, o.commerce_link_ratio, o.commerce_token, o.commerce_amazon_increment_ids),
+      commerce(store, CommerceOptions{o.commerce_link_ratio, o.commerce_token,
+                                      o.commerce_amazon_increment_ids, o.commerce_acl, o.commerce_statuses}),
       slow_seconds(o.slow_seconds) {}
 
 void send_json(httplib::Response& res, int status, const Json& body) {

@@ -132,7 +132,7 @@ before=$(feeds_sent)
 on_tty "4|n" order cancel "${tty_ids[0]}" >"$WORK/tty" || true
 check "the reason drop-down lists the ten, numbered" bash -c "grep -q ' 4) BuyerCanceled' '$WORK/tty' && grep -q '10) MerchandiseNotReceived' '$WORK/tty'"
 check "the confirmation names the order and the chosen reason" bash -c "grep -q 'About to cancel 1 order' '$WORK/tty' && grep -q 'BuyerCanceled' '$WORK/tty' && grep -q '${tty_ids[0]}' '$WORK/tty'"
-check "declining exits 1" bash -c "tail -1 '$WORK/tty' | grep -qx 'exit 1'"
+check "declining exits 7 (declined), not 1" bash -c "tail -1 '$WORK/tty' | grep -qx 'exit 7'"
 check "nothing was sent after declining" [ "$(feeds_sent)" = "$before" ]
 on_tty "y" order cancel "${tty_ids[0]}" --reason BuyerCanceled >"$WORK/tty" || true
 check "answering y cancels it" bash -c "tail -1 '$WORK/tty' | grep -qx 'exit 0' && grep -q canceled '$WORK/tty'"

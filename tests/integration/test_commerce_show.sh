@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `asc order show` with a Magento (Adobe Commerce) link: the linked Magento order's number and
-# status on the details tab, "no linked order", nothing asked without a link, and a commerce
+# `asc order show` with a Magento (Adobe Commerce) link: the linked Magento order's number, state
+# and status on the details tab, "no linked order", nothing asked without a link, and a commerce
 # failure that only warns.
 source "$(dirname "$0")/lib.sh"
 
@@ -28,14 +28,14 @@ export ASC_COMMERCE_URL="$SIM_URL" ASC_COMMERCE_TOKEN=sim-commerce-token
 
 # 2. The linked Magento order.
 asc order show "$linked" -o json >"$WORK/linked.json"
-check "details.commerce has the Magento order number and status" python3 -c "
+check "details.commerce has the Magento order number, state and status" python3 -c "
 import json; d = json.load(open('$WORK/linked.json'))['details']
-assert d['commerce'] == {'increment_id': '$increment', 'status': 'processing'}, d.get('commerce')"
+assert d['commerce'] == {'increment_id': '$increment', 'state': 'processing', 'status': 'processing'}, d.get('commerce')"
 asc order show "$linked" --tab details -o json >"$WORK/details.json"
 check "--tab details -o json has it too" python3 -c "
 import json; d = json.load(open('$WORK/details.json')); assert d['commerce']['increment_id'] == '$increment'"
 ASC_FORCE_TTY=1 COLUMNS=120 asc order show "$linked" --tab details --color never >"$WORK/human"
-check "the terminal view has a Magento order line" grep -qE "Magento order +$increment \(processing\)" "$WORK/human"
+check "the terminal view has a Magento order line" grep -qE "Magento order +$increment \(state processing, status processing\)" "$WORK/human"
 
 # 3. No linked order.
 asc order show "$unlinked" -o json >"$WORK/unlinked.json"

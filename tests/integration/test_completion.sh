@@ -22,7 +22,7 @@ printf '[profiles.prod]\nregion = "na"\n[profiles.staging]\nregion = "eu"\n' >"$
 ln -s "$ASC_BIN" "$WORK/bin/asc"
 export PATH="$WORK/bin:$PATH"
 asc -q orders sync --since 90d
-ID=$(asc orders list --cached --all -o ids | head -1)
+ID=$(asc orders list --cached --all --since 3650d -o ids | head -1)
 check "the store has orders to complete" [ -n "$ID" ]
 PREFIX=${ID:0:5}
 check "asc __complete order-ids reads the store" sh -c "asc __complete order-ids '$PREFIX' | grep -qx '$ID'"

@@ -79,7 +79,7 @@ expect_exit 2 "an unknown --fields name is a usage error" asc orders list --fiel
 check "the error lists valid fields" contains "$WORK/err" "purchase_date"
 expect_exit 2 "an unknown status is a usage error" asc orders list --status stuck
 check "the status error names the valid ones" contains "$WORK/err" "Unshipped"
-expect_exit 2 "a bad time is a usage error" asc orders list --created-after yesterday
+expect_exit 2 "a bad time is a usage error" asc orders list --created-after someday
 check "the time error shows the accepted forms" contains "$WORK/err" "RFC 3339"
 
 # A ...Before within two minutes of now is clamped, not rejected by Amazon.

@@ -34,7 +34,8 @@ check "man asc has the batch-cancel script" grep -q -- "asc order cancel --from 
 check "man asc has a cron line" grep -q -- "15 6 \* \* \* asc -q report late" "$WORK/man.txt"
 
 # The written sections and `asc help TOPIC` are one text: compare their words.
-for pair in "exit-codes:EXIT STATUS" "environment:ENVIRONMENT" "formats:OUTPUT FORMATS" "config:FILES"; do
+for pair in "exit-codes:EXIT STATUS" "environment:ENVIRONMENT" "formats:OUTPUT FORMATS" "config:FILES" \
+            "commerce:MAGENTO"; do
   topic=${pair%%:*} section=${pair#*:}
   asc help "$topic" | tail -n +2 | tr -d '\n' | tr -s ' ' >"$WORK/topic.txt"
   awk -v s="$section" '$0 == s {on=1; next} /^[A-Z][A-Z ]+$/ {on=0} on' "$WORK/man.txt" |

@@ -41,7 +41,7 @@ check "cron: overdue orders are in the late report" grep -q "^111-0000001-000000
 
 asc report late --color always >"$WORK/late.color" 2>/dev/null
 check "--color always: overdue rows in the warning color" grep -q $'^\e\\[1;33m111-0000001-0000001' "$WORK/late.color"
-COLUMNS=120 asc orders list --cached --color always >"$WORK/list.color" 2>/dev/null
+COLUMNS=120 asc orders list --cached --created-after 2025-12-01 --color always >"$WORK/list.color" 2>/dev/null
 check "--color always: an overdue ship-by date in the warning color" \
   grep -qE $'^111-0000001-0000001 .*\e\\[1;33m[0-9]+ (months?|days?|years?) ago' "$WORK/list.color"
 check "a shipped order's ship-by date is not colored" bash -c "! grep -qE $'^113-0000003-0000003 .*\e\\[1;33m' '$WORK/list.color'"

@@ -8,7 +8,7 @@ export ASC_STORE="$WORK/store.db"
 
 # First sync: every order the sim has, exactly once.
 asc -q orders sync --since 61d
-asc orders list --cached --all -o ids | sort >"$WORK/got"
+asc orders list --cached --all --since 3650d -o ids | sort >"$WORK/got"
 sim_get /_sim/orders | json "'\n'.join(sorted(d['order_ids']))" >"$WORK/want"
 check "after a sync the store holds exactly the sim's 5000 orders" cmp -s "$WORK/got" "$WORK/want"
 check "the store file is private (0600)" [ "$(stat -c %a "$ASC_STORE")" = 600 ]
@@ -30,11 +30,11 @@ asc order show "$id" --cached -o json | json "d['details']['status']" >"$WORK/st
 check "the cached copy shows the order Canceled" [ "$(cat "$WORK/status")" = Canceled ]
 
 # Cached queries equal the sim's own sets.
-asc orders list --cached --all --status unshipped --fulfilled-by merchant -o ids | sort >"$WORK/got"
+asc orders list --cached --all --since 3650d --status unshipped --fulfilled-by merchant -o ids | sort >"$WORK/got"
 sim_get "/_sim/orders?fulfillmentStatus=UNSHIPPED&fulfilledBy=MERCHANT" | json "'\n'.join(sorted(d['order_ids']))" >"$WORK/want"
 check "--cached status filter equals the sim's set" cmp -s "$WORK/got" "$WORK/want"
 sku=$(sim_get "/_sim/orders/$id" | json "(d.get('order', d))['orderItems'][0]['product']['sellerSku']")
-asc orders list --cached --all --sku "$sku" -o ids >"$WORK/got"
+asc orders list --cached --all --since 3650d --sku "$sku" -o ids >"$WORK/got"
 check "--sku finds the order with that SKU" grep -qx "$id" "$WORK/got"
 expect_exit 2 "--sku without --cached is a usage error" asc orders list --sku X
 expect_exit 2 "an unknown --sort key is a usage error" asc orders list --cached --sort color
@@ -88,11 +88,11 @@ sim_start --orders 3000 --seed 22 --rate-limits off --fault slow:searchOrders:0.
 export ASC_STORE="$WORK/crash.db"
 "$ASC_BIN" -q orders sync --since 61d & pid=$!
 sleep 2; kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
-partial=$("$ASC_BIN" orders list --cached --all -o ids | wc -l)
+partial=$("$ASC_BIN" orders list --cached --all --since 3650d -o ids | wc -l)
 check "the killed sync stored some pages ($partial orders)" [ "$partial" -gt 0 ]
 sim_post /_sim/config '{"faults":[]}' >/dev/null
 asc -q orders sync --since 61d
-asc orders list --cached --all -o ids | sort >"$WORK/got"
+asc orders list --cached --all --since 3650d -o ids | sort >"$WORK/got"
 sim_get /_sim/orders | json "'\n'.join(sorted(d['order_ids']))" >"$WORK/want"
 check "after kill -9 and a re-sync the store equals the sim" cmp -s "$WORK/got" "$WORK/want"
 check "nothing is duplicated" [ "$(sort -u "$WORK/got" | wc -l)" -eq "$(wc -l <"$WORK/got")" ]
@@ -104,7 +104,7 @@ export ASC_STORE="$WORK/twin.db"
 "$ASC_BIN" -q orders sync --since 61d --wait 120 & b=$!
 ra=0; rb=0; wait "$a" || ra=$?; wait "$b" || rb=$?
 check "two syncs at once both succeed ($ra, $rb)" [ "$ra$rb" = 00 ]
-asc orders list --cached --all -o ids | sort >"$WORK/got"
+asc orders list --cached --all --since 3650d -o ids | sort >"$WORK/got"
 check "the twin syncs leave the store equal to the sim" cmp -s "$WORK/got" "$WORK/want"
 sim_post /_sim/config '{"faults":[]}' >/dev/null
 "$ASC_BIN" -q orders sync --since 61d --wait 0 & a=$!

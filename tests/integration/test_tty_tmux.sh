@@ -61,7 +61,7 @@ end = header.index("TOTAL") + len("TOTAL")
 for r in rows:
     assert re.search(r" \d+(\.\d+)? [A-Z]{3}$", r[:end]) and r[end:end + 1] in ("", " "), r
 PY
-check "times are relative on a terminal" grep -qE "(days|months?) ago" "$SCREEN.out"
+check "times are relative on a terminal" grep -qE "(minutes?|hours?|days|months?) ago" "$SCREEN.out"
 check "no RFC 3339 time in the table" bash -c "! grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}T' '$SCREEN.out'"
 check "every line fits the 120 columns" fits "$SCREEN.out" 120
 check "the header is bold" grep -q $'\e\\[1mORDER ID' "$SCREEN.out.e"

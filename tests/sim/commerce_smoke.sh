@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Smoke test of asc-sim's Adobe Commerce (Magento 2) surface: linked orders, searchCriteria
-# lookups, order reads, status comments, the bearer token, faults and the control endpoints.
+# Smoke test of asc-sim's Adobe Commerce (Magento 2.4.7) surface: linked orders, searchCriteria
+# lookups, order reads, status comments (only a status of the current state; none blanks the
+# status), cancel (false with HTTP 200 when Magento cannot), offline credit memos with quantity
+# checks, ACL per integration token, faults and the control endpoints.
 # usage: tests/sim/commerce_smoke.sh path/to/asc-sim
 # Needs bash, curl and python3. Exits non-zero with a message on the first failure.
 
@@ -59,7 +61,8 @@ search() {
         --data-urlencode "searchCriteria[filterGroups][0][filters][0][conditionType]=eq"
 }
 
-start A --orders 200 --seed 7
+start A --orders 200 --seed 7 --commerce-status amazon_canceled:closed \
+    --commerce-acl reader:Magento_Sales::actions_view
 start B --orders 200 --seed 7 --commerce-link-ratio 0 --commerce-token other-token
 start C --orders 50 --seed 7 --commerce-link-ratio 1 --commerce-increment-ids amazon
 pass "three simulators listening"
@@ -104,7 +107,7 @@ pass "searchCriteria on ext_order_id and increment_id (eq); unsupported fields a
 
 # --- auth ---
 code=$(call GET "$URL_A/rest/default/V1/orders/$ENTITY" -H "Authorization: Bearer wrong")
-[[ $code == 401 && $(json 'j["message"], j["parameters"]["resources"]' <"$WORK/body") == "The consumer isn't authorized to access %resources. Magento_Sales::sales" ]] ||
+[[ $code == 401 && $(json 'j["message"], j["parameters"]["resources"]' <"$WORK/body") == "The consumer isn't authorized to access %resources. Magento_Sales::actions_view" ]] ||
     fail "wrong token: $code $(cat "$WORK/body")"
 code=$(call GET "$URL_A/rest/default/V1/orders/$ENTITY")
 [[ $code == 401 ]] || fail "no token: $code"
@@ -119,9 +122,13 @@ code=$(call GET "$URL_A/rest/default/V1/orders/999999" "${AUTH[@]}")
 [[ $code == 404 && $(json '"message" in j' <"$WORK/body") == True ]] || fail "unknown entity: $code"
 BODY='{"statusHistory":{"comment":"Canceled on Amazon by asc","status":"complete","is_customer_notified":0,"is_visible_on_front":0}}'
 code=$(call POST "$URL_A/rest/default/V1/orders/$ENTITY/comments" "${AUTH[@]}" -H 'Content-Type: application/json' -d "$BODY")
+[[ $code == 400 && $(json 'j["message"], j["parameters"][0]' <"$WORK/body") == 'Unable to add comment: The status "%1" is not part of the order status history. complete' ]] ||
+    fail "a status of another state (2.4.7+): $code $(cat "$WORK/body")"
+BODY='{"statusHistory":{"comment":"Canceled on Amazon by asc","status":"processing","is_customer_notified":0,"is_visible_on_front":0}}'
+code=$(call POST "$URL_A/rest/default/V1/orders/$ENTITY/comments" "${AUTH[@]}" -H 'Content-Type: application/json' -d "$BODY")
 [[ $code == 200 && $(cat "$WORK/body") == true ]] || fail "comment: $code $(cat "$WORK/body")"
 call GET "$URL_A/_sim/commerce/orders/$LINKED" >/dev/null
-[[ $(json 'j["state"], j["status"], len(j["status_histories"]), j["status_histories"][0]["comment"]' <"$WORK/body") == "complete complete 1 Canceled on Amazon by asc" ]] ||
+[[ $(json 'j["state"], j["status"], len(j["status_histories"]), j["status_histories"][0]["comment"]' <"$WORK/body") == "processing processing 1 Canceled on Amazon by asc" ]] ||
     fail "truth after the comment: $(cat "$WORK/body")"
 code=$(call POST "$URL_A/rest/default/V1/orders/$ENTITY/comments" "${AUTH[@]}" -H 'Content-Type: application/json' \
     -d '{"statusHistory":{"comment":"x","status":"no_such_status"}}')
@@ -132,18 +139,65 @@ call GET "$URL_A/_sim/orders?fulfilledBy=AMAZON" >/dev/null
 AFN=$(json 'j["order_ids"][0]' <"$WORK/body")
 code=$(call GET "$URL_A/_sim/commerce/orders/$AFN")
 [[ $code == 404 ]] || fail "an unlinked order has a Magento order: $code"
-pass "comments set the status (complete: state too) and keep the history; /_sim/commerce/orders/ID is the truth"
+pass "comments: only a status of the current state (2.4.7+); the history is kept; /_sim/commerce/orders/ID is the truth"
+
+# --- cancel, refund, ACL ---
+# entity 1 is invoiced (processing), 9 not invoiced (new), 18 on hold, 19 closed (see commerce.hpp).
+code=$(call POST "$URL_A/rest/default/V1/orders/1/cancel" "${AUTH[@]}" -d '')
+[[ $code == 200 && $(cat "$WORK/body") == false ]] || fail "cancel of an invoiced order: $code $(cat "$WORK/body")"
+code=$(call POST "$URL_A/rest/default/V1/orders/18/cancel" "${AUTH[@]}" -d '')
+[[ $code == 200 && $(cat "$WORK/body") == false ]] || fail "cancel of an order on hold: $code $(cat "$WORK/body")"
+code=$(call POST "$URL_A/rest/default/V1/orders/9/cancel" "${AUTH[@]}" -d '')
+[[ $code == 200 && $(cat "$WORK/body") == true ]] || fail "cancel: $code $(cat "$WORK/body")"
+code=$(call POST "$URL_A/rest/default/V1/orders/9/cancel" "${AUTH[@]}" -d '')
+[[ $code == 200 && $(cat "$WORK/body") == false ]] || fail "second cancel: $code $(cat "$WORK/body")"
+code=$(call POST "$URL_A/rest/default/V1/orders/9/comments" "${AUTH[@]}" -H 'Content-Type: application/json' \
+    -d '{"statusHistory":{"comment":"no status"}}')
+call GET "$URL_A/rest/default/V1/orders/9" "${AUTH[@]}" >/dev/null
+[[ $(json 'j["state"], repr(j["status"])' <"$WORK/body") == "canceled ''" ]] || fail "a comment without status blanks it: $(cat "$WORK/body")"
+call GET "$URL_A/rest/default/V1/orders/1" "${AUTH[@]}" >/dev/null
+ITEM=$(json 'j["items"][0]["item_id"]' <"$WORK/body")
+QTY=$(json 'j["items"][0]["qty_invoiced"]' <"$WORK/body")
+code=$(call POST "$URL_A/rest/default/V1/order/1/refund" -H "Authorization: Bearer reader" -d '{}')
+[[ $code == 401 && $(json 'j["parameters"]["resources"]' <"$WORK/body") == Magento_Sales::creditmemo ]] ||
+    fail "refund without the credit memo resource: $code $(cat "$WORK/body")"
+code=$(call GET "$URL_A/rest/default/V1/orders/1" -H "Authorization: Bearer reader")
+[[ $code == 200 ]] || fail "the reader integration reads: $code"
+code=$(call POST "$URL_A/rest/default/V1/order/1/refund" "${AUTH[@]}" -H 'Content-Type: application/json' \
+    -d "{\"items\":[{\"order_item_id\":$ITEM,\"qty\":$(python3 -c "print($QTY + 1)")}]}")
+[[ $code == 400 && $(json 'j["message"]' <"$WORK/body") == *"The quantity to refund must not be greater than the unrefunded quantity."* ]] ||
+    fail "refunding more than refundable: $code $(cat "$WORK/body")"
+code=$(call POST "$URL_A/rest/default/V1/order/1/refund" "${AUTH[@]}" -H 'Content-Type: application/json' -d '{"notify":false}')
+[[ $code == 200 && $(cat "$WORK/body") =~ ^[0-9]+$ ]] || fail "refund: $code $(cat "$WORK/body")"
+MEMO=$(cat "$WORK/body")
+call GET "$URL_A/_sim/commerce/orders/$LINKED" >/dev/null
+[[ $(json 'j["state"], j["status"], len(j["credit_memos"]), j["credit_memos"][0]["entity_id"]' <"$WORK/body") == "closed closed 1 $MEMO" ]] ||
+    fail "truth after the refund: $(cat "$WORK/body")"
+code=$(call GET "$URL_A/rest/default/V1/creditmemos" --get "${AUTH[@]}" \
+    --data-urlencode "searchCriteria[filterGroups][0][filters][0][field]=order_id" \
+    --data-urlencode "searchCriteria[filterGroups][0][filters][0][value]=1")
+[[ $code == 200 && $(json '[m["entity_id"] for m in j["items"]] == [int("'"$MEMO"'")]' <"$WORK/body") == True ]] ||
+    fail "credit memos of the order: $code $(cat "$WORK/body")"
+code=$(call POST "$URL_A/rest/default/V1/order/1/refund" "${AUTH[@]}" -H 'Content-Type: application/json' -d '{}')
+[[ $code == 400 && $(json 'j["message"]' <"$WORK/body") == *"We can't create creditmemo for the order."* ]] ||
+    fail "a second refund: $code $(cat "$WORK/body")"
+code=$(call POST "$URL_A/rest/default/V1/orders/1/comments" "${AUTH[@]}" -H 'Content-Type: application/json' \
+    -d '{"statusHistory":{"comment":"x","status":"amazon_canceled"}}')
+[[ $code == 200 ]] || fail "a custom status of the state closed: $code $(cat "$WORK/body")"
+pass "cancel answers false when Magento cannot; refunds check quantities and close; ACL per token"
 
 # --- faults and stats ---
 call POST "$URL_A/_sim/stats/reset" >/dev/null
-code=$(call POST "$URL_A/_sim/config" -H 'Content-Type: application/json' -d '{"faults":["500:commerceComment:1"]}')
+code=$(call POST "$URL_A/_sim/config" -H 'Content-Type: application/json' -d '{"faults":["500:commerceComment:1","503:commerceRefund:1"]}')
 [[ $code == 200 ]] || fail "config: $code $(cat "$WORK/body")"
 code=$(call POST "$URL_A/rest/default/V1/orders/$ENTITY/comments" "${AUTH[@]}" -H 'Content-Type: application/json' -d "$BODY")
 [[ $code == 500 && $(json '"message" in j' <"$WORK/body") == True ]] || fail "500 fault: $code $(cat "$WORK/body")"
 code=$(search "$URL_A" ext_order_id "$LINKED")
 [[ $code == 200 ]] || fail "a fault on commerceComment hit commerceSearch: $code"
 call GET "$URL_A/_sim/commerce/orders/$LINKED" >/dev/null
-[[ $(json 'len(j["status_histories"])' <"$WORK/body") == 1 ]] || fail "a faulted comment was applied"
+[[ $(json 'len(j["status_histories"])' <"$WORK/body") == 2 ]] || fail "a faulted comment was applied"
+code=$(call POST "$URL_A/rest/default/V1/order/2/refund" "${AUTH[@]}" -d '{}')
+[[ $code == 503 ]] || fail "503 fault on commerceRefund: $code"
 call GET "$URL_A/_sim/stats" >/dev/null
 [[ $(json 'j["operations"]["commerceComment"]["requests"], j["operations"]["commerceComment"]["faults"], j["operations"]["commerceSearch"]["requests"]' <"$WORK/body") == "1 1 1" ]] ||
     fail "stats: $(cat "$WORK/body")"
@@ -152,6 +206,6 @@ start_ns=$(date +%s%N)
 code=$(call GET "$URL_A/rest/default/V1/orders/$ENTITY" "${AUTH[@]}")
 elapsed_ms=$((($(date +%s%N) - start_ns) / 1000000))
 [[ $code == 200 && $elapsed_ms -ge 250 ]] || fail "slow fault: $code after ${elapsed_ms}ms"
-pass "faults by operation name (commerceComment, commerceGet), counted in /_sim/stats"
+pass "faults by operation name (commerceComment, commerceRefund, commerceGet), counted in /_sim/stats"
 
 echo "all commerce smoke checks passed"

@@ -10,6 +10,7 @@
 #include "jq_filter.hpp"
 #include "progress.hpp"
 #include "run.hpp"
+#include "help_format.hpp"
 #include "suggest.hpp"
 
 #include <doctest/doctest.h>
@@ -154,7 +155,7 @@ TEST_CASE("the exit-codes topic lists every exit code the tool uses") {
         terms.push_back(b.term);
     }
     for (int code : {k_exit_ok, k_exit_error, k_exit_usage, k_exit_not_found, k_exit_auth, k_exit_refused,
-                     k_exit_partial, k_exit_temporary, k_exit_config, k_exit_interrupted}) {
+                     k_exit_partial, k_exit_declined, k_exit_temporary, k_exit_config, k_exit_interrupted}) {
         CHECK(std::find(terms.begin(), terms.end(), std::to_string(code)) != terms.end());
     }
     for (const char* name : {"environment", "exit-codes", "formats", "config"}) {
@@ -166,7 +167,24 @@ TEST_CASE("the exit-codes topic lists every exit code the tool uses") {
     for (std::string line; std::getline(lines, line);) {
         CHECK(line.size() <= 60);
     }
-    CHECK(contains(out.str(), "  130                   Interrupted (Ctrl-C).\n"));
+    CHECK(contains(out.str(), "  130                   Interrupted: Ctrl-C, or Ctrl-D"));
+    CHECK(contains(out.str(), "  7                     Declined: you answered no"));
+}
+
+TEST_CASE("one_of accepts any case, and suggests the nearest value or lists them all") {
+    const CLI::Validator v = one_of({"details", "items", "tracking", "all"});
+    std::string value = "ITEMS";
+    CHECK(v(value).empty());
+    CHECK(value == "items");
+    value = "item";
+    CHECK(v(value) == "'item' is not a valid value; did you mean 'items'? (the choices: details, items, tracking, all)");
+    value = "zzzzzzzz";
+    CHECK(v(value) == "'zzzzzzzz' is not a valid value; the choices: details, items, tracking, all");
+}
+
+TEST_CASE("help descriptions wrap at spaces to the width") {
+    CHECK(wrap_words("one two three four", 9) == std::vector<std::string>{"one two", "three", "four"});
+    CHECK(wrap_words("averyveryverylongword x", 5) == std::vector<std::string>{"averyveryverylongword", "x"});
 }
 
 TEST_CASE("a mistyped command or flag gets the nearest one") {

@@ -107,7 +107,8 @@ access_token_file = "magento-token"
     CHECK(s.commerce->base_url == "https://shop.example.com");
     CHECK(s.commerce->access_token == "tok-from-file-0123456789");
     CHECK(s.commerce->link_field == "ext_order_id");
-    CHECK(s.commerce->cancel_status == "complete");
+    CHECK(s.commerce->cancel_status.empty()); // no default: the order keeps Magento's status
+    CHECK(s.commerce->on_cancel == "auto");
     CHECK(s.commerce->store_code == "default");
     CHECK(s.sources.at("commerce_url") == "profile default.commerce");
     CHECK(s.sources.at("commerce_token") == "profile default.commerce");
@@ -125,6 +126,7 @@ access_token = "inline-token-abcdefgh"
 link_field = "increment_id"
 cancel_status = "canceled"
 store_code = "us_store"
+on_cancel = "comment"
 )")
                                  .string();
     env.vars["ASC_PROFILE"] = "shop";
@@ -134,7 +136,28 @@ store_code = "us_store"
     CHECK(s.commerce->link_field == "increment_id");
     CHECK(s.commerce->cancel_status == "canceled");
     CHECK(s.commerce->store_code == "us_store");
+    CHECK(s.commerce->on_cancel == "comment");
     CHECK(s.sources.at("commerce_store_code") == "profile shop.commerce");
+    CHECK(s.sources.at("commerce_on_cancel") == "profile shop.commerce");
+}
+
+TEST_CASE("commerce config: on_cancel other than auto or comment is a config error naming both") {
+    TempDir dir;
+    FakeEnv env(dir);
+    env.vars["ASC_CONFIG"] = dir.write("c.toml", R"([profiles.default.commerce]
+base_url = "https://shop.example.com"
+on_cancel = "complete"
+)")
+                                 .string();
+    try {
+        (void)load(env);
+        FAIL("expected a config error");
+    } catch (const asc::Error& e) {
+        CHECK(e.kind() == asc::ErrorKind::Config);
+        CHECK(std::string(e.what()).find("on_cancel 'complete'") != std::string::npos);
+        CHECK(e.hint().find("auto") != std::string::npos);
+        CHECK(e.hint().find("comment") != std::string::npos);
+    }
 }
 
 TEST_CASE("commerce config: ASC_COMMERCE_URL and ASC_COMMERCE_TOKEN override the profile") {
@@ -190,9 +213,10 @@ TEST_CASE("commerce config: the token file must be private to its owner") {
     TempDir dir;
     FakeEnv env(dir);
     const auto token = dir.write("magento-token", "secret-token-value", 0644);
-    env.vars["ASC_CONFIG"] = dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
-                                                 "access_token_file = \"magento-token\"\n")
-                                 .string();
+    env.vars["ASC_CONFIG"] =
+        dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
+                            "access_token_file = \"magento-token\"\n")
+            .string();
     const auto e = load_error(env);
     CHECK(e.kind() == asc::ErrorKind::Config);
     CHECK(e.hint() == "chmod 600 " + token.string());
@@ -216,9 +240,10 @@ TEST_CASE("commerce config: both access_token and access_token_file is ambiguous
     TempDir dir;
     FakeEnv env(dir);
     dir.write("t", "file-token");
-    env.vars["ASC_CONFIG"] = dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
-                                                 "access_token = \"x\"\naccess_token_file = \"t\"\n")
-                                 .string();
+    env.vars["ASC_CONFIG"] =
+        dir.write("c.toml", "[profiles.default.commerce]\nbase_url = \"https://s.example\"\n"
+                            "access_token = \"x\"\naccess_token_file = \"t\"\n")
+            .string();
     const auto e = load_error(env);
     CHECK(e.kind() == asc::ErrorKind::Config);
     CHECK(std::string(e.what()).find("[profiles.default.commerce]") != std::string::npos);

@@ -4,6 +4,9 @@
 #include "fake_clock.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 using asc_test::FakeClock;
@@ -99,6 +102,16 @@ TEST_CASE("x-amzn-RateLimit-Limit adjusts the rate and keeps the burst") {
         limiter.observe_limit_header("getOrder", "");
         CHECK(limiter.acquire("getOrder") == 10s);
     }
+    SUBCASE("a rate that would stall or switch off pacing is ignored, and says why") {
+        // 0.00001 would be a 28-hour wait; 1e-300 overflows the wait; 1e9 is not a plan.
+        for (const char* value : {"0.00001", "1e-300", "1e9", "nan", "inf", "0.0001", "1e308"}) {
+            CAPTURE(value);
+            const std::string why = limiter.observe_limit_header("getOrder", value);
+            CHECK(why.find("pacing stays at 0.5") != std::string::npos);
+        }
+        CHECK(limiter.acquire("getOrder") == 10s);
+        CHECK(limiter.observe_limit_header("getOrder", "0.0055").empty()); // seen in the field
+    }
     SUBCASE("surrounding spaces are fine") {
         limiter.observe_limit_header("getOrder", " 1.0 ");
         CHECK(limiter.acquire("getOrder") == 1s);
@@ -135,4 +148,76 @@ TEST_CASE("a disabled limiter never waits") {
     CHECK(limiter.acquire("searchOrders") == 0ns);
 }
 
+TEST_CASE("buckets kept in a file carry over to the next process: no 429 to relearn them") {
+    const auto dir = std::filesystem::temp_directory_path() / ("asc-rate-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const auto file = dir / "rate-limits" / "prod@host";
+    FakeClock clock;
+    {
+        asc::RateLimiter first(clock);
+        first.set_persistence(asc::make_bucket_file(file));
+        first.observe_limit_header("searchOrders", "0.5");
+        for (int i = 0; i < 20; ++i) {
+            CHECK(first.acquire("searchOrders") == 0ns); // the burst
+        }
+        CHECK(first.acquire("searchOrders") > 0ns);
+    }
+    CHECK((std::filesystem::status(file).permissions() & std::filesystem::perms::group_all) ==
+          std::filesystem::perms::none);
+    // A new process right after: it knows the bucket is empty and the announced rate (0.5/s).
+    asc::RateLimiter second(clock);
+    second.set_persistence(asc::make_bucket_file(file));
+    CHECK(second.acquire("searchOrders") == 2s);
+    CHECK(second.rate("searchOrders") == 0.5);
+    // Time passes between processes: the saved bucket refills with it.
+    clock.advance(3s);
+    asc::RateLimiter third(clock);
+    third.set_persistence(asc::make_bucket_file(file));
+    CHECK(third.acquire("searchOrders") == 0ns);
+    CHECK(third.acquire("searchOrders") > 0ns);
+    // A 429 seen by one process empties the bucket for the next.
+    clock.advance(40s);
+    third.observe_throttled("getOrder");
+    asc::RateLimiter fourth(clock);
+    fourth.set_persistence(asc::make_bucket_file(file));
+    CHECK(fourth.acquire("getOrder") > 0ns);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a damaged or unwritable bucket file is not an error: pacing from memory") {
+    const auto dir = std::filesystem::temp_directory_path() / ("asc-rate-bad-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream(dir / "f") << "searchOrders nonsense 1 2\ngarbage\n";
+    }
+    FakeClock clock;
+    asc::RateLimiter limiter(clock);
+    limiter.set_persistence(asc::make_bucket_file(dir / "f"));
+    CHECK(limiter.acquire("searchOrders") == 0ns); // a full bucket, as without a file
+    asc::RateLimiter nowhere(clock);
+    nowhere.set_persistence(asc::make_bucket_file("/proc/asc-no-such-dir/f"));
+    CHECK(nowhere.acquire("getOrder") == 0ns);
+    std::filesystem::remove_all(dir);
+}
+
 TEST_SUITE_END();
+
+TEST_CASE("parse_rate_limit_header accepts the documented bounds only") {
+    CHECK(asc::parse_rate_limit_header("0.0056").rate == doctest::Approx(0.0056));
+    CHECK(asc::parse_rate_limit_header(" 2 ").rate == doctest::Approx(2.0));
+    CHECK(asc::parse_rate_limit_header("10000").rate.has_value()); // asc-sim with its limits off
+    CHECK(asc::parse_rate_limit_header("1000000").rate.has_value());
+    CHECK_FALSE(asc::parse_rate_limit_header("1000001").rate.has_value());
+    CHECK_FALSE(asc::parse_rate_limit_header("0.001").rate.has_value());
+    CHECK(asc::parse_rate_limit_header("0.001").problem.find("outside") != std::string::npos);
+    CHECK(asc::parse_rate_limit_header("1,5").problem.find("not a number") != std::string::npos);
+    CHECK_FALSE(asc::parse_rate_limit_header("-nan").rate.has_value());
+}
+
+TEST_CASE("a bucket's wait is bounded even for a plan no header can set") {
+    FakeClock clock;
+    asc::TokenBucket bucket(asc::RatePlan{1e-300, 1}, clock.now());
+    bucket.take(clock.now());
+    CHECK(bucket.wait_time(clock.now()) == std::chrono::hours(24));
+}

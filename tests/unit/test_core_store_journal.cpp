@@ -53,7 +53,7 @@ TEST_CASE("schema 3 keeps the version 2 journal rows and adds the cancel states"
                   "300, 'a@h')");
     }
     Store store = Store::open(path);
-    CHECK(store.schema_version() == 3);
+    CHECK(store.schema_version() == Store::latest_schema_version());
     const auto rows = store.report_cancellations(std::nullopt);
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].state == "canceled");
@@ -73,6 +73,27 @@ TEST_CASE("schema 3 keeps the version 2 journal rows and adds the cancel states"
     CHECK_NOTHROW(store.journal_write(std::vector{e}));
     e.state = "bogus";
     CHECK_THROWS_AS(store.journal_write(std::vector{e}), asc::Error);
+}
+
+TEST_CASE("schema 4 journals the Magento action and the credit memo id") {
+    Store store = Store::open_memory();
+    auto e = planned("111-0000001-0000001", 1);
+    e.state = "canceled";
+    e.commerce_state = "pending";
+    const auto ids = store.journal_write(std::vector{e});
+    asc::JournalChange c;
+    c.id = ids.front();
+    c.commerce_action = "refunded";
+    c.commerce_creditmemo_id = "17";
+    store.journal_update(std::span<const asc::JournalChange>(&c, 1), ts(2000));
+    auto rows = store.journal_entries({});
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].commerce_state == "pending"); // untouched
+    CHECK(rows[0].commerce_action == "refunded");
+    CHECK(rows[0].commerce_creditmemo_id == "17");
+    c.commerce_action = "complete"; // not an action
+    CHECK_THROWS_AS(store.journal_update(std::span<const asc::JournalChange>(&c, 1), ts(2001)), asc::Error);
+    CHECK(store.journal_entries({})[0].commerce_action == "refunded");
 }
 
 TEST_CASE("journal rows are written in one transaction and read back whole") {

@@ -159,7 +159,7 @@ TEST_SUITE("sync") {
         CHECK(stored_orders(store) == 200);
         // Pages came sorted: the mark followed them, to the last order of page 2.
         CHECK(store.sync_mark(k_us) == orders[199].last_updated);
-        CHECK(events.notes.back().find("sync stopped after 2 page(s): 200 new") == 0);
+        CHECK(events.notes.back().find("sync stopped after 2 pages: 200 new") == 0);
 
         amazon.fail_after_pages.reset();
         const SyncResult r = sync_orders(amazon, store, options_at(now + 60), no_events());

@@ -68,7 +68,7 @@ TEST_CASE("time: parse_time_arg takes RFC 3339, dates and durations back from no
 
 TEST_CASE("time: parse_time_arg rejects other input with a Usage error and the accepted forms") {
     const Timestamp now = at(2026, 11, 10, 12);
-    for (const char* bad : {"", "yesterday", "90", "7x", "-7d", "2026-02-30", "2026/11/01", "h", "7 d",
+    for (const char* bad : {"", "tomorrow", "90", "7x", "-7d", "2026-02-30", "2026/11/01", "h", "7 d",
                             "2026-11-01T10:00:00"}) {
         CAPTURE(bad);
         try {
@@ -77,10 +77,33 @@ TEST_CASE("time: parse_time_arg rejects other input with a Usage error and the a
         } catch (const asc::Error& e) {
             CHECK(e.kind() == asc::ErrorKind::Usage);
             CHECK(std::string(e.what()) == std::string("invalid time '") + bad + "'");
-            CHECK(e.hint() == "use RFC 3339 (2026-11-01T10:00:00Z), a date (2026-11-01) or a "
-                              "duration back from now (90m, 24h, 7d)");
+            CHECK(e.hint() == "use RFC 3339 (2026-11-01T10:00:00Z), a date (2026-11-01), today, yesterday, "
+                              "or a duration back from now (90m, 24h, 7d)");
         }
     }
+}
+
+TEST_CASE("time: today and yesterday are midnight UTC of those days; now is now") {
+    const Timestamp now = at(2026, 11, 10, 12);
+    CHECK(asc::parse_time_arg("today", now) == at(2026, 11, 10, 0));
+    CHECK(asc::parse_time_arg("Yesterday", now) == at(2026, 11, 9, 0));
+    CHECK(asc::parse_time_arg("now", now) == now);
+}
+
+TEST_CASE("time: plain seconds where a number was accepted before; one duration syntax") {
+    CHECK(asc::parse_duration_or_seconds("90") == std::chrono::seconds(90));
+    CHECK(asc::parse_duration_or_seconds("0") == std::chrono::seconds(0));
+    CHECK(asc::parse_duration_or_seconds("2m") == std::chrono::seconds(120));
+    CHECK_THROWS_AS((void)asc::parse_duration_or_seconds("2x"), asc::Error);
+    CHECK_THROWS_AS((void)asc::parse_duration_or_seconds(""), asc::Error);
+}
+
+TEST_CASE("time: format_duration is short, with seconds only under an hour") {
+    CHECK(asc::format_duration(std::chrono::seconds(45)) == "45s");
+    CHECK(asc::format_duration(std::chrono::seconds(178)) == "2m58s");
+    CHECK(asc::format_duration(std::chrono::seconds(120)) == "2m");
+    CHECK(asc::format_duration(std::chrono::seconds(5400)) == "1h30m");
+    CHECK(asc::format_duration(std::chrono::seconds(2 * 86400 + 3 * 3600 + 59)) == "2d3h");
 }
 
 TEST_CASE("time: parse_duration") {

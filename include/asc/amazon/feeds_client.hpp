@@ -57,6 +57,10 @@ struct ResultDocument {
     std::string compression_algorithm; // "GZIP" or empty
 };
 
+// The largest processing report download() accepts: a report names each message of a feed (at
+// most 100,000 orders, a few hundred bytes each).
+inline constexpr std::size_t k_max_report_bytes = std::size_t{128} * 1024 * 1024;
+
 class FeedsClient {
   public:
     // `raw_transport` carries the presigned S3 requests as they are (no token, no extra headers);
@@ -87,7 +91,8 @@ class FeedsClient {
 
     // GETs the document's presigned URL; gunzips once when compression_algorithm is GZIP and the
     // body still starts with the gzip magic (a transport that honours Content-Encoding: gzip has
-    // already decoded it). Retries like upload().
+    // already decoded it). Retries like upload(). A document larger than k_max_report_bytes
+    // (compressed or not) fails with Error(Temporary).
     std::string download(const ResultDocument& document);
 
   private:

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <cstdint>
 #include <string>
 
 namespace asc {
@@ -19,6 +20,11 @@ struct LwaCredentials {
     std::string client_secret;
     std::string refresh_token;
 };
+
+// How long to use an access token whose answer said `expires_in` seconds: Amazon's tokens last an
+// hour, so a longer claim is cut to an hour (and a later 401 "expired" refreshes it once); nullopt
+// when the claim is not positive.
+std::optional<std::chrono::seconds> token_lifetime(std::int64_t expires_in);
 
 class LwaAuth {
   public:

@@ -1,11 +1,17 @@
 #pragma once
 // Client-side pacing with Amazon's per-operation token buckets, so the client waits for a token
-// instead of spending requests on 429s.
+// instead of spending requests on 429s. With a BucketPersistence the buckets outlive the process:
+// the next `asc` (a script running it 40 times, cron) starts from what the last one knew instead
+// of spending a 429 to relearn it.
 
 #include "asc/base/clock.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,6 +29,48 @@ struct RatePlan {
 // cancelFeed, confirmShipment, createRestrictedDataToken. Unknown operations get nullopt.
 std::optional<RatePlan> default_plan(std::string_view operation);
 
+// A bucket as saved between processes.
+struct SavedBucket {
+    double tokens = 0;                // at refilled_at
+    double rate = 0;                  // tokens per second: Amazon's announced rate, else the default
+    std::int64_t refilled_at_ms = 0;  // wall-clock unix time, milliseconds
+};
+using SavedBuckets = std::map<std::string, SavedBucket, std::less<>>;
+
+// Where the buckets live between processes.
+class BucketPersistence {
+  public:
+    virtual ~BucketPersistence() = default;
+    // Reads the saved buckets, lets `fn` change them and saves them, all under one lock that every
+    // process sharing this state takes, so two processes never both spend the same token. A file
+    // that cannot be read or written is not an error: the limiter then paces from memory alone.
+    virtual void update(const std::function<void(SavedBuckets&)>& fn) = 0;
+};
+
+// The buckets in a small text file ("operation tokens rate refilled_at_ms" per line), created
+// 0600 (its directory 0700), locked with flock() while it is read and rewritten. One file per
+// profile, in the cache directory ($XDG_CACHE_HOME/asc/).
+std::unique_ptr<BucketPersistence> make_bucket_file(std::filesystem::path path);
+
+// The rates (requests per second) asc accepts from an x-amzn-RateLimit-Limit header. Amazon may
+// apply a plan other than the documented one (a rate of 0.0055 was seen on an operation documented
+// at 0.5), so the header is trusted within these bounds only: below one request per 10 minutes a
+// wrong header would stall a run for hours without a word (0.00001 is a 28-hour wait; 1e-300
+// overflowed the wait into no pacing at all). Above the upper bound the value is not a plan but
+// garbage (a faster plan than that is no pacing in practice, and a 429 still drains the bucket).
+// asc-sim states its rates times its time scale (2,000/s for getFeed at 1000x) and 10,000 when
+// its limits are off. Outside the bounds, the known plan stays.
+inline constexpr double k_min_header_rate = 1.0 / 600;
+inline constexpr double k_max_header_rate = 1e6;
+
+// An x-amzn-RateLimit-Limit value: the rate when it is a number within the bounds above, else
+// nullopt and `problem` says why it is ignored.
+struct RateLimitHeader {
+    std::optional<double> rate;
+    std::string problem;
+};
+RateLimitHeader parse_rate_limit_header(std::string_view value);
+
 class TokenBucket {
   public:
     TokenBucket(RatePlan plan, std::chrono::steady_clock::time_point now);
@@ -35,6 +83,10 @@ class TokenBucket {
     // A 429 means the server's bucket is empty: empty ours too.
     void drain(std::chrono::steady_clock::time_point now);
     [[nodiscard]] const RatePlan& plan() const { return m_plan; }
+    // The state to save at `now` (tokens refilled up to now), and back (the time since `saved`
+    // was counted refills it, as if this process had been waiting all along).
+    SavedBucket save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms);
+    void restore(const SavedBucket& saved, std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms);
 
   private:
     void refill(std::chrono::steady_clock::time_point now);
@@ -46,17 +98,29 @@ class TokenBucket {
 class RateLimiter {
   public:
     explicit RateLimiter(Clock& clock, bool enabled = true);
+    // Keeps the buckets in `persistence` (owned) from now on; nullptr: in memory only.
+    void set_persistence(std::unique_ptr<BucketPersistence> persistence);
     // Returns how long the caller must wait before calling `operation` and takes the token
     // when that is zero. Callers loop: sleep for the returned duration and ask again.
     std::chrono::nanoseconds acquire(std::string_view operation);
-    void observe_limit_header(std::string_view operation, std::string_view header_value);
+    // Applies the rate Amazon states for `operation`. Returns "" when applied, else why the
+    // header was ignored (for --debug).
+    std::string observe_limit_header(std::string_view operation, std::string_view header_value);
     void observe_throttled(std::string_view operation);
     [[nodiscard]] bool enabled() const { return m_enabled; }
+    // The rate the operation is paced at now (Amazon's announced one once seen), in calls per
+    // second; nullopt for an operation without a plan.
+    [[nodiscard]] std::optional<double> rate(std::string_view operation);
 
   private:
     // The operation's bucket, created from its default plan; nullptr for an unknown operation.
     TokenBucket* bucket(std::string_view operation);
+    // Runs `fn` on the operation's bucket (nullptr: unknown), synchronized with the saved state
+    // first and saved after when there is a persistence. Holds m_mutex.
+    void with_bucket(std::string_view operation, const std::function<void(TokenBucket*&)>& fn);
+    std::int64_t wall_ms();
     Clock& m_clock;
+    std::unique_ptr<BucketPersistence> m_persistence;
     bool m_enabled;
     std::mutex m_mutex;
     std::map<std::string, TokenBucket, std::less<>> m_buckets;

@@ -20,6 +20,9 @@
 
 namespace asc {
 
+// The default cap on an SP-API answer: 16 MiB.
+inline constexpr std::size_t k_max_api_answer = std::size_t{16} * 1024 * 1024;
+
 struct ApiCall {
     std::string operation;   // "searchOrders": picks the rate-limit bucket, named in errors
     std::string method = "GET";
@@ -30,6 +33,9 @@ struct ApiCall {
     // reached Amazon (timeout, dropped connection, 5xx) the call is not retried and throws
     // Error(Temporary) at once; a 429 (rejected before processing) is still retried.
     bool idempotent = true;
+    // The largest answer this call accepts (see HttpRequest::max_response_bytes): Amazon's JSON
+    // answers are pages of at most 100 orders or feeds, far below this.
+    std::size_t max_response_bytes = k_max_api_answer;
 };
 
 class SpApiClient {

@@ -18,7 +18,8 @@ enum class ErrorKind {
     Partial,      // a batch partly failed: exit 6
     Temporary,    // network, 429, 5xx after retries: exit 75
     Config,       // configuration missing or unsafe: exit 78
-    Interrupted,  // SIGINT: exit 130
+    Declined,     // the user answered no at a confirmation prompt; nothing was done: exit 7
+    Interrupted,  // SIGINT, or end of input at a prompt: exit 130
     Internal,     // anything else: exit 1
 };
 

@@ -23,4 +23,8 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 // "a", "a and b", "a, b and c".
 std::string join_and(const std::vector<std::string>& items);
 
+// "1 order", "2 orders", "0 orders"; `plural` when the word does not just take an "s"
+// ("1 entry", "3 entries").
+std::string count_noun(long long n, std::string_view singular, std::string_view plural = {});
+
 } // namespace asc

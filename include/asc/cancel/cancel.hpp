@@ -98,6 +98,10 @@ struct CancelRow {
     // The Magento step of a canceled order (commerce_step.hpp): "" (no commerce link), pending,
     // done, failed, no_link, skipped. Filled by the CLI after the commerce step.
     std::string commerce{};
+    // What the Magento step did (CommerceAction as text: canceled, refunded, comment_only,
+    // nothing_to_do), and the credit memo id of `refunded`. Filled by the CLI.
+    std::string commerce_action{};
+    std::string commerce_creditmemo_id{};
 };
 
 struct CancelOptions {

@@ -1,17 +1,29 @@
 #pragma once
 // The Adobe Commerce (Magento 2) REST client: finds the Magento order linked to an Amazon order,
-// reads it, and adds a status-history entry that sets its status. Over the same Transport as the
-// Amazon clients, with its own retry and time budget, and errors that always name the commerce
-// side ("the commerce system (Magento) ..."), so that they are never mistaken for Amazon's.
+// reads it (state, status, items and their quantities), cancels it, refunds it offline (a credit
+// memo) and adds status-history comments. Over the same Transport as the Amazon clients, with its
+// own retry and time budget, and errors that always name the commerce side ("the commerce system
+// (Magento) ..."), so that they are never mistaken for Amazon's.
 //
 //   GET  {base_url}/rest/{store_code}/V1/orders?searchCriteria[filterGroups][0][filters][0][field]=...
-//   GET  {base_url}/rest/{store_code}/V1/orders/{entity_id}
-//   POST {base_url}/rest/{store_code}/V1/orders/{entity_id}/comments   {"statusHistory":{...}} -> true
+//   GET  {base_url}/rest/{store_code}/V1/orders/{entity_id}                 ACL Magento_Sales::actions_view
+//   POST {base_url}/rest/{store_code}/V1/orders/{entity_id}/cancel   -> true | false   Magento_Sales::cancel
+//   POST {base_url}/rest/{store_code}/V1/order/{entity_id}/refund    -> credit memo id
+//   Magento_Sales::creditmemo
+//        {"items":[{"order_item_id":N,"qty":Q}],"notify":false,
+//         "arguments":{"extension_attributes":{"return_to_stock_items":[N,...]}}}
+//   POST {base_url}/rest/{store_code}/V1/orders/{entity_id}/comments {"statusHistory":{...}} -> true
+//                                                                           Magento_Sales::comment
+//   GET  {base_url}/rest/{store_code}/V1/creditmemos?searchCriteria...order_id...
+//                                                                     Magento_Sales::sales_creditmemo
+// (routes and ACL resources: app/code/Magento/Sales/etc/webapi.xml; cancel answers the bool of
+// Order::cancel, so `false` with HTTP 200 means Magento could not cancel: Model/Service/OrderService.php)
 //
 // Auth: the integration's access token as `Authorization: Bearer ...` (never logged: the transport's
 // --debug lines go through asc::redact).
 
 #include "asc/base/clock.hpp"
+#include "asc/base/errors.hpp"
 #include "asc/base/events.hpp"
 #include "asc/config/config.hpp"
 #include "asc/http/http.hpp"
@@ -34,14 +46,43 @@ struct CommerceComment {
     std::string created_at; // as Magento gives it ("2026-11-01 10:00:00")
 };
 
+// A quantity as Magento keeps it (decimal(12,4)), in ten-thousandths: exact, never a float.
+using CommerceQty = std::int64_t;
+inline constexpr CommerceQty k_commerce_qty_one = 10000;
+
+// "2" -> 20000, "0.5" -> 5000; nullopt when it is not a non-negative decimal with at most 4 places.
+std::optional<CommerceQty> parse_commerce_qty(std::string_view text);
+// 20000 -> "2", 5000 -> "0.5".
+std::string format_commerce_qty(CommerceQty qty);
+
+// One line of a Magento order (sales_order_item).
+struct CommerceItem {
+    std::int64_t item_id = 0;
+    std::int64_t parent_item_id = 0; // 0: a top-level line (a child of a configurable or bundle is not)
+    std::string sku;
+    CommerceQty qty_ordered = 0;
+    CommerceQty qty_invoiced = 0;
+    CommerceQty qty_refunded = 0;
+    CommerceQty qty_canceled = 0;
+    CommerceQty qty_shipped = 0;
+};
+
 struct CommerceOrder {
-    std::int64_t entity_id = 0;   // Magento's internal id: the one the REST paths take
-    std::string increment_id;     // the order number people see ("000000123")
+    std::int64_t entity_id = 0; // Magento's internal id: the one the REST paths take
+    std::string increment_id;   // the order number people see ("000000123")
     std::string ext_order_id;
-    std::string state;            // "processing", "complete", ...
-    std::string status;
+    std::string state;  // "new", "processing", "complete", "closed", "canceled", "holded", ...
+    std::string status; // a status assigned to that state ("pending", "processing", custom)
     std::vector<CommerceComment> history; // status_histories, as returned
     bool has_history = false;             // the answer carried status_histories (a search may not)
+    std::vector<CommerceItem> items;      // as returned (a search may not carry them)
+    bool has_items = false;
+};
+
+// One line of an offline credit memo.
+struct CommerceRefundLine {
+    std::int64_t order_item_id = 0;
+    CommerceQty qty = 0;
 };
 
 struct CommerceOptions {
@@ -59,8 +100,8 @@ struct CommerceOptions {
 class CommerceClient {
   public:
     // `settings` must be complete (CommerceSettings::require_complete).
-    CommerceClient(Transport& transport, Clock& clock, CommerceSettings settings, CommerceOptions options = {},
-                   Events& events = no_events());
+    CommerceClient(Transport& transport, Clock& clock, CommerceSettings settings,
+                   CommerceOptions options = {}, Events& events = no_events());
 
     // The Magento order whose `link_field` equals the Amazon order id (the first if several), or
     // nullopt when there is none.
@@ -69,22 +110,41 @@ class CommerceClient {
     // The Magento order with this entity id. Throws Error(NotFound) when there is none.
     CommerceOrder get_order(std::int64_t entity_id);
 
+    // The writes below are sent at most once unless they certainly did not reach Magento (no
+    // connection, or 429): after a failure that may have reached Magento they throw
+    // CommerceOutcomeUnknown at once, so that nothing is done twice by a
+    // retry; the caller re-reads the order before deciding anything again.
+
     // Adds a status-history entry (not notified to the customer, not visible on the storefront)
-    // that sets the order's status. Sent at most once unless it certainly did not reach Magento
-    // (no connection, or 429): after a failure that may have reached Magento it throws
-    // Error(Temporary) at once, so a comment is never added twice by a retry.
-    void set_status(std::int64_t entity_id, std::string_view status, std::string_view comment);
+    // carrying `status`, which must be a status of the order's current state (Magento 2.4.7+
+    // refuses any other with 400) and never empty (an empty one blanks the order's status).
+    void add_comment(std::int64_t entity_id, std::string_view status, std::string_view comment);
+
+    // Cancels the order. False when Magento answered `false` (HTTP 200): it could not cancel it
+    // (something invoiced, on hold, already closed...).
+    bool cancel_order(std::int64_t entity_id);
+
+    // An offline credit memo of `lines`, their quantities returned to stock, nobody notified.
+    // Returns the credit memo's id.
+    std::int64_t refund_order(std::int64_t entity_id, const std::vector<CommerceRefundLine>& lines);
+
+    // The ids of the order's credit memos, oldest first (for a credit memo whose answer was lost).
+    std::vector<std::int64_t> find_creditmemos(std::int64_t entity_id);
 
     [[nodiscard]] const CommerceSettings& settings() const { return m_settings; }
 
   private:
     struct Call {
-        std::string what;   // "looking up the order linked to ...": for messages and events
+        std::string what; // "looking up the order linked to ...": for messages and events
         std::string method = "GET";
-        std::string path;   // after /rest/{store_code}/V1
-        std::string query;  // encoded, without '?'
+        std::string path;  // after /rest/{store_code}/V1
+        std::string query; // encoded, without '?'
         std::string body;
         bool idempotent = true;
+        std::string op = "commerce lookup"; // for --debug and retry events
+        // The hint of a 400 answer.
+        std::string on_400 = "check base_url, store_code and link_field in [profiles.NAME.commerce]";
+        std::string acl = "Magento_Sales::actions_view"; // the route's ACL resource, for a 401's hint
     };
     // The 2xx body, parsed JSON.
     std::string send(const Call& call);
@@ -95,6 +155,13 @@ class CommerceClient {
     CommerceOptions m_options;
     Events& m_events;
     std::mt19937_64 m_rng;
+};
+
+// Thrown (kind Temporary) by a CommerceClient write whose answer was lost: Magento may or may not
+// have applied it, so the order must be read again before deciding anything.
+class CommerceOutcomeUnknown : public Error {
+  public:
+    using Error::Error;
 };
 
 // The searchCriteria query that matches `field` = `value` (eq), percent-encoded.

@@ -3,23 +3,34 @@
 // after a cancellation. May use: amazon, store, config, http, base, model.
 //
 // The commerce step of a cancellation: once Amazon's processing report confirms an order canceled
-// (not when the feed is merely submitted), the linked Magento order gets the status
-// `cancel_status` and a comment naming the Amazon order, the reason and asc. Journaled per order
-// in the cancellation journal's commerce_state:
-//   pending   Amazon confirmed the cancellation; Magento not updated yet (set by the cancel service
-//             in the same transaction as `canceled`, see CancelOptions::commerce_on_cancel)
-//   done      the Magento order has the status and asc's comment: never updated again
-//   failed    the update failed; `asc cancellations resume` retries it
-//   no_link   no Magento order is linked to the Amazon order
-//   skipped   --no-commerce
-// Never twice: a comment of asc for the Amazon order already in the Magento order's history (a
-// POST whose answer was lost, a crash before `done` was journaled) counts as done, and nothing is
-// sent again. The Amazon result stands whatever happens here.
+// (not when the feed is merely submitted), the linked Magento order is closed out the way Magento
+// allows (commerce_close.hpp: canceled when nothing was invoiced, an offline credit memo back to
+// stock when something was, so that it ends `canceled` or `closed`), or only commented with
+// on_cancel = comment; then it gets one comment naming the Amazon order, the reason and asc,
+// carrying the order's status after the action (or cancel_status, when that status is assigned to
+// the resulting state). Journaled per order in the cancellation journal:
+//   commerce_state
+//     pending   Amazon confirmed the cancellation; Magento not updated yet (set by the cancel service
+//               in the same transaction as `canceled`, see CancelOptions::commerce_on_cancel)
+//     done      the Magento order is closed out (or commented) and has asc's comment: never again
+//     failed    the update failed or was refused; `asc cancellations resume` retries it
+//     no_link   no Magento order is linked to the Amazon order
+//     skipped   --no-commerce
+//   commerce_action          canceled | refunded | comment_only | nothing_to_do (CommerceAction);
+//                            written as soon as a write may have been applied
+//   commerce_creditmemo_id   the credit memo of `refunded` (when its answer was lost, the order's
+//                            newest credit memo, looked up on the next attempt)
+// Exactly once: every attempt starts from a fresh read of the order and decides from its state and
+// quantities, so a write whose answer was lost (a timeout, a crash) is never repeated blindly: a
+// refund already made leaves nothing refundable, a cancel already made leaves the order canceled.
+// A comment of asc for the Amazon order already in the history counts as done. The Amazon result
+// stands whatever happens here.
 
 #include "asc/base/clock.hpp"
 #include "asc/base/errors.hpp"
 #include "asc/base/events.hpp"
 #include "asc/commerce/commerce_client.hpp"
+#include "asc/commerce/commerce_close.hpp"
 #include "asc/store/store.hpp"
 
 #include <cstddef>
@@ -32,9 +43,13 @@ namespace asc {
 
 struct CommerceStepRow {
     std::string order_id;
-    std::string state;        // done | failed | no_link | pending (not attempted)
-    std::string increment_id; // the Magento order number, when one was found
-    std::string message;      // what happened, for the row shown to the user
+    std::string state;         // done | failed | no_link | pending (not attempted)
+    std::string increment_id;  // the Magento order number, when one was found
+    std::string message;       // what happened, for the row shown to the user
+    std::string action;        // CommerceAction as text, when known
+    std::string creditmemo_id; // when a credit memo was made and its answer arrived
+    std::string magento_state; // the Magento order's state and status after the step, when read
+    std::string magento_status;
 };
 
 struct CommerceStepResult {
@@ -50,6 +65,7 @@ struct CommerceStepOptions {
     // After this many failures in a row the commerce system is taken to be down: the remaining
     // rows are left pending (for `asc cancellations resume`) instead of each waiting out retries.
     int give_up_after = 3;
+    CommerceOnCancel on_cancel = CommerceOnCancel::Auto;
 };
 
 class CommerceStep {
@@ -64,7 +80,13 @@ class CommerceStep {
 
   private:
     CommerceStepRow update(const JournalEntry& row);
-    void journal(const JournalEntry& row, const std::string& state);
+    // Cancels and refunds until next_commerce_move says done; returns the fresh order.
+    CommerceOrder close_out(const JournalEntry& row, CommerceOrder order, CommerceStepRow& out);
+    // Adds asc's comment; returns the status it carried.
+    std::string comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out);
+    // Looks up the credit memo id of a refund whose answer was lost (best effort).
+    void recover_creditmemo_id(const CommerceOrder& order, CommerceStepRow& out);
+    void journal(const JournalEntry& row, const std::string& state, const CommerceStepRow* out = nullptr);
 
     CommerceClient& m_client;
     Store& m_store;
@@ -78,9 +100,9 @@ bool needs_commerce_step(const JournalEntry& row);
 
 // The comment asc leaves on the Magento order:
 //   "[asc] Amazon order 112-1234567-1234567 was canceled on Amazon with reason NoInventory (...);
-//    asc set this order's status to complete."
+//    asc refunded this order offline (credit memo 12, items back to stock): state closed."
 std::string commerce_cancel_comment(std::string_view amazon_order_id, std::string_view reason,
-                                    std::string_view status);
+                                    std::string_view what_asc_did);
 // Whether a status-history comment is asc's for this Amazon order.
 bool is_commerce_cancel_comment(std::string_view comment, std::string_view amazon_order_id);
 

@@ -21,7 +21,8 @@
 //   base_url = "https://shop.example.com"
 //   access_token = "..."  |  access_token_file = "~/.config/asc/magento-token"
 //   link_field = "ext_order_id"        # or "increment_id"
-//   cancel_status = "complete"
+//   on_cancel = "auto"                 # auto: cancel or refund the Magento order; comment: only comment
+//   cancel_status = "amazon_canceled"  # optional: a status assigned to the state closed or canceled
 //   store_code = "default"
 
 #include <filesystem>
@@ -40,6 +41,9 @@ struct FlagSettings {
     std::string endpoint;
     std::string marketplace;
     std::string store;
+    // `config show`: an unsafe config or secret file (readable by others) is a warning in
+    // Settings::warnings instead of Error(Config), and its secret is left empty.
+    bool inspect_only = false;
 };
 
 // The Magento (Adobe Commerce) link of a profile. Present only when [profiles.NAME.commerce] or
@@ -48,7 +52,12 @@ struct CommerceSettings {
     std::string base_url;                    // "https://shop.example.com", no trailing '/'
     std::string access_token;                // the integration's access token (a secret)
     std::string link_field = "ext_order_id"; // the Magento order field holding the Amazon order id
-    std::string cancel_status = "complete";  // the status a canceled Amazon order's Magento order gets
+    // What a canceled Amazon order does to its Magento order: "auto" (cancel it, or refund it offline
+    // when invoiced: it ends canceled or closed) or "comment" (only the history comment).
+    std::string on_cancel = "auto";
+    // The status asc's comment sets (it must be assigned to the state the order ends in); empty:
+    // the order keeps the status Magento gave it.
+    std::string cancel_status;
     std::string store_code = "default";      // the REST store code: /rest/<store_code>/V1/...
 
     // Throws Error(Config) naming what to set when base_url or access_token is missing.
@@ -74,6 +83,9 @@ struct Settings {
     std::optional<CommerceSettings> commerce; // nullopt: no commerce system is called
     // Where each key's value came from: "flag", "env ASC_X", "profile NAME", "default".
     std::map<std::string, std::string> sources;
+    // With FlagSettings::inspect_only: what would have been an error ("... is readable by other
+    // users ...; chmod 600 ...").
+    std::vector<std::string> warnings;
 
     // Throws Error(Config) naming exactly what to set when a credential is missing.
     void require_credentials() const;
@@ -96,6 +108,53 @@ std::string seller_central_host(std::string_view marketplace_id);
 
 // The profile names defined in the config file (for completions); empty if none.
 std::vector<std::string> profile_names(const std::filesystem::path& config_path);
+
+// A profile as `asc config init` writes it.
+struct NewProfile {
+    std::string name;
+    std::string region = "na";
+    std::vector<std::string> marketplace_ids;
+    std::string seller_id;
+    std::string client_id;
+    std::string client_secret;
+    std::string refresh_token;
+    std::string endpoint;     // optional override (the simulator)
+    std::string lwa_endpoint; // optional override
+    bool make_default = false;
+};
+
+// Where `config init` put things.
+struct WrittenProfile {
+    std::filesystem::path config_path;
+    std::filesystem::path client_secret_file;
+    std::filesystem::path refresh_token_file;
+};
+
+// Adds (or replaces) [profiles.NAME] in the config file at `config_path`, keeping the other
+// profiles and keys; creates the file 0600 and its directory 0700. The secrets go to their own
+// 0600 files, "<config dir>/secrets/NAME.client_secret" and "NAME.refresh_token", which the
+// profile names with *_file keys. With make_default (or when the file had no default_profile)
+// sets default_profile. Throws Error(Usage) for a bad name or region, Error(Config) when a file
+// cannot be written or the existing file is not valid TOML.
+WrittenProfile write_profile(const std::filesystem::path& config_path, const NewProfile& profile);
+
+// Sets default_profile = NAME. Throws Error(Config) when the file has no such profile (naming
+// the ones it has) or cannot be written.
+void set_default_profile(const std::filesystem::path& config_path, const std::string& name);
+
+struct ProfileSummary {
+    std::string name;
+    bool is_default = false;
+    bool has_commerce = false;
+    std::string region;
+    std::vector<std::string> marketplace_ids;
+};
+// The profiles of the config file (none when it does not exist), in file order. Throws
+// Error(Config) for a malformed file.
+std::vector<ProfileSummary> list_profiles(const std::filesystem::path& config_path);
+
+// The default config file: ASC_CONFIG, else $XDG_CONFIG_HOME/asc/config.toml.
+std::filesystem::path default_config_path(const EnvLookup& env = process_env);
 
 // "abcd…wxyz" style masking for display: never the whole secret.
 std::string mask_secret(std::string_view secret);

@@ -7,6 +7,7 @@
 // send() throws only for misuse (e.g. a plain-http URL to a non-loopback host).
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,7 +23,15 @@ struct HttpRequest {
     std::string url;          // absolute, already percent-encoded
     Headers headers;
     std::string body;
+    // The largest answer body this request may receive, decompressed; a larger one fails with
+    // TransportError::TooLarge. 0: the transport's own cap (k_max_response_bytes). Callers set
+    // what their answer can be (a page of orders is small), so a hostile server cannot make asc
+    // hold hundreds of megabytes.
+    std::size_t max_response_bytes = 0;
 };
+
+// The transport's cap on any answer body: 512 MiB.
+inline constexpr std::size_t k_max_response_bytes = std::size_t{512} * 1024 * 1024;
 
 enum class TransportError {
     None,
@@ -30,6 +39,7 @@ enum class TransportError {
     Connect,        // could not connect / resolve
     Dropped,        // connection closed mid-response, or an empty reply
     Tls,            // certificate or handshake failure
+    TooLarge,       // the answer is larger than the request's max_response_bytes
     Other,
 };
 
@@ -94,7 +104,9 @@ std::string printable_excerpt(std::string_view text, std::size_t limit = 300);
 
 // Masks secrets (access and refresh tokens, client secrets, Authorization/x-amz-access-token
 // header values, the X-Amz-Signature/-Credential of presigned URLs, bare "Atza|..."/"Atzr|..."
-// tokens, and the credential of a bare "Bearer <token>") in a line of debug output, as `key: value`, `key=value` or `"key": "value"`.
+// tokens, the credential of a bare "Bearer <token>", and the credentials a URL carries: the
+// password of `https://user:password@host` and query values named like secrets, `?secret=...`) in
+// a line of debug output or a message, as `key: value`, `key=value` or `"key": "value"`.
 std::string redact(std::string_view text);
 
 } // namespace asc

@@ -147,6 +147,10 @@ struct JournalEntry {
     // The Magento step of a canceled order (empty: none; see commerce_step.hpp): pending, done,
     // failed, no_link, skipped.
     std::string commerce_state;
+    // What the Magento step did (schema 4; see commerce_step.hpp): canceled, refunded,
+    // comment_only, nothing_to_do; and the credit memo id of `refunded`. Empty: not known.
+    std::string commerce_action;
+    std::string commerce_creditmemo_id;
 };
 
 // The journal states a row can be in while its cancellation is not finished.
@@ -162,6 +166,8 @@ struct JournalChange {
     std::optional<std::string> result_code{};
     std::optional<std::string> result_message{};
     std::optional<std::string> commerce_state{};
+    std::optional<std::string> commerce_action{};
+    std::optional<std::string> commerce_creditmemo_id{};
 };
 
 // Which journal rows journal_entries() returns; every set filter must match. Oldest first.
@@ -200,6 +206,9 @@ class Store {
     // Error(Config) and without writing to the file: a file that is not an SQLite database, an
     // SQLite database of another application, a store whose schema is newer than this asc knows.
     // Applies pending migrations, one transaction per version.
+    // A store that cannot be written (a read-only filesystem, a file or directory without write
+    // permission) opens read-only when it is at the latest schema: queries work, and every write
+    // throws Error(Config) saying the store is read-only (never that it is not a store).
     // `target_version` is for tests: migrate only up to that version (an older-schema store
     // supports only handle() queries).
     static Store open(const std::filesystem::path& path, StoreOptions options = {}, int target_version = 0);
@@ -215,6 +224,8 @@ class Store {
     [[nodiscard]] const std::filesystem::path& path() const;
     [[nodiscard]] const StoreOptions& options() const;
     [[nodiscard]] int schema_version() const;
+    // True when the store was opened read-only (see open()).
+    [[nodiscard]] bool read_only() const;
 
     // Inserts or replaces `orders` in one transaction. An order whose stored copy has the same
     // content (or a later last_updated) is left alone and counted unchanged; a changed one has

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
@@ -21,6 +22,8 @@ constexpr std::string_view k_documents_path = "/feeds/2021-06-30/documents";
 
 // Attempts at a presigned-URL request, and the pause before the next one (times the attempt).
 constexpr int k_raw_attempts = 3;
+// S3 answers an upload with an empty body, or a short XML error.
+constexpr std::size_t k_max_upload_answer = std::size_t{64} * 1024;
 constexpr std::chrono::seconds k_raw_pause{1};
 
 [[noreturn]] void unreadable(std::string_view operation, const std::string& why) {
@@ -58,6 +61,19 @@ std::string required_text(std::string_view operation, const json& j, const char*
         unreadable(operation, std::string("\"") + key + "\" is missing");
     }
     return value;
+}
+
+// A document's presigned URL from Amazon's answer: https (or plain http to a loopback host, the
+// simulator). Anything else is Amazon's answer being wrong, not the configuration: nothing has
+// been uploaded or downloaded with it.
+std::string required_url(std::string_view operation, const json& j, const char* key) {
+    std::string url = required_text(operation, j, key);
+    const bool https = url.size() > 8 && url.compare(0, 8, "https://") == 0;
+    const bool loopback_http = url.compare(0, 7, "http://") == 0 && is_loopback_url(url);
+    if (!https && !loopback_http) {
+        unreadable(operation, fmt::format("\"{}\" is not an https URL ({:?})", key, printable_excerpt(url, 60)));
+    }
+    return url;
 }
 
 std::optional<Timestamp> optional_time(const json& j, const char* key) {
@@ -157,7 +173,7 @@ FeedDocument FeedsClient::create_feed_document(const std::string& content_type) 
     call.body = json{{"contentType", content_type}}.dump();
     const HttpResponse response = m_api.call(call);
     const json j = parse_body(call.operation, response.body);
-    return {required_text(call.operation, j, "feedDocumentId"), required_text(call.operation, j, "url")};
+    return {required_text(call.operation, j, "feedDocumentId"), required_url(call.operation, j, "url")};
 }
 
 HttpResponse FeedsClient::send_raw(const HttpRequest& request, std::string_view what) {
@@ -198,6 +214,14 @@ HttpResponse FeedsClient::send_raw(const HttpRequest& request, std::string_view 
             throw Error(ErrorKind::Temporary, message,
                         "the presigned link lasts 5 minutes; run the command again");
         }
+        if (response.status == 403 && s3.code != "SignatureDoesNotMatch") {
+            // A presigned link is refused once it expired, or when this machine's clock is off
+            // (the link is checked against Amazon's time).
+            throw Error(ErrorKind::Temporary, message,
+                        "Amazon's storage refused the presigned link: it lasts 5 minutes and is checked "
+                        "against the clock; check this machine's clock (timedatectl) and run the command "
+                        "again");
+        }
         throw Error(
             ErrorKind::Internal, message,
             s3.code == "SignatureDoesNotMatch"
@@ -213,6 +237,7 @@ void FeedsClient::upload(const FeedDocument& document, std::string_view content_
     request.url = document.url;
     request.headers = {{"Content-Type", std::string(content_type)}};
     request.body = std::string(body);
+    request.max_response_bytes = k_max_upload_answer;
     send_raw(request, "uploading feed document " + document.feed_document_id);
 }
 
@@ -230,7 +255,22 @@ std::string FeedsClient::create_feed(const std::string& feed_type,
                      {"marketplaceIds", marketplace_ids},
                      {"inputFeedDocumentId", document_id}}
                     .dump();
-    const HttpResponse response = m_api.call(call);
+    HttpResponse response;
+    try {
+        response = m_api.call(call);
+    } catch (const ApiError& e) {
+        if (e.http_status() == 400 && std::string_view(e.what()).find(document_id) != std::string_view::npos) {
+            // The upload was answered 2xx, but Amazon does not have the document: its storage
+            // lost it. Amazon created no feed (a 400), so nothing was sent.
+            throw ApiError(ErrorKind::Temporary,
+                           fmt::format("the upload of feed document {} was acknowledged, but Amazon does not "
+                                       "have it ({}); no feed was created, nothing was sent",
+                                       document_id, e.what()),
+                           "run the command again: it uploads the document anew", e.http_status(), e.code(),
+                           e.request_id());
+        }
+        throw;
+    }
     return required_text(call.operation, parse_body(call.operation, response.body), "feedId");
 }
 
@@ -277,7 +317,7 @@ ResultDocument FeedsClient::get_feed_document(const std::string& document_id) {
     call.path = std::string(k_documents_path) + "/" + url_encode(document_id);
     const HttpResponse response = m_api.call(call);
     const json j = parse_body(call.operation, response.body);
-    return {required_text(call.operation, j, "feedDocumentId"), required_text(call.operation, j, "url"),
+    return {required_text(call.operation, j, "feedDocumentId"), required_url(call.operation, j, "url"),
             text_of(j, "compressionAlgorithm")};
 }
 
@@ -285,12 +325,13 @@ std::string FeedsClient::download(const ResultDocument& document) {
     HttpRequest request;
     request.method = "GET";
     request.url = document.url;
+    request.max_response_bytes = k_max_report_bytes;
     HttpResponse response = send_raw(request, "downloading feed document " + document.feed_document_id);
     const bool gzip_magic = response.body.size() >= 2 &&
                             static_cast<unsigned char>(response.body[0]) == 0x1f &&
                             static_cast<unsigned char>(response.body[1]) == 0x8b;
     if (document.compression_algorithm == "GZIP" && gzip_magic) {
-        return gunzip(response.body);
+        return gunzip(response.body, k_max_report_bytes);
     }
     return std::move(response.body);
 }

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string_view>
@@ -34,6 +35,8 @@ constexpr std::chrono::seconds k_expiry_margin{60};
 constexpr RetryPolicy k_lwa_retry{3, std::chrono::milliseconds{500}, std::chrono::milliseconds{4'000}};
 // A cache file is tiny; anything bigger is not ours.
 constexpr std::size_t k_max_cache_file = std::size_t{64} * 1024;
+// A token answer is a few hundred bytes.
+constexpr std::size_t k_max_token_answer = std::size_t{64} * 1024;
 
 std::uint64_t fnv1a64(std::string_view text) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
@@ -124,7 +127,28 @@ Error auth_error(const HttpResponse& response) {
     return {ErrorKind::Auth, what, "check the client_id, client_secret and refresh_token of this profile"};
 }
 
+// The token endpoint answered a redirect: the configured URL is not the token endpoint (a
+// moved or mistyped host or path). asc never follows a redirect with credentials in the body.
+Error redirected(const std::string& endpoint, const HttpResponse& response) {
+    const std::string location = response.header("location");
+    return {ErrorKind::Config,
+            fmt::format("the Login with Amazon endpoint {} answered HTTP {} (a redirect{}): it is not the token "
+                        "endpoint",
+                        printable_excerpt(endpoint, 200), response.status,
+                        location.empty() ? std::string() : " to " + printable_excerpt(location, 200)),
+            "set lwa_endpoint in the profile (or ASC_LWA_ENDPOINT) to the token URL, normally "
+            "https://api.amazon.com/auth/o2/token"};
+}
+
 } // namespace
+
+std::optional<std::chrono::seconds> token_lifetime(std::int64_t expires_in) {
+    constexpr std::int64_t k_max_lifetime = 3600;
+    if (expires_in <= 0) {
+        return std::nullopt;
+    }
+    return std::chrono::seconds(std::min(expires_in, k_max_lifetime));
+}
 
 LwaAuth::LwaAuth(Transport& transport, Clock& clock, LwaCredentials credentials,
                  std::filesystem::path cache_dir)
@@ -169,6 +193,7 @@ std::string LwaAuth::fetch() {
     HttpRequest request;
     request.method = "POST";
     request.url = m_credentials.endpoint;
+    request.max_response_bytes = k_max_token_answer;
     request.headers = {{"Content-Type", "application/x-www-form-urlencoded;charset=UTF-8"},
                        {"Accept", "application/json"}};
     request.body = "grant_type=refresh_token&refresh_token=" + url_encode(m_credentials.refresh_token) +
@@ -193,16 +218,20 @@ std::string LwaAuth::fetch() {
             const json body = json::parse(response.body, nullptr, false);
             const auto token = body.is_object() ? body.find("access_token") : body.end();
             const auto expires_in = body.is_object() ? body.find("expires_in") : body.end();
+            const auto lifetime = expires_in != body.end() && expires_in->is_number_integer()
+                                      ? token_lifetime(expires_in->get<std::int64_t>())
+                                      : std::nullopt;
             if (body.is_object() && token != body.end() && token->is_string() &&
-                !token->get<std::string>().empty() && expires_in != body.end() &&
-                expires_in->is_number_integer() && expires_in->get<std::int64_t>() > 0) {
-                m_expires = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-                    m_clock.wall_now() + std::chrono::seconds(expires_in->get<std::int64_t>()));
+                !token->get<std::string>().empty() && lifetime) {
+                m_expires = std::chrono::time_point_cast<std::chrono::system_clock::duration>(m_clock.wall_now() +
+                                                                                              *lifetime);
                 return token->get<std::string>();
             }
             last_reason = "Login with Amazon answered without an access token and its lifetime";
         } else if (response.status >= 500 || is_retryable_status(response.status)) {
             last_reason = "Login with Amazon answered HTTP " + std::to_string(response.status);
+        } else if (response.status >= 300 && response.status < 400) {
+            throw redirected(m_credentials.endpoint, response);
         } else {
             throw auth_error(response);
         }
@@ -261,6 +290,13 @@ void LwaAuth::load_cache() {
     const auto expires_at = j.find("expires_at");
     if (token == j.end() || !token->is_string() || token->get<std::string>().empty() ||
         expires_at == j.end() || !expires_at->is_number_integer()) {
+        return;
+    }
+    // A token lasts at most an hour (token_lifetime): a later expiry is not ours, and would
+    // overflow the clock's type.
+    const auto now_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(m_clock.wall_now().time_since_epoch()).count();
+    if (expires_at->get<std::int64_t>() > now_seconds + 3600 + k_expiry_margin.count()) {
         return;
     }
     const auto expires =

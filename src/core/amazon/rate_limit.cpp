@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace asc {
 
@@ -36,7 +37,13 @@ constexpr std::array k_plans{
 // computed wait must still count as holding a token.
 constexpr double k_epsilon = 1e-9;
 
-std::optional<double> parse_rate(std::string_view text) {
+// The longest wait wait_time() reports; the header bounds keep real waits far below it, this keeps
+// the conversion to nanoseconds defined whatever the plan.
+constexpr double k_max_wait_seconds = 86400;
+
+} // namespace
+
+RateLimitHeader parse_rate_limit_header(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
         text.remove_prefix(1);
     }
@@ -45,13 +52,16 @@ std::optional<double> parse_rate(std::string_view text) {
     }
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) || value <= 0) {
-        return std::nullopt;
+    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
+        return {std::nullopt, fmt::format("x-amzn-RateLimit-Limit {:?} is not a number", text)};
     }
-    return value;
+    if (value < k_min_header_rate || value > k_max_header_rate) {
+        return {std::nullopt,
+                fmt::format("x-amzn-RateLimit-Limit {} is outside {:.4f}..{} requests per second", text,
+                            k_min_header_rate, k_max_header_rate)};
+    }
+    return {value, {}};
 }
-
-} // namespace
 
 std::optional<RatePlan> default_plan(std::string_view operation) {
     for (const auto& p : k_plans) {
@@ -79,7 +89,7 @@ std::chrono::nanoseconds TokenBucket::wait_time(std::chrono::steady_clock::time_
     if (m_tokens >= 1.0 - k_epsilon) {
         return std::chrono::nanoseconds::zero();
     }
-    const double seconds = (1.0 - m_tokens) / m_plan.rate;
+    const double seconds = std::min((1.0 - m_tokens) / m_plan.rate, k_max_wait_seconds);
     return std::chrono::nanoseconds(static_cast<std::int64_t>(std::ceil(seconds * 1e9)));
 }
 
@@ -99,7 +109,64 @@ void TokenBucket::drain(std::chrono::steady_clock::time_point now) {
     m_tokens = 0;
 }
 
+SavedBucket TokenBucket::save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms) {
+    refill(now);
+    return SavedBucket{m_tokens, m_plan.rate, wall_now_ms};
+}
+
+void TokenBucket::restore(const SavedBucket& saved, std::chrono::steady_clock::time_point now,
+                          std::int64_t wall_now_ms) {
+    if (!std::isfinite(saved.tokens) || saved.tokens < 0) {
+        return; // a damaged line: keep what we have
+    }
+    set_rate(saved.rate);
+    // Never more than a full bucket.
+    // A day refills any bucket; the cap also keeps a damaged timestamp from overflowing.
+    constexpr std::int64_t k_day_ms = 24LL * 3600 * 1000;
+    std::int64_t age_ms = k_day_ms;
+    if (saved.refilled_at_ms > wall_now_ms) {
+        age_ms = 0; // the clock went back: no time passed
+    } else if (saved.refilled_at_ms >= 0 && wall_now_ms - saved.refilled_at_ms < k_day_ms) {
+        age_ms = wall_now_ms - saved.refilled_at_ms;
+    }
+    const auto age = std::chrono::milliseconds(age_ms);
+    m_tokens = std::min(m_plan.burst, saved.tokens);
+    m_last = now - std::chrono::duration_cast<std::chrono::steady_clock::duration>(age);
+    refill(now);
+}
+
 RateLimiter::RateLimiter(Clock& clock, bool enabled) : m_clock(clock), m_enabled(enabled) {}
+
+void RateLimiter::set_persistence(std::unique_ptr<BucketPersistence> persistence) {
+    const std::lock_guard lock(m_mutex);
+    m_persistence = std::move(persistence);
+}
+
+std::int64_t RateLimiter::wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.wall_now().time_since_epoch()).count();
+}
+
+void RateLimiter::with_bucket(std::string_view operation, const std::function<void(TokenBucket*&)>& fn) {
+    const std::lock_guard lock(m_mutex);
+    if (!m_persistence) {
+        TokenBucket* b = bucket(operation);
+        fn(b);
+        return;
+    }
+    m_persistence->update([&](SavedBuckets& saved) {
+        const auto now = m_clock.now();
+        const std::int64_t wall = wall_ms();
+        TokenBucket* b = bucket(operation);
+        const auto it = saved.find(operation);
+        if (b != nullptr && it != saved.end()) {
+            b->restore(it->second, now, wall);
+        }
+        fn(b);
+        if (b != nullptr) {
+            saved[std::string(operation)] = b->save(now, wall);
+        }
+    });
+}
 
 TokenBucket* RateLimiter::bucket(std::string_view operation) {
     if (auto it = m_buckets.find(operation); it != m_buckets.end()) {
@@ -112,51 +179,64 @@ TokenBucket* RateLimiter::bucket(std::string_view operation) {
     return &m_buckets.emplace(std::string(operation), TokenBucket(*plan, m_clock.now())).first->second;
 }
 
+std::optional<double> RateLimiter::rate(std::string_view operation) {
+    const std::lock_guard lock(m_mutex);
+    const TokenBucket* b = bucket(operation);
+    return b == nullptr ? std::nullopt : std::optional<double>(b->plan().rate);
+}
+
 std::chrono::nanoseconds RateLimiter::acquire(std::string_view operation) {
     if (!m_enabled) {
         return std::chrono::nanoseconds::zero();
     }
-    const std::lock_guard lock(m_mutex);
-    TokenBucket* b = bucket(operation);
-    if (b == nullptr) {
-        return std::chrono::nanoseconds::zero(); // no known plan: nothing to pace by
-    }
-    const auto now = m_clock.now();
-    const auto wait = b->wait_time(now);
-    if (wait == std::chrono::nanoseconds::zero()) {
-        b->take(now);
-    }
+    auto wait = std::chrono::nanoseconds::zero(); // no known plan: nothing to pace by
+    with_bucket(operation, [&](TokenBucket*& b) {
+        if (b == nullptr) {
+            return;
+        }
+        const auto now = m_clock.now();
+        wait = b->wait_time(now);
+        if (wait == std::chrono::nanoseconds::zero()) {
+            b->take(now);
+        }
+    });
     return wait;
 }
 
-void RateLimiter::observe_limit_header(std::string_view operation, std::string_view header_value) {
+std::string RateLimiter::observe_limit_header(std::string_view operation, std::string_view header_value) {
     if (!m_enabled) {
-        return;
+        return {};
     }
-    const auto rate = parse_rate(header_value);
-    if (!rate) {
-        return;
+    const RateLimitHeader parsed = parse_rate_limit_header(header_value);
+    if (!parsed.rate) {
+        const auto plan = default_plan(operation);
+        return plan ? fmt::format("{}: {}; pacing stays at {} requests per second", operation, parsed.problem,
+                                  plan->rate)
+                    : fmt::format("{}: {}; ignored", operation, parsed.problem);
     }
-    const std::lock_guard lock(m_mutex);
-    const auto now = m_clock.now();
-    TokenBucket* b = bucket(operation);
-    if (b == nullptr) {
-        // An operation without a default plan: pace it by what Amazon says, one request at a time.
-        b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{*rate, 1.0}, now)).first->second;
-    }
-    // Credit the time so far at the old rate before the new one applies.
-    static_cast<void>(b->wait_time(now));
-    b->set_rate(*rate);
+    const double rate = *parsed.rate;
+    with_bucket(operation, [&](TokenBucket*& b) {
+        const auto now = m_clock.now();
+        if (b == nullptr) {
+            // An operation without a default plan: pace it by what Amazon says, one request at a time.
+            b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{rate, 1.0}, now)).first->second;
+        }
+        // Credit the time so far at the old rate before the new one applies.
+        static_cast<void>(b->wait_time(now));
+        b->set_rate(rate);
+    });
+    return {};
 }
 
 void RateLimiter::observe_throttled(std::string_view operation) {
     if (!m_enabled) {
         return;
     }
-    const std::lock_guard lock(m_mutex);
-    if (TokenBucket* b = bucket(operation)) {
-        b->drain(m_clock.now());
-    }
+    with_bucket(operation, [&](TokenBucket*& b) {
+        if (b != nullptr) {
+            b->drain(m_clock.now());
+        }
+    });
 }
 
 } // namespace asc

@@ -4,6 +4,7 @@
 #include "asc/amazon/sp_api.hpp"
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/base/interrupt.hpp"
 
 #include <algorithm>
@@ -155,6 +156,7 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
         HttpRequest request;
         request.method = call.method;
         request.url = url;
+        request.max_response_bytes = call.max_response_bytes;
         request.headers = {{"x-amz-access-token", m_auth.access_token()},
                            {"x-amz-date", amz_date(m_clock.wall_now())},
                            {"accept", "application/json"}};
@@ -182,7 +184,9 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             }
         } else {
             if (const std::string limit = response.header("x-amzn-ratelimit-limit"); !limit.empty()) {
-                m_limiter.observe_limit_header(op, limit);
+                if (const std::string ignored = m_limiter.observe_limit_header(op, limit); !ignored.empty()) {
+                    m_events.debug(ignored);
+                }
             }
             const std::string request_id = response.header("x-amzn-requestid");
             if (response.status >= 200 && response.status < 300) {
@@ -226,6 +230,19 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
                     case 404:
                         throw ApiError(ErrorKind::NotFound, fmt::format("{}: not found: {}", op, shown), "",
                                        response.status, error.code, request_id);
+                    case 301:
+                    case 302:
+                    case 303:
+                    case 307:
+                    case 308:
+                        // Amazon's endpoints do not redirect: the configured endpoint is wrong.
+                        throw ApiError(ErrorKind::Config,
+                                       fmt::format("{}: the endpoint {} answered HTTP {} (a redirect): it is not "
+                                                   "a Selling Partner API endpoint",
+                                                   op, printable_excerpt(m_endpoint, 200), response.status),
+                                       "set the region, or endpoint in the profile (or ASC_ENDPOINT / "
+                                       "--endpoint), to https://sellingpartnerapi-na.amazon.com (-eu, -fe)",
+                                       response.status, error.code, request_id);
                     default:
                         throw ApiError(ErrorKind::Internal,
                                        fmt::format("{} failed with HTTP {}: {}", op, response.status, shown),
@@ -265,15 +282,14 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
             if (malformed) {
                 throw ApiError(
                     ErrorKind::Temporary,
-                    with_request_id(fmt::format("Amazon returned a malformed response for {} (after {} "
-                                                "attempts)",
-                                                op, attempt),
+                    with_request_id(fmt::format("Amazon returned a malformed response for {} (after {})", op,
+                                                count_noun(attempt, "attempt")),
                                     last_request_id),
                     hint, last_status, last_code, last_request_id);
             }
             throw ApiError(
                 ErrorKind::Temporary,
-                with_request_id(fmt::format("{} failed after {} attempts: {}", op, attempt, last_reason),
+                with_request_id(fmt::format("{} failed after {}: {}", op, count_noun(attempt, "attempt"), last_reason),
                                 last_request_id),
                 hint, last_status, last_code, last_request_id);
         }

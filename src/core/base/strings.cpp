@@ -68,4 +68,17 @@ std::string join_and(const std::vector<std::string>& items) {
     return join(head, ", ") + " and " + items.back();
 }
 
+std::string count_noun(long long n, std::string_view singular, std::string_view plural) {
+    std::string out = std::to_string(n) + " ";
+    if (n == 1) {
+        out += singular;
+    } else if (!plural.empty()) {
+        out += plural;
+    } else {
+        out += singular;
+        out += 's';
+    }
+    return out;
+}
+
 } // namespace asc

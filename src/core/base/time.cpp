@@ -5,7 +5,9 @@
 #include "asc/base/time.hpp"
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <fmt/format.h>
@@ -86,8 +88,8 @@ bool scan_date(Scanner& s, std::chrono::sys_days& out) {
 
 [[noreturn]] void throw_bad_time(std::string_view text) {
     throw Error(ErrorKind::Usage, fmt::format("invalid time '{}'", text),
-                "use RFC 3339 (2026-11-01T10:00:00Z), a date (2026-11-01) or a duration back from "
-                "now (90m, 24h, 7d)");
+                "use RFC 3339 (2026-11-01T10:00:00Z), a date (2026-11-01), today, yesterday, or a "
+                "duration back from now (90m, 24h, 7d)");
 }
 
 [[noreturn]] void throw_bad_duration(std::string_view text) {
@@ -207,9 +209,45 @@ std::chrono::seconds parse_duration(std::string_view text) {
     return seconds{total};
 }
 
+std::chrono::seconds parse_duration_or_seconds(std::string_view text) {
+    if (!text.empty() && std::all_of(text.begin(), text.end(), is_digit)) {
+        return parse_duration(std::string(text) + "s");
+    }
+    return parse_duration(text);
+}
+
+std::string format_duration(std::chrono::seconds d) {
+    std::int64_t s = std::max<std::int64_t>(d.count(), 0);
+    const bool with_seconds = s < 3600;
+    if (s < 60) {
+        return fmt::format("{}s", s);
+    }
+    std::string out;
+    for (const auto& [unit, size] : {std::pair{"d", k_day}, std::pair{"h", std::int64_t{3600}}, std::pair{"m", std::int64_t{60}}}) {
+        if (s >= size) {
+            out += fmt::format("{}{}", s / size, unit);
+            s %= size;
+        }
+    }
+    if (s > 0 && with_seconds) {
+        out += fmt::format("{}s", s);
+    }
+    return out;
+}
+
 Timestamp parse_time_arg(std::string_view text, Timestamp now) {
     if (auto t = parse_rfc3339(text)) {
         return *t;
+    }
+    const std::string word = lower_ascii(trim(text));
+    if (word == "now") {
+        return now;
+    }
+    if (word == "today") {
+        return Timestamp{std::chrono::floor<days>(now)};
+    }
+    if (word == "yesterday") {
+        return Timestamp{std::chrono::floor<days>(now) - days{1}};
     }
     if (text.size() == 10) {
         Scanner s(text);

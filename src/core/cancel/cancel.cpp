@@ -1,6 +1,7 @@
 // The cancel service, planning half: recovery first (cancel_recover.cpp), then dedupe against the
 // journal, fresh state, and the guard. Nothing new is sent here.
 
+#include "asc/base/strings.hpp"
 #include "asc/cancel/cancel.hpp"
 
 #include "asc/base/time.hpp"
@@ -192,7 +193,7 @@ std::map<std::string, Order> CancelService::fresh_state(const std::vector<std::s
         }
     };
     if (ids.size() <= m_options.fresh_state_threshold) {
-        m_events.note(fmt::format("checking {} order(s) on Amazon", ids.size()));
+        m_events.note(fmt::format("checking {} on Amazon", count_noun(static_cast<long long>(ids.size()), "order")));
         get_each(ids);
         return out;
     }
@@ -214,7 +215,7 @@ std::map<std::string, Order> CancelService::fresh_state(const std::vector<std::s
     // Orders the sync window did not reach (quiet for longer than the store's history): a few are
     // worth one getOrder each; thousands would mean wrong ids, not missing history.
     if (!missing.empty() && missing.size() <= m_options.fresh_state_threshold) {
-        m_events.note(fmt::format("checking {} order(s) the sync did not bring on Amazon", missing.size()));
+        m_events.note(fmt::format("checking {} the sync did not bring on Amazon", count_noun(static_cast<long long>(missing.size()), "order")));
         get_each(missing);
     }
     return out;

@@ -1,6 +1,7 @@
 // The cancel service, recovery: completes what earlier runs left in flight before anything new is
 // sent (the rules are in cancel.hpp, "Recovery").
 
+#include "asc/base/strings.hpp"
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/base/time.hpp"
@@ -82,9 +83,9 @@ void CancelService::resolve_submitting(std::vector<Flight>& flights, bool may_wa
     // getFeeds keeps 90 days; asking for more is an error.
     earliest = std::max(earliest, now() - std::chrono::days(89));
     m_events.note(
-        fmt::format("an earlier run was interrupted while sending {} feed(s); looking on Amazon for "
+        fmt::format("an earlier run was interrupted while sending {}; looking on Amazon for "
                     "feeds created since {} (getFeeds)",
-                    flights.size(), format_rfc3339(earliest - m_options.clock_skew)));
+                    count_noun(static_cast<long long>(flights.size()), "feed"), format_rfc3339(earliest - m_options.clock_skew)));
     std::vector<Feed> candidates;
     auto look_up = [&] {
         candidates.clear();
@@ -179,8 +180,9 @@ void CancelService::resolve_submitting(std::vector<Flight>& flights, bool may_wa
             }
             m_store.journal_update(changes, now());
             m_events.note(
-                fmt::format("Amazon has no feed from the interrupted run: its {} order(s) were not sent",
-                            flight.rows.size()));
+                fmt::format("Amazon has no feed from the interrupted run: its {} {} not sent",
+                            count_noun(static_cast<long long>(flight.rows.size()), "order"),
+                            flight.rows.size() == 1 ? "was" : "were"));
         } else {
             std::string ids;
             for (const Feed* c : mine) {

@@ -2,6 +2,7 @@
 // back to its order; journal the outcomes (and mark canceled orders Canceled in the store) in one
 // transaction.
 
+#include "asc/base/strings.hpp"
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/cancel/cancel.hpp"
@@ -76,7 +77,7 @@ std::optional<Feed> CancelService::await_feed(const std::string& feed_id, bool m
             return feed;
         }
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - start);
-        m_events.note(fmt::format("feed {} ({} order(s)): {} after {}", feed_id, orders, feed.processing_status,
+        m_events.note(fmt::format("feed {} ({}): {} after {}", feed_id, count_noun(static_cast<long long>(orders), "order"), feed.processing_status,
                                   duration_text(std::chrono::duration_cast<std::chrono::seconds>(elapsed))));
         step("waiting");
         if (!may_wait || elapsed >= m_options.wait_timeout) {

@@ -2,12 +2,14 @@
 // createFeedDocument, upload, `submitting`, createFeed, `submitted`; then wait for the results
 // (cancel_results.cpp) and turn the plan into one row per order.
 
+#include "asc/base/strings.hpp"
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "cancel_internal.hpp"
 
 #include <fmt/format.h>
+#include <utility>
 
 namespace asc {
 
@@ -24,6 +26,20 @@ CancelRow row_of(const CancelPlanItem& item) {
 bool definitely_not_created(const Error& e) {
     const auto* api = dynamic_cast<const ApiError*>(&e);
     return api != nullptr && api->http_status() >= 400 && api->http_status() < 500;
+}
+
+// Runs a journal write that comes before createFeed. If it fails (a full disk, a read-only
+// store), no cancellation has reached Amazon yet, and the message says so.
+template <class Write>
+void before_create_feed(Write&& write) {
+    try {
+        std::forward<Write>(write)();
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Interrupted) {
+            throw;
+        }
+        throw Error(e.kind(), std::string(e.what()) + "; no cancellation was sent to Amazon", e.hint());
+    }
 }
 
 } // namespace
@@ -46,11 +62,11 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
         m_store.journal_update(changes, now());
     };
 
-    m_events.note(fmt::format("sending the cancellation of {} order(s) (feed {} of batch {})",
-                              flight.rows.size(), flight.feed_seq, flight.batch_id));
+    m_events.note(fmt::format("sending the cancellation of {} (feed {} of batch {})",
+                              count_noun(static_cast<long long>(flight.rows.size()), "order"), flight.feed_seq, flight.batch_id));
     const FeedDocument document = m_feeds.create_feed_document(std::string(k_ack_content_type));
     flight.feed_document_id = document.feed_document_id;
-    change_all({.feed_document_id = document.feed_document_id});
+    before_create_feed([&] { change_all({.feed_document_id = document.feed_document_id}); });
     step("after-document");
     m_feeds.upload(document, k_ack_content_type, xml);
     step("after-upload");
@@ -58,7 +74,8 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
     // From here on createFeed may reach Amazon: the journal says so first.
     flight.submitted_at = now();
     flight.state = "submitting";
-    change_all({.state = std::string("submitting"), .submitted_at = flight.submitted_at});
+    before_create_feed(
+        [&] { change_all({.state = std::string("submitting"), .submitted_at = flight.submitted_at}); });
     step("before-create-feed");
     std::string feed_id;
     try {
@@ -102,7 +119,7 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
     flight.state = "submitted";
     change_all({.state = std::string("submitted"), .feed_id = feed_id});
     step("after-submit");
-    m_events.note(fmt::format("feed {} sent with {} order(s)", feed_id, flight.rows.size()));
+    m_events.note(fmt::format("feed {} sent with {}", feed_id, count_noun(static_cast<long long>(flight.rows.size()), "order")));
 }
 
 CancelResult CancelService::execute(const CancelPlan& plan) {
@@ -188,7 +205,8 @@ CancelResult CancelService::execute(const CancelPlan& plan) {
             }
         }
     }
-    const std::vector<std::int64_t> ids = m_store.journal_write(rows);
+    std::vector<std::int64_t> ids;
+    before_create_feed([&] { ids = m_store.journal_write(rows); });
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (slots[i].first != SIZE_MAX) {
             flights[slots[i].first].rows[slots[i].second].journal_id = ids[i];

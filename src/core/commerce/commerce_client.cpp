@@ -9,10 +9,14 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace asc {
 
 namespace {
+
+// A Magento answer: one order, or a search page of a few orders (asc asks for one at a time).
+constexpr std::size_t k_max_commerce_answer = std::size_t{16} * 1024 * 1024;
 
 using nlohmann::json;
 
@@ -99,6 +103,36 @@ std::int64_t id_at(const json& j, const char* key) {
     return 0;
 }
 
+// A quantity field: Magento sends decimals as JSON numbers (2, 2.0, 0.5) or strings ("2.0000").
+// Read from the number's text, so that nothing passes through a float. Absent or null: 0.
+CommerceQty qty_at(const json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+        return 0;
+    }
+    const std::string text = it->is_string() ? it->get<std::string>() : it->dump();
+    if (const auto q = parse_commerce_qty(text)) {
+        return *q;
+    }
+    throw Error(
+        ErrorKind::Temporary,
+        fmt::format("{} returned a malformed quantity {} '{}'", k_side, key, printable_excerpt(text, 40)),
+        "try again later");
+}
+
+CommerceItem parse_item(const json& j) {
+    CommerceItem i;
+    i.item_id = id_at(j, "item_id");
+    i.parent_item_id = id_at(j, "parent_item_id");
+    i.sku = string_at(j, "sku");
+    i.qty_ordered = qty_at(j, "qty_ordered");
+    i.qty_invoiced = qty_at(j, "qty_invoiced");
+    i.qty_refunded = qty_at(j, "qty_refunded");
+    i.qty_canceled = qty_at(j, "qty_canceled");
+    i.qty_shipped = qty_at(j, "qty_shipped");
+    return i;
+}
+
 CommerceOrder parse_order(const json& j) {
     CommerceOrder o;
     o.entity_id = id_at(j, "entity_id");
@@ -115,7 +149,32 @@ CommerceOrder parse_order(const json& j) {
             }
         }
     }
+    if (const auto items = j.find("items"); items != j.end() && items->is_array()) {
+        o.has_items = true;
+        for (const auto& item : *items) {
+            if (item.is_object()) {
+                o.items.push_back(parse_item(item));
+            }
+        }
+    }
     return o;
+}
+
+// Where an integration gets an ACL resource: System > Extensions > Integrations > API.
+std::string acl_path(std::string_view resource) {
+    if (resource == "Magento_Sales::creditmemo") {
+        return "Sales > Operations > Orders > Actions > Credit Memos";
+    }
+    if (resource == "Magento_Sales::cancel") {
+        return "Sales > Operations > Orders > Actions > Cancel";
+    }
+    if (resource == "Magento_Sales::comment") {
+        return "Sales > Operations > Orders > Actions > Comment";
+    }
+    if (resource == "Magento_Sales::sales_creditmemo") {
+        return "Sales > Operations > Credit Memos";
+    }
+    return "Sales > Operations > Orders > Actions > View";
 }
 
 json parse_body(const std::string& body, const std::string& what) {
@@ -134,6 +193,53 @@ std::string commerce_search_query(std::string_view field, std::string_view value
     return fmt::format("{}={}&{}={}&{}={}", url_encode(fmt::format("{}[field]", k_filter)), url_encode(field),
                        url_encode(fmt::format("{}[value]", k_filter)), url_encode(value),
                        url_encode(fmt::format("{}[conditionType]", k_filter)), "eq");
+}
+
+std::optional<CommerceQty> parse_commerce_qty(std::string_view text) {
+    // Magento prints decimal(12,4) columns; JSON encoders may add an exponent-free fraction.
+    CommerceQty whole = 0;
+    std::size_t i = 0;
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        if (whole > 100'000'000'000LL) {
+            return std::nullopt;
+        }
+        whole = whole * 10 + (text[i] - '0');
+    }
+    if (i == 0) {
+        return std::nullopt;
+    }
+    CommerceQty fraction = 0;
+    CommerceQty scale = k_commerce_qty_one;
+    if (i < text.size() && text[i] == '.') {
+        ++i;
+        for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+            if (scale > 1) {
+                scale /= 10;
+                fraction += (text[i] - '0') * scale;
+            } else if (text[i] != '0') {
+                return std::nullopt; // more than 4 places: not a Magento quantity
+            }
+        }
+    }
+    if (i != text.size()) {
+        return std::nullopt;
+    }
+    return whole * k_commerce_qty_one + fraction;
+}
+
+std::string format_commerce_qty(CommerceQty qty) {
+    std::string out = std::to_string(qty / k_commerce_qty_one);
+    if (CommerceQty fraction = qty % k_commerce_qty_one; fraction != 0) {
+        std::string digits = fmt::format("{:04}", fraction);
+        while (digits.back() == '0') {
+            digits.pop_back();
+        }
+        out += "." + digits;
+    }
+    return out;
 }
 
 CommerceClient::CommerceClient(Transport& transport, Clock& clock, CommerceSettings settings,
@@ -191,10 +297,16 @@ CommerceOrder CommerceClient::get_order(std::int64_t entity_id) {
     return parse_order(j);
 }
 
-void CommerceClient::set_status(std::int64_t entity_id, std::string_view status, std::string_view comment) {
+void CommerceClient::add_comment(std::int64_t entity_id, std::string_view status, std::string_view comment) {
+    if (status.empty()) {
+        // Magento would blank the order's status (magento/magento2#34180).
+        throw std::invalid_argument("CommerceClient::add_comment: empty status");
+    }
     Call call;
-    call.what = fmt::format("the status comment on the Magento order with entity_id {}", entity_id);
+    call.what = fmt::format("the comment on the Magento order with entity_id {}", entity_id);
     call.method = "POST";
+    call.op = "commerce comment";
+    call.acl = "Magento_Sales::comment";
     call.path = fmt::format("/orders/{}/comments", entity_id);
     call.body = json{{"statusHistory",
                       {{"comment", comment},
@@ -203,13 +315,113 @@ void CommerceClient::set_status(std::int64_t entity_id, std::string_view status,
                        {"is_visible_on_front", 0}}}}
                     .dump();
     call.idempotent = false;
+    call.on_400 =
+        fmt::format("Magento 2.4.7+ accepts only a status assigned to the order's current state; if "
+                    "'{}' is your cancel_status, assign it to the state the order is in (Stores > "
+                    "Settings > Order Status > Assign Status to State) or remove cancel_status from "
+                    "[profiles.NAME.commerce]",
+                    status);
     const std::string body = send(call);
-    // Magento answers `true`; `false` means it did not add the entry.
-    if (const json j = json::parse(body, nullptr, false); j.is_boolean() && !j.get<bool>()) {
+    // OrderManagementInterface::addComment answers `true`. `false` means it did not add the entry;
+    // anything else (a proxy's page, a cut answer) says nothing about whether it did.
+    const json j = json::parse(body, nullptr, false);
+    if (j.is_boolean() && !j.get<bool>()) {
         throw Error(ErrorKind::Internal,
                     fmt::format("{} did not add {} (it answered false)", k_side, call.what),
                     "check the order in the Magento admin");
     }
+    if (!j.is_boolean()) {
+        throw CommerceOutcomeUnknown(
+            ErrorKind::Temporary,
+            fmt::format("{} answered {} with neither true nor false ({})", k_side, call.what,
+                        printable_excerpt(body, 80)),
+            "`asc cancellations resume` reads the order's history before sending it again");
+    }
+}
+
+bool CommerceClient::cancel_order(std::int64_t entity_id) {
+    Call call;
+    call.what = fmt::format("the cancellation of the Magento order with entity_id {}", entity_id);
+    call.method = "POST";
+    call.op = "commerce cancel";
+    call.acl = "Magento_Sales::cancel";
+    call.path = fmt::format("/orders/{}/cancel", entity_id);
+    call.on_400 = "check the order in the Magento admin; `asc cancellations resume` reads it again";
+    call.idempotent = false;
+    const json j = json::parse(send(call), nullptr, false);
+    // OrderManagementInterface::cancel returns (bool)$order->cancel(): `false` with HTTP 200 when
+    // Order::canCancel() said no (app/code/Magento/Sales/Model/Service/OrderService.php).
+    if (!j.is_boolean()) {
+        throw CommerceOutcomeUnknown(
+            ErrorKind::Temporary,
+            fmt::format("{} answered {} with neither true nor false", k_side, call.what),
+            "`asc cancellations resume` reads the order again before doing anything");
+    }
+    return j.get<bool>();
+}
+
+std::int64_t CommerceClient::refund_order(std::int64_t entity_id,
+                                          const std::vector<CommerceRefundLine>& lines) {
+    Call call;
+    call.what = fmt::format("the credit memo of the Magento order with entity_id {}", entity_id);
+    call.method = "POST";
+    call.op = "commerce refund";
+    call.acl = "Magento_Sales::creditmemo";
+    call.path = fmt::format("/order/{}/refund", entity_id);
+    json items = json::array();
+    json back_to_stock = json::array();
+    for (const CommerceRefundLine& l : lines) {
+        // Magento reads qty as a float; the decimal text of an exact quantity parses to the same.
+        items.push_back(
+            {{"order_item_id", l.order_item_id}, {"qty", json::parse(format_commerce_qty(l.qty))}});
+        back_to_stock.push_back(l.order_item_id);
+    }
+    // RefundOrderInterface::execute(orderId, items, notify, appendComment, comment, arguments);
+    // arguments.extension_attributes.return_to_stock_items is Magento_SalesInventory's.
+    call.body = json{{"items", items},
+                     {"notify", false},
+                     {"arguments", {{"extension_attributes", {{"return_to_stock_items", back_to_stock}}}}}}
+                    .dump();
+    call.idempotent = false;
+    call.on_400 = "Magento refused the credit memo; the order may have changed in Magento since asc read it "
+                  "(`asc cancellations resume` reads it again), or it cannot be refunded offline";
+    const std::string body = send(call);
+    const json j = json::parse(body, nullptr, false);
+    std::int64_t id = 0;
+    if (j.is_number_integer()) {
+        id = j.get<std::int64_t>();
+    } else if (j.is_string()) {
+        id = id_at(json{{"id", j}}, "id");
+    }
+    if (id <= 0) {
+        throw CommerceOutcomeUnknown(
+            ErrorKind::Temporary,
+            fmt::format("{} answered {} without a credit memo id ({})", k_side, call.what,
+                        printable_excerpt(body, 80)),
+            "`asc cancellations resume` reads the order again before doing anything");
+    }
+    return id;
+}
+
+std::vector<std::int64_t> CommerceClient::find_creditmemos(std::int64_t entity_id) {
+    Call call;
+    call.what = fmt::format("the credit memos of the Magento order with entity_id {}", entity_id);
+    call.path = "/creditmemos";
+    call.query = commerce_search_query("order_id", std::to_string(entity_id));
+    call.acl = "Magento_Sales::sales_creditmemo";
+    const json j = parse_body(send(call), call.what);
+    std::vector<std::int64_t> ids;
+    if (const auto items = j.is_object() ? j.find("items") : j.end(); items != j.end() && items->is_array()) {
+        for (const auto& item : *items) {
+            if (item.is_object()) {
+                if (const std::int64_t id = id_at(item, "entity_id"); id > 0) {
+                    ids.push_back(id);
+                }
+            }
+        }
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
 }
 
 std::string CommerceClient::send(const Call& call) {
@@ -217,7 +429,7 @@ std::string CommerceClient::send(const Call& call) {
     if (!call.query.empty()) {
         url += "?" + call.query;
     }
-    const std::string op = call.method == "POST" ? "commerce comment" : "commerce lookup";
+    const std::string& op = call.op;
     const int max_attempts = std::max(1, m_options.retry.max_attempts);
     const auto started = m_clock.now();
 
@@ -227,6 +439,7 @@ std::string CommerceClient::send(const Call& call) {
         HttpRequest request;
         request.method = call.method;
         request.url = url;
+        request.max_response_bytes = k_max_commerce_answer;
         request.headers = {{"Authorization", "Bearer " + m_settings.access_token},
                            {"Accept", "application/json"}};
         if (!call.body.empty()) {
@@ -266,21 +479,23 @@ std::string CommerceClient::send(const Call& call) {
             switch (response.status) {
             case 401:
             case 403:
+                // Magento answers 401 "The consumer isn't authorized to access %resources." both for
+                // a token it does not know and for an integration without the route's ACL resource
+                // (app/code/Magento/Webapi/Controller/Rest/RequestValidator.php).
                 throw Error(
                     ErrorKind::Auth, fmt::format("{} refused the access token: {}", k_side, what),
-                    "check the Magento integration's access token (System > Extensions > Integrations: "
-                    "active, with access to Sales > Operations > Orders); set it as ASC_COMMERCE_TOKEN or "
-                    "access_token_file in [profiles.NAME.commerce]");
+                    fmt::format("check the Magento integration (System > Extensions > Integrations): active, "
+                                "its access token set as ASC_COMMERCE_TOKEN or access_token_file in "
+                                "[profiles.NAME.commerce], and API access to {} ({})",
+                                call.acl.empty() ? "Magento_Sales::actions_view" : call.acl,
+                                acl_path(call.acl)));
             case 404:
                 throw Error(ErrorKind::NotFound,
                             fmt::format("{}: {}: not found ({})", k_side, call.what, what),
                             "check the commerce base_url and store_code");
             case 400:
                 throw Error(ErrorKind::Usage, fmt::format("{} rejected {}: {}", k_side, call.what, what),
-                            call.method == "POST"
-                                ? "check cancel_status in [profiles.NAME.commerce]: it must be a "
-                                  "status that exists in Magento"
-                                : "");
+                            call.on_400);
             default:
                 break;
             }
@@ -292,10 +507,12 @@ std::string CommerceClient::send(const Call& call) {
         }
 
         if (!call.idempotent && !certainly_not_applied) {
-            throw Error(ErrorKind::Temporary,
-                        fmt::format("{} may or may not have recorded {} ({})", k_side, call.what, reason),
-                        "it is not sent again automatically: `asc cancellations resume` looks at the Magento "
-                        "order's history before sending it again");
+            throw CommerceOutcomeUnknown(
+                ErrorKind::Temporary,
+                fmt::format("{} may or may not have applied {} ({})", k_side, call.what, reason),
+                "it is not sent again automatically: `asc cancellations resume` reads the Magento order "
+                "again "
+                "and decides from its quantities and state");
         }
         const auto delay = m_options.retry.backoff(attempt, m_rng);
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - started);

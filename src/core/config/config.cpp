@@ -176,6 +176,13 @@ void resolve_commerce(Settings& s, const toml::table* profile_table, const EnvLo
     };
     text("link_field", "commerce_link_field", c.link_field);
     text("cancel_status", "commerce_cancel_status", c.cancel_status);
+    text("on_cancel", "commerce_on_cancel", c.on_cancel);
+    if (c.on_cancel != "auto" && c.on_cancel != "comment") {
+        throw Error(ErrorKind::Config,
+                    fmt::format("on_cancel '{}' in {} is not auto or comment", c.on_cancel, view.where()),
+                    "use auto (cancel the Magento order, or refund it offline when invoiced, so that it ends "
+                    "canceled or closed) or comment (only add a comment; the shop closes its orders itself)");
+    }
     text("store_code", "commerce_store_code", c.store_code);
     if (c.link_field != "ext_order_id" && c.link_field != "increment_id") {
         throw Error(ErrorKind::Config,
@@ -307,7 +314,14 @@ Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
     const LoadedConfig config = load_config_file(s.config_path);
     s.config_exists = config.exists;
     if (config.exists) {
-        check_inline_secrets(config.root, s.config_path, config.mode);
+        try {
+            check_inline_secrets(config.root, s.config_path, config.mode);
+        } catch (const Error& e) {
+            if (!flags.inspect_only) {
+                throw;
+            }
+            s.warnings.push_back(fmt::format("{} ({})", e.what(), e.hint()));
+        }
     }
 
     // The profile.
@@ -420,7 +434,14 @@ Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
                         fmt::format("keep only {} (the secret stays out of the config file)", file_key));
         }
         if (file_value) {
-            out = read_secret_file(profile, file_key, *file_value, env);
+            try {
+                out = read_secret_file(profile, file_key, *file_value, env);
+            } catch (const Error& e) {
+                if (!flags.inspect_only) {
+                    throw;
+                }
+                s.warnings.push_back(e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint()));
+            }
             s.sources[key] = profile.source();
         } else if (inline_value && !inline_value->empty()) {
             out = trim(*inline_value);

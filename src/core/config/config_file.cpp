@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <pwd.h>
-#include <sstream>
 #include <unistd.h>
 
 namespace asc::config_file {
@@ -63,15 +62,39 @@ fs::path xdg_dir(const EnvLookup& env, const std::string& var, std::string_view 
         fmt::format("chmod 600 {}", path.string()));
 }
 
+namespace {
+
+// What a path that is not a regular file is, for messages.
+std::string_view file_kind(mode_t mode) {
+    if (S_ISFIFO(mode)) {
+        return "a FIFO";
+    }
+    if (S_ISCHR(mode) || S_ISBLK(mode)) {
+        return "a device";
+    }
+    if (S_ISSOCK(mode)) {
+        return "a socket";
+    }
+    if (S_ISDIR(mode)) {
+        return "a directory";
+    }
+    return "not a regular file";
+}
+
+} // namespace
+
+// Reads at most k_max_config_bytes (the callers checked that the path is a regular file of at
+// most that size; a file that grows meanwhile is cut off, and then fails to parse).
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw Error(ErrorKind::Config,
                     fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string text(k_max_config_bytes, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
 }
 
 // Reads a secret from a `*_file` key: `~` expanded, relative to the config file's directory, the
@@ -135,6 +158,19 @@ LoadedConfig load_config_file(const fs::path& path) {
     }
     if (S_ISDIR(st.st_mode)) {
         throw Error(ErrorKind::Config, fmt::format("{} is a directory, not a config file", path.string()));
+    }
+    // A FIFO or a device would block the read forever (or never end): regular files only.
+    if (!S_ISREG(st.st_mode)) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("{} is not a regular file ({}); the configuration must be one",
+                                path.string(), file_kind(st.st_mode)),
+                    "point --config/ASC_CONFIG at a config.toml file; see `asc help config`");
+    }
+    if (static_cast<std::uintmax_t>(st.st_size) > k_max_config_bytes) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("{} is {} bytes; a configuration file is at most {} KiB", path.string(),
+                                st.st_size, k_max_config_bytes / 1024),
+                    "point --config/ASC_CONFIG at a config.toml file; see `asc help config`");
     }
     config.exists = true;
     config.mode = st.st_mode;

@@ -30,7 +30,11 @@ fs::path expand_tilde(std::string_view path, const EnvLookup& env);
 fs::path xdg_dir(const EnvLookup& env, const std::string& var, std::string_view fallback);
 // Throws Error(Config) with the `chmod 600` hint.
 [[noreturn]] void throw_unsafe_mode(const fs::path& path);
-// The whole file; Error(Config) naming the path when it cannot be read.
+// The largest configuration or secrets file asc reads: 1 MiB.
+inline constexpr std::size_t k_max_config_bytes = std::size_t{1} << 20U;
+
+// The file's first k_max_config_bytes (callers check it is a regular file no larger);
+// Error(Config) naming the path when it cannot be read.
 std::string read_file(const fs::path& path);
 
 // The one place a profile's values come from, with the context for error messages.

@@ -8,6 +8,7 @@
 #include "asc/http/http.hpp"
 #include "asc/version.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <curl/curl.h>
@@ -21,7 +22,6 @@ namespace asc {
 namespace {
 
 // Answers larger than this are cut off: no SP-API response or report comes close.
-constexpr std::size_t k_max_body = std::size_t{512} * 1024 * 1024;
 // How much of a request body a --debug line shows.
 constexpr std::size_t k_debug_body = 1024;
 
@@ -145,16 +145,28 @@ TransportError map_error(CURLcode code) {
     }
 }
 
+// "512 MiB", "64 KiB": a byte cap for messages.
+std::string size_text(std::size_t bytes) {
+    if (bytes >= (std::size_t{1} << 20U) && bytes % (std::size_t{1} << 20U) == 0) {
+        return fmt::format("{} MiB", bytes >> 20U);
+    }
+    if (bytes >= 1024 && bytes % 1024 == 0) {
+        return fmt::format("{} KiB", bytes >> 10U);
+    }
+    return fmt::format("{} bytes", bytes);
+}
+
 // What the callbacks fill in while a transfer runs.
 struct Receiver {
     HttpResponse* response = nullptr;
+    std::size_t max_body = k_max_response_bytes;
     bool too_large = false;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto* receiver = static_cast<Receiver*>(user);
     const std::size_t bytes = size * count;
-    if (receiver->response->body.size() + bytes > k_max_body) {
+    if (bytes > receiver->max_body - receiver->response->body.size()) {
         receiver->too_large = true;
         return 0; // makes libcurl stop with CURLE_WRITE_ERROR
     }
@@ -212,7 +224,10 @@ class CurlTransport final : public Transport {
         curl_easy_reset(curl);
 
         HttpResponse response;
-        Receiver receiver{&response};
+        const std::size_t max_body = request.max_response_bytes == 0
+                                         ? k_max_response_bytes
+                                         : std::min(request.max_response_bytes, k_max_response_bytes);
+        Receiver receiver{&response, max_body};
         std::array<char, CURL_ERROR_SIZE> error_buffer{};
         const CurlSlist headers = build_headers(request);
         const bool put = request.method == "PUT";
@@ -252,6 +267,8 @@ class CurlTransport final : public Transport {
             curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
         }
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+        // A declared Content-Length over the cap fails before the body is read.
+        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_body));
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &receiver);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -273,8 +290,9 @@ class CurlTransport final : public Transport {
             response.error = map_error(code);
             if (code == CURLE_ABORTED_BY_CALLBACK) {
                 response.error_message = "interrupted";
-            } else if (receiver.too_large) {
-                response.error_message = "the response is larger than the 512 MiB limit";
+            } else if (receiver.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+                response.error = TransportError::TooLarge;
+                response.error_message = fmt::format("larger than the {} limit of this request", size_text(max_body));
             } else {
                 response.error_message = error_buffer[0] != '\0' ? std::string(error_buffer.data())
                                                                  : std::string(curl_easy_strerror(code));

@@ -3,6 +3,7 @@
 
 #include "asc/http/http.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
 #include <cstring>
@@ -221,6 +222,92 @@ std::string mask_bearer(std::string_view text) {
     return out;
 }
 
+// Query parameters whose values are secrets: names that contain one of the first words, or are
+// one of the second (case-insensitive).
+constexpr std::array<std::string_view, 9> k_secret_param_parts{
+    "secret", "password", "passwd", "signature", "credential", "apikey", "api_key", "auth", "security"};
+constexpr std::array<std::string_view, 10> k_secret_param_names{
+    "key", "token", "sig", "pwd", "pass", "code", "access_token", "refresh_token", "id_token", "session"};
+
+bool is_secret_param(std::string_view name) {
+    for (const auto part : k_secret_param_parts) {
+        for (std::size_t i = 0; i + part.size() <= name.size(); ++i) {
+            if (iequals(name.substr(i, part.size()), part)) {
+                return true;
+            }
+        }
+    }
+    for (const auto exact : k_secret_param_names) {
+        if (iequals(name, exact)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ends_url(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\'' || c == '<' || c == '>' ||
+           c == '`' || c == ')';
+}
+
+// Masks the credentials a URL may carry: the password of `scheme://user:password@host` (or the
+// whole user part when it has no password: `https://TOKEN@host`), and the values of query
+// parameters named like secrets (`?secret=...`, `&api_key=...`).
+std::string mask_url_credentials(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t copied = 0;
+    for (std::size_t scheme = text.find("://"); scheme != std::string_view::npos;
+         scheme = text.find("://", scheme + 3)) {
+        const std::size_t start = scheme + 3;
+        std::size_t end = start;
+        while (end < text.size() && !ends_url(text[end])) {
+            ++end;
+        }
+        const std::string_view url = text.substr(start, end - start);
+        const std::size_t authority_end = std::min(url.size(), url.find_first_of("/?#"));
+        std::string masked;
+        if (const auto at = url.substr(0, authority_end).rfind('@'); at != std::string_view::npos) {
+            const std::string_view userinfo = url.substr(0, at);
+            const auto colon = userinfo.find(':');
+            masked = colon == std::string_view::npos ? std::string(k_mask)
+                                                     : std::string(userinfo.substr(0, colon + 1)) + std::string(k_mask);
+            masked += url.substr(at, authority_end - at);
+        } else {
+            masked = std::string(url.substr(0, authority_end));
+        }
+        std::string_view rest = url.substr(authority_end);
+        const auto query = rest.find('?');
+        masked += rest.substr(0, query == std::string_view::npos ? rest.size() : query + 1);
+        if (query != std::string_view::npos) {
+            std::string_view params = rest.substr(query + 1);
+            while (!params.empty()) {
+                const auto amp = params.find_first_of("&#");
+                const std::string_view param = params.substr(0, amp);
+                const auto eq = param.find('=');
+                if (eq != std::string_view::npos && eq + 1 < param.size() && is_secret_param(param.substr(0, eq)) &&
+                    param.substr(eq + 1) != k_mask) {
+                    masked += param.substr(0, eq + 1);
+                    masked += k_mask;
+                } else {
+                    masked += param;
+                }
+                if (amp == std::string_view::npos) {
+                    break;
+                }
+                masked += params[amp];
+                params.remove_prefix(amp + 1);
+            }
+        }
+        out.append(text.substr(copied, start - copied));
+        out += masked;
+        copied = end;
+        scheme = end > 3 ? end - 3 : end;
+    }
+    out.append(text.substr(copied));
+    return out;
+}
+
 } // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
@@ -292,7 +379,7 @@ std::string url_encode(std::string_view text) {
 }
 
 std::string redact(std::string_view text) {
-    return mask_bearer(mask_bare_tokens(mask_keyed(text)));
+    return mask_bearer(mask_bare_tokens(mask_keyed(mask_url_credentials(text))));
 }
 
 std::string printable_excerpt(std::string_view text, std::size_t limit) {
@@ -321,6 +408,9 @@ std::string describe(TransportError error, std::string_view message) {
         break;
     case TransportError::Tls:
         out = "TLS error";
+        break;
+    case TransportError::TooLarge:
+        out = "the answer is too large";
         break;
     case TransportError::Other:
     case TransportError::None:

@@ -156,6 +156,9 @@ struct Store::Impl {
     std::filesystem::path path; // empty for :memory:
     StoreOptions options;
     int schema_version = 0;
+    // Opened read-only: the file or its directory cannot be written (a read-only filesystem, a
+    // read-only file); reads work, every write throws Error(Config) "... is read-only".
+    bool read_only = false;
     // Prepared statements of fixed SQL, compiled once per connection. A cached statement must not
     // be in use twice at once: callers step it to the end (or reset it through StmtUse) before
     // handing control back to user code. Keys are views of string literals (static storage).
@@ -169,6 +172,10 @@ struct Store::Impl {
         return it->second;
     }
 };
+
+// Throws Error(Config): the store at `path` is read-only (`why`, e.g. "Read-only file system"), so
+// `what` (a command's write) cannot happen; reads still work.
+[[noreturn]] void throw_read_only(const std::filesystem::path& path, std::string_view why, std::string_view what);
 
 // Takes an exclusive flock() on `lock_path` (created 0600), waiting up to `wait`; writes our pid
 // into it. Throws Error(Temporary) "another <holder> is running for this store (pid N)" when it

@@ -1,5 +1,5 @@
 // The cancellation journal in the store: what `order cancel` planned, sent and learned, order by
-// order (schema versions 2 and 3 in store_schema.cpp; the state machine in cancel.hpp). Every
+// order (schema versions 2 to 4 in store_schema.cpp; the state machine in cancel.hpp). Every
 // write is one transaction, so a crash leaves each row in a state that says what is known.
 
 #include "asc/base/errors.hpp"
@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view k_select =
     "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
     "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-    "commerce_state FROM cancel_journal ";
+    "commerce_state, commerce_action, commerce_creditmemo_id FROM cancel_journal ";
 
 JournalEntry read_entry(const sqlite::Stmt& s) {
     JournalEntry e;
@@ -38,13 +38,15 @@ JournalEntry read_entry(const sqlite::Stmt& s) {
     e.marketplace_id = s.text(14);
     e.run_by = s.text(15);
     e.commerce_state = s.text(16);
+    e.commerce_action = s.text(17);
+    e.commerce_creditmemo_id = s.text(18);
     return e;
 }
 
 void require_journal(const Store::Impl& impl) {
-    if (impl.schema_version < 3) {
+    if (impl.schema_version < 4) {
         throw Error(ErrorKind::Internal,
-                    fmt::format("the cancellation journal needs store schema 3 (this store is at {})",
+                    fmt::format("the cancellation journal needs store schema 4 (this store is at {})",
                                 impl.schema_version));
     }
 }
@@ -99,7 +101,8 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
     static constexpr std::string_view sql =
         "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
         "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-        "commerce_state FROM cancel_journal WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
+        "commerce_state, commerce_action, commerce_creditmemo_id FROM cancel_journal WHERE order_id = ?1 "
+        "ORDER BY id DESC LIMIT 1";
     for (const auto& id : order_ids) {
         sqlite::StmtUse s(m_impl->stmt(sql));
         s->bind(1, id);
@@ -130,13 +133,14 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
     static constexpr std::string_view insert_sql =
         "INSERT INTO cancel_journal (order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, "
         "message_id, state, result_code, result_message, created_at, updated_at, submitted_at, "
-        "marketplace_id, run_by, commerce_state) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        "marketplace_id, run_by, commerce_state, commerce_action, commerce_creditmemo_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18, ?19)";
     static constexpr std::string_view replace_sql =
         "UPDATE cancel_journal SET order_id = ?1, reason = ?2, batch_id = ?3, feed_seq = ?4, "
         "feed_document_id = ?5, feed_id = ?6, message_id = ?7, state = ?8, result_code = ?9, "
         "result_message = ?10, created_at = ?11, updated_at = ?12, submitted_at = ?13, "
-        "marketplace_id = ?14, run_by = ?15, commerce_state = ?16 WHERE id = ?17";
+        "marketplace_id = ?14, run_by = ?15, commerce_state = ?16, commerce_action = ?18, "
+        "commerce_creditmemo_id = ?19 WHERE id = ?17";
     for (const JournalEntry& e : rows) {
         sqlite::StmtUse s(m_impl->stmt(e.id == 0 ? insert_sql : replace_sql));
         s->bind(1, e.order_id);
@@ -155,6 +159,8 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
         s->bind(14, e.marketplace_id);
         s->bind(15, e.run_by);
         s->bind(16, e.commerce_state);
+        s->bind(18, e.commerce_action);
+        s->bind(19, e.commerce_creditmemo_id);
         if (e.id != 0) {
             s->bind(17, e.id);
         }
@@ -187,6 +193,8 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
         "result_code = CASE WHEN ?10 THEN ?11 ELSE result_code END, "
         "result_message = CASE WHEN ?12 THEN ?13 ELSE result_message END, "
         "commerce_state = CASE WHEN ?15 THEN ?16 ELSE commerce_state END, "
+        "commerce_action = CASE WHEN ?17 THEN ?18 ELSE commerce_action END, "
+        "commerce_creditmemo_id = CASE WHEN ?19 THEN ?20 ELSE commerce_creditmemo_id END, "
         "updated_at = ?14 WHERE id = ?1";
     for (const JournalChange& c : changes) {
         sqlite::StmtUse s(m_impl->stmt(sql));
@@ -207,6 +215,8 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
         text(10, c.result_code);
         text(12, c.result_message);
         text(15, c.commerce_state);
+        text(17, c.commerce_action);
+        text(19, c.commerce_creditmemo_id);
         s->bind(14, to_unix(now));
         const int rc = sqlite3_step(s->get());
         if (rc == SQLITE_CONSTRAINT_UNIQUE) {

@@ -87,8 +87,66 @@ void prepare_file(const fs::path& path) {
     }
 }
 
+// Why this process cannot write the store at `path` (an existing file), or "" when it can. The
+// directory counts too: SQLite keeps the -wal and -shm files beside the database. access(2)
+// answers for the real user, and a read-only filesystem answers EROFS even to root.
+std::string read_only_reason(const fs::path& path) {
+    const auto denied = [](const fs::path& p) -> std::string {
+        if (::access(p.c_str(), W_OK) == 0) {
+            return {};
+        }
+        if (errno == EROFS || errno == EACCES || errno == EPERM) {
+            return std::strerror(errno);
+        }
+        return {};
+    };
+    if (std::string why = denied(path); !why.empty()) {
+        return why;
+    }
+    const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    if (std::string why = denied(dir); !why.empty()) {
+        return why + " (its directory)";
+    }
+    return {};
+}
+
+// "file:/path?..." with the characters a URI path cannot hold percent-encoded.
+std::string sqlite_uri(const fs::path& path, std::string_view query) {
+    std::string uri = "file:";
+    for (const char c : path.string()) {
+        if (c == '?' || c == '#' || c == '%') {
+            uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+        } else {
+            uri += c;
+        }
+    }
+    uri += '?';
+    uri += query;
+    return uri;
+}
+
+// Opens an existing store that cannot be written. With its -wal file present (an asc process
+// ended without checkpointing) SQLite must read it, so mode=ro; without one, nothing can create
+// the -shm file SQLite needs for WAL, and immutable=1 reads the database file alone (nothing can
+// change it while its filesystem or permissions forbid writing).
+sqlite::Db open_read_only(const fs::path& path) {
+    fs::path wal = path;
+    wal += "-wal";
+    std::error_code ec;
+    const std::string uri = sqlite_uri(path, fs::exists(wal, ec) ? "mode=ro" : "immutable=1");
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    sqlite::Db db(raw);
+    if (rc != SQLITE_OK) {
+        sqlite::fail(raw, rc, fmt::format("open {} read-only", path.string()));
+    }
+    return db;
+}
+
 // Checks the schema is ours and not too new, sets the pragmas and migrates.
-int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, int target) {
+int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, int target,
+              const std::string& read_only) {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, static_cast<int>(std::clamp<std::int64_t>(options.busy_timeout.count(), 0,
                                                                        std::int64_t{1} << 30)));
@@ -124,6 +182,16 @@ int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, in
                     fmt::format("{} was written by a newer asc (schema {}, this asc knows up to {})", shown,
                                 version, latest),
                     "upgrade asc");
+    }
+    if (!read_only.empty()) {
+        if (version < store_schema::latest_version()) {
+            throw_read_only(path, read_only,
+                            version == 0 ? "it is empty: `asc orders sync` creates its tables"
+                                         : fmt::format("it has schema {}, and this asc must upgrade it to {}",
+                                                       version, store_schema::latest_version()));
+        }
+        sqlite::exec(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192");
+        return static_cast<int>(version);
     }
     if (!path.empty()) {
         // Switching a new file to WAL needs a moment of exclusive access, which SQLite does not
@@ -184,21 +252,29 @@ Store::~Store() {
 Store Store::open(const fs::path& path, StoreOptions options, int target_version) {
     const int target = checked_target(target_version);
     prepare_file(path);
-    sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-    sqlite::Db db(raw);
-    if (rc != SQLITE_OK) {
-        sqlite::fail(raw, rc, fmt::format("open {}", path.string()));
+    const std::string read_only = read_only_reason(path);
+    sqlite::Db db;
+    if (!read_only.empty()) {
+        db = open_read_only(path);
+    } else {
+        sqlite3* raw = nullptr;
+        const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+        db = sqlite::Db(raw);
+        if (rc != SQLITE_OK) {
+            sqlite::fail(raw, rc, fmt::format("open {}", path.string()));
+        }
     }
     auto impl = std::make_unique<Impl>();
-    impl->schema_version = configure(db.get(), path, options, target);
+    impl->schema_version = configure(db.get(), path, options, target, read_only);
     impl->db = std::move(db);
     impl->path = path;
     impl->options = options;
+    impl->read_only = !read_only.empty();
 
     // The store may hold personal data: owner-only, whatever the umask was (or who created it).
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid()) {
+    if (!impl->read_only && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
+        st.st_uid == ::geteuid()) {
         ::chmod(path.c_str(), 0600);
     }
     return Store(std::move(impl));
@@ -213,7 +289,7 @@ Store Store::open_memory(StoreOptions options) {
         sqlite::fail(raw, rc, "open :memory:");
     }
     auto impl = std::make_unique<Impl>();
-    impl->schema_version = configure(db.get(), {}, options, store_schema::latest_version());
+    impl->schema_version = configure(db.get(), {}, options, store_schema::latest_version(), {});
     impl->db = std::move(db);
     impl->options = options;
     return Store(std::move(impl));
@@ -228,8 +304,19 @@ const StoreOptions& Store::options() const {
 int Store::schema_version() const {
     return m_impl->schema_version;
 }
+bool Store::read_only() const {
+    return m_impl->read_only;
+}
 sqlite3* Store::handle() {
     return m_impl->db.get();
+}
+
+void throw_read_only(const fs::path& path, std::string_view why, std::string_view what) {
+    throw Error(ErrorKind::Config,
+                fmt::format("the order store {} is read-only ({}): {}", path.string(), why, what),
+                "read-only commands work on it (orders list --cached, order show --cached, report, store "
+                "info); for this one, make it writable or point --store/ASC_STORE at a writable copy "
+                "(keep the file: its cancellation journal prevents double sends)");
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -263,6 +350,17 @@ SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
 SyncLock take_file_lock(const fs::path& lock_path, std::chrono::milliseconds wait, std::string_view holder,
                         std::string_view what) {
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EROFS) {
+        // "<store>.lock", "<store>.cancel.lock": name the store.
+        std::string store = lock_path.string();
+        for (const std::string_view suffix : {".cancel.lock", ".lock"}) {
+            if (store.ends_with(suffix)) {
+                store.erase(store.size() - suffix.size());
+                break;
+            }
+        }
+        throw_read_only(store, std::strerror(errno), fmt::format("cannot take the {} lock", what));
+    }
     if (fd < 0) {
         throw Error(
             ErrorKind::Config,

@@ -225,7 +225,17 @@ CREATE UNIQUE INDEX cancel_journal_in_flight ON cancel_journal(order_id)
     WHERE state IN ('planned', 'submitting', 'submitted');
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2, k_v3};
+// Version 4: what the Magento step did to the linked order (include/asc/commerce/commerce_step.hpp):
+//   * commerce_action: canceled | refunded | comment_only | nothing_to_do, NULL when not known
+//     (rows of earlier versions, whose step only set a status);
+//   * commerce_creditmemo_id: the id of the credit memo of `refunded`.
+constexpr const char* k_v4 = R"sql(
+ALTER TABLE cancel_journal ADD COLUMN commerce_action TEXT
+    CHECK (commerce_action IN ('canceled', 'refunded', 'comment_only', 'nothing_to_do'));
+ALTER TABLE cancel_journal ADD COLUMN commerce_creditmemo_id TEXT;
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4};
 
 } // namespace
 

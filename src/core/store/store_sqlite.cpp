@@ -21,9 +21,20 @@ void fail(sqlite3* db, int rc, std::string_view what) {
         throw Error(ErrorKind::Config, fmt::format("the order store is damaged ({}: {})", what, message),
                     "move the store file away; `asc orders sync` rebuilds it");
     case SQLITE_FULL:
-        throw Error(ErrorKind::Internal, fmt::format("the order store's disk is full ({})", what),
+        throw Error(ErrorKind::Temporary, fmt::format("the order store's disk is full ({})", what),
                     "free some space and run the command again");
+    case SQLITE_IOERR:
+        // What a full disk often looks like to SQLite (a write of the WAL or of its index failed).
+        throw Error(ErrorKind::Temporary,
+                    fmt::format("the order store could not be written or read ({}: {})", what, message),
+                    "check that its disk is not full and is healthy (df -h), then run the command again");
     case SQLITE_READONLY:
+        if (db != nullptr && sqlite3_db_readonly(db, "main") == 1) {
+            const char* file = sqlite3_db_filename(db, "main");
+            throw_read_only(file != nullptr ? file : "", "opened read-only",
+                            fmt::format("this command writes to it ({})", what));
+        }
+        [[fallthrough]];
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
         throw Error(ErrorKind::Config, fmt::format("cannot write the order store ({}: {})", what, message),

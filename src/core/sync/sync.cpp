@@ -29,6 +29,7 @@
 // advanced by such a run (the updates between its mark and T were not fetched); a marketplace
 // without a mark starts its history at T.
 
+#include "asc/base/strings.hpp"
 #include "asc/sync/sync.hpp"
 
 #include "asc/base/errors.hpp"
@@ -128,9 +129,9 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
         }
     } catch (const Error&) {
         events.note(fmt::format(
-            "sync stopped after {} page(s): {} new, {} updated, {} unchanged are stored; the next sync "
+            "sync stopped after {}: {} new, {} updated, {} unchanged are stored; the next sync "
             "continues from there",
-            result.pages, result.counts.inserted, result.counts.updated, result.counts.unchanged));
+            count_noun(static_cast<long long>(result.pages), "page"), result.counts.inserted, result.counts.updated, result.counts.unchanged));
         throw;
     }
     // The whole window is stored: every advancing mark moves to its end.

@@ -1,0 +1,111 @@
+// The token buckets kept between processes in a small locked file (rate_limit.hpp).
+
+#include "asc/amazon/rate_limit.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sstream>
+#include <string>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace asc {
+
+namespace {
+
+// An open file descriptor, closed on scope exit (which also releases its flock).
+class Fd {
+  public:
+    explicit Fd(int fd) : m_fd(fd) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+    }
+    [[nodiscard]] int get() const { return m_fd; }
+
+  private:
+    int m_fd;
+};
+
+template <typename T> bool parse_number(const std::string& text, T& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+SavedBuckets parse(const std::string& text) {
+    SavedBuckets out;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string op, tokens, rate, at;
+        SavedBucket b;
+        if (fields >> op >> tokens >> rate >> at && parse_number(tokens, b.tokens) &&
+            parse_number(rate, b.rate) && parse_number(at, b.refilled_at_ms)) {
+            out[op] = b; // a damaged line (a crash mid-write) is skipped
+        }
+    }
+    return out;
+}
+
+std::string read_all(int fd) {
+    std::string text;
+    char buf[4096];
+    for (off_t at = 0;;) {
+        const ssize_t n = ::pread(fd, buf, sizeof buf, at);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        text.append(buf, static_cast<std::size_t>(n));
+        at += n;
+    }
+    return text;
+}
+
+class BucketFile final : public BucketPersistence {
+  public:
+    explicit BucketFile(std::filesystem::path path) : m_path(std::move(path)) {}
+
+    void update(const std::function<void(SavedBuckets&)>& fn) override {
+        std::error_code ec;
+        if (!m_path.parent_path().empty()) {
+            std::filesystem::create_directories(m_path.parent_path(), ec);
+            ::chmod(m_path.parent_path().c_str(), 0700);
+        }
+        const Fd fd(::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+        if (fd.get() < 0 || ::flock(fd.get(), LOCK_EX) != 0) {
+            SavedBuckets none; // unusable file: pace from memory
+            fn(none);
+            return;
+        }
+        SavedBuckets saved = parse(read_all(fd.get()));
+        fn(saved);
+        std::string text;
+        for (const auto& [op, b] : saved) {
+            text += fmt::format("{} {} {} {}\n", op, b.tokens, b.rate, b.refilled_at_ms);
+        }
+        if (::ftruncate(fd.get(), 0) == 0) {
+            static_cast<void>(::pwrite(fd.get(), text.data(), text.size(), 0));
+        }
+    }
+
+  private:
+    std::filesystem::path m_path;
+};
+
+} // namespace
+
+std::unique_ptr<BucketPersistence> make_bucket_file(std::filesystem::path path) {
+    return std::make_unique<BucketFile>(std::move(path));
+}
+
+} // namespace asc

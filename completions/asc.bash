@@ -104,7 +104,7 @@ __asc_commands() {
 
 # __asc_flags PATH: sets REPLY to the flags of PATH (global flags included).
 __asc_flags() {
-    REPLY='--version --profile --config -o --output --fields --no-headers --color -q --quiet -v --verbose --debug --timeout --max-attempts --endpoint --jq -h --help'
+    REPLY='--version --profile --config -o --output --fields --no-headers --color --no-pager -q --quiet -v --verbose --debug --timeout --max-attempts --endpoint --jq -h --help'
     case "$1" in
         'orders list') REPLY+=' --status --created-after --since --created-before --until --updated-after --updated-before --fulfilled-by --marketplace --limit --all --cached --sku --asin --ship-by-before --sort --require-sync' ;;
         'orders show') REPLY+=' --tab --cached' ;;
@@ -144,7 +144,7 @@ __asc_values() {
         --from) __asc_files ;;
         --fulfilled-by) COMPREPLY=($(compgen -W 'merchant amazon' -- "$cur")) ;;
         --order) __asc_dynamic order-ids "$cur" ;;
-        --output | -o) COMPREPLY=($(compgen -W 'table json jsonl csv tsv ids' -- "$cur")) ;;
+        --output | -o) COMPREPLY=($(compgen -W 'table wide json jsonl csv tsv ids' -- "$cur")) ;;
         --profile) __asc_dynamic profiles "$cur" ;;
         --reason) COMPREPLY=($(compgen -W 'NoInventory ShippingAddressUndeliverable CustomerExchange BuyerCanceled GeneralAdjustment CarrierCreditDecision RiskAssessmentInformationNotValid CarrierCoverageFailure CustomerReturn MerchandiseNotReceived' -- "$cur")) ;;
         --sort) COMPREPLY=($(compgen -W 'purchase_date ship_by last_updated total -purchase_date -ship_by -last_updated -total' -- "$cur")) ;;
@@ -154,7 +154,7 @@ __asc_values() {
         feed_id) __asc_dynamic feed-ids "$cur" ;;
         id) __asc_dynamic order-ids "$cur" ;;
         shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
-        topic) COMPREPLY=($(compgen -W 'formats exit-codes environment config commerce examples' -- "$cur")) ;;
+        topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce examples' -- "$cur")) ;;
     esac
 }
 

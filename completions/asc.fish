@@ -138,10 +138,11 @@ complete -c asc -f
 complete -c asc -l version -d 'Display program version information and exit'
 complete -c asc -l profile -x -a '(__asc_dynamic profiles)' -d 'Configuration profile (env ASC_PROFILE)'
 complete -c asc -l config -r -F -d 'Configuration file (env ASC_CONFIG)'
-complete -c asc -s o -l output -x -a 'table json jsonl csv tsv ids' -d 'Output format: table, json, jsonl, csv, tsv, ids'
-complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print (see --help of each command)'
+complete -c asc -s o -l output -x -a 'table wide json jsonl csv tsv ids' -d 'Output format: table, wide (every column), json, jsonl, csv, tsv, ids'
+complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print; --fields help lists the command\'s fields'
 complete -c asc -l no-headers -d 'Leave out the header row of table, csv and tsv'
 complete -c asc -l color -x -a 'auto always never' -d 'Colors: auto, always, never'
+complete -c asc -l no-pager -d 'Do not page long tables (also: pager = false in the config)'
 complete -c asc -s q -l quiet -d 'No progress, warnings or summaries on stderr'
 complete -c asc -s v -l verbose -d 'Progress and retries on stderr even off a terminal'
 complete -c asc -l debug -d 'Log each HTTP request and response to stderr (tokens masked)'
@@ -186,7 +187,7 @@ complete -c asc -n '__asc_at "orders list"' -l require-sync -d 'With --cached: e
 
 # asc orders show
 complete -c asc -n '__asc_at "orders show"' -x -a '(__asc_dynamic order-ids)'
-complete -c asc -n '__asc_at "orders show"' -l tab -x -a 'details items tracking all' -d 'details, items, tracking or all (default all)'
+complete -c asc -n '__asc_at "orders show"' -l tab -x -a 'details items tracking all' -d 'details, items, tracking or all (default all); in a pipe, the default format prints each tab as [details], [items N], [tracking N] sections of key<TAB>value lines'
 complete -c asc -n '__asc_at "orders show"' -l cached -d 'Answer from the local store, no request'
 
 # asc orders sync
@@ -274,4 +275,4 @@ complete -c asc -n '__asc_at "config init"' -l no-check -d 'Do not try the crede
 complete -c asc -n '__asc_at "completion"' -x -a 'bash zsh fish'
 
 # asc help
-complete -c asc -n '__asc_at "help"' -x -a 'formats exit-codes environment config commerce examples'
+complete -c asc -n '__asc_at "help"' -x -a 'formats fields exit-codes environment config commerce examples'

@@ -11,15 +11,21 @@ namespace asc::cli {
 
 namespace {
 
-const std::vector<Field> k_fields{{"order_id", "ORDER ID"}, {"outcome", "OUTCOME"},  {"reason", "REASON"},
-                                  {"feed_id", "FEED"},      {"result_code", "CODE"}, {"message", "MESSAGE"}};
+const std::vector<Field> k_fields{
+    {"order_id", "", ColumnKind::Id, k_always, "The Amazon order id"},
+    {"outcome", "", ColumnKind::Status, k_always,
+     "canceled, already_canceled, submitted, would_cancel, refused, failed, not_found or invalid_id"},
+    {"reason", "", ColumnKind::Reason, 90, "The cancel reason"},
+    {"feed_id", "FEED", ColumnKind::Id, 60, "The feed that carried it"},
+    {"result_code", "CODE", ColumnKind::Code, 50, "Amazon's result code"},
+    {"message", "", ColumnKind::Text, 40, "What happened, in words"}};
 // With a commerce link, also what the Magento step did (commerce_step.hpp): its state, the
 // action taken on the Magento order and the credit memo id.
 const std::vector<Field> k_fields_with_commerce = [] {
     std::vector<Field> all = k_fields;
-    all.push_back({"commerce", "COMMERCE"});
-    all.push_back({"commerce_action", "MAGENTO"});
-    all.push_back({"commerce_creditmemo_id", "CREDIT MEMO"});
+    all.push_back({"commerce", "", ColumnKind::Text, 30, "What the Magento step did"});
+    all.push_back({"commerce_action", "MAGENTO", ColumnKind::Code, 28, "The action taken on the Magento order"});
+    all.push_back({"commerce_creditmemo_id", "CREDIT MEMO", ColumnKind::Id, 26, "The Magento credit memo id"});
     return all;
 }();
 

@@ -60,6 +60,7 @@ void run_list(const ListOptions& o, Context& ctx) {
     options.id_key = "order_id";
     const auto fields =
         ctx.global.fields.empty() ? journal_fields() : select_fields(journal_fields(), ctx.global.fields);
+    ctx.start_pager();
     auto renderer = make_renderer(options, fields, ctx.out);
     for (const JournalEntry& e : ctx.store().journal_entries(filter)) {
         renderer->row(journal_record(e));

@@ -16,11 +16,12 @@ namespace asc::cli {
 
 namespace {
 
-const std::vector<Field> k_message_fields{{"message_id", "MESSAGE"},
-                                          {"order_id", "ORDER ID"},
-                                          {"result", "RESULT"},
-                                          {"result_code", "CODE"},
-                                          {"description", "DESCRIPTION"}};
+const std::vector<Field> k_message_fields{
+    {"message_id", "", ColumnKind::Count, k_always, "The message number inside the feed"},
+    {"order_id", "", ColumnKind::Id, k_always, "The order of that message (from the journal)"},
+    {"result", "", ColumnKind::Status, k_always, "Amazon's result: Error, Warning, or empty for success"},
+    {"result_code", "CODE", ColumnKind::Code, 60, "Amazon's result code"},
+    {"description", "", ColumnKind::Text, 50, "Amazon's description of the result"}};
 
 Record opt_text(const std::string& s) {
     return s.empty() ? Record(nullptr) : Record(s);
@@ -176,6 +177,8 @@ void run_show(const std::string& feed_id, Context& ctx) {
 }
 
 } // namespace
+
+const std::vector<Field>& feed_message_fields() { return k_message_fields; }
 
 void setup_feeds(CLI::App& app, Context& ctx) {
     auto* feeds = app.add_subcommand("feeds", "Feeds sent to Amazon");

@@ -8,6 +8,9 @@
 #include "suggest.hpp"
 #include "commerce_link.hpp"
 #include "freshness.hpp"
+#include "order_view.hpp"
+
+#include <cctype>
 
 #include <fmt/format.h>
 #include <memory>
@@ -26,20 +29,6 @@ struct ShowOptions {
 const std::vector<Included> k_show_included{Included::Buyer,       Included::Recipient,
                                             Included::Proceeds,    Included::Fulfillment,
                                             Included::Packages,    Included::Cancellation};
-
-// "SKU-1 x2, SKU-2 x1": a package's contents as one cell.
-std::string package_items_text(const Record& items) {
-    std::string text;
-    for (const auto& it : items) {
-        if (!text.empty()) {
-            text += ", ";
-        }
-        const auto& sku = it["sku"];
-        text += fmt::format("{} x{}", sku.is_string() ? sku.get<std::string>() : it["order_item_id"].get<std::string>(),
-                            it["quantity"].get<int>());
-    }
-    return text;
-}
 
 // What the guard allows for this order, as the Amazon Order Details header bar shows
 // "Cancel Order" only for Unshipped orders.
@@ -68,32 +57,6 @@ std::string action_text(const Record& a) {
     std::string text = fmt::format("not possible: {}", a["reason"].get<std::string>());
     if (a["remedy"].is_string()) {
         text += fmt::format("; {}", a["remedy"].get<std::string>());
-    }
-    return text;
-}
-
-std::string window_text(const TimeWindow& w) {
-    if (!w.earliest && !w.latest) {
-        return "";
-    }
-    auto t = [](const std::optional<Timestamp>& ts) { return ts ? format_rfc3339(*ts) : std::string("?"); };
-    return fmt::format("{} .. {}", t(w.earliest), t(w.latest));
-}
-
-std::string address_text(const Address& a) {
-    std::string text;
-    for (const auto* part : {&a.name, &a.company, &a.line1, &a.line2, &a.line3}) {
-        if (!part->empty()) {
-            text += (text.empty() ? "" : ", ") + *part;
-        }
-    }
-    std::string city_line = fmt::format("{} {} {}", a.postal_code, a.city, a.state);
-    const auto first = city_line.find_first_not_of(' ');
-    if (first != std::string::npos) {
-        text += (text.empty() ? "" : ", ") + city_line.substr(first);
-    }
-    if (!a.country_code.empty()) {
-        text += (text.empty() ? "" : ", ") + a.country_code;
     }
     return text;
 }
@@ -142,87 +105,20 @@ Record commerce_record(const CommerceLookup& lookup) {
     return r;
 }
 
-// The details tab for people: label / value lines (tab-separated off a terminal).
-void print_details(const Order& o, const CommerceLookup& commerce, Context& ctx) {
-    std::vector<std::pair<std::string, std::string>> lines;
-    auto add = [&lines](std::string label, std::string value) {
-        if (!value.empty()) {
-            lines.emplace_back(std::move(label), strip_control(value));
-        }
-    };
-    add("Order ID", o.order_id);
-    add("Status", std::string(to_string(o.status)));
-    add("Purchased", format_rfc3339(o.purchase_date));
-    add("Last updated", format_rfc3339(o.last_updated));
-    add("Marketplace", o.marketplace_name.empty() ? o.marketplace_id
-                                                  : fmt::format("{} ({})", o.marketplace_name, o.marketplace_id));
-    add("Sales channel", o.sales_channel);
-    if (o.fulfilled_by) {
-        add("Fulfillment", o.fulfilled_by == FulfilledBy::Merchant ? "Merchant (MFN)" : "Amazon (AFN)");
-    }
-    add("Ship service", o.ship_service_level);
-    add("Ship by", window_text(o.ship_by));
-    add("Deliver by", window_text(o.deliver_by));
-    add("Items", fmt::format("{} shipped, {} unshipped", o.items_shipped(), o.items_unshipped()));
-    if (o.total) {
-        add("Order total", o.total->to_string());
-    }
-    for (const auto& line : o.total_breakdown) {
-        add(fmt::format("  {}", line.type), line.amount.to_string());
-    }
-    std::string flags;
-    for (const auto& [on, name] : {std::pair{o.is_prime, "Prime"}, std::pair{o.is_business, "Business"},
-                                   std::pair{o.is_replacement, "Replacement"}}) {
-        if (on) {
-            flags += (flags.empty() ? "" : ", ") + std::string(name);
-        }
-    }
-    add("Flags", flags);
-    add("Replaces order", o.replaced_order_id);
-    add("Seller order id", o.seller_order_id);
-    if (commerce.answered) {
-        add("Magento order", commerce.order ? fmt::format("{} (state {}, status {})", commerce.order->increment_id,
-                                                          commerce.order->state,
-                                                          commerce.order->status.empty() ? std::string("(none)")
-                                                                                         : commerce.order->status)
-                                            : std::string("no linked order"));
-    }
-    if (o.buyer) {
-        add("Buyer", o.buyer->name);
-        add("Buyer email", o.buyer->email);
-        add("Buyer company", o.buyer->company);
-    }
-    if (o.ship_to && !o.ship_to->empty()) {
-        add("Ship to", address_text(*o.ship_to));
-        add("Phone", o.ship_to->phone);
-    }
-
-    for (const auto& a : actions_record(o)) {
-        add(a["action"].get<std::string>(), action_text(a));
-    }
-
-    if (ctx.stdout_is_terminal()) {
-        std::size_t width = 0;
-        for (const auto& [label, _] : lines) {
-            width = std::max(width, label.size());
-        }
-        ctx.out << "Order and Shipping Details\n";
-        for (const auto& [label, value] : lines) {
-            ctx.out << fmt::format("  {:<{}}  {}\n", label, width, value);
-        }
-    } else {
-        for (const auto& [label, value] : lines) {
-            ctx.out << tsv_cell(label) << '\t' << tsv_cell(value) << '\n';
-        }
-    }
-}
-
-std::vector<Record> tracking_rows(const Order& o, bool flatten_items) {
+// `flat_items`: a package's contents as one cell, "SKU-1 x2, SKU-2 x1" (CSV and TSV).
+std::vector<Record> tracking_rows(const Order& o, bool flat_items = false) {
     std::vector<Record> rows;
     for (const auto& p : o.packages) {
         Record r = package_record(p, o);
-        if (flatten_items) {
-            r["items"] = package_items_text(r["items"]);
+        if (flat_items) {
+            std::vector<std::string> items;
+            for (const auto& it : r["items"]) {
+                const auto& sku = it["sku"];
+                items.push_back(fmt::format("{} x{}",
+                                            sku.is_string() ? sku.get<std::string>() : it["order_item_id"].get<std::string>(),
+                                            it["quantity"].get<int>()));
+            }
+            r["items"] = fmt::format("{}", fmt::join(items, ", "));
         }
         rows.push_back(std::move(r));
     }
@@ -250,48 +146,30 @@ Record show_record(const Order& o, const std::string& tab, const CommerceLookup&
         r["items"] = item_rows(o);
     }
     if (tab == "all" || tab == "tracking") {
-        r["tracking"] = tracking_rows(o, false);
+        r["tracking"] = tracking_rows(o);
     }
     return r;
 }
 
-void print_human(const Order& o, const std::string& tab, const CommerceLookup& commerce, Context& ctx) {
-    const bool terminal = ctx.stdout_is_terminal();
-    bool first = true;
-    auto section = [&](const char* title) {
-        if (terminal) {
-            ctx.out << (first ? "" : "\n") << title << '\n';
-        }
-        first = false;
-    };
-    if (tab == "all" || tab == "details") {
-        print_details(o, commerce, ctx);
-        first = false;
+// The details tab's lines beyond the order itself: the Magento order and what the guard allows.
+OrderViewExtras view_extras(const Order& o, const CommerceLookup& commerce) {
+    OrderViewExtras extras;
+    if (commerce.answered) {
+        extras.lines.emplace_back(
+            "Magento order", commerce.order ? fmt::format("{} (state {}, status {})", commerce.order->increment_id,
+                                                          commerce.order->state,
+                                                          commerce.order->status.empty() ? std::string("(none)")
+                                                                                         : commerce.order->status)
+                                            : std::string("no linked order"));
     }
-    if (tab == "all" || tab == "items") {
-        section("Order Items");
-        render_rows(ctx, item_fields(), item_rows(o), "order_item_id");
-        for (const auto& i : o.items) {
-            if (i.buyer_requested_cancel && terminal) {
-                ctx.out << fmt::format("  Buyer asked to cancel item {}{}: use --reason BuyerCanceled, which does "
-                                       "not count against your cancellation rate.\n",
-                                       i.order_item_id,
-                                       i.buyer_cancel_reason.empty()
-                                           ? ""
-                                           : fmt::format(" ({})", strip_control(i.buyer_cancel_reason)));
-            }
+    for (const auto& a : actions_record(o)) {
+        std::string label = a["action"].get<std::string>();
+        if (!label.empty()) {
+            label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
         }
+        extras.lines.emplace_back(std::move(label), action_text(a));
     }
-    if (tab == "all" || tab == "tracking") {
-        section("Tracking");
-        if (o.packages.empty()) {
-            if (terminal) {
-                ctx.out << "  No tracking information yet: no package has been shipped for this order.\n";
-            }
-        } else {
-            render_rows(ctx, package_fields(), tracking_rows(o, true), "tracking_number");
-        }
-    }
+    return extras;
 }
 
 void run_show(const ShowOptions& opts, Context& ctx) {
@@ -350,7 +228,12 @@ void run_show(const ShowOptions& opts, Context& ctx) {
         }
         break;
     case Format::Table:
-        print_human(order, opts.tab, commerce, ctx);
+        if (ctx.draws_table()) {
+            ctx.start_pager();
+            print_order_view(order, opts.tab, view_extras(order, commerce), ctx);
+        } else {
+            print_order_sections(show_record(order, opts.tab, commerce), ctx.out);
+        }
         break;
     }
 }
@@ -361,7 +244,9 @@ void setup_order_show(CLI::App& order, Context& ctx) {
     auto opts = std::make_shared<ShowOptions>();
     auto* cmd = order.add_subcommand("show", "Show one order: details, items and tracking");
     cmd->add_option("id", opts->order_id, "Amazon order id (3-7-7 digits)")->required();
-    cmd->add_option("--tab", opts->tab, "details, items, tracking or all (default all)")
+    cmd->add_option("--tab", opts->tab,
+                    "details, items, tracking or all (default all); in a pipe, the default format prints each "
+                    "tab as [details], [items N], [tracking N] sections of key<TAB>value lines")
         ->check(one_of({"details", "items", "tracking", "all"}));
     cmd->add_flag("--cached", opts->cached, "Answer from the local store, no request");
     cmd->footer("Examples:\n"

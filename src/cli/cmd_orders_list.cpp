@@ -374,12 +374,23 @@ void run_list(const ListOptions& o, Context& ctx) {
     (void)sort_key(o); // a bad --sort fails before anything is asked
     const Timestamp now = now_seconds();
     CommonFilter common = parse_common(o, now);
-    const auto fields = ctx.global.fields.empty() ? list_default_fields()
-                                                  : select_fields(list_fields(), ctx.global.fields);
+    const auto fields = !ctx.global.fields.empty() ? select_fields(list_fields(), ctx.global.fields)
+                        : ctx.wide()                ? list_fields()
+                                                    : list_default_fields();
+    ctx.start_pager();
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
     const bool human = ctx.human_table();
     const std::function<Record(const Order&)> record = [human, now](const Order& order) {
-        return human ? humanized(list_record(order), now) : list_record(order);
+        if (!human) {
+            return list_record(order);
+        }
+        Record r = humanized(list_record(order), now);
+        // An overdue ship-by date in the warning color.
+        if (order.ship_by.latest && *order.ship_by.latest < now && order.items_unshipped() > 0 &&
+            (order.status == Status::Unshipped || order.status == Status::PartiallyShipped)) {
+            r["_warn"] = Record::array({"ship_by"});
+        }
+        return r;
     };
     if (o.cached) {
         run_cached(o, std::move(common), ctx, *renderer, record, now);

@@ -38,8 +38,70 @@ void add_sync_flags(CLI::App& cmd, ReportOptions& o) {
                  "Exit 75 (with the command to run) when the store was never synced, instead of a warning");
 }
 
+// The renderer of a report. Off a terminal, the implicit default format is the table without
+// colors (fitted to COLUMNS, or 80) so that a cron job's mail reads as it is; machine formats
+// and an explicit -o are as everywhere. A title line comes before the first row (none when
+// there are no rows, so that cron mails nothing for an empty late report).
+class ReportRenderer : public Renderer {
+  public:
+    ReportRenderer(Context& ctx, std::string title, const std::vector<Field>& all_fields, const std::string& id_key)
+        : m_ctx(ctx), m_title(std::move(title)) {
+        RenderOptions options = ctx.render_options();
+        options.id_key = id_key;
+        if (options.format == Format::Table && !options.terminal) {
+            options.terminal = true;
+            options.color = false;
+            options.width = ctx.table_width();
+            options.on_hidden = [&ctx, width = options.width](const std::vector<std::string>& hidden) {
+                ctx.note_hidden_columns(hidden, width);
+            };
+        }
+        m_draws = options.format == Format::Table && options.terminal;
+        m_color = options.color;
+        const auto fields =
+            ctx.global.fields.empty() ? all_fields : select_fields(all_fields, ctx.global.fields);
+        ctx.start_pager();
+        m_inner = make_renderer(options, fields, ctx.out);
+    }
+
+    void row(const Record& record) override {
+        if (m_draws && !m_titled) {
+            m_titled = true;
+            const std::string title = strip_control(m_title);
+            m_ctx.out << (m_color ? fmt::format("{}{}{}", k_ansi_bold, title, k_ansi_reset) : title) << "\n\n";
+        }
+        m_inner->row(record);
+    }
+
+    void finish() override { m_inner->finish(); }
+
+  private:
+    Context& m_ctx;
+    std::string m_title;
+    std::unique_ptr<Renderer> m_inner;
+    bool m_draws = false;
+    bool m_color = false;
+    bool m_titled = false;
+};
+
+// "since 2026-11-19T07:00:00Z" and/or "until ...", or "".
+std::string period_text(const std::string& since, const std::string& until, Timestamp now) {
+    std::string text;
+    if (!since.empty()) {
+        text += " since " + format_rfc3339(parse_time_arg(since, now));
+    }
+    if (!until.empty()) {
+        text += " until " + format_rfc3339(parse_time_arg(until, now));
+    }
+    return text;
+}
+
 const std::vector<Field> k_summary_fields{
-    {"dimension", "BY"}, {"value", "VALUE"}, {"currency", "CURRENCY"}, {"orders", "ORDERS"}, {"total", "TOTAL"}};
+    {"dimension", "BY", ColumnKind::Code, k_always, "What the row counts by: status, marketplace, currency or all"},
+    {"value", "", ColumnKind::Id, k_always, "The status, marketplace id or currency of the row"},
+    {"currency", "", ColumnKind::Code, 60, "The currency of the total"},
+    {"orders", "", ColumnKind::Count, k_always, "Orders in the row"},
+    {"total", "", ColumnKind::Money, k_always, "Their exact total, per currency"}};
 
 void run_summary(Context& ctx, const ReportOptions& o) {
     sync_first(ctx, o);
@@ -67,37 +129,68 @@ void run_summary(Context& ctx, const ReportOptions& o) {
     all["orders"] = s.orders;
     all["total"] = nullptr;
     rows.push_back(std::move(all));
-    render_rows(ctx, k_summary_fields, rows, "value");
+    ReportRenderer renderer(ctx,
+                            fmt::format("Orders by status, marketplace and currency (local store; purchased{})",
+                                        o.since.empty() && o.until.empty() ? " at any time"
+                                                                           : period_text(o.since, o.until, now)),
+                            k_summary_fields, "value");
+    for (const auto& r : rows) {
+        renderer.row(r);
+    }
+    renderer.finish();
 }
 
 const std::vector<Field> k_late_fields{
-    {"order_id", "ORDER ID"},   {"ship_by", "SHIP BY"},          {"overdue", "OVERDUE"},
-    {"status", "STATUS"},       {"items_unshipped", "UNSHIPPED"}, {"purchase_date", "PURCHASED"},
-    {"total", "TOTAL"},         {"marketplace_id", "MARKETPLACE"}};
+    {"order_id", "", ColumnKind::Id, k_always, "The Amazon order id"},
+    {"ship_by", "", ColumnKind::Date, k_always, "The latest ship date"},
+    {"overdue", "", ColumnKind::Flag, 90, "The ship-by date has passed"},
+    {"status", "", ColumnKind::Status, 85, "Unshipped or PartiallyShipped"},
+    {"items_unshipped", "UNSHIPPED", ColumnKind::Count, 60, "Units not shipped yet"},
+    {"purchase_date", "PURCHASED", ColumnKind::Date, 40, "When the buyer placed the order"},
+    {"total", "", ColumnKind::Money, 70, "The order total"},
+    {"marketplace_id", "MARKETPLACE", ColumnKind::Id, 20, "The marketplace id"}};
 
 void run_late(Context& ctx, const ReportOptions& o) {
     sync_first(ctx, o);
     const Timestamp now = now_seconds();
     const auto within = parse_duration(o.within);
-    std::vector<Record> rows;
-    auto options = ctx.render_options();
-    const auto fields = ctx.global.fields.empty() ? k_late_fields : select_fields(k_late_fields, ctx.global.fields);
-    auto renderer = make_renderer(options, fields, ctx.out);
+    ReportRenderer renderer(
+        ctx,
+        fmt::format("Late orders: past their ship-by date or due within {} (local store)", o.within),
+        k_late_fields, "order_id");
     ctx.store().report_late(now, within, [&](Order&& order) {
         Record r = list_record(order);
         r["overdue"] = order.ship_by.latest && *order.ship_by.latest < now;
-        renderer->row(r);
+        r["_warn"] = r["overdue"]; // overdue rows in the warning color on a terminal
+        renderer.row(r);
         return static_cast<bool>(ctx.out);
     });
-    renderer->finish();
+    renderer.finish();
+}
+
+// "b20261126T151700Z-1a2b3c" -> "1a2b3c": the random part names the batch in a table.
+std::string short_batch_id(std::string_view id) {
+    const auto dash = id.rfind('-');
+    return dash != std::string_view::npos && id.size() - dash > 4 ? std::string(id.substr(dash + 1)) : std::string(id);
 }
 
 const std::vector<Field> k_journal_fields{
-    {"created_at", "WHEN"},       {"order_id", "ORDER ID"},      {"reason", "REASON"},
-    {"state", "STATE"},           {"feed_id", "FEED"},           {"result_code", "CODE"},
-    {"result_message", "MESSAGE"}, {"run_by", "BY"},              {"commerce_state", "COMMERCE"},
-    {"commerce_action", "MAGENTO"}, {"commerce_creditmemo_id", "CREDIT MEMO"},
-    {"updated_at", "UPDATED"},    {"batch_id", "BATCH"},         {"message_id", "MESSAGE ID"}};
+    {"created_at", "CREATED", ColumnKind::Date, 90, "When the cancellation was planned"},
+    {"order_id", "", ColumnKind::Id, k_always, "The Amazon order id"},
+    {"reason", "", ColumnKind::Reason, 95, "The cancel reason sent to Amazon"},
+    {"state", "", ColumnKind::Status, k_always,
+     "planned, submitting, submitted, canceled, already_canceled, failed or refused"},
+    {"feed_id", "FEED", ColumnKind::Id, 60, "The feed that carried it"},
+    {"result_code", "CODE", ColumnKind::Code, 50, "Amazon's result code, when it reported one"},
+    {"result_message", "MESSAGE", ColumnKind::Text, 40, "Amazon's result message"},
+    {"run_by", "", ColumnKind::Text, 20, "Who ran the command (user@host)"},
+    {"commerce_state", "COMMERCE", ColumnKind::Status, 30, "What the Magento step did"},
+    {"commerce_action", "MAGENTO", ColumnKind::Code, 28, "The action taken on the Magento order"},
+    {"commerce_creditmemo_id", "CREDIT MEMO", ColumnKind::Id, 26, "The Magento credit memo id"},
+    {"updated_at", "UPDATED", ColumnKind::Date, 25, "When the entry last changed"},
+    {"batch_id", "BATCH", ColumnKind::Id, 35, "The run that planned it (tables show its last part)",
+     short_batch_id},
+    {"message_id", "", ColumnKind::Count, 10, "The message number inside the feed"}};
 
 } // namespace
 
@@ -122,10 +215,16 @@ Record journal_record(const JournalEntry& e) {
 }
 
 const std::vector<Field>& journal_fields() { return k_journal_fields; }
+const std::vector<Field>& summary_fields() { return k_summary_fields; }
+const std::vector<Field>& late_fields() { return k_late_fields; }
 
 void setup_report(CLI::App& app, Context& ctx) {
     auto* report = app.add_subcommand("report", "Reports from the local store, for cron (quiet, exit 0 on success)");
     report->require_subcommand(1);
+    report->footer("Off a terminal (cron), a report prints a plain text table with a title line, so the mail reads\n"
+                   "as it is; an empty late report prints nothing. -o csv, tsv, json or jsonl for programs.\n\n"
+                   "Examples:\n  asc report summary --since 7d\n  asc report late --within 12h\n"
+                   "  asc report cancellations --since 7d -o csv");
 
     auto summary_opts = std::make_shared<ReportOptions>();
     auto* summary = report->add_subcommand("summary", "Orders and exact totals per status, marketplace and currency");
@@ -157,11 +256,14 @@ void setup_report(CLI::App& app, Context& ctx) {
             run_sync(ctx, "", {}, std::chrono::minutes(5));
         }
         const Timestamp now = now_seconds();
-        std::vector<Record> rows;
+        ReportRenderer renderer(ctx,
+                                fmt::format("Cancellations in the journal{}",
+                                            canc_opts->since.empty() ? "" : period_text(canc_opts->since, "", now)),
+                                journal_fields(), "order_id");
         for (const auto& e : ctx.store().report_cancellations(optional_time(canc_opts->since, now))) {
-            rows.push_back(journal_record(e));
+            renderer.row(journal_record(e));
         }
-        render_rows(ctx, journal_fields(), rows, "order_id");
+        renderer.finish();
     });
 }
 

@@ -35,6 +35,21 @@ SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<st
 // `cancellations list`).
 Record journal_record(const JournalEntry& entry);
 const std::vector<Field>& journal_fields();
+// The fields of `report summary`, `report late` and `feeds show` (their declarations live with
+// the commands).
+const std::vector<Field>& summary_fields();
+const std::vector<Field>& late_fields();
+const std::vector<Field>& feed_message_fields();
+
+// Each command's fields, for `asc help fields` and `--fields help`: the command's path under asc
+// ("orders list") and its fields, in order.
+struct CommandFields {
+    std::string command;
+    std::vector<Field> fields;
+};
+const std::vector<CommandFields>& field_catalog();
+// `--fields help`: the fields of `command` (a catalog path) with their meaning and JSON type.
+void print_field_help(std::ostream& out, const std::string& command);
 
 // Parses --status values (repeated or comma-separated, any spelling). Throws Error(Usage).
 std::vector<Status> parse_statuses(const std::vector<std::string>& values);

@@ -1,6 +1,7 @@
 #include "context.hpp"
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/base/time.hpp"
 #include "asc/version.hpp"
 #include "commands.hpp"
@@ -148,7 +149,12 @@ void TerminalEvents::debug(std::string_view text) {
 Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e, ProgressLine* progress)
     : global(g), out(o), err(e), m_progress(progress), m_clock(system_clock()) {}
 
-bool Context::stdout_is_terminal() const { return forced_tty() || isatty(STDOUT_FILENO) == 1; }
+bool Context::stdout_is_terminal() const {
+    if (!m_stdout_tty) {
+        m_stdout_tty = forced_tty() || isatty(STDOUT_FILENO) == 1;
+    }
+    return *m_stdout_tty;
+}
 bool Context::stderr_is_terminal() const { return forced_tty() || isatty(STDERR_FILENO) == 1; }
 bool Context::stdin_is_terminal() const { return isatty(STDIN_FILENO) == 1; }
 
@@ -160,10 +166,10 @@ bool Context::show_progress() const {
 }
 
 bool Context::color_stdout() const {
-    if (global.color == "never") {
+    if (lower_ascii(global.color) == "never") {
         return false;
     }
-    if (global.color == "always") {
+    if (lower_ascii(global.color) == "always") {
         return true;
     }
     if (env_set("NO_COLOR")) {
@@ -186,7 +192,7 @@ const Settings& Context::settings() {
 }
 
 Format Context::format() {
-    const auto f = parse_format(global.output);
+    const auto f = wide() ? std::optional<Format>(Format::Table) : parse_format(global.output);
     if (!f) {
         throw Error(ErrorKind::Usage, fmt::format("unknown output format '{}'", global.output),
                     "use -o table, json, jsonl, csv, tsv or ids");
@@ -197,15 +203,69 @@ Format Context::format() {
     return *f;
 }
 
-bool Context::human_table() { return format() == Format::Table && stdout_is_terminal(); }
+bool Context::wide() const { return lower_ascii(global.output) == "wide"; }
+
+bool Context::draws_table() {
+    if (format() != Format::Table) {
+        return false;
+    }
+    return stdout_is_terminal() || global.output_given || lower_ascii(global.color) == "always";
+}
+
+bool Context::human_table() { return draws_table(); }
+
+int Context::table_width() {
+    if (!m_width) {
+        const int width = terminal_width();
+        m_width = width > 0 ? width : 80;
+    }
+    return *m_width;
+}
+
+void Context::start_pager() {
+    if (m_pager || global.no_pager || !global.jq.empty() || !draws_table() || isatty(STDOUT_FILENO) != 1) {
+        return;
+    }
+    if (!settings().pager) {
+        return;
+    }
+    (void)stdout_is_terminal(); // decided before fd 1 becomes the pager's pipe
+    (void)table_width();
+    m_pager = Pager::start(pager_command());
+}
+
+void Context::stop_pager() {
+    out.flush();
+    m_pager.reset();
+    if (!m_pending_note.empty()) {
+        err << m_pending_note;
+        m_pending_note.clear();
+    }
+}
+
+void Context::note_hidden_columns(const std::vector<std::string>& hidden, int width) {
+    if (m_hidden_noted || global.quiet || hidden.empty()) {
+        return;
+    }
+    m_hidden_noted = true;
+    // Said after the output (see stop_pager), below the table and not inside a pager's screen.
+    m_pending_note = fmt::format("asc: to fit {} columns, left out: {} (-o wide or --fields shows them)\n", width,
+                                 fmt::join(hidden, ", "));
+}
 
 RenderOptions Context::render_options() {
     RenderOptions o;
     o.format = format();
     o.headers = !global.no_headers;
-    o.terminal = stdout_is_terminal();
+    o.terminal = draws_table();
     o.color = o.terminal && color_stdout();
-    o.width = o.terminal ? terminal_width() : 0;
+    // In a pipe, a table asked for fits COLUMNS, or 80.
+    o.width = o.terminal ? table_width() : 0;
+    o.wide = wide();
+    o.drop_columns = global.fields.empty();
+    o.on_hidden = [this, width = o.width](const std::vector<std::string>& hidden) {
+        note_hidden_columns(hidden, width);
+    };
     return o;
 }
 

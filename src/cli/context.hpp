@@ -13,6 +13,7 @@
 #include "asc/http/http.hpp"
 #include "asc/output/output.hpp"
 #include "asc/store/store.hpp"
+#include "pager.hpp"
 #include "progress.hpp"
 
 #include <chrono>
@@ -27,6 +28,8 @@ namespace asc::cli {
 struct GlobalOptions {
     FlagSettings settings;
     std::string output = "table";
+    bool output_given = false;
+    bool no_pager = false;       // --no-pager   // -o was on the command line (an explicit -o table draws a table in a pipe)
     std::string fields;
     bool no_headers = false;
     std::string color = "auto";
@@ -96,9 +99,27 @@ class Context {
 
     // Renderer options from -o, --no-headers, --color and the terminal.
     RenderOptions render_options();
-    // -o, except that --jq makes it json (or keeps jsonl).
+    // -o, except that --jq makes it json (or keeps jsonl); -o wide is a table.
     Format format();
-    // The output is a table on a terminal: relative times and other things only for people.
+    // -o wide: a table of every field of the command, nothing left out or shortened.
+    [[nodiscard]] bool wide() const;
+    // The stderr note, once per run and after the output, that a table left columns out to fit
+    // `width` (not with -q).
+    void note_hidden_columns(const std::vector<std::string>& hidden, int width);
+    // A table is drawn (headers, aligned columns): the table format on a terminal, or asked for
+    // in a pipe with an explicit -o table / -o wide or with --color always. The implicit default
+    // in a pipe is TSV for scripts.
+    bool draws_table();
+    // The width a drawn table fits: COLUMNS, else the terminal's, else 80.
+    int table_width();
+    // Pages what follows through the pager (pager.hpp) when stdout is a real terminal, the output
+    // is a drawn table, and neither --no-pager nor `pager = false` in the config say no; never in
+    // a pipe, with a machine format or with --jq.
+    void start_pager();
+    // Waits for the pager, if one runs, then prints the note of note_hidden_columns (before an
+    // error is printed, and at the end of the run).
+    void stop_pager();
+    // The output is a drawn table: relative times and other things only for people.
     bool human_table();
 
     Events& events();
@@ -126,6 +147,12 @@ class Context {
     std::unique_ptr<FeedsClient> m_feeds;
     std::optional<Store> m_store;
     bool m_store_warned = false;
+    bool m_hidden_noted = false;
+    // Decided once: a pager takes fd 1 over.
+    mutable std::optional<bool> m_stdout_tty;
+    std::optional<int> m_width;
+    std::unique_ptr<Pager> m_pager;
+    std::string m_pending_note;
 };
 
 } // namespace asc::cli

@@ -108,7 +108,7 @@ const std::map<std::string, ValueCompletion>& value_table() {
             topics.push_back(topic.name);
         }
         words("--tab", {"details", "items", "tracking", "all"});
-        words("--output", {"table", "json", "jsonl", "csv", "tsv", "ids"});
+        words("--output", {"table", "wide", "json", "jsonl", "csv", "tsv", "ids"});
         words("--status", statuses);
         words("--reason", reasons);
         words("--fulfilled-by", {"merchant", "amazon"});

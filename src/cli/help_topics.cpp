@@ -2,6 +2,10 @@
 
 #include "help_topics.hpp"
 
+#include "commands.hpp"
+
+#include <cctype>
+#include <fmt/format.h>
 #include <ostream>
 
 namespace asc::cli {
@@ -24,25 +28,44 @@ HelpTopic formats_topic() {
     return {
         "formats",
         "OUTPUT FORMATS",
-        "-o table|json|jsonl|csv|tsv|ids, --fields, --jq, terminals and pipes",
+        "-o table|wide|json|jsonl|csv|tsv|ids, --fields, --jq, terminals and pipes",
         {
             para("-o/--output picks the format of the data on stdout. --fields a,b picks and orders the "
                  "columns (every format; a wrong name exits 2 and lists the valid ones); --no-headers drops "
                  "the header row of table, csv and tsv."),
             item("table", "The default. On a terminal: aligned columns under a header, statuses in color, "
-                          "fitted to the width of the terminal (long text is cut with an ellipsis), times "
-                          "relative (\"3 hours ago\"). In a pipe or a file it becomes tsv without a header "
-                          "and with RFC 3339 times, so cut, sort and awk work."),
+                          "amounts right-aligned, times relative (\"3 hours ago\"), fitted to the width of "
+                          "the terminal: the least useful columns are left out first (stderr says which, "
+                          "once), then free text such as titles is cut with an ellipsis; ids, statuses, "
+                          "amounts, dates and reasons are never cut. Long batch ids show their last part. "
+                          "In a pipe or a file the default becomes tsv without a header and with RFC 3339 "
+                          "times, so cut, sort and awk work; an explicit -o table (or -o wide, or --color "
+                          "always) draws the table there too, fitted to COLUMNS or 80 columns, colored with "
+                          "--color always or CLICOLOR_FORCE=1 (for less -R). The reports (asc report ...) "
+                          "keep the table in a pipe, without colors and under a title line, so that cron "
+                          "mails them readable."),
+            item("wide", "A table of every field of the command, nothing left out or cut (lines may be "
+                         "longer than the terminal)."),
             item("json", "One JSON document: an array of records for lists, an object for one order."),
-            item("jsonl", "One JSON record per line, written as each page arrives."),
-            item("csv", "RFC 4180 with a header of the field names. A cell that starts with =, +, - or @ "
-                        "gets a leading ' so that spreadsheets do not run it as a formula."),
-            item("tsv", "Tab-separated with a header of the field names; tabs, newlines and backslashes "
-                        "inside values are written as \\t, \\n and \\\\."),
+            item("jsonl", "One JSON record per line, written as each page arrives; money is two keys, "
+                          "<name>_amount (a decimal string) and <name>_currency."),
+            item("csv", "RFC 4180 with a header of the field names. Money is two columns, "
+                        "<name>_amount (a plain decimal such as -3.99, which a spreadsheet or awk can sum) "
+                        "and <name>_currency; --fields total selects both. A text cell that starts with "
+                        "=, +, - or @ gets a leading ' so that spreadsheets do not run it as a formula; "
+                        "numbers and amounts are never changed."),
+            item("tsv", "Tab-separated with a header of the field names, money as in csv; tabs, newlines "
+                        "and backslashes inside values are written as \\t, \\n and \\\\."),
             item("ids", "One order id per line, for pipes into asc order cancel --from -."),
-            para("Every machine format has stable snake_case keys, times in RFC 3339 UTC "
-                 "(2026-11-01T10:00:00Z) and money as {\"amount\":\"19.99\",\"currency\":\"USD\"}: a decimal "
-                 "string, never a float. Text from Amazon has control characters removed."),
+            para("Every machine format has stable snake_case keys and times in RFC 3339 UTC "
+                 "(2026-11-01T10:00:00Z); json has money as {\"amount\":\"19.99\",\"currency\":\"USD\"}: a "
+                 "decimal string, never a float. Text from Amazon has control characters removed."),
+            para("asc order show draws, on a terminal, one titled section per tab (Order and Shipping "
+                 "Details, Order Items, Tracking), with times relative and absolute and the items as one "
+                 "block each when their table would not fit. In a pipe its default output is sections: a "
+                 "line [details], [items N] or [tracking N], then one key<TAB>value line per value (nested "
+                 "keys joined with _, money as _amount and _currency, empty values left out), then an empty "
+                 "line; --tab picks one tab. -o json is one object."),
             para("--jq EXPR runs the JSON output through a jq program (libjq, as gh --jq does): the output "
                  "format becomes json and each result is printed on its own line, strings without quotes. "
                  "An invalid program exits 2 with jq's message. The output is the program's only input: "
@@ -54,6 +77,27 @@ HelpTopic formats_topic() {
             para("Data goes to stdout. Progress, warnings and summaries go to stderr; progress only when "
                  "stderr is a terminal, on one line that is cleared when done, and never with -q."),
         }};
+}
+
+HelpTopic fields_topic() {
+    HelpTopic topic{"fields", "FIELDS", "each command's fields: meaning, JSON type, table header", {}};
+    topic.blocks.push_back(
+        para("Each field has one name everywhere: the JSON key, the CSV/TSV column (money as <name>_amount "
+             "and <name>_currency) and the --fields name. A table's header is the name in capitals with "
+             "spaces, or the short label given here. asc COMMAND --fields help lists one command's fields."));
+    for (const auto& c : field_catalog()) {
+        topic.blocks.push_back(para(fmt::format("asc {}:", c.command)));
+        for (const auto& f : c.fields) {
+            const std::string header = table_header(f);
+            std::string upper = f.key;
+            for (auto& ch : upper) {
+                ch = ch == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            }
+            topic.blocks.push_back(item(f.key, fmt::format("{} ({}{})", f.help, json_type(f.kind),
+                                                           header == upper ? "" : "; table header " + header)));
+        }
+    }
+    return topic;
 }
 
 HelpTopic exit_codes_topic() {
@@ -105,9 +149,12 @@ HelpTopic environment_topic() {
                 item("ASC_FORCE_TTY", "Set: behave as if stdout and stderr were terminals (for tests and "
                                       "screenshots)."),
                 item("NO_COLOR", "Set: no colors (wins over everything but --color always)."),
-                item("CLICOLOR_FORCE", "Set and not 0: colors even in a pipe."),
+                item("CLICOLOR_FORCE", "Set and not 0: colors even in a pipe (of a table asked for with -o table)."),
                 item("TERM", "dumb: no colors."),
-                item("COLUMNS", "The width tables are fitted to; default the terminal's."),
+                item("COLUMNS", "The width tables are fitted to; default the terminal's (80 in a pipe)."),
+                item("ASC_PAGER, PAGER", "The pager of long tables on a terminal (ASC_PAGER first); default "
+                                         "less -FRX. Empty or cat: none. --no-pager, or pager = false in the "
+                                         "config, turns it off; never in a pipe or for machine formats."),
                 item("XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME",
                      "Where the config file, the store and the token cache live; default ~/.config, "
                      "~/.local/share and ~/.cache."),
@@ -242,8 +289,8 @@ HelpTopic examples_topic() {
 } // namespace
 
 const std::vector<HelpTopic>& help_topics() {
-    static const std::vector<HelpTopic> topics{formats_topic(), exit_codes_topic(), environment_topic(),
-                                               config_topic(),  commerce_topic(),   examples_topic()};
+    static const std::vector<HelpTopic> topics{formats_topic(), fields_topic(),    exit_codes_topic(), environment_topic(),
+                                               config_topic(),  commerce_topic(), examples_topic()};
     return topics;
 }
 

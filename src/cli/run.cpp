@@ -34,15 +34,18 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     const std::string group = "Global flags";
     app.add_option("--profile", g.settings.profile, "Configuration profile (env ASC_PROFILE)")->group(group);
     app.add_option("--config", g.settings.config_path, "Configuration file (env ASC_CONFIG)")->group(group);
-    app.add_option("-o,--output", g.output, "Output format: table, json, jsonl, csv, tsv, ids")
+    app.add_option("-o,--output", g.output, "Output format: table, wide (every column), json, jsonl, csv, tsv, ids")
         ->group(group)
-        ->check(one_of({"table", "json", "jsonl", "csv", "tsv", "ids"}));
-    app.add_option("--fields", g.fields, "Comma-separated fields to print (see --help of each command)")
+        ->check(one_of({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}))
+        ->each([&g](const std::string&) { g.output_given = true; });
+    app.add_option("--fields", g.fields, "Comma-separated fields to print; --fields help lists the command's fields")
         ->group(group);
     app.add_flag("--no-headers", g.no_headers, "Leave out the header row of table, csv and tsv")->group(group);
     app.add_option("--color", g.color, "Colors: auto, always, never")
         ->group(group)
         ->check(one_of({"auto", "always", "never"}));
+    app.add_flag("--no-pager", g.no_pager, "Do not page long tables (also: pager = false in the config)")
+        ->group(group);
     app.add_flag("-q,--quiet", g.quiet, "No progress, warnings or summaries on stderr")->group(group);
     app.add_flag("-v,--verbose", g.verbose, "Progress and retries on stderr even off a terminal")->group(group);
     app.add_flag("--debug", g.debug, "Log each HTTP request and response to stderr (tokens masked)")
@@ -158,6 +161,22 @@ int run(int argc, char** argv) {
     std::stringstream jq_input;
     bool jq_capturing = false;
     app.parse_complete_callback([&] {
+        if (global.fields == "help") {
+            // --fields help: the fields of the command given, then stop (exit 0).
+            std::string path;
+            for (CLI::App* sub = &app; sub != nullptr;) {
+                CLI::App* next = nullptr;
+                for (CLI::App* s : sub->get_subcommands()) {
+                    next = s;
+                }
+                if (next != nullptr) {
+                    path += (path.empty() ? "" : " ") + next->get_name();
+                }
+                sub = next;
+            }
+            print_field_help(ctx.out, path);
+            throw CLI::Success();
+        }
         if (!global.jq.empty()) {
             streams.capture_out(jq_input.rdbuf());
             jq_capturing = true;
@@ -173,6 +192,7 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        ctx.stop_pager();
         if (e.get_exit_code() == 0) {
             code = app.exit(e, ctx.out, ctx.err); // --help, --version
         } else {
@@ -182,9 +202,11 @@ int run(int argc, char** argv) {
             code = k_exit_usage;
         }
     } catch (const Error& e) {
+        ctx.stop_pager();
         print_error(ctx.err, e.what(), e.hint());
         code = exit_code_for(e.kind());
     } catch (const std::exception& e) {
+        ctx.stop_pager();
         print_error(ctx.err, e.what(), "this is a bug in asc; please report it with the command you ran");
         code = k_exit_error;
     }
@@ -198,6 +220,7 @@ int run(int argc, char** argv) {
         }
     }
     streams.progress.clear();
+    ctx.stop_pager();
     ctx.out.flush();
     std::cout.flush();
     if (interrupted() && code == k_exit_ok) {

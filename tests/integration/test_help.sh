@@ -52,4 +52,15 @@ check "... prints the SQLite version" grep -qE "^SQLite [0-9]" "$WORK/out"
 expect_exit 2 "an invalid --jq program" asc --jq '.[' orders list
 check "... says what jq says" grep -q "syntax error" "$WORK/err"
 
+# One name per field: --fields help and asc help fields list each command's fields.
+expect_exit 0 "--fields help lists the command's fields" asc orders list --fields help
+check "--fields help: a field with its meaning, JSON type and short header" \
+  grep -qE "^  purchase_date +When the buyer placed the order \(string \(RFC 3339 UTC\); table header PURCHASED\)" "$WORK/out"
+check "--fields help: money is an object" grep -qE "^  total +.*\(object \{amount, currency\}\)" "$WORK/out"
+check "--fields help: only this command's fields" bash -c "! grep -q 'buyer_requested_cancel' '$WORK/out'"
+expect_exit 0 "report late --fields help" asc report late --fields help
+check "report late's fields" grep -qE "^  overdue +The ship-by date has passed \(boolean\)" "$WORK/out"
+expect_exit 0 "asc help fields" asc help fields
+check "asc help fields covers every command with fields" bash -c "for c in 'orders list' 'orders show --tab items' 'report summary' 'cancellations list' 'feeds show'; do grep -q \"asc \$c:\" '$WORK/out' || exit 1; done"
+
 finish

@@ -45,8 +45,29 @@ PY
 
 # CSV has a header and neutralizes nothing it should not.
 asc orders list --created-after 61d --limit 5 -o csv --fields order_id,status,total >"$WORK/csv"
-check "csv starts with the selected header" [ "$(head -1 "$WORK/csv")" = "order_id,status,total" ]
+check "csv starts with the selected header (money as amount and currency)" \
+  [ "$(head -1 "$WORK/csv")" = "order_id,status,total_amount,total_currency" ]
 check "csv has 5 data rows" [ "$(wc -l <"$WORK/csv")" -eq 6 ]
+
+# Money columns sum with awk, per currency, to what the JSON says (exact to the cent).
+asc orders list --created-after 400d --all -o csv --fields order_id,total >"$WORK/all.csv"
+asc orders list --created-after 400d --all -o json --fields order_id,total >"$WORK/all.json"
+awk -F, 'NR > 1 && $3 == "USD" { s += $2 } END { printf "%.2f\n", s }' "$WORK/all.csv" >"$WORK/awk.sum"
+python3 -c "
+import json, decimal, sys
+rows = json.load(open(sys.argv[1]))
+print(sum((decimal.Decimal(r['total']['amount']) for r in rows if r['total'] and r['total']['currency'] == 'USD'), decimal.Decimal(0)))
+" "$WORK/all.json" >"$WORK/json.sum"
+check "awk sums the csv amounts ($(cat "$WORK/awk.sum")) to the JSON total" [ "$(cat "$WORK/awk.sum")" = "$(cat "$WORK/json.sum")" ]
+check "no amount carries the formula guard" bash -c "! grep -q \"'\" '$WORK/all.csv'"
+asc orders list --created-after 400d --limit 3 -o jsonl --fields order_id,total >"$WORK/jsonl"
+check "jsonl money is total_amount and total_currency" python3 -c "
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    assert set(r) == {'order_id', 'total_amount', 'total_currency'}, r
+    assert isinstance(r['total_amount'], str), r
+" "$WORK/jsonl"
 
 # Off a terminal, the table is TSV without a header.
 asc orders list --created-after 61d --limit 2 >"$WORK/table"

@@ -45,18 +45,21 @@ fits() { python3 -c "import sys; assert all(len(l.rstrip('\n')) <= int(sys.argv[
 # ---- the table on a terminal
 in_pane "asc orders list --created-after 400d --limit 8"
 check "orders list exits 0 on the terminal" [ "$PANE_RC" = 0 ]
-check "the table has a header" grep -q "^ORDER ID  *PURCHASED  *STATUS  *BY  *SHIP BY" "$SCREEN.out"
+check "the table has a header" grep -q "^ORDER ID  *PURCHASED  *STATUS  *FULFILLED BY  *SHIP BY" "$SCREEN.out"
 check "the columns are aligned under the header" python3 - "$SCREEN.out" <<'PY'
 import sys
 import re
-lines = [l.rstrip("\n") for l in open(sys.argv[1]) if l.strip()]
+lines = [l.rstrip("\n") for l in open(sys.argv[1]) if l.strip() and not l.startswith("asc: ")]
 header = lines[0]
 rows = [l for l in lines[1:] if re.match(r"\d{3}-\d{7}-\d{7} ", l)]
 assert len(rows) == 8, lines
-for name in ("STATUS", "TOTAL"):
-    col = header.index(name)
-    for r in rows:
-        assert r[col - 2:col] == "  " and r[col] != " ", (name, r)
+col = header.index("STATUS")
+for r in rows:
+    assert r[col - 2:col] == "  " and r[col] != " ", r
+# Amounts are right-aligned under a right-aligned header.
+end = header.index("TOTAL") + len("TOTAL")
+for r in rows:
+    assert re.search(r" \d+(\.\d+)? [A-Z]{3}$", r[:end]) and r[end:end + 1] in ("", " "), r
 PY
 check "times are relative on a terminal" grep -qE "(minutes?|hours?|days|months?) ago" "$SCREEN.out"
 check "no RFC 3339 time in the table" bash -c "! grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}T' '$SCREEN.out'"
@@ -82,6 +85,49 @@ check "in a pipe: RFC 3339 UTC times" grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:
 check "in a pipe: no colors" bash -c "! grep -q $'\e\\[3[1-6]m' '$SCREEN.out.e'"
 in_pane "CLICOLOR_FORCE=1 asc orders list --created-after 400d --limit 3 -o csv | cat"
 check "CLICOLOR_FORCE does not color machine formats" bash -c "! grep -q $'\e\\[3[1-6]m' '$SCREEN.out.e'"
+
+# ---- the pager: less -FRX quits by itself on short output, pages long output
+in_pane "asc orders list --created-after 400d --limit 3"
+check "short output: less quits by itself (exit 0)" [ "$PANE_RC" = 0 ]
+check "short output: the rows stay on the screen" [ "$(grep -cE '^[0-9]{3}-[0-9]{7}-[0-9]{7} ' "$SCREEN.out")" -eq 3 ]
+
+RUNS=$((RUNS + 1))
+tm send-keys -t t "printf '\\033[H\\033[2J'; asc orders list --created-after 400d --all; echo __done_${RUNS}__ \$?" Enter
+paged=""
+for i in $(seq 100); do
+  tm capture-pane -t t -p >"$SCREEN"
+  if [ "$(grep -cE '^[0-9]{3}-[0-9]{7}-[0-9]{7} ' "$SCREEN")" -ge 40 ]; then paged=yes; break; fi
+  sleep 0.1
+done
+sleep 0.5
+tm capture-pane -t t -p >"$SCREEN"
+check "long output: the first screen is shown" [ "$paged" = yes ]
+check "long output: less waits (the command has not ended)" bash -c "! grep -q '^__done_${RUNS}__' '$SCREEN'"
+check "long output: less is at its prompt" bash -c "tail -1 '$SCREEN' | grep -qE '^:|\(END\)|^$'"
+tm send-keys -t t q
+for i in $(seq 100); do
+  tm capture-pane -t t -p >"$SCREEN"
+  grep -q "^__done_${RUNS}__ [0-9]" "$SCREEN" && break
+  sleep 0.1
+done
+check "long output: q quits the pager and asc exits 0" grep -q "^__done_${RUNS}__ 0" "$SCREEN"
+
+in_pane "asc --no-pager orders list --created-after 400d --all >/dev/null; asc --no-pager orders list --created-after 400d --all | tail -1"
+check "--no-pager: long output ends by itself" [ "$PANE_RC" = 0 ]
+in_pane "ASC_PAGER='sed s/^/PAGED:/' PAGER=false asc orders list --created-after 400d --limit 2"
+check "ASC_PAGER comes before PAGER" grep -q "^PAGED:ORDER ID" "$SCREEN.out"
+in_pane "PAGER='sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2"
+check "PAGER is used without ASC_PAGER" grep -q "^PAGED:ORDER ID" "$SCREEN.out"
+in_pane "PAGER='sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2 -o json"
+check "machine formats are never paged" bash -c "! grep -q 'PAGED:' '$SCREEN.out'"
+in_pane "PAGER='sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2 -o table | cat"
+check "a pipe is never paged" bash -c "! grep -q 'PAGED:' '$SCREEN.out' && grep -q '^ORDER ID' '$SCREEN.out'"
+mkdir -p "$XDG_CONFIG_HOME/asc"
+printf '[profiles.default]\npager = false\n' >"$XDG_CONFIG_HOME/asc/config.toml"
+chmod 600 "$XDG_CONFIG_HOME/asc/config.toml"
+in_pane "PAGER='sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2"
+check "pager = false in the config: no pager" bash -c "! grep -q 'PAGED:' '$SCREEN.out' && grep -q '^ORDER ID' '$SCREEN.out'"
+rm "$XDG_CONFIG_HOME/asc/config.toml"
 
 # ---- the progress line: shown while a slow sync runs, gone when it is done
 sim_start --orders 500 --seed 22 --rate-limits off --fault slow:searchOrders:1 --slow-seconds 1

@@ -14,10 +14,11 @@ using asc::Format;
 using asc::Record;
 using asc::RenderOptions;
 
+using K = asc::ColumnKind;
 const std::vector<Field> k_fields{
-    {"order_id", "ORDER ID"},
-    {"status", "Status"},
-    {"total", "TOTAL"},
+    {"order_id", "", K::Id, asc::k_always},
+    {"status", "", K::Status, asc::k_always},
+    {"total", "", K::Money, asc::k_always},
 };
 
 Record order(const std::string& id, const std::string& status, const std::string& amount) {
@@ -155,28 +156,44 @@ TEST_CASE("output: csv renderer") {
     const auto text =
         render(with_format(Format::Csv), k_fields,
                {order("111-1", "Unshipped", "19.99"), order("111-2", "Shipped, late", "-5.00")});
-    CHECK(text == "order_id,status,total\n"
-                  "111-1,Unshipped,19.99 USD\n"
-                  "111-2,\"Shipped, late\",'-5.00 USD\n");
+    // Money is two columns: a plain decimal (no formula guard: a spreadsheet sums it) and the
+    // currency.
+    CHECK(text == "order_id,status,total_amount,total_currency\n"
+                  "111-1,Unshipped,19.99,USD\n"
+                  "111-2,\"Shipped, late\",-5.00,USD\n");
     SUBCASE("without headers") {
         auto o = with_format(Format::Csv);
         o.headers = false;
-        CHECK(render(o, k_fields, {order("1", "x", "1.00")}) == "1,x,1.00 USD\n");
+        CHECK(render(o, k_fields, {order("1", "x", "1.00")}) == "1,x,1.00,USD\n");
     }
     SUBCASE("an empty list still has the header") {
-        CHECK(render(with_format(Format::Csv), k_fields, {}) == "order_id,status,total\n");
+        CHECK(render(with_format(Format::Csv), k_fields, {}) == "order_id,status,total_amount,total_currency\n");
     }
-    SUBCASE("control characters are stripped before quoting") {
+    SUBCASE("control characters are stripped before quoting; text keeps the formula guard") {
         Record r = order("1", "\x1b[31m=evil\x1b[0m", "1.00");
         CHECK(render(with_format(Format::Csv), k_fields, {r}) ==
-              "order_id,status,total\n1,'=evil,1.00 USD\n");
+              "order_id,status,total_amount,total_currency\n1,'=evil,1.00,USD\n");
+        Record minus = order("-1", "-x", "-2.50");
+        minus["n"] = -3;
+        const std::vector<Field> with_count{{"order_id"}, {"status"}, {"total", "", K::Money}, {"n", "", K::Count}};
+        CHECK(render(with_format(Format::Csv), with_count, {minus}) ==
+              "order_id,status,total_amount,total_currency,n\n'-1,'-x,-2.50,USD,-3\n");
+    }
+    SUBCASE("a null amount leaves both cells empty") {
+        Record r = order("1", "x", "1.00");
+        r["total"] = nullptr;
+        CHECK(render(with_format(Format::Csv), k_fields, {r}) == "order_id,status,total_amount,total_currency\n1,x,,\n");
+    }
+    SUBCASE("money found in an undeclared field is split too") {
+        CHECK(render(with_format(Format::Csv), {}, {order("1", "x", "1.00")}) ==
+              "order_id,status,total_amount,total_currency,extra\n1,x,1.00,USD,not selected\n");
     }
 }
 
 TEST_CASE("output: tsv renderer escapes tabs and newlines inside values") {
     Record r = order("1", "a\tb\nc\\d\x1b[1m", "2.50");
     CHECK(render(with_format(Format::Tsv), k_fields, {r}) ==
-          "order_id\tstatus\ttotal\n1\ta\\tb\\nc\\\\d\t2.50 USD\n");
+          "order_id\tstatus\ttotal_amount\ttotal_currency\n1\ta\\tb\\nc\\\\d\t2.50\tUSD\n");
 }
 
 TEST_CASE("output: table off a terminal is TSV without a header") {
@@ -185,7 +202,7 @@ TEST_CASE("output: table off a terminal is TSV without a header") {
     tsv.headers = false;
     const auto table = render(with_format(Format::Table), k_fields, rows);
     CHECK(table == render(tsv, k_fields, rows));
-    CHECK(table == "111-1\tUnshipped\t19.99 USD\n111-2\ta\\tb\t1.00 USD\n");
+    CHECK(table == "111-1\tUnshipped\t19.99\tUSD\n111-2\ta\\tb\t1.00\tUSD\n");
 }
 
 TEST_CASE("output: json renderer streams an array of the selected fields") {
@@ -237,6 +254,10 @@ TEST_CASE("output: jsonl renderer writes one compact object per line") {
     CHECK(text == "{\"status\":\"Unshipped\",\"order_id\":\"1\"}\n"
                   "{\"status\":\"Shipped\",\"order_id\":\"2\"}\n");
     CHECK(render(with_format(Format::Jsonl), k_fields, {}) == "");
+    SUBCASE("money is two keys, the amount still an exact decimal string") {
+        CHECK(render(with_format(Format::Jsonl), k_fields, {order("1", "Shipped", "-3.99")}) ==
+              "{\"order_id\":\"1\",\"status\":\"Shipped\",\"total_amount\":\"-3.99\",\"total_currency\":\"USD\"}\n");
+    }
 }
 
 TEST_CASE("output: ids renderer prints one id per line") {
@@ -246,13 +267,87 @@ TEST_CASE("output: ids renderer prints one id per line") {
     CHECK(render(o, k_fields, {order("111-1", "x", "1")}) == "x\n");
 }
 
+TEST_CASE("output: a table that must fit leaves out the least useful columns first, then shortens text") {
+    const std::vector<Field> fields{{"order_id", "", K::Id, asc::k_always},
+                                    {"channel", "", K::Text, 10},
+                                    {"status", "", K::Status, asc::k_always},
+                                    {"title", "", K::Text, 90},
+                                    {"marketplace", "", K::Id, 20},
+                                    {"total", "", K::Money, asc::k_always}};
+    Record r;
+    r["order_id"] = "112-1234567-1234567";
+    r["channel"] = "Amazon.com";
+    r["status"] = "PartiallyShipped";
+    r["title"] = "Stainless steel vacuum flask, 500 ml, keeps drinks hot for 12 hours";
+    r["marketplace"] = "ATVPDKIKX0DER";
+    r["total"] = {{"amount", "214.93"}, {"currency", "USD"}};
+    std::vector<std::string> hidden;
+    auto options = terminal_table(100);
+    options.on_hidden = [&hidden](const std::vector<std::string>& h) { hidden = h; };
+
+    SUBCASE("at 100 columns: the channel goes first, the title is shortened") {
+        const auto text = render(options, fields, {r});
+        CHECK(hidden == std::vector<std::string>{"channel", "marketplace"});
+        CHECK(text.find("PartiallyShipped") != std::string::npos);
+        CHECK(text.find("214.93 USD") != std::string::npos);
+        CHECK(text.find("Stainless steel") != std::string::npos);
+        CHECK(text.find("…") != std::string::npos);
+    }
+    SUBCASE("at 60 columns: only what is never left out") {
+        options.width = 60;
+        const auto text = render(options, fields, {r});
+        CHECK(hidden == std::vector<std::string>{"channel", "marketplace", "title"});
+        CHECK(text == "ORDER ID             STATUS                 TOTAL\n"
+                      "112-1234567-1234567  PartiallyShipped  214.93 USD\n");
+    }
+    SUBCASE("wide: every column, nothing shortened, nothing reported") {
+        options.wide = true;
+        const auto text = render(options, fields, {r});
+        CHECK(hidden.empty());
+        CHECK(text.find("keeps drinks hot for 12 hours") != std::string::npos);
+        CHECK(text.find("Amazon.com") != std::string::npos);
+    }
+    SUBCASE("columns the user picked (--fields) are kept; only text is shortened") {
+        options.drop_columns = false;
+        const auto text = render(options, fields, {r});
+        CHECK(hidden.empty());
+        CHECK(text.find("Amazon.com") != std::string::npos);
+        CHECK(text.find("ATVPDKIKX0DER") != std::string::npos);
+    }
+    SUBCASE("layout_table tells whether text was cut") {
+        const auto layout = asc::layout_table(options, fields, {asc::table_cells(fields, r)});
+        CHECK(layout.fits);
+        CHECK(layout.text_cut);
+        CHECK(layout.shown == std::vector<std::size_t>{0, 2, 3, 5});
+        CHECK(layout.hidden == std::vector<std::string>{"channel", "marketplace"});
+    }
+}
+
+TEST_CASE("output: table forms and the warning color") {
+    const std::vector<Field> fields{
+        {"batch_id", "BATCH", K::Id, asc::k_always, "",
+         [](std::string_view id) { return std::string(id.substr(id.rfind('-') + 1)); }},
+        {"ship_by", "", K::Date, asc::k_always}};
+    Record r;
+    r["batch_id"] = "b20261126T151700Z-1a2b3c";
+    r["ship_by"] = "2026-11-20T10:00:00Z";
+    r["_warn"] = Record::array({"ship_by"});
+    const auto colored = render(terminal_table(0, true), fields, {r});
+    CHECK(colored.find("1a2b3c  \x1b[1;33m2026-11-20T10:00:00Z\x1b[0m") != std::string::npos);
+    CHECK(colored.find("b20261126") == std::string::npos);
+    // Every other format prints the whole id and never the _warn key.
+    const auto json = render(with_format(Format::Jsonl), fields, {r});
+    CHECK(json == "{\"batch_id\":\"b20261126T151700Z-1a2b3c\",\"ship_by\":\"2026-11-20T10:00:00Z\"}\n");
+    CHECK(render(with_format(Format::Jsonl), {}, {r}).find("_warn") == std::string::npos);
+}
+
 TEST_CASE("output: table on a terminal") {
-    SUBCASE("aligned columns, upper-case headers, two spaces between columns") {
+    SUBCASE("aligned columns, headers from the keys, two spaces between columns, amounts right-aligned") {
         const auto text = render(terminal_table(), k_fields,
                                  {order("111-1", "Unshipped", "19.99"), order("111-22", "Shipped", "5.00")});
-        CHECK(text == "ORDER ID  STATUS     TOTAL\n"
+        CHECK(text == "ORDER ID  STATUS         TOTAL\n"
                       "111-1     Unshipped  19.99 USD\n"
-                      "111-22    Shipped    5.00 USD\n");
+                      "111-22    Shipped     5.00 USD\n");
     }
     SUBCASE("--no-headers") {
         auto o = terminal_table();
@@ -263,7 +358,7 @@ TEST_CASE("output: table on a terminal") {
         CHECK(render(terminal_table(), k_fields, {}) == "");
     }
     SUBCASE("truncates the widest column with an ellipsis to fit the width") {
-        const std::vector<Field> fields{{"order_id", "ID"}, {"title", "TITLE"}};
+        const std::vector<Field> fields{{"order_id", "ID", K::Id}, {"title"}};
         Record r;
         r["order_id"] = "111-1";
         r["title"] = "A very long product title that does not fit";
@@ -275,8 +370,8 @@ TEST_CASE("output: table on a terminal") {
             CHECK(line.size() <= 32); // "…" is 3 bytes, 1 column
         }
     }
-    SUBCASE("narrows other columns before an id column") {
-        const std::vector<Field> fields{{"order_id", "ORDER ID"}, {"title", "TITLE"}};
+    SUBCASE("shortens text, never an id") {
+        const std::vector<Field> fields{{"order_id", "", K::Id, asc::k_always}, {"title", "", K::Text, asc::k_always}};
         Record r;
         r["order_id"] = "112-1234567-1234567";
         r["title"] = "A long title";
@@ -285,7 +380,7 @@ TEST_CASE("output: table on a terminal") {
                       "112-1234567-1234567  A long t…\n");
     }
     SUBCASE("never cuts a UTF-8 character in the middle") {
-        const std::vector<Field> fields{{"title", "T"}};
+        const std::vector<Field> fields{{"title", "T", K::Text, asc::k_always}};
         Record r;
         r["title"] = "ééééé";
         const auto text = render(terminal_table(4), fields, {r});
@@ -305,7 +400,7 @@ TEST_CASE("output: table on a terminal") {
     SUBCASE("cells are stripped of control characters") {
         const auto text = render(terminal_table(), k_fields, {order("1\x1b[2J", "Shipped\n", "1.00")});
         CHECK(text.find('\x1b') == std::string::npos);
-        CHECK(text == "ORDER ID  STATUS    TOTAL\n1         Shipped   1.00 USD\n");
+        CHECK(text == "ORDER ID  STATUS       TOTAL\n1         Shipped   1.00 USD\n");
     }
     SUBCASE("no color codes when color is off, colors that keep alignment when on") {
         const std::vector<Record> rows{order("1", "Unshipped", "1.00"), order("2", "Canceled", "2.00")};

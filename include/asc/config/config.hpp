@@ -78,6 +78,7 @@ struct Settings {
     std::string refresh_token;
     std::filesystem::path store_path;
     bool store_pii = false;
+    bool pager = true;                     // `pager = false`: never page long tables
     std::filesystem::path cache_dir;       // $XDG_CACHE_HOME/asc
     std::optional<CommerceSettings> commerce; // nullopt: no commerce system is called
     // Where each key's value came from: "flag", "env ASC_X", "profile NAME", "default".

@@ -468,6 +468,13 @@ Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
         s.store_pii = false;
         s.sources["store_pii"] = "default";
     }
+    // `pager = false` turns the pager of long tables off (issue 13).
+    if (auto pager = profile.boolean("pager")) {
+        s.pager = *pager;
+        s.sources["pager"] = profile.source();
+    } else {
+        s.sources["pager"] = "default";
+    }
 
     resolve_commerce(s, profile_table, env);
 

@@ -32,22 +32,24 @@ Record money_record(const std::optional<Money>& m) {
 }
 
 const std::vector<Field>& list_fields() {
+    using K = ColumnKind;
     static const std::vector<Field> fields{
-        {"order_id", "ORDER ID"},
-        {"purchase_date", "PURCHASED"},
-        {"status", "STATUS"},
-        {"fulfilled_by", "BY"},
-        {"ship_by", "SHIP BY"},
-        {"items_shipped", "SHIPPED"},
-        {"items_unshipped", "UNSHIPPED"},
-        {"total", "TOTAL"},
-        {"sales_channel", "CHANNEL"},
-        {"marketplace_id", "MARKETPLACE"},
-        {"last_updated", "UPDATED"},
-        {"ship_service_level", "SERVICE"},
-        {"is_prime", "PRIME"},
-        {"is_business", "BUSINESS"},
-        {"seller_order_id", "SELLER ORDER ID"},
+        {"order_id", "", K::Id, k_always, "The Amazon order id (3-7-7 digits)"},
+        {"purchase_date", "PURCHASED", K::Date, 80, "When the buyer placed the order"},
+        {"status", "", K::Status, k_always,
+         "Pending, PendingAvailability, Unshipped, PartiallyShipped, Shipped, Canceled or Unfulfillable"},
+        {"fulfilled_by", "", K::Code, 45, "MFN (you ship) or AFN (Amazon ships)"},
+        {"ship_by", "", K::Date, 90, "The latest ship date Amazon promised the buyer"},
+        {"items_shipped", "SHIPPED", K::Count, 40, "Units shipped"},
+        {"items_unshipped", "UNSHIPPED", K::Count, 60, "Units not shipped yet"},
+        {"total", "", K::Money, k_always, "The order total"},
+        {"sales_channel", "CHANNEL", K::Text, 30, "Where it was sold, e.g. Amazon.com"},
+        {"marketplace_id", "MARKETPLACE", K::Id, 20, "The marketplace id, e.g. ATVPDKIKX0DER"},
+        {"last_updated", "UPDATED", K::Date, 25, "When Amazon last changed the order"},
+        {"ship_service_level", "SERVICE", K::Text, 15, "The shipping service the buyer chose"},
+        {"is_prime", "PRIME", K::Flag, 12, "A Prime order"},
+        {"is_business", "BUSINESS", K::Flag, 10, "An Amazon Business order"},
+        {"seller_order_id", "", K::Id, 20, "Your own order id, if you set one"},
     };
     return fields;
 }
@@ -139,21 +141,22 @@ Record details_record(const Order& o) {
 }
 
 const std::vector<Field>& item_fields() {
+    using K = ColumnKind;
     static const std::vector<Field> fields{
-        {"order_item_id", "ITEM ID"},
-        {"sku", "SKU"},
-        {"asin", "ASIN"},
-        {"title", "TITLE"},
-        {"condition", "CONDITION"},
-        {"quantity_ordered", "ORDERED"},
-        {"quantity_shipped", "SHIPPED"},
-        {"unit_price", "UNIT PRICE"},
-        {"item_total", "ITEM TOTAL"},
-        {"tax", "TAX"},
-        {"shipping_price", "SHIPPING"},
-        {"promotion_discount", "DISCOUNT"},
-        {"buyer_requested_cancel", "CANCEL REQUESTED"},
-        {"buyer_cancel_reason", "CANCEL REASON"},
+        {"order_item_id", "ITEM ID", K::Id, k_always, "Amazon's id of the order item"},
+        {"sku", "", K::Id, 90, "Your seller SKU"},
+        {"asin", "", K::Id, 70, "The ASIN"},
+        {"title", "", K::Text, 75, "The product title"},
+        {"condition", "", K::Code, 10, "New, Used, ..."},
+        {"quantity_ordered", "QTY", K::Count, k_always, "Units ordered"},
+        {"quantity_shipped", "SHIPPED", K::Count, 60, "Units shipped"},
+        {"unit_price", "", K::Money, 80, "The price of one unit"},
+        {"item_total", "", K::Money, k_always, "The item's price for all its units"},
+        {"tax", "", K::Money, 30, "The tax on the item"},
+        {"shipping_price", "SHIPPING", K::Money, 35, "What the buyer paid for shipping"},
+        {"promotion_discount", "DISCOUNT", K::Money, 40, "Promotion discount (negative)"},
+        {"buyer_requested_cancel", "CANCEL REQ", K::Flag, 55, "The buyer asked to cancel this item"},
+        {"buyer_cancel_reason", "CANCEL REASON", K::Reason, 50, "The buyer's reason, when they asked"},
     };
     return fields;
 }
@@ -178,14 +181,15 @@ Record item_record(const OrderItem& i) {
 }
 
 const std::vector<Field>& package_fields() {
+    using K = ColumnKind;
     static const std::vector<Field> fields{
-        {"package_reference_id", "PACKAGE"},
-        {"carrier", "CARRIER"},
-        {"shipping_service", "SERVICE"},
-        {"tracking_number", "TRACKING NUMBER"},
-        {"ship_date", "SHIPPED"},
-        {"status", "STATUS"},
-        {"items", "ITEMS"},
+        {"package_reference_id", "PACKAGE", K::Id, k_always, "The package's reference id"},
+        {"carrier", "", K::Text, 80, "The carrier, e.g. UPS"},
+        {"shipping_service", "SERVICE", K::Text, 30, "The carrier's service"},
+        {"tracking_number", "", K::Id, 90, "The carrier's tracking number"},
+        {"ship_date", "SHIPPED", K::Date, 70, "When the package was shipped"},
+        {"status", "", K::Status, k_always, "Where the package is (In transit, Delivered, ...)"},
+        {"items", "", K::List, 60, "What the package holds: order item ids, SKUs and quantities"},
     };
     return fields;
 }

@@ -6,13 +6,13 @@
 
 #include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
+#include "table.hpp"
 #include "text.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <fmt/format.h>
-#include <numeric>
 #include <ostream>
 
 namespace asc {
@@ -20,70 +20,10 @@ namespace asc {
 namespace {
 
 using text::clean_text;
-using text::display_width;
-using text::truncate_to_width;
 using json_error = nlohmann::detail::error_handler_t;
-
-constexpr std::size_t k_table_buffer_rows = 200;
-constexpr std::string_view k_ellipsis = "…";
 
 std::string dump_compact(const Record& value) {
     return value.dump(-1, ' ', false, json_error::replace);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Color
-
-constexpr std::string_view k_reset = "\x1b[0m";
-constexpr std::string_view k_bold = "\x1b[1m";
-
-// The color of a status or outcome value; empty for none. Order statuses as sellers know them
-// (any case, Amazon's v2026 spellings too) and batch outcomes.
-std::string_view status_color(std::string_view value) {
-    std::string v = lower_ascii(value);
-    v.erase(std::remove(v.begin(), v.end(), '_'), v.end());
-    struct Entry {
-        std::string_view value;
-        std::string_view color;
-    };
-    constexpr std::string_view red = "\x1b[31m";
-    constexpr std::string_view green = "\x1b[32m";
-    constexpr std::string_view yellow = "\x1b[33m";
-    constexpr std::string_view magenta = "\x1b[35m";
-    constexpr std::string_view cyan = "\x1b[36m";
-    constexpr std::string_view dim = "\x1b[2m";
-    constexpr std::array k_colors{
-        Entry{"pending", cyan},
-        Entry{"pendingavailability", cyan},
-        Entry{"unshipped", yellow},
-        Entry{"partiallyshipped", magenta},
-        Entry{"shipped", green},
-        Entry{"canceled", red},
-        Entry{"cancelled", red},
-        Entry{"unfulfillable", red},
-        Entry{"refused", red},
-        Entry{"failed", red},
-        Entry{"failure", red},
-        Entry{"error", red},
-        Entry{"notfound", red},
-        Entry{"alreadycancelled", dim},
-        Entry{"alreadycanceled", dim},
-        Entry{"wouldcancel", yellow},
-        Entry{"ok", green},
-        Entry{"success", green},
-        Entry{"done", green},
-        Entry{"delivered", green},
-    };
-    for (const auto& e : k_colors) {
-        if (e.value == v) {
-            return e.color;
-        }
-    }
-    return {};
-}
-
-bool is_status_key(std::string_view key) {
-    return key == "status" || key == "outcome" || key == "result";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,23 +40,8 @@ const Record& field_value(const Record& record, const std::string& key) {
     return k_null;
 }
 
-// Fields from a record's own keys, for callers that passed none.
-std::vector<Field> fields_of(const Record& record) {
-    std::vector<Field> fields;
-    if (record.is_object()) {
-        for (const auto& [key, value] : record.items()) {
-            std::string header = key;
-            std::replace(header.begin(), header.end(), '_', ' ');
-            fields.push_back(Field{key, header});
-        }
-    }
-    return fields;
-}
-
-const std::string& header_of(const Field& f) {
-    return f.header.empty() ? f.key : f.header;
-}
-
+// CSV and TSV: one line per record. Money takes two columns, <key>_amount (a plain decimal such
+// as -3.99 that a spreadsheet or awk can sum) and <key>_currency.
 class DelimitedRenderer : public Renderer {
   public:
     DelimitedRenderer(bool csv, bool headers, std::vector<Field> fields, std::ostream& out)
@@ -124,48 +49,68 @@ class DelimitedRenderer : public Renderer {
 
     void row(const Record& record) override {
         if (m_fields.empty()) {
-            m_fields = fields_of(record);
+            m_fields = fields_of_record(record);
         }
-        start();
-        std::vector<std::string> cells;
-        cells.reserve(m_fields.size());
-        for (const auto& f : m_fields) {
-            cells.push_back(cell_text(field_value(record, f.key)));
+        start(&record);
+        std::vector<Cell> cells;
+        cells.reserve(m_fields.size() + 2);
+        for (std::size_t i = 0; i < m_fields.size(); ++i) {
+            const Record& value = field_value(record, m_fields[i].key);
+            if (m_money[i]) {
+                const bool money = is_money(value);
+                cells.push_back({money ? cell_text(value["amount"]) : std::string(), true});
+                cells.push_back({money ? cell_text(value["currency"]) : std::string(), false});
+            } else {
+                cells.push_back({cell_text(value), value.is_number()});
+            }
         }
         write_line(cells);
     }
 
     void finish() override {
-        start();
+        start(nullptr);
         m_out.flush();
     }
 
   private:
-    void start() {
+    struct Cell {
+        std::string text;
+        bool number = false; // written as it is: no formula guard
+    };
+
+    // Decides which columns are money (declared so, or money in the first record) and writes the
+    // header line of the JSON keys (only tables use the human headers).
+    void start(const Record* first) {
         if (m_started) {
             return;
         }
         m_started = true;
+        for (const auto& f : m_fields) {
+            m_money.push_back(f.kind == ColumnKind::Money ||
+                              (first != nullptr && is_money(field_value(*first, f.key))));
+        }
         if (m_headers && !m_fields.empty()) {
-            std::vector<std::string> cells;
-            cells.reserve(m_fields.size());
-            // Machine formats name columns by their stable JSON keys; only tables use the
-            // human headers.
-            for (const auto& f : m_fields) {
-                cells.push_back(f.key);
+            std::vector<Cell> cells;
+            for (std::size_t i = 0; i < m_fields.size(); ++i) {
+                if (m_money[i]) {
+                    cells.push_back({m_fields[i].key + "_amount"});
+                    cells.push_back({m_fields[i].key + "_currency"});
+                } else {
+                    cells.push_back({m_fields[i].key});
+                }
             }
             write_line(cells);
         }
     }
 
-    void write_line(const std::vector<std::string>& cells) {
+    void write_line(const std::vector<Cell>& cells) {
         std::string line;
         for (std::size_t i = 0; i < cells.size(); ++i) {
             if (i > 0) {
                 line += m_csv ? ',' : '\t';
             }
-            line += m_csv ? csv_cell(strip_control(cells[i]))
-                          : tsv_cell(clean_text(cells[i], /*keep_whitespace=*/true));
+            line += m_csv ? csv_cell(strip_control(cells[i].text), cells[i].number)
+                          : tsv_cell(clean_text(cells[i].text, /*keep_whitespace=*/true));
         }
         line += '\n';
         m_out << line;
@@ -174,144 +119,28 @@ class DelimitedRenderer : public Renderer {
     bool m_csv;
     bool m_headers;
     std::vector<Field> m_fields;
+    std::vector<bool> m_money;
     std::ostream& m_out;
     bool m_started = false;
 };
 
-class TableRenderer : public Renderer {
-  public:
-    TableRenderer(const RenderOptions& options, std::vector<Field> fields, std::ostream& out)
-        : m_options(options), m_fields(std::move(fields)), m_out(out) {}
-
-    void row(const Record& record) override {
-        if (m_fields.empty()) {
-            m_fields = fields_of(record);
-        }
-        std::vector<std::string> cells;
-        cells.reserve(m_fields.size());
-        for (const auto& f : m_fields) {
-            cells.push_back(strip_control(cell_text(field_value(record, f.key))));
-        }
-        if (m_widths.empty()) {
-            m_buffer.push_back(std::move(cells));
-            if (m_buffer.size() >= k_table_buffer_rows) {
-                flush_buffer();
-            }
+// Money as two keys, <key>_amount and <key>_currency, in place of {"amount","currency"} (JSONL is
+// for line tools; JSON keeps the object).
+Record split_money(const Record& record) {
+    if (!record.is_object()) {
+        return record;
+    }
+    Record out = Record::object();
+    for (const auto& [key, value] : record.items()) {
+        if (is_money(value)) {
+            out[key + "_amount"] = value["amount"];
+            out[key + "_currency"] = value["currency"];
         } else {
-            write_row(cells, false);
+            out[key] = value;
         }
     }
-
-    void finish() override {
-        if (m_widths.empty() && !m_buffer.empty()) {
-            flush_buffer();
-        }
-        m_out.flush();
-    }
-
-  private:
-    void flush_buffer() {
-        std::vector<std::string> header;
-        header.reserve(m_fields.size());
-        for (const auto& f : m_fields) {
-            header.push_back(upper_ascii(strip_control(header_of(f))));
-        }
-        m_widths.assign(m_fields.size(), 0);
-        const auto measure = [&](const std::vector<std::string>& cells) {
-            for (std::size_t i = 0; i < cells.size(); ++i) {
-                m_widths[i] = std::max(m_widths[i], display_width(cells[i]));
-            }
-        };
-        if (m_options.headers) {
-            measure(header);
-        }
-        for (const auto& cells : m_buffer) {
-            measure(cells);
-        }
-        fit_width();
-        if (m_options.headers) {
-            write_row(header, true);
-        }
-        for (const auto& cells : m_buffer) {
-            write_row(cells, false);
-        }
-        m_buffer.clear();
-        // An empty table still needs non-empty widths so later rows don't buffer again.
-        if (m_widths.empty()) {
-            m_widths.push_back(0);
-        }
-    }
-
-    // Narrows the widest columns, one column at a time, until the row fits the terminal. Id
-    // columns (order_id, ..._id) are narrowed last: a cut id is useless for copy and paste.
-    void fit_width() {
-        if (m_options.width <= 0 || m_widths.empty()) {
-            return;
-        }
-        const auto limit = static_cast<std::size_t>(m_options.width);
-        const std::size_t gaps = 2 * (m_widths.size() - 1);
-        constexpr std::size_t k_min_column = 3; // room for "ab…"
-        auto total = std::accumulate(m_widths.begin(), m_widths.end(), gaps);
-        const auto is_id = [this](std::size_t i) {
-            const std::string& key = m_fields[i].key;
-            return key == "id" || (key.size() > 3 && key.compare(key.size() - 3, 3, "_id") == 0);
-        };
-        for (const bool ids_too : {false, true}) {
-            while (total > limit) {
-                std::size_t widest = m_widths.size();
-                for (std::size_t i = 0; i < m_widths.size(); ++i) {
-                    if ((ids_too || !is_id(i)) && (widest == m_widths.size() || m_widths[i] > m_widths[widest])) {
-                        widest = i;
-                    }
-                }
-                if (widest == m_widths.size() || m_widths[widest] <= k_min_column) {
-                    break; // nothing left to narrow: let the terminal wrap
-                }
-                --m_widths[widest];
-                --total;
-            }
-        }
-    }
-
-    void write_row(const std::vector<std::string>& cells, bool is_header) {
-        std::string line;
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            const std::size_t width = i < m_widths.size() ? m_widths[i] : 0;
-            const std::string text = truncate_to_width(cells[i], width);
-            const bool last = i + 1 == cells.size();
-            std::string_view color;
-            if (m_options.color) {
-                color = is_header
-                            ? k_bold
-                            : (is_status_key(m_fields[i].key) ? status_color(text) : std::string_view{});
-            }
-            if (!color.empty()) {
-                line += color;
-                line += text;
-                line += k_reset;
-            } else {
-                line += text;
-            }
-            if (!last) {
-                const std::size_t used = display_width(text);
-                line.append(width > used ? width - used : 0, ' ');
-                line += "  ";
-            }
-        }
-        // No trailing spaces (an empty last cell would leave the gap of the previous column).
-        while (!line.empty() && line.back() == ' ') {
-            line.pop_back();
-        }
-        line += '\n';
-        m_out << line;
-    }
-
-    RenderOptions m_options;
-    std::vector<Field> m_fields;
-    std::ostream& m_out;
-    std::vector<std::vector<std::string>> m_buffer;
-    std::vector<std::size_t> m_widths;
-};
+    return out;
+}
 
 class JsonRenderer : public Renderer {
   public:
@@ -321,7 +150,7 @@ class JsonRenderer : public Renderer {
     void row(const Record& record) override {
         const Record selected = select(record);
         if (m_lines) {
-            m_out << dump_compact(selected) << '\n';
+            m_out << dump_compact(split_money(selected)) << '\n';
             return;
         }
         const std::string text = selected.dump(2, ' ', false, json_error::replace);
@@ -343,8 +172,13 @@ class JsonRenderer : public Renderer {
 
   private:
     [[nodiscard]] Record select(const Record& record) const {
-        if (m_fields.empty() || !record.is_object()) {
+        if (!record.is_object()) {
             return record;
+        }
+        if (m_fields.empty()) {
+            Record out = record;
+            out.erase("_warn");
+            return out;
         }
         Record out = Record::object();
         for (const auto& f : m_fields) {
@@ -426,7 +260,7 @@ std::unique_ptr<Renderer> make_renderer(const RenderOptions& options, std::vecto
         if (!options.terminal) {
             return std::make_unique<DelimitedRenderer>(false, false, std::move(fields), out);
         }
-        return std::make_unique<TableRenderer>(options, std::move(fields), out);
+        return make_table_renderer(options, std::move(fields), out);
     case Format::Json:
         return std::make_unique<JsonRenderer>(options.json_array, false, std::move(fields), out);
     case Format::Jsonl:
@@ -479,6 +313,14 @@ std::string strip_control(std::string_view text) {
     return clean_text(text, false);
 }
 
+std::size_t text_width(std::string_view text) { return text::display_width(text); }
+
+std::string fit_text(std::string_view text, std::size_t width) { return text::truncate_to_width(text, width); }
+
+bool is_money(const Record& value) {
+    return value.is_object() && value.size() == 2 && value.contains("amount") && value.contains("currency");
+}
+
 std::string cell_text(const Record& value) {
     switch (value.type()) {
     case nlohmann::json::value_t::null:
@@ -515,9 +357,9 @@ std::string cell_text(const Record& value) {
     return {};
 }
 
-std::string csv_cell(std::string_view text) {
+std::string csv_cell(std::string_view text, bool number) {
     std::string cell;
-    if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+    if (!number && !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
                           text[0] == '\t' || text[0] == '\r')) {
         cell += '\'';
     }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <charconv>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -439,7 +440,20 @@ void setup_orders_list(CLI::App& orders, Context& ctx) {
     cmd->add_option("--fulfilled-by", opts->fulfilled_by, "merchant (MFN) or amazon (AFN)");
     cmd->add_option("--marketplace", opts->marketplaces, "Marketplace id(s) (default: the profile's)");
     auto* limit = cmd->add_option("--limit", opts->limit, "Print at most N orders (default 50)")
-                      ->check(CLI::Range(1, 100'000'000));
+                      ->check(CLI::Validator(
+                          [](std::string& value) -> std::string {
+                              // Not a number: CLI11's conversion fails next, and the usage-error
+                              // path says "--limit expects a whole number".
+                              long long n = 0;
+                              const char* end = value.data() + value.size();
+                              const auto [at, ec] = std::from_chars(value.data(), end, n);
+                              if (ec != std::errc() || at != end) {
+                                  return {};
+                              }
+                              return n >= 1 && n <= 100'000'000 ? std::string()
+                                                                 : "must be between 1 and 100000000";
+                          },
+                          ""));
     auto* all = cmd->add_flag("--all", opts->all, "Print every matching order");
     limit->excludes(all);
     cmd->add_flag("--cached", opts->cached,

@@ -15,7 +15,7 @@ usage_error() {
 }
 
 usage_error "order show without an id" "'asc orders show' needs ID" order show
-usage_error "-o yaml lists the formats" "table, json, jsonl, csv, tsv, ids" orders list -o yaml
+usage_error "-o yaml lists the formats" "table, wide, json, jsonl, csv, tsv, ids" orders list -o yaml
 usage_error "-o jsn suggests json" "did you mean 'json'?" orders list -o jsn
 usage_error "--limit abc" "--limit expects a whole number, not 'abc'" orders list --limit abc
 usage_error "--limit 10 --all" "--limit and --all cannot be used together" orders list --limit 10 --all

@@ -201,10 +201,9 @@ const std::string& select_list() {
     return list;
 }
 
-Order read_order(Store::Impl& impl, const sqlite::Stmt& s) {
-    // Column c of k_columns is at c + 1 (o.id is column 0).
-    Order o;
-    const std::int64_t ref = s.int64(0);
+// Columns 1 to 11, the same in a whole-order row and a list row: the id, status, channel and
+// dates. An unknown status means a store written by a newer asc or damaged.
+void read_order_head(const sqlite::Stmt& s, Order& o) {
     o.order_id = s.text(1);
     const auto status_text = s.text(2);
     const auto status = parse_status(status_text);
@@ -226,6 +225,13 @@ Order read_order(Store::Impl& impl, const sqlite::Stmt& s) {
     o.ship_service_level = s.text(9);
     o.ship_by.earliest = read_time(s, 10);
     o.ship_by.latest = read_time(s, 11);
+}
+
+Order read_order(Store::Impl& impl, const sqlite::Stmt& s) {
+    // Column c of k_columns is at c + 1 (o.id is column 0).
+    Order o;
+    const std::int64_t ref = s.int64(0);
+    read_order_head(s, o);
     o.deliver_by.earliest = read_time(s, 12);
     o.deliver_by.latest = read_time(s, 13);
     o.total = read_money(s, 14);
@@ -279,27 +285,7 @@ constexpr std::string_view k_item_quantities_sql =
 Order read_list_row(Store::Impl& impl, const sqlite::Stmt& s) {
     Order o;
     const std::int64_t ref = s.int64(0);
-    o.order_id = s.text(1);
-    const auto status_text = s.text(2);
-    const auto status = parse_status(status_text);
-    if (!status) {
-        throw Error(
-            ErrorKind::Config,
-            fmt::format("the order store holds an unknown status '{}' for order {}", status_text, o.order_id),
-            "run `asc orders sync` with a current asc, or move the store away");
-    }
-    o.status = *status;
-    if (!s.is_null(3)) {
-        o.fulfilled_by = fulfilled_by_from_v2026(s.text(3));
-    }
-    o.purchase_date = from_unix(s.int64(4));
-    o.last_updated = from_unix(s.int64(5));
-    o.marketplace_id = s.text(6);
-    o.marketplace_name = s.text(7);
-    o.sales_channel = s.text(8);
-    o.ship_service_level = s.text(9);
-    o.ship_by.earliest = read_time(s, 10);
-    o.ship_by.latest = read_time(s, 11);
+    store_rows::read_order_head(s, o);
     o.total = read_money(s, 12);
     o.is_prime = s.int64(15) != 0;
     o.is_business = s.int64(16) != 0;

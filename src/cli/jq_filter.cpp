@@ -211,7 +211,8 @@ extern "C" void ignore_debug(void* /*data*/, jv message) {
     jv_free(message);
 }
 
-std::string trimmed(std::string text) {
+// Without jq's "jq: error: " prefix.
+std::string without_jq_prefix(std::string text) {
     constexpr std::string_view k_prefix = "jq: error: ";
     if (text.starts_with(k_prefix)) {
         text.erase(0, k_prefix.size());
@@ -252,7 +253,7 @@ jq_state* compiled(const std::string& program, std::string& errors) {
     jq_set_debug_cb(jq, ignore_debug, nullptr);
     if (jq_compile(jq, program.c_str()) == 0) {
         jq_teardown(&jq);
-        errors = "invalid --jq program: " + trimmed(errors);
+        errors = "invalid --jq program: " + without_jq_prefix(errors);
         return nullptr;
     }
     return jq;

@@ -2,6 +2,7 @@
 
 #include "asc/base/errors.hpp"
 #include "asc/base/interrupt.hpp"
+#include "asc/base/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -45,14 +46,6 @@ class NoEcho {
                                             : "no answer (end of input) at the prompt; nothing was sent");
 }
 
-std::string trimmed(std::string text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
-}
-
 } // namespace
 
 std::string ask_line(std::ostream& err, std::string_view question, bool secret) {
@@ -90,13 +83,11 @@ std::string ask_line(std::ostream& err, std::string_view question, bool secret) 
     if (secret) {
         err << '\n'; // the Enter was not echoed
     }
-    return trimmed(std::move(line));
+    return trim(line);
 }
 
 bool is_yes(std::string_view answer) {
-    std::string lower(answer);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = lower_ascii(answer);
     return lower == "y" || lower == "yes";
 }
 

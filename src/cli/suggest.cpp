@@ -1,5 +1,6 @@
 #include "suggest.hpp"
 
+#include "asc/base/strings.hpp"
 #include "asc/output/output.hpp"
 
 #include <algorithm>
@@ -275,10 +276,7 @@ ParseSuggestion usage_error_for(const CLI::ParseError& e, const CLI::App& root) 
 }
 
 CLI::Validator one_of(std::vector<std::string> choices, bool ignore_case) {
-    auto lower = [](std::string t) {
-        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        return t;
-    };
+    auto lower = [](const std::string& t) { return lower_ascii(t); };
     std::string list;
     for (const auto& c : choices) {
         list += (list.empty() ? "" : ", ") + c;

@@ -16,6 +16,8 @@ std::string upper_ascii(std::string_view text);
 
 // "a, b,,c " -> {"a", "b", "c"}: split on commas, items trimmed, empty items dropped.
 std::vector<std::string> split_list(std::string_view text);
+// The same over repeated flag values: {"a,b", "c"} -> {"a", "b", "c"}.
+std::vector<std::string> split_list(const std::vector<std::string>& values);
 
 // The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator);

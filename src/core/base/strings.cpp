@@ -49,6 +49,15 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
+std::vector<std::string> split_list(const std::vector<std::string>& values) {
+    std::vector<std::string> out;
+    for (const auto& v : values) {
+        auto items = split_list(std::string_view(v));
+        out.insert(out.end(), std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+    }
+    return out;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -69,6 +69,124 @@ bool on_off(std::string_view text, bool& out) {
     return false;
 }
 
+// "" when `value` set the option, else what was expected ("expected on or off").
+using Setter = std::string (*)(std::string_view value, Options& o);
+
+std::string positive(double value) { return std::isfinite(value) && value > 0 ? "" : "expected a positive number"; }
+std::string seconds(std::string_view text, double& out) {
+    return number(text, out) && std::isfinite(out) && out >= 0 ? "" : "expected a number of seconds";
+}
+std::string switch_value(std::string_view text, bool& out) { return on_off(text, out) ? "" : "expected on or off"; }
+
+std::string set_listen(std::string_view value, Options& o) {
+    const auto colon = value.rfind(':');
+    int port = -1;
+    if (colon == std::string_view::npos || colon == 0 || !number(value.substr(colon + 1), port) || port < 0 ||
+        port > 65535) {
+        return "expected HOST:PORT";
+    }
+    o.host = std::string{value.substr(0, colon)};
+    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') {
+        o.host = o.host.substr(1, o.host.size() - 2);
+    }
+    o.port = port;
+    return "";
+}
+
+// NAME:REST with both parts non-empty.
+std::optional<std::pair<std::string, std::string>> pair_of(std::string_view value) {
+    const auto colon = value.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size()) {
+        return std::nullopt;
+    }
+    return std::make_pair(std::string{value.substr(0, colon)}, std::string{value.substr(colon + 1)});
+}
+
+std::string set_commerce_acl(std::string_view value, Options& o) {
+    const auto pair = pair_of(value);
+    if (!pair) {
+        return "expected TOKEN:RESOURCE[,RESOURCE...]";
+    }
+    // Resource names contain "::": split on ',' only.
+    const std::string& rest = pair->second;
+    std::vector<std::string> resources;
+    for (std::size_t start = 0; start <= rest.size();) {
+        const auto comma = std::min(rest.find(',', start), rest.size());
+        if (comma > start) {
+            resources.push_back(rest.substr(start, comma - start));
+        }
+        start = comma + 1;
+    }
+    o.commerce_acl.emplace_back(pair->first, std::move(resources));
+    return "";
+}
+
+struct ValuedOption {
+    std::string_view name;
+    Setter set;
+};
+
+// Every option that takes a value, and how it is read.
+const ValuedOption k_valued[] = {
+    {"--listen", set_listen},
+    {"--orders", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.orders) && o.orders <= 50'000'000 ? "" : "expected a count up to 50000000";
+     }},
+    {"--seed", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.seed) ? "" : "expected an unsigned integer";
+     }},
+    {"--fixture", [](std::string_view v, Options& o) -> std::string {
+         o.fixtures.emplace_back(v);
+         return "";
+     }},
+    {"--rate-limits", [](std::string_view v, Options& o) { return switch_value(v, o.rate_limits); }},
+    {"--gzip-reports", [](std::string_view v, Options& o) { return switch_value(v, o.gzip_reports); }},
+    {"--fault", nullptr}, // parse_fault() words its own errors: see parse_options
+    {"--time-scale", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.time_scale) ? positive(o.time_scale) : "expected a positive number";
+     }},
+    {"--token-ttl", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.token_ttl) && o.token_ttl >= 0 ? "" : "expected a number of seconds";
+     }},
+    {"--cache-mb", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.cache_mb) && o.cache_mb <= (1u << 20) ? "" : "expected a number of MiB";
+     }},
+    {"--feed-processing-seconds", [](std::string_view v, Options& o) { return seconds(v, o.feed_processing_seconds); }},
+    {"--report-build-seconds", [](std::string_view v, Options& o) { return seconds(v, o.report_build_seconds); }},
+    {"--report-gzip-above", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.report_gzip_above) ? "" : "expected a number of bytes";
+     }},
+    {"--slow-seconds", [](std::string_view v, Options& o) { return seconds(v, o.slow_seconds); }},
+    {"--commerce-link-ratio", [](std::string_view v, Options& o) -> std::string {
+         const bool ok = number(v, o.commerce_link_ratio) && std::isfinite(o.commerce_link_ratio) &&
+                         o.commerce_link_ratio >= 0 && o.commerce_link_ratio <= 1;
+         return ok ? "" : "expected a number between 0 and 1";
+     }},
+    {"--commerce-token", [](std::string_view v, Options& o) -> std::string {
+         if (v.empty()) {
+             return "expected a token";
+         }
+         o.commerce_token = std::string{v};
+         return "";
+     }},
+    {"--commerce-increment-ids", [](std::string_view v, Options& o) -> std::string {
+         if (v != "sequence" && v != "amazon") {
+             return "expected sequence or amazon";
+         }
+         o.commerce_amazon_increment_ids = v == "amazon";
+         return "";
+     }},
+    {"--commerce-acl", set_commerce_acl},
+    {"--commerce-status", [](std::string_view v, Options& o) -> std::string {
+         const auto pair = pair_of(v);
+         if (!pair) {
+             return "expected NAME:STATE";
+         }
+         o.commerce_statuses.emplace_back(pair->first, pair->second);
+         return "";
+     }},
+};
+
 } // namespace
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error, bool& help) {
@@ -83,21 +201,6 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
             arg = arg.substr(0, eq);
             has_value = true;
         }
-        auto need = [&]() -> bool {
-            if (has_value) {
-                return true;
-            }
-            if (i + 1 >= argc) {
-                error = fmt::format("{} needs a value", arg);
-                return false;
-            }
-            value = argv[++i];
-            return true;
-        };
-        auto bad = [&](std::string_view what) {
-            error = fmt::format("{} {}: {}", arg, value, what);
-            return std::nullopt;
-        };
         if (arg == "--help" || arg == "-h") {
             help = true;
             return std::nullopt;
@@ -106,67 +209,20 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
             o.verbose = true;
             continue;
         }
-        static constexpr std::string_view valued[] = {"--listen",
-                                                      "--orders",
-                                                      "--seed",
-                                                      "--fixture",
-                                                      "--rate-limits",
-                                                      "--gzip-reports",
-                                                      "--fault",
-                                                      "--time-scale",
-                                                      "--token-ttl",
-                                                      "--cache-mb",
-                                                      "--feed-processing-seconds",
-                                                      "--report-build-seconds",
-                                                      "--report-gzip-above",
-                                                      "--slow-seconds",
-                                                      "--commerce-link-ratio",
-                                                      "--commerce-token",
-                                                      "--commerce-increment-ids",
-                                                      "--commerce-acl",
-                                                      "--commerce-status"};
-        if (std::find(std::begin(valued), std::end(valued), arg) == std::end(valued)) {
+        const auto* option = std::find_if(std::begin(k_valued), std::end(k_valued),
+                                          [arg](const ValuedOption& v) { return v.name == arg; });
+        if (option == std::end(k_valued)) {
             error = fmt::format("unknown option {}", arg);
             return std::nullopt;
         }
-        if (!need()) {
-            return std::nullopt;
+        if (!has_value) {
+            if (i + 1 >= argc) {
+                error = fmt::format("{} needs a value", arg);
+                return std::nullopt;
+            }
+            value = argv[++i];
         }
-        if (arg == "--listen") {
-            const auto colon = value.rfind(':');
-            int port = -1;
-            if (colon == std::string_view::npos || colon == 0 || !number(value.substr(colon + 1), port) ||
-                port < 0 || port > 65535) {
-                return bad("expected HOST:PORT");
-            }
-            o.host = std::string{value.substr(0, colon)};
-            if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') {
-                o.host = o.host.substr(1, o.host.size() - 2);
-            }
-            o.port = port;
-        } else if (arg == "--orders") {
-            if (!number(value, o.orders) || o.orders > 50'000'000) {
-                return bad("expected a count up to 50000000");
-            }
-        } else if (arg == "--seed") {
-            if (!number(value, o.seed)) {
-                return bad("expected an unsigned integer");
-            }
-        } else if (arg == "--fixture") {
-            o.fixtures.emplace_back(value);
-        } else if (arg == "--rate-limits") {
-            if (!on_off(value, o.rate_limits)) {
-                return bad("expected on or off");
-            }
-        } else if (arg == "--gzip-reports") {
-            if (!on_off(value, o.gzip_reports)) {
-                return bad("expected on or off");
-            }
-        } else if (arg == "--time-scale") {
-            if (!number(value, o.time_scale) || !std::isfinite(o.time_scale) || o.time_scale <= 0) {
-                return bad("expected a positive number");
-            }
-        } else if (arg == "--fault") {
+        if (option->set == nullptr) { // --fault
             std::string why;
             auto f = parse_fault(value, why);
             if (!f) {
@@ -174,71 +230,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error, 
                 return std::nullopt;
             }
             o.faults.push_back(std::move(*f));
-        } else if (arg == "--slow-seconds") {
-            if (!number(value, o.slow_seconds) || !std::isfinite(o.slow_seconds) || o.slow_seconds < 0) {
-                return bad("expected a number of seconds");
-            }
-        } else if (arg == "--token-ttl") {
-            if (!number(value, o.token_ttl) || o.token_ttl < 0) {
-                return bad("expected a number of seconds");
-            }
-        } else if (arg == "--cache-mb") {
-            if (!number(value, o.cache_mb) || o.cache_mb > (1u << 20)) {
-                return bad("expected a number of MiB");
-            }
-        } else if (arg == "--feed-processing-seconds") {
-            if (!number(value, o.feed_processing_seconds) || !std::isfinite(o.feed_processing_seconds) ||
-                o.feed_processing_seconds < 0) {
-                return bad("expected a number of seconds");
-            }
-        } else if (arg == "--report-build-seconds") {
-            if (!number(value, o.report_build_seconds) || !std::isfinite(o.report_build_seconds) ||
-                o.report_build_seconds < 0) {
-                return bad("expected a number of seconds");
-            }
-        } else if (arg == "--report-gzip-above") {
-            if (!number(value, o.report_gzip_above)) {
-                return bad("expected a number of bytes");
-            }
-        } else if (arg == "--commerce-link-ratio") {
-            if (!number(value, o.commerce_link_ratio) || !std::isfinite(o.commerce_link_ratio) ||
-                o.commerce_link_ratio < 0 || o.commerce_link_ratio > 1) {
-                return bad("expected a number between 0 and 1");
-            }
-        } else if (arg == "--commerce-token") {
-            if (value.empty()) {
-                return bad("expected a token");
-            }
-            o.commerce_token = std::string{value};
-        } else if (arg == "--commerce-increment-ids") {
-            if (value != "sequence" && value != "amazon") {
-                return bad("expected sequence or amazon");
-            }
-            o.commerce_amazon_increment_ids = value == "amazon";
-        } else if (arg == "--commerce-acl" || arg == "--commerce-status") {
-            const auto colon = value.find(':');
-            if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size()) {
-                return bad(arg == "--commerce-acl" ? "expected TOKEN:RESOURCE[,RESOURCE...]"
-                                                   : "expected NAME:STATE");
-            }
-            const std::string name{value.substr(0, colon)};
-            const std::string rest{value.substr(colon + 1)};
-            if (arg == "--commerce-status") {
-                o.commerce_statuses.emplace_back(name, rest);
-            } else {
-                // Resource names contain "::": split on ',' only.
-                std::vector<std::string> resources;
-                for (std::size_t start = 0; start <= rest.size();) {
-                    const auto comma = std::min(rest.find(',', start), rest.size());
-                    if (comma > start) {
-                        resources.push_back(rest.substr(start, comma - start));
-                    }
-                    start = comma + 1;
-                }
-                o.commerce_acl.emplace_back(name, std::move(resources));
-            }
-        } else {
-            error = fmt::format("unknown option {}", arg);
+        } else if (const std::string what = option->set(value, o); !what.empty()) {
+            error = fmt::format("{} {}: {}", arg, value, what);
             return std::nullopt;
         }
     }

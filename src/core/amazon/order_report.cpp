@@ -208,32 +208,41 @@ void OrderReportParser::parse_header(std::string_view /*line*/) {
     m_have_header = true;
 }
 
-void OrderReportParser::parse_row(std::string_view /*line*/) {
-    const std::size_t line_number = m_line;
-    auto cell = [&](Slot s) -> std::string_view {
+namespace {
+
+// The cells of one item row, by slot, with the errors that name the line and the column.
+class Row {
+  public:
+    Row(const std::vector<std::string_view>& cells, const std::vector<int>& index, std::size_t line)
+        : m_cells(cells), m_index(index), m_line(line) {}
+
+    [[nodiscard]] std::string_view cell(Slot s) const {
         const int at = m_index[s];
         return at >= 0 && static_cast<std::size_t>(at) < m_cells.size() ? trim_view(m_cells[static_cast<std::size_t>(at)])
                                                                          : std::string_view{};
-    };
-    auto bad = [&](Slot s, std::string_view why) -> Error {
-        return Error(ErrorKind::Temporary,
-                     fmt::format("order report line {}: {} {} {}", line_number, k_names[s], shown(cell(s)), why),
-                     "Amazon sent a row asc cannot read; nothing after it was stored. Run the command "
-                     "again later, and report it with --debug output if it persists");
-    };
-    auto time_of = [&](Slot s) {
+    }
+
+    [[nodiscard]] Error bad(Slot s, std::string_view why) const {
+        return {ErrorKind::Temporary,
+                fmt::format("order report line {}: {} {} {}", m_line, k_names[s], shown(cell(s)), why),
+                "Amazon sent a row asc cannot read; nothing after it was stored. Run the command "
+                "again later, and report it with --debug output if it persists"};
+    }
+
+    [[nodiscard]] Timestamp time_of(Slot s) const {
         const auto t = parse_rfc3339(cell(s));
         if (!t) {
             throw bad(s, "is not a date-time");
         }
         return *t;
-    };
-    const std::string_view currency = cell(s_currency);
-    auto money_of = [&](Slot s) -> std::optional<Money> {
+    }
+
+    [[nodiscard]] std::optional<Money> money_of(Slot s) const {
         const std::string_view text = cell(s);
         if (text.empty()) {
             return std::nullopt;
         }
+        const std::string_view currency = cell(s_currency);
         if (currency.empty()) {
             throw bad(s, "has no currency");
         }
@@ -242,83 +251,87 @@ void OrderReportParser::parse_row(std::string_view /*line*/) {
             throw bad(s, "is not an amount");
         }
         return m;
-    };
-
-    const std::string_view order_id = cell(s_order_id);
-    if (order_id.empty()) {
-        throw bad(s_order_id, "is empty");
-    }
-    if (!m_have_order || order_id != m_order.order_id) {
-        emit();
-        m_order = Order{};
-        m_order.order_id = std::string(order_id);
-        const std::string_view seller_id = cell(s_merchant_order_id);
-        if (seller_id != order_id) {
-            m_order.seller_order_id = std::string(seller_id);
-        }
-        m_order.purchase_date = time_of(s_purchase_date);
-        m_order.last_updated = time_of(s_last_updated);
-        const auto status = report_status(cell(s_order_status));
-        if (!status) {
-            // Guessing a status could let a guarded action through: refuse instead.
-            throw bad(s_order_status, "is not an order status asc knows");
-        }
-        m_order.status = *status;
-        if (const auto channel = cell(s_fulfillment_channel); !channel.empty()) {
-            m_order.fulfilled_by = parse_fulfilled_by(channel);
-            if (!m_order.fulfilled_by) {
-                throw bad(s_fulfillment_channel, "is neither Amazon nor Merchant");
-            }
-        }
-        m_order.marketplace_id = m_marketplace_id;
-        const std::string_view sales = cell(s_sales_channel);
-        const bool non_amazon = iequals(sales, "Non-Amazon");
-        m_order.sales_channel = non_amazon ? "NON_AMAZON" : "AMAZON";
-        m_order.marketplace_name = std::string(sales);
-        m_order.ship_service_level = service_level_code(cell(s_ship_service_level));
-        const std::string_view business = cell(s_is_business_order);
-        m_order.is_business = iequals(business, "true");
-        Address ship;
-        ship.city = std::string(cell(s_ship_city));
-        ship.state = std::string(cell(s_ship_state));
-        ship.postal_code = std::string(cell(s_ship_postal_code));
-        ship.country_code = std::string(cell(s_ship_country));
-        if (!ship.empty()) {
-            m_order.ship_to = std::move(ship);
-        }
-        m_have_order = true;
     }
 
+  private:
+    const std::vector<std::string_view>& m_cells;
+    const std::vector<int>& m_index;
+    std::size_t m_line;
+};
+
+// The order-level columns of the first row of an order.
+Order order_of_row(const Row& row, const std::string& marketplace_id) {
+    Order order;
+    order.order_id = std::string(row.cell(s_order_id));
+    const std::string_view seller_id = row.cell(s_merchant_order_id);
+    if (seller_id != order.order_id) {
+        order.seller_order_id = std::string(seller_id);
+    }
+    order.purchase_date = row.time_of(s_purchase_date);
+    order.last_updated = row.time_of(s_last_updated);
+    const auto status = report_status(row.cell(s_order_status));
+    if (!status) {
+        // Guessing a status could let a guarded action through: refuse instead.
+        throw row.bad(s_order_status, "is not an order status asc knows");
+    }
+    order.status = *status;
+    if (const auto channel = row.cell(s_fulfillment_channel); !channel.empty()) {
+        order.fulfilled_by = parse_fulfilled_by(channel);
+        if (!order.fulfilled_by) {
+            throw row.bad(s_fulfillment_channel, "is neither Amazon nor Merchant");
+        }
+    }
+    order.marketplace_id = marketplace_id;
+    const std::string_view sales = row.cell(s_sales_channel);
+    const bool non_amazon = iequals(sales, "Non-Amazon");
+    order.sales_channel = non_amazon ? "NON_AMAZON" : "AMAZON";
+    order.marketplace_name = std::string(sales);
+    order.ship_service_level = service_level_code(row.cell(s_ship_service_level));
+    order.is_business = iequals(row.cell(s_is_business_order), "true");
+    Address ship;
+    ship.city = std::string(row.cell(s_ship_city));
+    ship.state = std::string(row.cell(s_ship_state));
+    ship.postal_code = std::string(row.cell(s_ship_postal_code));
+    ship.country_code = std::string(row.cell(s_ship_country));
+    if (!ship.empty()) {
+        order.ship_to = std::move(ship);
+    }
+    return order;
+}
+
+// The item of a row: its quantities (from the item status, else the order's) and its money.
+OrderItem item_of_row(const Row& row, Status order_status) {
     OrderItem item;
-    item.title = std::string(cell(s_product_name));
-    item.sku = std::string(cell(s_sku));
-    item.asin = std::string(cell(s_asin));
-    const std::string_view quantity = cell(s_quantity);
+    item.title = std::string(row.cell(s_product_name));
+    item.sku = std::string(row.cell(s_sku));
+    item.asin = std::string(row.cell(s_asin));
+    const std::string_view quantity = row.cell(s_quantity);
     int count = 0;
     const auto [end, ec] = std::from_chars(quantity.data(), quantity.data() + quantity.size(), count);
     if (quantity.empty() || ec != std::errc{} || end != quantity.data() + quantity.size() || count < 0) {
-        throw bad(s_quantity, "is not a quantity");
+        throw row.bad(s_quantity, "is not a quantity");
     }
     item.quantity_ordered = count;
-    const std::string_view item_status = cell(s_item_status);
+    const std::string_view item_status = row.cell(s_item_status);
     if (iequals(item_status, "Shipped")) {
         item.quantity_shipped = count;
     } else if (iequals(item_status, "Unshipped")) {
         item.quantity_unshipped = count;
     } else if (!iequals(item_status, "Cancelled") && !iequals(item_status, "Canceled")) {
         // Unknown or empty: as far as the order's status tells (like the Orders API codec).
-        if (m_order.status == Status::Shipped) {
+        if (order_status == Status::Shipped) {
             item.quantity_shipped = count;
-        } else if (m_order.status != Status::Canceled && m_order.status != Status::Unfulfillable) {
+        } else if (order_status != Status::Canceled && order_status != Status::Unfulfillable) {
             item.quantity_unshipped = count;
         }
     }
 
-    const auto price = money_of(s_item_price);
-    const auto tax = add(add(money_of(s_item_tax), money_of(s_shipping_tax)), money_of(s_gift_wrap_tax));
-    const auto shipping = money_of(s_shipping_price);
-    const auto gift_wrap = money_of(s_gift_wrap_price);
-    auto discount = add(money_of(s_item_promotion_discount), money_of(s_ship_promotion_discount));
+    const auto price = row.money_of(s_item_price);
+    const auto tax =
+        add(add(row.money_of(s_item_tax), row.money_of(s_shipping_tax)), row.money_of(s_gift_wrap_tax));
+    const auto shipping = row.money_of(s_shipping_price);
+    const auto gift_wrap = row.money_of(s_gift_wrap_price);
+    auto discount = add(row.money_of(s_item_promotion_discount), row.money_of(s_ship_promotion_discount));
     if (discount && discount->minor > 0) {
         discount->minor = -discount->minor; // a discount lowers the proceeds, however it is signed
     }
@@ -332,7 +345,23 @@ void OrderReportParser::parse_row(std::string_view /*line*/) {
         item.promotion_discount = nonzero(discount);
         item.proceeds_total = add(add(add(add(price, shipping), tax), discount), gift_wrap);
     }
-    m_order.items.push_back(std::move(item));
+    return item;
+}
+
+} // namespace
+
+void OrderReportParser::parse_row(std::string_view /*line*/) {
+    const Row row(m_cells, m_index, m_line);
+    const std::string_view order_id = row.cell(s_order_id);
+    if (order_id.empty()) {
+        throw row.bad(s_order_id, "is empty");
+    }
+    if (!m_have_order || order_id != m_order.order_id) {
+        emit();
+        m_order = order_of_row(row, m_marketplace_id);
+        m_have_order = true;
+    }
+    m_order.items.push_back(item_of_row(row, m_order.status));
     ++m_rows;
 }
 

@@ -2,6 +2,7 @@
 // one token refresh, and the mapping of Amazon's error bodies to typed errors.
 
 #include "asc/amazon/sp_api.hpp"
+#include "asc/amazon/sp_api_verdict.hpp"
 
 #include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
@@ -131,6 +132,177 @@ void wait_for(Clock& clock, std::chrono::nanoseconds d, const std::atomic<bool>*
     }
 }
 
+// "https://host/path?a=1&b=2": the query encoded once, here.
+std::string call_url(const std::string& endpoint, const ApiCall& call) {
+    std::string url = endpoint + call.path;
+    for (std::size_t i = 0; i < call.query.size(); ++i) {
+        url += (i == 0 ? '?' : '&');
+        url += url_encode(call.query[i].first) + "=" + url_encode(call.query[i].second);
+    }
+    return url;
+}
+
+HttpRequest build_request(const ApiCall& call, const std::string& url, std::string access_token,
+                          std::chrono::system_clock::time_point now) {
+    HttpRequest request;
+    request.method = call.method;
+    request.url = url;
+    request.max_response_bytes = call.max_response_bytes;
+    request.headers = {{"x-amz-access-token", std::move(access_token)},
+                       {"x-amz-date", amz_date(now)},
+                       {"accept", "application/json"}};
+    if (!call.body.empty()) {
+        request.headers.emplace_back("content-type", "application/json");
+        request.body = call.body;
+    }
+    return request;
+}
+
+SpApiVerdict transport_failure(const SpApiAnswer& answer) {
+    const HttpResponse& response = answer.response;
+    SpApiVerdict v;
+    v.message = describe(response.error, response.error_message);
+    if (!is_retryable(response.error)) {
+        v.action = SpApiVerdict::Action::Fail;
+        v.kind = ErrorKind::Temporary;
+        v.message = fmt::format("{} failed: {}", answer.operation, v.message);
+        v.hint = response.error == TransportError::Tls
+                     ? "check the endpoint's host name, the system clock and the CA certificates"
+                     : "check the network connection and try again";
+        return v;
+    }
+    v.action = SpApiVerdict::Action::Retry;
+    v.may_have_arrived = response.error != TransportError::Connect;
+    return v;
+}
+
+// A status that retrying cannot change: the error it is, by status.
+SpApiVerdict final_status(const SpApiAnswer& answer, const AmazonError& error, const std::string& what) {
+    const int status = answer.response.status;
+    const std::string_view op = answer.operation;
+    SpApiVerdict v;
+    v.action = SpApiVerdict::Action::Fail;
+    const std::string shown = with_request_id(what, answer.response.header("x-amzn-requestid"));
+    switch (status) {
+    case 400:
+        v.kind = ErrorKind::Usage;
+        v.message = fmt::format("{} was rejected by Amazon: {}", op, shown);
+        break;
+    case 401:
+    case 403:
+        v.kind = ErrorKind::Auth;
+        v.message = fmt::format("{} was refused by Amazon (HTTP {}): {}", op, status, shown);
+        v.hint = fmt::format("check that the app has the roles {} needs, and that the refresh token belongs "
+                             "to this seller and to this region's endpoint",
+                             op);
+        break;
+    case 404:
+        v.kind = ErrorKind::NotFound;
+        v.message = fmt::format("{}: not found: {}", op, shown);
+        break;
+    case 301:
+    case 302:
+    case 303:
+    case 307:
+    case 308:
+        // Amazon's endpoints do not redirect: the configured endpoint is wrong.
+        v.kind = ErrorKind::Config;
+        v.message = fmt::format("{}: the endpoint {} answered HTTP {} (a redirect): it is not a Selling "
+                                "Partner API endpoint",
+                                op, printable_excerpt(answer.endpoint, 200), status);
+        v.hint = "set the region, or endpoint in the profile (or ASC_ENDPOINT / --endpoint), to "
+                 "https://sellingpartnerapi-na.amazon.com (-eu, -fe)";
+        break;
+    default:
+        v.kind = ErrorKind::Internal;
+        v.message = fmt::format("{} failed with HTTP {}: {}", op, status, shown);
+        break;
+    }
+    v.code = error.code;
+    return v;
+}
+
+} // namespace
+
+SpApiVerdict classify_answer(const SpApiAnswer& answer) {
+    const HttpResponse& response = answer.response;
+    if (response.error != TransportError::None) {
+        return transport_failure(answer);
+    }
+    SpApiVerdict v;
+    const std::string request_id = response.header("x-amzn-requestid");
+    if (response.status >= 200 && response.status < 300) {
+        if (answer.body_accepted) {
+            return v; // Ok
+        }
+        v.action = SpApiVerdict::Action::Retry;
+        v.malformed = true;
+        v.message = "malformed response (HTTP " + std::to_string(response.status) + ", not JSON)";
+        v.status = response.status;
+        v.request_id = request_id;
+        return v;
+    }
+    const AmazonError error = parse_error_body(response.body);
+    const std::string what = describe(response.status, error, response.body);
+    if ((response.status == 401 || response.status == 403) && !answer.refreshed && mentions_expired(error)) {
+        // The token died before its time (revoked, clock skew): one more try with a fresh one.
+        v.action = SpApiVerdict::Action::RefreshToken;
+        return v;
+    }
+    if (!is_retryable_status(response.status)) {
+        v = final_status(answer, error, what);
+    } else {
+        v.action = SpApiVerdict::Action::Retry;
+        v.message = error.code.empty() && error.message.empty()
+                        ? what
+                        : "HTTP " + std::to_string(response.status) + " " + what;
+        v.code = error.code;
+        v.retry_after = retry_after(response);
+        v.throttled = response.status == 429;
+        v.may_have_arrived = !v.throttled;
+    }
+    v.status = response.status;
+    v.request_id = request_id;
+    return v;
+}
+
+namespace {
+
+// Waits for the operation's rate-limit token, as long as it takes.
+void pace(RateLimiter& limiter, Clock& clock, const ApiCall& call, Events& events) {
+    const std::string& op = call.operation;
+    for (auto wait = limiter.acquire(op); wait > std::chrono::nanoseconds::zero(); wait = limiter.acquire(op)) {
+        events.waiting_for_rate_limit(op, std::chrono::ceil<std::chrono::milliseconds>(wait));
+        wait_for(clock, wait, call.cancel);
+        throw_if_interrupted(call.cancel);
+    }
+}
+
+// A call that must not be sent twice, after a failure Amazon may have acted on.
+ApiError not_sent_again(const ApiCall& call, const SpApiVerdict& v) {
+    return {ErrorKind::Temporary,
+            with_request_id(fmt::format("{} may or may not have reached Amazon ({}); it is not sent again "
+                                        "automatically",
+                                        call.operation, v.message),
+                            v.request_id),
+            "run the same command again: it looks the request up before sending anything new",
+            v.status,
+            v.code,
+            v.request_id};
+}
+
+// The attempts ran out on `v`, the last verdict.
+ApiError gave_up(const ApiCall& call, const SpApiVerdict& v, int attempts) {
+    const std::string what =
+        v.malformed ? fmt::format("Amazon returned a malformed response for {} (after {})", call.operation,
+                                  count_noun(attempts, "attempt"))
+                    : fmt::format("{} failed after {}: {}", call.operation, count_noun(attempts, "attempt"),
+                                  v.message);
+    return {ErrorKind::Temporary, with_request_id(what, v.request_id),
+            "Amazon or the network is having trouble; try again later (--max-attempts allows more attempts)",
+            v.status, v.code, v.request_id};
+}
+
 } // namespace
 
 SpApiClient::SpApiClient(Transport& transport, LwaAuth& auth, RateLimiter& limiter, Clock& clock,
@@ -150,178 +322,58 @@ HttpResponse SpApiClient::call(const ApiCall& call) {
 
 HttpResponse SpApiClient::call(const ApiCall& call, const BodyReader& read) {
     Events& events = call.events != nullptr ? *call.events : m_events;
-    std::string url = m_endpoint + call.path;
-    for (std::size_t i = 0; i < call.query.size(); ++i) {
-        url += (i == 0 ? '?' : '&');
-        url += url_encode(call.query[i].first) + "=" + url_encode(call.query[i].second);
-    }
+    const std::string url = call_url(m_endpoint, call);
     const std::string& op = call.operation;
     const int max_attempts = std::max(1, m_retry.max_attempts);
-
     int attempt = 0;        // attempts counted against max_attempts
     bool refreshed = false; // the one extra attempt with a fresh token after "token expired"
-    bool malformed = false; // the last failure was a 2xx whose body is not JSON
-    std::string last_reason;
-    int last_status = 0;
-    std::string last_code;
-    std::string last_request_id;
     for (;;) {
         throw_if_interrupted(call.cancel);
-        // Pace: wait for this operation's token bucket, as long as it takes.
-        for (auto wait = m_limiter.acquire(op); wait > std::chrono::nanoseconds::zero();
-             wait = m_limiter.acquire(op)) {
-            events.waiting_for_rate_limit(op, std::chrono::ceil<std::chrono::milliseconds>(wait));
-            wait_for(m_clock, wait, call.cancel);
-            throw_if_interrupted(call.cancel);
-        }
+        pace(m_limiter, m_clock, call, events);
         ++attempt;
         events.debug(fmt::format("{} (attempt {})", op, attempt));
-
-        HttpRequest request;
-        request.method = call.method;
-        request.url = url;
-        request.max_response_bytes = call.max_response_bytes;
-        request.headers = {{"x-amz-access-token", m_auth.access_token()},
-                           {"x-amz-date", amz_date(m_clock.wall_now())},
-                           {"accept", "application/json"}};
-        if (!call.body.empty()) {
-            request.headers.emplace_back("content-type", "application/json");
-            request.body = call.body;
-        }
+        HttpRequest request = build_request(call, url, m_auth.access_token(), m_clock.wall_now());
         if (call.before_send) {
             call.before_send();
         }
         HttpResponse response = m_transport.send(request);
         throw_if_interrupted();
-
-        std::chrono::milliseconds server_delay{0};
-        if (response.error != TransportError::None) {
-            last_reason = describe(response.error, response.error_message);
-            last_status = 0;
-            last_code.clear();
-            last_request_id.clear();
-            malformed = false;
-            if (!is_retryable(response.error)) {
-                throw ApiError(
-                    ErrorKind::Temporary, fmt::format("{} failed: {}", op, last_reason),
-                    response.error == TransportError::Tls
-                        ? "check the endpoint's host name, the system clock and the CA certificates"
-                        : "check the network connection and try again",
-                    0, "", "");
-            }
-        } else {
+        if (response.error == TransportError::None) {
             if (const std::string limit = response.header("x-amzn-ratelimit-limit"); !limit.empty()) {
                 if (const std::string ignored = m_limiter.observe_limit_header(op, limit); !ignored.empty()) {
                     m_events.debug(ignored);
                 }
             }
-            const std::string request_id = response.header("x-amzn-requestid");
-            if (response.status >= 200 && response.status < 300) {
-                if (read(response)) {
-                    return response;
-                }
-                malformed = true;
-                last_reason = "malformed response (HTTP " + std::to_string(response.status) + ", not JSON)";
-                last_status = response.status;
-                last_code.clear();
-                last_request_id = request_id;
-            } else {
-                const AmazonError error = parse_error_body(response.body);
-                const std::string what = describe(response.status, error, response.body);
-                if ((response.status == 401 || response.status == 403) && !refreshed &&
-                    mentions_expired(error)) {
-                    // The token died before its time (revoked, clock skew): one more try with a
-                    // fresh one, not counted against the retry budget.
-                    m_auth.invalidate();
-                    refreshed = true;
-                    --attempt;
-                    continue;
-                }
-                if (!is_retryable_status(response.status)) {
-                    const std::string shown = with_request_id(what, request_id);
-                    switch (response.status) {
-                    case 400:
-                        throw ApiError(ErrorKind::Usage,
-                                       fmt::format("{} was rejected by Amazon: {}", op, shown), "",
-                                       response.status, error.code, request_id);
-                    case 401:
-                    case 403:
-                        throw ApiError(
-                            ErrorKind::Auth,
-                            fmt::format("{} was refused by Amazon (HTTP {}): {}", op, response.status, shown),
-                            fmt::format("check that the app has the roles {} needs, and that the "
-                                        "refresh token belongs to this seller and to this region's "
-                                        "endpoint",
-                                        op),
-                            response.status, error.code, request_id);
-                    case 404:
-                        throw ApiError(ErrorKind::NotFound, fmt::format("{}: not found: {}", op, shown), "",
-                                       response.status, error.code, request_id);
-                    case 301:
-                    case 302:
-                    case 303:
-                    case 307:
-                    case 308:
-                        // Amazon's endpoints do not redirect: the configured endpoint is wrong.
-                        throw ApiError(ErrorKind::Config,
-                                       fmt::format("{}: the endpoint {} answered HTTP {} (a redirect): it is not "
-                                                   "a Selling Partner API endpoint",
-                                                   op, printable_excerpt(m_endpoint, 200), response.status),
-                                       "set the region, or endpoint in the profile (or ASC_ENDPOINT / "
-                                       "--endpoint), to https://sellingpartnerapi-na.amazon.com (-eu, -fe)",
-                                       response.status, error.code, request_id);
-                    default:
-                        throw ApiError(ErrorKind::Internal,
-                                       fmt::format("{} failed with HTTP {}: {}", op, response.status, shown),
-                                       "", response.status, error.code, request_id);
-                    }
-                }
-                if (response.status == 429) {
-                    m_limiter.observe_throttled(op);
-                }
-                malformed = false;
-                last_reason = error.code.empty() && error.message.empty()
-                                  ? what
-                                  : "HTTP " + std::to_string(response.status) + " " + what;
-                last_status = response.status;
-                last_code = error.code;
-                last_request_id = request_id;
-                server_delay = retry_after(response);
-            }
         }
-
+        const bool accepted =
+            response.error == TransportError::None && response.status >= 200 && response.status < 300 && read(response);
+        const SpApiVerdict v = classify_answer({response, op, m_endpoint, accepted, refreshed});
+        switch (v.action) {
+        case SpApiVerdict::Action::Ok:
+            return response;
+        case SpApiVerdict::Action::RefreshToken:
+            m_auth.invalidate();
+            refreshed = true;
+            --attempt;
+            continue;
+        case SpApiVerdict::Action::Fail:
+            throw v.error();
+        case SpApiVerdict::Action::Retry:
+            break;
+        }
+        if (v.throttled) {
+            m_limiter.observe_throttled(op);
+        }
         // A call that must not be sent twice is retried only when Amazon certainly did not act on
         // it: it was throttled (429) or never left this machine (no connection).
-        const bool may_have_arrived = !(response.error == TransportError::Connect || last_status == 429);
-        if (!call.idempotent && may_have_arrived) {
-            throw ApiError(
-                ErrorKind::Temporary,
-                with_request_id(fmt::format("{} may or may not have reached Amazon ({}); it is not "
-                                            "sent again automatically",
-                                            op, last_reason),
-                                last_request_id),
-                "run the same command again: it looks the request up before sending anything new",
-                last_status, last_code, last_request_id);
+        if (!call.idempotent && v.may_have_arrived) {
+            throw not_sent_again(call, v);
         }
         if (attempt >= max_attempts) {
-            const std::string hint = "Amazon or the network is having trouble; try again later "
-                                     "(--max-attempts allows more attempts)";
-            if (malformed) {
-                throw ApiError(
-                    ErrorKind::Temporary,
-                    with_request_id(fmt::format("Amazon returned a malformed response for {} (after {})", op,
-                                                count_noun(attempt, "attempt")),
-                                    last_request_id),
-                    hint, last_status, last_code, last_request_id);
-            }
-            throw ApiError(
-                ErrorKind::Temporary,
-                with_request_id(fmt::format("{} failed after {}: {}", op, count_noun(attempt, "attempt"), last_reason),
-                                last_request_id),
-                hint, last_status, last_code, last_request_id);
+            throw gave_up(call, v, attempt);
         }
-        const auto delay = std::max(m_retry.backoff(attempt, m_rng), server_delay);
-        events.retrying(op, attempt, last_reason, delay);
+        const auto delay = std::max(m_retry.backoff(attempt, m_rng), v.retry_after);
+        events.retrying(op, attempt, v.message, delay);
         wait_for(m_clock, delay, call.cancel);
     }
 }

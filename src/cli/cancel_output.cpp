@@ -1,6 +1,8 @@
 #include "cancel_output.hpp"
 
 #include "asc/base/strings.hpp"
+#include "asc/output/order_records.hpp"
+#include "commands.hpp"
 
 #include <algorithm>
 #include <array>
@@ -72,9 +74,7 @@ void render_cancel_rows(Context& ctx, const std::vector<CancelRow>& rows) {
     // sees no change); --fields can always ask for it.
     const bool commerce =
         std::any_of(rows.begin(), rows.end(), [](const CancelRow& r) { return !r.commerce.empty(); });
-    const auto fields = !ctx.global.fields.empty() ? select_fields(k_fields_with_commerce, ctx.global.fields)
-                        : commerce                 ? k_fields_with_commerce
-                                                   : k_fields;
+    const auto fields = chosen_fields(ctx, k_fields_with_commerce, commerce ? k_fields_with_commerce : k_fields);
     auto renderer = make_renderer(options, fields, ctx.out);
     for (const CancelRow& row : rows) {
         renderer->row(cancel_record(row));
@@ -153,8 +153,7 @@ std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const
             return Error(ErrorKind::NotFound, fmt::format("order {} was not found: {}", r.order_id, r.message),
                          "check the id, the profile (seller) and the region");
         case CancelOutcome::InvalidId:
-            return Error(ErrorKind::Usage, fmt::format("'{}' is not an Amazon order id", strip_control(r.order_id)),
-                         "an Amazon order id has 3-7-7 digits, e.g. 112-1234567-1234567");
+            return not_an_order_id(r.order_id);
         case CancelOutcome::Failed:
             return Error(ErrorKind::Partial, fmt::format("order {} was not canceled: {}", r.order_id, r.message));
         default:

@@ -58,8 +58,7 @@ void run_list(const ListOptions& o, Context& ctx) {
     filter.order_id = o.order;
     auto options = ctx.render_options();
     options.id_key = "order_id";
-    const auto fields =
-        ctx.global.fields.empty() ? journal_fields() : select_fields(journal_fields(), ctx.global.fields);
+    const auto fields = chosen_fields(ctx, journal_fields());
     ctx.start_pager();
     auto renderer = make_renderer(options, fields, ctx.out);
     for (const JournalEntry& e : ctx.store().journal_entries(filter)) {

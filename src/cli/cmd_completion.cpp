@@ -24,26 +24,6 @@ struct CompleteOptions {
     std::string prefix;
 };
 
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v == nullptr ? std::string() : std::string(v);
-}
-
-// The config file as load_settings() finds it: --config > ASC_CONFIG > $XDG_CONFIG_HOME/asc.
-std::filesystem::path config_path(const Context& ctx) {
-    if (!ctx.global.settings.config_path.empty()) {
-        return ctx.global.settings.config_path;
-    }
-    if (auto p = env("ASC_CONFIG"); !p.empty()) {
-        return p;
-    }
-    std::filesystem::path base = env("XDG_CONFIG_HOME");
-    if (base.empty() || base.is_relative()) {
-        base = std::filesystem::path(env("HOME")) / ".config";
-    }
-    return base / "asc" / "config.toml";
-}
-
 // Ids from the local store; nothing when the configuration cannot say where it is.
 std::vector<std::string> store_ids(Context& ctx, CompletionKind kind, const std::string& prefix) {
     try {
@@ -57,7 +37,7 @@ void run_complete(const CompleteOptions& o, Context& ctx) {
     std::vector<std::string> values;
     if (o.kind == "profiles") {
         try {
-            values = profile_names(config_path(ctx));
+            values = profile_names(ctx.config_file());
         } catch (const std::exception&) {
             // a malformed config: nothing to offer on Tab
         }

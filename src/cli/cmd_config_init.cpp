@@ -33,9 +33,8 @@ struct InitOptions {
     bool no_check = false;
 };
 
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+std::string env_or(const Context& ctx, const char* name, const std::string& fallback) {
+    return ctx.env(name).value_or(fallback);
 }
 
 // The marketplace a new profile of a region most likely sells in (the US for na): a default the
@@ -59,7 +58,7 @@ void ask(Context& ctx, bool interactive, std::string& value, const std::string& 
     }
     const std::string shown =
         fallback.empty() ? question + ": " : fmt::format("{} [{}]: ", question, fallback);
-    value = ask_line(ctx.err, shown, secret);
+    value = ctx.ask(shown, secret);
     if (value.empty()) {
         value = fallback;
     }
@@ -68,16 +67,16 @@ void ask(Context& ctx, bool interactive, std::string& value, const std::string& 
 NewProfile gather(const InitOptions& o, Context& ctx) {
     const bool interactive = ctx.stdin_is_terminal();
     NewProfile p;
-    p.name = ctx.global.settings.profile.empty() ? env_or("ASC_PROFILE", "") : ctx.global.settings.profile;
+    p.name = ctx.global.settings.profile.empty() ? env_or(ctx, "ASC_PROFILE", "") : ctx.global.settings.profile;
     p.region = o.region;
-    std::string marketplaces = o.marketplaces.empty() ? env_or("ASC_MARKETPLACE", "") : o.marketplaces;
-    p.seller_id = o.seller_id.empty() ? env_or("ASC_SELLER_ID", "") : o.seller_id;
-    p.client_id = o.client_id.empty() ? env_or("ASC_CLIENT_ID", "") : o.client_id;
-    p.client_secret = env_or("ASC_CLIENT_SECRET", "");
-    p.refresh_token = env_or("ASC_REFRESH_TOKEN", "");
+    std::string marketplaces = o.marketplaces.empty() ? env_or(ctx, "ASC_MARKETPLACE", "") : o.marketplaces;
+    p.seller_id = o.seller_id.empty() ? env_or(ctx, "ASC_SELLER_ID", "") : o.seller_id;
+    p.client_id = o.client_id.empty() ? env_or(ctx, "ASC_CLIENT_ID", "") : o.client_id;
+    p.client_secret = env_or(ctx, "ASC_CLIENT_SECRET", "");
+    p.refresh_token = env_or(ctx, "ASC_REFRESH_TOKEN", "");
     p.endpoint =
-        ctx.global.settings.endpoint.empty() ? env_or("ASC_ENDPOINT", "") : ctx.global.settings.endpoint;
-    p.lwa_endpoint = o.lwa_endpoint.empty() ? env_or("ASC_LWA_ENDPOINT", "") : o.lwa_endpoint;
+        ctx.global.settings.endpoint.empty() ? env_or(ctx, "ASC_ENDPOINT", "") : ctx.global.settings.endpoint;
+    p.lwa_endpoint = o.lwa_endpoint.empty() ? env_or(ctx, "ASC_LWA_ENDPOINT", "") : o.lwa_endpoint;
     p.make_default = o.make_default;
 
     if (interactive) {
@@ -125,9 +124,7 @@ void check_credentials(Context& ctx, const Settings& s) {
 
 void run_init(const InitOptions& o, Context& ctx) {
     const NewProfile p = gather(o, ctx);
-    const auto path = ctx.global.settings.config_path.empty()
-                          ? default_config_path()
-                          : std::filesystem::path(ctx.global.settings.config_path);
+    const auto path = ctx.config_file();
     const WrittenProfile w = write_profile(path, p);
     if (!ctx.global.quiet) {
         ctx.err << fmt::format("asc: wrote profile {} to {}; secrets in {} (mode 0600)\n", p.name,

@@ -161,8 +161,7 @@ void run_show(const std::string& feed_id, Context& ctx) {
         }
         ctx.out << '\n';
     }
-    const auto fields =
-        ctx.global.fields.empty() ? k_message_fields : select_fields(k_message_fields, ctx.global.fields);
+    const auto fields = chosen_fields(ctx, k_message_fields);
     auto renderer = make_renderer(options, fields, ctx.out);
     for (const auto& r : rows) {
         renderer->row(r);

@@ -15,15 +15,15 @@
 #include "asc/base/line_input.hpp"
 #include "asc/base/time.hpp"
 #include "asc/cancel/cancel.hpp"
+#include "asc/output/order_records.hpp"
 #include "cancel_output.hpp"
 #include "commands.hpp"
 #include "commerce_cancel.hpp"
-#include "prompt.hpp"
+#include "prompt.hpp" // is_yes
 
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
-#include <iostream>
 #include <iterator>
 #include <memory>
 #include <set>
@@ -45,11 +45,11 @@ struct CancelCliOptions {
     bool no_commerce = false;
 };
 
-std::vector<std::string> collect_ids(const CancelCliOptions& o) {
+std::vector<std::string> collect_ids(const CancelCliOptions& o, Context& ctx) {
     std::vector<std::string> ids = o.ids;
     std::vector<std::string> listed;
     if (o.from == "-") {
-        listed = read_line_items(std::cin, "--from - (stdin)");
+        listed = read_line_items(ctx.in(), "--from - (stdin)");
     } else if (!o.from.empty()) {
         std::ifstream file(o.from);
         if (!file) {
@@ -69,7 +69,7 @@ std::vector<std::string> collect_ids(const CancelCliOptions& o) {
 }
 
 bool interactive(Context& ctx) {
-    return isatty(STDIN_FILENO) == 1 && ctx.stdout_is_terminal();
+    return ctx.stdin_is_terminal() && ctx.stdout_is_terminal();
 }
 
 std::string reasons_help() {
@@ -84,7 +84,7 @@ CancelReason ask_reason(Context& ctx) {
         ctx.err << fmt::format("  {:>2}) {:<34} {}\n", i + 1, to_string(reasons[i]), describe(reasons[i]));
     }
     for (int attempt = 0; attempt < 3; ++attempt) {
-        const std::string answer = ask_line(ctx.err, fmt::format("Choose 1-{}: ", reasons.size()));
+        const std::string answer = ctx.ask(fmt::format("Choose 1-{}: ", reasons.size()));
         if (const auto parsed = parse_cancel_reason(answer)) {
             return *parsed;
         }
@@ -152,9 +152,9 @@ bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
                                count_noun(static_cast<long long>(other), "other order"), other == 1 ? "it" : "them");
     }
     if (n > 10) {
-        return ask_line(ctx.err, fmt::format("Type {} to cancel these {} orders: ", n, n)) == std::to_string(n);
+        return ctx.ask(fmt::format("Type {} to cancel these {} orders: ", n, n)) == std::to_string(n);
     }
-    return is_yes(ask_line(ctx.err, fmt::format("Cancel {}? [y/N] ", n == 1 ? "this order" : "these orders")));
+    return is_yes(ctx.ask(fmt::format("Cancel {}? [y/N] ", n == 1 ? "this order" : "these orders")));
 }
 
 } // namespace
@@ -190,7 +190,7 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     const Format format = ctx.format(); // a bad -o fails before anything else
     (void)format;
     const CancelReason reason = resolve_reason(o, ctx);
-    const std::vector<std::string> ids = collect_ids(o);
+    const std::vector<std::string> ids = collect_ids(o, ctx);
     if (ids.empty()) {
         throw Error(ErrorKind::Usage, "no order ids given",
                     "pass ids as arguments, or --from FILE (one per line; - reads stdin)");
@@ -199,15 +199,16 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     for (const auto& id : ids) {
         if (!is_amazon_order_id(id)) {
             invalid.push_back({strip_control(id), CancelOutcome::InvalidId, std::string(to_string(reason)), "", "",
-                               "not an Amazon order id (3-7-7 digits, e.g. 112-1234567-1234567)"});
+                               fmt::format("not an Amazon order id ({})", k_order_id_shape)});
         }
     }
     if (invalid.size() == ids.size()) {
         render_cancel_rows(ctx, invalid);
-        throw Error(ErrorKind::Usage,
-                    ids.size() == 1 ? fmt::format("'{}' is not an Amazon order id", invalid.front().order_id)
-                                    : fmt::format("none of the {} ids is an Amazon order id", ids.size()),
-                    "an Amazon order id has 3-7-7 digits, e.g. 112-1234567-1234567");
+        if (ids.size() == 1) {
+            throw not_an_order_id(ids.front());
+        }
+        throw Error(ErrorKind::Usage, fmt::format("none of the {} ids is an Amazon order id", ids.size()),
+                    fmt::format("an Amazon order id has {}", k_order_id_shape));
     }
     const bool ask = !o.dry_run && !o.yes;
     if (ask && !interactive(ctx)) {

@@ -173,10 +173,7 @@ OrderViewExtras view_extras(const Order& o, const CommerceLookup& commerce) {
 }
 
 void run_show(const ShowOptions& opts, Context& ctx) {
-    if (!is_amazon_order_id(opts.order_id)) {
-        throw Error(ErrorKind::Usage, fmt::format("'{}' is not an Amazon order id", strip_control(opts.order_id)),
-                    "an Amazon order id has 3-7-7 digits, e.g. 112-1234567-1234567");
-    }
+    require_order_id(opts.order_id);
     const Format format = ctx.format();
     if ((format == Format::Csv || format == Format::Tsv) && opts.tab == "all") {
         throw Error(ErrorKind::Usage, "CSV and TSV hold one table, and --tab all has three",

@@ -375,9 +375,7 @@ void run_list(const ListOptions& o, Context& ctx) {
     (void)sort_key(o); // a bad --sort fails before anything is asked
     const Timestamp now = now_seconds();
     CommonFilter common = parse_common(o, now);
-    const auto fields = !ctx.global.fields.empty() ? select_fields(list_fields(), ctx.global.fields)
-                        : ctx.wide()                ? list_fields()
-                                                    : list_default_fields();
+    const auto fields = chosen_fields(ctx, list_fields(), ctx.wide() ? list_fields() : list_default_fields());
     ctx.start_pager();
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
     const bool human = ctx.human_table();

@@ -58,8 +58,7 @@ class ReportRenderer : public Renderer {
         }
         m_draws = options.format == Format::Table && options.terminal;
         m_color = options.color;
-        const auto fields =
-            ctx.global.fields.empty() ? all_fields : select_fields(all_fields, ctx.global.fields);
+        const auto fields = chosen_fields(ctx, all_fields);
         ctx.start_pager();
         m_inner = make_renderer(options, fields, ctx.out);
     }

@@ -2,6 +2,7 @@
 // The command table: each command's setup function adds its subcommand, options and callback to
 // the CLI11 tree. The tree is the single source for --help, the man page and the completions.
 
+#include "asc/base/strings.hpp"
 #include "asc/base/limits.hpp"
 #include "asc/sync/sync.hpp"
 #include "context.hpp"
@@ -54,13 +55,20 @@ void print_field_help(std::ostream& out, const std::string& command);
 // Parses --status values (repeated or comma-separated, any spelling). Throws Error(Usage).
 std::vector<Status> parse_statuses(const std::vector<std::string>& values);
 
+// The columns a command prints: the --fields picked from `available` when given (Error(Usage)
+// naming the valid ones for any other name), else `shown`.
+std::vector<Field> chosen_fields(const Context& ctx, const std::vector<Field>& available,
+                                 const std::vector<Field>& shown);
+// The same with every field of `available` shown by default.
+std::vector<Field> chosen_fields(const Context& ctx, const std::vector<Field>& available);
+
 // Prints `rows` in the chosen output format with the user's --fields (a subset of `all_fields`);
 // `id_key` is what -o ids prints.
 void render_rows(Context& ctx, const std::vector<Field>& all_fields, const std::vector<Record>& rows,
                  const std::string& id_key);
 
-// Splits "a,b" and repeated flags into one list; trims spaces; drops empties.
-std::vector<std::string> split_list(const std::vector<std::string>& values);
+// split_list of repeated flags ("a,b" and "c") is asc::split_list (asc/base/strings.hpp).
+using asc::split_list;
 
 // CLI11's check() for a number flag: its range and message come from the core (asc/base/limits.hpp).
 CLI::Validator range_check(const NumberRange& range);

@@ -33,7 +33,7 @@ std::unique_ptr<CommerceLink> CommerceLink::open(Context& ctx) {
     options.retry.max_attempts = std::clamp(ctx.global.max_attempts, 1, k_commerce_attempts);
 
     std::unique_ptr<CommerceLink> link(new CommerceLink());
-    link->m_transport = make_curl_transport(std::move(o));
+    link->m_transport = ctx.make_transport(std::move(o));
     link->m_client = std::make_unique<CommerceClient>(*link->m_transport, ctx.clock(), *s.commerce, options,
                                                       ctx.events());
     return link;

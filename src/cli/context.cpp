@@ -5,11 +5,13 @@
 #include "asc/base/time.hpp"
 #include "asc/version.hpp"
 #include "commands.hpp"
+#include "prompt.hpp"
 
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <iostream>
 #include <ostream>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -146,17 +148,40 @@ void TerminalEvents::debug(std::string_view text) {
     }
 }
 
-Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e, ProgressLine* progress)
-    : global(g), out(o), err(e), m_progress(progress), m_clock(system_clock()) {}
+Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e, ProgressLine* progress, ContextIo io)
+    : global(g), out(o), err(e), m_progress(progress), m_io(std::move(io)),
+      m_clock(m_io.clock != nullptr ? *m_io.clock : system_clock()) {}
 
 bool Context::stdout_is_terminal() const {
     if (!m_stdout_tty) {
-        m_stdout_tty = forced_tty() || isatty(STDOUT_FILENO) == 1;
+        m_stdout_tty = m_io.stdout_tty ? *m_io.stdout_tty : forced_tty() || isatty(STDOUT_FILENO) == 1;
     }
     return *m_stdout_tty;
 }
-bool Context::stderr_is_terminal() const { return forced_tty() || isatty(STDERR_FILENO) == 1; }
-bool Context::stdin_is_terminal() const { return isatty(STDIN_FILENO) == 1; }
+bool Context::stderr_is_terminal() const {
+    return m_io.stderr_tty ? *m_io.stderr_tty : forced_tty() || isatty(STDERR_FILENO) == 1;
+}
+bool Context::stdin_is_terminal() const { return m_io.stdin_tty ? *m_io.stdin_tty : isatty(STDIN_FILENO) == 1; }
+
+std::istream& Context::in() { return m_io.in != nullptr ? *m_io.in : std::cin; }
+
+std::string Context::ask(std::string_view question, bool secret) {
+    return m_io.ask ? m_io.ask(err, question, secret) : ask_line(err, question, secret);
+}
+
+std::filesystem::path Context::config_file() const {
+    const std::string& flag = global.settings.config_path;
+    return flag.empty() ? default_config_path(m_io.env) : std::filesystem::path(flag);
+}
+
+std::optional<std::string> Context::env(const std::string& name) const {
+    auto value = m_io.env(name);
+    return value && !value->empty() ? value : std::nullopt;
+}
+
+std::unique_ptr<Transport> Context::make_transport(CurlOptions options) {
+    return m_io.make_transport ? m_io.make_transport(std::move(options)) : make_curl_transport(std::move(options));
+}
 
 bool Context::show_progress() const {
     if (global.quiet) {
@@ -166,10 +191,10 @@ bool Context::show_progress() const {
 }
 
 bool Context::color_stdout() const {
-    if (lower_ascii(global.color) == "never") {
+    if (global.color == ColorFlag::Never) {
         return false;
     }
-    if (lower_ascii(global.color) == "always") {
+    if (global.color == ColorFlag::Always) {
         return true;
     }
     if (env_set("NO_COLOR")) {
@@ -186,30 +211,47 @@ bool Context::color_stdout() const {
 
 const Settings& Context::settings() {
     if (!m_settings) {
-        m_settings = load_settings(global.settings);
+        m_settings = load_settings(global.settings, m_io.env);
     }
     return *m_settings;
 }
 
 Format Context::format() {
-    const auto f = wide() ? std::optional<Format>(Format::Table) : parse_format(global.output);
-    if (!f) {
-        throw Error(ErrorKind::Usage, fmt::format("unknown output format '{}'", global.output),
-                    "use -o table, json, jsonl, csv, tsv or ids");
+    Format f = Format::Table;
+    switch (global.output) {
+    case OutputFlag::Table:
+    case OutputFlag::Wide:
+        f = Format::Table;
+        break;
+    case OutputFlag::Json:
+        f = Format::Json;
+        break;
+    case OutputFlag::Jsonl:
+        f = Format::Jsonl;
+        break;
+    case OutputFlag::Csv:
+        f = Format::Csv;
+        break;
+    case OutputFlag::Tsv:
+        f = Format::Tsv;
+        break;
+    case OutputFlag::Ids:
+        f = Format::Ids;
+        break;
     }
     if (!global.jq.empty()) {
-        return *f == Format::Jsonl ? Format::Jsonl : Format::Json;
+        return f == Format::Jsonl ? Format::Jsonl : Format::Json;
     }
-    return *f;
+    return f;
 }
 
-bool Context::wide() const { return lower_ascii(global.output) == "wide"; }
+bool Context::wide() const { return global.output == OutputFlag::Wide; }
 
 bool Context::draws_table() {
     if (format() != Format::Table) {
         return false;
     }
-    return stdout_is_terminal() || global.output_given || lower_ascii(global.color) == "always";
+    return stdout_is_terminal() || global.output_given || global.color == ColorFlag::Always;
 }
 
 bool Context::human_table() { return draws_table(); }
@@ -223,7 +265,9 @@ int Context::table_width() {
 }
 
 void Context::start_pager() {
-    if (m_pager || global.no_pager || !global.jq.empty() || !draws_table() || isatty(STDOUT_FILENO) != 1) {
+    // A pager only on the real fd 1 of a terminal (not ASC_FORCE_TTY, not a test's stream).
+    if (m_pager || global.no_pager || !global.jq.empty() || !draws_table() || m_io.stdout_tty.has_value() ||
+        isatty(STDOUT_FILENO) != 1) {
         return;
     }
     if (!settings().pager) {
@@ -291,7 +335,7 @@ Transport& Context::transport() {
             Events& ev = events();
             o.debug = [&ev](const std::string& line) { ev.debug(line); };
         }
-        m_transport = make_curl_transport(std::move(o));
+        m_transport = make_transport(std::move(o));
     }
     return *m_transport;
 }
@@ -351,11 +395,20 @@ OrdersClient& Context::orders() {
     return *m_orders;
 }
 
+std::vector<Field> chosen_fields(const Context& ctx, const std::vector<Field>& available,
+                                 const std::vector<Field>& shown) {
+    return ctx.global.fields.empty() ? shown : select_fields(available, ctx.global.fields);
+}
+
+std::vector<Field> chosen_fields(const Context& ctx, const std::vector<Field>& available) {
+    return chosen_fields(ctx, available, available);
+}
+
 void render_rows(Context& ctx, const std::vector<Field>& all_fields, const std::vector<Record>& rows,
                  const std::string& id_key) {
     auto options = ctx.render_options();
     options.id_key = id_key;
-    const auto fields = ctx.global.fields.empty() ? all_fields : select_fields(all_fields, ctx.global.fields);
+    const auto fields = chosen_fields(ctx, all_fields);
     auto renderer = make_renderer(options, fields, ctx.out);
     for (const auto& r : rows) {
         renderer->row(r);

@@ -25,14 +25,32 @@
 
 namespace asc::cli {
 
+// -o: a data format, or wide (a table of every column).
+enum class OutputFlag {
+    Table, ///< The default: a table on a terminal (TSV in a pipe unless -o was given).
+    Wide,  ///< A table of every field, nothing left out or shortened.
+    Json,  ///< One JSON document.
+    Jsonl, ///< One JSON object a line.
+    Csv,   ///< RFC 4180 CSV.
+    Tsv,   ///< Tab-separated values.
+    Ids,   ///< Only the ids, one a line.
+};
+// --color.
+enum class ColorFlag {
+    Auto,   ///< On a terminal, unless NO_COLOR, TERM=dumb; CLICOLOR_FORCE forces it.
+    Always, ///< Even in a pipe.
+    Never,  ///< Never.
+};
+
+// The global flags, parsed once into typed values (run.cpp's add_global_options).
 struct GlobalOptions {
     FlagSettings settings;
-    std::string output = "table";
-    bool output_given = false;
-    bool no_pager = false;       // --no-pager   // -o was on the command line (an explicit -o table draws a table in a pipe)
+    OutputFlag output = OutputFlag::Table;
+    bool output_given = false;   // -o was on the command line (an explicit -o table draws a table in a pipe)
+    bool no_pager = false;       // --no-pager
     std::string fields;
     bool no_headers = false;
-    std::string color = "auto";
+    ColorFlag color = ColorFlag::Auto;
     bool quiet = false;
     bool verbose = false;
     bool debug = false;
@@ -78,10 +96,30 @@ class TerminalEvents : public Events {
     std::chrono::steady_clock::time_point m_announced_until{};
 };
 
+// What a command reaches outside the process through, besides stdout and stderr: the one place
+// for stdin, the terminal checks, the environment, the clock and the HTTP transport. The defaults
+// are the process's; a unit test scripts stdin and the answers to prompts, says which streams are
+// terminals and hands in a fake transport, so a whole command runs in the doctest suite.
+struct ContextIo {
+    std::istream* in = nullptr; // stdin (--from -); nullptr: std::cin
+    // Asks one question on stderr and returns the answer (prompt.hpp's ask_line when empty).
+    std::function<std::string(std::ostream& err, std::string_view question, bool secret)> ask;
+    // Whether stdin, stdout, stderr are terminals; nullopt: isatty() (ASC_FORCE_TTY for the two
+    // outputs).
+    std::optional<bool> stdin_tty;
+    std::optional<bool> stdout_tty;
+    std::optional<bool> stderr_tty;
+    EnvLookup env = process_env; // the settings' environment (ASC_*, XDG_*)
+    Clock* clock = nullptr;      // nullptr: the system clock
+    // Makes the HTTP transport of SP-API and of Magento (make_curl_transport when empty).
+    std::function<std::unique_ptr<Transport>(CurlOptions)> make_transport;
+};
+
 class Context {
   public:
     // `progress`: the progress line of stderr (nullptr: none, e.g. in unit tests).
-    Context(GlobalOptions& global, std::ostream& out, std::ostream& err, ProgressLine* progress = nullptr);
+    Context(GlobalOptions& global, std::ostream& out, std::ostream& err, ProgressLine* progress = nullptr,
+            ContextIo io = {});
 
     GlobalOptions& global;
     std::ostream& out;
@@ -90,6 +128,18 @@ class Context {
     [[nodiscard]] bool stdout_is_terminal() const;
     [[nodiscard]] bool stderr_is_terminal() const;
     [[nodiscard]] bool stdin_is_terminal() const;
+    // stdin, for --from - (never read it any other way: tests script it).
+    std::istream& in();
+    // Asks `question` on stderr, reads one answer from the terminal (prompt.hpp). Only when
+    // stdin_is_terminal(); Error(Interrupted) on Ctrl-C or end of input.
+    std::string ask(std::string_view question, bool secret = false);
+    // The config file as load_settings() finds it, without reading it: --config, else ASC_CONFIG,
+    // else $XDG_CONFIG_HOME/asc/config.toml.
+    [[nodiscard]] std::filesystem::path config_file() const;
+    // An environment variable as the settings see it (ContextIo::env); empty counts as unset.
+    [[nodiscard]] std::optional<std::string> env(const std::string& name) const;
+    // A new HTTP transport with these options (the Magento link has its own timeouts).
+    std::unique_ptr<Transport> make_transport(CurlOptions options);
     // Progress and warnings on stderr: only on a terminal (or -v), never with -q.
     [[nodiscard]] bool show_progress() const;
     [[nodiscard]] bool color_stdout() const;
@@ -136,6 +186,7 @@ class Context {
 
   private:
     ProgressLine* m_progress;
+    ContextIo m_io;
     CountdownClock m_clock;
     std::optional<Settings> m_settings;
     std::unique_ptr<TerminalEvents> m_events;

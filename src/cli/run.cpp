@@ -17,6 +17,7 @@
 #include <csignal>
 #include <fmt/format.h>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace asc::cli {
@@ -34,16 +35,27 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     const std::string group = "Global flags";
     app.add_option("--profile", g.settings.profile, "Configuration profile (env ASC_PROFILE)")->group(group);
     app.add_option("--config", g.settings.config_path, "Configuration file (env ASC_CONFIG)")->group(group);
+    // transform() puts each validator first: one_of() runs first, checks, suggests ("did you mean
+    // 'json'?") and lowers the case; then the CheckedTransformer makes the enum.
+    static const std::map<std::string, OutputFlag> outputs{
+        {"table", OutputFlag::Table}, {"wide", OutputFlag::Wide}, {"json", OutputFlag::Json}, {"jsonl", OutputFlag::Jsonl},
+        {"csv", OutputFlag::Csv},     {"tsv", OutputFlag::Tsv},   {"ids", OutputFlag::Ids}};
     app.add_option("-o,--output", g.output, "Output format: table, wide (every column), json, jsonl, csv, tsv, ids")
         ->group(group)
-        ->check(one_of({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}))
+        ->type_name("TEXT")
+        ->transform(CLI::CheckedTransformer(outputs).description(""))
+        ->transform(one_of({"table", "wide", "json", "jsonl", "csv", "tsv", "ids"}))
         ->each([&g](const std::string&) { g.output_given = true; });
     app.add_option("--fields", g.fields, "Comma-separated fields to print; --fields help lists the command's fields")
         ->group(group);
     app.add_flag("--no-headers", g.no_headers, "Leave out the header row of table, csv and tsv")->group(group);
+    static const std::map<std::string, ColorFlag> colors{
+        {"auto", ColorFlag::Auto}, {"always", ColorFlag::Always}, {"never", ColorFlag::Never}};
     app.add_option("--color", g.color, "Colors: auto, always, never")
         ->group(group)
-        ->check(one_of({"auto", "always", "never"}));
+        ->type_name("TEXT")
+        ->transform(CLI::CheckedTransformer(colors).description(""))
+        ->transform(one_of({"auto", "always", "never"}));
     app.add_flag("--no-pager", g.no_pager, "Do not page long tables (also: pager = false in the config)")
         ->group(group);
     app.add_flag("-q,--quiet", g.quiet, "No progress, warnings or summaries on stderr")->group(group);
@@ -85,28 +97,6 @@ void print_short_help(const CLI::App& app, std::ostream& out) {
 
 } // namespace
 
-std::vector<std::string> split_list(const std::vector<std::string>& values) {
-    std::vector<std::string> out;
-    for (const auto& v : values) {
-        std::size_t start = 0;
-        while (start <= v.size()) {
-            const auto comma = v.find(',', start);
-            const auto end = comma == std::string::npos ? v.size() : comma;
-            std::string part = v.substr(start, end - start);
-            const auto first = part.find_first_not_of(" \t");
-            const auto last = part.find_last_not_of(" \t");
-            if (first != std::string::npos) {
-                out.push_back(part.substr(first, last - first + 1));
-            }
-            if (comma == std::string::npos) {
-                break;
-            }
-            start = comma + 1;
-        }
-    }
-    return out;
-}
-
 CLI::Validator range_check(const NumberRange& range) {
     // CLI11 puts the flag's name before the message: leave it out of the core's.
     return {[range](const std::string& text) {
@@ -144,6 +134,96 @@ void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {
     add_group_examples(app);
 }
 
+namespace {
+
+// --fields help: the fields of the command given (the deepest subcommand parsed), then stop.
+[[noreturn]] void print_fields_of_command(CLI::App& app, std::ostream& out) {
+    std::string path;
+    for (CLI::App* sub = &app; sub != nullptr;) {
+        CLI::App* next = nullptr;
+        for (CLI::App* s : sub->get_subcommands()) {
+            next = s;
+        }
+        if (next != nullptr) {
+            path += (path.empty() ? "" : " ") + next->get_name();
+        }
+        sub = next;
+    }
+    print_field_help(out, path);
+    throw CLI::Success();
+}
+
+// Parses and runs; every error becomes a message on stderr and its exit code.
+int parse_and_run(CLI::App& app, Context& ctx, std::vector<char*>& argv) {
+    try {
+        app.parse(static_cast<int>(argv.size()), argv.data());
+    } catch (const CLI::ParseError& e) {
+        ctx.stop_pager();
+        if (e.get_exit_code() == 0) {
+            return app.exit(e, ctx.out, ctx.err); // --help, --version
+        }
+        // Every command-line mistake: one message, one hint, exit 2.
+        const ParseSuggestion s = usage_error_for(e, app);
+        print_error(ctx.err, s.message, s.hint);
+        return k_exit_usage;
+    } catch (const Error& e) {
+        ctx.stop_pager();
+        print_error(ctx.err, e.what(), e.hint());
+        return exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        ctx.stop_pager();
+        print_error(ctx.err, e.what(), "this is a bug in asc; please report it with the command you ran");
+        return k_exit_error;
+    }
+    return k_exit_ok;
+}
+
+} // namespace
+
+int run_command(Context& ctx, const std::vector<std::string>& args) {
+    GlobalOptions& global = ctx.global;
+    CLI::App app{"asc: Amazon seller order operations from the terminal: list, show and cancel orders,\n"
+                 "keep a local copy for reports."};
+    build_app(app, global, ctx);
+    // With --jq, the command's (json) output is collected and filtered at the end.
+    std::stringstream jq_input;
+    std::streambuf* out_buffer = nullptr;
+    app.parse_complete_callback([&] {
+        if (global.fields == "help") {
+            print_fields_of_command(app, ctx.out);
+        }
+        if (!global.jq.empty()) {
+            out_buffer = ctx.out.rdbuf(jq_input.rdbuf());
+        }
+    });
+    if (args.size() <= 1) {
+        print_short_help(app, ctx.out);
+        ctx.out.flush();
+        return k_exit_ok;
+    }
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    for (auto& a : copy) {
+        argv.push_back(a.data());
+    }
+    int code = parse_and_run(app, ctx, argv);
+    if (out_buffer != nullptr) {
+        ctx.out.rdbuf(out_buffer);
+        try {
+            JqProgram(global.jq).run(jq_input.str(), ctx.out);
+        } catch (const Error& e) {
+            print_error(ctx.err, e.what(), e.hint());
+            code = code == k_exit_ok ? exit_code_for(e.kind()) : code;
+        }
+    }
+    ctx.stop_pager();
+    ctx.out.flush();
+    if (interrupted() && code == k_exit_ok) {
+        code = k_exit_interrupted;
+    }
+    return code;
+}
+
 int run(int argc, char** argv) {
     std::signal(SIGINT, on_sigint);
     std::signal(SIGPIPE, SIG_IGN);
@@ -153,79 +233,11 @@ int run(int argc, char** argv) {
     // Commands write through these: anything written clears the progress line first.
     TerminalStreams streams(std::cout, std::cerr);
     Context ctx(global, streams.out(), streams.err(), &streams.progress);
-
-    CLI::App app{"asc: Amazon seller order operations from the terminal: list, show and cancel orders,\n"
-                 "keep a local copy for reports."};
-    build_app(app, global, ctx);
-    // With --jq, the command's (json) output is collected and filtered at the end.
-    std::stringstream jq_input;
-    bool jq_capturing = false;
-    app.parse_complete_callback([&] {
-        if (global.fields == "help") {
-            // --fields help: the fields of the command given, then stop (exit 0).
-            std::string path;
-            for (CLI::App* sub = &app; sub != nullptr;) {
-                CLI::App* next = nullptr;
-                for (CLI::App* s : sub->get_subcommands()) {
-                    next = s;
-                }
-                if (next != nullptr) {
-                    path += (path.empty() ? "" : " ") + next->get_name();
-                }
-                sub = next;
-            }
-            print_field_help(ctx.out, path);
-            throw CLI::Success();
-        }
-        if (!global.jq.empty()) {
-            streams.capture_out(jq_input.rdbuf());
-            jq_capturing = true;
-        }
-    });
-
-    int code = k_exit_ok;
-    if (argc <= 1) {
-        print_short_help(app, ctx.out);
-        ctx.out.flush();
-        return k_exit_ok;
-    }
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        ctx.stop_pager();
-        if (e.get_exit_code() == 0) {
-            code = app.exit(e, ctx.out, ctx.err); // --help, --version
-        } else {
-            // Every command-line mistake: one message, one hint, exit 2.
-            const ParseSuggestion s = usage_error_for(e, app);
-            print_error(ctx.err, s.message, s.hint);
-            code = k_exit_usage;
-        }
-    } catch (const Error& e) {
-        ctx.stop_pager();
-        print_error(ctx.err, e.what(), e.hint());
-        code = exit_code_for(e.kind());
-    } catch (const std::exception& e) {
-        ctx.stop_pager();
-        print_error(ctx.err, e.what(), "this is a bug in asc; please report it with the command you ran");
-        code = k_exit_error;
-    }
-    if (jq_capturing) {
-        streams.capture_out(std::cout.rdbuf());
-        try {
-            JqProgram(global.jq).run(jq_input.str(), ctx.out);
-        } catch (const Error& e) {
-            print_error(ctx.err, e.what(), e.hint());
-            code = code == k_exit_ok ? exit_code_for(e.kind()) : code;
-        }
-    }
+    const int code = run_command(ctx, std::vector<std::string>(argv, argv + argc));
     streams.progress.clear();
     ctx.stop_pager();
     ctx.out.flush();
     std::cout.flush();
-    if (interrupted() && code == k_exit_ok) {
-        code = k_exit_interrupted;
-    }
     return code;
 }
 

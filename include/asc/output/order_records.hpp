@@ -2,6 +2,7 @@
 // Orders as output records: the stable snake_case JSON keys of `orders list` rows and of the three
 // tabs of `order show`. Money is {"amount":"19.99","currency":"USD"}, times RFC 3339 UTC.
 
+#include "asc/base/errors.hpp"
 #include "asc/model/model.hpp"
 #include "asc/output/output.hpp"
 
@@ -24,5 +25,13 @@ Record item_record(const OrderItem& item);
 // `order show --tab tracking`: one row per package.
 const std::vector<Field>& package_fields();
 Record package_record(const Package& package, const Order& order);
+
+// An order id the user typed, checked in this one place (order show, order cancel, the rows of a
+// cancel batch). The shape, for messages: "3-7-7 digits, e.g. 112-1234567-1234567".
+inline constexpr std::string_view k_order_id_shape = "3-7-7 digits, e.g. 112-1234567-1234567";
+// Error(Usage): "'ID' is not an Amazon order id" (control characters stripped), with the shape.
+Error not_an_order_id(std::string_view id);
+// Throws not_an_order_id(id) unless is_amazon_order_id(id).
+void require_order_id(std::string_view id);
 
 } // namespace asc

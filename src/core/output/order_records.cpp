@@ -2,6 +2,8 @@
 
 #include "asc/base/time.hpp"
 
+#include <fmt/format.h>
+
 namespace asc {
 
 namespace {
@@ -219,6 +221,17 @@ Record package_record(const Package& p, const Order& o) {
     }
     r["items"] = std::move(items);
     return r;
+}
+
+Error not_an_order_id(std::string_view id) {
+    return {ErrorKind::Usage, fmt::format("'{}' is not an Amazon order id", strip_control(id)),
+            fmt::format("an Amazon order id has {}", k_order_id_shape)};
+}
+
+void require_order_id(std::string_view id) {
+    if (!is_amazon_order_id(id)) {
+        throw not_an_order_id(id);
+    }
 }
 
 } // namespace asc

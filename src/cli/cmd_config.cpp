@@ -3,6 +3,8 @@
 // in cmd_config_init.cpp.
 
 #include "asc/config/config.hpp"
+#include "asc/config/keys.hpp"
+#include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
 #include "asc/http/http.hpp"
 #include "commands.hpp"
@@ -18,7 +20,28 @@ namespace {
 
 const std::vector<Field> k_show_fields{{"key", "KEY"}, {"value", "VALUE"}, {"source", "SOURCE"}};
 
-void run_config_show(Context& ctx) {
+// The rows `config show` prints: every setting of the table (keys.hpp), or only `keys`; commerce
+// settings only with a commerce link. Error(Usage) for a key that is not a setting.
+std::vector<std::pair<std::string, std::string>> show_rows(const Settings& s, const std::vector<std::string>& keys) {
+    for (const auto& k : keys) {
+        if (find_setting_key(k) == nullptr) {
+            throw Error(ErrorKind::Usage, fmt::format("'{}' is not a setting", k),
+                        fmt::format("the settings are {}", join(setting_key_names(), ", ")));
+        }
+    }
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const auto& key : setting_keys()) {
+        if (!keys.empty() && std::find(keys.begin(), keys.end(), key.name) == keys.end()) {
+            continue;
+        }
+        if (auto text = setting_text(s, key)) {
+            rows.emplace_back(key.name, key.type == SettingType::Url ? redact(*text) : *text);
+        }
+    }
+    return rows;
+}
+
+void run_config_show(Context& ctx, const std::vector<std::string>& keys) {
     // A config or secret file others can read is shown, with a warning, not refused: this is how
     // one finds out what to fix.
     ctx.global.settings.inspect_only = true;
@@ -30,29 +53,7 @@ void run_config_show(Context& ctx) {
         const auto it = s.sources.find(key);
         return it == s.sources.end() ? std::string("default") : it->second;
     };
-    std::vector<std::pair<std::string, std::string>> rows{
-        {"profile", s.profile},
-        {"config", s.config_path.string() + (s.config_exists ? "" : " (not found)")},
-        {"region", s.region},
-        {"endpoint", redact(s.endpoint)},
-        {"lwa_endpoint", redact(s.lwa_endpoint)},
-        {"marketplace_ids", join(s.marketplace_ids, ",")},
-        {"seller_id", s.seller_id.empty() ? "(not set)" : s.seller_id},
-        {"client_id", s.client_id.empty() ? "(not set)" : s.client_id},
-        {"client_secret", mask_secret(s.client_secret)},
-        {"refresh_token", mask_secret(s.refresh_token)},
-        {"store", s.store_path.string()},
-        {"store_pii", s.store_pii ? "true" : "false"},
-    };
-    if (s.commerce) {
-        const CommerceSettings& c = *s.commerce;
-        rows.insert(rows.end(), {{"commerce_url", c.base_url.empty() ? "(not set)" : redact(c.base_url)},
-                                 {"commerce_token", mask_secret(c.access_token)},
-                                 {"commerce_link_field", c.link_field},
-                                 {"commerce_on_cancel", c.on_cancel},
-                                 {"commerce_cancel_status", c.cancel_status.empty() ? "(not set)" : c.cancel_status},
-                                 {"commerce_store_code", c.store_code}});
-    }
+    const auto rows = show_rows(s, keys);
     if (ctx.format() != Format::Table) {
         std::vector<Record> records;
         for (const auto& [key, value] : rows) {
@@ -89,13 +90,8 @@ const std::vector<Field> k_list_fields{{"name", "PROFILE"},
                                        {"marketplace_ids", "MARKETPLACES"},
                                        {"commerce", "COMMERCE"}};
 
-std::filesystem::path config_path(Context& ctx) {
-    const auto& flag = ctx.global.settings.config_path;
-    return flag.empty() ? default_config_path() : std::filesystem::path(flag);
-}
-
 void run_config_list(Context& ctx) {
-    const auto path = config_path(ctx);
+    const auto path = ctx.config_file();
     const auto profiles = list_profiles(path);
     if (profiles.empty() && !ctx.global.quiet) {
         ctx.err << fmt::format("asc: no profiles in {}; `asc config init` creates one\n", path.string());
@@ -114,7 +110,7 @@ void run_config_list(Context& ctx) {
 }
 
 void run_config_use(Context& ctx, const std::string& name) {
-    const auto path = config_path(ctx);
+    const auto path = ctx.config_file();
     set_default_profile(path, name);
     if (!ctx.global.quiet) {
         ctx.err << fmt::format("asc: {} is now the default profile ({})\n", name, path.string());
@@ -128,9 +124,11 @@ void setup_config(CLI::App& app, Context& ctx) {
     config->require_subcommand(1);
     setup_config_init(*config, ctx);
     auto* show = config->add_subcommand("show", "Print the effective settings, secrets masked, with their source");
+    auto keys = std::make_shared<std::vector<std::string>>();
+    show->add_option("key", *keys, "Only these settings (the first column of the full list)");
     show->footer("A config or secret file that others can read is shown with a warning (other commands refuse it).\n\n"
-                 "Examples:\n  asc config show\n  asc --profile eu config show -o json");
-    show->callback([&ctx] { run_config_show(ctx); });
+                 "Examples:\n  asc config show\n  asc config show store endpoint\n  asc --profile eu config show -o json");
+    show->callback([&ctx, keys] { run_config_show(ctx, *keys); });
 
     auto* list = config->add_subcommand("list", "The profiles of the config file: which is the default, which "
                                                 "have a commerce link");

@@ -2,6 +2,7 @@
 // offer.
 
 #include "asc/amazon/cancel_reason.hpp"
+#include "asc/config/keys.hpp"
 #include "asc/model/status.hpp"
 #include "asc/output/order_records.hpp"
 #include "asc/output/output.hpp"
@@ -117,6 +118,7 @@ const std::map<std::string, ValueCompletion>& value_table() {
         words("--state", k_journal_states);
         words("shell", {"bash", "zsh", "fish"});
         words("topic", topics);
+        words("key", setting_key_names()); // asc config show KEY: the settings table
         t["--fields"] = ValueCompletion{K::FieldList, all_field_names(), {}};
         t["--config"] = ValueCompletion{K::Files, {}, {}};
         t["--from"] = ValueCompletion{K::Files, {}, {}};

@@ -2,6 +2,7 @@
 
 #include "help_topics.hpp"
 
+#include "asc/config/keys.hpp"
 #include "commands.hpp"
 
 #include <cctype>
@@ -126,40 +127,33 @@ HelpTopic exit_codes_topic() {
         }};
 }
 
+// The ASC_* variables of the settings table (asc/config/keys.hpp), then the others.
 HelpTopic environment_topic() {
-    return {"environment",
-            "ENVIRONMENT",
-            "ASC_* variables, colors, width, XDG directories",
-            {
-                para("Flags override environment variables, which override the profile in the config file, "
-                     "which overrides the defaults."),
-                item("ASC_PROFILE", "The profile of the config file to use (--profile)."),
-                item("ASC_CONFIG", "The config file (--config); default $XDG_CONFIG_HOME/asc/config.toml."),
-                item("ASC_ENDPOINT",
-                     "The SP-API base URL (--endpoint), e.g. the simulator's http://127.0.0.1:PORT."),
-                item("ASC_LWA_ENDPOINT", "The Login with Amazon token URL."),
-                item("ASC_CLIENT_ID, ASC_CLIENT_SECRET, ASC_REFRESH_TOKEN",
-                     "The LWA credentials of the SP-API application. Prefer *_file keys in the config file: "
-                     "the environment of a process can be read by others."),
-                item("ASC_MARKETPLACE", "Marketplace ids, comma-separated (e.g. ATVPDKIKX0DER)."),
-                item("ASC_SELLER_ID", "The merchant token that signs cancellation feeds."),
-                item("ASC_STORE", "The local store (SQLite); default $XDG_DATA_HOME/asc/PROFILE.db."),
-                item("ASC_COMMERCE_URL, ASC_COMMERCE_TOKEN",
-                     "The Adobe Commerce (Magento) base URL and access token of the commerce link."),
-                item("ASC_FORCE_TTY", "Set: behave as if stdout and stderr were terminals (for tests and "
-                                      "screenshots)."),
-                item("NO_COLOR", "Set: no colors (wins over everything but --color always)."),
-                item("CLICOLOR_FORCE", "Set and not 0: colors even in a pipe (of a table asked for with -o table)."),
-                item("TERM", "dumb: no colors."),
-                item("COLUMNS", "The width tables are fitted to; default the terminal's (80 in a pipe)."),
-                item("ASC_PAGER, PAGER", "The pager of long tables on a terminal (ASC_PAGER first); default "
-                                         "less -FRX. Empty or cat: none. --no-pager, or pager = false in the "
-                                         "config, turns it off; never in a pipe or for machine formats."),
-                item("XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME",
-                     "Where the config file, the store and the token cache live; default ~/.config, "
-                     "~/.local/share and ~/.cache."),
-                item("HTTPS_PROXY, NO_PROXY", "Read by libcurl (lower-case https_proxy and no_proxy too)."),
-            }};
+    std::vector<HelpBlock> blocks{para("Flags override environment variables, which override the profile in the config "
+                                       "file, which overrides the defaults.")};
+    for (const auto& key : setting_keys()) {
+        if (!key.env.empty()) {
+            blocks.push_back(item(std::string(key.env), setting_env_text(key)));
+        }
+    }
+    for (auto& block : std::vector<HelpBlock>{
+             item("ASC_FORCE_TTY", "Set: behave as if stdout and stderr were terminals (for tests and "
+                                   "screenshots)."),
+             item("NO_COLOR", "Set: no colors (wins over everything but --color always)."),
+             item("CLICOLOR_FORCE", "Set and not 0: colors even in a pipe (of a table asked for with -o table)."),
+             item("TERM", "dumb: no colors."),
+             item("COLUMNS", "The width tables are fitted to; default the terminal's (80 in a pipe)."),
+             item("ASC_PAGER, PAGER", "The pager of long tables on a terminal (ASC_PAGER first); default "
+                                      "less -FRX. Empty or cat: none. --no-pager, or pager = false in the "
+                                      "config, turns it off; never in a pipe or for machine formats."),
+             item("XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME",
+                  "Where the config file, the store and the token cache live; default ~/.config, "
+                  "~/.local/share and ~/.cache."),
+             item("HTTPS_PROXY, NO_PROXY", "Read by libcurl (lower-case https_proxy and no_proxy too)."),
+         }) {
+        blocks.push_back(std::move(block));
+    }
+    return {"environment", "ENVIRONMENT", "ASC_* variables, colors, width, XDG directories", std::move(blocks)};
 }
 
 HelpTopic config_topic() {

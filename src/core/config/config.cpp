@@ -2,11 +2,13 @@
 // says (ASC_*, XDG_*, HOME) is read through the EnvLookup, so tests are hermetic.
 
 #include "asc/config/config.hpp"
+#include "asc/config/keys.hpp"
 
 #include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
 #include "config_file.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -105,85 +107,226 @@ bool valid_store_code(std::string_view code) {
     return true;
 }
 
-// [profiles.NAME.commerce] and ASC_COMMERCE_URL / ASC_COMMERCE_TOKEN (env > profile > default).
-// Sets nothing when neither the table nor the variables exist.
-void resolve_commerce(Settings& s, const toml::table* profile_table, const EnvLookup& env) {
-    const toml::table* table = nullptr;
-    if (profile_table != nullptr) {
-        if (const auto* node = profile_table->get("commerce")) {
-            table = node->as_table();
-            if (table == nullptr) {
+const SettingKey& key(std::string_view name) {
+    const SettingKey* k = find_setting_key(name);
+    if (k == nullptr) {
+        throw Error(ErrorKind::Internal, fmt::format("no setting named {} in the settings table", name));
+    }
+    return *k;
+}
+
+// A setting's value as found, before it goes into its slot.
+struct Found {
+    std::string source; // "flag", "env ASC_X", "profile NAME"
+    std::string text;
+    std::vector<std::string> list;
+    bool boolean = false;
+};
+
+// Resolves rows of the settings table into one Settings: flag > environment > profile > default.
+// A row that is found nowhere keeps the value Settings already holds (its default) and the source
+// "default".
+class Resolver {
+  public:
+    Resolver(const FlagSettings& flags, const EnvLookup& env, Settings& s) : m_flags(flags), m_env(env), m_s(s) {}
+
+    // Resolves `key` (its profile value from `view`, if any) into its slot; true when found.
+    bool resolve(const SettingKey& key, const ProfileView* view) {
+        std::optional<Found> found = from_flag(key);
+        if (!found) {
+            found = from_env(key);
+        }
+        if (!found && view != nullptr) {
+            found = from_file(key, *view);
+        }
+        if (!found) {
+            m_s.sources[std::string(key.name)] = "default";
+            return false;
+        }
+        m_s.sources[std::string(key.name)] = found->source;
+        assign(key, *found);
+        return true;
+    }
+
+  private:
+    [[nodiscard]] std::optional<Found> from_flag(const SettingKey& key) const {
+        if (key.flag == nullptr) {
+            return std::nullopt;
+        }
+        const std::string& value = m_flags.*key.flag;
+        if (key.type == SettingType::List) {
+            auto list = split_list(value);
+            return list.empty() ? std::nullopt : std::optional<Found>(Found{"flag", {}, std::move(list)});
+        }
+        return value.empty() ? std::nullopt : std::optional<Found>(Found{"flag", value, {}});
+    }
+
+    [[nodiscard]] std::optional<Found> from_env(const SettingKey& key) const {
+        if (key.env.empty()) {
+            return std::nullopt;
+        }
+        const std::string name(key.env);
+        const auto value = env_value(m_env, name);
+        if (!value) {
+            return std::nullopt;
+        }
+        if (key.type == SettingType::List) {
+            auto list = split_list(*value);
+            return list.empty() ? std::nullopt : std::optional<Found>(Found{"env " + name, {}, std::move(list)});
+        }
+        return Found{"env " + name, key.type == SettingType::Secret ? trim(*value) : *value, {}};
+    }
+
+    std::optional<Found> from_file(const SettingKey& key, const ProfileView& view) {
+        if (key.config_key.empty()) {
+            return std::nullopt;
+        }
+        switch (key.type) {
+        case SettingType::Boolean:
+            if (auto b = view.boolean(key.config_key)) {
+                return Found{view.source(), {}, {}, *b};
+            }
+            return std::nullopt;
+        case SettingType::List:
+            if (auto list = view.string_list(key.config_key); list && !list->empty()) {
+                return Found{view.source(), {}, std::move(*list)};
+            }
+            return std::nullopt;
+        case SettingType::Secret:
+            return secret_from_file(key, view);
+        default:
+            if (auto text = view.string(key.config_key); text && !trim(*text).empty()) {
+                return Found{view.source(), trim(*text), {}};
+            }
+            return std::nullopt;
+        }
+    }
+
+    // A secret in the profile: inline or in the file a `<key>_file` names, not both. With
+    // FlagSettings::inspect_only an unreadable or unsafe file is a warning and an empty value.
+    std::optional<Found> secret_from_file(const SettingKey& key, const ProfileView& view) {
+        const std::string file_key = std::string(key.config_key) + "_file";
+        const auto inline_value = view.string(key.config_key);
+        const auto file_value = view.string(file_key);
+        if (inline_value && file_value) {
+            throw Error(ErrorKind::Config,
+                        fmt::format("both {} and {} are set in {}", key.config_key, file_key, view.where()),
+                        fmt::format("keep only {} (the secret stays out of the config file)", file_key));
+        }
+        if (file_value) {
+            Found found{view.source(), {}, {}};
+            try {
+                found.text = read_secret_file(view, file_key, *file_value, m_env);
+            } catch (const Error& e) {
+                if (!m_flags.inspect_only) {
+                    throw;
+                }
+                m_s.warnings.push_back(e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint()));
+            }
+            return found;
+        }
+        if (inline_value && !trim(*inline_value).empty()) {
+            return Found{view.source(), trim(*inline_value), {}};
+        }
+        return std::nullopt;
+    }
+
+    void assign(const SettingKey& key, Found& found) {
+        struct Assign {
+            Settings& s;
+            Found& found;
+            const EnvLookup& env;
+            void operator()(std::monostate) const {}
+            void operator()(std::string Settings::*p) const { s.*p = std::move(found.text); }
+            void operator()(std::vector<std::string> Settings::*p) const { s.*p = std::move(found.list); }
+            void operator()(bool Settings::*p) const { s.*p = found.boolean; }
+            void operator()(fs::path Settings::*p) const { s.*p = expand_tilde(found.text, env); }
+            void operator()(std::string CommerceSettings::*p) const { (*s.commerce).*p = std::move(found.text); }
+        };
+        std::visit(Assign{m_s, found, m_env}, key.slot);
+    }
+
+    const FlagSettings& m_flags;
+    const EnvLookup& m_env;
+    Settings& m_s;
+};
+
+// The config file: --config > ASC_CONFIG > $XDG_CONFIG_HOME/asc/config.toml; loaded, and checked
+// for inline secrets in a file others can read.
+LoadedConfig load_config(Resolver& r, Settings& s, const FlagSettings& flags, const EnvLookup& env) {
+    s.config_path = xdg_dir(env, "XDG_CONFIG_HOME", ".config") / "asc" / "config.toml";
+    r.resolve(key("config"), nullptr);
+    s.sources["config_path"] = s.sources["config"];
+    LoadedConfig config = load_config_file(s.config_path);
+    s.config_exists = config.exists;
+    if (config.exists) {
+        try {
+            check_inline_secrets(config.root, s.config_path, config.mode);
+        } catch (const Error& e) {
+            if (!flags.inspect_only) {
+                throw;
+            }
+            s.warnings.push_back(fmt::format("{} ({})", e.what(), e.hint()));
+        }
+    }
+    return config;
+}
+
+// The profile: --profile > ASC_PROFILE > default_profile of the file > "default"; its table, or
+// nullptr. Error(Config) when a profile asked for by name is not in an existing file.
+const toml::table* select_profile(Resolver& r, Settings& s, const LoadedConfig& config) {
+    bool explicit_profile = r.resolve(key("profile"), nullptr);
+    if (!explicit_profile) {
+        if (const auto* dp = config.root.get("default_profile")) {
+            const auto* name = dp->as_string();
+            if (name == nullptr || name->get().empty()) {
+                throw Error(ErrorKind::Config, fmt::format("{}:{}: 'default_profile' must be a profile name",
+                                                           s.config_path.string(), dp->source().begin.line));
+            }
+            s.profile = name->get();
+            s.sources["profile"] = "config default_profile";
+            explicit_profile = true;
+        }
+    }
+    const toml::table* profile_table = nullptr;
+    if (const auto* profiles = config.root.get_as<toml::table>("profiles")) {
+        if (const auto* node = profiles->get(s.profile)) {
+            profile_table = node->as_table();
+            if (profile_table == nullptr) {
                 throw Error(ErrorKind::Config,
-                            fmt::format("{}:{}: 'commerce' in [profiles.{}] must be a table "
-                                        "([profiles.{}.commerce])",
-                                        s.config_path.string(), node->source().begin.line, s.profile, s.profile));
+                            fmt::format("{}:{}: 'profiles.{}' must be a table", s.config_path.string(),
+                                        node->source().begin.line, s.profile));
             }
         }
     }
-    const auto env_url = env_value(env, "ASC_COMMERCE_URL");
-    const auto env_token = env_value(env, "ASC_COMMERCE_TOKEN");
-    if (table == nullptr && !env_url && !env_token) {
-        return;
+    if (config.exists && explicit_profile && profile_table == nullptr) {
+        const auto names = profile_keys(config.root);
+        throw Error(ErrorKind::Config,
+                    fmt::format("profile '{}' is not in {}", s.profile, s.config_path.string()),
+                    names.empty() ? fmt::format("add a [profiles.{}] table to {}; see `asc help config`",
+                                                s.profile, s.config_path.string())
+                                  : fmt::format("profiles defined: {}", join(names, ", ")));
     }
-    const ProfileView view(table, s.profile + ".commerce", s.config_path);
-    CommerceSettings c;
+    return profile_table;
+}
 
-    if (env_url) {
-        c.base_url = trim(*env_url);
-        s.sources["commerce_url"] = "env ASC_COMMERCE_URL";
-    } else if (auto v = view.string("base_url"); v && !trim(*v).empty()) {
-        c.base_url = trim(*v);
-        s.sources["commerce_url"] = view.source();
-    } else {
-        s.sources["commerce_url"] = "default";
-    }
+// The values of a commerce link that its rows cannot check alone: the URL's scheme, the choices.
+void check_commerce(CommerceSettings& c, const ProfileView& view, const Settings& s) {
     while (!c.base_url.empty() && c.base_url.back() == '/') {
         c.base_url.pop_back();
     }
     if (!c.base_url.empty() && !c.base_url.starts_with("https://") && !c.base_url.starts_with("http://")) {
         throw Error(ErrorKind::Config,
                     fmt::format("the commerce base_url '{}' ({}) is not an http(s) URL", c.base_url,
-                                s.sources["commerce_url"]),
+                                s.sources.at("commerce_url")),
                     "use the store's address, e.g. https://shop.example.com (asc adds /rest/...)");
     }
-
-    const auto inline_token = view.string("access_token");
-    const auto token_file = view.string("access_token_file");
-    if (env_token) {
-        c.access_token = trim(*env_token);
-        s.sources["commerce_token"] = "env ASC_COMMERCE_TOKEN";
-    } else if (inline_token && token_file) {
-        throw Error(ErrorKind::Config,
-                    fmt::format("both access_token and access_token_file are set in {}", view.where()),
-                    "keep only access_token_file (the secret stays out of the config file)");
-    } else if (token_file) {
-        c.access_token = read_secret_file(view, "access_token_file", *token_file, env);
-        s.sources["commerce_token"] = view.source();
-    } else if (inline_token && !trim(*inline_token).empty()) {
-        c.access_token = trim(*inline_token);
-        s.sources["commerce_token"] = view.source();
-    } else {
-        s.sources["commerce_token"] = "default";
-    }
-
-    auto text = [&](const char* key, const char* source_key, std::string& out) {
-        if (auto v = view.string(key); v && !trim(*v).empty()) {
-            out = trim(*v);
-            s.sources[source_key] = view.source();
-        } else {
-            s.sources[source_key] = "default";
-        }
-    };
-    text("link_field", "commerce_link_field", c.link_field);
-    text("cancel_status", "commerce_cancel_status", c.cancel_status);
-    text("on_cancel", "commerce_on_cancel", c.on_cancel);
     if (c.on_cancel != "auto" && c.on_cancel != "comment") {
         throw Error(ErrorKind::Config,
                     fmt::format("on_cancel '{}' in {} is not auto or comment", c.on_cancel, view.where()),
                     "use auto (cancel the Magento order, or refund it offline when invoiced, so that it ends "
                     "canceled or closed) or comment (only add a comment; the shop closes its orders itself)");
     }
-    text("store_code", "commerce_store_code", c.store_code);
     if (c.link_field != "ext_order_id" && c.link_field != "increment_id") {
         throw Error(ErrorKind::Config,
                     fmt::format("link_field '{}' in {} is not ext_order_id or increment_id", c.link_field,
@@ -196,9 +339,39 @@ void resolve_commerce(Settings& s, const toml::table* profile_table, const EnvLo
                     fmt::format("store_code '{}' in {} is not a Magento store code", c.store_code, view.where()),
                     "use letters, digits and '_' only, e.g. default");
     }
-    s.commerce = std::move(c);
 }
 
+// The commerce link: [profiles.NAME.commerce] or any of its environment variables; nothing when
+// neither exists.
+void resolve_commerce(Resolver& r, Settings& s, const toml::table* profile_table, const EnvLookup& env) {
+    const toml::table* table = nullptr;
+    if (profile_table != nullptr) {
+        if (const auto* node = profile_table->get("commerce")) {
+            table = node->as_table();
+            if (table == nullptr) {
+                throw Error(ErrorKind::Config,
+                            fmt::format("{}:{}: 'commerce' in [profiles.{}] must be a table "
+                                        "([profiles.{}.commerce])",
+                                        s.config_path.string(), node->source().begin.line, s.profile, s.profile));
+            }
+        }
+    }
+    const auto rows = setting_keys();
+    const bool env_given = std::any_of(rows.begin(), rows.end(), [&env](const SettingKey& k) {
+        return k.table == SettingTable::Commerce && !k.env.empty() && env_value(env, std::string(k.env));
+    });
+    if (table == nullptr && !env_given) {
+        return;
+    }
+    s.commerce.emplace();
+    const ProfileView view(table, s.profile + ".commerce", s.config_path);
+    for (const auto& k : rows) {
+        if (k.table == SettingTable::Commerce) {
+            r.resolve(k, &view);
+        }
+    }
+    check_commerce(*s.commerce, view, s);
+}
 } // namespace
 
 void CommerceSettings::require_complete(const std::string& profile) const {
@@ -298,185 +471,28 @@ void Settings::require_credentials() const {
 
 Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
     Settings s;
-
-    // The config file.
-    if (!flags.config_path.empty()) {
-        s.config_path = expand_tilde(flags.config_path, env);
-        s.sources["config_path"] = "flag";
-    } else if (auto v = env_value(env, "ASC_CONFIG")) {
-        s.config_path = expand_tilde(*v, env);
-        s.sources["config_path"] = "env ASC_CONFIG";
-    } else {
-        s.config_path = xdg_dir(env, "XDG_CONFIG_HOME", ".config") / "asc" / "config.toml";
-        s.sources["config_path"] = "default";
-    }
-    s.sources["config"] = s.sources["config_path"];
-    const LoadedConfig config = load_config_file(s.config_path);
-    s.config_exists = config.exists;
-    if (config.exists) {
-        try {
-            check_inline_secrets(config.root, s.config_path, config.mode);
-        } catch (const Error& e) {
-            if (!flags.inspect_only) {
-                throw;
-            }
-            s.warnings.push_back(fmt::format("{} ({})", e.what(), e.hint()));
-        }
-    }
-
-    // The profile.
-    bool explicit_profile = true;
-    if (!flags.profile.empty()) {
-        s.profile = flags.profile;
-        s.sources["profile"] = "flag";
-    } else if (auto v = env_value(env, "ASC_PROFILE")) {
-        s.profile = *v;
-        s.sources["profile"] = "env ASC_PROFILE";
-    } else if (const auto* dp = config.root.get("default_profile")) {
-        const auto* name = dp->as_string();
-        if (name == nullptr || name->get().empty()) {
-            throw Error(ErrorKind::Config, fmt::format("{}:{}: 'default_profile' must be a profile name",
-                                                       s.config_path.string(), dp->source().begin.line));
-        }
-        s.profile = name->get();
-        s.sources["profile"] = "config default_profile";
-    } else {
-        s.profile = "default";
-        s.sources["profile"] = "default";
-        explicit_profile = false;
-    }
-    const toml::table* profile_table = nullptr;
-    if (const auto* profiles = config.root.get_as<toml::table>("profiles")) {
-        if (const auto* node = profiles->get(s.profile)) {
-            profile_table = node->as_table();
-            if (profile_table == nullptr) {
-                throw Error(ErrorKind::Config,
-                            fmt::format("{}:{}: 'profiles.{}' must be a table", s.config_path.string(),
-                                        node->source().begin.line, s.profile));
-            }
-        }
-    }
-    if (config.exists && explicit_profile && profile_table == nullptr) {
-        const auto names = profile_keys(config.root);
-        throw Error(ErrorKind::Config,
-                    fmt::format("profile '{}' is not in {}", s.profile, s.config_path.string()),
-                    names.empty() ? fmt::format("add a [profiles.{}] table to {}; see `asc help config`",
-                                                s.profile, s.config_path.string())
-                                  : fmt::format("profiles defined: {}", join(names, ", ")));
-    }
+    Resolver r(flags, env, s);
+    const LoadedConfig config = load_config(r, s, flags, env);
+    const toml::table* profile_table = select_profile(r, s, config);
     const ProfileView profile(profile_table, s.profile, s.config_path);
 
-    // Region first: endpoint and marketplace defaults depend on it.
-    if (auto region = profile.string("region")) {
-        if (find_region(*region) == nullptr) {
-            throw Error(ErrorKind::Config, fmt::format("unknown region '{}' in {}", *region, profile.where()),
-                        "use na, eu or fe");
-        }
-        s.region = *region;
-        s.sources["region"] = profile.source();
-    } else {
-        s.region = "na";
-        s.sources["region"] = "default";
+    // Region first: the endpoint's and the marketplaces' defaults depend on it.
+    r.resolve(key("region"), &profile);
+    const RegionInfo* region = find_region(s.region);
+    if (region == nullptr) {
+        throw Error(ErrorKind::Config, fmt::format("unknown region '{}' in {}", s.region, profile.where()),
+                    "use na, eu or fe");
     }
-    const RegionInfo& region = *find_region(s.region);
-
-    // A string key: flag > env > profile > default.
-    auto resolve = [&](const std::string& key, std::string& out, const std::string& flag,
-                       const char* env_name, std::string_view fallback) {
-        if (!flag.empty()) {
-            out = flag;
-            s.sources[key] = "flag";
-        } else if (auto v = env_name != nullptr ? env_value(env, env_name) : std::nullopt) {
-            out = *v;
-            s.sources[key] = std::string("env ") + env_name;
-        } else if (auto p = profile.string(key); p && !p->empty()) {
-            out = *p;
-            s.sources[key] = profile.source();
-        } else {
-            out = std::string(fallback);
-            s.sources[key] = "default";
+    s.endpoint = std::string(region->endpoint);
+    s.lwa_endpoint = std::string(k_default_lwa_endpoint);
+    s.marketplace_ids = {std::string(region->default_marketplace)};
+    s.store_path = xdg_dir(env, "XDG_DATA_HOME", ".local/share") / "asc" / (safe_file_name(s.profile) + ".db");
+    for (const auto& k : setting_keys()) {
+        if (k.table == SettingTable::Profile && k.name != "region") {
+            r.resolve(k, &profile);
         }
-    };
-    const std::string no_flag;
-    resolve("endpoint", s.endpoint, flags.endpoint, "ASC_ENDPOINT", region.endpoint);
-    resolve("lwa_endpoint", s.lwa_endpoint, no_flag, "ASC_LWA_ENDPOINT", k_default_lwa_endpoint);
-    resolve("seller_id", s.seller_id, no_flag, "ASC_SELLER_ID", "");
-    resolve("client_id", s.client_id, no_flag, "ASC_CLIENT_ID", "");
-
-    // Marketplaces.
-    if (auto ids = split_list(flags.marketplace); !ids.empty()) {
-        s.marketplace_ids = std::move(ids);
-        s.sources["marketplace_ids"] = "flag";
-    } else if (auto v = env_value(env, "ASC_MARKETPLACE"); v && !split_list(*v).empty()) {
-        s.marketplace_ids = split_list(*v);
-        s.sources["marketplace_ids"] = "env ASC_MARKETPLACE";
-    } else if (auto p = profile.string_list("marketplace_ids"); p && !p->empty()) {
-        s.marketplace_ids = std::move(*p);
-        s.sources["marketplace_ids"] = profile.source();
-    } else {
-        s.marketplace_ids = {std::string(region.default_marketplace)};
-        s.sources["marketplace_ids"] = "default";
     }
-
-    // Secrets: env > profile inline or profile file (not both).
-    auto resolve_secret = [&](const std::string& key, std::string& out, const char* env_name) {
-        const std::string file_key = key + "_file";
-        if (auto v = env_value(env, env_name)) {
-            out = trim(*v);
-            s.sources[key] = std::string("env ") + env_name;
-            return;
-        }
-        const auto inline_value = profile.string(key);
-        const auto file_value = profile.string(file_key);
-        if (inline_value && file_value) {
-            throw Error(ErrorKind::Config,
-                        fmt::format("both {} and {} are set in {}", key, file_key, profile.where()),
-                        fmt::format("keep only {} (the secret stays out of the config file)", file_key));
-        }
-        if (file_value) {
-            try {
-                out = read_secret_file(profile, file_key, *file_value, env);
-            } catch (const Error& e) {
-                if (!flags.inspect_only) {
-                    throw;
-                }
-                s.warnings.push_back(e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint()));
-            }
-            s.sources[key] = profile.source();
-        } else if (inline_value && !inline_value->empty()) {
-            out = trim(*inline_value);
-            s.sources[key] = profile.source();
-        } else {
-            out.clear();
-            s.sources[key] = "default";
-        }
-    };
-    resolve_secret("client_secret", s.client_secret, "ASC_CLIENT_SECRET");
-    resolve_secret("refresh_token", s.refresh_token, "ASC_REFRESH_TOKEN");
-
-    // The store.
-    std::string store;
-    const std::string default_store =
-        (xdg_dir(env, "XDG_DATA_HOME", ".local/share") / "asc" / (safe_file_name(s.profile) + ".db"))
-            .string();
-    resolve("store", store, flags.store, "ASC_STORE", default_store);
-    s.store_path = expand_tilde(store, env);
-    if (auto pii = profile.boolean("store_pii")) {
-        s.store_pii = *pii;
-        s.sources["store_pii"] = profile.source();
-    } else {
-        s.store_pii = false;
-        s.sources["store_pii"] = "default";
-    }
-    // `pager = false` turns the pager of long tables off (issue 13).
-    if (auto pager = profile.boolean("pager")) {
-        s.pager = *pager;
-        s.sources["pager"] = profile.source();
-    } else {
-        s.sources["pager"] = "default";
-    }
-
-    resolve_commerce(s, profile_table, env);
+    resolve_commerce(r, s, profile_table, env);
 
     s.cache_dir = xdg_dir(env, "XDG_CACHE_HOME", ".cache") / "asc";
     s.sources["cache_dir"] = "default";

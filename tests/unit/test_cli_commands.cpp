@@ -221,6 +221,26 @@ TEST_CASE("orders list through the fake transport, in JSON and with --fields") {
     CHECK(bad.code == asc::cli::k_exit_usage);
 }
 
+TEST_CASE("-o and --color are read once, in any case; --jq filters what the command printed") {
+    World world;
+    world.amazon.add(FakeApiOrder{k_order});
+    const std::vector<std::string> window{"--created-after", "2026-10-25", "--created-before", "2026-10-31"};
+    auto list = [&window](std::vector<std::string> args) {
+        args.insert(args.begin(), {"orders", "list"});
+        args.insert(args.end(), window.begin(), window.end());
+        return args;
+    };
+    const Run jsonl = run(world, list({"-o", "JSONL", "--color", "Never"}));
+    CHECK(jsonl.code == asc::cli::k_exit_ok);
+    CHECK(nlohmann::json::parse(jsonl.out.substr(0, jsonl.out.find('\n')))["order_id"] == k_order);
+    const Run wrong = run(world, list({"-o", "jsn"}));
+    CHECK(wrong.code == asc::cli::k_exit_usage);
+    CHECK(contains(wrong.err, "did you mean 'json'?"));
+    const Run jq = run(world, list({"--jq", ".[].order_id"}));
+    CHECK(jq.code == asc::cli::k_exit_ok);
+    CHECK(jq.out == std::string(k_order) + "\n"); // strings print raw, one a line
+}
+
 TEST_CASE("config show prints every setting of the table, pager included, and one key on request") {
     World world;
     const Run all = run(world, {"config", "show"});

@@ -82,10 +82,7 @@ std::string with_request_id(std::string text, const std::string& request_id) {
 }
 
 bool mentions_expired(const AmazonError& error) {
-    std::string all = error.code + " " + error.message + " " + error.details;
-    std::transform(all.begin(), all.end(), all.begin(),
-                   [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
-    return all.find("expired") != std::string::npos;
+    return lower_ascii(error.code + " " + error.message + " " + error.details).find("expired") != std::string::npos;
 }
 
 // Retry-After in seconds (the HTTP-date form is not used by Amazon and is ignored), capped.

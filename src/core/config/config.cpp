@@ -174,7 +174,8 @@ class Resolver {
             auto list = split_list(*value);
             return list.empty() ? std::nullopt : std::optional<Found>(Found{"env " + name, {}, std::move(list)});
         }
-        return Found{"env " + name, key.type == SettingType::Secret ? trim(*value) : *value, {}};
+        std::string text = trim(*value);
+        return text.empty() ? std::nullopt : std::optional<Found>(Found{"env " + name, std::move(text), {}});
     }
 
     std::optional<Found> from_file(const SettingKey& key, const ProfileView& view) {

@@ -278,6 +278,12 @@ void Context::start_pager() {
     m_pager = Pager::start(pager_command());
 }
 
+void Context::clear_progress() {
+    if (m_progress != nullptr) {
+        m_progress->clear();
+    }
+}
+
 void Context::stop_pager() {
     out.flush();
     m_pager.reset();

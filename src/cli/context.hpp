@@ -169,6 +169,9 @@ class Context {
     // Waits for the pager, if one runs, then prints the note of note_hidden_columns (before an
     // error is printed, and at the end of the run).
     void stop_pager();
+    // Erases the progress line of stderr, if one is shown (before waiting for a pager: the line
+    // must not sit on the pager's prompt).
+    void clear_progress();
     // The output is a drawn table: relative times and other things only for people.
     bool human_table();
 

@@ -216,6 +216,7 @@ int run_command(Context& ctx, const std::vector<std::string>& args) {
             code = code == k_exit_ok ? exit_code_for(e.kind()) : code;
         }
     }
+    ctx.clear_progress();
     ctx.stop_pager();
     ctx.out.flush();
     if (interrupted() && code == k_exit_ok) {

@@ -115,5 +115,7 @@ struct Order {
 
 // True if `id` looks like an Amazon order id: three, seven and seven digits with dashes.
 bool is_amazon_order_id(std::string_view id);
+// That shape in words, for every message about an id that is not one.
+inline constexpr std::string_view k_order_id_shape = "3-7-7 digits, e.g. 112-1234567-1234567";
 
 } // namespace asc

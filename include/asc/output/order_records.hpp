@@ -27,8 +27,7 @@ const std::vector<Field>& package_fields();
 Record package_record(const Package& package, const Order& order);
 
 // An order id the user typed, checked in this one place (order show, order cancel, the rows of a
-// cancel batch). The shape, for messages: "3-7-7 digits, e.g. 112-1234567-1234567".
-inline constexpr std::string_view k_order_id_shape = "3-7-7 digits, e.g. 112-1234567-1234567";
+// cancel batch); k_order_id_shape (model.hpp) words the shape.
 // Error(Usage): "'ID' is not an Amazon order id" (control characters stripped), with the shape.
 Error not_an_order_id(std::string_view id);
 // Throws not_an_order_id(id) unless is_amazon_order_id(id).

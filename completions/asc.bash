@@ -134,6 +134,23 @@ __asc_positional() {
     esac
 }
 
+# __asc_fields PATH: sets REPLY to the fields --fields accepts in the command PATH.
+__asc_fields() {
+    case "$1" in
+        'cancellations list') REPLY='help created_at order_id reason state feed_id result_code result_message run_by commerce_state commerce_action commerce_creditmemo_id updated_at batch_id message_id' ;;
+        'cancellations resume') REPLY='help order_id outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id' ;;
+        'feeds show') REPLY='help message_id order_id result result_code description' ;;
+        'orders cancel') REPLY='help order_id outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id' ;;
+        'orders list') REPLY='help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id' ;;
+        'orders show') REPLY='help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items' ;;
+        'report cancellations') REPLY='help created_at order_id reason state feed_id result_code result_message run_by commerce_state commerce_action commerce_creditmemo_id updated_at batch_id message_id' ;;
+        'report late') REPLY='help order_id ship_by overdue status items_unshipped purchase_date total marketplace_id' ;;
+        'report summary') REPLY='help dimension value currency orders total' ;;
+        '') REPLY='order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id' ;;
+        *) REPLY=help ;;
+    esac
+}
+
 # __asc_values KEY CUR: completes the value of the flag or argument KEY.
 __asc_values() {
     local cur=$2
@@ -141,7 +158,7 @@ __asc_values() {
         --color) COMPREPLY=($(compgen -W 'auto always never' -- "$cur")) ;;
         --config) __asc_files ;;
         --feed) __asc_dynamic feed-ids "$cur" ;;
-        --fields) __asc_list 'order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id' "$cur" ;;
+        --fields) __asc_fields "$cmdpath"; __asc_list "$REPLY" "$cur" ;;
         --from) __asc_files ;;
         --fulfilled-by) COMPREPLY=($(compgen -W 'merchant amazon' -- "$cur")) ;;
         --order) __asc_dynamic order-ids "$cur" ;;

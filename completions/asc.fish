@@ -78,6 +78,34 @@ function __asc_takes_value
     return 1
 end
 
+# __asc_fields: the fields --fields accepts in the command typed so far.
+function __asc_fields
+    switch (__asc_path)
+        case 'cancellations list'
+            __asc_list help created_at order_id reason state feed_id result_code result_message run_by commerce_state commerce_action commerce_creditmemo_id updated_at batch_id message_id
+        case 'cancellations resume'
+            __asc_list help order_id outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id
+        case 'feeds show'
+            __asc_list help message_id order_id result result_code description
+        case 'orders cancel'
+            __asc_list help order_id outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id
+        case 'orders list'
+            __asc_list help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id
+        case 'orders show'
+            __asc_list help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items
+        case 'report cancellations'
+            __asc_list help created_at order_id reason state feed_id result_code result_message run_by commerce_state commerce_action commerce_creditmemo_id updated_at batch_id message_id
+        case 'report late'
+            __asc_list help order_id ship_by overdue status items_unshipped purchase_date total marketplace_id
+        case 'report summary'
+            __asc_list help dimension value currency orders total
+        case ''
+            __asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id
+        case '*'
+            __asc_list help
+    end
+end
+
 # __asc_path: the command path of the words typed so far ("orders list").
 function __asc_path
     set -l words (commandline -opc)
@@ -128,7 +156,7 @@ function __asc_list
     set -l cur (commandline -ct | string replace -r -- '^--[^=]*=' '')
     set -l prefix (string match -r -- '^.*,' $cur)
     for w in $argv
-        echo $prefix$w
+        echo "$prefix$w" # quoted: an empty list (no comma yet) is an empty string
     end
 end
 
@@ -139,7 +167,7 @@ complete -c asc -l version -d 'Display program version information and exit'
 complete -c asc -l profile -x -a '(__asc_dynamic profiles)' -d 'Configuration profile (env ASC_PROFILE)'
 complete -c asc -l config -r -F -d 'Configuration file (env ASC_CONFIG)'
 complete -c asc -s o -l output -x -a 'table wide json jsonl csv tsv ids' -d 'Output format: table, wide (every column), json, jsonl, csv, tsv, ids'
-complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print; --fields help lists the command\'s fields'
+complete -c asc -l fields -x -a '(__asc_fields)' -d 'Comma-separated fields to print; --fields help lists the command\'s fields'
 complete -c asc -l no-headers -d 'Leave out the header row of table, csv and tsv'
 complete -c asc -l color -x -a 'auto always never' -d 'Colors: auto, always, never'
 complete -c asc -l no-pager -d 'Do not page long tables (also: pager = false in the config)'

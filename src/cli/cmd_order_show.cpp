@@ -133,13 +133,23 @@ std::vector<Record> item_rows(const Order& o) {
     return rows;
 }
 
-Record show_record(const Order& o, const std::string& tab, const CommerceLookup& commerce) {
+// Where the shown copy of the order comes from: Amazon (getOrder), or the store (--cached), where
+// an order read only from an order report lacks item ids, packages and the buyer.
+struct Source {
+    bool cached = false;
+    bool from_report = false; // cached, and stored from an order report (orders.from_report)
+};
+
+Record show_record(const Order& o, const std::string& tab, const CommerceLookup& commerce, Source source) {
     Record r = Record::object();
     if (tab == "all" || tab == "details") {
         r["details"] = details_record(o);
         r["details"]["actions"] = actions_record(o);
         if (commerce.answered) {
             r["details"]["commerce"] = commerce_record(commerce);
+        }
+        if (source.cached) {
+            r["details"]["from_report"] = source.from_report;
         }
     }
     if (tab == "all" || tab == "items") {
@@ -152,8 +162,12 @@ Record show_record(const Order& o, const std::string& tab, const CommerceLookup&
 }
 
 // The details tab's lines beyond the order itself: the Magento order and what the guard allows.
-OrderViewExtras view_extras(const Order& o, const CommerceLookup& commerce) {
+OrderViewExtras view_extras(const Order& o, const CommerceLookup& commerce, Source source) {
     OrderViewExtras extras;
+    if (source.from_report) {
+        extras.lines.emplace_back("Stored from", "an order report: items without ids, no packages or buyer "
+                                                 "(leave out --cached to read the whole order from Amazon)");
+    }
     if (commerce.answered) {
         extras.lines.emplace_back(
             "Magento order", commerce.order ? fmt::format("{} (state {}, status {})", commerce.order->increment_id,
@@ -180,6 +194,7 @@ void run_show(const ShowOptions& opts, Context& ctx) {
                     "add --tab details, --tab items or --tab tracking");
     }
     Order order;
+    Source source;
     if (opts.cached) {
         auto stored = ctx.store().get_order(opts.order_id);
         if (!stored) {
@@ -187,6 +202,7 @@ void run_show(const ShowOptions& opts, Context& ctx) {
                         "run `asc orders sync`, or leave out --cached to ask Amazon");
         }
         order = std::move(*stored);
+        source = {true, ctx.store().order_from_report(opts.order_id)};
         // How old the stored copy may be (freshness.hpp): a line on a terminal, a warning if the
         // store was never synced for its marketplace.
         check_freshness(ctx, {order.marketplace_id}, false, now_seconds());
@@ -205,7 +221,7 @@ void run_show(const ShowOptions& opts, Context& ctx) {
     switch (format) {
     case Format::Json:
     case Format::Jsonl: {
-        const Record r = show_record(order, opts.tab, commerce);
+        const Record r = show_record(order, opts.tab, commerce, source);
         const Record& out = opts.tab == "all" ? r : r.begin().value();
         ctx.out << (format == Format::Json ? out.dump(2) : out.dump()) << '\n';
         break;
@@ -227,9 +243,9 @@ void run_show(const ShowOptions& opts, Context& ctx) {
     case Format::Table:
         if (ctx.draws_table()) {
             ctx.start_pager();
-            print_order_view(order, opts.tab, view_extras(order, commerce), ctx);
+            print_order_view(order, opts.tab, view_extras(order, commerce, source), ctx);
         } else {
-            print_order_sections(show_record(order, opts.tab, commerce), ctx.out);
+            print_order_sections(show_record(order, opts.tab, commerce, source), ctx.out);
         }
         break;
     }

@@ -44,11 +44,11 @@ SyncResult run_sync(Context& ctx, const std::string& since, const std::vector<st
     options.read_ahead = !ctx.global.debug;
     const SyncResult r = sync_orders(ctx.orders(), ctx.store(), options, ctx.events());
     if (!ctx.global.quiet && r.backfill.used) {
-        ctx.err << fmt::format("read {} order report(s) ({} requested, {} continued, {} empty): {} rows, {} new, "
-                               "{} updated, {} unchanged\n",
+        ctx.err << fmt::format("read {} order report(s) ({} requested, {} continued, {} empty): {} rows ({:.1f} MB), "
+                               "{} new, {} updated, {} unchanged\n",
                                r.backfill.windows, r.backfill.requested, r.backfill.reused, r.backfill.empty,
-                               r.backfill.rows, r.backfill.counts.inserted, r.backfill.counts.updated,
-                               r.backfill.counts.unchanged);
+                               r.backfill.rows, static_cast<double>(r.backfill.bytes) / 1e6,
+                               r.backfill.counts.inserted, r.backfill.counts.updated, r.backfill.counts.unchanged);
     }
     if (!ctx.global.quiet) {
         ctx.err << fmt::format("synced {} in {}: {} new, {} updated, {} unchanged ({:.1f}s)\n",

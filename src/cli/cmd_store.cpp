@@ -20,6 +20,7 @@ void run_info(Context& ctx) {
     r["schema_version"] = info.schema_version;
     r["orders"] = info.orders;
     r["orders_with_personal_data"] = info.orders_with_pii;
+    r["orders_from_report"] = info.orders_from_report;
     r["journal_entries"] = info.journal_entries;
     Record marks = Record::array();
     for (const auto& m : info.marks) {
@@ -40,6 +41,13 @@ void run_info(Context& ctx) {
     ctx.out << fmt::format("size            {:.1f} MiB\n", static_cast<double>(info.file_size) / (1024.0 * 1024.0));
     ctx.out << fmt::format("schema          {}\n", info.schema_version);
     ctx.out << fmt::format("orders          {}\n", info.orders);
+    if (info.orders_from_report > 0) {
+        // Read only from an order report (the first sync): no order item ids, packages or buyer
+        // until searchOrders sees them change; order show and cancel read them from Amazon.
+        ctx.out << fmt::format("from a report   {} orders (items without ids, no packages or buyer; "
+                               "`asc order show ID` reads one whole)\n",
+                               info.orders_from_report);
+    }
     ctx.out << fmt::format("personal data   {} orders{}\n", info.orders_with_pii,
                            ctx.settings().store_pii ? "" : " (store_pii is off)");
     ctx.out << fmt::format("journal         {} entries\n", info.journal_entries);

@@ -4,6 +4,7 @@
 // without being written down twice. Hidden commands (CLI11 group "") are left out.
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,8 +50,11 @@ std::vector<const CommandDoc*> flatten(const CommandDoc& root);
 struct ValueCompletion {
     enum class Kind { None, Words, FieldList, Files, Dynamic };
     Kind kind = Kind::None;
-    std::vector<std::string> words; // Words and FieldList
+    std::vector<std::string> words; // Words; FieldList: what a command without its own fields offers
     std::string dynamic;            // Dynamic: the KIND of `asc __complete KIND`
+    // FieldList: the fields of each command path ("orders list"), so that `--fields` (a global
+    // flag) offers only the fields of the command typed before it.
+    std::map<std::string, std::vector<std::string>> by_command;
 };
 ValueCompletion value_completion(const OptionDoc& option);
 
@@ -59,6 +63,10 @@ const std::vector<std::string>& dynamic_kinds();
 
 // Every field name --fields accepts in some command (list, items, tracking, cancel, journal).
 std::vector<std::string> all_field_names();
+
+// The field names --fields accepts in each command path (field_catalog(): `orders show` has the
+// fields of its three tabs), each list starting with "help".
+std::map<std::string, std::vector<std::string>> field_names_by_command();
 
 std::string bash_completion(const CommandDoc& root);
 std::string zsh_completion(const CommandDoc& root);

@@ -15,6 +15,27 @@ using namespace shells;
 // ---------------------------------------------------------------------------------------------
 // fish
 
+// __asc_fields: the fields --fields accepts in the command typed so far (every command's before a
+// command is typed; "help" alone for a command without fields), as __asc_list candidates.
+std::string fish_fields_function(const Tables& t) {
+    const ValueCompletion* vc = nullptr;
+    for (const auto& [key, entry] : t.values) {
+        if (entry.second.kind == Kind::FieldList) {
+            vc = &entry.second;
+        }
+    }
+    if (vc == nullptr) {
+        return {};
+    }
+    std::string out = "# __asc_fields: the fields --fields accepts in the command typed so far.\n"
+                      "function __asc_fields\n    switch (__asc_path)\n";
+    for (const auto& [path, names] : vc->by_command) {
+        out += fmt::format("        case {}\n            __asc_list {}\n", fish_sq(path), join(names));
+    }
+    out += fmt::format("        case ''\n            __asc_list {}\n", join(vc->words));
+    return out + "        case '*'\n            __asc_list help\n    end\nend\n\n";
+}
+
 std::string fish_functions(const Tables& t) {
     std::string out =
         "# __asc_child PATH WORD: prints the command WORD names under PATH (aliases resolved).\n"
@@ -43,7 +64,7 @@ std::string fish_functions(const Tables& t) {
                         join(quoted));
     }
     out += "    return 1\nend\n\n";
-    return out;
+    return out + fish_fields_function(t);
 }
 
 constexpr std::string_view k_fish_helpers =
@@ -97,7 +118,7 @@ function __asc_list
     set -l cur (commandline -ct | string replace -r -- '^--[^=]*=' '')
     set -l prefix (string match -r -- '^.*,' $cur)
     for w in $argv
-        echo $prefix$w
+        echo "$prefix$w" # quoted: an empty list (no comma yet) is an empty string
     end
 end
 
@@ -109,7 +130,7 @@ std::string fish_value_args(const ValueCompletion& vc) {
     case Kind::Words:
         return fmt::format(" -x -a {}", fish_sq(join(vc.words)));
     case Kind::FieldList:
-        return fmt::format(" -x -a {}", fish_sq("(__asc_list " + join(vc.words) + ")"));
+        return " -x -a '(__asc_fields)'";
     case Kind::Files:
         return " -r -F";
     case Kind::Dynamic:

@@ -61,6 +61,32 @@ std::string sh_positional_function(const Tables& t) {
     return out + "        *) REPLY= ;;\n    esac\n}\n\n";
 }
 
+// The FieldList (--fields) entry of the value table, if any.
+const ValueCompletion* field_list(const Tables& t) {
+    for (const auto& [key, entry] : t.values) {
+        if (entry.second.kind == Kind::FieldList) {
+            return &entry.second;
+        }
+    }
+    return nullptr;
+}
+
+// __asc_fields PATH: the fields of the command PATH (every command's before a command is typed;
+// "help" alone for a command without fields).
+std::string sh_fields_function(const Tables& t) {
+    const ValueCompletion* vc = field_list(t);
+    if (vc == nullptr) {
+        return {};
+    }
+    std::string out = "# __asc_fields PATH: sets REPLY to the fields --fields accepts in the command PATH.\n"
+                      "__asc_fields() {\n    case \"$1\" in\n";
+    for (const auto& [path, names] : vc->by_command) {
+        out += fmt::format("        {}) REPLY={} ;;\n", sq(path), sq(join(names)));
+    }
+    out += fmt::format("        '') REPLY={} ;;\n", sq(join(vc->words)));
+    return out + "        *) REPLY=help ;;\n    esac\n}\n\n";
+}
+
 // The walk over words[first..current-1]: sets cmdpath and __asc_args (--profile and --config as
 // typed, for `asc __complete`). `first` is 1 in bash (0-based words) and 2 in zsh.
 std::string sh_walk(int first) {
@@ -98,8 +124,8 @@ std::string bash_values_function(const Tables& t) {
         case Kind::Words:
             action = fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\"))", sq(join(vc.words)));
             break;
-        case Kind::FieldList:
-            action = fmt::format("__asc_list {} \"$cur\"", sq(join(vc.words)));
+        case Kind::FieldList: // cmdpath: _asc's local, the command typed so far
+            action = "__asc_fields \"$cmdpath\"; __asc_list \"$REPLY\" \"$cur\"";
             break;
         case Kind::Files:
             action = "__asc_files";
@@ -281,8 +307,8 @@ std::string zsh_values_function(const Tables& t) {
         case Kind::Words:
             action = fmt::format("compadd -- {}", join(vc.words));
             break;
-        case Kind::FieldList:
-            action = fmt::format("compset -P '*,'; compadd -S '' -q -- {}", join(vc.words));
+        case Kind::FieldList: // cmdpath: _asc's local, the command typed so far
+            action = "__asc_fields \"$cmdpath\"; compset -P '*,'; compadd -S '' -q -- ${=REPLY}";
             break;
         case Kind::Files:
             action = "_files";
@@ -351,7 +377,7 @@ std::string bash_completion(const CommandDoc& root) {
         header("#", "bash",
                "Install as /usr/share/bash-completion/completions/asc, or: source <(asc completion bash)");
     out += sh_child_function(t) + sh_takes_value_function(t) + bash_lists_function(t) +
-           sh_positional_function(t) + bash_values_function(t);
+           sh_positional_function(t) + sh_fields_function(t) + bash_values_function(t);
     out += k_bash_helpers;
     out += sh_walk(1);
     out += k_bash_main;
@@ -365,7 +391,7 @@ std::string zsh_completion(const CommandDoc& root) {
                   "Install as _asc in a directory of $fpath (/usr/share/zsh/vendor-completions), or\n"
                   "# after compinit: source <(asc completion zsh)");
     out += sh_child_function(t) + sh_takes_value_function(t) + zsh_lists_function(t) +
-           sh_positional_function(t) + zsh_values_function(t);
+           sh_positional_function(t) + sh_fields_function(t) + zsh_values_function(t);
     out += k_zsh_helpers;
     out += sh_walk(2);
     out += k_zsh_main;

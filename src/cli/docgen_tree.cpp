@@ -87,7 +87,7 @@ const std::map<std::string, ValueCompletion>& value_table() {
     static const std::map<std::string, ValueCompletion> table = [] {
         std::map<std::string, ValueCompletion> t;
         auto words = [&t](const std::string& key, std::vector<std::string> w) {
-            t[key] = ValueCompletion{K::Words, std::move(w), {}};
+            t[key] = ValueCompletion{K::Words, std::move(w), {}, {}};
         };
         std::vector<std::string> statuses;
         for (Status s : all_statuses()) {
@@ -119,14 +119,14 @@ const std::map<std::string, ValueCompletion>& value_table() {
         words("shell", {"bash", "zsh", "fish"});
         words("topic", topics);
         words("key", setting_key_names()); // asc config show KEY: the settings table
-        t["--fields"] = ValueCompletion{K::FieldList, all_field_names(), {}};
-        t["--config"] = ValueCompletion{K::Files, {}, {}};
-        t["--from"] = ValueCompletion{K::Files, {}, {}};
-        t["--profile"] = ValueCompletion{K::Dynamic, {}, "profiles"};
-        t["id"] = ValueCompletion{K::Dynamic, {}, "order-ids"};
-        t["--order"] = ValueCompletion{K::Dynamic, {}, "order-ids"};
-        t["feed_id"] = ValueCompletion{K::Dynamic, {}, "feed-ids"};
-        t["--feed"] = ValueCompletion{K::Dynamic, {}, "feed-ids"};
+        t["--fields"] = ValueCompletion{K::FieldList, all_field_names(), {}, field_names_by_command()};
+        t["--config"] = ValueCompletion{K::Files, {}, {}, {}};
+        t["--from"] = ValueCompletion{K::Files, {}, {}, {}};
+        t["--profile"] = ValueCompletion{K::Dynamic, {}, "profiles", {}};
+        t["id"] = ValueCompletion{K::Dynamic, {}, "order-ids", {}};
+        t["--order"] = ValueCompletion{K::Dynamic, {}, "order-ids", {}};
+        t["feed_id"] = ValueCompletion{K::Dynamic, {}, "feed-ids", {}};
+        t["--feed"] = ValueCompletion{K::Dynamic, {}, "feed-ids", {}};
         return t;
     }();
     return table;
@@ -198,6 +198,24 @@ std::vector<std::string> all_field_names() {
         for (const auto& name : names_of(*fields)) {
             if (std::find(out.begin(), out.end(), name) == out.end()) {
                 out.push_back(name);
+            }
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::vector<std::string>> field_names_by_command() {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& c : field_catalog()) {
+        // "orders show --tab items" is one tab of "orders show": the command offers every tab's.
+        const std::string path = c.command.substr(0, c.command.find(" --"));
+        auto& names = out[path];
+        if (names.empty()) {
+            names.emplace_back("help");
+        }
+        for (const auto& f : c.fields) {
+            if (std::find(names.begin(), names.end(), f.key) == names.end()) {
+                names.push_back(f.key);
             }
         }
     }

@@ -13,6 +13,7 @@ namespace asc::cli {
 const std::vector<CommandFields>& field_catalog() {
     static const std::vector<CommandFields> catalog{
         {"orders list", list_fields()},
+        {"orders show --tab details", list_fields()}, // CSV/TSV: the details as one list row
         {"orders show --tab items", item_fields()},
         {"orders show --tab tracking", package_fields()},
         {"orders cancel", cancel_fields()},

@@ -124,66 +124,59 @@ Skeleton Generator::skeleton(std::uint32_t index) const {
     return draw_skeleton(rng, index);
 }
 
-// The skeleton's draws come first in the order's random stream; order() continues the stream.
-Skeleton Generator::draw_skeleton(std::mt19937_64& rng, std::uint32_t index) const {
-    Skeleton s;
-    s.marketplace = static_cast<std::uint8_t>(weighted(rng, {45, 12, 15, 15, 13}));
-    s.merchant = chance(rng, 0.70);
-    const std::vector<int> merchant_mix{2, 8, 32, 7, 36, 15, 0};
-    const std::vector<int> amazon_mix{3, 12, 25, 4, 34, 18, 4};
-    s.status = static_cast<FStatus>(weighted(rng, s.merchant ? merchant_mix : amazon_mix));
+namespace {
 
-    const Millis oldest = start_ - 60 * k_day;
-    const Millis newest = start_ - 5 * k_minute;
-    auto ago = [&](Millis lo, Millis hi) { return start_ - uniform(rng, lo, hi); };
-    const Millis handling = uniform(rng, 1, 3) * k_day;
-
+// The purchase date of a skeleton whose status and fulfillment are drawn, and its ship-by date
+// when the status sets it (a merchant's Unshipped order: late, due within a day, or later).
+// `spread` is a separate random stream (see draw_skeleton).
+Millis draw_created(std::mt19937_64& rng, std::mt19937_64& spread, Skeleton& s, Millis start, Millis handling) {
+    auto ago = [&](Millis lo, Millis hi) { return start - uniform(rng, lo, hi); };
     switch (s.status) {
     case FStatus::PendingAvailability:
-        s.created = ago(10 * k_minute, 20 * k_day);
-        break;
+        return ago(10 * k_minute, 20 * k_day);
     case FStatus::Pending:
-        s.created = ago(10 * k_minute, 2 * k_day);
-        break;
+        return ago(10 * k_minute, 2 * k_day);
     case FStatus::Unshipped:
-        if (s.merchant) {
-            // A quarter are late, about a third are due within 24 hours, the rest later.
-            switch (weighted(rng, {25, 30, 45})) {
-            case 0:
-                s.ship_latest = start_ - uniform(rng, k_hour, 3 * k_day);
-                break;
-            case 1:
-                s.ship_latest = start_ + uniform(rng, k_hour, 23 * k_hour);
-                break;
-            default:
-                s.ship_latest = start_ + uniform(rng, 25 * k_hour, 4 * k_day);
-                break;
-            }
-            s.created = std::clamp(s.ship_latest - handling - uniform(rng, 0, 8 * k_hour), oldest, newest);
-        } else {
-            s.created = ago(10 * k_minute, 3 * k_day);
+        if (!s.merchant) {
+            return ago(10 * k_minute, 3 * k_day);
         }
-        break;
+        // A quarter are late, about a third are due within 24 hours, the rest later.
+        switch (weighted(rng, {25, 30, 45})) {
+        case 0:
+            s.ship_latest = start - uniform(rng, k_hour, 3 * k_day);
+            break;
+        case 1:
+            s.ship_latest = start + uniform(rng, k_hour, 23 * k_hour);
+            break;
+        default:
+            s.ship_latest = start + uniform(rng, 25 * k_hour, 4 * k_day);
+            break;
+        }
+        if (const Millis placed = s.ship_latest - handling - uniform(rng, 0, 8 * k_hour);
+            placed < start - 10 * k_minute) {
+            return placed;
+        }
+        // A ship-by date further out than the handling time: a seller with a longer handling
+        // time, whose order was placed some time in the last two days. (Putting it at the start
+        // instead piled 6% of all orders, and their last updates, into the final minutes, which
+        // no real seller's history looks like.)
+        return start - uniform(spread, 10 * k_minute, 2 * k_day);
     case FStatus::PartiallyShipped:
-        s.created = ago(k_day, 10 * k_day);
-        break;
+        return ago(k_day, 10 * k_day);
     case FStatus::Shipped:
-        s.created = ago(k_day, 60 * k_day);
-        break;
+        return ago(k_day, 60 * k_day);
     case FStatus::Cancelled:
-        s.created = ago(10 * k_minute, 60 * k_day);
-        break;
+        return ago(10 * k_minute, 60 * k_day);
     case FStatus::Unfulfillable:
-        s.created = ago(k_day, 30 * k_day);
-        break;
+        return ago(k_day, 30 * k_day);
     }
-    s.created = seconds_floor(std::clamp(s.created, oldest, newest));
-    if (s.ship_latest == 0) {
-        s.ship_latest = s.created + handling;
-    }
-    s.ship_latest = seconds_floor(s.ship_latest);
+    return start - k_day;
+}
 
-    const Millis room = start_ - s.created; // > 5 minutes
+// The last update (and the shipment or cancellation behind it) of a skeleton whose purchase
+// date is drawn.
+void draw_updates(std::mt19937_64& rng, Skeleton& s, Millis start) {
+    const Millis room = start - s.created; // > 5 minutes
     switch (s.status) {
     case FStatus::PendingAvailability:
     case FStatus::Pending:
@@ -198,7 +191,7 @@ Skeleton Generator::draw_skeleton(std::mt19937_64& rng, std::uint32_t index) con
         break;
     case FStatus::Shipped:
         s.ship_time = s.created + uniform(rng, k_hour, std::min(3 * k_day, room - 30 * k_minute));
-        if (s.merchant && start_ - s.ship_time > 3 * k_day) {
+        if (s.merchant && start - s.ship_time > 3 * k_day) {
             s.updated = s.ship_time + uniform(rng, 2 * k_day, 3 * k_day); // delivered
         } else {
             s.updated = s.ship_time + uniform(rng, 0, 2 * k_hour);
@@ -216,9 +209,33 @@ Skeleton Generator::draw_skeleton(std::mt19937_64& rng, std::uint32_t index) con
     // Nothing changes in the last 5 minutes before the start (orders are created >= 10 minutes
     // before it), so a sync started at once sees every order despite Amazon's rule that a
     // ...Before be at least 2 minutes in the past.
-    s.updated = seconds_floor(std::clamp(s.updated, s.created, start_ - 5 * k_minute));
+    s.updated = seconds_floor(std::clamp(s.updated, s.created, start - 5 * k_minute));
     s.ship_time = s.ship_time == 0 ? 0 : seconds_floor(std::clamp(s.ship_time, s.created, s.updated));
     s.cancel_time = s.cancel_time == 0 ? 0 : s.updated;
+}
+
+} // namespace
+
+// The skeleton's draws come first in the order's random stream; order() continues the stream.
+// Draws added later come from `spread`, a second stream of the index, so that they leave every
+// other order, and every other part of the order, as it was.
+Skeleton Generator::draw_skeleton(std::mt19937_64& rng, std::uint32_t index) const {
+    std::mt19937_64 spread{mix64(seed_ ^ mix64(index) ^ 0x5b7e'ad00ull)};
+    Skeleton s;
+    s.marketplace = static_cast<std::uint8_t>(weighted(rng, {45, 12, 15, 15, 13}));
+    s.merchant = chance(rng, 0.70);
+    const std::vector<int> merchant_mix{2, 8, 32, 7, 36, 15, 0};
+    const std::vector<int> amazon_mix{3, 12, 25, 4, 34, 18, 4};
+    s.status = static_cast<FStatus>(weighted(rng, s.merchant ? merchant_mix : amazon_mix));
+
+    const Millis handling = uniform(rng, 1, 3) * k_day;
+    s.created = draw_created(rng, spread, s, start_, handling);
+    s.created = seconds_floor(std::clamp(s.created, start_ - 60 * k_day, start_ - 5 * k_minute));
+    if (s.ship_latest == 0) {
+        s.ship_latest = s.created + handling;
+    }
+    s.ship_latest = seconds_floor(s.ship_latest);
+    draw_updates(rng, s, start_);
 
     const Marketplace& mp = marketplaces()[s.marketplace];
     const std::uint64_t digits14 = scramble14(index, id_key_);
@@ -227,17 +244,22 @@ Skeleton Generator::draw_skeleton(std::mt19937_64& rng, std::uint32_t index) con
     return s;
 }
 
-Json Generator::order(std::uint32_t index) const {
-    std::mt19937_64 rng{mix64(seed_ ^ mix64(index))};
-    const Skeleton sk = draw_skeleton(rng, index);
-    const Marketplace& mp = marketplaces()[sk.marketplace];
-    const std::string currency{mp.currency};
-    const bool pending = sk.status == FStatus::Pending || sk.status == FStatus::PendingAvailability;
-    const bool non_amazon = sk.status == FStatus::Unfulfillable || (!sk.merchant && chance(rng, 0.04));
-    const bool business = chance(rng, 0.08);
-    const bool prime = !non_amazon && chance(rng, sk.merchant ? 0.2 : 0.6);
+namespace {
 
-    Json o;
+// What order() decides once and its parts share.
+struct OrderTraits {
+    const Marketplace* mp = nullptr;
+    std::string currency;
+    bool pending = false;    // Pending or PendingAvailability: no address, no proceeds yet
+    bool non_amazon = false; // sold through a non-Amazon channel (Multi-Channel Fulfillment)
+    bool business = false;
+    bool prime = false;
+    std::string company; // business orders
+};
+
+// The order's identity and channel: id, aliases, times, programs, associated orders.
+void add_header(Json& o, std::mt19937_64& rng, const Skeleton& sk, const OrderTraits& t) {
+    const Marketplace& mp = *t.mp;
     o["orderId"] = sk.order_id;
     Json aliases = Json::array();
     if (chance(rng, 0.2)) {
@@ -248,10 +270,10 @@ Json Generator::order(std::uint32_t index) const {
     o["createdTime"] = iso8601(sk.created);
     o["lastUpdatedTime"] = iso8601(sk.updated);
     Json programs = Json::array();
-    if (prime) {
+    if (t.prime) {
         programs.push_back("PRIME");
     }
-    if (business) {
+    if (t.business) {
         programs.push_back("AMAZON_BUSINESS");
     }
     o["programs"] = programs;
@@ -262,11 +284,15 @@ Json Generator::order(std::uint32_t index) const {
                               {"associationType", "REPLACEMENT_ORIGINAL_ID"}});
     }
     o["associatedOrders"] = associated;
-    o["salesChannel"] = {{"channelName", non_amazon ? "NON_AMAZON" : "AMAZON"},
+    o["salesChannel"] = {{"channelName", t.non_amazon ? "NON_AMAZON" : "AMAZON"},
                          {"marketplaceId", mp.id},
-                         {"marketplaceName", non_amazon ? "Non-Amazon" : mp.name}};
+                         {"marketplaceName", t.non_amazon ? "Non-Amazon" : mp.name}};
+}
 
-    // People and places.
+// The buyer and, once the order is no longer pending, the delivery address. Returns the city
+// (its tax rate prices the items).
+const City& add_people(Json& o, std::mt19937_64& rng, OrderTraits& t) {
+    const Marketplace& mp = *t.mp;
     const bool japanese = mp.country == "JP";
     auto person = [&] {
         const auto first = pick(rng, mp.first_names);
@@ -274,14 +300,14 @@ Json Generator::order(std::uint32_t index) const {
         return japanese ? fmt::format("{} {}", last, first) : fmt::format("{} {}", first, last);
     };
     const std::string buyer_name = person();
-    const std::string company = business ? std::string{pick(rng, companies())} : std::string{};
+    t.company = t.business ? std::string{pick(rng, companies())} : std::string{};
     Json buyer{{"buyerName", buyer_name},
                {"buyerEmail", fmt::format("{}@{}", fill(rng, "XXXXXXXXXXXXXXXX"), mp.email_domain)}};
     for (auto& c : buyer["buyerEmail"].get_ref<std::string&>()) {
         c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     }
-    if (business) {
-        buyer["buyerCompanyName"] = company;
+    if (t.business) {
+        buyer["buyerCompanyName"] = t.company;
         if (chance(rng, 0.5)) {
             buyer["buyerPurchaseOrderNumber"] = fmt::format("PO-{}", fill(rng, "######"));
         }
@@ -289,11 +315,11 @@ Json Generator::order(std::uint32_t index) const {
     o["buyer"] = buyer;
 
     const City& city = pick(rng, mp.cities);
-    if (!pending) {
+    if (!t.pending) {
         Json address;
         address["name"] = chance(rng, 0.15) ? person() : buyer_name;
-        if (business) {
-            address["companyName"] = company;
+        if (t.business) {
+            address["companyName"] = t.company;
         }
         address["addressLine1"] = replace_hash(pick(rng, mp.streets), uniform(rng, 1, japanese ? 9 : 2999));
         if (mp.country == "US" && chance(rng, 0.2)) {
@@ -304,11 +330,15 @@ Json Generator::order(std::uint32_t index) const {
         address["postalCode"] = city.postal_code;
         address["countryCode"] = mp.country;
         address["phone"] = fill(rng, mp.phone);
-        address["addressType"] = business ? "COMMERCIAL" : "RESIDENTIAL";
+        address["addressType"] = t.business ? "COMMERCIAL" : "RESIDENTIAL";
         o["recipient"] = {{"deliveryAddress", address}};
     }
+    return city;
+}
 
-    // Items and their money.
+// 1 to 4 distinct products (at least 2 for a partially shipped order; now and then one with an
+// odd title), with quantities and how many of each have shipped.
+std::vector<ItemPlan> plan_items(std::mt19937_64& rng, const Skeleton& sk) {
     const int count = static_cast<int>(weighted(rng, {55, 25, 12, 8})) + 1;
     const int item_count = sk.status == FStatus::PartiallyShipped ? std::max(2, count) : count;
     std::vector<ItemPlan> plans;
@@ -346,117 +376,191 @@ Json Generator::order(std::uint32_t index) const {
             break;
         }
     }
+    return plans;
+}
 
-    const bool buyer_request =
-        (sk.status == FStatus::Unshipped || sk.status == FStatus::Pending) && chance(rng, 0.06);
-    const std::string buyer_reason{pick(rng, buyer_cancel_reasons())};
-    std::string cancelled_by;
+// Who asked for or carried out a cancellation, and why.
+struct CancelPlan {
+    bool buyer_request = false; // an open buyer request on an Unshipped or Pending order
+    std::string buyer_reason;
+    std::string cancelled_by; // BUYER, MERCHANT or AMAZON for a Cancelled order
     std::string cancel_reason;
     bool cancelled_on_request = false;
+};
+
+CancelPlan plan_cancellation(std::mt19937_64& rng, const Skeleton& sk) {
+    CancelPlan c;
+    c.buyer_request = (sk.status == FStatus::Unshipped || sk.status == FStatus::Pending) && chance(rng, 0.06);
+    c.buyer_reason = std::string{pick(rng, buyer_cancel_reasons())};
     if (sk.status == FStatus::Cancelled) {
         switch (weighted(rng, {50, 30, 20})) {
         case 0:
-            cancelled_by = "BUYER";
-            cancel_reason = buyer_reason;
-            cancelled_on_request = chance(rng, 0.3);
+            c.cancelled_by = "BUYER";
+            c.cancel_reason = c.buyer_reason;
+            c.cancelled_on_request = chance(rng, 0.3);
             break;
         case 1:
-            cancelled_by = "MERCHANT";
-            cancel_reason = std::string{pick(rng, cancel_reasons())};
+            c.cancelled_by = "MERCHANT";
+            c.cancel_reason = std::string{pick(rng, cancel_reasons())};
             break;
         default:
-            cancelled_by = "AMAZON";
-            cancel_reason = chance(rng, 0.5) ? "Payment could not be authorized" : "Undeliverable address";
+            c.cancelled_by = "AMAZON";
+            c.cancel_reason = chance(rng, 0.5) ? "Payment could not be authorized" : "Undeliverable address";
             break;
         }
     }
+    return c;
+}
 
-    std::int64_t sum_item = 0, sum_ship = 0, sum_tax = 0, sum_discount = 0;
+// The order's money, summed over its items (minor units of its currency).
+struct Sums {
+    std::int64_t item = 0, ship = 0, tax = 0, discount = 0;
+};
+
+// {"proceedsTotal" or "grandTotal": total, "breakdowns": [ITEM, SHIPPING, TAX, DISCOUNT]}, the
+// zero breakdowns other than ITEM left out.
+Json proceeds(const char* total_key, const Sums& m, const std::string& currency) {
+    Json breakdowns = Json::array();
+    breakdowns.push_back({{"type", "ITEM"}, {"subtotal", money(m.item, currency)}});
+    if (m.ship != 0) {
+        breakdowns.push_back({{"type", "SHIPPING"}, {"subtotal", money(m.ship, currency)}});
+    }
+    if (m.tax != 0) {
+        breakdowns.push_back({{"type", "TAX"}, {"subtotal", money(m.tax, currency)}});
+    }
+    if (m.discount != 0) {
+        breakdowns.push_back({{"type", "DISCOUNT"}, {"subtotal", money(m.discount, currency)}});
+    }
+    return {{total_key, money(m.item + m.ship + m.tax + m.discount, currency)}, {"breakdowns", breakdowns}};
+}
+
+Json item_condition(std::mt19937_64& rng) {
+    Json condition{{"conditionType", "NEW"}, {"conditionSubtype", "NEW"}};
+    switch (weighted(rng, {92, 6, 1, 1})) {
+    case 1:
+        condition = {{"conditionType", "USED"},
+                     {"conditionSubtype", pick(rng, std::span<const std::string_view>{k_used_subtypes})}};
+        condition["conditionNote"] = "Minor shelf wear on the box; contents unused.";
+        break;
+    case 2:
+        condition = {{"conditionType", "COLLECTIBLE"}, {"conditionSubtype", "GOOD"}};
+        break;
+    case 3:
+        condition = {{"conditionType", "REFURBISHED"}, {"conditionSubtype", "REFURBISHED"}};
+        break;
+    default:
+        break;
+    }
+    return condition;
+}
+
+// One orderItems entry; adds its money to `sums`.
+Json item_json(std::mt19937_64& rng, const Skeleton& sk, const OrderTraits& t, const City& city,
+               const ItemPlan& plan, const CancelPlan& cancel, std::string item_id, Sums& sums) {
+    const Marketplace& mp = *t.mp;
+    const Product& product = products()[plan.product];
+    const std::int64_t unit_price = local_price(mp, product.usd_cents);
+    const std::int64_t item_total = unit_price * plan.quantity;
+    const bool free_shipping = t.prime || chance(rng, sk.merchant ? 0.4 : 0.7);
+    const std::int64_t shipping = free_shipping ? 0 : mp.shipping_fee;
+    const std::int64_t tax = (item_total + shipping) * city.tax_bp / 10'000;
+    const std::int64_t discount =
+        chance(rng, 0.12) ? -std::max<std::int64_t>(1, item_total * uniform(rng, 1, 4) * 5 / 100) : 0;
+    sums.item += item_total;
+    sums.ship += shipping;
+    sums.tax += tax;
+    sums.discount += discount;
+
+    Json item;
+    item["orderItemId"] = std::move(item_id);
+    item["quantityOrdered"] = plan.quantity;
+    const Json condition = item_condition(rng);
+    item["product"] = {{"asin", asin_for(plan.product)},
+                       {"title", product.title},
+                       {"sellerSku", product.sku},
+                       {"condition", condition},
+                       {"price", {{"unitPrice", money(unit_price, t.currency)}}}};
+    if (!t.pending) {
+        item["proceeds"] = proceeds("proceedsTotal", Sums{item_total, shipping, tax, discount}, t.currency);
+    }
+    Json cancellation = Json::object();
+    if (cancel.buyer_request || cancel.cancelled_on_request) {
+        cancellation["cancellationRequest"] = {{"requester", "BUYER"}, {"cancelReason", cancel.buyer_reason}};
+    }
+    if (!cancel.cancelled_by.empty()) {
+        cancellation["cancellationExecution"] = {{"cancelledBy", cancel.cancelled_by},
+                                                 {"cancelReason", cancel.cancel_reason}};
+    }
+    if (!cancellation.empty()) {
+        item["cancellation"] = cancellation;
+    }
+    item["fulfillment"] = {{"quantityFulfilled", plan.fulfilled}, {"quantityUnfulfilled", plan.unfulfilled}};
+    return item;
+}
+
+// A merchant-fulfilled order that has shipped: one package, or now and then two for a shipped
+// order with several items. Each package's status follows its age.
+Json packages_json(std::mt19937_64& rng, const Generator& g, Millis start, std::uint32_t index,
+                   const Skeleton& sk, const std::vector<ItemPlan>& plans) {
+    Json packages = Json::array();
+    if (!sk.merchant || (sk.status != FStatus::Shipped && sk.status != FStatus::PartiallyShipped)) {
+        return packages;
+    }
+    const Marketplace& mp = marketplaces()[sk.marketplace];
+    const bool two = sk.status == FStatus::Shipped && plans.size() >= 2 && chance(rng, 0.2);
+    const std::size_t first_end = two ? plans.size() / 2 : plans.size();
+    const Carrier& carrier = pick(rng, mp.carriers);
+    for (int p = 0; p < (two ? 2 : 1); ++p) {
+        const Millis ship = std::min(sk.updated, sk.ship_time + (p == 0 ? 0 : uniform(rng, 0, 6 * k_hour)));
+        const Millis age = start - ship;
+        const char* status = age < k_day ? "SHIPPED" : age < 3 * k_day ? "IN_TRANSIT" : "DELIVERED";
+        Json package_items = Json::array();
+        for (std::size_t i = p == 0 ? 0 : first_end; i < (p == 0 ? first_end : plans.size()); ++i) {
+            if (plans[i].fulfilled > 0) {
+                package_items.push_back({{"orderItemId", g.item_id(index, static_cast<std::uint32_t>(i))},
+                                         {"quantity", plans[i].fulfilled}});
+            }
+        }
+        packages.push_back(
+            {{"packageReferenceId", std::to_string(1'000'000ull + index * 4ull + static_cast<unsigned>(p))},
+             {"createdTime",
+              iso8601(std::max(sk.created, ship - uniform(rng, 10 * k_minute, 3 * k_hour)) / 1000 * 1000)},
+             {"packageStatus", {{"status", status}}},
+             {"carrier", carrier.name},
+             {"shipTime", iso8601(ship)},
+             {"shippingService", carrier.service},
+             {"trackingNumber", fill(rng, carrier.tracking)},
+             {"packageItems", package_items}});
+    }
+    return packages;
+}
+
+} // namespace
+
+Json Generator::order(std::uint32_t index) const {
+    std::mt19937_64 rng{mix64(seed_ ^ mix64(index))};
+    const Skeleton sk = draw_skeleton(rng, index);
+    OrderTraits t;
+    t.mp = &marketplaces()[sk.marketplace];
+    t.currency = std::string{t.mp->currency};
+    t.pending = sk.status == FStatus::Pending || sk.status == FStatus::PendingAvailability;
+    t.non_amazon = sk.status == FStatus::Unfulfillable || (!sk.merchant && chance(rng, 0.04));
+    t.business = chance(rng, 0.08);
+    t.prime = !t.non_amazon && chance(rng, sk.merchant ? 0.2 : 0.6);
+
+    Json o;
+    add_header(o, rng, sk, t);
+    const City& city = add_people(o, rng, t);
+    const std::vector<ItemPlan> plans = plan_items(rng, sk);
+    const CancelPlan cancel = plan_cancellation(rng, sk);
+    Sums sums;
     Json items = Json::array();
     for (std::size_t i = 0; i < plans.size(); ++i) {
-        const auto& plan = plans[i];
-        const Product& product = catalog[plan.product];
-        const std::int64_t unit_price = local_price(mp, product.usd_cents);
-        const std::int64_t item_total = unit_price * plan.quantity;
-        const bool free_shipping = prime || chance(rng, sk.merchant ? 0.4 : 0.7);
-        const std::int64_t shipping = free_shipping ? 0 : mp.shipping_fee;
-        const std::int64_t tax = (item_total + shipping) * city.tax_bp / 10'000;
-        const std::int64_t discount =
-            chance(rng, 0.12) ? -std::max<std::int64_t>(1, item_total * uniform(rng, 1, 4) * 5 / 100) : 0;
-        sum_item += item_total;
-        sum_ship += shipping;
-        sum_tax += tax;
-        sum_discount += discount;
-
-        Json item;
-        item["orderItemId"] = item_id(index, static_cast<std::uint32_t>(i));
-        item["quantityOrdered"] = plan.quantity;
-        Json condition{{"conditionType", "NEW"}, {"conditionSubtype", "NEW"}};
-        switch (weighted(rng, {92, 6, 1, 1})) {
-        case 1:
-            condition = {{"conditionType", "USED"},
-                         {"conditionSubtype", pick(rng, std::span<const std::string_view>{k_used_subtypes})}};
-            condition["conditionNote"] = "Minor shelf wear on the box; contents unused.";
-            break;
-        case 2:
-            condition = {{"conditionType", "COLLECTIBLE"}, {"conditionSubtype", "GOOD"}};
-            break;
-        case 3:
-            condition = {{"conditionType", "REFURBISHED"}, {"conditionSubtype", "REFURBISHED"}};
-            break;
-        default:
-            break;
-        }
-        item["product"] = {{"asin", asin_for(plan.product)},
-                           {"title", product.title},
-                           {"sellerSku", product.sku},
-                           {"condition", condition},
-                           {"price", {{"unitPrice", money(unit_price, currency)}}}};
-        if (!pending) {
-            Json breakdowns = Json::array();
-            breakdowns.push_back({{"type", "ITEM"}, {"subtotal", money(item_total, currency)}});
-            if (shipping != 0) {
-                breakdowns.push_back({{"type", "SHIPPING"}, {"subtotal", money(shipping, currency)}});
-            }
-            if (tax != 0) {
-                breakdowns.push_back({{"type", "TAX"}, {"subtotal", money(tax, currency)}});
-            }
-            if (discount != 0) {
-                breakdowns.push_back({{"type", "DISCOUNT"}, {"subtotal", money(discount, currency)}});
-            }
-            item["proceeds"] = {{"proceedsTotal", money(item_total + shipping + tax + discount, currency)},
-                                {"breakdowns", breakdowns}};
-        }
-        Json cancellation = Json::object();
-        if (buyer_request || cancelled_on_request) {
-            cancellation["cancellationRequest"] = {{"requester", "BUYER"}, {"cancelReason", buyer_reason}};
-        }
-        if (!cancelled_by.empty()) {
-            cancellation["cancellationExecution"] = {{"cancelledBy", cancelled_by},
-                                                     {"cancelReason", cancel_reason}};
-        }
-        if (!cancellation.empty()) {
-            item["cancellation"] = cancellation;
-        }
-        item["fulfillment"] = {{"quantityFulfilled", plan.fulfilled},
-                               {"quantityUnfulfilled", plan.unfulfilled}};
-        items.push_back(std::move(item));
+        items.push_back(
+            item_json(rng, sk, t, city, plans[i], cancel, item_id(index, static_cast<std::uint32_t>(i)), sums));
     }
-
-    if (!pending) {
-        Json breakdowns = Json::array();
-        breakdowns.push_back({{"type", "ITEM"}, {"subtotal", money(sum_item, currency)}});
-        if (sum_ship != 0) {
-            breakdowns.push_back({{"type", "SHIPPING"}, {"subtotal", money(sum_ship, currency)}});
-        }
-        if (sum_tax != 0) {
-            breakdowns.push_back({{"type", "TAX"}, {"subtotal", money(sum_tax, currency)}});
-        }
-        if (sum_discount != 0) {
-            breakdowns.push_back({{"type", "DISCOUNT"}, {"subtotal", money(sum_discount, currency)}});
-        }
-        o["proceeds"] = {{"grandTotal", money(sum_item + sum_ship + sum_tax + sum_discount, currency)},
-                         {"breakdowns", breakdowns}};
+    if (!t.pending) {
+        o["proceeds"] = proceeds("grandTotal", sums, t.currency);
     }
 
     const auto level = sk.merchant ? weighted(rng, {75, 17, 5, 3}) : weighted(rng, {60, 30, 10, 0});
@@ -468,40 +572,7 @@ Json Generator::order(std::uint32_t index) const {
                         {"shipByWindow", window(sk.created, sk.ship_latest)},
                         {"deliverByWindow", window(deliver_from, deliver_from + uniform(rng, 2, 4) * k_day)}};
     o["orderItems"] = items;
-
-    Json packages = Json::array();
-    if (sk.merchant && (sk.status == FStatus::Shipped || sk.status == FStatus::PartiallyShipped)) {
-        // Split a shipped order with several items into two packages now and then.
-        const bool two = sk.status == FStatus::Shipped && plans.size() >= 2 && chance(rng, 0.2);
-        const std::size_t first_end = two ? plans.size() / 2 : plans.size();
-        const Carrier& carrier = pick(rng, mp.carriers);
-        for (int p = 0; p < (two ? 2 : 1); ++p) {
-            const Millis ship =
-                std::min(sk.updated, sk.ship_time + (p == 0 ? 0 : uniform(rng, 0, 6 * k_hour)));
-            const Millis age = start_ - ship;
-            const char* status = age < k_day ? "SHIPPED" : age < 3 * k_day ? "IN_TRANSIT" : "DELIVERED";
-            Json package_items = Json::array();
-            for (std::size_t i = p == 0 ? 0 : first_end; i < (p == 0 ? first_end : plans.size()); ++i) {
-                if (plans[i].fulfilled > 0) {
-                    package_items.push_back({{"orderItemId", item_id(index, static_cast<std::uint32_t>(i))},
-                                             {"quantity", plans[i].fulfilled}});
-                }
-            }
-            packages.push_back(
-                {{"packageReferenceId",
-                  std::to_string(1'000'000ull + index * 4ull + static_cast<unsigned>(p))},
-                 {"createdTime",
-                  iso8601(std::max(sk.created, ship - uniform(rng, 10 * k_minute, 3 * k_hour)) / 1000 *
-                          1000)},
-                 {"packageStatus", {{"status", status}}},
-                 {"carrier", carrier.name},
-                 {"shipTime", iso8601(ship)},
-                 {"shippingService", carrier.service},
-                 {"trackingNumber", fill(rng, carrier.tracking)},
-                 {"packageItems", package_items}});
-        }
-    }
-    o["packages"] = packages;
+    o["packages"] = packages_json(rng, *this, start_, index, sk, plans);
     return o;
 }
 

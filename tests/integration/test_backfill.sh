@@ -48,6 +48,35 @@ check "orders that came only from a report are flagged ($flagged; the last hour 
 check "no report window is left undone" \
   [ "$(sqlite3 "$WORK/reports.db" "SELECT count(*) FROM backfill_windows WHERE state <> 'done'")" -eq 0 ]
 
+# Where the stored copy is shown, an order read only from a report says so: store info counts
+# them, order show --cached marks them (order show without --cached reads Amazon anyway).
+thin_id=$(sqlite3 "$WORK/reports.db" 'SELECT order_id FROM orders WHERE from_report = 1 ORDER BY order_id LIMIT 1')
+full_id=$(sqlite3 "$WORK/reports.db" 'SELECT order_id FROM orders WHERE from_report = 0 ORDER BY order_id LIMIT 1')
+ASC_STORE="$WORK/reports.db" asc store info >"$WORK/info" 2>&1
+check "store info counts the $flagged orders read only from a report" grep -q "^from a report   $flagged orders" "$WORK/info"
+check "store info -o json has orders_from_report" \
+  [ "$(ASC_STORE="$WORK/reports.db" asc store info -o json | json "d['orders_from_report']")" -eq "$flagged" ]
+ASC_STORE="$WORK/orders.db" asc store info >"$WORK/info-orders" 2>&1
+check "store info of a searchOrders store has no report line" \
+  bash -c "grep -q '^orders  *3000$' '$WORK/info-orders' && ! grep -q '^from a report' '$WORK/info-orders'"
+check "order show --cached -o json: a report-only order has from_report true" \
+  [ "$(ASC_STORE="$WORK/reports.db" asc order show "$thin_id" --cached -o json | json "d['details']['from_report']")" = True ]
+check "order show --cached -o json: an order from searchOrders has from_report false" \
+  [ "$(ASC_STORE="$WORK/reports.db" asc order show "$full_id" --cached -o json | json "d['details']['from_report']")" = False ]
+ASC_STORE="$WORK/reports.db" COLUMNS=100 asc order show "$thin_id" --cached -o table --tab details >"$WORK/thin-view" 2>&1
+check "order show --cached on a terminal says the copy came from an order report" \
+  grep -q "Stored from.*an order report" "$WORK/thin-view"
+ASC_STORE="$WORK/reports.db" COLUMNS=100 asc order show "$full_id" --cached -o table --tab details >"$WORK/full-view" 2>&1
+check "and says nothing of the kind for an order from searchOrders" bash -c "! grep -q 'Stored from' '$WORK/full-view'"
+ASC_STORE="$WORK/reports.db" asc order show "$thin_id" --cached --tab details >"$WORK/thin-pipe" 2>&1
+check "order show --cached in a pipe: a from_report line" grep -qP '^from_report\tyes$' "$WORK/thin-pipe"
+# (Without --cached, order show reads Amazon and stores the whole order: the flag is cleared.)
+ASC_STORE="$WORK/reports.db" asc order show "$thin_id" --tab details >"$WORK/thin-live" 2>&1
+check "order show without --cached reads Amazon: no from_report line" \
+  bash -c "grep -q '^status' '$WORK/thin-live' && ! grep -q 'from_report' '$WORK/thin-live'"
+check "and the order it stored is whole: no longer flagged" \
+  [ "$(sqlite3 "$WORK/reports.db" "SELECT from_report FROM orders WHERE order_id = '$thin_id'")" -eq 0 ]
+
 # A later sync of the same store needs no report: the store covers everything but the last minutes.
 sim_post /_sim/stats/reset >/dev/null
 refill

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shell completions: the committed scripts are what the binary generates, and the real shells
 # (bash with bash-completion, zsh, fish) offer the right candidates: commands, flags, values of
-# --status/--reason/--tab/--output/--fields, profiles from the config, order ids from the store.
+# --status/--reason/--tab/--output, the --fields of each command, profiles from the config, order ids from the store.
 source "$(dirname "$0")/lib.sh"
 SRC=$ASC_SOURCE_DIR
 
@@ -47,13 +47,21 @@ CASES=(
   "asc orders list --output |csv"
   "asc --color |never"
   "asc orders list --fields order_id,purch|order_id,purchase_date"
+  "asc report late --fields |overdue"
+  "asc cancellations list --fields |batch_id"
+  "asc order show 1 --fields |carrier"
+  "asc orders list --fields |help"
   "asc --profile |staging"
   "asc order show $PREFIX|$ID"
   "asc completion |fish"
   "asc help exit|exit-codes"
   "asc cancellations list --state |already_canceled"
 )
-NOT_OFFERED=("asc |__complete" "asc |__man")
+# --fields offers only the fields of the command typed before it (a tracking field is not a list
+# field, an order field not a journal field; a command without fields offers none).
+NOT_OFFERED=("asc |__complete" "asc |__man" "asc orders list --fields |carrier"
+             "asc cancellations list --fields |purchase_date" "asc report summary --fields |order_id"
+             "asc orders sync --fields |order_id")
 
 # ---- bash (bash-completion's _init_completion, as an interactive shell has it)
 bash_complete() {

@@ -48,6 +48,47 @@ check "a shipped order's ship-by date is not colored" bash -c "! grep -qE $'^113
 check "machine formats are unchanged: csv has no title" bash -c "cron() { env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' \"\$@\"; }; cron report summary -o csv | head -1 | grep -q '^dimension,value,currency,orders,total_amount,total_currency$'"
 check "an explicit -o tsv stays TSV" bash -c "env -i HOME='$WORK/home' PATH=/usr/bin:/bin '$ASC_BIN' report late -o tsv | head -1 | grep -qP '^order_id\tship_by\t'"
 
+# order show's details tab and report cancellations at every width, as on a terminal (-o table,
+# COLUMNS): compared with golden files (relative times, which move with the clock, and the
+# journal's times and batch ids normalized), and checked: nothing passes the width, and the order
+# id, status, dates and total, or each journal row's order id, reason and state, are whole.
+# A line with a relative time may wrap at one width in one month and not in the next: its
+# continuation (a line indented to the values' column) is joined to it before the time is normalized.
+relative() {
+  awk '/^                [^ ]/ && prev ~ /( ago | in [0-9])/ { prev = prev " " substr($0, 17); next }
+       { if (NR > 1) print prev; prev = $0 } END { if (NR > 0) print prev }' |
+    sed -E 's/[0-9]+ (second|minute|hour|day|week|month|year)s? ago/N ago/g; s/in [0-9]+ (second|minute|hour|day|week|month|year)s?/in N/g'
+}
+for w in 60 80 100 120 200; do
+  COLUMNS=$w asc order show 111-0000001-0000001 --cached -o table --tab details >"$WORK/details-$w.raw" 2>/dev/null
+  relative <"$WORK/details-$w.raw" >"$WORK/details-$w.txt"
+  COLUMNS=$w asc report cancellations -o table 2>/dev/null | normalize cancellations >"$WORK/cancellations-$w.txt"
+  for name in details cancellations; do
+    golden_file="$GOLDEN/widths/$name-$w.txt"
+    if [ -n "${ASC_UPDATE_GOLDEN:-}" ]; then mkdir -p "$GOLDEN/widths"; cp "$WORK/$name-$w.txt" "$golden_file"; fi
+    check "$name at $w columns matches tests/integration/golden/widths/$name-$w.txt" diff -u "$golden_file" "$WORK/$name-$w.txt"
+  done
+  check "order show --tab details at $w columns: fits, id, status, dates and total whole" python3 - "$w" "$WORK/details-$w.raw" <<'PY'
+import sys, unicodedata
+width, text = int(sys.argv[1]), open(sys.argv[2], encoding="utf-8").read()
+cols = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+for line in text.splitlines():
+    # A single word wider than the terminal (a Seller Central link) stays whole.
+    assert cols(line) <= width or len(line.split()) == 1 or line.split()[-1].startswith("https://"), line
+for whole in ("111-0000001-0000001", "Unshipped", "379.76 USD", "2026-01-05 23:59 UTC"):
+    assert whole in text, whole
+PY
+  check "report cancellations at $w columns: fits, ids, reasons and states whole" python3 - "$w" "$WORK/cancellations-$w.txt" <<'PY'
+import sys
+width, lines = int(sys.argv[1]), open(sys.argv[2], encoding="utf-8").read().splitlines()
+assert all(len(l) <= width for l in lines), [l for l in lines if len(l) > width]
+for order, state in (("305-0000005-0000005", "already_canceled"), ("503-0000002-0000002", "canceled"),
+                     ("113-0000003-0000003", "refused")):
+    row = next(l for l in lines if order in l)
+    assert " NoInventory " in f" {row} " and f" {state}" in row, row
+PY
+done
+
 # order show through the binary at every width: the 12-item order, the CJK/JPY one, tracking.
 for w in 60 80 100 120 200; do
   for id in 111-0000001-0000001 503-0000002-0000002 113-0000003-0000003; do

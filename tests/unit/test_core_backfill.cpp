@@ -38,6 +38,7 @@ class FakeReports final : public ReportSource {
     std::vector<Made> created;
     std::vector<std::string> gets;
     std::size_t downloads = 0;
+    std::uint64_t served = 0; // bytes of the documents downloaded whole
     std::string outcome = "DONE";                 // what finished reports end as
     std::optional<std::size_t> fail_download_at;  // throw Temporary on this download (0-based)
 
@@ -69,7 +70,9 @@ class FakeReports final : public ReportSource {
             sink(text(created.at(std::stoul(report.report_id) - 1)).substr(0, 200));
             throw Error(ErrorKind::Temporary, "connection dropped");
         }
-        sink(text(created.at(std::stoul(report.report_id) - 1)));
+        const std::string document = text(created.at(std::stoul(report.report_id) - 1));
+        served += document.size();
+        sink(document);
     }
 
   private:
@@ -185,6 +188,9 @@ TEST_SUITE("backfill") {
         CHECK(sql_int(s.store, "SELECT count(*) FROM backfill_windows WHERE state = 'done'") == 3);
         CHECK(s.store.sync_mark(k_us) == ts(s.now - 120));
         CHECK(sql_int(s.store, "SELECT count(*) FROM orders WHERE from_report = 1") >= 148);
+        // The size of what streamed through, for the summary line and bench/backfill.
+        CHECK(r.backfill.bytes > 0);
+        CHECK(r.backfill.bytes == s.reports.served);
     }
 
     TEST_CASE("a rerun after every window is done requests nothing and searches only after them") {

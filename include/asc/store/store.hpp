@@ -74,6 +74,7 @@ struct StoreInfo {
     int schema_version = 0;
     std::int64_t orders = 0;
     std::int64_t orders_with_pii = 0; // orders that hold a buyer name/email or an address line
+    std::int64_t orders_from_report = 0; // orders stored only from an order report (from_report)
     std::int64_t journal_entries = 0;
     std::vector<SyncMark> marks; // sorted by key
 };

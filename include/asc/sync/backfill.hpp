@@ -126,6 +126,7 @@ struct BackfillResult {
     std::size_t reused = 0;       // reports requested by an earlier run, polled again
     std::size_t empty = 0;        // CANCELLED: no orders in the window
     std::size_t rows = 0;         // item rows read
+    std::uint64_t bytes = 0;      // the reports' text read (after GZIP), last attempt of each
     UpsertCounts counts;
     // Where searchOrders should start: the end of the reports' coverage, minus `overlap`.
     std::optional<Timestamp> search_from;

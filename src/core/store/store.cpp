@@ -606,6 +606,9 @@ StoreInfo Store::info() {
     if (m_impl->schema_version >= 2) {
         info.journal_entries = sqlite::query_int(db, "SELECT count(*) FROM cancel_journal");
     }
+    if (m_impl->schema_version >= 6) {
+        info.orders_from_report = sqlite::query_int(db, "SELECT count(*) FROM orders WHERE from_report = 1");
+    }
     info.marks = sync_marks();
     tx.commit();
     return info;

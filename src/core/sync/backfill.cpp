@@ -50,7 +50,8 @@ class Backfill {
     void request(PlannedWindow& w, std::size_t number);
     Report wait(PlannedWindow& w, std::size_t number);
     void store_window(PlannedWindow& w, const Report& report, std::size_t number);
-    std::size_t download_once(const PlannedWindow& w, const Report& report, std::size_t number);
+    std::size_t download_once(const PlannedWindow& w, const Report& report, std::size_t number,
+                              std::uint64_t& bytes);
     void forget(PlannedWindow& w);
 
     const BackfillOptions& m_options;
@@ -219,7 +220,9 @@ Report Backfill::wait(PlannedWindow& w, std::size_t number) {
     }
 }
 
-std::size_t Backfill::download_once(const PlannedWindow& w, const Report& report, std::size_t number) {
+std::size_t Backfill::download_once(const PlannedWindow& w, const Report& report, std::size_t number,
+                                    std::uint64_t& bytes) {
+    bytes = 0;
     std::vector<Order> batch;
     std::size_t next_note = k_progress_rows;
     auto flush = [&] {
@@ -236,9 +239,10 @@ std::size_t Backfill::download_once(const PlannedWindow& w, const Report& report
             flush();
         }
     });
-    const BodySink sink = [&](std::string_view bytes) {
+    const BodySink sink = [&](std::string_view chunk) {
+        bytes += chunk.size();
         try {
-            parser.feed(bytes);
+            parser.feed(chunk);
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::Temporary) {
                 throw UnreadableRow{e};
@@ -267,10 +271,11 @@ void Backfill::store_window(PlannedWindow& w, const Report& report, std::size_t 
     record.end = w.end;
     record.report_id = w.report_id;
     record.outcome = report.processing_status;
+    std::uint64_t bytes = 0;
     if (report.processing_status == "DONE") {
         for (int attempt = 1;; ++attempt) {
             try {
-                record.rows = static_cast<std::int64_t>(download_once(w, report, number));
+                record.rows = static_cast<std::int64_t>(download_once(w, report, number, bytes));
                 break;
             } catch (const UnreadableRow& bad) {
                 throw bad.error;
@@ -285,11 +290,13 @@ void Backfill::store_window(PlannedWindow& w, const Report& report, std::size_t 
             }
         }
         m_result.rows += static_cast<std::size_t>(record.rows);
+        m_result.bytes += bytes;
     } else {
         ++m_result.empty; // CANCELLED: Amazon found no order in the window
     }
     m_store.backfill_done(record, m_scope.now, advances(w.marketplace_id));
-    m_events.note(fmt::format("order report {} of {} stored ({} rows)", number, m_total, record.rows));
+    m_events.note(fmt::format("order report {} of {} stored ({} rows, {:.1f} MB)", number, m_total, record.rows,
+                              static_cast<double>(bytes) / 1e6));
 }
 
 } // namespace

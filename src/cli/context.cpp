@@ -20,16 +20,10 @@ namespace asc::cli {
 
 namespace {
 
-bool env_set(const char* name) {
-    const char* v = std::getenv(name);
-    return v != nullptr && *v != '\0';
-}
-
-bool forced_tty() { return env_set("ASC_FORCE_TTY"); }
-
-int terminal_width() {
-    if (const char* c = std::getenv("COLUMNS"); c != nullptr && *c != '\0') {
-        const int n = std::atoi(c);
+// COLUMNS when it is a positive number, else the terminal's width, else 0.
+int terminal_width(const std::optional<std::string>& columns) {
+    if (columns) {
+        const int n = std::atoi(columns->c_str());
         if (n > 0) {
             return n;
         }
@@ -154,12 +148,12 @@ Context::Context(GlobalOptions& g, std::ostream& o, std::ostream& e, ProgressLin
 
 bool Context::stdout_is_terminal() const {
     if (!m_stdout_tty) {
-        m_stdout_tty = m_io.stdout_tty ? *m_io.stdout_tty : forced_tty() || isatty(STDOUT_FILENO) == 1;
+        m_stdout_tty = m_io.stdout_tty ? *m_io.stdout_tty : env("ASC_FORCE_TTY") || isatty(STDOUT_FILENO) == 1;
     }
     return *m_stdout_tty;
 }
 bool Context::stderr_is_terminal() const {
-    return m_io.stderr_tty ? *m_io.stderr_tty : forced_tty() || isatty(STDERR_FILENO) == 1;
+    return m_io.stderr_tty ? *m_io.stderr_tty : env("ASC_FORCE_TTY") || isatty(STDERR_FILENO) == 1;
 }
 bool Context::stdin_is_terminal() const { return m_io.stdin_tty ? *m_io.stdin_tty : isatty(STDIN_FILENO) == 1; }
 
@@ -197,13 +191,13 @@ bool Context::color_stdout() const {
     if (global.color == ColorFlag::Always) {
         return true;
     }
-    if (env_set("NO_COLOR")) {
+    if (env("NO_COLOR")) {
         return false;
     }
-    if (const char* f = std::getenv("CLICOLOR_FORCE"); f != nullptr && *f != '\0' && std::string_view(f) != "0") {
+    if (const auto force = env("CLICOLOR_FORCE"); force && *force != "0") {
         return true;
     }
-    if (const char* t = std::getenv("TERM"); t != nullptr && std::string_view(t) == "dumb") {
+    if (env("TERM") == "dumb") {
         return false;
     }
     return stdout_is_terminal();
@@ -258,7 +252,7 @@ bool Context::human_table() { return draws_table(); }
 
 int Context::table_width() {
     if (!m_width) {
-        const int width = terminal_width();
+        const int width = terminal_width(env("COLUMNS"));
         m_width = width > 0 ? width : 80;
     }
     return *m_width;

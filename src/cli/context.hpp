@@ -109,7 +109,8 @@ struct ContextIo {
     std::optional<bool> stdin_tty;
     std::optional<bool> stdout_tty;
     std::optional<bool> stderr_tty;
-    EnvLookup env = process_env; // the settings' environment (ASC_*, XDG_*)
+    // The environment the settings and the terminal checks read (ASC_*, XDG_*, NO_COLOR, COLUMNS...).
+    EnvLookup env = process_env;
     Clock* clock = nullptr;      // nullptr: the system clock
     // Makes the HTTP transport of SP-API and of Magento (make_curl_transport when empty).
     std::function<std::unique_ptr<Transport>(CurlOptions)> make_transport;

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <charconv>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <set>
@@ -347,23 +348,41 @@ void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ct
     }
 }
 
+// How many orders a live --all list hands the store at once: one transaction for ten pages
+// instead of one per page (a commit per page cost about as much as writing the rows), and still
+// a bounded number of orders held.
+constexpr std::size_t k_remember_batch = 1000;
+
 // --all without --sort: printed page by page as Amazon sends them (oldest first), so memory does
-// not grow with the number of orders.
+// not grow with the number of orders. The orders are remembered in batches; what is held when
+// the run stops early (an error, Ctrl-C, the reader of stdout gone) is remembered too.
 void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& renderer,
                        const std::function<Record(const Order&)>& record) {
     std::size_t printed = 0;
     int page = 0;
-    ctx.orders().search(query, [&](std::vector<Order>&& orders) {
-        ++page;
-        ctx.remember(orders);
-        for (const auto& order : orders) {
-            renderer.row(record(order));
-        }
-        printed += orders.size();
-        ctx.out.flush();
-        ctx.events().page_received(page, printed);
-        return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
-    });
+    std::vector<Order> unsaved;
+    try {
+        ctx.orders().search(query, [&](std::vector<Order>&& orders) {
+            ++page;
+            for (const auto& order : orders) {
+                renderer.row(record(order));
+            }
+            printed += orders.size();
+            ctx.out.flush();
+            ctx.events().page_received(page, printed);
+            unsaved.insert(unsaved.end(), std::make_move_iterator(orders.begin()),
+                           std::make_move_iterator(orders.end()));
+            if (unsaved.size() >= k_remember_batch) {
+                ctx.remember(unsaved);
+                unsaved.clear();
+            }
+            return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
+        });
+    } catch (...) {
+        ctx.remember(unsaved);
+        throw;
+    }
+    ctx.remember(unsaved);
     renderer.finish();
     ctx.out.flush();
 }

@@ -361,6 +361,25 @@ void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& rendere
     std::size_t printed = 0;
     int page = 0;
     std::vector<Order> unsaved;
+    // Into an empty store the orders go in without the secondary indexes, built once at the end
+    // (the page cache stays small: memory stays flat). A store that cannot be written is
+    // reported by remember(), once.
+    bool bulk = false;
+    try {
+        ctx.store().begin_bulk_write(/*grow_cache=*/false);
+        bulk = true;
+    } catch (const Error&) {
+    }
+    const auto end_bulk = [&ctx, &bulk] {
+        if (bulk) {
+            bulk = false;
+            try {
+                ctx.store().end_bulk_write();
+            } catch (const Error&) {
+                // The next open builds what is missing.
+            }
+        }
+    };
     try {
         ctx.orders().search(query, [&](std::vector<Order>&& orders) {
             ++page;
@@ -378,11 +397,15 @@ void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& rendere
             }
             return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
         });
-    } catch (...) {
+    } catch (const Error& e) {
         ctx.remember(unsaved);
+        if (e.kind() != ErrorKind::Interrupted) { // Ctrl-C ends the run now: the next open indexes
+            end_bulk();
+        }
         throw;
     }
     ctx.remember(unsaved);
+    end_bulk();
     renderer.finish();
     ctx.out.flush();
 }

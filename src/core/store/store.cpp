@@ -483,13 +483,15 @@ void size_bulk_cache(Store::Impl& impl) {
 
 } // namespace
 
-void Store::begin_bulk_write() {
+void Store::begin_bulk_write(bool grow_cache) {
     Impl& impl = *m_impl;
     if (impl.bulk) {
         return;
     }
-    size_bulk_cache(impl);
-    sqlite::exec(impl.db.get(), fmt::format("PRAGMA wal_autocheckpoint = {}", k_bulk_autocheckpoint).c_str());
+    if (grow_cache) {
+        size_bulk_cache(impl);
+        sqlite::exec(impl.db.get(), fmt::format("PRAGMA wal_autocheckpoint = {}", k_bulk_autocheckpoint).c_str());
+    }
     {
         sqlite::Transaction tx(impl.db.get(), sqlite::Transaction::Mode::Write);
         // Checked under the write lock: another process may be filling the store right now.
@@ -499,6 +501,7 @@ void Store::begin_bulk_write() {
         tx.commit();
     }
     impl.bulk = true;
+    impl.bulk_grows_cache = grow_cache;
     impl.bulk_pages = 0;
 }
 
@@ -519,7 +522,7 @@ UpsertCounts Store::upsert_orders(std::span<const Order> orders) {
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     const auto counts = upsert_all(*m_impl, orders);
     tx.commit();
-    if (m_impl->bulk && ++m_impl->bulk_pages % k_resize_every == 0) {
+    if (m_impl->bulk && m_impl->bulk_grows_cache && ++m_impl->bulk_pages % k_resize_every == 0) {
         size_bulk_cache(*m_impl);
     }
     return counts;
@@ -541,7 +544,7 @@ UpsertCounts Store::upsert_page(std::span<const Order> orders, std::span<const s
         }
     }
     tx.commit();
-    if (m_impl->bulk && ++m_impl->bulk_pages % k_resize_every == 0) {
+    if (m_impl->bulk && m_impl->bulk_grows_cache && ++m_impl->bulk_pages % k_resize_every == 0) {
         size_bulk_cache(*m_impl);
     }
     return counts;

@@ -463,6 +463,8 @@ namespace {
 // The default, small page cache (KiB; see store_open.cpp) and WAL checkpoint interval (pages).
 constexpr std::int64_t k_default_cache_kib = 8 * 1024;
 constexpr std::int64_t k_default_autocheckpoint = 8192;
+// While a bulk write that kept the small cache builds its indexes (KiB).
+constexpr std::int64_t k_index_build_cache_kib = 1024;
 // During a bulk write: an eighth of the store file, within these bounds; checkpoints every 64 MiB.
 constexpr std::int64_t k_bulk_cache_min_kib = 64 * 1024;
 constexpr std::int64_t k_bulk_cache_max_kib = 256 * 1024;
@@ -509,6 +511,12 @@ void Store::end_bulk_write() {
     Impl& impl = *m_impl;
     if (!impl.bulk) {
         return;
+    }
+    if (!impl.bulk_grows_cache) {
+        // SQLite sorts an index's keys in memory up to the page cache's size, on top of the cache:
+        // a bulk write that keeps memory flat builds its indexes with a 1 MiB budget (the sort
+        // spills to temporary files instead).
+        sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", k_index_build_cache_kib).c_str());
     }
     store_schema::ensure_secondary_indexes(impl.db.get());
     impl.bulk = false;

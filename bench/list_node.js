@@ -4,10 +4,14 @@
 // default CSV written to stdout.
 //
 // The library only speaks HTTPS to Amazon's hosts; this script points every request it makes at
-// asc-sim instead (plain HTTP on loopback, ASC_ENDPOINT), without changing anything else it does.
+// asc-sim instead (plain HTTP on loopback, ASC_ENDPOINT). It also asks for gzip, as asc and the
+// Python floor do, and inflates the answer before the library reads it (the library itself
+// sends no Accept-Encoding): otherwise the simulator, on the same machine, would compress every
+// page for the other clients and not for this one.
 'use strict';
 const http = require('http');
 const https = require('https');
+const zlib = require('zlib');
 
 const sim = new URL(process.env.ASC_ENDPOINT);
 const agent = new http.Agent({keepAlive: true});
@@ -23,8 +27,17 @@ https.request = function (...args) {
   }
   options = Object.assign({}, options, {
     protocol: 'http:', host: sim.hostname, hostname: sim.hostname, port: sim.port, agent,
+    headers: Object.assign({}, options.headers, {'accept-encoding': 'gzip'}),
   });
-  return http.request(options, callback);
+  const inflated = callback && ((res) => {
+    if (res.headers['content-encoding'] !== 'gzip') return callback(res);
+    const body = res.pipe(zlib.createGunzip());
+    body.statusCode = res.statusCode;
+    body.headers = Object.assign({}, res.headers);
+    delete body.headers['content-encoding'];
+    return callback(body);
+  });
+  return http.request(options, inflated);
 };
 
 const {SellingPartner} = require('amazon-sp-api');

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <charconv>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <set>
@@ -347,23 +348,64 @@ void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ct
     }
 }
 
+// How many orders a live --all list hands the store at once: one transaction for ten pages
+// instead of one per page (a commit per page cost about as much as writing the rows), and still
+// a bounded number of orders held.
+constexpr std::size_t k_remember_batch = 1000;
+
 // --all without --sort: printed page by page as Amazon sends them (oldest first), so memory does
-// not grow with the number of orders.
+// not grow with the number of orders. The orders are remembered in batches; what is held when
+// the run stops early (an error, Ctrl-C, the reader of stdout gone) is remembered too.
 void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& renderer,
                        const std::function<Record(const Order&)>& record) {
     std::size_t printed = 0;
     int page = 0;
-    ctx.orders().search(query, [&](std::vector<Order>&& orders) {
-        ++page;
-        ctx.remember(orders);
-        for (const auto& order : orders) {
-            renderer.row(record(order));
+    std::vector<Order> unsaved;
+    // Into an empty store the orders go in without the secondary indexes, built once at the end
+    // (the page cache stays small: memory stays flat). A store that cannot be written is
+    // reported by remember(), once.
+    bool bulk = false;
+    try {
+        ctx.store().begin_bulk_write(/*grow_cache=*/false);
+        bulk = true;
+    } catch (const Error&) {
+    }
+    const auto end_bulk = [&ctx, &bulk] {
+        if (bulk) {
+            bulk = false;
+            try {
+                ctx.store().end_bulk_write();
+            } catch (const Error&) {
+                // The next open builds what is missing.
+            }
         }
-        printed += orders.size();
-        ctx.out.flush();
-        ctx.events().page_received(page, printed);
-        return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
-    });
+    };
+    try {
+        ctx.orders().search(query, [&](std::vector<Order>&& orders) {
+            ++page;
+            for (const auto& order : orders) {
+                renderer.row(record(order));
+            }
+            printed += orders.size();
+            ctx.out.flush();
+            ctx.events().page_received(page, printed);
+            unsaved.insert(unsaved.end(), std::make_move_iterator(orders.begin()),
+                           std::make_move_iterator(orders.end()));
+            if (unsaved.size() >= k_remember_batch) {
+                ctx.remember(unsaved);
+                unsaved.clear();
+            }
+            return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
+        });
+    } catch (const Error& e) {
+        ctx.remember(unsaved);
+        if (e.kind() != ErrorKind::Interrupted) { // Ctrl-C ends the run now: the next open indexes
+            end_bulk();
+        }
+        throw;
+    }
+    ctx.remember(unsaved);
+    end_bulk();
     renderer.finish();
     ctx.out.flush();
 }

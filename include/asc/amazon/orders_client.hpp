@@ -44,6 +44,19 @@ Order order_from_v2026(const nlohmann::json& j, std::string_view operation = {})
 // nodes: cheaper to build, which is what a page of orders mostly costs).
 Order order_from_v2026(const nlohmann::ordered_json& j, std::string_view operation = {});
 
+// A searchOrders page: its orders, and the token of the next page ("" for the last).
+struct OrdersPage {
+    std::vector<Order> orders;
+    std::string next_token;
+};
+
+// Decodes a searchOrders body in one pass (a SAX parse filling the orders directly). Returns
+// false, with `out` empty, when the body is anything but a well-formed page: not JSON, or a field
+// of the wrong type, missing, duplicated or out of range. It never explains why: the caller then
+// decodes the body as a document with order_from_v2026, which names the fault. For a page it
+// accepts, the orders are the ones order_from_v2026 makes. Public for tests.
+bool decode_orders_page_fast(std::string_view body, OrdersPage& out);
+
 class OrdersClient {
   public:
     explicit OrdersClient(SpApiClient& api) : m_api(api) {}

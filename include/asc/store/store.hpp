@@ -290,7 +290,9 @@ class Store {
     // (status, dates, marketplace, summary, SKU, ASIN): end_bulk_write() builds them in one pass,
     // much cheaper than keeping nine B-trees up to date order by order. If the process dies
     // first, the next open() builds them. Queries stay correct meanwhile, only slower.
-    void begin_bulk_write();
+    // `grow_cache` false keeps the small page cache (a live `orders list --all`, whose memory
+    // must stay flat) and only leaves the indexes out.
+    void begin_bulk_write(bool grow_cache = true);
     // Builds the indexes a bulk write left out and restores the default cache and WAL sizes.
     // Idempotent. Throws like any write.
     void end_bulk_write();

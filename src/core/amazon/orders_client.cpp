@@ -86,9 +86,53 @@ BodyReader parse_into(json& out) {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// One searchOrders page, parsed once.
-json fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events,
-                const std::atomic<bool>* cancel = nullptr) {
+// Checks a searchOrders document and decodes its orders. Throws Error(Temporary) naming
+// searchOrders for a body of the wrong shape or an order that does not decode.
+OrdersPage decode_page(const json& body) {
+    constexpr std::string_view operation = "searchOrders";
+    if (!body.is_object()) {
+        unexpected(operation, "the body is not a JSON object");
+    }
+    const auto orders = body.find("orders");
+    if (orders == body.end() || !orders->is_array()) {
+        unexpected(operation, "no \"orders\" array");
+    }
+    OrdersPage page;
+    if (const auto pagination = body.find("pagination"); pagination != body.end() && pagination->is_object()) {
+        if (const auto next = pagination->find("nextToken"); next != pagination->end() && next->is_string()) {
+            page.next_token = next->get<std::string>();
+        }
+    }
+    page.orders.reserve(orders->size());
+    for (const json& o : *orders) {
+        page.orders.push_back(order_from_v2026(o, operation));
+    }
+    return page;
+}
+
+// A reader for SpApiClient::call that decodes a searchOrders body into `out`, in one pass when
+// the page is well formed. Anything else is parsed again as a document, which reports a body
+// that is not JSON (false: the call retries it) and names the fault of one of the wrong shape.
+BodyReader read_page(OrdersPage& out) {
+    return [&out](const HttpResponse& response) {
+        if (decode_orders_page_fast(response.body, out)) {
+            return true;
+        }
+        json body;
+        if (!response.body.empty()) {
+            body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+            if (body.is_discarded()) {
+                return false;
+            }
+        }
+        out = decode_page(body);
+        return true;
+    };
+}
+
+// One searchOrders page, parsed once and decoded.
+OrdersPage fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events,
+                      const std::atomic<bool>* cancel = nullptr) {
     ApiCall call;
     call.operation = "searchOrders";
     call.path = std::string(k_search_path);
@@ -99,38 +143,8 @@ json fetch_page(SpApiClient& api, const Params& params, const std::string& token
     }
     call.events = events;
     call.cancel = cancel;
-    json body;
-    api.call(call, parse_into(body));
-    return body;
-}
-
-// A page of orders, decoded, with the token of the next one ("" for the last).
-struct Page {
-    std::vector<Order> orders;
-    std::string next_token;
-};
-
-// Checks a searchOrders body and decodes its orders. Throws Error(Temporary) naming searchOrders
-// for a body of the wrong shape or an order that does not decode.
-Page decode_page(const json& body) {
-    constexpr std::string_view operation = "searchOrders";
-    if (!body.is_object()) {
-        unexpected(operation, "the body is not a JSON object");
-    }
-    const auto orders = body.find("orders");
-    if (orders == body.end() || !orders->is_array()) {
-        unexpected(operation, "no \"orders\" array");
-    }
-    Page page;
-    if (const auto pagination = body.find("pagination"); pagination != body.end() && pagination->is_object()) {
-        if (const auto next = pagination->find("nextToken"); next != pagination->end() && next->is_string()) {
-            page.next_token = next->get<std::string>();
-        }
-    }
-    page.orders.reserve(orders->size());
-    for (const json& o : *orders) {
-        page.orders.push_back(order_from_v2026(o, operation));
-    }
+    OrdersPage page;
+    api.call(call, read_page(page));
     return page;
 }
 
@@ -199,9 +213,8 @@ class ReadAhead {
     ReadAhead(SpApiClient& api, const Params& params, std::string token)
         : m_thread([this, &api, &params, token = std::move(token)] {
               try {
-                  // Parsed and decoded here too: the page's JSON is built and freed on this
-                  // thread, and the caller's thread only prints and stores.
-                  m_page = decode_page(fetch_page(api, params, token, &m_events, &m_cancel));
+                  // Decoded here too: the caller's thread only prints and stores.
+                  m_page = fetch_page(api, params, token, &m_events, &m_cancel);
               } catch (...) {
                   m_error = std::current_exception();
               }
@@ -216,7 +229,7 @@ class ReadAhead {
         }
     }
 
-    Page take(Events& events) {
+    OrdersPage take(Events& events) {
         m_events.relay_until_done(events);
         m_thread.join();
         if (m_error) {
@@ -228,7 +241,7 @@ class ReadAhead {
   private:
     RelayedEvents m_events;
     std::atomic<bool> m_cancel{false};
-    Page m_page;
+    OrdersPage m_page;
     std::exception_ptr m_error;
     std::thread m_thread; // last: starts once the members above exist
 };
@@ -311,7 +324,7 @@ void OrdersClient::search(const SearchQuery& query,
 
     std::set<std::string> seen_tokens;
     std::optional<ReadAhead> ahead;
-    Page page = decode_page(fetch_page(m_api, params, {}, nullptr));
+    OrdersPage page = fetch_page(m_api, params, {}, nullptr);
     for (;;) {
         const std::string token = std::move(page.next_token);
         // The next request goes out now, while this page is handed over. A token seen before is
@@ -329,7 +342,7 @@ void OrdersClient::search(const SearchQuery& query,
             page = ahead->take(m_api.events());
             ahead.reset();
         } else {
-            page = decode_page(fetch_page(m_api, params, token, nullptr));
+            page = fetch_page(m_api, params, token, nullptr);
         }
     }
 }

@@ -463,6 +463,8 @@ namespace {
 // The default, small page cache (KiB; see store_open.cpp) and WAL checkpoint interval (pages).
 constexpr std::int64_t k_default_cache_kib = 8 * 1024;
 constexpr std::int64_t k_default_autocheckpoint = 8192;
+// While a bulk write that kept the small cache builds its indexes (KiB).
+constexpr std::int64_t k_index_build_cache_kib = 1024;
 // During a bulk write: an eighth of the store file, within these bounds; checkpoints every 64 MiB.
 constexpr std::int64_t k_bulk_cache_min_kib = 64 * 1024;
 constexpr std::int64_t k_bulk_cache_max_kib = 256 * 1024;
@@ -483,13 +485,15 @@ void size_bulk_cache(Store::Impl& impl) {
 
 } // namespace
 
-void Store::begin_bulk_write() {
+void Store::begin_bulk_write(bool grow_cache) {
     Impl& impl = *m_impl;
     if (impl.bulk) {
         return;
     }
-    size_bulk_cache(impl);
-    sqlite::exec(impl.db.get(), fmt::format("PRAGMA wal_autocheckpoint = {}", k_bulk_autocheckpoint).c_str());
+    if (grow_cache) {
+        size_bulk_cache(impl);
+        sqlite::exec(impl.db.get(), fmt::format("PRAGMA wal_autocheckpoint = {}", k_bulk_autocheckpoint).c_str());
+    }
     {
         sqlite::Transaction tx(impl.db.get(), sqlite::Transaction::Mode::Write);
         // Checked under the write lock: another process may be filling the store right now.
@@ -499,6 +503,7 @@ void Store::begin_bulk_write() {
         tx.commit();
     }
     impl.bulk = true;
+    impl.bulk_grows_cache = grow_cache;
     impl.bulk_pages = 0;
 }
 
@@ -506,6 +511,12 @@ void Store::end_bulk_write() {
     Impl& impl = *m_impl;
     if (!impl.bulk) {
         return;
+    }
+    if (!impl.bulk_grows_cache) {
+        // SQLite sorts an index's keys in memory up to the page cache's size, on top of the cache:
+        // a bulk write that keeps memory flat builds its indexes with a 1 MiB budget (the sort
+        // spills to temporary files instead).
+        sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", k_index_build_cache_kib).c_str());
     }
     store_schema::ensure_secondary_indexes(impl.db.get());
     impl.bulk = false;
@@ -519,7 +530,7 @@ UpsertCounts Store::upsert_orders(std::span<const Order> orders) {
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     const auto counts = upsert_all(*m_impl, orders);
     tx.commit();
-    if (m_impl->bulk && ++m_impl->bulk_pages % k_resize_every == 0) {
+    if (m_impl->bulk && m_impl->bulk_grows_cache && ++m_impl->bulk_pages % k_resize_every == 0) {
         size_bulk_cache(*m_impl);
     }
     return counts;
@@ -541,7 +552,7 @@ UpsertCounts Store::upsert_page(std::span<const Order> orders, std::span<const s
         }
     }
     tx.commit();
-    if (m_impl->bulk && ++m_impl->bulk_pages % k_resize_every == 0) {
+    if (m_impl->bulk && m_impl->bulk_grows_cache && ++m_impl->bulk_pages % k_resize_every == 0) {
         size_bulk_cache(*m_impl);
     }
     return counts;

@@ -165,6 +165,7 @@ struct Store::Impl {
     std::unordered_map<std::string_view, sqlite::Stmt> cache;
     // Between begin_bulk_write() and end_bulk_write(): pages written, for re-sizing the cache.
     bool bulk = false;
+    bool bulk_grows_cache = false;
     std::size_t bulk_pages = 0;
 
     sqlite::Stmt& stmt(std::string_view sql) {

@@ -257,7 +257,7 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
         }
         return;
     }
-    finish_ship(ctx, result.rows, result.feed_id, result.error);
+    finish_ship(ctx, result.rows, result.feed_id, result.error, !o.no_wait);
 }
 
 } // namespace

@@ -102,7 +102,7 @@ void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, st
     }
 }
 
-std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std::optional<Error>& error) {
+std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std::optional<Error>& error, bool wait) {
     if (error) {
         return error;
     }
@@ -127,7 +127,7 @@ std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std
                      fmt::format("{} of {} packages {} not confirmed", bad, rows.size(), bad == 1 ? "was" : "were"),
                      "each row says why; `asc shipments list --state failed,refused` keeps the record");
     }
-    if (pending > 0) {
+    if (wait && pending > 0) {
         return Error(ErrorKind::Temporary,
                      fmt::format("{} not known yet", count_noun(static_cast<long long>(pending), "package's outcome",
                                                                "packages' outcomes")),
@@ -137,11 +137,11 @@ std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std
 }
 
 void finish_ship(Context& ctx, const std::vector<ShipRow>& rows, const std::string& feed_id,
-                 const std::optional<Error>& error) {
+                 const std::optional<Error>& error, bool wait) {
     if (!ctx.global.quiet) {
         ctx.err << fmt::format("asc: ship: {}\n", ship_summary(rows, feed_id));
     }
-    if (auto e = ship_exit_error(rows, error)) {
+    if (auto e = ship_exit_error(rows, error, wait)) {
         throw *e;
     }
 }

@@ -24,10 +24,11 @@ void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, st
 // The error the rows call for (nullopt: exit 0): every package confirmed or already shipped is
 // success; one package refused by the guard is Refused (5), one unknown order NotFound (3); anything
 // else not confirmed in a batch is Partial (6); a package whose outcome is not known yet, or a run
-// stopped by an unreachable Amazon, is Temporary (75).
-std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std::optional<Error>& error);
+// stopped by an unreachable Amazon, is Temporary (75); with --no-wait a package pending in a feed
+// is success.
+std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std::optional<Error>& error, bool wait);
 // Prints the summary (unless -q) and throws what ship_exit_error() says.
 void finish_ship(Context& ctx, const std::vector<ShipRow>& rows, const std::string& feed_id,
-                 const std::optional<Error>& error);
+                 const std::optional<Error>& error, bool wait);
 
 } // namespace asc::cli

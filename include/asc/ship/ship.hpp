@@ -239,6 +239,7 @@ class ShipService {
     Events& m_events;
     ShipOptions m_options;
     SyncLock m_lock;
+    std::map<std::string, Order> m_fresh; // the orders' fresh state read by plan()
     bool m_first_send = true;
     bool m_first_confirm = true;
 };

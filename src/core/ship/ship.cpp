@@ -185,6 +185,7 @@ ShipPlan ShipService::plan(const std::vector<ShipRequest>& requests) {
         OrderState& st = orders[r.order_id];
         try {
             st.order = m_orders.get(r.order_id, ship_included());
+            m_fresh[r.order_id] = *st.order;
             for (const Package& p : st.order->packages) {
                 st.next_ref = std::max(st.next_ref, numeric_ref(p.reference_id) + 1);
             }

@@ -173,6 +173,8 @@ bool ShipService::collect_feed(std::vector<ShipEntry*>& rows, bool may_wait, std
             if (it == orders.end()) {
                 if (auto stored = m_store.get_order(r->order_id)) {
                     it = orders.emplace(r->order_id, std::move(*stored)).first;
+                } else if (const auto fresh = m_fresh.find(r->order_id); fresh != m_fresh.end()) {
+                    it = orders.emplace(r->order_id, fresh->second).first;
                 }
             }
             if (it != orders.end()) {

@@ -174,7 +174,7 @@ __asc_values() {
         feed_id) __asc_dynamic feed-ids "$cur" ;;
         id) __asc_dynamic order-ids "$cur" ;;
         shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
-        topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce examples' -- "$cur")) ;;
+        topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce carriers examples' -- "$cur")) ;;
     esac
 }
 

@@ -308,4 +308,4 @@ complete -c asc -n '__asc_at "config init"' -l no-check -d 'Do not try the crede
 complete -c asc -n '__asc_at "completion"' -x -a 'bash zsh fish'
 
 # asc help
-complete -c asc -n '__asc_at "help"' -x -a 'formats fields exit-codes environment config commerce examples'
+complete -c asc -n '__asc_at "help"' -x -a 'formats fields exit-codes environment config commerce carriers examples'

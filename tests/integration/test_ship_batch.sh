@@ -65,6 +65,8 @@ assert len(rows) == 1200 and all(r['outcome'] == 'already_shipped' for r in rows
 check "and sends no feed" [ "$(sim_requests createFeed)" = "$((feeds + 1))" ]
 
 # Per-message errors of the feed: an order canceled on Amazon while the feed waits to be processed.
+# (The rerun reads 25 orders through a sync, which sees changes two minutes late: it may send the
+# canceled order again, and Amazon refuses it; either way it is not confirmed.)
 sim_get "/_sim/orders?fulfillmentStatus=UNSHIPPED&fulfilledBy=MERCHANT" | json "'\n'.join(d['order_ids'][:25])" >"$WORK/more"
 { echo "order_id,carrier,tracking"; awk '{print $1 ",DHL,E" NR}' "$WORK/more"; } >"$WORK/more.csv"
 victim=$(sed -n 1p "$WORK/more")
@@ -76,7 +78,7 @@ expect_exit 6 "the rerun reads the report: one package failed" asc order ship --
 check "the canceled order's package failed with Amazon's code, the others confirmed" python3 -c "
 import json; rows = json.load(open('$WORK/out')); assert len(rows) == 25, len(rows)
 bad = [r for r in rows if r['outcome'] != 'already_shipped']
-assert len(bad) == 1 and bad[0]['order_id'] == '$victim' and bad[0]['outcome'] == 'refused', bad"
+assert len(bad) == 1 and bad[0]['order_id'] == '$victim' and bad[0]['outcome'] in ('refused', 'failed'), bad"
 expect_exit 0 "shipments list keeps the feed's error" asc shipments list --order "$victim" -o json
 check "with result code 28" python3 -c "
 import json; rows = json.load(open('$WORK/out')); assert any(r['state'] == 'failed' and r['result_code'] == '28' for r in rows), rows"

@@ -1,6 +1,6 @@
 #pragma once
-// Part `ship` (asc_ship): the shipment guard and the ship service. May use: amazon, store, http,
-// base, model.
+// Part `ship` (asc_ship): the shipment guard and the ship service. May use: sync, amazon, store,
+// http, base, model.
 //
 // The ship service confirms seller-fulfilled shipments to Amazon, one package or thousands, with
 // the same guarantees as the cancel service (cancel.hpp): every package is journaled before
@@ -8,7 +8,9 @@
 //
 // plan():
 //   1. Recovery of earlier runs' rows in flight (see below), before anything new is sent.
-//   2. Fresh state: getOrder (with PACKAGES) for every order of the input, right before deciding.
+//   2. Fresh state, right before deciding: up to `fresh_state_threshold` orders with getOrder (with
+//      PACKAGES) each; more refresh the store with one incremental sync and are read from it (as
+//      the cancel service does: getOrder allows 0.5 requests/s, a sync pages 100 orders a request).
 //   3. The guard (decide_ship) on that state, package by package in input order; the packages of
 //      one order use up its unshipped units one after the other. A package whose tracking number
 //      the order already has, or that the journal already confirmed, is already_shipped.
@@ -172,6 +174,8 @@ struct ShipOptions {
     std::vector<std::string> marketplace_ids;
     std::string run_by;
     std::chrono::milliseconds lock_wait{std::chrono::seconds(10)};
+    std::chrono::milliseconds sync_lock_wait{std::chrono::minutes(2)};
+    std::size_t fresh_state_threshold = 20;
     std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
     // As CancelOptions::in_flight_floor.
     std::chrono::milliseconds in_flight_floor{std::chrono::seconds(60)};
@@ -224,6 +228,8 @@ class ShipService {
   private:
     struct Recovery;
     std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
+    // The orders' fresh state (step 2); an id Amazon does not know is absent.
+    std::map<std::string, Order> fresh_state(const std::vector<std::string>& ids);
     void send_api(const ShipPlan& plan, std::vector<ShipEntry>& rows, ShipResult& result);
     void send_feed(std::vector<ShipEntry>& rows, ShipResult& result);
     bool settle_sending(ShipEntry& row, bool may_wait, ShipRow& out);

@@ -5,6 +5,7 @@
 
 #include "asc/base/interrupt.hpp"
 #include "asc/base/strings.hpp"
+#include "asc/sync/sync.hpp"
 #include "ship_internal.hpp"
 
 #include <algorithm>
@@ -174,29 +175,29 @@ ShipPlan ShipService::plan(const std::vector<ShipRequest>& requests) {
         m_lock = m_store.lock_for_ship(m_options.lock_wait);
         plan.recovered = recover(replannable);
     }
-    std::map<std::string, OrderState> orders;
+    std::vector<std::string> ids;
     for (const ShipRequest& r : requests) {
-        if (orders.contains(r.order_id) || !is_amazon_order_id(r.order_id)) {
-            continue;
+        if (is_amazon_order_id(r.order_id) && std::find(ids.begin(), ids.end(), r.order_id) == ids.end()) {
+            ids.push_back(r.order_id);
         }
-        if (interrupted()) {
-            throw Error(ErrorKind::Interrupted, "interrupted while reading the orders; nothing was shipped");
-        }
-        OrderState& st = orders[r.order_id];
-        try {
-            st.order = m_orders.get(r.order_id, ship_included());
-            m_fresh[r.order_id] = *st.order;
+    }
+    if (interrupted()) {
+        throw Error(ErrorKind::Interrupted, "interrupted while reading the orders; nothing was shipped");
+    }
+    m_fresh = fresh_state(ids);
+    std::map<std::string, OrderState> orders;
+    for (const std::string& id : ids) {
+        OrderState& st = orders[id];
+        if (const auto it = m_fresh.find(id); it != m_fresh.end()) {
+            st.order = it->second;
             for (const Package& p : st.order->packages) {
                 st.next_ref = std::max(st.next_ref, numeric_ref(p.reference_id) + 1);
             }
-        } catch (const ApiError& e) {
-            if (e.kind() != ErrorKind::NotFound) {
-                throw;
-            }
-            st.error = e.what();
+        } else {
+            st.error = "Amazon does not know the order; check the id, the profile (seller) and the region";
         }
         if (m_store.schema_version() >= 7) {
-            for (const ShipEntry& e : m_store.ship_journal_entries({.order_id = r.order_id})) {
+            for (const ShipEntry& e : m_store.ship_journal_entries({.order_id = id})) {
                 st.next_ref = std::max(st.next_ref, numeric_ref(e.package_ref) + 1);
                 if (e.state == ShipState::Confirmed || e.state == ShipState::AlreadyShipped) {
                     st.confirmed_tracking.insert(e.tracking_number);
@@ -256,6 +257,49 @@ ShipPlan ShipService::plan(const std::vector<ShipRequest>& requests) {
                : packages > m_options.feed_above     ? ShipVia::Feed
                                                      : ShipVia::Api;
     return plan;
+}
+
+std::map<std::string, Order> ShipService::fresh_state(const std::vector<std::string>& ids) {
+    std::map<std::string, Order> out;
+    auto get_each = [&](const std::vector<std::string>& list) {
+        for (const auto& id : list) {
+            try {
+                out.emplace(id, m_orders.get(id, ship_included()));
+            } catch (const ApiError& e) {
+                if (e.kind() != ErrorKind::NotFound) {
+                    throw;
+                }
+            }
+        }
+    };
+    if (ids.size() <= m_options.fresh_state_threshold) {
+        get_each(ids);
+        return out;
+    }
+    m_events.note(fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
+    SyncOptions sync;
+    sync.marketplace_ids = m_options.marketplace_ids;
+    sync.now = now();
+    sync.lock_wait = m_options.sync_lock_wait;
+    sync_orders(m_orders, m_store, sync, m_events);
+    std::vector<std::string> from_report; // stored from an order report: no item ids, no packages
+    std::vector<std::string> missing;
+    for (const auto& id : ids) {
+        if (m_store.order_from_report(id)) {
+            from_report.push_back(id);
+        } else if (auto o = m_store.get_order(id)) {
+            out.emplace(id, std::move(*o));
+        } else {
+            missing.push_back(id);
+        }
+    }
+    get_each(from_report);
+    // A few orders the sync did not bring are worth one getOrder each; thousands would mean wrong
+    // ids, not missing history.
+    if (missing.size() <= m_options.fresh_state_threshold) {
+        get_each(missing);
+    }
+    return out;
 }
 
 ShipResult ShipService::execute(const ShipPlan& plan) {

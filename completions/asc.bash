@@ -127,7 +127,7 @@ __asc_flags() {
         'orders show') REPLY+=' --tab --cached' ;;
         'orders sync') REPLY+=' --updated-after --since --marketplace --wait --via' ;;
         'orders cancel') REPLY+=' --from --reason --dry-run -y --yes --no-wait --wait-timeout --max-per-feed --no-commerce' ;;
-        'orders ship') REPLY+=' --carrier --carrier-name --tracking --method --ship-date --item --from --dry-run -y --yes --via --no-wait --wait-timeout --ignore-cancel-request' ;;
+        'orders ship') REPLY+=' --carrier --carrier-name --tracking --method --ship-date --item --from --dry-run -y --yes --via --no-wait --wait-timeout --no-commerce --ignore-cancel-request' ;;
         'cancellations list') REPLY+=' --since --state --feed --order' ;;
         'cancellations resume') REPLY+=' --no-wait --wait-timeout --no-commerce' ;;
         'shipments list') REPLY+=' --since --state --order --feed' ;;

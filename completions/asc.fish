@@ -229,6 +229,7 @@ complete -c asc -n '__asc_at "orders ship"' -s y -l yes -d 'Do not ask for confi
 complete -c asc -n '__asc_at "orders ship"' -l via -x -d 'auto (a feed above 20 packages), api (confirmShipment each) or feed (one feed)'
 complete -c asc -n '__asc_at "orders ship"' -l no-wait -d 'With a feed: return once Amazon accepted it, with its id'
 complete -c asc -n '__asc_at "orders ship"' -l wait-timeout -x -d 'How long to wait for a feed\'s result: 30m, 2h, or seconds (default 30m)'
+complete -c asc -n '__asc_at "orders ship"' -l no-commerce -d 'Do not create the linked Magento shipments this time (journaled as skipped)'
 complete -c asc -n '__asc_at "orders ship"' -l ignore-cancel-request -d 'Ship even when the buyer asked to cancel (otherwise refused: cancel it instead)'
 
 # asc cancellations

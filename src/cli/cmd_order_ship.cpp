@@ -16,6 +16,7 @@
 #include "asc/ship/ship.hpp"
 #include "commands.hpp"
 #include "prompt.hpp"
+#include "ship_commerce.hpp"
 #include "ship_output.hpp"
 
 #include <charconv>
@@ -44,6 +45,7 @@ struct ShipCliOptions {
     bool yes = false;
     bool no_wait = false;
     bool ignore_cancel_request = false;
+    bool no_commerce = false;
     std::string via = "auto";
     std::string wait_timeout = "30m";
 };
@@ -241,8 +243,11 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
         throw Error(ErrorKind::Usage, "--yes is required to confirm shipments when not run on a terminal",
                     "check the plan first with --dry-run, then add --yes");
     }
-    ShipService service(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(),
-                        ship_options(ctx, o));
+    // The Magento link: an incomplete one fails here, before anything is sent to Amazon.
+    ShipCommerce commerce = o.dry_run ? ShipCommerce{} : ship_commerce(ctx, o.no_commerce);
+    ShipOptions options = ship_options(ctx, o);
+    options.commerce_on_confirm = commerce.on_confirm;
+    ShipService service(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     const ShipPlan plan = service.plan(requests);
     print_ship_recovery(ctx, plan.recovered, plan.left_planned);
     if (ask && plan.count(ShipOutcome::WouldShip) > 0 && !confirm(ctx, plan)) {
@@ -250,14 +255,22 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
                     "add --yes to confirm without being asked, or --dry-run to see the plan");
     }
     const ShipResult result = service.execute(plan);
-    render_ship_rows(ctx, result.rows);
+    std::vector<ShipRow> rows = result.rows;
+    const ShipCommerceOutcome c = o.dry_run ? ShipCommerceOutcome{} : run_ship_commerce(ctx, commerce, rows);
+    render_ship_rows(ctx, rows);
     if (o.dry_run) {
         if (!ctx.global.quiet) {
-            ctx.err << fmt::format("asc: ship --dry-run: {}; nothing was sent\n", ship_summary(result.rows, ""));
+            ctx.err << fmt::format("asc: ship --dry-run: {}; nothing was sent\n", ship_summary(rows, ""));
         }
         return;
     }
-    finish_ship(ctx, result.rows, result.feed_id, result.error, !o.no_wait);
+    if (!c.summary.empty() && !ctx.global.quiet) {
+        ctx.err << "asc: magento: " << c.summary << '\n';
+    }
+    finish_ship(ctx, rows, result.feed_id, result.error, !o.no_wait);
+    if (c.error) {
+        throw *c.error;
+    }
 }
 
 } // namespace
@@ -283,13 +296,16 @@ void setup_order_ship(CLI::App& order, Context& ctx) {
     cmd->add_flag("--no-wait", o->no_wait, "With a feed: return once Amazon accepted it, with its id");
     cmd->add_option("--wait-timeout", o->wait_timeout, "How long to wait for a feed's result: 30m, 2h, or seconds (default 30m)")
         ->type_name("DURATION");
+    cmd->add_flag("--no-commerce", o->no_commerce,
+                  "Do not create the linked Magento shipments this time (journaled as skipped)");
     cmd->add_flag("--ignore-cancel-request", o->ignore_cancel_request,
                   "Ship even when the buyer asked to cancel (otherwise refused: cancel it instead)");
     cmd->footer("Only orders you fulfill that are Unshipped or PartiallyShipped can be confirmed, with at most the\n"
                 "unshipped units of each item; each order is checked on Amazon right before sending. Every\n"
                 "package is journaled first: if a run is interrupted, run the same command again; no package\n"
                 "is ever confirmed twice (a rerun reports it already_shipped). `asc shipments list` shows the\n"
-                "journal.\n\n"
+                "journal. With a commerce link ([profiles.NAME.commerce]) the linked Magento order gets its\n"
+                "shipment with the tracking number, exactly once.\n\n"
                 "Examples:\n"
                 "  asc order ship 112-1234567-1234567 --carrier UPS --tracking 1Z999AA10123456784\n"
                 "  asc order ship 112-1234567-1234567 --carrier Other --carrier-name \"Acme Post\" --tracking A1 \\\n"

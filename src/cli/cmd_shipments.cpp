@@ -35,6 +35,8 @@ const std::vector<Field> k_fields{
     {"feed_id", "FEED", ColumnKind::Id, 35, "The feed that carried it"},
     {"result_code", "CODE", ColumnKind::Code, 40, "Amazon's error code"},
     {"message", "", ColumnKind::Text, 50, "What happened"},
+    {"commerce", "", ColumnKind::Text, 28, "The Magento step: pending, sending, done, failed, no_link, skipped"},
+    {"commerce_shipment_id", "MAGENTO SHIPMENT", ColumnKind::Id, 26, "The Magento shipment id"},
     {"created_at", "", ColumnKind::Date, 25, "When it was journaled"},
     {"updated_at", "", ColumnKind::Date, 20, "Last change"},
     {"run_by", "", ColumnKind::Text, 10, "user@host of the run"}};
@@ -54,6 +56,8 @@ Record shipment_record(const ShipEntry& e) {
     r["feed_id"] = nullable(e.feed_id);
     r["result_code"] = nullable(e.result_code);
     r["message"] = nullable(e.result_message);
+    r["commerce"] = nullable(e.commerce_state);
+    r["commerce_shipment_id"] = nullable(e.commerce_shipment_id);
     r["created_at"] = format_rfc3339(e.created_at);
     r["updated_at"] = format_rfc3339(e.updated_at);
     r["run_by"] = e.run_by;

@@ -485,8 +485,10 @@ void ShipService::send_api(const ShipPlan& plan, std::vector<ShipEntry>& rows, S
             it->second = shipped_copy(it->second, e.items);
             updated.push_back(it->second);
         }
-        m_store.ship_journal_update(std::vector<ShipChange>{{.id = e.id, .state = ShipState::Confirmed}}, now(),
-                                    updated);
+        m_store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
+                                                             .state = ShipState::Confirmed,
+                                                             .commerce_state = m_options.commerce_on_confirm.empty() ? std::nullopt : std::optional<std::string>(m_options.commerce_on_confirm)}},
+                                    now(), updated);
         if (std::exchange(m_first_confirm, false)) {
             step("after-confirm");
         }

@@ -66,7 +66,10 @@ bool ShipService::settle_sending(ShipEntry& e, bool may_wait, ShipRow& out) {
         e.state = ShipState::Confirmed;
         e.result_message = "confirmed by the order's packages (the answer to the request that sent it was lost)";
         m_store.ship_journal_update(
-            std::vector<ShipChange>{{.id = e.id, .state = ShipState::Confirmed, .result_message = e.result_message}},
+            std::vector<ShipChange>{{.id = e.id,
+                                     .state = ShipState::Confirmed,
+                                     .result_message = e.result_message,
+                                     .commerce_state = m_options.commerce_on_confirm.empty() ? std::nullopt : std::optional<std::string>(m_options.commerce_on_confirm)}},
             now(), std::vector<Order>{order});
         out = row_of(e, ShipOutcome::Confirmed);
         return true;

@@ -22,7 +22,7 @@ struct ShipmentsListOptions {
 };
 
 const std::vector<Field> k_fields{
-    {"id", "", ColumnKind::Id, 20, "The journal row id"},
+    {"id", "", ColumnKind::Count, 20, "The journal row id"},
     {"order_id", "", ColumnKind::Id, k_always, "The Amazon order id"},
     {"state", "", ColumnKind::Status, k_always,
      "planned, sending, submitted, confirmed, already_shipped, failed or refused"},

@@ -230,7 +230,6 @@ class ShipService {
     ShipResult execute(const ShipPlan& plan);
 
   private:
-    struct Recovery;
     std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
     // The orders' fresh state (step 2); an id Amazon does not know is absent.
     std::map<std::string, Order> fresh_state(const std::vector<std::string>& ids);
@@ -250,6 +249,9 @@ class ShipService {
     ShipOptions m_options;
     SyncLock m_lock;
     std::map<std::string, Order> m_fresh; // the orders' fresh state read by plan()
+    // Per batch of feed rows whose createFeed outcome is unknown: the fulfillment feed that may
+    // hold them still processing ("" once none is), so getFeeds (0.0222/s) is asked once a batch.
+    std::map<std::string, std::string> m_busy_feed;
     bool m_first_send = true;
     bool m_first_confirm = true;
 };

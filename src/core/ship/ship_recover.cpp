@@ -106,15 +106,22 @@ bool ShipService::settle_sending(ShipEntry& e, bool may_wait, ShipRow& out) {
         }
     }
     if (e.via == ShipVia::Feed) {
-        for (const Feed& f : find_feeds_sent_since(m_feeds, std::string(k_fulfillment_feed_type), sent,
-                                                   m_options.clock_skew)) {
-            if (!f.finished()) {
-                if (!may_wait) {
-                    out = row_of(e, ShipOutcome::Pending, fmt::format("feed {} may hold it and is still processing", f.feed_id));
-                    return false;
+        auto busy = m_busy_feed.find(e.batch_id);
+        if (busy == m_busy_feed.end()) {
+            std::string unfinished;
+            for (const Feed& f : find_feeds_sent_since(m_feeds, std::string(k_fulfillment_feed_type), sent,
+                                                       m_options.clock_skew)) {
+                if (!f.finished() && may_wait) {
+                    wait_for_feed(m_feeds, f.feed_id, m_clock, m_options.wait_timeout, {}, m_options.poll_interval);
+                } else if (!f.finished()) {
+                    unfinished = f.feed_id;
                 }
-                wait_for_feed(m_feeds, f.feed_id, m_clock, m_options.wait_timeout, {}, m_options.poll_interval);
             }
+            busy = m_busy_feed.emplace(e.batch_id, unfinished).first;
+        }
+        if (!busy->second.empty()) {
+            out = row_of(e, ShipOutcome::Pending, fmt::format("feed {} may hold it and is still processing", busy->second));
+            return false;
         }
     }
     order = read();

@@ -57,7 +57,7 @@ struct Step {
     std::string message;
 };
 
-Step ship_one(CommerceClient& client, Store& store, const ShipEntry& e, Timestamp now) {
+Step ship_one(CommerceClient& client, Store& store, OrdersClient& orders, const ShipEntry& e, Timestamp now) {
     const auto linked = client.find_linked_order(e.order_id);
     if (!linked) {
         return {"no_link", "", "no Magento order is linked to it"};
@@ -70,7 +70,11 @@ Step ship_one(CommerceClient& client, Store& store, const ShipEntry& e, Timestam
         }
     }
     const CommerceOrder order = linked->has_items ? *linked : client.get_order(linked->entity_id);
-    const auto lines = magento_lines(e, store.get_order(e.order_id), order);
+    std::optional<Order> amazon = store.get_order(e.order_id);
+    if (!amazon) { // the items' SKUs: a package confirmed by an earlier run's feed may not be stored
+        amazon = orders.get(e.order_id, {Included::Fulfillment});
+    }
+    const auto lines = magento_lines(e, amazon, order);
     if (!lines) {
         return {"failed", "", "an item's SKU is not on the Magento order; ship it in Magento"};
     }
@@ -120,7 +124,7 @@ ShipCommerceOutcome run_ship_commerce(Context& ctx, ShipCommerce& commerce, std:
         }
         Step step;
         try {
-            step = ship_one(commerce.link->client(), store, e, now_seconds());
+            step = ship_one(commerce.link->client(), store, ctx.orders(), e, now_seconds());
         } catch (const Error& err) {
             outcome.error = err;
             break; // the link is down or refused: the rest stay pending for the next run

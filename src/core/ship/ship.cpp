@@ -262,14 +262,24 @@ ShipPlan ShipService::plan(const std::vector<ShipRequest>& requests) {
 std::map<std::string, Order> ShipService::fresh_state(const std::vector<std::string>& ids) {
     std::map<std::string, Order> out;
     auto get_each = [&](const std::vector<std::string>& list) {
+        std::vector<Order> fetched;
         for (const auto& id : list) {
             try {
-                out.emplace(id, m_orders.get(id, ship_included()));
+                fetched.push_back(m_orders.get(id, ship_included()));
             } catch (const ApiError& e) {
                 if (e.kind() != ErrorKind::NotFound) {
                     throw;
                 }
             }
+        }
+        try {
+            m_store.upsert_orders(fetched); // cached lists (and the Magento step's SKUs) see it too
+        } catch (const Error& e) {
+            m_events.note(fmt::format("warning: could not update the local store: {}", e.what()));
+        }
+        for (auto& o : fetched) {
+            std::string id = o.order_id;
+            out.emplace(std::move(id), std::move(o));
         }
     };
     if (ids.size() <= m_options.fresh_state_threshold) {

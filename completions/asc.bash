@@ -9,6 +9,7 @@ __asc_child() {
         ':orders') REPLY='orders' ;;
         ':order') REPLY='orders' ;;
         ':cancellations') REPLY='cancellations' ;;
+        ':shipments') REPLY='shipments' ;;
         ':feeds') REPLY='feeds' ;;
         ':feed') REPLY='feeds' ;;
         ':store') REPLY='store' ;;
@@ -20,8 +21,10 @@ __asc_child() {
         'orders:show') REPLY='orders show' ;;
         'orders:sync') REPLY='orders sync' ;;
         'orders:cancel') REPLY='orders cancel' ;;
+        'orders:ship') REPLY='orders ship' ;;
         'cancellations:list') REPLY='cancellations list' ;;
         'cancellations:resume') REPLY='cancellations resume' ;;
+        'shipments:list') REPLY='shipments list' ;;
         'feeds:show') REPLY='feeds show' ;;
         'store:info') REPLY='store info' ;;
         'store:purge') REPLY='store purge' ;;
@@ -67,11 +70,24 @@ __asc_takes_value() {
         'orders cancel:--reason') return 0 ;;
         'orders cancel:--wait-timeout') return 0 ;;
         'orders cancel:--max-per-feed') return 0 ;;
+        'orders ship:--carrier') return 0 ;;
+        'orders ship:--carrier-name') return 0 ;;
+        'orders ship:--tracking') return 0 ;;
+        'orders ship:--method') return 0 ;;
+        'orders ship:--ship-date') return 0 ;;
+        'orders ship:--item') return 0 ;;
+        'orders ship:--from') return 0 ;;
+        'orders ship:--via') return 0 ;;
+        'orders ship:--wait-timeout') return 0 ;;
         'cancellations list:--since') return 0 ;;
         'cancellations list:--state') return 0 ;;
         'cancellations list:--feed') return 0 ;;
         'cancellations list:--order') return 0 ;;
         'cancellations resume:--wait-timeout') return 0 ;;
+        'shipments list:--since') return 0 ;;
+        'shipments list:--state') return 0 ;;
+        'shipments list:--order') return 0 ;;
+        'shipments list:--feed') return 0 ;;
         'store purge:--pii-older-than') return 0 ;;
         'report summary:--created-after') return 0 ;;
         'report summary:--since') return 0 ;;
@@ -91,9 +107,10 @@ __asc_takes_value() {
 # __asc_commands PATH: sets REPLY to the subcommands of PATH.
 __asc_commands() {
     case "$1" in
-        '') REPLY='orders cancellations feeds store report config completion help' ;;
-        'orders') REPLY='list show sync cancel' ;;
+        '') REPLY='orders cancellations shipments feeds store report config completion help' ;;
+        'orders') REPLY='list show sync cancel ship' ;;
         'cancellations') REPLY='list resume' ;;
+        'shipments') REPLY='list' ;;
         'feeds') REPLY='show' ;;
         'store') REPLY='info purge' ;;
         'report') REPLY='summary late cancellations' ;;
@@ -110,8 +127,10 @@ __asc_flags() {
         'orders show') REPLY+=' --tab --cached' ;;
         'orders sync') REPLY+=' --updated-after --since --marketplace --wait --via' ;;
         'orders cancel') REPLY+=' --from --reason --dry-run -y --yes --no-wait --wait-timeout --max-per-feed --no-commerce' ;;
+        'orders ship') REPLY+=' --carrier --carrier-name --tracking --method --ship-date --item --from --dry-run -y --yes --via --no-wait --wait-timeout --no-commerce --ignore-cancel-request' ;;
         'cancellations list') REPLY+=' --since --state --feed --order' ;;
         'cancellations resume') REPLY+=' --no-wait --wait-timeout --no-commerce' ;;
+        'shipments list') REPLY+=' --since --state --order --feed' ;;
         'store purge') REPLY+=' --pii-older-than' ;;
         'report summary') REPLY+=' --created-after --since --created-before --until --sync --require-sync' ;;
         'report late') REPLY+=' --within --sync --require-sync' ;;
@@ -125,6 +144,7 @@ __asc_positional() {
     case "$1" in
         'orders show') REPLY=id ;;
         'orders cancel') REPLY=id ;;
+        'orders ship') REPLY=id ;;
         'feeds show') REPLY=feed_id ;;
         'config show') REPLY=key ;;
         'config use') REPLY=name ;;
@@ -173,7 +193,7 @@ __asc_values() {
         id) __asc_dynamic order-ids "$cur" ;;
         key) COMPREPLY=($(compgen -W 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code' -- "$cur")) ;;
         shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
-        topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce examples' -- "$cur")) ;;
+        topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce carriers examples' -- "$cur")) ;;
     esac
 }
 

@@ -19,6 +19,9 @@ void setup_store(CLI::App& app, Context& ctx);
 void setup_report(CLI::App& app, Context& ctx);
 void setup_order_cancel(CLI::App& order, Context& ctx);
 void setup_cancellations(CLI::App& app, Context& ctx);
+void setup_order_ship(CLI::App& order, Context& ctx);
+void setup_shipments(CLI::App& app, Context& ctx);
+const std::vector<Field>& shipment_fields();
 void setup_feeds(CLI::App& app, Context& ctx);
 // `completion` and the hidden `__complete` and `__man` (cmd_completion.cpp); `help` (cmd_help.cpp).
 void setup_completion(CLI::App& app, Context& ctx);

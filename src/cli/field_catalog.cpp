@@ -3,6 +3,7 @@
 
 #include "cancel_output.hpp"
 #include "commands.hpp"
+#include "ship_output.hpp"
 #include "asc/output/order_records.hpp"
 
 #include <fmt/format.h>
@@ -19,6 +20,8 @@ const std::vector<CommandFields>& field_catalog() {
         {"orders cancel", cancel_fields()},
         {"cancellations list", journal_fields()},
         {"cancellations resume", cancel_fields()},
+        {"orders ship", ship_fields()},
+        {"shipments list", shipment_fields()},
         {"report summary", summary_fields()},
         {"report late", late_fields()},
         {"report cancellations", journal_fields()},

@@ -2,6 +2,7 @@
 
 #include "help_topics.hpp"
 
+#include "asc/amazon/ship_confirm.hpp"
 #include "asc/config/keys.hpp"
 #include "commands.hpp"
 
@@ -280,11 +281,29 @@ HelpTopic examples_topic() {
             }};
 }
 
+HelpTopic carriers_topic() {
+    std::string codes;
+    for (const std::string_view code : amazon_carrier_codes()) {
+        codes += codes.empty() ? "" : ", ";
+        codes += code;
+    }
+    return {"carriers",
+            "CARRIERS",
+            "the carrier codes `order ship --carrier` takes (Amazon's list)",
+            {
+                para("`asc order ship --carrier CODE` takes one of Amazon's carrier codes (the CarrierCode list of "
+                     "Amazon's feed schemas), in any case, with or without spaces, dashes or underscores: fedex, "
+                     "royal-mail, DHL_GLOBAL_MAIL. A typo is refused with the close matches (exit 2). A carrier that "
+                     "is not on the list ships as Other with --carrier-name NAME."),
+                para(codes + "."),
+            }};
+}
+
 } // namespace
 
 const std::vector<HelpTopic>& help_topics() {
     static const std::vector<HelpTopic> topics{formats_topic(), fields_topic(),    exit_codes_topic(), environment_topic(),
-                                               config_topic(),  commerce_topic(), examples_topic()};
+                                               config_topic(),  commerce_topic(), carriers_topic(), examples_topic()};
     return topics;
 }
 

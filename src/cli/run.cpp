@@ -123,7 +123,9 @@ void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {
     setup_order_show(*orders, ctx);
     setup_orders_sync(*orders, ctx);
     setup_order_cancel(*orders, ctx);
+    setup_order_ship(*orders, ctx);
     setup_cancellations(app, ctx);
+    setup_shipments(app, ctx);
     setup_feeds(app, ctx);
     setup_store(app, ctx);
     setup_report(app, ctx);

@@ -289,6 +289,7 @@ std::optional<Json> Commerce::linked_to(std::string_view amazon_order_id) {
     Json j = order_json(it->second);
     const auto c = changed_.find(it->second);
     j["credit_memos"] = c != changed_.end() ? c->second.credit_memos : generated(it->second).credit_memos;
+    j["shipments"] = c != changed_.end() ? c->second.shipments : Json::array();
     return j;
 }
 

@@ -82,6 +82,17 @@ class Commerce {
     // GET creditmemos?searchCriteria (order_id eq): the credit memos of the order.
     Json creditmemos_of(std::int64_t entity_id);
 
+    // POST order/{id}/ship (commerce_ship.cpp): the shipment id, or an error. `lines` empty: every
+    // unshipped quantity. `tracks`: [{"track_number","title","carrier_code"}].
+    struct ShipLine {
+        std::int64_t order_item_id = 0;
+        double qty = 0;
+    };
+    std::variant<std::int64_t, MagentoError> ship(std::int64_t entity_id, const std::vector<ShipLine>& lines,
+                                                  const Json& tracks, bool notify);
+    // GET shipments?searchCriteria (order_id eq): the shipments of the order, with their tracks.
+    Json shipments_of(std::int64_t entity_id);
+
     // Every link: [{"amazon_order_id","entity_id","increment_id","state","status","comments",
     // "credit_memos"}], up to `limit`.
     Json links(std::size_t limit);
@@ -97,6 +108,7 @@ class Commerce {
         std::vector<Item> items;
         Json histories = Json::array(); // newest first, as Magento returns them
         Json credit_memos = Json::array();
+        Json shipments = Json::array();
         std::string created_at, updated_at;
     };
 
@@ -120,6 +132,7 @@ class Commerce {
     std::unordered_map<std::uint32_t, Order> changed_;
     std::int64_t next_history_id_ = 1;
     std::int64_t next_creditmemo_id_ = 1;
+    std::int64_t next_shipment_id_ = 1;
 };
 
 } // namespace sim

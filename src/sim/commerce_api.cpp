@@ -13,6 +13,12 @@
 //        "arguments":{"extension_attributes":{"return_to_stock_items":[id,...]}}} -> credit memo id
 //   GET  /rest/{store}/V1/creditmemos?searchCriteria...[field]=order_id&...[value]=N
 //                                 {"items":[{entity_id,order_id,...}],"total_count":N}
+//   POST /rest/{store}/V1/order/{entity_id}/ship  {"items":[{order_item_id,qty}],"notify":bool,
+//        "tracks":[{track_number,title,carrier_code}]} -> shipment id (Magento_Sales::ship;
+//        rules in commerce_ship.cpp)
+//   GET  /rest/{store}/V1/shipments?searchCriteria...[field]=order_id&...[value]=N
+//                                 {"items":[{entity_id,order_id,items,tracks}],"total_count":N}
+//                                 (Magento_Sales::shipment)
 //
 // Routes and ACL resources as in app/code/Magento/Sales/etc/webapi.xml (2.4): reads need
 // Magento_Sales::actions_view, comments Magento_Sales::comment, cancel Magento_Sales::cancel, refund
@@ -104,6 +110,10 @@ std::string_view resource_of(Op op) {
         return "Magento_Sales::creditmemo";
     case Op::commerceCreditmemos:
         return "Magento_Sales::sales_creditmemo";
+    case Op::commerceShip:
+        return "Magento_Sales::ship";
+    case Op::commerceShipments:
+        return "Magento_Sales::shipment";
     default:
         return "Magento_Sales::actions_view";
     }
@@ -295,6 +305,54 @@ void refund_order(Context& ctx, const httplib::Request& req, httplib::Response& 
     res.set_content(std::to_string(std::get<std::int64_t>(result)), "application/json");
 }
 
+// POST order/{id}/ship {"items":[{order_item_id,qty}],"notify":bool,"tracks":[{track_number,title,
+// carrier_code}]} -> the shipment id (ShipOrderInterface::execute returns an int).
+void ship_order(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+    const Json body = Json::parse(req.body, nullptr, false);
+    if (!body.is_object()) {
+        return magento_error(res, 400, "Decoding error: the request body is not valid JSON.");
+    }
+    std::vector<Commerce::ShipLine> lines;
+    for (const auto& item : body.value("items", Json::array())) {
+        if (!item.is_object() || !item.contains("order_item_id") || !item.contains("qty")) {
+            return magento_error(res, 400, "\"%fieldName\" is required. Enter and try again.",
+                                 Json{{"fieldName", "order_item_id"}});
+        }
+        lines.push_back({item["order_item_id"].get<std::int64_t>(), item["qty"].get<double>()});
+    }
+    const Json tracks = body.value("tracks", Json::array());
+    for (const auto& t : tracks) {
+        // ShipmentTrackCreationInterface: track_number, title and carrier_code are required.
+        if (!t.is_object() || !t.contains("track_number") || !t.contains("title") || !t.contains("carrier_code")) {
+            return magento_error(res, 400, "\"%fieldName\" is required. Enter and try again.",
+                                 Json{{"fieldName", "tracks"}});
+        }
+    }
+    const auto result = ctx.commerce.ship(std::stoll(req.matches[2].str()), lines, tracks, body.value("notify", false));
+    if (const auto* e = std::get_if<MagentoError>(&result)) {
+        return send_magento_error(res, *e);
+    }
+    res.status = 200;
+    res.set_content(std::to_string(std::get<std::int64_t>(result)), "application/json");
+}
+
+void search_shipments(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+    const auto field = criteria(req, "field", "field");
+    const auto value = criteria(req, "value", "value");
+    if (!field || !value || *field != "order_id") {
+        return magento_error(res, 400, "asc-sim supports searchCriteria on order_id only.");
+    }
+    std::int64_t id = 0;
+    try {
+        id = std::stoll(*value);
+    } catch (const std::exception&) {
+        id = 0;
+    }
+    Json items = ctx.commerce.shipments_of(id);
+    const std::size_t count = items.size();
+    send_json(res, 200, Json{{"items", std::move(items)}, {"total_count", count}});
+}
+
 } // namespace
 
 void add_commerce_routes(httplib::Server& server, Context& ctx) {
@@ -310,6 +368,10 @@ void add_commerce_routes(httplib::Server& server, Context& ctx) {
                commerce_api(ctx, Op::commerceCreditmemos, [&ctx](Req req, Res res) { search_creditmemos(ctx, req, res); }));
     server.Post(R"(/rest/([^/]+)/V1/orders/(\d+)/cancel)",
                 commerce_api(ctx, Op::commerceCancel, [&ctx](Req req, Res res) { cancel_order(ctx, req, res); }));
+    server.Post(R"(/rest/([^/]+)/V1/order/(\d+)/ship)",
+                commerce_api(ctx, Op::commerceShip, [&ctx](Req req, Res res) { ship_order(ctx, req, res); }));
+    server.Get(R"(/rest/([^/]+)/V1/shipments)",
+               commerce_api(ctx, Op::commerceShipments, [&ctx](Req req, Res res) { search_shipments(ctx, req, res); }));
     server.Post(R"(/rest/([^/]+)/V1/order/(\d+)/refund)",
                 commerce_api(ctx, Op::commerceRefund, [&ctx](Req req, Res res) { refund_order(ctx, req, res); }));
 

@@ -76,10 +76,10 @@ std::optional<Json> Feeds::document_info(const std::string& id, const std::strin
 
 std::variant<std::string, FeedError> Feeds::create_feed(const std::string& type, const Json& marketplace_ids,
                                                         const std::string& document_id) {
-    if (type != k_ack_feed_type) {
-        return FeedError{
-            400, "InvalidInput",
-            fmt::format("Invalid feedType '{}': asc-sim processes only {}.", type, k_ack_feed_type)};
+    if (type != k_ack_feed_type && type != k_fulfillment_feed_type) {
+        return FeedError{400, "InvalidInput",
+                         fmt::format("Invalid feedType '{}': asc-sim processes only {} and {}.", type, k_ack_feed_type,
+                                     k_fulfillment_feed_type)};
     }
     if (!marketplace_ids.is_array() || marketplace_ids.empty() || marketplace_ids.size() > 25 ||
         !std::all_of(marketplace_ids.begin(), marketplace_ids.end(),
@@ -265,8 +265,9 @@ void Feeds::finish(Feed& f) {
     }
     const auto doc = documents_.find(f.input_document);
     bool fatal = false;
-    std::string report = process_acknowledgements(
-        doc == documents_.end() ? std::string_view{} : doc->second.stored.data, store_, f.id, fatal);
+    const std::string_view input = doc == documents_.end() ? std::string_view{} : doc->second.stored.data;
+    std::string report = f.type == k_fulfillment_feed_type ? process_fulfillments(input, store_, f.id, fatal)
+                                                           : process_acknowledgements(input, store_, f.id, fatal);
     f.status = fatal ? "FATAL" : "DONE";
     f.result_document = add_result(std::move(report));
 }

@@ -18,6 +18,7 @@
 namespace sim {
 
 inline constexpr std::string_view k_ack_feed_type = "POST_ORDER_ACKNOWLEDGEMENT_DATA";
+inline constexpr std::string_view k_fulfillment_feed_type = "POST_ORDER_FULFILLMENT_DATA";
 
 struct FeedError {
     int status;       // HTTP status
@@ -114,6 +115,8 @@ std::string document_signature(const std::string& id, bool upload);
 // not an OrderAcknowledgement envelope); nothing is applied then.
 std::string process_acknowledgements(std::string_view xml, Store& store, const std::string& feed_id,
                                      bool& fatal);
+// Processes a POST_ORDER_FULFILLMENT_DATA document (fulfillment_feed.cpp): shipment confirmations.
+std::string process_fulfillments(std::string_view xml, Store& store, const std::string& feed_id, bool& fatal);
 // A report for a feed that failed as a whole.
 std::string fatal_report(const std::string& feed_id, const std::string& description);
 

@@ -26,6 +26,8 @@ constexpr std::array<std::string_view, k_op_count> k_op_names{"token",
                                                               "commerceCancel",
                                                               "commerceRefund",
                                                               "commerceCreditmemos",
+                                                              "commerceShip",
+                                                              "commerceShipments",
                                                               "createReport",
                                                               "getReport",
                                                               "getReportDocument",
@@ -51,6 +53,8 @@ constexpr std::array<UsagePlan, k_op_count> k_plans{{
     {0, 0},       // commerceCancel
     {0, 0},       // commerceRefund
     {0, 0},       // commerceCreditmemos
+    {0, 0},       // commerceShip
+    {0, 0},       // commerceShipments
     // reports_2021-06-30.json, "Usage Plan" of each operation:
     {0.0167, 15}, // createReport
     {2, 15},      // getReport

@@ -36,12 +36,14 @@ enum class Op : std::uint8_t {
     commerceCancel,       // Magento: POST /rest/{store}/V1/orders/{id}/cancel
     commerceRefund,       // Magento: POST /rest/{store}/V1/order/{id}/refund
     commerceCreditmemos,  // Magento: GET /rest/{store}/V1/creditmemos?searchCriteria...
+    commerceShip,         // Magento: POST /rest/{store}/V1/order/{id}/ship
+    commerceShipments,    // Magento: GET /rest/{store}/V1/shipments?searchCriteria...
     createReport,
     getReport,
     getReportDocument,
     downloadReportDocument, // GET of a report document url
 };
-inline constexpr std::size_t k_op_count = 22;
+inline constexpr std::size_t k_op_count = 24;
 
 std::string_view op_name(Op op);
 std::optional<Op> parse_op(std::string_view name);

@@ -25,7 +25,7 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
                                 503, slow, drop, garbage or expire; OPERATION an operation name
                                 (searchOrders, getOrder, createFeed, ..., token, commerceSearch,
                                 commerceGet, commerceComment, commerceCancel, commerceRefund,
-                                commerceCreditmemos) or *
+                                commerceCreditmemos, commerceShip, commerceShipments) or *
   --slow-seconds X              delay of a slow fault (default 2)
   --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
   --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)

@@ -255,7 +255,13 @@ void get_order(Context& ctx, const httplib::Request& req, httplib::Response& res
     send_json(res, 200, body);
 }
 
-// POST /orders/v0/orders/{orderId}/shipmentConfirmation -> 204.
+// POST /orders/v0/orders/{orderId}/shipmentConfirmation -> 204. The request shape and its required
+// fields are ordersV0.json's ConfirmShipmentRequest / PackageDetail / ConfirmShipmentOrderItem
+// (packageReferenceId "only positive numeric values", carrierName "required when carrierCode is
+// Other", shipDate ISO 8601); errors are its ConfirmShipmentErrorResponse (400 InvalidInput for
+// missing or invalid parameters, 404 for an unknown order). The state rules (UNSHIPPED or
+// PARTIALLY_SHIPPED, seller-fulfilled, at most the unshipped units of an open item) follow
+// /work/shared/reference/spapi-contract.md and Amazon's docs for confirmShipment.
 void confirm_shipment(Context& ctx, const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     auto invalid = [&](const std::string& message) { send_error(res, 400, "InvalidInput", message); };

@@ -79,6 +79,22 @@ struct CommerceOrder {
     bool has_items = false;
 };
 
+// One line of a shipment, and its track (ShipOrderInterface: items, tracks).
+struct CommerceShipLine {
+    std::int64_t order_item_id = 0;
+    CommerceQty qty = 0;
+};
+struct CommerceTrack {
+    std::string track_number;
+    std::string title;        // the carrier's name, as Magento shows it
+    std::string carrier_code; // Magento's carrier code ("ups", "fedex", "custom")
+};
+// A track of one of the order's shipments.
+struct CommerceShipmentTrack {
+    std::int64_t shipment_id = 0;
+    std::string track_number;
+};
+
 // One line of an offline credit memo.
 struct CommerceRefundLine {
     std::int64_t order_item_id = 0;
@@ -130,6 +146,16 @@ class CommerceClient {
 
     // The ids of the order's credit memos, oldest first (for a credit memo whose answer was lost).
     std::vector<std::int64_t> find_creditmemos(std::int64_t entity_id);
+
+    // POST order/{id}/ship (ACL Magento_Sales::ship): a shipment of `lines` with `track`, `notify`
+    // telling the customer. Returns the shipment's id. Magento refuses (400) an order that cannot
+    // ship (canceled, on hold, nothing left: Model/Order/Validation/CanShip.php); a complete order
+    // is what it becomes once everything is invoiced and shipped.
+    std::int64_t ship_order(std::int64_t entity_id, const std::vector<CommerceShipLine>& lines,
+                            const CommerceTrack& track, bool notify);
+    // The tracks of the order's shipments (GET shipments?searchCriteria order_id; ACL
+    // Magento_Sales::shipment), for a shipment whose answer was lost.
+    std::vector<CommerceShipmentTrack> find_shipment_tracks(std::int64_t entity_id);
 
     [[nodiscard]] const CommerceSettings& settings() const { return m_settings; }
 

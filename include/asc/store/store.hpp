@@ -24,6 +24,7 @@
 // another process past the busy timeout; Internal for anything else (disk full, I/O error).
 
 #include "asc/model/model.hpp"
+#include "asc/store/ship_journal.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -344,6 +345,21 @@ class Store {
     // at once (an in-flight row is then always from a run that died): an flock on
     // "<store>.cancel.lock". Same contract as lock_for_sync().
     [[nodiscard]] SyncLock lock_for_cancel(std::chrono::milliseconds wait);
+
+    // ---- The shipment journal (store_ship.cpp; schema 7; used by the ship service) ----
+
+    // Rows matching `filter`, oldest first (by created_at, then id).
+    [[nodiscard]] std::vector<ShipEntry> ship_journal_entries(const ShipFilter& filter);
+    // Rows in flight (planned, sending, submitted), oldest first.
+    [[nodiscard]] std::vector<ShipEntry> ship_journal_in_flight();
+    // Writes `rows` in one transaction: id 0 inserts, an id replaces that row. Returns the ids.
+    // Throws Error(Temporary) "already in flight" when a package (order id + tracking number)
+    // would get a second in-flight row.
+    std::vector<std::int64_t> ship_journal_write(std::span<const ShipEntry> rows);
+    // Applies `changes` (updated_at = `now`) and upserts `orders` in one transaction.
+    void ship_journal_update(std::span<const ShipChange> changes, Timestamp now, std::span<const Order> orders = {});
+    // Held while `order ship` runs (an flock on "<store>.ship.lock"); as lock_for_cancel().
+    [[nodiscard]] SyncLock lock_for_ship(std::chrono::milliseconds wait);
 
     // Clears buyer and address columns (all but state and country) of orders last updated before
     // `older_than`. Age is the order's last update: an order still changing (a return, a late

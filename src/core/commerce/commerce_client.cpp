@@ -424,6 +424,71 @@ std::vector<std::int64_t> CommerceClient::find_creditmemos(std::int64_t entity_i
     return ids;
 }
 
+std::int64_t CommerceClient::ship_order(std::int64_t entity_id, const std::vector<CommerceShipLine>& lines,
+                                        const CommerceTrack& track, bool notify) {
+    Call call;
+    call.what = fmt::format("the shipment of the Magento order with entity_id {}", entity_id);
+    call.method = "POST";
+    call.op = "commerce ship";
+    call.acl = "Magento_Sales::ship";
+    call.path = fmt::format("/order/{}/ship", entity_id);
+    json items = json::array();
+    for (const CommerceShipLine& l : lines) {
+        items.push_back({{"order_item_id", l.order_item_id}, {"qty", json::parse(format_commerce_qty(l.qty))}});
+    }
+    // ShipOrderInterface::execute(orderId, items, notify, appendComment, comment, tracks, packages, arguments).
+    call.body = json{{"items", items},
+                     {"notify", notify},
+                     {"tracks", json::array({{{"track_number", track.track_number},
+                                              {"title", track.title},
+                                              {"carrier_code", track.carrier_code}}})}}
+                    .dump();
+    call.idempotent = false;
+    call.on_400 = "Magento refused the shipment: the order cannot ship there (canceled, on hold, already shipped) "
+                  "or its items differ from Amazon's";
+    const std::string body = send(call);
+    const json j = json::parse(body, nullptr, false);
+    std::int64_t id = 0;
+    if (j.is_number_integer()) {
+        id = j.get<std::int64_t>();
+    } else if (j.is_string()) {
+        id = id_at(json{{"id", j}}, "id");
+    }
+    if (id <= 0) {
+        throw CommerceOutcomeUnknown(ErrorKind::Temporary,
+                                     fmt::format("{} answered {} without a shipment id ({})", k_side, call.what,
+                                                 printable_excerpt(body, 80)),
+                                     "run the same `asc order ship` again: it reads the order's shipments first");
+    }
+    return id;
+}
+
+std::vector<CommerceShipmentTrack> CommerceClient::find_shipment_tracks(std::int64_t entity_id) {
+    Call call;
+    call.what = fmt::format("the shipments of the Magento order with entity_id {}", entity_id);
+    call.path = "/shipments";
+    call.query = commerce_search_query("order_id", std::to_string(entity_id));
+    call.acl = "Magento_Sales::shipment";
+    const json j = parse_body(send(call), call.what);
+    std::vector<CommerceShipmentTrack> out;
+    if (const auto items = j.is_object() ? j.find("items") : j.end(); items != j.end() && items->is_array()) {
+        for (const auto& shipment : *items) {
+            if (!shipment.is_object()) {
+                continue;
+            }
+            const std::int64_t id = id_at(shipment, "entity_id");
+            if (const auto tracks = shipment.find("tracks"); tracks != shipment.end() && tracks->is_array()) {
+                for (const auto& t : *tracks) {
+                    if (t.is_object() && t.contains("track_number") && t["track_number"].is_string()) {
+                        out.push_back({id, t["track_number"].get<std::string>()});
+                    }
+                }
+            }
+        }
+    }
+    return out;
+}
+
 std::string CommerceClient::send(const Call& call) {
     std::string url = fmt::format("{}/rest/{}/V1{}", m_settings.base_url, m_settings.store_code, call.path);
     if (!call.query.empty()) {

@@ -274,7 +274,48 @@ CREATE TABLE backfill_windows (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
+// Version 7: the shipment journal of `asc order ship` (include/asc/store/ship_journal.hpp; the
+// state machine in include/asc/ship/ship.hpp): one row per package and attempt, written before
+// anything is sent. At most one row per package (order id + tracking number) is in flight, so a
+// package is never in two confirmations at once.
+constexpr const char* k_v7 = R"sql(
+CREATE TABLE ship_journal (
+    id                INTEGER PRIMARY KEY,
+    order_id          TEXT NOT NULL,
+    marketplace_id    TEXT,
+    package_ref       TEXT NOT NULL,       -- packageReferenceId
+    carrier_code      TEXT NOT NULL,
+    carrier_name      TEXT,
+    shipping_method   TEXT,
+    tracking_number   TEXT NOT NULL,
+    ship_date         INTEGER NOT NULL,    -- unix seconds
+    items             TEXT,                -- "order_item_id:quantity,...", NULL: every unshipped unit
+    via               TEXT NOT NULL CHECK (via IN ('api', 'feed')),
+    batch_id          TEXT NOT NULL,
+    feed_document_id  TEXT,
+    feed_id           TEXT,
+    message_id        INTEGER,
+    state             TEXT NOT NULL
+                      CHECK (state IN ('planned', 'sending', 'submitted', 'confirmed', 'already_shipped',
+                                       'failed', 'refused')),
+    result_code       TEXT,
+    result_message    TEXT,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    sent_at           INTEGER,
+    send_timeout_ms   INTEGER,
+    run_by            TEXT NOT NULL,
+    commerce_state    TEXT,
+    commerce_shipment_id TEXT
+);
+CREATE INDEX ship_journal_order ON ship_journal(order_id, id);
+CREATE INDEX ship_journal_created ON ship_journal(created_at);
+CREATE INDEX ship_journal_feed ON ship_journal(feed_id) WHERE feed_id IS NOT NULL;
+CREATE UNIQUE INDEX ship_journal_in_flight ON ship_journal(order_id, tracking_number)
+    WHERE state IN ('planned', 'sending', 'submitted');
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
 
 // The secondary indexes of version 1, by name, as k_v1 creates them (k_v1 stays as released).
 struct Index {

@@ -1,0 +1,262 @@
+#pragma once
+// Part `ship` (asc_ship): the shipment guard and the ship service. May use: sync, amazon, store,
+// http, base, model.
+//
+// The ship service confirms seller-fulfilled shipments to Amazon, one package or thousands, with
+// the same guarantees as the cancel service (cancel.hpp): every package is journaled before
+// anything is sent, and no package is ever confirmed twice.
+//
+// plan():
+//   1. Recovery of earlier runs' rows in flight (see below), before anything new is sent.
+//   2. Fresh state, right before deciding: up to `fresh_state_threshold` orders with getOrder (with
+//      PACKAGES) each; more refresh the store with one incremental sync and are read from it (as
+//      the cancel service does: getOrder allows 0.5 requests/s, a sync pages 100 orders a request).
+//   3. The guard (decide_ship) on that state, package by package in input order; the packages of
+//      one order use up its unshipped units one after the other. A package whose tracking number
+//      the order already has, or that the journal already confirmed, is already_shipped.
+// execute():
+//   4. Every package is journaled BEFORE anything is sent, in one transaction: planned (with its
+//      packageReferenceId, carrier, tracking, items), refused, already_shipped.
+//   5. API (confirmShipment, one request per package): right before each request goes out its
+//      row becomes `sending` with the send time and the request timeout; a 204 makes it
+//      `confirmed` and, in the same transaction, the store's copy of the order Shipped or
+//      PartiallyShipped with the units moved (the Tracking tab shows the package after the next
+//      read from Amazon). A 4xx makes it `failed` (Amazon refused it; nothing was recorded). A
+//      lost answer (timeout, 5xx, dropped connection) is settled from the order at once if it
+//      shows the package; otherwise the row stays `sending` and the run stops: nothing else is
+//      sent while Amazon is unreachable.
+//   6. Feed (one POST_ORDER_FULFILLMENT_DATA feed for the batch): createFeedDocument, upload,
+//      `sending` right before createFeed, `submitted` with the feed id, then the processing report
+//      per message (confirmed / failed).
+//
+// Recovery. The rule: asc proves, it never guesses. A package is confirmed when Amazon said so (a
+// 204, a report without an error for its message) or when the order on Amazon carries a package
+// with its tracking number.
+//   * planned: nothing was sent. The same input run again plans it again (the row is reused).
+//   * sending: the outcome is unknown. getOrder: the tracking number on the order -> confirmed
+//     ("confirmed by the order's packages"). Otherwise nothing may be concluded while the request
+//     could still arrive: once sent_at + send_timeout + in_flight_floor has passed (recovery waits
+//     for it, bounded by wait_timeout, unless --no-wait) and, for a feed, no fulfillment feed
+//     created since is still processing, the order is read again; still without the package ->
+//     planned again (sent again after the guard looks again). Until then it is reported pending.
+//   * submitted: the feed is ours; its report is read (waiting up to wait_timeout).
+// A second `order ship` on the same store waits for the first (a lock file), so rows in flight are
+// always from a run that died or gave up.
+
+#include "asc/amazon/feeds_client.hpp"
+#include "asc/amazon/orders_client.hpp"
+#include "asc/amazon/ship_confirm.hpp"
+#include "asc/amazon/sp_api.hpp"
+#include "asc/base/clock.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/events.hpp"
+#include "asc/model/model.hpp"
+#include "asc/store/store.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asc {
+
+// ---- Carriers ----
+
+// Amazon's spelling of a carrier code typed in any case, with or without spaces, dashes or
+// underscores ("fedex", "royal-mail", "DHL_GLOBAL_MAIL"); nullopt when it is not on Amazon's list.
+std::optional<std::string_view> parse_carrier_code(std::string_view text);
+// Up to `max` codes of Amazon's list that look like `text` (for "did you mean").
+std::vector<std::string_view> close_carrier_codes(std::string_view text, std::size_t max = 3);
+
+// ---- One package to ship ----
+
+struct ShipRequest {
+    std::string order_id;
+    std::string carrier_code; // Amazon's spelling (parse_carrier_code)
+    std::string carrier_name; // required with Other
+    std::string tracking_number;
+    std::string shipping_method;
+    std::optional<Timestamp> ship_date; // nullopt: now
+    // The units in the package; a quantity of 0 means every unshipped unit of that item. Empty:
+    // every unshipped unit of the order.
+    std::vector<ShipItem> items;
+    std::size_t line = 0; // the input line (batches), 0 for the command line
+};
+
+// Checks what can be checked without Amazon: the order id, the carrier code (Error(Usage) with
+// the close matches), the carrier name with Other, the tracking number, the quantities. Returns
+// the request with the carrier code in Amazon's spelling.
+ShipRequest validated(ShipRequest request);
+
+// ---- The guard ----
+
+enum class ShipVerdict {
+    /// The package may be confirmed; `items` is what it will carry.
+    Allowed,
+    /// The order already carries a package with this tracking number: nothing to send.
+    AlreadyShipped,
+    /// The order's state forbids it (exit 5); `remedy` says what to do instead.
+    Refused,
+};
+// "allowed", "already_shipped", "refused"
+std::string_view to_string(ShipVerdict verdict);
+
+struct ShipDecision {
+    ShipVerdict verdict = ShipVerdict::Refused;
+    std::string reason;
+    std::string remedy;
+    std::vector<ShipItem> items; // Allowed: the units, every quantity resolved
+};
+
+// The guard, a pure function of the order's fresh state: merchant-fulfilled, Unshipped or
+// PartiallyShipped, every item of the request on the order with at most its unshipped units, and
+// no buyer cancellation request on an item of the package unless `ignore_cancel_request`.
+ShipDecision decide_ship(const Order& order, const ShipRequest& request, bool ignore_cancel_request);
+
+// `order` with the units of `items` moved from unshipped to shipped and its status Shipped (no
+// unit left to ship) or PartiallyShipped; last_updated kept, so Amazon's next copy replaces it.
+Order shipped_copy(Order order, const std::vector<ShipItem>& items);
+
+// ---- The service ----
+
+/// What happened to one package.
+enum class ShipOutcome {
+    /// Amazon confirmed it.
+    Confirmed,
+    /// The order already had it (an earlier run, another tool); nothing was sent.
+    AlreadyShipped,
+    /// Sent, result not known yet (a feed still processing, a lost answer being settled).
+    Pending,
+    /// Dry run: the guard allows it.
+    WouldShip,
+    /// The guard refused it on fresh state; nothing sent.
+    Refused,
+    /// Amazon refused it, or it could not be sent.
+    Failed,
+    /// Amazon does not know the order.
+    NotFound,
+    /// Not an Amazon order id.
+    InvalidId,
+};
+// "confirmed", "already_shipped", "pending", "would_ship", "refused", "failed", "not_found",
+// "invalid_id".
+std::string_view to_string(ShipOutcome outcome);
+
+struct ShipRow {
+    std::string order_id;
+    std::string package_ref;
+    std::string carrier; // the code, or the name with Other
+    std::string tracking_number;
+    std::string items; // "id:qty,..."
+    ShipOutcome outcome = ShipOutcome::Failed;
+    std::string via;    // api | feed, once sent
+    std::string feed_id;
+    std::string result_code;
+    std::string message;
+};
+
+enum class ShipViaChoice { Auto, Api, Feed };
+
+struct ShipOptions {
+    bool dry_run = false;
+    bool wait = true;
+    bool ignore_cancel_request = false;
+    ShipViaChoice via = ShipViaChoice::Auto;
+    // --via auto sends through one feed above this many packages, else confirmShipment each.
+    std::size_t feed_above = 20;
+    std::chrono::milliseconds wait_timeout{std::chrono::minutes(30)};
+    std::chrono::milliseconds poll_interval{500};
+    std::string seller_id; // the feed's MerchantIdentifier
+    std::vector<std::string> marketplace_ids;
+    std::string run_by;
+    std::chrono::milliseconds lock_wait{std::chrono::seconds(10)};
+    std::chrono::milliseconds sync_lock_wait{std::chrono::minutes(2)};
+    std::size_t fresh_state_threshold = 20;
+    std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+    // As CancelOptions::in_flight_floor.
+    std::chrono::milliseconds in_flight_floor{std::chrono::seconds(60)};
+    std::chrono::seconds clock_skew{std::chrono::minutes(2)};
+    // The journal's commerce_state for a package Amazon confirms, set in the same transaction:
+    // "pending" (a commerce link is configured: the Magento step follows), "skipped"
+    // (--no-commerce), "" (no link).
+    std::string commerce_on_confirm;
+    // Test hook, as CancelOptions::on_step: "after-plan", "before-send" (first confirmShipment
+    // about to go out, its row `sending`), "after-send" (answered, not journaled),
+    // "after-confirm" (first package journaled confirmed), "after-document", "after-upload",
+    // "before-create-feed", "after-create-feed", "after-submit", "waiting".
+    std::function<void(std::string_view step)> on_step;
+};
+
+struct ShipPlanItem {
+    ShipRequest request;
+    ShipOutcome outcome = ShipOutcome::WouldShip;
+    std::string message;
+    std::vector<ShipItem> items; // WouldShip: the resolved units
+    std::string package_ref;
+    std::optional<Order> order;  // the fresh state
+    std::int64_t journal_id = 0; // a planned row of an interrupted run that this plans again
+};
+
+struct ShipPlan {
+    std::vector<ShipPlanItem> items;
+    ShipVia via = ShipVia::Api;
+    std::vector<ShipRow> recovered;    // rows of earlier runs that recovery completed or found pending
+    std::size_t left_planned = 0;      // planned rows of interrupted runs not in this input
+    [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
+};
+
+struct ShipResult {
+    std::vector<ShipRow> rows; // one per plan item
+    std::vector<ShipRow> recovered;
+    std::string feed_id;
+    std::optional<Error> error; // what stopped the run early
+    [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
+};
+
+class ShipService {
+  public:
+    ShipService(SpApiClient& api, OrdersClient& orders, FeedsClient& feeds, Store& store, Clock& clock,
+                Events& events, ShipOptions options);
+
+    // Steps 1-3. Takes the ship lock (unless dry run). Throws Error(Temporary) when Amazon cannot
+    // be reached, Error(Interrupted) on Ctrl-C.
+    ShipPlan plan(const std::vector<ShipRequest>& requests);
+    // Steps 4-6. Throws Error(Config) for a feed without a seller id, Error(Interrupted) on
+    // Ctrl-C; other failures after the journal was written come back in ShipResult::error.
+    ShipResult execute(const ShipPlan& plan);
+
+  private:
+    std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
+    // The orders' fresh state (step 2); an id Amazon does not know is absent.
+    std::map<std::string, Order> fresh_state(const std::vector<std::string>& ids);
+    void send_api(const ShipPlan& plan, std::vector<ShipEntry>& rows, ShipResult& result);
+    void send_feed(std::vector<ShipEntry>& rows, ShipResult& result);
+    bool settle_sending(ShipEntry& row, bool may_wait, ShipRow& out);
+    bool collect_feed(std::vector<ShipEntry*>& rows, bool may_wait, std::vector<ShipRow>& out);
+    [[nodiscard]] Timestamp now() const;
+    void step(std::string_view name) const;
+
+    SpApiClient& m_api;
+    OrdersClient& m_orders;
+    FeedsClient& m_feeds;
+    Store& m_store;
+    Clock& m_clock;
+    Events& m_events;
+    ShipOptions m_options;
+    SyncLock m_lock;
+    std::map<std::string, Order> m_fresh; // the orders' fresh state read by plan()
+    // Per batch of feed rows whose createFeed outcome is unknown: the fulfillment feed that may
+    // hold them still processing ("" once none is), so getFeeds (0.0222/s) is asked once a batch.
+    std::map<std::string, std::string> m_busy_feed;
+    bool m_first_send = true;
+    bool m_first_confirm = true;
+};
+
+// "user@host".
+std::string ship_run_by();
+
+} // namespace asc

@@ -1,0 +1,168 @@
+#include "ship_commerce.hpp"
+
+#include "asc/base/strings.hpp"
+#include "asc/base/time.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+
+namespace asc::cli {
+
+namespace {
+
+// Magento's carrier code for a track (the carriers Magento ships with; anything else is custom).
+std::string magento_carrier(const std::string& amazon_code) {
+    if (amazon_code == "UPS" || amazon_code == "UPSMI") {
+        return "ups";
+    }
+    if (amazon_code == "USPS") {
+        return "usps";
+    }
+    if (amazon_code.starts_with("FedEx") || amazon_code == "FEDEX_JP") {
+        return "fedex";
+    }
+    if (amazon_code.starts_with("DHL")) {
+        return "dhl";
+    }
+    return "custom";
+}
+
+// The Magento lines of a package: each Amazon item's SKU matched to a top-level Magento item of the
+// same SKU. nullopt when an item has no match.
+std::optional<std::vector<CommerceShipLine>> magento_lines(const ShipEntry& e, const std::optional<Order>& amazon,
+                                                           const CommerceOrder& magento) {
+    std::vector<CommerceShipLine> out;
+    for (const ShipItem& item : e.items) {
+        std::string sku;
+        if (amazon) {
+            for (const OrderItem& ai : amazon->items) {
+                sku = ai.order_item_id == item.order_item_id ? ai.sku : sku;
+            }
+        }
+        const auto it = std::find_if(magento.items.begin(), magento.items.end(), [&](const CommerceItem& mi) {
+            return mi.parent_item_id == 0 && !sku.empty() && mi.sku == sku;
+        });
+        if (it == magento.items.end()) {
+            return std::nullopt;
+        }
+        out.push_back({it->item_id, item.quantity * k_commerce_qty_one});
+    }
+    return out;
+}
+
+struct Step {
+    std::string state; // done, failed, no_link, sending (unknown)
+    std::string shipment_id;
+    std::string message;
+};
+
+Step ship_one(CommerceClient& client, Store& store, OrdersClient& orders, const ShipEntry& e, Timestamp now) {
+    const auto linked = client.find_linked_order(e.order_id);
+    if (!linked) {
+        return {"no_link", "", "no Magento order is linked to it"};
+    }
+    if (e.commerce_state == "sending") {
+        for (const auto& t : client.find_shipment_tracks(linked->entity_id)) {
+            if (t.track_number == e.tracking_number) {
+                return {"done", std::to_string(t.shipment_id), "Magento shipment found (its answer was lost)"};
+            }
+        }
+    }
+    const CommerceOrder order = linked->has_items ? *linked : client.get_order(linked->entity_id);
+    std::optional<Order> amazon = store.get_order(e.order_id);
+    if (!amazon) { // the items' SKUs: a package confirmed by an earlier run's feed may not be stored
+        amazon = orders.get(e.order_id, {Included::Fulfillment});
+    }
+    const auto lines = magento_lines(e, amazon, order);
+    if (!lines) {
+        return {"failed", "", "an item's SKU is not on the Magento order; ship it in Magento"};
+    }
+    store.ship_journal_update(std::vector<ShipChange>{{.id = e.id, .commerce_state = std::string("sending")}}, now);
+    const std::string title = e.carrier_code == "Other" ? e.carrier_name : e.carrier_code;
+    try {
+        const auto id = client.ship_order(linked->entity_id, *lines,
+                                          {e.tracking_number, title, magento_carrier(e.carrier_code)}, false);
+        return {"done", std::to_string(id), ""};
+    } catch (const CommerceOutcomeUnknown& err) {
+        return {"sending", "", err.what()};
+    } catch (const Error& err) {
+        if (err.kind() != ErrorKind::Usage) {
+            store.ship_journal_update(std::vector<ShipChange>{{.id = e.id, .commerce_state = std::string("pending")}}, now);
+            throw;
+        }
+        return {"failed", "", err.what()};
+    }
+}
+
+} // namespace
+
+ShipCommerce ship_commerce(Context& ctx, bool no_commerce) {
+    ShipCommerce c;
+    if (!ctx.settings().commerce) {
+        return c;
+    }
+    if (no_commerce) {
+        c.on_confirm = "skipped";
+        return c;
+    }
+    c.link = CommerceLink::open(ctx);
+    c.on_confirm = "pending";
+    return c;
+}
+
+ShipCommerceOutcome run_ship_commerce(Context& ctx, ShipCommerce& commerce, std::vector<ShipRow>& rows) {
+    ShipCommerceOutcome outcome;
+    if (!commerce.link) {
+        return outcome;
+    }
+    Store& store = ctx.store();
+    std::map<std::string, std::size_t> counts;
+    for (const ShipEntry& e : store.ship_journal_entries({.states = {ShipState::Confirmed}})) {
+        if (e.commerce_state != "pending" && e.commerce_state != "sending") {
+            continue;
+        }
+        Step step;
+        try {
+            step = ship_one(commerce.link->client(), store, ctx.orders(), e, now_seconds());
+        } catch (const Error& err) {
+            outcome.error = err;
+            break; // the link is down or refused: the rest stay pending for the next run
+        }
+        if (step.state != "sending") {
+            store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
+                                                               .commerce_state = step.state,
+                                                               .commerce_shipment_id = step.shipment_id}},
+                                      now_seconds());
+        } else {
+            outcome.error = Error(ErrorKind::Temporary, step.message,
+                                  "run the same `asc order ship` again: it reads the Magento shipments first");
+        }
+        ++counts[step.state];
+        for (ShipRow& r : rows) {
+            if (r.order_id == e.order_id && r.tracking_number == e.tracking_number) {
+                const std::string what = step.state == "done" ? "Magento shipment " + step.shipment_id
+                                                              : "Magento: " + step.state + (step.message.empty() ? "" : " (" + step.message + ")");
+                r.message = r.message.empty() ? what : r.message + "; " + what;
+            }
+        }
+    }
+    if (counts["failed"] > 0 && !outcome.error) {
+        outcome.error = Error(ErrorKind::Partial, fmt::format("{} could not be created", count_noun(static_cast<long long>(counts["failed"]), "Magento shipment")),
+                              "`asc shipments list` says why; ship those in Magento");
+    }
+    std::vector<std::string> parts;
+    if (counts["done"] > 0) {
+        parts.push_back(fmt::format("{} created", count_noun(static_cast<long long>(counts["done"]), "Magento shipment")));
+    }
+    if (counts["no_link"] > 0) {
+        parts.push_back(fmt::format("{} without a linked Magento order", counts["no_link"]));
+    }
+    if (counts["failed"] > 0) {
+        parts.push_back(fmt::format("{} failed", counts["failed"]));
+    }
+    outcome.summary = fmt::format("{}", fmt::join(parts, ", "));
+    return outcome;
+}
+
+} // namespace asc::cli

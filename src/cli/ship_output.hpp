@@ -1,0 +1,34 @@
+#pragma once
+// Output of `order ship` and `shipments list`: one row per package in every format, the one-line
+// summary on stderr, and the exit status the rows call for.
+
+#include "asc/ship/ship.hpp"
+#include "context.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asc::cli {
+
+inline constexpr std::string_view k_ship_csv_header = "order_id,carrier,tracking,method,ship_date,item_id,quantity";
+
+// order_id, outcome, package_ref, carrier, tracking_number, items, via, feed_id, result_code, message.
+const std::vector<Field>& ship_fields();
+void render_ship_rows(Context& ctx, const std::vector<ShipRow>& rows);
+// "998 confirmed, 1 already shipped, 1 refused (feed 50012019000)".
+std::string ship_summary(const std::vector<ShipRow>& rows, const std::string& feed_id);
+// Notes about earlier runs (unless -q).
+void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, std::size_t left_planned);
+// The error the rows call for (nullopt: exit 0): every package confirmed or already shipped is
+// success; one package refused by the guard is Refused (5), one unknown order NotFound (3); anything
+// else not confirmed in a batch is Partial (6); a package whose outcome is not known yet, or a run
+// stopped by an unreachable Amazon, is Temporary (75); with --no-wait a package pending in a feed
+// is success.
+std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std::optional<Error>& error, bool wait);
+// Prints the summary (unless -q) and throws what ship_exit_error() says.
+void finish_ship(Context& ctx, const std::vector<ShipRow>& rows, const std::string& feed_id,
+                 const std::optional<Error>& error, bool wait);
+
+} // namespace asc::cli

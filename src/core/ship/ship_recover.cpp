@@ -1,0 +1,143 @@
+// The ship service's recovery: rows that earlier runs left in flight are settled from what Amazon
+// shows (the order's packages, the feed's report) before anything new is sent. The rules are in
+// include/asc/ship/ship.hpp, "Recovery".
+
+#include "asc/base/interrupt.hpp"
+#include "asc/base/time.hpp"
+#include "asc/ship/ship.hpp"
+#include "ship_internal.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace asc {
+
+namespace {
+
+std::string key_of(const ShipEntry& e) {
+    return e.order_id + "\n" + e.tracking_number;
+}
+
+} // namespace
+
+std::vector<ShipRow> ShipService::recover(std::map<std::string, std::int64_t>& replannable) {
+    std::vector<ShipRow> out;
+    if (m_store.schema_version() < 7) {
+        return out;
+    }
+    std::vector<ShipEntry> rows = m_store.ship_journal_in_flight();
+    std::map<std::string, std::vector<ShipEntry*>> by_feed;
+    for (ShipEntry& e : rows) {
+        if (e.state == ShipState::Planned) {
+            replannable[key_of(e)] = e.id;
+        } else if (e.state == ShipState::Sending) {
+            ShipRow row;
+            const bool settled = settle_sending(e, m_options.wait, row);
+            if (e.state == ShipState::Planned) {
+                replannable[key_of(e)] = e.id;
+            } else {
+                out.push_back(settled ? row : row_of(e, ShipOutcome::Pending, row.message));
+            }
+        } else {
+            by_feed[e.feed_id].push_back(&e);
+        }
+    }
+    for (auto& [feed_id, group] : by_feed) {
+        collect_feed(group, m_options.wait, out);
+    }
+    return out;
+}
+
+// Settles a `sending` row from the order's packages. Returns true when settled: Confirmed (the
+// package is on the order), Failed (the order is unknown), or Planned (it never arrived: the caller
+// plans it again). False: still unknown; `out` says why.
+bool ShipService::settle_sending(ShipEntry& e, bool may_wait, ShipRow& out) {
+    auto read = [&]() -> std::optional<Order> {
+        try {
+            return m_orders.get(e.order_id, ship_included());
+        } catch (const ApiError& err) {
+            if (err.kind() != ErrorKind::NotFound) {
+                throw;
+            }
+            return std::nullopt;
+        }
+    };
+    auto confirm = [&](const Order& order) {
+        e.state = ShipState::Confirmed;
+        e.result_message = "confirmed by the order's packages (the answer to the request that sent it was lost)";
+        m_store.ship_journal_update(
+            std::vector<ShipChange>{{.id = e.id,
+                                     .state = ShipState::Confirmed,
+                                     .result_message = e.result_message,
+                                     .commerce_state = m_options.commerce_on_confirm.empty() ? std::nullopt : std::optional<std::string>(m_options.commerce_on_confirm)}},
+            now(), std::vector<Order>{order});
+        out = row_of(e, ShipOutcome::Confirmed);
+        return true;
+    };
+    std::optional<Order> order = read();
+    if (!order) {
+        e.state = ShipState::Failed;
+        e.result_message = "Amazon does not know the order";
+        m_store.ship_journal_update(
+            std::vector<ShipChange>{{.id = e.id, .state = ShipState::Failed, .result_message = e.result_message}}, now());
+        out = row_of(e, ShipOutcome::NotFound);
+        return true;
+    }
+    if (has_tracking(*order, e.tracking_number)) {
+        return confirm(*order);
+    }
+    const auto timeout = e.send_timeout.value_or(std::chrono::minutes(10));
+    const Timestamp sent = e.sent_at.value_or(e.updated_at);
+    const Timestamp settle = sent + std::chrono::seconds(1) +
+                             std::chrono::ceil<std::chrono::seconds>(timeout + m_options.in_flight_floor);
+    const auto left = settle - now();
+    if (left > std::chrono::seconds(0)) {
+        if (!may_wait || left > m_options.wait_timeout) {
+            out = row_of(e, ShipOutcome::Pending,
+                         fmt::format("sent at {} and not on the order yet; not sent again before {}",
+                                     format_rfc3339(sent), format_rfc3339(settle)));
+            return false;
+        }
+        m_events.note(fmt::format("waiting {} s until an unanswered confirmation of order {} can no longer arrive",
+                                  left.count(), e.order_id));
+        m_clock.sleep_for(left + std::chrono::milliseconds(200));
+        if (interrupted()) {
+            throw Error(ErrorKind::Interrupted, "interrupted while settling an earlier run; nothing new was sent");
+        }
+    }
+    if (e.via == ShipVia::Feed) {
+        auto busy = m_busy_feed.find(e.batch_id);
+        if (busy == m_busy_feed.end()) {
+            std::string unfinished;
+            for (const Feed& f : find_feeds_sent_since(m_feeds, std::string(k_fulfillment_feed_type), sent,
+                                                       m_options.clock_skew)) {
+                if (!f.finished() && may_wait) {
+                    wait_for_feed(m_feeds, f.feed_id, m_clock, m_options.wait_timeout, {}, m_options.poll_interval);
+                } else if (!f.finished()) {
+                    unfinished = f.feed_id;
+                }
+            }
+            busy = m_busy_feed.emplace(e.batch_id, unfinished).first;
+        }
+        if (!busy->second.empty()) {
+            out = row_of(e, ShipOutcome::Pending, fmt::format("feed {} may hold it and is still processing", busy->second));
+            return false;
+        }
+    }
+    order = read();
+    if (order && has_tracking(*order, e.tracking_number)) {
+        return confirm(*order);
+    }
+    e.state = ShipState::Planned;
+    e.sent_at.reset();
+    m_store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
+                                                         .state = ShipState::Planned,
+                                                         .feed_document_id = std::string(),
+                                                         .sent_at = std::optional<Timestamp>{},
+                                                         .send_timeout = std::optional<std::chrono::milliseconds>{}}},
+                                now());
+    out = row_of(e, ShipOutcome::Pending, "never reached Amazon; planned again");
+    return true;
+}
+
+} // namespace asc

@@ -41,7 +41,7 @@ void run_config_show(Context& ctx) {
         {"client_id", s.client_id.empty() ? "(not set)" : s.client_id},
         {"client_secret", mask_secret(s.client_secret)},
         {"refresh_token", mask_secret(s.refresh_token)},
-        {"store", s.store_path.string()},
+        {"store", redact_store_setting(s.store_path.string())},
         {"store_pii", s.store_pii ? "true" : "false"},
     };
     if (s.commerce) {

@@ -325,6 +325,7 @@ Store& Context::store() {
         const Settings& s = settings();
         StoreOptions options;
         options.store_pii = s.store_pii;
+        options.account = s.seller_id; // a PostgreSQL store keeps each seller account apart
         m_store = Store::open(s.store_path, options);
     }
     return *m_store;

@@ -11,11 +11,25 @@ namespace asc::cli {
 
 namespace {
 
+// The lines only a PostgreSQL store has: where it is, the server, and who holds its locks.
+void print_postgres_info(Context& ctx, const StoreInfo& info) {
+    ctx.out << fmt::format("backend         postgresql (server {})\n", info.server_version);
+    ctx.out << fmt::format("database        {}\n", info.location);
+    ctx.out << fmt::format("account schema  {}\n", info.account_schema);
+    if (info.lock_holders.empty()) {
+        ctx.out << "locks           none held (no sync or cancellation running)\n";
+    }
+    for (const auto& h : info.lock_holders) {
+        ctx.out << fmt::format("lock held       {}\n", h);
+    }
+}
+
 void run_info(Context& ctx) {
     const StoreInfo info = ctx.store().info();
     const Timestamp now = now_seconds();
     Record r = Record::object();
-    r["path"] = info.path.string();
+    r["backend"] = info.backend;
+    r["path"] = info.location;
     r["size_bytes"] = info.file_size;
     r["schema_version"] = info.schema_version;
     r["orders"] = info.orders;
@@ -30,14 +44,28 @@ void run_info(Context& ctx) {
         marks.push_back(std::move(mark));
     }
     r["last_sync"] = std::move(marks);
+    if (info.backend == "postgresql") {
+        r["server_version"] = info.server_version;
+        r["account_schema"] = info.account_schema;
+        Record holders = Record::array();
+        for (const auto& h : info.lock_holders) {
+            holders.push_back(h);
+        }
+        r["lock_holders"] = std::move(holders);
+    }
 
     const Format format = ctx.format();
     if (format == Format::Json || format == Format::Jsonl) {
         ctx.out << (format == Format::Json ? r.dump(2) : r.dump()) << '\n';
         return;
     }
-    ctx.out << fmt::format("path            {}\n", info.path.string());
-    ctx.out << fmt::format("size            {:.1f} MiB\n", static_cast<double>(info.file_size) / (1024.0 * 1024.0));
+    if (info.backend == "postgresql") {
+        print_postgres_info(ctx, info);
+    } else {
+        ctx.out << fmt::format("path            {}\n", info.location);
+        ctx.out << fmt::format("size            {:.1f} MiB\n",
+                               static_cast<double>(info.file_size) / (1024.0 * 1024.0));
+    }
     ctx.out << fmt::format("schema          {}\n", info.schema_version);
     ctx.out << fmt::format("orders          {}\n", info.orders);
     ctx.out << fmt::format("personal data   {} orders{}\n", info.orders_with_pii,

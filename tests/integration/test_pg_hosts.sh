@@ -7,6 +7,7 @@
 #   * three hosts cancel overlapping sets of Unshipped orders at once: every order is canceled
 #     exactly once, in exactly one feed (the cancellation lock is an advisory lock in the database,
 #     the journal is shared, so a later run finds the orders handled);
+#   * the rate budget is shared (the buckets live in the database): the sim counts no 429;
 #   * a host killed (-9) mid-cancel is resumed from another host;
 #   * store info names the backend, the server and who holds a lock; the URI never shows a password.
 source "$(dirname "$0")/lib.sh"
@@ -99,6 +100,9 @@ rows = json.load(open(sys.argv[2]))
 canceled = collections.Counter(r["order_id"] for r in rows if r["state"] == "canceled")
 assert set(canceled) >= pool and all(canceled[o] == 1 for o in pool), len(canceled)
 PY
+
+throttled=$(sim_get /_sim/stats | json "sum(o.get('throttled', 0) for o in d['operations'].values())")
+check "the sim counted no 429 across the three hosts (one rate budget in the database): $throttled" [ "$throttled" -eq 0 ]
 
 # --- a host dies mid-cancel; another resumes ----------------------------------------------------
 expect_exit 137 "host 1 dies before recording createFeed" env ASC_TEST_CRASH_AT=before-create-feed \

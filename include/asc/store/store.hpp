@@ -383,6 +383,12 @@ class Store {
     // The raw connection, for tests and benchmarks. Do not keep it past the Store. nullptr for a
     // PostgreSQL store.
     [[nodiscard]] sqlite3* handle();
+    // Reads the text kept under `key` ("" when none), lets `fn` change it and writes it back, in
+    // one transaction holding a lock on it that every process (every host, for PostgreSQL) using
+    // this store takes: e.g. the rate buckets shared by all hosts of one seller account
+    // (make_bucket_text in rate_limit.hpp). PostgreSQL runs it on a second connection of its own,
+    // so it is never held up by, nor joins, a transaction of this Store. Throws like any write.
+    void update_shared_text(std::string_view key, const std::function<void(std::string&)>& fn);
     // "sqlite" or "postgresql".
     [[nodiscard]] std::string_view backend() const;
     // Runs SQL without results on the store's connection, in its dialect (tests, benchmarks).

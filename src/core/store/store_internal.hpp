@@ -87,6 +87,8 @@ struct Store::Impl {
     // seller account (see store_pg_schema.cpp). Empty for SQLite.
     std::string uri_shown;
     std::string pg_schema;
+    std::string pg_uri;                // to open `side`
+    std::unique_ptr<db::Conn> side;   // update_shared_text's own connection, opened on first use
     StoreOptions options;
     int schema_version = 0;
     // Opened read-only: the file or its directory cannot be written (a read-only filesystem, a

@@ -169,6 +169,7 @@ std::unique_ptr<Store::Impl> open_postgres(const std::string& uri, const StoreOp
     conn->exec(fmt::format("SET search_path TO {}", schema));
     auto impl = std::make_unique<Store::Impl>();
     impl->uri_shown = conn->shown();
+    impl->pg_uri = uri;
     impl->pg_schema = schema;
     impl->db = std::move(conn);
     impl->options = options;
@@ -217,6 +218,63 @@ bool is_postgres_store(std::string_view setting) {
 
 std::string redact_store_setting(std::string_view setting) {
     return pg::is_postgres_uri(setting) ? pg::redact_uri(setting) : std::string(setting);
+}
+
+namespace {
+
+// The read-modify-write of update_shared_text, inside the caller's transaction.
+void update_meta_text(db::Conn* conn, bool row_lock, std::string_view key,
+                      const std::function<void(std::string&)>& fn) {
+    {
+        db::Stmt ins(conn, "INSERT INTO meta (key, value) VALUES (?1, '') ON CONFLICT (key) DO NOTHING");
+        ins.bind(1, key);
+        ins.run();
+    }
+    std::string text;
+    {
+        db::Stmt get(conn, row_lock ? "SELECT value FROM meta WHERE key = ?1 FOR UPDATE"
+                                    : "SELECT value FROM meta WHERE key = ?1");
+        get.bind(1, key);
+        if (get.step()) {
+            text = get.text(0);
+        }
+        get.reset();
+    }
+    fn(text);
+    db::Stmt put(conn, "UPDATE meta SET value = coalesce(?2, '') WHERE key = ?1");
+    put.bind(1, key);
+    put.bind(2, text);
+    put.run();
+}
+
+} // namespace
+
+void Store::update_shared_text(std::string_view key, const std::function<void(std::string&)>& fn) {
+    Impl& impl = *m_impl;
+    if (impl.schema_version < 2) {
+        throw Error(ErrorKind::Internal, "shared state needs store schema 2");
+    }
+    if (!impl.postgres()) {
+        db::Transaction tx(impl.db.get(), db::TxMode::Write);
+        update_meta_text(impl.db.get(), false, key, fn);
+        tx.commit();
+        return;
+    }
+    if (!impl.side) {
+        auto side = pg::connect(impl.pg_uri, impl.options.busy_timeout);
+        side->exec(fmt::format("SET search_path TO {}", impl.pg_schema));
+        impl.side = std::move(side);
+    }
+    // A plain transaction: the row lock (FOR UPDATE) alone serializes the hosts, without the
+    // store's writer lock that a sync's page writes hold.
+    impl.side->exec("BEGIN");
+    try {
+        update_meta_text(impl.side.get(), true, key, fn);
+        impl.side->commit();
+    } catch (...) {
+        impl.side->rollback();
+        throw;
+    }
 }
 
 std::string_view Store::backend() const {

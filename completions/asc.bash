@@ -25,6 +25,7 @@ __asc_child() {
         'feeds:show') REPLY='feeds show' ;;
         'store:info') REPLY='store info' ;;
         'store:purge') REPLY='store purge' ;;
+        'store:migrate') REPLY='store migrate' ;;
         'report:summary') REPLY='report summary' ;;
         'report:late') REPLY='report late' ;;
         'report:cancellations') REPLY='report cancellations' ;;
@@ -73,6 +74,7 @@ __asc_takes_value() {
         'cancellations list:--order') return 0 ;;
         'cancellations resume:--wait-timeout') return 0 ;;
         'store purge:--pii-older-than') return 0 ;;
+        'store migrate:--from') return 0 ;;
         'report summary:--created-after') return 0 ;;
         'report summary:--since') return 0 ;;
         'report summary:--created-before') return 0 ;;
@@ -95,7 +97,7 @@ __asc_commands() {
         'orders') REPLY='list show sync cancel' ;;
         'cancellations') REPLY='list resume' ;;
         'feeds') REPLY='show' ;;
-        'store') REPLY='info purge' ;;
+        'store') REPLY='info purge migrate' ;;
         'report') REPLY='summary late cancellations' ;;
         'config') REPLY='init show list use check' ;;
         *) REPLY= ;;
@@ -113,6 +115,7 @@ __asc_flags() {
         'cancellations list') REPLY+=' --since --state --feed --order' ;;
         'cancellations resume') REPLY+=' --no-wait --wait-timeout --no-commerce' ;;
         'store purge') REPLY+=' --pii-older-than' ;;
+        'store migrate') REPLY+=' --from' ;;
         'report summary') REPLY+=' --created-after --since --created-before --until --sync --require-sync' ;;
         'report late') REPLY+=' --within --sync --require-sync' ;;
         'report cancellations') REPLY+=' --since --sync' ;;

@@ -44,6 +44,8 @@ function __asc_child
             echo 'store info'
         case 'store:purge'
             echo 'store purge'
+        case 'store:migrate'
+            echo 'store migrate'
         case 'report:summary'
             echo 'report summary'
         case 'report:late'
@@ -72,7 +74,7 @@ function __asc_takes_value
             return 0
     end
     switch "$argv[1]:$argv[2]"
-        case 'orders list:--status' 'orders list:--created-after' 'orders list:--since' 'orders list:--created-before' 'orders list:--until' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--updated-after' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders sync:--via' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'report summary:--created-after' 'report summary:--since' 'report summary:--created-before' 'report summary:--until' 'report late:--within' 'report cancellations:--since' 'config init:--region' 'config init:--marketplace' 'config init:--seller-id' 'config init:--client-id' 'config init:--lwa-endpoint'
+        case 'orders list:--status' 'orders list:--created-after' 'orders list:--since' 'orders list:--created-before' 'orders list:--until' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--updated-after' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders sync:--via' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'store migrate:--from' 'report summary:--created-after' 'report summary:--since' 'report summary:--created-before' 'report summary:--until' 'report late:--within' 'report cancellations:--since' 'config init:--region' 'config init:--marketplace' 'config init:--seller-id' 'config init:--client-id' 'config init:--lwa-endpoint'
             return 0
     end
     return 1
@@ -231,9 +233,13 @@ complete -c asc -n '__asc_at "feeds show"' -x -a '(__asc_dynamic feed-ids)'
 # asc store
 complete -c asc -n '__asc_at "store"' -a 'info' -d 'Print the store\'s path, size, order count and last sync'
 complete -c asc -n '__asc_at "store"' -a 'purge' -d 'Remove buyers\' personal data from orders older than a duration'
+complete -c asc -n '__asc_at "store"' -a 'migrate' -d 'Copy an SQLite store into this profile\'s PostgreSQL store, once'
 
 # asc store purge
 complete -c asc -n '__asc_at "store purge"' -l pii-older-than -x -d 'Duration since the order\'s last update, e.g. 30d'
+
+# asc store migrate
+complete -c asc -n '__asc_at "store migrate"' -l from -r -F -d 'The SQLite store file to copy'
 
 # asc report
 complete -c asc -n '__asc_at "report"' -a 'summary' -d 'Orders and exact totals per status, marketplace and currency'

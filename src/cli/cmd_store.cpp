@@ -96,6 +96,26 @@ void run_purge(Context& ctx, const std::string& older_than) {
     }
 }
 
+void run_migrate(Context& ctx, const std::string& from) {
+    const Settings& s = ctx.settings();
+    if (!is_postgres_store(s.store_path.native())) {
+        throw Error(ErrorKind::Usage, "asc store migrate copies into a PostgreSQL store, and this profile's store is a file",
+                    "set the profile's store (or ASC_STORE) to the postgresql:// URI first, then run it again");
+    }
+    if (is_postgres_store(from) || !std::filesystem::is_regular_file(from)) {
+        throw Error(ErrorKind::Usage, fmt::format("no SQLite store at {}", redact_store_setting(from)),
+                    "--from names the SQLite file to copy, e.g. ~/.local/share/asc/default.db");
+    }
+    StoreOptions options;
+    options.store_pii = s.store_pii;
+    Store source = Store::open(from, options);
+    const StoreInfo copied = ctx.store().copy_from(source);
+    if (!ctx.global.quiet) {
+        ctx.err << fmt::format("copied {} orders, {} journal entries and {} sync marks from {} into {}\n", copied.orders,
+                               copied.journal_entries, copied.marks.size(), from, copied.location);
+    }
+}
+
 } // namespace
 
 void setup_store(CLI::App& app, Context& ctx) {
@@ -111,6 +131,14 @@ void setup_store(CLI::App& app, Context& ctx) {
     purge->footer("Examples:\n  asc store purge --pii-older-than 30d\n"
                   "  0 3 * * * asc -q store purge --pii-older-than 30d   # crontab");
     purge->callback([older, &ctx] { run_purge(ctx, *older); });
+
+    auto from = std::make_shared<std::string>();
+    auto* migrate = store->add_subcommand("migrate", "Copy an SQLite store into this profile's PostgreSQL store, once");
+    migrate->add_option("--from", *from, "The SQLite store file to copy")->required();
+    migrate->footer("The profile's store (or ASC_STORE) must be the postgresql:// URI, and empty: orders, sync marks,\n"
+                    "backfill windows and the cancellation journal are copied in one transaction and counted.\n"
+                    "Examples:\n  asc store migrate --from ~/.local/share/asc/default.db   # store = \"postgresql://asc@db/asc\"");
+    migrate->callback([from, &ctx] { run_migrate(ctx, *from); });
 }
 
 } // namespace asc::cli

@@ -9,6 +9,7 @@
 #     the journal is shared, so a later run finds the orders handled);
 #   * the rate budget is shared (the buckets live in the database): the sim counts no 429;
 #   * a host killed (-9) mid-cancel is resumed from another host;
+#   * store migrate copies an SQLite store into an empty account once;
 #   * store info names the backend, the server and who holds a lock; the URI never shows a password.
 source "$(dirname "$0")/lib.sh"
 
@@ -120,5 +121,14 @@ for oid in open(sys.argv[1]).read().split():
     assert s["cancellations"] == 1, (oid, s["cancellations"])
 PY
 check "no row in flight is left" [ -z "$(host 3 cancellations list --state planned,submitting,submitted -o ids 2>/dev/null)" ]
+
+# --- asc store migrate: one host's SQLite store copied into another account, once ---------------
+migrated_host() { ASC_SELLER_ID=MIGRATED host "$@"; } # the same hosts, another seller account
+expect_exit 0 "store migrate copies the SQLite store into an empty account" migrated_host 1 store migrate --from "$WORK/alone.db"
+check "  and says how much" contains "$WORK/err" "copied $alone orders"
+migrated=$(migrated_host 2 store info -o json | json "d['orders']")
+check "  another host reads the same number of orders ($migrated)" [ "$migrated" -eq "$alone" ]
+expect_exit 2 "a second migration into the same account is refused" migrated_host 1 store migrate --from "$WORK/alone.db"
+expect_exit 2 "store migrate from a file that is not there is refused" host 1 store migrate --from "$WORK/none.db"
 
 finish

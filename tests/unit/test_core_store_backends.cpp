@@ -352,6 +352,44 @@ TEST_CASE("postgresql: accounts are separate, a newer schema and a password in t
           "postgresql://u@h:5432/db?sslmode=require");
 }
 
+TEST_CASE("a store is copied once, whole and checked (asc store migrate)") {
+    asc_test::TempDir dir;
+    Store source = Store::open(dir / "src.db");
+    std::vector<asc::Order> orders;
+    for (int i = 0; i < 1203; ++i) {
+        orders.push_back(make_order(i, Status::Unshipped, k_t0 + i, k_t0 + i + 1));
+    }
+    const std::vector<std::string> keys{"ATVPDKIKX0DER"};
+    source.upsert_page(orders, keys, ts(k_t0 + 5000));
+    const std::vector<JournalEntry> rows{planned("111-0000001-0000001", 1), planned("111-0000002-0000002", 2)};
+    source.journal_write(rows);
+    const auto copy_into = [&](Store& dest) {
+        const auto copied = dest.copy_from(source);
+        CHECK(copied.orders == 1203);
+        CHECK(copied.journal_entries == 2);
+        CHECK(dest.sync_mark("ATVPDKIKX0DER") == ts(k_t0 + 5000));
+        CHECK(dest.journal_in_flight().size() == 2);
+        const auto got = dest.get_order(orders[7].order_id);
+        REQUIRE(got.has_value());
+        asc_test::check_same_order(*got, orders[7], false);
+        try {
+            dest.copy_from(source);
+            FAIL("a second migration was accepted");
+        } catch (const asc::Error& e) {
+            CHECK(e.kind() == ErrorKind::Usage);
+        }
+        CHECK(dest.info().orders == 1203);
+    };
+    Store into_sqlite = Store::open(dir / "dest.db");
+    copy_into(into_sqlite);
+    if (const auto uri = pg_uri(); !uri.empty()) {
+        StoreOptions options;
+        options.account = fresh_account();
+        Store into_pg = Store::open(uri, options);
+        copy_into(into_pg);
+    }
+}
+
 TEST_CASE("postgresql: a server that is not there is a temporary failure") {
     try {
         Store s = Store::open("postgresql:///asc?host=/nonexistent-asc-socket-dir&connect_timeout=2");

@@ -389,6 +389,13 @@ class Store {
     // (make_bucket_text in rate_limit.hpp). PostgreSQL runs it on a second connection of its own,
     // so it is never held up by, nor joins, a transaction of this Store. Throws like any write.
     void update_shared_text(std::string_view key, const std::function<void(std::string&)>& fn);
+    // `asc store migrate`: copies everything of `source` (an SQLite store) into this store, once,
+    // in one transaction: the orders (as stored, so with personal data only when this store's
+    // store_pii is set), the sync marks, the backfill windows of the marked marketplaces and the
+    // cancellation journal (new ids, same rows). Refuses, with Error(Usage), a destination that
+    // already holds orders or journal rows, and checks the counts after the copy (Error(Internal)
+    // and nothing kept when they differ). Returns the copied counts (orders, journal entries, marks).
+    StoreInfo copy_from(Store& source);
     // "sqlite" or "postgresql".
     [[nodiscard]] std::string_view backend() const;
     // Runs SQL without results on the store's connection, in its dialect (tests, benchmarks).

@@ -390,6 +390,31 @@ TEST_CASE("a store is copied once, whole and checked (asc store migrate)") {
     }
 }
 
+TEST_CASE("postgresql: a connection lost mid-run is a temporary failure, and the journal is as it was") {
+    const auto uri = pg_uri();
+    if (uri.empty()) {
+        return; // the ctest unit.store.pg runs this case with a server; plain `unit` has none
+    }
+    StoreOptions options;
+    options.account = fresh_account();
+    Store store = Store::open(uri, options);
+    const std::vector<JournalEntry> first{planned("111-0000001-0000001", 1)};
+    store.journal_write(first);
+    // The server ends this connection (as a restart or a network failure would).
+    Store admin = Store::open(uri, options);
+    admin.exec_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                   "WHERE application_name LIKE 'asc %' AND pid <> pg_backend_pid()");
+    try {
+        const std::vector<JournalEntry> second{planned("111-0000002-0000002", 2)};
+        store.journal_write(second);
+        FAIL("a write on a lost connection succeeded");
+    } catch (const asc::Error& e) {
+        CHECK(e.kind() == ErrorKind::Temporary);
+        CHECK(std::string(e.what()).find("lost the connection") != std::string::npos);
+    }
+    CHECK(admin.journal_entries({}).size() == 1);
+}
+
 TEST_CASE("postgresql: a server that is not there is a temporary failure") {
     try {
         Store s = Store::open("postgresql:///asc?host=/nonexistent-asc-socket-dir&connect_timeout=2");

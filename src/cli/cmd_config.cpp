@@ -43,6 +43,7 @@ void run_config_show(Context& ctx) {
         {"refresh_token", mask_secret(s.refresh_token)},
         {"store", redact_store_setting(s.store_path.string())},
         {"store_pii", s.store_pii ? "true" : "false"},
+        {"store_password_file", s.store_password_file.string()},
     };
     if (s.commerce) {
         const CommerceSettings& c = *s.commerce;

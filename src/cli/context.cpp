@@ -334,6 +334,7 @@ Store& Context::store() {
         StoreOptions options;
         options.store_pii = s.store_pii;
         options.account = s.seller_id; // a PostgreSQL store keeps each seller account apart
+        options.password_file = s.store_password_file;
         m_store = Store::open(s.store_path, options);
     }
     return *m_store;

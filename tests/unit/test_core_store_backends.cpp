@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <doctest/doctest.h>
+#include <fstream>
 #include <functional>
 #include <thread>
 #include <unistd.h>
@@ -413,6 +414,33 @@ TEST_CASE("postgresql: a connection lost mid-run is a temporary failure, and the
         CHECK(std::string(e.what()).find("lost the connection") != std::string::npos);
     }
     CHECK(admin.journal_entries({}).size() == 1);
+}
+
+TEST_CASE("postgresql: the store password file must be private") {
+    const auto uri = pg_uri();
+    if (uri.empty()) {
+        return; // the ctest unit.store.pg runs this case with a server; plain `unit` has none
+    }
+    asc_test::TempDir dir;
+    const auto file = dir / "pg pass";
+    {
+        std::ofstream(file) << "*:*:*:*:not-used-by-trust-auth\n";
+    }
+    StoreOptions options;
+    options.account = fresh_account();
+    options.password_file = file;
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::group_read);
+    try {
+        Store s = Store::open(uri, options);
+        FAIL("a group-readable password file was accepted");
+    } catch (const asc::Error& e) {
+        CHECK(e.kind() == ErrorKind::Config);
+        CHECK(std::string(e.what()).find("readable by other users") != std::string::npos);
+    }
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    Store s = Store::open(uri, options);
+    CHECK(s.info().location.find("passfile=") != std::string::npos);
+    CHECK(s.info().location.find("not-used") == std::string::npos);
 }
 
 TEST_CASE("postgresql: a server that is not there is a temporary failure") {

@@ -54,6 +54,9 @@ struct StoreOptions {
     // database serves several accounts, each in its own schema (asc_<seller id>, recorded in
     // the table asc_accounts); empty: the schema asc_default. Ignored by SQLite.
     std::string account{};
+    // A PostgreSQL store: the password file (~/.pgpass format) libpq reads, instead of PGPASSFILE
+    // or ~/.pgpass. Refused (Error(Config)) unless it is a file only its owner can read or write.
+    std::filesystem::path password_file{};
 };
 
 struct UpsertCounts {

@@ -461,6 +461,9 @@ Settings load_settings(const FlagSettings& flags, const EnvLookup& env) {
             .string();
     resolve("store", store, flags.store, "ASC_STORE", default_store);
     s.store_path = expand_tilde(store, env);
+    std::string password_file;
+    resolve("store_password_file", password_file, {}, "ASC_STORE_PASSWORD_FILE", "");
+    s.store_password_file = password_file.empty() ? std::filesystem::path{} : expand_tilde(password_file, env);
     if (auto pii = profile.boolean("store_pii")) {
         s.store_pii = *pii;
         s.sources["store_pii"] = profile.source();

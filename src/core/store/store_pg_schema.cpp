@@ -14,7 +14,9 @@
 #include "store_pg.hpp"
 
 #include <fmt/format.h>
+#include <cctype>
 #include <regex>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -153,9 +155,41 @@ std::string application_name() {
     return fmt::format("asc {}@{} pid {}", user != nullptr ? user : "?", host.data(), ::getpid());
 }
 
+// The URI with libpq's passfile parameter when a password file is set, after checking the file is
+// private (libpq itself would only warn on stderr and ignore it).
+std::string with_password_file(const std::string& uri, const std::filesystem::path& file) {
+    if (file.empty()) {
+        return uri;
+    }
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        throw Error(ErrorKind::Config, fmt::format("the store password file {} does not exist", file.string()),
+                    "create it in ~/.pgpass format (host:port:database:user:password), mode 0600, or unset "
+                    "store_password_file");
+    }
+    if ((st.st_mode & 077) != 0) {
+        throw Error(ErrorKind::Config,
+                    fmt::format("the store password file {} is readable by other users", file.string()),
+                    fmt::format("chmod 600 {}", file.string()));
+    }
+    std::string out = uri;
+    out += uri.find('?') == std::string::npos ? '?' : '&';
+    out += "passfile=";
+    for (const char c : file.string()) { // percent-encode all but unreserved characters
+        const bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '.' || c == '-' ||
+                           c == '_' || c == '~';
+        out += plain ? std::string(1, c) : fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+    return out;
+}
+
 } // namespace
 
-std::unique_ptr<Store::Impl> open_postgres(const std::string& uri, const StoreOptions& options, int target) {
+std::unique_ptr<Store::Impl> open_postgres(const std::string& uri_setting, const StoreOptions& options, int target) {
+    if (pg::redact_uri(uri_setting) != uri_setting) {
+        pg::connect(uri_setting, options.busy_timeout); // refuses it, naming the URI without the password
+    }
+    const std::string uri = with_password_file(uri_setting, options.password_file);
     auto conn = pg::connect(uri, options.busy_timeout);
     const std::string schema = schema_name(options.account);
     conn->set_lock_key(lock_key(schema));

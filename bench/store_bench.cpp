@@ -251,7 +251,7 @@ int main(int argc, char** argv) try {
     Generator gen(args.seed, args.orders);
     {
         Store store = Store::open(args.store);
-        if (!args.pragma.empty()) {
+        if (!args.pragma.empty() && store.handle() != nullptr) {
             sqlite3_exec(store.handle(), args.pragma.c_str(), nullptr, nullptr, nullptr);
         }
         const std::vector<std::string> keys{k_markets[0].id};
@@ -289,7 +289,9 @@ int main(int argc, char** argv) try {
         const auto re = store.upsert_orders(again);
         fmt::print("re-upsert {} unchanged orders           {:.1f} ms ({} unchanged)\n", again.size(),
                    ms_since(re_start), re.unchanged);
-        sqlite3_exec(store.handle(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+        if (store.handle() != nullptr) { // SQLite; --store may be a postgresql:// URI
+            sqlite3_exec(store.handle(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+        }
         const auto info = store.info();
         fmt::print("store size                              {:.1f} MiB, {:.1f} KiB per 1,000 orders\n",
                    static_cast<double>(info.file_size) / 1048576.0,

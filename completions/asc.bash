@@ -28,6 +28,7 @@ __asc_child() {
         'feeds:show') REPLY='feeds show' ;;
         'store:info') REPLY='store info' ;;
         'store:purge') REPLY='store purge' ;;
+        'store:migrate') REPLY='store migrate' ;;
         'report:summary') REPLY='report summary' ;;
         'report:late') REPLY='report late' ;;
         'report:cancellations') REPLY='report cancellations' ;;
@@ -89,6 +90,7 @@ __asc_takes_value() {
         'shipments list:--order') return 0 ;;
         'shipments list:--feed') return 0 ;;
         'store purge:--pii-older-than') return 0 ;;
+        'store migrate:--from') return 0 ;;
         'report summary:--created-after') return 0 ;;
         'report summary:--since') return 0 ;;
         'report summary:--created-before') return 0 ;;
@@ -112,7 +114,7 @@ __asc_commands() {
         'cancellations') REPLY='list resume' ;;
         'shipments') REPLY='list' ;;
         'feeds') REPLY='show' ;;
-        'store') REPLY='info purge' ;;
+        'store') REPLY='info purge migrate' ;;
         'report') REPLY='summary late cancellations' ;;
         'config') REPLY='init show list use check' ;;
         *) REPLY= ;;
@@ -132,6 +134,7 @@ __asc_flags() {
         'cancellations resume') REPLY+=' --no-wait --wait-timeout --no-commerce' ;;
         'shipments list') REPLY+=' --since --state --order --feed' ;;
         'store purge') REPLY+=' --pii-older-than' ;;
+        'store migrate') REPLY+=' --from' ;;
         'report summary') REPLY+=' --created-after --since --created-before --until --sync --require-sync' ;;
         'report late') REPLY+=' --within --sync --require-sync' ;;
         'report cancellations') REPLY+=' --since --sync' ;;

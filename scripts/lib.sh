@@ -7,7 +7,7 @@ ASC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ASC_PACKAGES=(
   g++ cmake ninja-build pkg-config git ca-certificates curl python3
   libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev doctest-dev
-  libsqlite3-dev libtomlplusplus-dev libpugixml-dev zlib1g-dev libcpp-httplib-dev libjq-dev
+  libsqlite3-dev libtomlplusplus-dev libpugixml-dev zlib1g-dev libcpp-httplib-dev libjq-dev libpq-dev
 )
 
 asc_missing_packages() {

@@ -7,6 +7,7 @@
 #include "asc/base/errors.hpp"
 #include "asc/base/strings.hpp"
 #include "asc/http/http.hpp"
+#include "asc/store/store.hpp"
 #include "commands.hpp"
 #include "config_commands.hpp"
 
@@ -35,7 +36,12 @@ std::vector<std::pair<std::string, std::string>> show_rows(const Settings& s, co
             continue;
         }
         if (auto text = setting_text(s, key)) {
-            rows.emplace_back(key.name, key.type == SettingType::Url ? redact(*text) : *text);
+            if (key.name == "store") {
+                // A postgresql:// URI is shown without any password it carries.
+                rows.emplace_back(key.name, redact_store_setting(*text));
+            } else {
+                rows.emplace_back(key.name, key.type == SettingType::Url ? redact(*text) : *text);
+            }
         }
     }
     return rows;

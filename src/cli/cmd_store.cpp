@@ -11,11 +11,25 @@ namespace asc::cli {
 
 namespace {
 
+// The lines only a PostgreSQL store has: where it is, the server, and who holds its locks.
+void print_postgres_info(Context& ctx, const StoreInfo& info) {
+    ctx.out << fmt::format("backend         postgresql (server {})\n", info.server_version);
+    ctx.out << fmt::format("database        {}\n", info.location);
+    ctx.out << fmt::format("account schema  {}\n", info.account_schema);
+    if (info.lock_holders.empty()) {
+        ctx.out << "locks           none held (no sync or cancellation running)\n";
+    }
+    for (const auto& h : info.lock_holders) {
+        ctx.out << fmt::format("lock held       {}\n", h);
+    }
+}
+
 void run_info(Context& ctx) {
     const StoreInfo info = ctx.store().info();
     const Timestamp now = now_seconds();
     Record r = Record::object();
-    r["path"] = info.path.string();
+    r["backend"] = info.backend;
+    r["path"] = info.location;
     r["size_bytes"] = info.file_size;
     r["schema_version"] = info.schema_version;
     r["orders"] = info.orders;
@@ -31,14 +45,28 @@ void run_info(Context& ctx) {
         marks.push_back(std::move(mark));
     }
     r["last_sync"] = std::move(marks);
+    if (info.backend == "postgresql") {
+        r["server_version"] = info.server_version;
+        r["account_schema"] = info.account_schema;
+        Record holders = Record::array();
+        for (const auto& h : info.lock_holders) {
+            holders.push_back(h);
+        }
+        r["lock_holders"] = std::move(holders);
+    }
 
     const Format format = ctx.format();
     if (format == Format::Json || format == Format::Jsonl) {
         ctx.out << (format == Format::Json ? r.dump(2) : r.dump()) << '\n';
         return;
     }
-    ctx.out << fmt::format("path            {}\n", info.path.string());
-    ctx.out << fmt::format("size            {:.1f} MiB\n", static_cast<double>(info.file_size) / (1024.0 * 1024.0));
+    if (info.backend == "postgresql") {
+        print_postgres_info(ctx, info);
+    } else {
+        ctx.out << fmt::format("path            {}\n", info.location);
+        ctx.out << fmt::format("size            {:.1f} MiB\n",
+                               static_cast<double>(info.file_size) / (1024.0 * 1024.0));
+    }
     ctx.out << fmt::format("schema          {}\n", info.schema_version);
     ctx.out << fmt::format("orders          {}\n", info.orders);
     if (info.orders_from_report > 0) {
@@ -76,6 +104,26 @@ void run_purge(Context& ctx, const std::string& older_than) {
     }
 }
 
+void run_migrate(Context& ctx, const std::string& from) {
+    const Settings& s = ctx.settings();
+    if (!is_postgres_store(s.store_path.native())) {
+        throw Error(ErrorKind::Usage, "asc store migrate copies into a PostgreSQL store, and this profile's store is a file",
+                    "set the profile's store (or ASC_STORE) to the postgresql:// URI first, then run it again");
+    }
+    if (is_postgres_store(from) || !std::filesystem::is_regular_file(from)) {
+        throw Error(ErrorKind::Usage, fmt::format("no SQLite store at {}", redact_store_setting(from)),
+                    "--from names the SQLite file to copy, e.g. ~/.local/share/asc/default.db");
+    }
+    StoreOptions options;
+    options.store_pii = s.store_pii;
+    Store source = Store::open(from, options);
+    const StoreInfo copied = ctx.store().copy_from(source);
+    if (!ctx.global.quiet) {
+        ctx.err << fmt::format("copied {} orders, {} journal entries and {} sync marks from {} into {}\n", copied.orders,
+                               copied.journal_entries, copied.marks.size(), from, copied.location);
+    }
+}
+
 } // namespace
 
 void setup_store(CLI::App& app, Context& ctx) {
@@ -91,6 +139,14 @@ void setup_store(CLI::App& app, Context& ctx) {
     purge->footer("Examples:\n  asc store purge --pii-older-than 30d\n"
                   "  0 3 * * * asc -q store purge --pii-older-than 30d   # crontab");
     purge->callback([older, &ctx] { run_purge(ctx, *older); });
+
+    auto from = std::make_shared<std::string>();
+    auto* migrate = store->add_subcommand("migrate", "Copy an SQLite store into this profile's PostgreSQL store, once");
+    migrate->add_option("--from", *from, "The SQLite store file to copy")->required();
+    migrate->footer("The profile's store (or ASC_STORE) must be the postgresql:// URI, and empty: orders, sync marks,\n"
+                    "backfill windows and the cancellation journal are copied in one transaction and counted.\n"
+                    "Examples:\n  asc store migrate --from ~/.local/share/asc/default.db   # store = \"postgresql://asc@db/asc\"");
+    migrate->callback([from, &ctx] { run_migrate(ctx, *from); });
 }
 
 } // namespace asc::cli

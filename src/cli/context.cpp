@@ -345,7 +345,15 @@ SpApiClient& Context::sp_api() {
         const Settings& s = settings();
         s.require_credentials();
         m_limiter = std::make_unique<RateLimiter>(clock());
-        m_limiter->set_persistence(make_bucket_file(rate_limit_file(s)));
+        if (is_postgres_store(s.store_path.native())) {
+            // A store shared by several hosts shares their rate budget too: one set of buckets
+            // per seller account, in the database, taken under a row lock.
+            m_limiter->set_persistence(make_bucket_text([this](const std::function<void(std::string&)>& fn) {
+                store().update_shared_text("rate_buckets", fn);
+            }));
+        } else {
+            m_limiter->set_persistence(make_bucket_file(rate_limit_file(s)));
+        }
         m_lwa = std::make_unique<LwaAuth>(
             transport(), clock(),
             LwaCredentials{s.lwa_endpoint, s.client_id, s.client_secret, s.refresh_token}, s.cache_dir);
@@ -369,6 +377,8 @@ Store& Context::store() {
         const Settings& s = settings();
         StoreOptions options;
         options.store_pii = s.store_pii;
+        options.account = s.seller_id; // a PostgreSQL store keeps each seller account apart
+        options.password_file = s.store_password_file;
         m_store = Store::open(s.store_path, options);
     }
     return *m_store;

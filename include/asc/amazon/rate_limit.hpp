@@ -48,6 +48,18 @@ class BucketPersistence {
     virtual void update(const std::function<void(SavedBuckets&)>& fn) = 0;
 };
 
+// The saved buckets as text, one "operation tokens rate refilled_at_ms" line each; a damaged line
+// is skipped.
+SavedBuckets parse_saved_buckets(const std::string& text);
+std::string format_saved_buckets(const SavedBuckets& buckets);
+
+// Reads a text under a lock every process sharing it takes, lets `fn` change it, and writes it
+// back before releasing the lock (e.g. a row of a shared database: Store::update_shared_text).
+using LockedTextUpdate = std::function<void(const std::function<void(std::string&)>& fn)>;
+// The buckets kept as text in such a storage: the storage seam for buckets shared beyond one
+// machine. A storage that fails (throws asc::Error) is not an error: the limiter paces from memory.
+std::unique_ptr<BucketPersistence> make_bucket_text(LockedTextUpdate update);
+
 // The buckets in a small text file ("operation tokens rate refilled_at_ms" per line), created
 // 0600 (its directory 0700), locked with flock() while it is read and rewritten. One file per
 // profile, in the cache directory ($XDG_CACHE_HOME/asc/).

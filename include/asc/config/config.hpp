@@ -17,6 +17,7 @@
 //   refresh_token = "..."  |  refresh_token_file = "..."
 //   store = "/path/to/store.db"        # default $XDG_DATA_HOME/asc/<profile>.db
 //   store_pii = false
+//   store_password_file = "~/.config/asc/pgpass"   # a PostgreSQL store's password (0600)
 //   [profiles.prod.commerce]           # optional: the Magento (Adobe Commerce) link
 //   base_url = "https://shop.example.com"
 //   access_token = "..."  |  access_token_file = "~/.config/asc/magento-token"
@@ -77,6 +78,9 @@ struct Settings {
     std::string client_secret;
     std::string refresh_token;
     std::filesystem::path store_path;
+    // A PostgreSQL store: a password file in ~/.pgpass format (mode 0600), read by libpq instead
+    // of ~/.pgpass. Empty: libpq's own rules (PGPASSFILE, ~/.pgpass).
+    std::filesystem::path store_password_file;
     bool store_pii = false;
     bool pager = true;                     // `pager = false`: never page long tables
     std::filesystem::path cache_dir;       // $XDG_CACHE_HOME/asc

@@ -1,6 +1,10 @@
 #pragma once
-// Part `store` (asc_store): the SQLite copy of the orders, sync marks and the cancellation
-// journal; owns SQLite. May use: base, model.
+// Part `store` (asc_store): the SQLite (or PostgreSQL) copy of the orders, sync marks and the
+// cancellation journal; owns SQLite and libpq. May use: base, model.
+//
+// The store setting is a file path (SQLite, the default) or a postgresql:// URI: a store shared
+// by several hosts, with the same commands and guarantees (see open()). Both run the same SQL
+// through one connection seam (src/core/store/db.hpp).
 //
 // The local order store: an SQLite copy of the seller's orders, synced incrementally (see
 // sync.hpp), queried instantly by `orders list --cached`, `order show --cached` and the reports,
@@ -47,6 +51,13 @@ struct StoreOptions {
     bool store_pii = false;
     // How long a write waits for another process's write to finish before Error(Temporary).
     std::chrono::milliseconds busy_timeout{30'000};
+    // A PostgreSQL store: the seller account (the profile's seller id) whose rows to use. One
+    // database serves several accounts, each in its own schema (asc_<seller id>, recorded in
+    // the table asc_accounts); empty: the schema asc_default. Ignored by SQLite.
+    std::string account{};
+    // A PostgreSQL store: the password file (~/.pgpass format) libpq reads, instead of PGPASSFILE
+    // or ~/.pgpass. Refused (Error(Config)) unless it is a file only its owner can read or write.
+    std::filesystem::path password_file{};
 };
 
 struct UpsertCounts {
@@ -70,6 +81,12 @@ struct SyncMark {
 };
 
 struct StoreInfo {
+    std::string backend = "sqlite"; // sqlite | postgresql
+    std::string location;           // the file, or the URI without its password
+    std::string server_version;     // PostgreSQL: the server's version
+    std::string account_schema;     // PostgreSQL: the account's schema
+    // PostgreSQL: who holds the store's sync and cancellation locks ("cancel: asc user@host pid 12").
+    std::vector<std::string> lock_holders;
     std::filesystem::path path;   // empty for an in-memory store
     std::uintmax_t file_size = 0; // the database file plus its -wal file, in bytes
     int schema_version = 0;
@@ -207,13 +224,18 @@ struct BackfillWindow {
 };
 
 // Held while a sync runs, so two syncs of one store never interleave: an exclusive flock() on
-// "<store>.lock", which also records the holder's pid. Released on destruction (and by the kernel
-// if the process dies). Move-only.
+// "<store>.lock", which also records the holder's pid; for a PostgreSQL store, a session advisory
+// lock in the database (so across hosts). Released on destruction (and by the kernel, or the
+// server when the connection ends, if the process dies). Move-only.
 class SyncLock {
   public:
     SyncLock() = default;
     explicit SyncLock(int fd) : m_fd(fd) {}
-    SyncLock(SyncLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+    explicit SyncLock(std::function<void()> release) : m_release(std::move(release)) {}
+    SyncLock(SyncLock&& other) noexcept : m_fd(other.m_fd), m_release(std::move(other.m_release)) {
+        other.m_fd = -1;
+        other.m_release = nullptr;
+    }
     SyncLock& operator=(SyncLock&& other) noexcept;
     SyncLock(const SyncLock&) = delete;
     SyncLock& operator=(const SyncLock&) = delete;
@@ -221,6 +243,7 @@ class SyncLock {
 
   private:
     int m_fd = -1;
+    std::function<void()> m_release;
 };
 
 class Store {
@@ -238,6 +261,11 @@ class Store {
     // throws Error(Config) saying the store is read-only (never that it is not a store).
     // `target_version` is for tests: migrate only up to that version (an older-schema store
     // supports only handle() queries).
+    // A `path` that is a postgresql:// URI opens a PostgreSQL store instead: the tables of
+    // options.account in their own schema of that database, created and migrated as above (the
+    // schema's asc_schema table holds the version; a newer one is refused). The URI must not
+    // carry a password (Error(Config)): libpq reads it from ~/.pgpass or PGPASSFILE. A server
+    // that cannot be reached, or a connection lost later, is Error(Temporary).
     static Store open(const std::filesystem::path& path, StoreOptions options = {}, int target_version = 0);
     // A private in-memory store at the latest schema, for tests.
     static Store open_memory(StoreOptions options = {});
@@ -374,8 +402,26 @@ class Store {
     // An in-memory store has nothing to lock and returns an empty lock.
     [[nodiscard]] SyncLock lock_for_sync(std::chrono::milliseconds wait);
 
-    // The raw connection, for tests and benchmarks. Do not keep it past the Store.
+    // The raw connection, for tests and benchmarks. Do not keep it past the Store. nullptr for a
+    // PostgreSQL store.
     [[nodiscard]] sqlite3* handle();
+    // Reads the text kept under `key` ("" when none), lets `fn` change it and writes it back, in
+    // one transaction holding a lock on it that every process (every host, for PostgreSQL) using
+    // this store takes: e.g. the rate buckets shared by all hosts of one seller account
+    // (make_bucket_text in rate_limit.hpp). PostgreSQL runs it on a second connection of its own,
+    // so it is never held up by, nor joins, a transaction of this Store. Throws like any write.
+    void update_shared_text(std::string_view key, const std::function<void(std::string&)>& fn);
+    // `asc store migrate`: copies everything of `source` (an SQLite store) into this store, once,
+    // in one transaction: the orders (as stored, so with personal data only when this store's
+    // store_pii is set), the sync marks, the backfill windows of the marked marketplaces and the
+    // cancellation journal (new ids, same rows). Refuses, with Error(Usage), a destination that
+    // already holds orders or journal rows, and checks the counts after the copy (Error(Internal)
+    // and nothing kept when they differ). Returns the copied counts (orders, journal entries, marks).
+    StoreInfo copy_from(Store& source);
+    // "sqlite" or "postgresql".
+    [[nodiscard]] std::string_view backend() const;
+    // Runs SQL without results on the store's connection, in its dialect (tests, benchmarks).
+    void exec_sql(std::string_view sql);
 
     struct Impl;
 
@@ -397,6 +443,11 @@ enum class CompletionKind {
 // cannot be read, or its schema is older or foreign: completion must never fail or write.
 std::vector<std::string> completion_ids(const std::filesystem::path& path, CompletionKind kind,
                                         std::string_view prefix) noexcept;
+
+// Whether a store setting is a PostgreSQL URI (postgresql://...) rather than a file path.
+bool is_postgres_store(std::string_view setting);
+// The URI without its password (for messages); anything else unchanged.
+std::string redact_store_setting(std::string_view setting);
 
 // The version of the database library behind the store ("3.40.1"), for `asc --version`.
 std::string store_library_version();

@@ -1,6 +1,7 @@
 // The token buckets kept between processes in a small locked file (rate_limit.hpp).
 
 #include "asc/amazon/rate_limit.hpp"
+#include "asc/base/errors.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -38,7 +39,9 @@ template <typename T> bool parse_number(const std::string& text, T& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
-SavedBuckets parse(const std::string& text) {
+} // namespace
+
+SavedBuckets parse_saved_buckets(const std::string& text) {
     SavedBuckets out;
     std::istringstream lines(text);
     std::string line;
@@ -53,6 +56,16 @@ SavedBuckets parse(const std::string& text) {
     }
     return out;
 }
+
+std::string format_saved_buckets(const SavedBuckets& buckets) {
+    std::string text;
+    for (const auto& [op, b] : buckets) {
+        text += fmt::format("{} {} {} {}\n", op, b.tokens, b.rate, b.refilled_at_ms);
+    }
+    return text;
+}
+
+namespace {
 
 std::string read_all(int fd) {
     std::string text;
@@ -88,12 +101,9 @@ class BucketFile final : public BucketPersistence {
             return;
         }
         const std::string old = read_all(fd.get());
-        SavedBuckets saved = parse(old);
+        SavedBuckets saved = parse_saved_buckets(old);
         fn(saved);
-        std::string text;
-        for (const auto& [op, b] : saved) {
-            text += fmt::format("{} {} {} {}\n", op, b.tokens, b.rate, b.refilled_at_ms);
-        }
+        const std::string text = format_saved_buckets(saved);
         // Written over the old text, and cut only when shorter: an ftruncate to 0 each time cost
         // milliseconds per request (two updates per call), more than parsing the page.
         if (::pwrite(fd.get(), text.data(), text.size(), 0) == static_cast<ssize_t>(text.size()) &&
@@ -106,7 +116,37 @@ class BucketFile final : public BucketPersistence {
     std::filesystem::path m_path;
 };
 
+// The buckets in any locked text storage.
+class BucketText final : public BucketPersistence {
+  public:
+    explicit BucketText(LockedTextUpdate update) : m_update(std::move(update)) {}
+
+    void update(const std::function<void(SavedBuckets&)>& fn) override {
+        bool ran = false;
+        try {
+            m_update([&](std::string& text) {
+                SavedBuckets saved = parse_saved_buckets(text);
+                ran = true;
+                fn(saved);
+                text = format_saved_buckets(saved);
+            });
+        } catch (const Error&) {
+            if (!ran) {
+                SavedBuckets none; // the storage is unusable: pace from memory
+                fn(none);
+            }
+        }
+    }
+
+  private:
+    LockedTextUpdate m_update;
+};
+
 } // namespace
+
+std::unique_ptr<BucketPersistence> make_bucket_text(LockedTextUpdate update) {
+    return std::make_unique<BucketText>(std::move(update));
+}
 
 std::unique_ptr<BucketPersistence> make_bucket_file(std::filesystem::path path) {
     return std::make_unique<BucketFile>(std::move(path));

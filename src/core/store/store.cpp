@@ -54,7 +54,7 @@ const std::string& insert_sql() {
         for (std::size_t i = 1; i <= k_columns.size(); ++i) {
             values += fmt::format("{}?{}", i == 1 ? "" : ", ", i);
         }
-        return fmt::format("INSERT INTO orders ({}) VALUES ({})", join_columns(""), values);
+        return fmt::format("INSERT INTO orders ({}) VALUES ({}) RETURNING id", join_columns(""), values);
     }();
     return sql;
 }
@@ -117,7 +117,8 @@ constexpr std::array<std::string_view, 4> k_delete_children_sql{
 };
 constexpr std::string_view k_advance_mark_sql =
     "INSERT INTO sync_marks (key, mark, synced_at) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (key) DO UPDATE SET mark = max(mark, excluded.mark), synced_at = excluded.synced_at";
+    "ON CONFLICT (key) DO UPDATE SET mark = CASE WHEN excluded.mark > sync_marks.mark THEN excluded.mark "
+    "ELSE sync_marks.mark END, synced_at = excluded.synced_at";
 
 // The personal-data columns, and an expression true when a row holds any of them.
 constexpr std::string_view k_has_pii =
@@ -403,10 +404,14 @@ UpsertOutcome upsert_one(Store::Impl& impl, const Order& o, std::int64_t now) {
         }
     }
     if (!id) {
-        sqlite::StmtUse ins(impl.stmt(insert_sql()));
-        bind_order_row(*ins, st, hash, now);
-        ins->run();
-        insert_children(impl, sqlite3_last_insert_rowid(impl.db.get()), o);
+        std::int64_t new_id = 0;
+        {
+            sqlite::StmtUse ins(impl.stmt(insert_sql()));
+            bind_order_row(*ins, st, hash, now);
+            ins->step(); // RETURNING id
+            new_id = ins->int64(0);
+        }
+        insert_children(impl, new_id, o);
         return UpsertOutcome::Inserted;
     }
     {
@@ -479,6 +484,9 @@ void size_bulk_cache(Store::Impl& impl) {
         const auto size = fs::file_size(impl.path, ec);
         file_kib = ec ? 0 : static_cast<std::int64_t>(size / 1024);
     }
+    if (impl.postgres()) {
+        return; // the server sizes its own buffers
+    }
     const std::int64_t kib = std::clamp(file_kib / 8, k_bulk_cache_min_kib, k_bulk_cache_max_kib);
     sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", kib).c_str());
 }
@@ -487,8 +495,8 @@ void size_bulk_cache(Store::Impl& impl) {
 
 void Store::begin_bulk_write(bool grow_cache) {
     Impl& impl = *m_impl;
-    if (impl.bulk) {
-        return;
+    if (impl.bulk || impl.postgres()) {
+        return; // PostgreSQL: indexes stay, the server's buffers are its own
     }
     if (grow_cache) {
         size_bulk_cache(impl);
@@ -498,7 +506,7 @@ void Store::begin_bulk_write(bool grow_cache) {
         sqlite::Transaction tx(impl.db.get(), sqlite::Transaction::Mode::Write);
         // Checked under the write lock: another process may be filling the store right now.
         if (sqlite::query_int(impl.db.get(), "SELECT NOT EXISTS (SELECT 1 FROM orders)") != 0) {
-            store_schema::drop_secondary_indexes(impl.db.get());
+            store_schema::drop_secondary_indexes(impl.db->sqlite_handle());
         }
         tx.commit();
     }
@@ -518,7 +526,7 @@ void Store::end_bulk_write() {
         // spills to temporary files instead).
         sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", k_index_build_cache_kib).c_str());
     }
-    store_schema::ensure_secondary_indexes(impl.db.get());
+    store_schema::ensure_secondary_indexes(impl.db->sqlite_handle());
     impl.bulk = false;
     sqlite::exec(impl.db.get(),
                  fmt::format("PRAGMA cache_size = -{}; PRAGMA wal_autocheckpoint = {}", k_default_cache_kib,
@@ -590,7 +598,7 @@ std::int64_t Store::purge_pii(Timestamp older_than) {
         sqlite::StmtUse s(m_impl->stmt(sql));
         s->bind(1, to_unix(older_than));
         s->run();
-        changed = sqlite3_changes64(m_impl->db.get());
+        changed = s->changes();
     }
     tx.commit();
     return changed;
@@ -600,6 +608,10 @@ StoreInfo Store::info() {
     static const std::string pii_sql = fmt::format("SELECT count(*) FROM orders WHERE {}", k_has_pii);
     StoreInfo info;
     info.path = m_impl->path;
+    info.location = m_impl->path.string();
+    if (m_impl->postgres()) {
+        pg_info(*m_impl, info);
+    }
     if (!m_impl->path.empty()) {
         std::error_code ec;
         const auto main_size = fs::file_size(m_impl->path, ec);
@@ -611,9 +623,9 @@ StoreInfo Store::info() {
     }
     info.schema_version = m_impl->schema_version;
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
-    sqlite3* db = m_impl->db.get();
+    db::Conn* db = m_impl->db.get();
     info.orders = sqlite::query_int(db, "SELECT count(*) FROM orders");
-    info.orders_with_pii = sqlite::query_int(db, pii_sql.c_str());
+    info.orders_with_pii = sqlite::query_int(db, pii_sql);
     if (m_impl->schema_version >= 2) {
         info.journal_entries = sqlite::query_int(db, "SELECT count(*) FROM cancel_journal");
     }

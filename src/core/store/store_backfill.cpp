@@ -15,8 +15,11 @@ constexpr std::string_view k_windows_sql =
     "SELECT marketplace_id, data_start, data_end, report_id, state, outcome, rows FROM backfill_windows "
     "WHERE marketplace_id = ?1 ORDER BY data_start";
 constexpr std::string_view k_requested_sql =
-    "INSERT OR REPLACE INTO backfill_windows (marketplace_id, data_start, data_end, report_id, state, "
-    "requested_at) VALUES (?1, ?2, ?3, ?4, 'requested', ?5)";
+    "INSERT INTO backfill_windows (marketplace_id, data_start, data_end, report_id, state, "
+    "requested_at) VALUES (?1, ?2, ?3, ?4, 'requested', ?5) "
+    "ON CONFLICT (marketplace_id, data_start) DO UPDATE SET data_end = excluded.data_end, "
+    "report_id = excluded.report_id, state = 'requested', outcome = NULL, rows = 0, "
+    "requested_at = excluded.requested_at, finished_at = NULL";
 constexpr std::string_view k_done_sql =
     "INSERT INTO backfill_windows (marketplace_id, data_start, data_end, report_id, state, outcome, rows, "
     "requested_at, finished_at) VALUES (?1, ?2, ?3, ?4, 'done', ?5, ?6, ?7, ?7) "

@@ -3,6 +3,7 @@
 // for SQLite handles, error mapping, and Store::Impl. Not part of the public headers.
 
 #include "asc/store/store.hpp"
+#include "db.hpp"
 
 #include <array>
 #include <chrono>
@@ -40,6 +41,8 @@ class Db {
     ~Db() { close(); }
 
     [[nodiscard]] sqlite3* get() const { return m_db; }
+    // Hands the handle over (to db::sqlite_conn).
+    sqlite3* release() { return std::exchange(m_db, nullptr); }
 
   private:
     void close() {
@@ -51,91 +54,17 @@ class Db {
     sqlite3* m_db = nullptr;
 };
 
-// Owns a prepared statement. Move-only. Binding indexes are 1-based, columns 0-based (as SQLite).
-class Stmt {
-  public:
-    Stmt() = default;
-    Stmt(sqlite3* db, std::string_view sql);
-    Stmt(Stmt&& other) noexcept : m_stmt(std::exchange(other.m_stmt, nullptr)) {}
-    Stmt& operator=(Stmt&& other) noexcept {
-        if (this != &other) {
-            sqlite3_finalize(m_stmt);
-            m_stmt = std::exchange(other.m_stmt, nullptr);
-        }
-        return *this;
-    }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    ~Stmt() { sqlite3_finalize(m_stmt); }
+// The statements and transactions of the seam (db.hpp), under the names the store's code uses.
+using db::Stmt;
+using db::StmtUse;
+using db::Transaction;
+using db::exec;
+using db::query_int;
 
-    void bind(int i, std::int64_t v);
-    void bind(int i, int v) { bind(i, static_cast<std::int64_t>(v)); }
-    void bind(int i, bool v) { bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
-    // An empty string binds NULL: the store keeps "absent" and "empty" alike as NULL.
-    void bind(int i, std::string_view v);
-    void bind(int i, const std::string& v) { bind(i, std::string_view(v)); }
-    void bind(int i, const char* v) { bind(i, std::string_view(v)); }
-    void bind(int i, std::optional<std::int64_t> v);
-    void bind_null(int i);
-
-    // Steps once: true when a row is available, false when done. Throws on error.
-    bool step();
-    // Steps a statement that returns no rows.
-    void run() {
-        while (step()) {
-        }
-    }
-    // Resets and clears the bindings (keeps the compiled statement).
-    void reset();
-
-    [[nodiscard]] bool is_null(int col) const;
-    [[nodiscard]] std::int64_t int64(int col) const;
-    [[nodiscard]] int int32(int col) const;
-    [[nodiscard]] std::optional<std::int64_t> opt_int64(int col) const;
-    [[nodiscard]] std::string text(int col) const; // NULL reads as ""
-
-    [[nodiscard]] sqlite3_stmt* get() const { return m_stmt; }
-
-  private:
-    void check_bind(int rc) const;
-    sqlite3_stmt* m_stmt = nullptr;
-};
-
-// Resets a cached statement when the scope that uses it ends, even by an exception.
-class StmtUse {
-  public:
-    explicit StmtUse(Stmt& s) : m_stmt(s) {}
-    StmtUse(const StmtUse&) = delete;
-    StmtUse& operator=(const StmtUse&) = delete;
-    ~StmtUse() { m_stmt.reset(); }
-    Stmt* operator->() { return &m_stmt; }
-    Stmt& operator*() { return m_stmt; }
-
-  private:
-    Stmt& m_stmt;
-};
-
-// Runs SQL without results (several statements allowed).
+// Runs SQL without results (several statements allowed) on a raw handle.
 void exec(sqlite3* db, const char* sql);
 // The single integer a query (e.g. a PRAGMA) returns.
 std::int64_t query_int(sqlite3* db, const char* sql);
-
-// A transaction rolled back unless commit() is called. `immediate` takes the write lock at once
-// (BEGIN IMMEDIATE), so a writer waits on the busy timeout instead of failing on lock upgrade.
-// Inside an already open transaction it does nothing (the outer one decides).
-class Transaction {
-  public:
-    enum class Mode { Read, Write };
-    Transaction(sqlite3* db, Mode mode);
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    ~Transaction();
-    void commit();
-
-  private:
-    sqlite3* m_db;
-    bool m_active = false;
-};
 
 } // namespace asc::sqlite
 
@@ -152,8 +81,14 @@ inline std::optional<std::int64_t> to_unix(const std::optional<Timestamp>& t) {
 }
 
 struct Store::Impl {
-    sqlite::Db db;
-    std::filesystem::path path; // empty for :memory:
+    std::unique_ptr<db::Conn> db;
+    std::filesystem::path path; // empty for :memory: and for a PostgreSQL store
+    // A PostgreSQL store: its URI without the password (for messages) and the schema of the
+    // seller account (see store_pg_schema.cpp). Empty for SQLite.
+    std::string uri_shown;
+    std::string pg_schema;
+    std::string pg_uri;                // to open `side`
+    std::unique_ptr<db::Conn> side;   // update_shared_text's own connection, opened on first use
     StoreOptions options;
     int schema_version = 0;
     // Opened read-only: the file or its directory cannot be written (a read-only filesystem, a
@@ -168,6 +103,8 @@ struct Store::Impl {
     bool bulk_grows_cache = false;
     std::size_t bulk_pages = 0;
 
+    [[nodiscard]] bool postgres() const { return db->dialect() == db::Dialect::Postgres; }
+
     sqlite::Stmt& stmt(std::string_view sql) {
         auto it = cache.find(sql);
         if (it == cache.end()) {
@@ -181,6 +118,17 @@ struct Store::Impl {
 // `what` (a command's write) cannot happen; reads still work.
 [[noreturn]] void throw_read_only(const std::filesystem::path& path, std::string_view why, std::string_view what);
 
+// Opens the PostgreSQL store at `uri` (store_pg_schema.cpp): connects, selects the schema of
+// options.account, and migrates it up to `target`.
+std::unique_ptr<Store::Impl> open_postgres(const std::string& uri, const StoreOptions& options, int target);
+// Takes a session advisory lock of the PostgreSQL store (class k_lock_class_sync or _cancel),
+// waiting up to `wait`; same errors as take_file_lock, naming the holder's host and pid.
+SyncLock take_pg_lock(Store::Impl& impl, int lock_class, std::chrono::milliseconds wait,
+                      std::string_view holder, std::string_view what);
+
+// Fills in the PostgreSQL side of info(): backend, location, server version, lock holders.
+void pg_info(Store::Impl& impl, StoreInfo& info);
+
 // Takes an exclusive flock() on `lock_path` (created 0600), waiting up to `wait`; writes our pid
 // into it. Throws Error(Temporary) "another <holder> is running for this store (pid N)" when it
 // stays held, Error(Interrupted) on Ctrl-C ("... another <what> to finish").
@@ -190,6 +138,9 @@ SyncLock take_file_lock(const std::filesystem::path& lock_path, std::chrono::mil
 namespace store_schema {
 // The newest schema version.
 int latest_version();
+// The SQL of migration `version` (1..latest) in SQLite's dialect; the PostgreSQL port derives
+// from it (store_pg_schema.cpp).
+std::string_view sqlite_step(int version);
 // Applies migrations until PRAGMA user_version == target, one transaction per version. Each
 // transaction re-reads user_version after taking the write lock, so two processes migrating the
 // same new file at once apply each step once.

@@ -4,6 +4,7 @@
 
 #include "asc/base/errors.hpp"
 #include "store_internal.hpp"
+#include "store_pg.hpp"
 
 #include <fmt/format.h>
 #include <limits>
@@ -154,7 +155,8 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
         "INSERT INTO cancel_journal (order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, "
         "message_id, state, result_code, result_message, created_at, updated_at, submitted_at, "
         "marketplace_id, run_by, commerce_state, commerce_action, commerce_creditmemo_id, send_timeout_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18, ?19, ?20)";
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18, ?19, ?20) "
+        "RETURNING id";
     static constexpr std::string_view replace_sql =
         "UPDATE cancel_journal SET order_id = ?1, reason = ?2, batch_id = ?3, feed_seq = ?4, "
         "feed_document_id = ?5, feed_id = ?6, message_id = ?7, state = ?8, result_code = ?9, "
@@ -185,16 +187,12 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
             s->bind(17, e.id);
         }
         s->bind(20, e.send_timeout ? std::optional<std::int64_t>(e.send_timeout->count()) : std::nullopt);
-        const int rc = sqlite3_step(s->get());
-        if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        if (s->try_step() == db::Step::UniqueViolation) {
             throw Error(ErrorKind::Temporary,
                         fmt::format("order {} is already in flight in another cancellation", e.order_id),
                         "run `asc cancellations resume` to complete it");
         }
-        if (rc != SQLITE_DONE) {
-            sqlite::fail(m_impl->db.get(), rc, "journal write");
-        }
-        ids.push_back(e.id != 0 ? e.id : sqlite3_last_insert_rowid(m_impl->db.get()));
+        ids.push_back(e.id != 0 ? e.id : s->int64(0)); // the insert's RETURNING id
     }
     tx.commit();
     return ids;
@@ -244,13 +242,9 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
                         ? std::optional<std::int64_t>((*c.send_timeout)->count())
                         : std::nullopt);
         s->bind(14, to_unix(now));
-        const int rc = sqlite3_step(s->get());
-        if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        if (s->try_step() == db::Step::UniqueViolation) {
             throw Error(ErrorKind::Temporary, "an order would be in flight in two cancellations at once",
                         "run `asc cancellations resume` to complete the other one");
-        }
-        if (rc != SQLITE_DONE) {
-            sqlite::fail(m_impl->db.get(), rc, "journal update");
         }
     }
     if (!orders.empty()) {
@@ -260,6 +254,9 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
 }
 
 SyncLock Store::lock_for_cancel(std::chrono::milliseconds wait) {
+    if (m_impl->postgres()) {
+        return take_pg_lock(*m_impl, pg::k_lock_class_cancel, wait, "`asc order cancel`", "cancellation");
+    }
     if (m_impl->path.empty()) {
         return SyncLock{};
     }

@@ -5,6 +5,7 @@
 #include "asc/base/errors.hpp"
 #include "asc/base/interrupt.hpp"
 #include "store_internal.hpp"
+#include "store_pg.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -161,10 +162,10 @@ int configure(sqlite3* db, const fs::path& path, const StoreOptions& options, in
         sqlite::Stmt probe(db, "SELECT (SELECT user_version FROM pragma_user_version), "
                                "(SELECT application_id FROM pragma_application_id), "
                                "(SELECT count(*) FROM sqlite_master)");
-        if (sqlite3_step(probe.get()) == SQLITE_ROW) {
-            version = sqlite3_column_int64(probe.get(), 0);
-            app_id = sqlite3_column_int64(probe.get(), 1);
-            objects = sqlite3_column_int64(probe.get(), 2);
+        if (probe.step()) {
+            version = probe.int64(0);
+            app_id = probe.int64(1);
+            objects = probe.int64(2);
         }
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Config) {
@@ -253,6 +254,10 @@ Store::~Store() {
 
 Store Store::open(const fs::path& path, StoreOptions options, int target_version) {
     const int target = checked_target(target_version);
+    if (is_postgres_store(path.native())) {
+        auto impl = open_postgres(path.native(), options, target);
+        return Store(std::move(impl));
+    }
     prepare_file(path);
     const std::string read_only = read_only_reason(path);
     sqlite::Db db;
@@ -268,7 +273,7 @@ Store Store::open(const fs::path& path, StoreOptions options, int target_version
     }
     auto impl = std::make_unique<Impl>();
     impl->schema_version = configure(db.get(), path, options, target, read_only);
-    impl->db = std::move(db);
+    impl->db = db::sqlite_conn(db.release(), true);
     impl->path = path;
     impl->options = options;
     impl->read_only = !read_only.empty();
@@ -292,7 +297,7 @@ Store Store::open_memory(StoreOptions options) {
     }
     auto impl = std::make_unique<Impl>();
     impl->schema_version = configure(db.get(), {}, options, store_schema::latest_version(), {});
-    impl->db = std::move(db);
+    impl->db = db::sqlite_conn(db.release(), true);
     impl->options = options;
     return Store(std::move(impl));
 }
@@ -310,7 +315,7 @@ bool Store::read_only() const {
     return m_impl->read_only;
 }
 sqlite3* Store::handle() {
-    return m_impl->db.get();
+    return m_impl->db->sqlite_handle();
 }
 
 void throw_read_only(const fs::path& path, std::string_view why, std::string_view what) {
@@ -329,7 +334,11 @@ SyncLock& SyncLock::operator=(SyncLock&& other) noexcept {
         if (m_fd >= 0) {
             ::close(m_fd);
         }
+        if (m_release) {
+            m_release();
+        }
         m_fd = std::exchange(other.m_fd, -1);
+        m_release = std::exchange(other.m_release, nullptr);
     }
     return *this;
 }
@@ -338,9 +347,15 @@ SyncLock::~SyncLock() {
     if (m_fd >= 0) {
         ::close(m_fd); // releases the flock
     }
+    if (m_release) {
+        m_release();
+    }
 }
 
 SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
+    if (m_impl->postgres()) {
+        return take_pg_lock(*m_impl, pg::k_lock_class_sync, wait, "`asc orders sync`", "sync");
+    }
     if (m_impl->path.empty()) {
         return SyncLock{};
     }

@@ -370,6 +370,10 @@ int latest_version() {
     return static_cast<int>(k_steps.size());
 }
 
+std::string_view sqlite_step(int version) {
+    return k_steps.at(static_cast<std::size_t>(version - 1));
+}
+
 void migrate(sqlite3* db, int target) {
     for (int version = 1; version <= target; ++version) {
         sqlite::Transaction tx(db, sqlite::Transaction::Mode::Write);

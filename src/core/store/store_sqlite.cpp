@@ -1,4 +1,5 @@
-// RAII holders and error mapping for SQLite (see store_internal.hpp).
+// The SQLite driver of the connection seam (db.hpp), its error mapping, and the seam's
+// driver-independent parts (Stmt::step, Transaction).
 
 #include "asc/base/errors.hpp"
 #include "store_internal.hpp"
@@ -44,89 +45,103 @@ void fail(sqlite3* db, int rc, std::string_view what) {
     }
 }
 
-Stmt::Stmt(sqlite3* db, std::string_view sql) {
-    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                      &m_stmt, nullptr);
-    if (rc != SQLITE_OK) {
-        fail(db, rc, "prepare");
+namespace {
+
+// A statement of the SQLite driver.
+class SqliteStmt final : public db::StmtImpl {
+  public:
+    SqliteStmt(sqlite3* db, std::string_view sql) {
+        const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                          SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+        if (rc != SQLITE_OK) {
+            fail(db, rc, "prepare");
+        }
     }
-}
+    ~SqliteStmt() override { sqlite3_finalize(m_stmt); }
+    SqliteStmt(const SqliteStmt&) = delete;
+    SqliteStmt& operator=(const SqliteStmt&) = delete;
 
-void Stmt::check_bind(int rc) const {
-    if (rc != SQLITE_OK) {
-        fail(sqlite3_db_handle(m_stmt), rc, "bind");
+    void bind_int(int i, std::int64_t v) override { check_bind(sqlite3_bind_int64(m_stmt, i, v)); }
+    void bind_text(int i, std::string_view v) override {
+        check_bind(sqlite3_bind_text64(m_stmt, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     }
-}
+    void bind_null(int i) override { check_bind(sqlite3_bind_null(m_stmt, i)); }
 
-void Stmt::bind(int i, std::int64_t v) {
-    check_bind(sqlite3_bind_int64(m_stmt, i, v));
-}
-
-void Stmt::bind(int i, std::string_view v) {
-    if (v.empty()) {
-        bind_null(i);
-        return;
+    db::Step step() override {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW) {
+            return db::Step::Row;
+        }
+        if (rc == SQLITE_DONE) {
+            m_changes = sqlite3_changes64(sqlite3_db_handle(m_stmt));
+            return db::Step::Done;
+        }
+        sqlite3* db = sqlite3_db_handle(m_stmt);
+        sqlite3_reset(m_stmt);
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            return db::Step::UniqueViolation;
+        }
+        fail(db, rc, "query");
     }
-    check_bind(sqlite3_bind_text64(m_stmt, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
-}
-
-void Stmt::bind(int i, std::optional<std::int64_t> v) {
-    if (v) {
-        bind(i, *v);
-    } else {
-        bind_null(i);
+    void reset() override {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
     }
-}
-
-void Stmt::bind_null(int i) {
-    check_bind(sqlite3_bind_null(m_stmt, i));
-}
-
-bool Stmt::step() {
-    const int rc = sqlite3_step(m_stmt);
-    if (rc == SQLITE_ROW) {
-        return true;
+    [[nodiscard]] bool is_null(int col) const override {
+        return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
     }
-    if (rc == SQLITE_DONE) {
-        return false;
+    [[nodiscard]] std::int64_t int64(int col) const override { return sqlite3_column_int64(m_stmt, col); }
+    [[nodiscard]] std::string text(int col) const override {
+        const auto* p = sqlite3_column_text(m_stmt, col);
+        if (p == nullptr) {
+            return {};
+        }
+        const int n = sqlite3_column_bytes(m_stmt, col);
+        return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)};
     }
-    sqlite3* db = sqlite3_db_handle(m_stmt);
-    sqlite3_reset(m_stmt);
-    fail(db, rc, "query");
-}
+    [[nodiscard]] std::int64_t changes() const override { return m_changes; }
 
-void Stmt::reset() {
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
-}
-
-bool Stmt::is_null(int col) const {
-    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
-}
-
-std::int64_t Stmt::int64(int col) const {
-    return sqlite3_column_int64(m_stmt, col);
-}
-
-int Stmt::int32(int col) const {
-    return sqlite3_column_int(m_stmt, col);
-}
-
-std::optional<std::int64_t> Stmt::opt_int64(int col) const {
-    if (is_null(col)) {
-        return std::nullopt;
+  private:
+    void check_bind(int rc) const {
+        if (rc != SQLITE_OK) {
+            fail(sqlite3_db_handle(m_stmt), rc, "bind");
+        }
     }
-    return int64(col);
-}
+    sqlite3_stmt* m_stmt = nullptr;
+    std::int64_t m_changes = 0;
+};
 
-std::string Stmt::text(int col) const {
-    const auto* p = sqlite3_column_text(m_stmt, col);
-    if (p == nullptr) {
-        return {};
+// A connection of the SQLite driver.
+class SqliteConn final : public db::Conn {
+  public:
+    SqliteConn(sqlite3* db, bool owning) : m_db(db), m_owning(owning) {}
+    ~SqliteConn() override {
+        if (m_owning) {
+            sqlite3_close_v2(m_db);
+        }
     }
-    const int n = sqlite3_column_bytes(m_stmt, col);
-    return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)};
-}
+    SqliteConn(const SqliteConn&) = delete;
+    SqliteConn& operator=(const SqliteConn&) = delete;
+
+    [[nodiscard]] db::Dialect dialect() const override { return db::Dialect::Sqlite; }
+    [[nodiscard]] std::unique_ptr<db::StmtImpl> prepare(std::string_view sql) override {
+        return std::make_unique<SqliteStmt>(m_db, sql);
+    }
+    void exec(std::string_view sql) override { sqlite::exec(m_db, std::string(sql).c_str()); }
+    [[nodiscard]] bool in_transaction() const override { return sqlite3_get_autocommit(m_db) == 0; }
+    void begin(db::TxMode mode) override {
+        sqlite::exec(m_db, mode == db::TxMode::Write ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
+    void commit() override { sqlite::exec(m_db, "COMMIT"); }
+    void rollback() noexcept override { sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr); }
+    [[nodiscard]] sqlite3* sqlite_handle() const override { return m_db; }
+
+  private:
+    sqlite3* m_db;
+    bool m_owning;
+};
+
+} // namespace
 
 void exec(sqlite3* db, const char* sql) {
     const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
@@ -136,32 +151,75 @@ void exec(sqlite3* db, const char* sql) {
 }
 
 std::int64_t query_int(sqlite3* db, const char* sql) {
-    Stmt s(db, sql);
+    SqliteStmt s(db, sql);
+    if (s.step() != db::Step::Row) {
+        return 0;
+    }
+    return s.int64(0);
+}
+
+} // namespace asc::sqlite
+
+namespace asc::db {
+
+std::unique_ptr<Conn> sqlite_conn(sqlite3* db, bool owning) {
+    return std::make_unique<sqlite::SqliteConn>(db, owning);
+}
+
+Stmt::Stmt(sqlite3* db, std::string_view sql) : m_impl(std::make_unique<sqlite::SqliteStmt>(db, sql)) {}
+
+bool Stmt::step() {
+    switch (m_impl->step()) {
+    case Step::Row:
+        return true;
+    case Step::Done:
+        return false;
+    case Step::UniqueViolation:
+        break;
+    }
+    throw Error(ErrorKind::Internal, "order store: a write broke a UNIQUE constraint");
+}
+
+void exec(Conn* conn, std::string_view sql) {
+    conn->exec(sql);
+}
+
+std::int64_t query_int(Conn* conn, std::string_view sql) {
+    Stmt s(conn, sql);
     if (!s.step()) {
         return 0;
     }
     return s.int64(0);
 }
 
-Transaction::Transaction(sqlite3* db, Mode mode) : m_db(db) {
-    if (sqlite3_get_autocommit(db) == 0) {
+Transaction::Transaction(Conn* conn, Mode mode) : m_conn(conn) {
+    if (conn->in_transaction()) {
         return; // nested: the outer transaction decides
     }
-    exec(db, mode == Mode::Write ? "BEGIN IMMEDIATE" : "BEGIN");
+    conn->begin(mode);
+    m_active = true;
+}
+
+Transaction::Transaction(sqlite3* db, Mode mode)
+    : m_borrowed(sqlite_conn(db, false)), m_conn(m_borrowed.get()) {
+    if (m_conn->in_transaction()) {
+        return;
+    }
+    m_conn->begin(mode);
     m_active = true;
 }
 
 Transaction::~Transaction() {
     if (m_active) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        m_conn->rollback();
     }
 }
 
 void Transaction::commit() {
     if (m_active) {
-        exec(m_db, "COMMIT");
+        m_conn->commit();
         m_active = false;
     }
 }
 
-} // namespace asc::sqlite
+} // namespace asc::db

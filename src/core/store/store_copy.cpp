@@ -1,0 +1,82 @@
+// `asc store migrate`: an SQLite store copied into another store (a PostgreSQL one), once and
+// checked (Store::copy_from in store.hpp).
+
+#include "asc/base/errors.hpp"
+#include "store_internal.hpp"
+
+#include <fmt/format.h>
+
+namespace asc {
+
+namespace {
+
+constexpr std::size_t k_page = 500;
+
+void copy_orders(Store& source, Store& dest) {
+    std::vector<Order> page;
+    page.reserve(k_page);
+    OrderFilter all;
+    all.sort = "purchase_date";
+    source.query_orders(all, [&](Order&& o) {
+        page.push_back(std::move(o));
+        if (page.size() == k_page) {
+            dest.upsert_orders(page);
+            page.clear();
+        }
+        return true;
+    });
+    dest.upsert_orders(page);
+}
+
+void copy_marks_and_windows(Store& source, Store& dest) {
+    for (const SyncMark& m : source.sync_marks()) {
+        const std::vector<std::string> key{m.key};
+        dest.upsert_page({}, key, m.mark);
+        for (const BackfillWindow& w : source.backfill_windows(m.key)) {
+            dest.backfill_requested(w, m.synced_at);
+            if (w.state == "done") {
+                dest.backfill_done(w, m.synced_at, false);
+            }
+        }
+    }
+}
+
+void copy_journal(Store& source, Store& dest) {
+    std::vector<JournalEntry> rows = source.journal_entries({});
+    for (JournalEntry& e : rows) {
+        e.id = 0;
+    }
+    dest.journal_write(rows);
+}
+
+} // namespace
+
+StoreInfo Store::copy_from(Store& source) {
+    db::Transaction tx(m_impl->db.get(), db::TxMode::Write);
+    const StoreInfo before = info();
+    if (before.orders != 0 || before.journal_entries != 0) {
+        throw Error(ErrorKind::Usage,
+                    fmt::format("the store {} already holds {} orders and {} journal entries: a migration copies "
+                                "into an empty store, once",
+                                before.location, before.orders, before.journal_entries),
+                    "point the profile's store at an empty database (or another seller account), or keep "
+                    "using this one");
+    }
+    copy_orders(source, *this);
+    copy_marks_and_windows(source, *this);
+    copy_journal(source, *this);
+    const StoreInfo from = source.info();
+    const StoreInfo to = info();
+    if (from.orders != to.orders || from.journal_entries != to.journal_entries ||
+        from.marks.size() != to.marks.size()) {
+        throw Error(ErrorKind::Internal,
+                    fmt::format("the copy does not match its source ({} orders, {} journal entries, {} marks copied "
+                                "of {}, {}, {}); nothing was kept",
+                                to.orders, to.journal_entries, to.marks.size(), from.orders, from.journal_entries,
+                                from.marks.size()));
+    }
+    tx.commit();
+    return to;
+}
+
+} // namespace asc

@@ -20,6 +20,7 @@ constexpr int k_lock_class_write = 0x41534330;   // one writing transaction at a
 constexpr int k_lock_class_migrate = 0x41534331; // one migration at a time
 constexpr int k_lock_class_sync = 0x41534332;    // `asc orders sync`
 constexpr int k_lock_class_cancel = 0x41534333;  // `asc order cancel`, `cancellations resume`
+constexpr int k_lock_class_ship = 0x41534334;    // `asc order ship`
 
 // A connection of the PostgreSQL driver.
 class PgConn final : public db::Conn {

@@ -326,12 +326,14 @@ void pg_info(Store::Impl& impl, StoreInfo& info) {
     info.location = impl.uri_shown;
     info.account_schema = impl.pg_schema;
     info.server_version = pg::server_version(conn);
-    db::Stmt who(&conn, "SELECT CASE l.classid WHEN ?1 THEN 'sync' ELSE 'cancel' END, a.application_name "
-                        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
-                        "AND l.granted AND l.objid = ?3 AND l.classid IN (?1, ?2) ORDER BY 1, 2");
+    db::Stmt who(&conn, "SELECT CASE l.classid WHEN ?1 THEN 'sync' WHEN ?2 THEN 'cancel' ELSE 'ship' END, "
+                        "a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = ?3 AND l.classid IN (?1, ?2, ?4) "
+                        "ORDER BY 1, 2");
     who.bind(1, static_cast<std::int64_t>(pg::k_lock_class_sync));
     who.bind(2, static_cast<std::int64_t>(pg::k_lock_class_cancel));
     who.bind(3, static_cast<std::int64_t>(conn.lock_key()));
+    who.bind(4, static_cast<std::int64_t>(pg::k_lock_class_ship));
     while (who.step()) {
         info.lock_holders.push_back(fmt::format("{}: {}", who.text(0), who.text(1)));
     }

@@ -4,6 +4,7 @@
 
 #include "asc/base/errors.hpp"
 #include "store_internal.hpp"
+#include "store_pg.hpp"
 
 #include <array>
 #include <charconv>
@@ -215,7 +216,7 @@ std::vector<std::int64_t> Store::ship_journal_write(std::span<const ShipEntry> r
         "shipping_method, tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, "
         "message_id, state, result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, "
         "run_by, commerce_state, commerce_shipment_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) RETURNING id";
     static constexpr std::string_view replace_sql =
         "UPDATE ship_journal SET order_id = ?1, marketplace_id = ?2, package_ref = ?3, carrier_code = ?4, "
         "carrier_name = ?5, shipping_method = ?6, tracking_number = ?7, ship_date = ?8, items = ?9, via = ?10, "
@@ -230,17 +231,13 @@ std::vector<std::int64_t> Store::ship_journal_write(std::span<const ShipEntry> r
         if (e.id != 0) {
             s->bind(25, e.id);
         }
-        const int rc = sqlite3_step(s->get());
-        if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        if (s->try_step() == db::Step::UniqueViolation) {
             throw Error(ErrorKind::Temporary,
                         fmt::format("the package {} of order {} is already in flight in another run",
                                     e.tracking_number, e.order_id),
                         "run `asc order ship` with the same input again: it completes that run first");
         }
-        if (rc != SQLITE_DONE) {
-            sqlite::fail(m_impl->db.get(), rc, "shipment journal write");
-        }
-        ids.push_back(e.id != 0 ? e.id : sqlite3_last_insert_rowid(m_impl->db.get()));
+        ids.push_back(e.id != 0 ? e.id : s->int64(0)); // the insert's RETURNING id
     }
     tx.commit();
     return ids;
@@ -284,13 +281,9 @@ void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp n
         text(16, c.commerce_state);
         text(18, c.commerce_shipment_id);
         s->bind(20, to_unix(now));
-        const int rc = sqlite3_step(s->get());
-        if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        if (s->try_step() == db::Step::UniqueViolation) {
             throw Error(ErrorKind::Temporary, "a package would be in flight in two shipment confirmations at once",
                         "run `asc order ship` with the same input again: it completes the other one first");
-        }
-        if (rc != SQLITE_DONE) {
-            sqlite::fail(m_impl->db.get(), rc, "shipment journal update");
         }
     }
     if (!orders.empty()) {
@@ -300,6 +293,9 @@ void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp n
 }
 
 SyncLock Store::lock_for_ship(std::chrono::milliseconds wait) {
+    if (m_impl->postgres()) {
+        return take_pg_lock(*m_impl, pg::k_lock_class_ship, wait, "`asc order ship`", "shipment confirmation");
+    }
     if (m_impl->path.empty()) {
         return SyncLock{};
     }

@@ -358,22 +358,9 @@ Package package(const J& j, const Path& path) {
     return out;
 }
 
+// The fulfillment block: status, channel, service level and the ship-by/deliver-by windows.
 template <class J>
-Order parse_order(const J& j) {
-    if (!j.is_object()) {
-        throw CodecError("the order is not an object");
-    }
-    Order o;
-    o.order_id = require_text(j, "orderId", k_root);
-    o.purchase_date = require_time(j, "createdTime", k_root);
-    o.last_updated = require_time(j, "lastUpdatedTime", k_root);
-
-    const J& channel = require_object(j, "salesChannel", k_root);
-    const Path channel_path = member("salesChannel");
-    o.sales_channel = text(channel, "channelName", channel_path);
-    o.marketplace_id = text(channel, "marketplaceId", channel_path);
-    o.marketplace_name = text(channel, "marketplaceName", channel_path);
-
+void parse_fulfillment(const J& j, Order& o) {
     if (const J* fulfillment = find_object(j, "fulfillment", k_root)) {
         const Path at = member("fulfillment");
         const std::string& code = text(*fulfillment, "fulfillmentStatus", at);
@@ -390,7 +377,11 @@ Order parse_order(const J& j) {
         o.ship_by = window(*fulfillment, "shipByWindow", at);
         o.deliver_by = window(*fulfillment, "deliverByWindow", at);
     }
+}
 
+// The proceeds block: the grand total and its breakdown lines.
+template <class J>
+void parse_proceeds(const J& j, Order& o) {
     if (const J* proceeds = find_object(j, "proceeds", k_root)) {
         const Path where = member("proceeds");
         o.total = money(*proceeds, "grandTotal", where);
@@ -410,7 +401,11 @@ Order parse_order(const J& j) {
             }
         }
     }
+}
 
+// Programs (Prime, Business), the replaced order of a replacement, the seller's own order id.
+template <class J>
+void parse_programs_and_links(const J& j, Order& o) {
     if (const J* programs = find_array(j, "programs", k_root)) {
         for (const J& p : *programs) {
             if (!p.is_string()) {
@@ -445,6 +440,29 @@ Order parse_order(const J& j) {
             }
         }
     }
+}
+
+template <class J>
+Order parse_order(const J& j) {
+    if (!j.is_object()) {
+        throw CodecError("the order is not an object");
+    }
+    Order o;
+    o.order_id = require_text(j, "orderId", k_root);
+    o.purchase_date = require_time(j, "createdTime", k_root);
+    o.last_updated = require_time(j, "lastUpdatedTime", k_root);
+
+    const J& channel = require_object(j, "salesChannel", k_root);
+    const Path channel_path = member("salesChannel");
+    o.sales_channel = text(channel, "channelName", channel_path);
+    o.marketplace_id = text(channel, "marketplaceId", channel_path);
+    o.marketplace_name = text(channel, "marketplaceName", channel_path);
+
+    parse_fulfillment(j, o);
+
+    parse_proceeds(j, o);
+
+    parse_programs_and_links(j, o);
 
     if (const J* buyer = find_object(j, "buyer", k_root)) {
         const Path at = member("buyer");

@@ -145,14 +145,14 @@ std::vector<ShipRequest> read_csv(std::istream& in, const std::string& source, T
     return out;
 }
 
-std::vector<ShipRequest> collect_requests(const ShipCliOptions& o, Timestamp now) {
+std::vector<ShipRequest> collect_requests(const ShipCliOptions& o, Timestamp now, std::istream& in) {
     if (!o.from.empty()) {
         if (!o.id.empty() || !o.carrier.empty() || !o.tracking.empty() || !o.items.empty()) {
             throw Error(ErrorKind::Usage, "--from takes the packages from the file; give no ID, --carrier, --tracking or --item",
                         "put every package in the CSV, or ship one order on the command line");
         }
         if (o.from == "-") {
-            return read_csv(std::cin, "--from - (stdin)", now);
+            return read_csv(in, "--from - (stdin)", now);
         }
         std::ifstream file(o.from);
         if (!file) {
@@ -201,9 +201,9 @@ bool confirm(Context& ctx, const ShipPlan& plan) {
         ctx.err << fmt::format("  ... and {} more\n", shown - 20);
     }
     if (n > 10) {
-        return ask_line(ctx.err, fmt::format("Type {} to confirm these {} packages: ", n, n)) == std::to_string(n);
+        return ctx.ask(fmt::format("Type {} to confirm these {} packages: ", n, n)) == std::to_string(n);
     }
-    return is_yes(ask_line(ctx.err, fmt::format("Confirm {}? [y/N] ", n == 1 ? "this package" : "these packages")));
+    return is_yes(ctx.ask(fmt::format("Confirm {}? [y/N] ", n == 1 ? "this package" : "these packages")));
 }
 
 ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
@@ -218,11 +218,11 @@ ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
     options.marketplace_ids = s.marketplace_ids;
     options.run_by = ship_run_by();
     options.request_timeout = std::chrono::milliseconds(static_cast<long long>(ctx.global.timeout_seconds * 1000));
-    if (const char* floor = std::getenv("ASC_TEST_IN_FLIGHT_FLOOR_MS"); floor != nullptr && *floor != '\0') {
-        options.in_flight_floor = std::chrono::milliseconds(std::strtoll(floor, nullptr, 10)); // test hook
+    if (const auto floor = ctx.env("ASC_TEST_IN_FLIGHT_FLOOR_MS")) {
+        options.in_flight_floor = std::chrono::milliseconds(std::strtoll(floor->c_str(), nullptr, 10)); // test hook
     }
-    if (const char* at = std::getenv("ASC_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
-        const std::string step = at;
+    if (const auto at = ctx.env("ASC_TEST_CRASH_AT")) {
+        const std::string step = *at;
         options.on_step = [step](std::string_view now) {
             if (now == step) {
                 ::_exit(137); // test hook: die like kill -9
@@ -234,12 +234,12 @@ ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
 
 void run_ship(const ShipCliOptions& o, Context& ctx) {
     (void)ctx.format(); // a bad -o fails before anything else
-    const std::vector<ShipRequest> requests = collect_requests(o, now_seconds());
+    const std::vector<ShipRequest> requests = collect_requests(o, now_seconds(), ctx.in());
     if (requests.empty()) {
         throw Error(ErrorKind::Usage, "the CSV lists no packages", "add one line per package under the header");
     }
     const bool ask = !o.dry_run && !o.yes;
-    if (ask && !(isatty(STDIN_FILENO) == 1 && ctx.stdout_is_terminal())) {
+    if (ask && !(ctx.stdin_is_terminal() && ctx.stdout_is_terminal())) {
         throw Error(ErrorKind::Usage, "--yes is required to confirm shipments when not run on a terminal",
                     "check the plan first with --dry-run, then add --yes");
     }

@@ -165,10 +165,12 @@ __asc_fields() {
         'feeds show') REPLY='help message_id order_id result result_code description' ;;
         'orders cancel') REPLY='help order_id outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id' ;;
         'orders list') REPLY='help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id' ;;
+        'orders ship') REPLY='help order_id outcome package_ref carrier tracking_number items via feed_id result_code message' ;;
         'orders show') REPLY='help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items' ;;
         'report cancellations') REPLY='help created_at order_id reason state feed_id result_code result_message run_by commerce_state commerce_action commerce_creditmemo_id updated_at batch_id message_id' ;;
         'report late') REPLY='help order_id ship_by overdue status items_unshipped purchase_date total marketplace_id' ;;
         'report summary') REPLY='help dimension value currency orders total' ;;
+        'shipments list') REPLY='help id order_id state package_ref carrier tracking_number items ship_date via feed_id result_code message commerce commerce_shipment_id created_at updated_at run_by' ;;
         '') REPLY='order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id' ;;
         *) REPLY=help ;;
     esac
@@ -194,7 +196,7 @@ __asc_values() {
         --tab) COMPREPLY=($(compgen -W 'details items tracking all' -- "$cur")) ;;
         feed_id) __asc_dynamic feed-ids "$cur" ;;
         id) __asc_dynamic order-ids "$cur" ;;
-        key) COMPREPLY=($(compgen -W 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code' -- "$cur")) ;;
+        key) COMPREPLY=($(compgen -W 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_password_file store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code' -- "$cur")) ;;
         shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
         topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce carriers examples' -- "$cur")) ;;
     esac

@@ -12,6 +12,8 @@ function __asc_child
             echo 'orders'
         case ':cancellations'
             echo 'cancellations'
+        case ':shipments'
+            echo 'shipments'
         case ':feeds'
             echo 'feeds'
         case ':feed'
@@ -34,10 +36,14 @@ function __asc_child
             echo 'orders sync'
         case 'orders:cancel'
             echo 'orders cancel'
+        case 'orders:ship'
+            echo 'orders ship'
         case 'cancellations:list'
             echo 'cancellations list'
         case 'cancellations:resume'
             echo 'cancellations resume'
+        case 'shipments:list'
+            echo 'shipments list'
         case 'feeds:show'
             echo 'feeds show'
         case 'store:info'
@@ -74,10 +80,42 @@ function __asc_takes_value
             return 0
     end
     switch "$argv[1]:$argv[2]"
-        case 'orders list:--status' 'orders list:--created-after' 'orders list:--since' 'orders list:--created-before' 'orders list:--until' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--updated-after' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders sync:--via' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'store purge:--pii-older-than' 'store migrate:--from' 'report summary:--created-after' 'report summary:--since' 'report summary:--created-before' 'report summary:--until' 'report late:--within' 'report cancellations:--since' 'config init:--region' 'config init:--marketplace' 'config init:--seller-id' 'config init:--client-id' 'config init:--lwa-endpoint'
+        case 'orders list:--status' 'orders list:--created-after' 'orders list:--since' 'orders list:--created-before' 'orders list:--until' 'orders list:--updated-after' 'orders list:--updated-before' 'orders list:--fulfilled-by' 'orders list:--marketplace' 'orders list:--limit' 'orders list:--sku' 'orders list:--asin' 'orders list:--ship-by-before' 'orders list:--sort' 'orders show:--tab' 'orders sync:--updated-after' 'orders sync:--since' 'orders sync:--marketplace' 'orders sync:--wait' 'orders sync:--via' 'orders cancel:--from' 'orders cancel:--reason' 'orders cancel:--wait-timeout' 'orders cancel:--max-per-feed' 'orders ship:--carrier' 'orders ship:--carrier-name' 'orders ship:--tracking' 'orders ship:--method' 'orders ship:--ship-date' 'orders ship:--item' 'orders ship:--from' 'orders ship:--via' 'orders ship:--wait-timeout' 'cancellations list:--since' 'cancellations list:--state' 'cancellations list:--feed' 'cancellations list:--order' 'cancellations resume:--wait-timeout' 'shipments list:--since' 'shipments list:--state' 'shipments list:--order' 'shipments list:--feed' 'store purge:--pii-older-than' 'store migrate:--from' 'report summary:--created-after' 'report summary:--since' 'report summary:--created-before' 'report summary:--until' 'report late:--within' 'report cancellations:--since' 'config init:--region' 'config init:--marketplace' 'config init:--seller-id' 'config init:--client-id' 'config init:--lwa-endpoint'
             return 0
     end
     return 1
+end
+
+# __asc_fields: the fields --fields accepts in the command typed so far.
+function __asc_fields
+    switch (__asc_path)
+        case 'cancellations list'
+            __asc_list help created_at order_id reason state feed_id result_code result_message run_by commerce_state commerce_action commerce_creditmemo_id updated_at batch_id message_id
+        case 'cancellations resume'
+            __asc_list help order_id outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id
+        case 'feeds show'
+            __asc_list help message_id order_id result result_code description
+        case 'orders cancel'
+            __asc_list help order_id outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id
+        case 'orders list'
+            __asc_list help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id
+        case 'orders ship'
+            __asc_list help order_id outcome package_ref carrier tracking_number items via feed_id result_code message
+        case 'orders show'
+            __asc_list help order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items
+        case 'report cancellations'
+            __asc_list help created_at order_id reason state feed_id result_code result_message run_by commerce_state commerce_action commerce_creditmemo_id updated_at batch_id message_id
+        case 'report late'
+            __asc_list help order_id ship_by overdue status items_unshipped purchase_date total marketplace_id
+        case 'report summary'
+            __asc_list help dimension value currency orders total
+        case 'shipments list'
+            __asc_list help id order_id state package_ref carrier tracking_number items ship_date via feed_id result_code message commerce commerce_shipment_id created_at updated_at run_by
+        case ''
+            __asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id
+        case '*'
+            __asc_list help
+    end
 end
 
 # __asc_path: the command path of the words typed so far ("orders list").
@@ -130,7 +168,7 @@ function __asc_list
     set -l cur (commandline -ct | string replace -r -- '^--[^=]*=' '')
     set -l prefix (string match -r -- '^.*,' $cur)
     for w in $argv
-        echo $prefix$w
+        echo "$prefix$w" # quoted: an empty list (no comma yet) is an empty string
     end
 end
 
@@ -141,7 +179,7 @@ complete -c asc -l version -d 'Display program version information and exit'
 complete -c asc -l profile -x -a '(__asc_dynamic profiles)' -d 'Configuration profile (env ASC_PROFILE)'
 complete -c asc -l config -r -F -d 'Configuration file (env ASC_CONFIG)'
 complete -c asc -s o -l output -x -a 'table wide json jsonl csv tsv ids' -d 'Output format: table, wide (every column), json, jsonl, csv, tsv, ids'
-complete -c asc -l fields -x -a '(__asc_list order_id purchase_date status fulfilled_by ship_by items_shipped items_unshipped total sales_channel marketplace_id last_updated ship_service_level is_prime is_business seller_order_id order_item_id sku asin title condition quantity_ordered quantity_shipped unit_price item_total tax shipping_price promotion_discount buyer_requested_cancel buyer_cancel_reason package_reference_id carrier shipping_service tracking_number ship_date items outcome reason feed_id result_code message commerce commerce_action commerce_creditmemo_id created_at state result_message run_by commerce_state updated_at batch_id message_id)' -d 'Comma-separated fields to print; --fields help lists the command\'s fields'
+complete -c asc -l fields -x -a '(__asc_fields)' -d 'Comma-separated fields to print; --fields help lists the command\'s fields'
 complete -c asc -l no-headers -d 'Leave out the header row of table, csv and tsv'
 complete -c asc -l color -x -a 'auto always never' -d 'Colors: auto, always, never'
 complete -c asc -l no-pager -d 'Do not page long tables (also: pager = false in the config)'
@@ -157,6 +195,7 @@ complete -c asc -s h -l help -d 'Print help and exit'
 # asc
 complete -c asc -n '__asc_at ""' -a 'orders' -d 'List and sync orders'
 complete -c asc -n '__asc_at ""' -a 'cancellations' -d 'The cancellation journal: list it, resume interrupted runs'
+complete -c asc -n '__asc_at ""' -a 'shipments' -d 'The shipment journal of `order ship`'
 complete -c asc -n '__asc_at ""' -a 'feeds' -d 'Feeds sent to Amazon'
 complete -c asc -n '__asc_at ""' -a 'store' -d 'The local copy of the orders: info and purge'
 complete -c asc -n '__asc_at ""' -a 'report' -d 'Reports from the local store, for cron (quiet, exit 0 on success)'
@@ -169,6 +208,7 @@ complete -c asc -n '__asc_at "orders"' -a 'list' -d 'List orders, newest first (
 complete -c asc -n '__asc_at "orders"' -a 'show' -d 'Show one order: details, items and tracking'
 complete -c asc -n '__asc_at "orders"' -a 'sync' -d 'Bring the local store up to date with Amazon (incremental)'
 complete -c asc -n '__asc_at "orders"' -a 'cancel' -d 'Cancel unshipped orders you fulfill, with a reason (one or thousands)'
+complete -c asc -n '__asc_at "orders"' -a 'ship' -d 'Confirm shipments you fulfill, with tracking (one package or thousands)'
 
 # asc orders list
 complete -c asc -n '__asc_at "orders list"' -l status -x -a 'PendingAvailability Pending Unshipped PartiallyShipped Shipped Canceled Unfulfillable' -d 'Only these statuses (repeat or comma-separate): Pending, PendingAvailability, Unshipped, PartiallyShipped, Shipped, Canceled, Unfulfillable'
@@ -209,6 +249,23 @@ complete -c asc -n '__asc_at "orders cancel"' -l wait-timeout -x -d 'How long to
 complete -c asc -n '__asc_at "orders cancel"' -l max-per-feed -x -d 'Split batches into feeds of at most N orders (default 10000)'
 complete -c asc -n '__asc_at "orders cancel"' -l no-commerce -d 'Do not update the linked Magento orders this time (journaled as skipped)'
 
+# asc orders ship
+complete -c asc -n '__asc_at "orders ship"' -x -a '(__asc_dynamic order-ids)'
+complete -c asc -n '__asc_at "orders ship"' -l carrier -x -d 'Amazon\'s carrier code: UPS, USPS, FedEx, DHL, Royal Mail, ... or Other (`asc help carriers`; any case)'
+complete -c asc -n '__asc_at "orders ship"' -l carrier-name -x -d 'The carrier\'s name, with --carrier Other'
+complete -c asc -n '__asc_at "orders ship"' -l tracking -x -d 'The package\'s tracking number'
+complete -c asc -n '__asc_at "orders ship"' -l method -x -d 'The shipping method, e.g. "UPS Ground"'
+complete -c asc -n '__asc_at "orders ship"' -l ship-date -x -d 'When it shipped (RFC 3339, YYYY-MM-DD, or 2h for 2 hours ago; default now)'
+complete -c asc -n '__asc_at "orders ship"' -l item -x -d 'ITEM_ID[:QTY]: an order item in the package (repeat; default every unshipped unit)'
+complete -c asc -n '__asc_at "orders ship"' -l from -r -F -d 'Read packages from a CSV FILE (- reads stdin); header: order_id,carrier,tracking,method,ship_date,item_id,quantity'
+complete -c asc -n '__asc_at "orders ship"' -l dry-run -d 'Check every package against Amazon and print the plan; send nothing'
+complete -c asc -n '__asc_at "orders ship"' -s y -l yes -d 'Do not ask for confirmation (required off a terminal)'
+complete -c asc -n '__asc_at "orders ship"' -l via -x -d 'auto (a feed above 20 packages), api (confirmShipment each) or feed (one feed)'
+complete -c asc -n '__asc_at "orders ship"' -l no-wait -d 'With a feed: return once Amazon accepted it, with its id'
+complete -c asc -n '__asc_at "orders ship"' -l wait-timeout -x -d 'How long to wait for a feed\'s result: 30m, 2h, or seconds (default 30m)'
+complete -c asc -n '__asc_at "orders ship"' -l no-commerce -d 'Do not create the linked Magento shipments this time (journaled as skipped)'
+complete -c asc -n '__asc_at "orders ship"' -l ignore-cancel-request -d 'Ship even when the buyer asked to cancel (otherwise refused: cancel it instead)'
+
 # asc cancellations
 complete -c asc -n '__asc_at "cancellations"' -a 'list' -d 'Journal entries, oldest first'
 complete -c asc -n '__asc_at "cancellations"' -a 'resume' -d 'Complete cancellations an interrupted run left: check its orders, send what was not sent'
@@ -223,6 +280,15 @@ complete -c asc -n '__asc_at "cancellations list"' -l order -x -a '(__asc_dynami
 complete -c asc -n '__asc_at "cancellations resume"' -l no-wait -d 'Do not wait for Amazon to process the feeds'
 complete -c asc -n '__asc_at "cancellations resume"' -l wait-timeout -x -d 'How long to wait for Amazon: 30m, 2h, or seconds (default 30m)'
 complete -c asc -n '__asc_at "cancellations resume"' -l no-commerce -d 'Do not update the linked Magento orders this time (journaled as skipped)'
+
+# asc shipments
+complete -c asc -n '__asc_at "shipments"' -a 'list' -d 'List journaled shipment confirmations, oldest first'
+
+# asc shipments list
+complete -c asc -n '__asc_at "shipments list"' -l since -x -d 'Only rows journaled since T (RFC 3339, YYYY-MM-DD, 7d)'
+complete -c asc -n '__asc_at "shipments list"' -l state -x -a 'planned submitting submitted canceled already_canceled failed refused' -d 'planned, sending, submitted, confirmed, already_shipped, failed, refused (repeat or comma-separate)'
+complete -c asc -n '__asc_at "shipments list"' -l order -x -a '(__asc_dynamic order-ids)' -d 'Only this order\'s packages'
+complete -c asc -n '__asc_at "shipments list"' -l feed -x -a '(__asc_dynamic feed-ids)' -d 'Only the packages of this feed'
 
 # asc feeds
 complete -c asc -n '__asc_at "feeds"' -a 'show' -d 'A feed\'s status and, when done, its result per message'
@@ -277,8 +343,11 @@ complete -c asc -n '__asc_at "config init"' -l lwa-endpoint -x -d 'Login with Am
 complete -c asc -n '__asc_at "config init"' -l default -d 'Make it the default profile (the first profile always is)'
 complete -c asc -n '__asc_at "config init"' -l no-check -d 'Do not try the credentials'
 
+# asc config show
+complete -c asc -n '__asc_at "config show"' -x -a 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_password_file store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code'
+
 # asc completion
 complete -c asc -n '__asc_at "completion"' -x -a 'bash zsh fish'
 
 # asc help
-complete -c asc -n '__asc_at "help"' -x -a 'formats fields exit-codes environment config commerce examples'
+complete -c asc -n '__asc_at "help"' -x -a 'formats fields exit-codes environment config commerce carriers examples'

@@ -12,6 +12,7 @@
 #include <array>
 #include <cctype>
 #include <fmt/format.h>
+#include <iterator>
 #include <memory>
 
 namespace asc::cli {
@@ -75,11 +76,13 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     // The planned rows were confirmed by the run that wrote them (nothing is planned before the
     // confirmation), so resume does not ask again.
-    const CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
+    CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
     print_advice(ctx, plan.advice);
-    const CancelResult result = service.execute(plan);
+    CancelResult result = service.execute(std::move(plan));
     std::vector<CancelRow> rows = result.recovered;
-    rows.insert(rows.end(), result.rows.begin(), result.rows.end());
+    rows.reserve(rows.size() + result.rows.size());
+    std::move(result.rows.begin(), result.rows.end(), std::back_inserter(rows));
+    result.rows = {};
     // The Magento update of every canceled order still waiting for it (only that step: the Amazon
     // side of those orders is done).
     const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, {}, true);

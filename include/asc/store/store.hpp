@@ -333,6 +333,9 @@ class Store {
     // set by the caller. Returns the ids, in order. Throws Error(Temporary) "already in flight"
     // when an order would get a second planned/submitting/submitted row.
     std::vector<std::int64_t> journal_write(std::span<const JournalEntry> rows);
+    // The same for `count` rows made one at a time by `row(i)`, i = 0..count-1, all in one
+    // transaction: a batch of any size without holding every row.
+    std::vector<std::int64_t> journal_write(std::size_t count, const std::function<JournalEntry(std::size_t)>& row);
     // Applies `changes` (updated_at = `now`) and upserts `orders` (e.g. now Canceled) in one
     // transaction.
     void journal_update(std::span<const JournalChange> changes, Timestamp now, std::span<const Order> orders = {});

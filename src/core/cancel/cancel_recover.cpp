@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <set>
+#include <string_view>
 
 namespace asc {
 
@@ -29,7 +30,16 @@ std::vector<std::string> CancelService::Flight::marketplaces(const std::vector<s
 std::vector<CancelRow> CancelService::Flight::pending(const std::string& message) const {
     std::vector<CancelRow> out;
     for (const Row& row : rows) {
-        out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, feed_id, "", message});
+        out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, progress.feed_id, "", message});
+    }
+    return out;
+}
+
+std::vector<CancelRow> CancelService::Flight::settled_rows() const {
+    std::vector<CancelRow> out;
+    out.reserve(rows.size());
+    for (const Row& row : rows) {
+        out.push_back(feed_row(progress, row.order_id, row.reason, row.message_id, ""));
     }
     return out;
 }
@@ -80,8 +90,8 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
         CancelService::Flight& f = by_key[key];
         f.batch_id = e.batch_id;
         f.feed_seq = e.feed_seq;
-        f.state = e.state;
-        f.feed_id = e.feed_id;
+        f.progress.state = parse_flight_state(e.state).value_or(FlightState::Submitted);
+        f.progress.feed_id = e.feed_id;
         f.feed_document_id = e.feed_document_id;
         if (e.submitted_at && (!f.submitted_at || *e.submitted_at > *f.submitted_at)) {
             f.submitted_at = e.submitted_at; // the last attempt's: the one that may have arrived
@@ -137,16 +147,21 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
             }
         }
     }
-    const std::map<std::string, Order> fresh = fresh_state(ids);
+    std::vector<std::string_view> views(ids.begin(), ids.end());
+    std::vector<std::optional<Status>> fresh(ids.size()); // all decide_unknown() looks at
+    fresh_state(views, [&](std::size_t i, const Order& order) { fresh[i] = order.status; });
     std::vector<JournalChange> changes;
+    std::size_t next = 0; // rows are visited in the order `ids` was built
     for (Flight* f : flights) {
         for (Flight::Row& row : f->rows) {
             if (!row.resolution.empty()) {
                 continue;
             }
-            const auto it = fresh.find(row.order_id);
-            const auto verdict =
-                decide_unknown(it == fresh.end() ? std::nullopt : std::optional<Order>(it->second), settled);
+            std::optional<Order> state;
+            if (const auto status = fresh[next++]) {
+                state.emplace().status = *status;
+            }
+            const auto verdict = decide_unknown(state, settled);
             JournalChange c{.id = row.journal_id};
             switch (verdict) {
             case UnknownVerdict::Wait:
@@ -281,7 +296,7 @@ void CancelService::resolve_unknown(std::vector<Flight>& flights, bool may_wait)
     }
 }
 
-std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input, bool resume) {
+std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
     std::vector<Flight> flights = flights_of(m_store.journal_in_flight());
     if (flights.empty()) {
         return {};
@@ -289,17 +304,19 @@ std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input
     std::vector<Flight> unknown;
     std::vector<CancelRow> out;
     for (Flight& flight : flights) {
-        if (flight.state == "submitting") {
+        if (flight.progress.state == FlightState::Submitting) {
             unknown.push_back(std::move(flight));
             continue;
         }
         const bool concerns_this_run =
             resume || std::any_of(flight.rows.begin(), flight.rows.end(),
-                                  [&](const Flight::Row& r) { return input.count(r.order_id) != 0; });
+                                  [&](const Flight::Row& r) { return input.contains(r.order_id); });
         std::string why;
         try {
             if (collect(flight, concerns_this_run && m_options.wait)) {
-                out.insert(out.end(), flight.outcomes.begin(), flight.outcomes.end());
+                for (CancelRow& row : flight.settled_rows()) {
+                    out.push_back(std::move(row));
+                }
                 continue;
             }
             why = "Amazon is still processing it";
@@ -313,15 +330,15 @@ std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input
                 m_events.note(
                     fmt::format("Amazon does not know feed {} of the journal: checking its {} order(s) "
                                 "themselves",
-                                flight.feed_id, flight.rows.size()));
+                                flight.progress.feed_id, flight.rows.size()));
                 std::vector<JournalChange> changes;
                 for (const Flight::Row& row : flight.rows) {
                     changes.push_back(
                         {.id = row.journal_id, .state = std::string("submitting"), .feed_id = std::string()});
                 }
                 m_store.journal_update(changes, now());
-                flight.state = "submitting";
-                flight.feed_id.clear();
+                flight.progress.state = FlightState::Submitting;
+                flight.progress.feed_id.clear();
                 unknown.push_back(std::move(flight));
                 continue;
             }
@@ -329,7 +346,7 @@ std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input
         }
         for (CancelRow& row : flight.pending(
                  fmt::format("pending in feed {}: {}; `asc cancellations resume` collects its result",
-                             flight.feed_id, why))) {
+                             flight.progress.feed_id, why))) {
             out.push_back(std::move(row));
         }
     }

@@ -146,10 +146,15 @@ bool Store::journal_knows_feed(const std::string& feed_id) {
 }
 
 std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> rows) {
+    return journal_write(rows.size(), [rows](std::size_t i) { return rows[i]; });
+}
+
+std::vector<std::int64_t> Store::journal_write(std::size_t count,
+                                               const std::function<JournalEntry(std::size_t)>& row) {
     require_journal(*m_impl, 5);
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     std::vector<std::int64_t> ids;
-    ids.reserve(rows.size());
+    ids.reserve(count);
     static constexpr std::string_view insert_sql =
         "INSERT INTO cancel_journal (order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, "
         "message_id, state, result_code, result_message, created_at, updated_at, submitted_at, "
@@ -161,7 +166,8 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
         "result_message = ?10, created_at = ?11, updated_at = ?12, submitted_at = ?13, "
         "marketplace_id = ?14, run_by = ?15, commerce_state = ?16, commerce_action = ?18, "
         "commerce_creditmemo_id = ?19, send_timeout_ms = ?20 WHERE id = ?17";
-    for (const JournalEntry& e : rows) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const JournalEntry e = row(i);
         sqlite::StmtUse s(m_impl->stmt(e.id == 0 ? insert_sql : replace_sql));
         s->bind(1, e.order_id);
         s->bind(2, e.reason);

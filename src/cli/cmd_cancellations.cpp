@@ -22,8 +22,14 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_states{"planned",  "submitting", "submitted", "canceled",
-                                                   "already_canceled", "failed", "refused"};
+// "planned, submitting, ...": every journal state, for the help and the error.
+std::string journal_state_list() {
+    std::vector<std::string_view> names;
+    for (const JournalState s : all_journal_states()) {
+        names.push_back(to_string(s));
+    }
+    return fmt::format("{}", fmt::join(names, ", "));
+}
 
 struct ListOptions {
     std::string since;
@@ -46,14 +52,15 @@ void run_list(const ListOptions& o, Context& ctx) {
     for (auto state : split_list(o.states)) {
         std::transform(state.begin(), state.end(), state.begin(),
                        [](char c) { return c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-        if (state == "cancelled") {
-            state = "canceled";
+        if (state == "cancelled") { // the British spelling, as for order statuses
+            state = to_string(JournalState::Canceled);
         }
-        if (std::find(k_states.begin(), k_states.end(), state) == k_states.end()) {
+        const auto parsed = parse_journal_state(state);
+        if (!parsed) {
             throw Error(ErrorKind::Usage, fmt::format("unknown journal state '{}'", strip_control(state)),
-                        fmt::format("use {}", fmt::join(k_states, ", ")));
+                        fmt::format("use {}", journal_state_list()));
         }
-        filter.states.push_back(state);
+        filter.states.push_back(*parsed);
     }
     filter.feed_id = o.feed;
     filter.order_id = o.order;
@@ -121,8 +128,7 @@ void setup_cancellations(CLI::App& app, Context& ctx) {
     auto* list = group->add_subcommand("list", "Journal entries, oldest first");
     list->add_option("--since", list_opts->since, "Entries created at or after T (RFC 3339, YYYY-MM-DD, 90m/24h/7d)");
     list->add_option("--state", list_opts->states,
-                     "Only these states (repeat or comma-separate): planned, submitting, submitted, canceled, "
-                     "already_canceled, failed, refused");
+                     "Only these states (repeat or comma-separate): " + journal_state_list());
     list->add_option("--feed", list_opts->feed, "Only entries of this feed id");
     list->add_option("--order", list_opts->order, "Only entries of this order id");
     list->footer("With a commerce link, commerce_state, commerce_action (canceled, refunded, comment_only,\n"

@@ -33,12 +33,14 @@ FeedProgress settled(const std::string& feed_id) {
 
 } // namespace
 
-TEST_CASE("cancel rows: flight states print and parse as the journal spells them") {
+TEST_CASE("cancel rows: a flight is in one of the three in-flight journal states, never another") {
     for (const FlightState s : {FlightState::Planned, FlightState::Submitting, FlightState::Submitted}) {
-        CHECK(asc::parse_flight_state(asc::to_string(s)) == s);
+        CHECK(asc::flight_state(asc::journal_state(s)) == s);
+        CHECK(asc::is_in_flight(asc::journal_state(s)));
     }
-    CHECK(asc::to_string(FlightState::Submitting) == "submitting");
-    CHECK_FALSE(asc::parse_flight_state("done").has_value()); // never stored: not a flight state
+    CHECK(asc::journal_state(FlightState::Submitting) == asc::JournalState::Submitting);
+    CHECK_FALSE(asc::flight_state(asc::JournalState::Canceled).has_value());
+    CHECK_FALSE(asc::flight_state(asc::JournalState::Refused).has_value());
 }
 
 TEST_CASE("cancel rows: one row per item in plan order; items not sent keep what the plan found") {

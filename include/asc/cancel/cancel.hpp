@@ -114,9 +114,9 @@ struct CancelRow {
     std::string feed_id;     // the feed that carried (or carries) it; "" when not proven (see Recovery)
     std::string result_code; // Amazon's ResultMessageCode when it failed; FATAL / CANCELLED for the feed
     std::string message;     // why (refusal reason and remedy, Amazon's description, ...)
-    // The Magento step of a canceled order (commerce_step.hpp): "" (no commerce link), pending,
-    // done, failed, no_link, skipped. Filled by the CLI after the commerce step.
-    std::string commerce{};
+    // The Magento step of a canceled order (commerce_step.hpp); nullopt: no commerce link. Filled
+    // by the CLI after the commerce step.
+    std::optional<CommerceState> commerce{};
     // What the Magento step did (CommerceAction as text: canceled, refunded, comment_only,
     // nothing_to_do), and the credit memo id of `refunded`. Filled by the CLI.
     std::string commerce_action{};
@@ -151,9 +151,9 @@ struct CancelOptions {
     // an unfinished feed).
     std::function<void(std::string_view step)> on_step;
     // The journal's commerce_state for an order Amazon's report confirms canceled, set in the same
-    // transaction: "pending" (a commerce link is configured: the commerce step follows, see
-    // commerce_step.hpp), "skipped" (--no-commerce), "" (no commerce link).
-    std::string commerce_on_cancel;
+    // transaction: Pending (a commerce link is configured: the commerce step follows, see
+    // commerce_step.hpp), Skipped (--no-commerce), nullopt (no commerce link).
+    std::optional<CommerceState> commerce_on_cancel;
 };
 
 // What the confirmation and the feed need of an order's fresh state. A batch keeps this, not the

@@ -25,9 +25,10 @@ enum class FlightState {
     Submitted,
 };
 
-// "planned", "submitting", "submitted".
-std::string_view to_string(FlightState state);
-std::optional<FlightState> parse_flight_state(std::string_view text);
+// The journal state of its rows (planned, submitting, submitted), and back (nullopt for a state
+// no feed in flight is in).
+JournalState journal_state(FlightState state);
+std::optional<FlightState> flight_state(JournalState state);
 
 // What one feed of a run ended with, for the rows of its orders.
 struct FeedProgress {

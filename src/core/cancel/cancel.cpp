@@ -22,8 +22,8 @@ namespace asc {
 
 namespace {
 
-bool is_canceled_state(std::string_view state) {
-    return state == "canceled" || state == "already_canceled";
+bool is_canceled_state(JournalState state) {
+    return state == JournalState::Canceled || state == JournalState::AlreadyCanceled;
 }
 
 std::string date_of(Timestamp t) {
@@ -39,7 +39,7 @@ std::optional<CancelPlanItem> from_journal(const JournalEntry& e, CancelReason r
     item.feed_id = e.feed_id;
     if (is_canceled_state(e.state)) {
         item.outcome = CancelOutcome::AlreadyCanceled;
-        if (e.state == "already_canceled") {
+        if (e.state == JournalState::AlreadyCanceled) {
             item.message = fmt::format("already canceled when checked on {}", date_of(e.updated_at));
         } else if (!e.feed_id.empty()) {
             item.message = fmt::format("canceled earlier by feed {} ({})", e.feed_id, date_of(e.updated_at));
@@ -49,14 +49,14 @@ std::optional<CancelPlanItem> from_journal(const JournalEntry& e, CancelReason r
         }
         return item;
     }
-    if (e.state == "submitted") {
+    if (e.state == JournalState::Submitted) {
         item.outcome = CancelOutcome::Submitted;
         item.message = fmt::format("pending in feed {} sent {}: not sent again; `asc cancellations resume` "
                                    "collects its result",
                                    e.feed_id, date_of(e.submitted_at.value_or(e.updated_at)));
         return item;
     }
-    if (e.state == "submitting") {
+    if (e.state == JournalState::Submitting) {
         item.outcome = CancelOutcome::Submitted;
         item.message = "an interrupted run may have sent it and Amazon's answer is not confirmed yet: not "
                        "sent again; `asc cancellations resume` finds out";
@@ -306,7 +306,7 @@ void CancelService::dedupe_against_journal(CancelPlan& plan,
                     item = std::move(*known);
                     continue;
                 }
-                if (it->second.state == "planned") {
+                if (it->second.state == JournalState::Planned) {
                     item.journal_id = it->second.id; // never sent: plan it again
                 }
             }
@@ -418,7 +418,7 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
     std::vector<std::size_t> need; // items to decide on fresh state
     dedupe_against_journal(plan, completed, reason, need);
     for (const JournalEntry& e : m_store.journal_in_flight()) {
-        if (e.state != "planned" || input.contains(e.order_id)) {
+        if (e.state != JournalState::Planned || input.contains(e.order_id)) {
             continue;
         }
         if (!resume) {

@@ -26,9 +26,9 @@ struct CancelService::Flight {
         std::uint64_t message_id = 0;
         std::string reason;
         std::string marketplace_id;
-        // How the recovery of an unknown createFeed outcome settled the row: "" (not yet),
-        // "canceled", "failed" or "planned" (to be sent again); `outcome` is its result row.
-        std::string resolution{};
+        // How the recovery of an unknown createFeed outcome settled the row: nullopt (not yet),
+        // Canceled, Failed or Planned (to be sent again); `outcome` is its result row.
+        std::optional<JournalState> resolution{};
         CancelRow outcome{};
     };
     std::string batch_id;

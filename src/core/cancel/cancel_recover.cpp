@@ -45,7 +45,7 @@ std::vector<CancelRow> CancelService::Flight::settled_rows() const {
 }
 
 bool CancelService::Flight::unsettled() const {
-    return std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.resolution.empty(); });
+    return std::any_of(rows.begin(), rows.end(), [](const Row& r) { return !r.resolution; });
 }
 
 UnknownVerdict decide_unknown(const std::optional<Order>& fresh, bool settled) {
@@ -80,9 +80,9 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
     std::map<std::string, CancelService::Flight> by_key;
     for (const JournalEntry& e : rows) {
         std::string key;
-        if (e.state == "submitting") {
+        if (e.state == JournalState::Submitting) {
             key = fmt::format("s|{}|{}", e.batch_id, e.feed_seq);
-        } else if (e.state == "submitted" && !e.feed_id.empty()) {
+        } else if (e.state == JournalState::Submitted && !e.feed_id.empty()) {
             key = "f|" + e.feed_id;
         } else {
             continue;
@@ -90,7 +90,7 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
         CancelService::Flight& f = by_key[key];
         f.batch_id = e.batch_id;
         f.feed_seq = e.feed_seq;
-        f.progress.state = parse_flight_state(e.state).value_or(FlightState::Submitted);
+        f.progress.state = flight_state(e.state).value_or(FlightState::Submitted);
         f.progress.feed_id = e.feed_id;
         f.feed_document_id = e.feed_document_id;
         if (e.submitted_at && (!f.submitted_at || *e.submitted_at > *f.submitted_at)) {
@@ -121,7 +121,7 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
     std::vector<std::string> ids;
     for (const Flight* f : flights) {
         for (const Flight::Row& row : f->rows) {
-            if (row.resolution.empty()) {
+            if (!row.resolution) {
                 ids.push_back(row.order_id);
             }
         }
@@ -154,7 +154,7 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
     std::size_t next = 0; // rows are visited in the order `ids` was built
     for (Flight* f : flights) {
         for (Flight::Row& row : f->rows) {
-            if (!row.resolution.empty()) {
+            if (row.resolution) {
                 continue;
             }
             std::optional<Order> state;
@@ -167,7 +167,7 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
             case UnknownVerdict::Wait:
                 continue;
             case UnknownVerdict::Canceled:
-                row.resolution = "canceled";
+                row.resolution = JournalState::Canceled;
                 row.outcome = {
                     row.order_id,
                     CancelOutcome::Canceled,
@@ -176,21 +176,21 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                     "",
                     "confirmed by the order's state: Amazon shows it Canceled (createFeed's answer "
                     "was lost, so no feed is named)"};
-                c.state = "canceled";
-                if (!m_options.commerce_on_cancel.empty()) {
+                c.state = JournalState::Canceled;
+                if (m_options.commerce_on_cancel) {
                     c.commerce_state = m_options.commerce_on_cancel;
                 }
                 break;
             case UnknownVerdict::NotFound:
-                row.resolution = "failed";
+                row.resolution = JournalState::Failed;
                 row.outcome = {
                     row.order_id, CancelOutcome::Failed,
                     row.reason,   "",
                     "",           "Amazon does not know this order (any more); nothing is sent again"};
-                c.state = "failed";
+                c.state = JournalState::Failed;
                 break;
             case UnknownVerdict::SendAgain:
-                row.resolution = "planned";
+                row.resolution = JournalState::Planned;
                 row.outcome = {
                     row.order_id,
                     CancelOutcome::Failed,
@@ -200,7 +200,7 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                     "not sent: Amazon did not act on the lost createFeed (the order is not canceled "
                     "and no feed that may hold it is in flight); run the command again or `asc "
                     "cancellations resume` to send it"};
-                c.state = "planned";
+                c.state = JournalState::Planned;
                 c.feed_document_id = "";
                 c.submitted_at = std::optional<Timestamp>{};
                 c.send_timeout = std::optional<std::chrono::milliseconds>{};
@@ -334,7 +334,7 @@ std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
                 std::vector<JournalChange> changes;
                 for (const Flight::Row& row : flight.rows) {
                     changes.push_back(
-                        {.id = row.journal_id, .state = std::string("submitting"), .feed_id = std::string()});
+                        {.id = row.journal_id, .state = JournalState::Submitting, .feed_id = std::string()});
                 }
                 m_store.journal_update(changes, now());
                 flight.progress.state = FlightState::Submitting;
@@ -353,9 +353,9 @@ std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
     resolve_unknown(unknown, m_options.wait);
     for (const Flight& flight : unknown) {
         for (const Flight::Row& row : flight.rows) {
-            if (row.resolution == "canceled" || row.resolution == "failed") {
+            if (row.resolution == JournalState::Canceled || row.resolution == JournalState::Failed) {
                 out.push_back(row.outcome);
-            } else if (row.resolution.empty()) {
+            } else if (!row.resolution) {
                 out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, "", "",
                                "an interrupted run may have sent it and it is not known yet whether Amazon "
                                "received it: not sent again; `asc cancellations resume` finds out"});

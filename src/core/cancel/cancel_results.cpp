@@ -16,18 +16,18 @@ namespace asc {
 namespace {
 
 // The journal state an outcome leaves a row in.
-std::string state_of(CancelOutcome outcome) {
+JournalState state_of(CancelOutcome outcome) {
     switch (outcome) {
     case CancelOutcome::Canceled:
-        return "canceled";
+        return JournalState::Canceled;
     case CancelOutcome::AlreadyCanceled:
-        return "already_canceled";
+        return JournalState::AlreadyCanceled;
     case CancelOutcome::Submitted:
-        return "submitted";
+        return JournalState::Submitted;
     case CancelOutcome::Refused:
-        return "refused";
+        return JournalState::Refused;
     default:
-        return "failed";
+        return JournalState::Failed;
     }
 }
 
@@ -189,7 +189,7 @@ void CancelService::record(Flight& flight) {
                 }
                 c.result_code = o.result_code;
                 c.result_message = o.message;
-                if (o.outcome == CancelOutcome::Canceled && !m_options.commerce_on_cancel.empty()) {
+                if (o.outcome == CancelOutcome::Canceled && m_options.commerce_on_cancel) {
                     c.commerce_state = m_options.commerce_on_cancel;
                 }
                 changes.push_back(std::move(c));

@@ -8,21 +8,21 @@
 
 namespace asc {
 
-std::string_view to_string(FlightState state) {
+JournalState journal_state(FlightState state) {
     switch (state) {
     case FlightState::Planned:
-        return "planned";
+        return JournalState::Planned;
     case FlightState::Submitting:
-        return "submitting";
+        return JournalState::Submitting;
     case FlightState::Submitted:
-        return "submitted";
+        return JournalState::Submitted;
     }
-    return "planned";
+    return JournalState::Planned;
 }
 
-std::optional<FlightState> parse_flight_state(std::string_view text) {
+std::optional<FlightState> flight_state(JournalState state) {
     for (const FlightState s : {FlightState::Planned, FlightState::Submitting, FlightState::Submitted}) {
-        if (to_string(s) == text) {
+        if (journal_state(s) == state) {
             return s;
         }
     }

@@ -63,12 +63,12 @@ void CancelService::settle_lost_answer(Flight& flight, const Error& lost) {
     bool all_canceled = true;
     bool any_pending = false;
     for (const Flight::Row& row : flight.rows) {
-        if (row.resolution.empty()) {
+        if (!row.resolution) {
             any_pending = true;
         } else {
             progress.own[row.message_id] = row.outcome;
         }
-        all_canceled = all_canceled && row.resolution == "canceled";
+        all_canceled = all_canceled && row.resolution == JournalState::Canceled;
     }
     if (!all_canceled) {
         throw Error(ErrorKind::Temporary, lost.what(),
@@ -123,7 +123,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
         flight.send_timeout = m_options.request_timeout;
         flight.progress.state = FlightState::Submitting;
         before_create_feed([&] {
-            change_all({.state = std::string("submitting"),
+            change_all({.state = JournalState::Submitting,
                         .submitted_at = flight.submitted_at,
                         .send_timeout = flight.send_timeout});
         });
@@ -143,7 +143,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
         if (definitely_not_created(e)) {
             // Nothing reached Amazon: back to planned, so a rerun or resume sends it.
             flight.progress.state = FlightState::Planned;
-            change_all({.state = std::string("planned"),
+            change_all({.state = JournalState::Planned,
                         .feed_document_id = std::string(),
                         .submitted_at = std::optional<Timestamp>{},
                         .send_timeout = std::optional<std::chrono::milliseconds>{}});
@@ -155,7 +155,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
     step("after-create-feed");
     flight.progress.feed_id = feed_id;
     flight.progress.state = FlightState::Submitted;
-    change_all({.state = std::string("submitted"), .feed_id = feed_id});
+    change_all({.state = JournalState::Submitted, .feed_id = feed_id});
     step("after-submit");
     m_events.note(fmt::format("feed {} sent with {}", feed_id,
                               count_noun(static_cast<long long>(flight.rows.size()), "order")));
@@ -200,20 +200,20 @@ CancelService::Batch CancelService::journal_plan(const CancelPlan& plan) {
         e.result_message = item.message;
         switch (item.outcome) {
         case CancelOutcome::WouldCancel:
-            e.state = "planned";
+            e.state = JournalState::Planned;
             e.feed_seq = static_cast<int>(sent_index / batch.per_feed + 1);
             e.message_id = static_cast<std::int64_t>(sent_index % batch.per_feed + 1);
             e.result_message.clear();
             ++sent_index;
             break;
         case CancelOutcome::Refused:
-            e.state = "refused";
+            e.state = JournalState::Refused;
             break;
         case CancelOutcome::AlreadyCanceled:
-            e.state = "already_canceled";
+            e.state = JournalState::AlreadyCanceled;
             break;
         default:
-            e.state = "failed";
+            e.state = JournalState::Failed;
             break;
         }
         return e;

@@ -1,6 +1,6 @@
 // The cancel service, results: wait for a feed, read its processing report, and map every message
-// back to its order; journal the outcomes (and mark canceled orders Canceled in the store) in one
-// transaction.
+// back to its order; journal the outcomes (and mark canceled orders Canceled in the store) in
+// transactions of k_outcome_chunk orders, each order's row and store copy together.
 
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"

@@ -112,7 +112,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
     flight.feed_document_id = document.feed_document_id;
     before_create_feed([&] { change_all({.feed_document_id = document.feed_document_id}); });
     step("after-document");
-    m_feeds.upload(document, k_ack_content_type, xml);
+    m_feeds.upload_owned(document, k_ack_content_type, std::move(xml)); // not kept: the request owns it
     step("after-upload");
 
     // From here on createFeed may reach Amazon: right before each attempt goes out the journal

@@ -108,12 +108,12 @@ std::string_view to_string(CancelOutcome outcome);
 
 // One result row (one per order).
 struct CancelRow {
-    std::string order_id;
+    std::string order_id{};
     CancelOutcome outcome = CancelOutcome::Failed;
-    std::string reason;      // Amazon's spelling of the CancelReason
-    std::string feed_id;     // the feed that carried (or carries) it; "" when not proven (see Recovery)
-    std::string result_code; // Amazon's ResultMessageCode when it failed; FATAL / CANCELLED for the feed
-    std::string message;     // why (refusal reason and remedy, Amazon's description, ...)
+    std::string reason{};    // Amazon's spelling of the CancelReason
+    std::string feed_id{};   // the feed that carried (or carries) it; "" when not proven (see Recovery)
+    std::string result_code{}; // Amazon's ResultMessageCode when it failed; FATAL / CANCELLED for the feed
+    std::string message{};   // why (refusal reason and remedy, Amazon's description, ...)
     // The Magento step of a canceled order (commerce_step.hpp); nullopt: no commerce link. Filled
     // by the CLI after the commerce step.
     std::optional<CommerceState> commerce{};

@@ -30,7 +30,11 @@ std::vector<std::string> CancelService::Flight::marketplaces(const std::vector<s
 std::vector<CancelRow> CancelService::Flight::pending(const std::string& message) const {
     std::vector<CancelRow> out;
     for (const Row& row : rows) {
-        out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, progress.feed_id, "", message});
+        out.push_back({.order_id = row.order_id,
+                       .outcome = CancelOutcome::Submitted,
+                       .reason = row.reason,
+                       .feed_id = progress.feed_id,
+                       .message = message});
     }
     return out;
 }
@@ -168,14 +172,12 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                 continue;
             case UnknownVerdict::Canceled:
                 row.resolution = JournalState::Canceled;
-                row.outcome = {
-                    row.order_id,
-                    CancelOutcome::Canceled,
-                    row.reason,
-                    "",
-                    "",
-                    "confirmed by the order's state: Amazon shows it Canceled (createFeed's answer "
-                    "was lost, so no feed is named)"};
+                row.outcome = {.order_id = row.order_id,
+                               .outcome = CancelOutcome::Canceled,
+                               .reason = row.reason,
+                               .message =
+                                   "confirmed by the order's state: Amazon shows it Canceled (createFeed's "
+                                   "answer was lost, so no feed is named)"};
                 c.state = JournalState::Canceled;
                 if (m_options.commerce_on_cancel) {
                     c.commerce_state = m_options.commerce_on_cancel;
@@ -183,23 +185,22 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                 break;
             case UnknownVerdict::NotFound:
                 row.resolution = JournalState::Failed;
-                row.outcome = {
-                    row.order_id, CancelOutcome::Failed,
-                    row.reason,   "",
-                    "",           "Amazon does not know this order (any more); nothing is sent again"};
+                row.outcome = {.order_id = row.order_id,
+                               .outcome = CancelOutcome::Failed,
+                               .reason = row.reason,
+                               .message =
+                                   "Amazon does not know this order (any more); nothing is sent again"};
                 c.state = JournalState::Failed;
                 break;
             case UnknownVerdict::SendAgain:
                 row.resolution = JournalState::Planned;
-                row.outcome = {
-                    row.order_id,
-                    CancelOutcome::Failed,
-                    row.reason,
-                    "",
-                    "",
-                    "not sent: Amazon did not act on the lost createFeed (the order is not canceled "
-                    "and no feed that may hold it is in flight); run the command again or `asc "
-                    "cancellations resume` to send it"};
+                row.outcome = {.order_id = row.order_id,
+                               .outcome = CancelOutcome::Failed,
+                               .reason = row.reason,
+                               .message =
+                                   "not sent: Amazon did not act on the lost createFeed (the order is not "
+                                   "canceled and no feed that may hold it is in flight); run the command "
+                                   "again or `asc cancellations resume` to send it"};
                 c.state = JournalState::Planned;
                 c.feed_document_id = "";
                 c.submitted_at = std::optional<Timestamp>{};
@@ -356,9 +357,13 @@ std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
             if (row.resolution == JournalState::Canceled || row.resolution == JournalState::Failed) {
                 out.push_back(row.outcome);
             } else if (!row.resolution) {
-                out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, "", "",
-                               "an interrupted run may have sent it and it is not known yet whether Amazon "
-                               "received it: not sent again; `asc cancellations resume` finds out"});
+                out.push_back({.order_id = row.order_id,
+                               .outcome = CancelOutcome::Submitted,
+                               .reason = row.reason,
+                               .message =
+                                   "an interrupted run may have sent it and it is not known yet whether "
+                                   "Amazon received it: not sent again; `asc cancellations resume` finds "
+                                   "out"});
             }
         }
     }

@@ -157,9 +157,12 @@ void CancelService::apply_report(Flight& flight, const Feed& feed) {
     const auto errors = errors_by_message(*report);
     for (const Flight::Row& row : flight.rows) {
         if (const auto it = errors.find(row.message_id); it != errors.end()) {
-            p.own[row.message_id] =
-                CancelRow{row.order_id, CancelOutcome::Failed,    row.reason,
-                          feed.feed_id, it->second->message_code, it->second->description};
+            p.own[row.message_id] = CancelRow{.order_id = row.order_id,
+                                              .outcome = CancelOutcome::Failed,
+                                              .reason = row.reason,
+                                              .feed_id = feed.feed_id,
+                                              .result_code = it->second->message_code,
+                                              .message = it->second->description};
         }
     }
     record(flight);

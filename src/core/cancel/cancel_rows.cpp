@@ -71,12 +71,12 @@ CancelRow feed_row(const FeedProgress& feed, std::string order_id, std::string r
 }
 
 CancelRow plan_row(CancelPlanItem item) {
-    return {std::move(item.order_id),
-            item.outcome,
-            std::string(to_string(item.reason)),
-            std::move(item.feed_id),
-            std::move(item.result_code),
-            std::move(item.message)};
+    return {.order_id = std::move(item.order_id),
+            .outcome = item.outcome,
+            .reason = std::string(to_string(item.reason)),
+            .feed_id = std::move(item.feed_id),
+            .result_code = std::move(item.result_code),
+            .message = std::move(item.message)};
 }
 
 std::vector<CancelRow> cancel_rows(std::vector<CancelPlanItem> items, const std::vector<FeedProgress>& feeds,

@@ -60,7 +60,7 @@ Record cancel_record(const CancelRow& row) {
     r["feed_id"] = row.feed_id.empty() ? Record(nullptr) : Record(row.feed_id);
     r["result_code"] = row.result_code.empty() ? Record(nullptr) : Record(row.result_code);
     r["message"] = row.message.empty() ? Record(nullptr) : Record(row.message);
-    r["commerce"] = row.commerce.empty() ? Record(nullptr) : Record(row.commerce);
+    r["commerce"] = row.commerce ? Record(std::string(to_string(*row.commerce))) : Record(nullptr);
     r["commerce_action"] = row.commerce_action.empty() ? Record(nullptr) : Record(row.commerce_action);
     r["commerce_creditmemo_id"] =
         row.commerce_creditmemo_id.empty() ? Record(nullptr) : Record(row.commerce_creditmemo_id);
@@ -73,7 +73,7 @@ void render_cancel_rows(Context& ctx, const std::vector<CancelRow>& rows) {
     // The commerce column only when the commerce step ran (a profile without a commerce link
     // sees no change); --fields can always ask for it.
     const bool commerce =
-        std::any_of(rows.begin(), rows.end(), [](const CancelRow& r) { return !r.commerce.empty(); });
+        std::any_of(rows.begin(), rows.end(), [](const CancelRow& r) { return r.commerce.has_value(); });
     const auto fields = chosen_fields(ctx, k_fields_with_commerce, commerce ? k_fields_with_commerce : k_fields);
     auto renderer = make_renderer(options, fields, ctx.out);
     for (const CancelRow& row : rows) {

@@ -12,6 +12,7 @@
 #include <array>
 #include <cctype>
 #include <fmt/format.h>
+#include <iterator>
 #include <memory>
 
 namespace asc::cli {
@@ -21,8 +22,14 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_states{"planned",  "submitting", "submitted", "canceled",
-                                                   "already_canceled", "failed", "refused"};
+// "planned, submitting, ...": every journal state, for the help and the error.
+std::string journal_state_list() {
+    std::vector<std::string_view> names;
+    for (const JournalState s : all_journal_states()) {
+        names.push_back(to_string(s));
+    }
+    return fmt::format("{}", fmt::join(names, ", "));
+}
 
 struct ListOptions {
     std::string since;
@@ -45,14 +52,15 @@ void run_list(const ListOptions& o, Context& ctx) {
     for (auto state : split_list(o.states)) {
         std::transform(state.begin(), state.end(), state.begin(),
                        [](char c) { return c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-        if (state == "cancelled") {
-            state = "canceled";
+        if (state == "cancelled") { // the British spelling, as for order statuses
+            state = to_string(JournalState::Canceled);
         }
-        if (std::find(k_states.begin(), k_states.end(), state) == k_states.end()) {
+        const auto parsed = parse_journal_state(state);
+        if (!parsed) {
             throw Error(ErrorKind::Usage, fmt::format("unknown journal state '{}'", strip_control(state)),
-                        fmt::format("use {}", fmt::join(k_states, ", ")));
+                        fmt::format("use {}", journal_state_list()));
         }
-        filter.states.push_back(state);
+        filter.states.push_back(*parsed);
     }
     filter.feed_id = o.feed;
     filter.order_id = o.order;
@@ -74,11 +82,13 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     // The planned rows were confirmed by the run that wrote them (nothing is planned before the
     // confirmation), so resume does not ask again.
-    const CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
+    CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
     print_advice(ctx, plan.advice);
-    const CancelResult result = service.execute(plan);
+    CancelResult result = service.execute(std::move(plan));
     std::vector<CancelRow> rows = result.recovered;
-    rows.insert(rows.end(), result.rows.begin(), result.rows.end());
+    rows.reserve(rows.size() + result.rows.size());
+    std::move(result.rows.begin(), result.rows.end(), std::back_inserter(rows));
+    result.rows = {};
     // The Magento update of every canceled order still waiting for it (only that step: the Amazon
     // side of those orders is done).
     const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, {}, true);
@@ -117,8 +127,7 @@ void setup_cancellations(CLI::App& app, Context& ctx) {
     auto* list = group->add_subcommand("list", "Journal entries, oldest first");
     list->add_option("--since", list_opts->since, "Entries created at or after T (RFC 3339, YYYY-MM-DD, 90m/24h/7d)");
     list->add_option("--state", list_opts->states,
-                     "Only these states (repeat or comma-separate): planned, submitting, submitted, canceled, "
-                     "already_canceled, failed, refused");
+                     "Only these states (repeat or comma-separate): " + journal_state_list());
     list->add_option("--feed", list_opts->feed, "Only entries of this feed id");
     list->add_option("--order", list_opts->order, "Only entries of this order id");
     list->footer("With a commerce link, commerce_state, commerce_action (canceled, refunded, comment_only,\n"

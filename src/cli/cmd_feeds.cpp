@@ -168,7 +168,7 @@ void run_show(const std::string& feed_id, Context& ctx) {
     }
     renderer->finish();
     const bool unrecorded = std::any_of(journal.begin(), journal.end(),
-                                        [](const JournalEntry& e) { return e.state == "submitted"; });
+                                        [](const JournalEntry& e) { return e.state == JournalState::Submitted; });
     if (feed.finished() && unrecorded && !ctx.global.quiet) {
         ctx.err
             << "asc: the journal has not recorded this result yet; `asc cancellations resume` records it\n";

@@ -114,16 +114,12 @@ CancelReason resolve_reason(const CancelCliOptions& o, Context& ctx) {
                 "e.g. --reason NoInventory (a choice is offered when run on a terminal)");
 }
 
-std::string order_line(const CancelPlanItem& item) {
+std::string order_line(const CancelPlan& plan, const CancelPlanItem& item) {
     std::string line = fmt::format("  {}", item.order_id);
-    if (item.order) {
-        int units = 0;
-        for (const auto& i : item.order->items) {
-            units += i.quantity_ordered;
-        }
-        line += fmt::format("  {}  {}", to_string(item.order->status), count_noun(units, "item"));
-        if (item.order->total) {
-            line += "  " + item.order->total->to_string();
+    if (const CancelTarget* target = plan.target_of(item)) {
+        line += fmt::format("  {}  {}", to_string(target->status), count_noun(target->units, "item"));
+        if (target->total) {
+            line += "  " + target->total->to_string();
         }
     }
     return line;
@@ -139,7 +135,7 @@ bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
     std::size_t shown = 0;
     for (const auto& item : plan.items) {
         if (item.outcome == CancelOutcome::WouldCancel && shown++ < 20) {
-            ctx.err << strip_control(order_line(item)) << '\n';
+            ctx.err << strip_control(order_line(plan, item)) << '\n';
         }
     }
     if (shown > 20) {
@@ -223,16 +219,16 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     CommerceForCancel commerce = o.dry_run ? CommerceForCancel{} : commerce_for_cancel(ctx, o.no_commerce);
     options.commerce_on_cancel = commerce.on_cancel;
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
-    const CancelPlan plan = service.plan(ids, reason);
+    CancelPlan plan = service.plan(ids, reason);
     print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
     print_advice(ctx, plan.advice);
     if (ask && plan.count(CancelOutcome::WouldCancel) > 0 && !confirm(ctx, plan, reason)) {
         throw Error(ErrorKind::Declined, "nothing was canceled (not confirmed)",
                     "add --yes to cancel without being asked, or --dry-run to see the plan");
     }
-    const CancelResult result = service.execute(plan);
+    CancelResult result = service.execute(std::move(plan));
     // Only cancellations Amazon confirmed reach Magento; the service still holds the cancel lock.
-    std::vector<CancelRow> rows = result.rows;
+    std::vector<CancelRow> rows = std::move(result.rows);
     const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, result.recovered, false);
     render_cancel_rows(ctx, rows);
     if (o.dry_run) {

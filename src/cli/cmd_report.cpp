@@ -198,12 +198,12 @@ Record journal_record(const JournalEntry& e) {
     r["created_at"] = format_rfc3339(e.created_at);
     r["order_id"] = e.order_id;
     r["reason"] = e.reason;
-    r["state"] = e.state;
+    r["state"] = std::string(to_string(e.state));
     r["feed_id"] = e.feed_id.empty() ? Record(nullptr) : Record(e.feed_id);
     r["result_code"] = e.result_code.empty() ? Record(nullptr) : Record(e.result_code);
     r["result_message"] = e.result_message.empty() ? Record(nullptr) : Record(e.result_message);
     r["run_by"] = e.run_by;
-    r["commerce_state"] = e.commerce_state.empty() ? Record(nullptr) : Record(e.commerce_state);
+    r["commerce_state"] = e.commerce_state ? Record(std::string(to_string(*e.commerce_state))) : Record(nullptr);
     r["commerce_action"] = e.commerce_action.empty() ? Record(nullptr) : Record(e.commerce_action);
     r["commerce_creditmemo_id"] =
         e.commerce_creditmemo_id.empty() ? Record(nullptr) : Record(e.commerce_creditmemo_id);

@@ -19,14 +19,19 @@ void add_message(CancelRow& row, const std::string& text) {
 }
 
 std::string row_message(const CommerceStepRow& r) {
-    if (r.state == "done" || r.state == "no_link") {
+    if (!r.state) {
+        return {};
+    }
+    switch (*r.state) {
+    case CommerceState::Done:
+    case CommerceState::NoLink:
         return r.message;
-    }
-    if (r.state == "failed") {
+    case CommerceState::Failed:
         return fmt::format("Magento not updated ({}); `asc cancellations resume` retries it", r.message);
-    }
-    if (r.state == "pending") {
+    case CommerceState::Pending:
         return fmt::format("Magento update pending ({}); `asc cancellations resume` sends it", r.message);
+    case CommerceState::Skipped:
+        break;
     }
     return {};
 }
@@ -39,18 +44,18 @@ CommerceForCancel commerce_for_cancel(Context& ctx, bool no_commerce) {
         return c;
     }
     if (no_commerce) {
-        c.on_cancel = "skipped";
+        c.on_cancel = CommerceState::Skipped;
         return c;
     }
     c.link = CommerceLink::open(ctx);
-    c.on_cancel = "pending";
+    c.on_cancel = CommerceState::Pending;
     return c;
 }
 
 CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std::vector<CancelRow>& rows,
                                   const std::vector<CancelRow>& also, bool all_pending) {
     CommerceOutcome outcome;
-    if (commerce.on_cancel.empty()) {
+    if (!commerce.on_cancel) {
         return outcome; // no commerce link: nothing is ever asked or journaled
     }
     std::vector<std::string> ids;
@@ -69,7 +74,7 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
         row_of.emplace(rows[i].order_id, i);
     }
     for (auto& [id, entry] : store.journal_latest(ids)) {
-        if (entry.state == "canceled") {
+        if (entry.state == JournalState::Canceled) {
             if (const auto it = row_of.find(id); it != row_of.end()) {
                 rows[it->second].commerce = entry.commerce_state;
                 rows[it->second].commerce_action = entry.commerce_action;
@@ -79,7 +84,7 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
         }
     }
     if (all_pending && commerce.link) {
-        for (JournalEntry& e : store.journal_entries(JournalFilter{.states = {"canceled"}})) {
+        for (JournalEntry& e : store.journal_entries(JournalFilter{.states = {JournalState::Canceled}})) {
             if (needs_commerce_step(e) && seen.insert(e.order_id).second) {
                 row_of.emplace(e.order_id, rows.size());
                 rows.push_back({e.order_id, CancelOutcome::Canceled, e.reason, e.feed_id, "", "", e.commerce_state,
@@ -112,14 +117,14 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
     }
     std::map<std::string, std::size_t> actions;
     for (const CommerceStepRow& r : result.rows) {
-        if (r.state == "done" && !r.action.empty()) {
+        if (r.state == CommerceState::Done && !r.action.empty()) {
             ++actions[r.action];
         }
     }
-    const std::size_t done = result.count("done");
-    const std::size_t no_link = result.count("no_link");
-    const std::size_t failed = result.count("failed");
-    const std::size_t pending = result.count("pending");
+    const std::size_t done = result.count(CommerceState::Done);
+    const std::size_t no_link = result.count(CommerceState::NoLink);
+    const std::size_t failed = result.count(CommerceState::Failed);
+    const std::size_t pending = result.count(CommerceState::Pending);
     std::string summary;
     auto part = [&summary](std::size_t n, const std::string& text) {
         if (n > 0) {

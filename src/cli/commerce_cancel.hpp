@@ -16,7 +16,7 @@ namespace asc::cli {
 
 struct CommerceForCancel {
     std::unique_ptr<CommerceLink> link; // nullptr: no commerce link, or --no-commerce
-    std::string on_cancel;              // for CancelOptions::commerce_on_cancel: "", "pending", "skipped"
+    std::optional<CommerceState> on_cancel; // for CancelOptions::commerce_on_cancel: none, Pending, Skipped
 };
 
 // The profile's commerce link for a cancel run. Throws Error(Config) when it is configured but

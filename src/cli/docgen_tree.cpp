@@ -78,9 +78,14 @@ std::vector<std::string> names_of(const std::vector<Field>& fields) {
     return out;
 }
 
-// The journal states `cancellations list --state` accepts (store.hpp documents them).
-const std::vector<std::string> k_journal_states{"planned",          "submitting", "submitted", "canceled",
-                                                "already_canceled", "failed",     "refused"};
+// The journal states `cancellations list --state` accepts (journal_state.hpp).
+std::vector<std::string> journal_states() {
+    std::vector<std::string> out;
+    for (const JournalState s : all_journal_states()) {
+        out.emplace_back(to_string(s));
+    }
+    return out;
+}
 
 const std::map<std::string, ValueCompletion>& value_table() {
     using K = ValueCompletion::Kind;
@@ -115,7 +120,7 @@ const std::map<std::string, ValueCompletion>& value_table() {
         words("--fulfilled-by", {"merchant", "amazon"});
         words("--color", {"auto", "always", "never"});
         words("--sort", sorts);
-        words("--state", k_journal_states);
+        words("--state", journal_states());
         words("shell", {"bash", "zsh", "fish"});
         words("topic", topics);
         words("key", setting_key_names()); // asc config show KEY: the settings table

@@ -91,7 +91,7 @@ const asc::CancelRow& row_for(const asc::CancelResult& r, const std::string& ord
 std::set<std::string> states(const std::vector<asc::JournalEntry>& rows) {
     std::set<std::string> out;
     for (const auto& r : rows) {
-        out.insert(r.state);
+        out.insert(std::string(asc::to_string(r.state)));
     }
     return out;
 }
@@ -387,7 +387,7 @@ TEST_CASE("an order that ships between plan and submit fails with Amazon's reaso
     CHECK(shipped.result_code == "25");
     CHECK(shipped.message == "The order has already shipped and cannot be canceled.");
     const auto latest = h.store.journal_latest(std::vector<std::string>{id(2)});
-    CHECK(latest.at(id(2)).state == "failed");
+    CHECK(latest.at(id(2)).state == asc::JournalState::Failed);
     CHECK(latest.at(id(2)).result_code == "25");
 }
 
@@ -551,7 +551,7 @@ TEST_CASE("a journaled feed that Amazon does not know blocks nothing and is sett
     a.batch_id = "b-old";
     a.feed_seq = 1;
     a.message_id = 1;
-    a.state = "submitted";
+    a.state = asc::JournalState::Submitted;
     a.feed_id = "12345";
     a.created_at = a.updated_at =
         std::chrono::floor<std::chrono::seconds>(h.clock.wall_now()) - std::chrono::hours(2);
@@ -572,7 +572,7 @@ TEST_CASE("a journaled feed that Amazon does not know blocks nothing and is sett
     CHECK(r.recovered[0].outcome == CancelOutcome::Canceled);
     CHECK(r.recovered[0].feed_id.empty());
     const auto latest = h.store.journal_latest(std::vector{id(1), id(3)});
-    CHECK(latest.at(id(1)).state == "planned");
+    CHECK(latest.at(id(1)).state == asc::JournalState::Planned);
     CHECK(latest.at(id(1)).feed_id.empty());
     const auto resumed = h.resume();
     REQUIRE(resumed.rows.size() == 1);

@@ -47,14 +47,14 @@ asc::Timestamp ts(std::int64_t seconds) {
 
 // Journals a canceled row whose commerce step is `commerce_state`; returns it as read back.
 JournalEntry canceled(Store& store, const std::string& order_id,
-                      const std::string& commerce_state = "pending") {
+                      std::optional<asc::CommerceState> commerce_state = asc::CommerceState::Pending) {
     JournalEntry e;
     e.order_id = order_id;
     e.reason = "NoInventory";
     e.batch_id = "b1";
     e.feed_seq = 1;
     e.feed_id = "5001";
-    e.state = "canceled";
+    e.state = asc::JournalState::Canceled;
     e.created_at = ts(1000);
     e.updated_at = ts(1000);
     e.run_by = "ops@host";
@@ -242,7 +242,7 @@ TEST_CASE("commerce step: nothing invoiced -> canceled, one comment carrying the
     f.magento.add(7, k_id1, "new", {{1, 2}});
     const auto result = f.run({canceled(f.store, k_id1)});
     REQUIRE(result.rows.size() == 1);
-    CHECK(result.rows[0].state == "done");
+    CHECK(result.rows[0].state == asc::CommerceState::Done);
     CHECK(result.rows[0].action == "canceled");
     CHECK(result.rows[0].magento_state == "canceled");
     const auto& o = f.magento.orders.at(7);
@@ -255,7 +255,7 @@ TEST_CASE("commerce step: nothing invoiced -> canceled, one comment carrying the
     CHECK(comment.find("asc") != std::string::npos);
     CHECK(o.credit_memos == 0);
     const auto j = latest(f.store, k_id1);
-    CHECK(j.commerce_state == "done");
+    CHECK(j.commerce_state == asc::CommerceState::Done);
     CHECK(j.commerce_action == "canceled");
     CHECK(j.commerce_creditmemo_id.empty());
 }
@@ -264,7 +264,7 @@ TEST_CASE("commerce step: invoiced -> one offline credit memo back to stock, clo
     Fixture f;
     f.magento.add(7, k_id1, "processing", {{1, 2, 2}, {2, 1, 1}});
     const auto result = f.run({canceled(f.store, k_id1)});
-    CHECK(result.rows[0].state == "done");
+    CHECK(result.rows[0].state == asc::CommerceState::Done);
     CHECK(result.rows[0].action == "refunded");
     CHECK(result.rows[0].creditmemo_id == "100");
     const auto& o = f.magento.orders.at(7);
@@ -302,7 +302,7 @@ TEST_CASE("commerce step: already closed -> nothing_to_do, still one comment wit
     Fixture f;
     f.magento.add(7, k_id1, "closed", {{1, 1, 1, 1}});
     const auto result = f.run({canceled(f.store, k_id1)});
-    CHECK(result.rows[0].state == "done");
+    CHECK(result.rows[0].state == asc::CommerceState::Done);
     CHECK(result.rows[0].action == "nothing_to_do");
     CHECK(f.magento.writes["cancel"] + f.magento.writes["refund"] == 0);
     REQUIRE(f.magento.orders.at(7).history.size() == 1);
@@ -315,15 +315,15 @@ TEST_CASE("commerce step: shipped or on hold -> refused with the reason, nothing
     f.magento.add(8, k_id2, "holded", {{1, 1}});
     f.magento.add(9, k_id3, "new", {{1, 1}});
     const auto result = f.run({canceled(f.store, k_id1), canceled(f.store, k_id2), canceled(f.store, k_id3)});
-    CHECK(result.rows[0].state == "failed");
+    CHECK(result.rows[0].state == asc::CommerceState::Failed);
     CHECK(result.rows[0].message.find("shipped") != std::string::npos);
-    CHECK(result.rows[1].state == "failed");
+    CHECK(result.rows[1].state == asc::CommerceState::Failed);
     CHECK(result.rows[1].message.find("on hold") != std::string::npos);
-    CHECK(result.rows[2].state == "done"); // a refusal is this order's answer, not Magento being down
+    CHECK(result.rows[2].state == asc::CommerceState::Done); // a refusal is this order's answer, not Magento being down
     CHECK(f.magento.writes["refund"] == 0);
     CHECK(f.magento.writes["cancel"] == 1);
     CHECK(f.magento.orders.at(7).history.empty());
-    CHECK(latest(f.store, k_id1).commerce_state == "failed");
+    CHECK(latest(f.store, k_id1).commerce_state == asc::CommerceState::Failed);
     CHECK(latest(f.store, k_id1).commerce_action.empty());
     CHECK_FALSE(result.error.has_value());
 }
@@ -348,7 +348,7 @@ TEST_CASE(
         f.commerce = settings("amazon_canceled");
         f.magento.state_of["amazon_canceled"] = "closed";
         f.magento.add(7, k_id1, "processing", {{1, 1, 1}});
-        CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == "done");
+        CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == asc::CommerceState::Done);
         CHECK(f.magento.orders.at(7).status == "amazon_canceled");
     }
     SUBCASE("assigned to complete") {
@@ -363,14 +363,14 @@ TEST_CASE(
         CHECK(what.find("cancel_status 'complete'") != std::string::npos);
         CHECK(what.find("not part of the order status history") != std::string::npos);
         CHECK(result.error->hint().find("state 'closed'") != std::string::npos);
-        CHECK(result.rows[0].state == "failed");
-        CHECK(result.rows[1].state == "pending"); // not attempted: it would fail the same way
+        CHECK(result.rows[0].state == asc::CommerceState::Failed);
+        CHECK(result.rows[1].state == asc::CommerceState::Pending); // not attempted: it would fail the same way
         // The credit memo stands and is on record; resume only adds the comment.
         CHECK(f.magento.orders.at(7).credit_memos == 1);
         CHECK(latest(f.store, k_id1).commerce_action == "refunded");
         f.commerce = settings();
         const auto again = f.run({latest(f.store, k_id1)});
-        CHECK(again.rows[0].state == "done");
+        CHECK(again.rows[0].state == asc::CommerceState::Done);
         CHECK(again.rows[0].action == "refunded");
         CHECK(f.magento.orders.at(7).credit_memos == 1);
         CHECK(f.magento.orders.at(7).history.size() == 1);
@@ -383,15 +383,15 @@ TEST_CASE(
     f.magento.add(7, k_id1, "processing", {{1, 2, 2}});
     f.magento.lose = {"refund"};
     const auto first = f.run({canceled(f.store, k_id1)});
-    CHECK(first.rows[0].state == "failed");
+    CHECK(first.rows[0].state == asc::CommerceState::Failed);
     CHECK(first.rows[0].message.find("may or may not have applied") != std::string::npos);
     CHECK(f.magento.writes["refund"] == 1); // not re-sent within the run
     const auto j = latest(f.store, k_id1);
-    CHECK(j.commerce_state == "failed");
+    CHECK(j.commerce_state == asc::CommerceState::Failed);
     CHECK(j.commerce_action == "refunded"); // on record while the outcome is unknown
 
     const auto second = f.run({j});
-    CHECK(second.rows[0].state == "done");
+    CHECK(second.rows[0].state == asc::CommerceState::Done);
     CHECK(second.rows[0].action == "refunded");
     CHECK(second.rows[0].creditmemo_id == "100"); // looked up: its answer was lost
     CHECK(latest(f.store, k_id1).commerce_creditmemo_id == "100");
@@ -404,7 +404,7 @@ TEST_CASE("commerce step: a lost cancel answer, then a retry: canceled once") {
     Fixture f;
     f.magento.add(7, k_id1, "new", {{1, 1}});
     f.magento.lose = {"cancel"};
-    CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == "failed");
+    CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == asc::CommerceState::Failed);
     const auto second = f.run({latest(f.store, k_id1)});
     CHECK(second.rows[0].action == "canceled");
     CHECK(f.magento.writes["cancel"] == 1);
@@ -415,9 +415,9 @@ TEST_CASE("commerce step: a lost comment answer, then a retry: the comment is fo
     Fixture f;
     f.magento.add(7, k_id1, "new", {{1, 1}});
     f.magento.lose = {"comment"};
-    CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == "failed");
+    CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == asc::CommerceState::Failed);
     const auto second = f.run({latest(f.store, k_id1)});
-    CHECK(second.rows[0].state == "done");
+    CHECK(second.rows[0].state == asc::CommerceState::Done);
     CHECK(second.rows[0].action == "canceled");
     CHECK(f.magento.writes["comment"] == 1);
     CHECK(f.magento.orders.at(7).history.size() == 1);
@@ -428,9 +428,9 @@ TEST_CASE("commerce step: on_cancel = comment, the comment's answer lost, then a
     f.options.on_cancel = asc::CommerceOnCancel::Comment;
     f.magento.add(7, k_id1, "processing", {{1, 1, 1}});
     f.magento.lose = {"comment"};
-    CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == "failed");
+    CHECK(f.run({canceled(f.store, k_id1)}).rows[0].state == asc::CommerceState::Failed);
     const auto second = f.run({latest(f.store, k_id1)});
-    CHECK(second.rows[0].state == "done");
+    CHECK(second.rows[0].state == asc::CommerceState::Done);
     CHECK(second.rows[0].action == "comment_only");
     CHECK(second.rows[0].magento_status == "processing");
     CHECK(f.magento.writes["comment"] == 1);
@@ -450,7 +450,7 @@ TEST_CASE("commerce step: Magento answering false to cancel is a failure, not a 
     asc::CommerceClient client(t, clock, settings());
     asc::CommerceStep step(client, store, clock, asc::no_events());
     const auto result = step.run({canceled(store, k_id1)});
-    CHECK(result.rows[0].state == "failed");
+    CHECK(result.rows[0].state == asc::CommerceState::Failed);
     CHECK(result.rows[0].message.find("answered false") != std::string::npos);
     CHECK(t.requests.size() == 3); // no comment claims a cancel that did not happen
 }
@@ -461,17 +461,17 @@ TEST_CASE("commerce step: done, no_link and skipped rows are not touched again")
     FakeTransport t; // no script, no handler: any request fails the test
     asc::CommerceClient client(t, clock, settings());
     asc::CommerceStep step(client, store, clock, asc::no_events());
-    const auto result = step.run({canceled(store, k_id1, "done"), canceled(store, k_id2, "no_link"),
-                                  canceled(store, k_id3, "skipped")});
+    const auto result = step.run({canceled(store, k_id1, asc::CommerceState::Done), canceled(store, k_id2, asc::CommerceState::NoLink),
+                                  canceled(store, k_id3, asc::CommerceState::Skipped)});
     CHECK(t.requests.empty());
-    CHECK(result.rows[0].state == "done");
-    CHECK(result.rows[2].state == "skipped");
+    CHECK(result.rows[0].state == asc::CommerceState::Done);
+    CHECK(result.rows[2].state == asc::CommerceState::Skipped);
 }
 
 TEST_CASE("commerce step: an unlinked order is no_link") {
     Fixture f;
-    CHECK(f.run({canceled(f.store, k_id2)}).rows[0].state == "no_link");
-    CHECK(latest(f.store, k_id2).commerce_state == "no_link");
+    CHECK(f.run({canceled(f.store, k_id2)}).rows[0].state == asc::CommerceState::NoLink);
+    CHECK(latest(f.store, k_id2).commerce_state == asc::CommerceState::NoLink);
 }
 
 TEST_CASE("commerce step: a refused token stops the step with an Auth error naming the commerce side") {
@@ -487,9 +487,9 @@ TEST_CASE("commerce step: a refused token stops the step with an Auth error nami
     CHECK(result.error->kind() == asc::ErrorKind::Auth);
     CHECK(std::string(result.error->what()).find("commerce system (Magento)") != std::string::npos);
     CHECK(t.requests.size() == 1);
-    CHECK(result.rows[0].state == "failed");
-    CHECK(result.rows[1].state == "pending");
-    CHECK(latest(store, k_id2).commerce_state == "pending");
+    CHECK(result.rows[0].state == asc::CommerceState::Failed);
+    CHECK(result.rows[1].state == asc::CommerceState::Pending);
+    CHECK(latest(store, k_id2).commerce_state == asc::CommerceState::Pending);
 }
 
 TEST_CASE("commerce step: after repeated failures the rest is left pending") {
@@ -504,8 +504,8 @@ TEST_CASE("commerce step: after repeated failures the rest is left pending") {
         rows.push_back(canceled(store, fmt::format("111-000000{}-000000{}", i, i)));
     }
     const auto result = step.run(rows);
-    CHECK(result.count("failed") == 2);
-    CHECK(result.count("pending") == 3);
+    CHECK(result.count(asc::CommerceState::Failed) == 2);
+    CHECK(result.count(asc::CommerceState::Pending) == 3);
     CHECK(t.requests.size() == 2 * 4); // two searches, four attempts each
 }
 

@@ -108,7 +108,7 @@ Record journal_row(const std::string& order_id, const std::string& reason, const
     e.updated_at = *asc::parse_rfc3339("2026-01-06T10:05:00Z");
     e.order_id = order_id;
     e.reason = reason;
-    e.state = state;
+    e.state = asc::parse_journal_state(state).value();
     e.feed_id = "50012019000";
     e.result_code = code;
     e.result_message = message;

@@ -748,7 +748,7 @@ TEST_SUITE("store") {
         REQUIRE(all.size() == 3);
         CHECK(all[0].batch_id == "b2");
         CHECK_FALSE(all[0].message_id.has_value());
-        CHECK(all[2].state == "failed");
+        CHECK(all[2].state == asc::JournalState::Failed);
         CHECK(all[2].result_code == "25");
         CHECK(all[2].message_id == 2);
         const auto recent = store.report_cancellations(ts(100));

@@ -22,7 +22,7 @@ JournalEntry planned(const std::string& order_id, std::int64_t message_id, std::
     e.batch_id = "b1";
     e.feed_seq = 1;
     e.message_id = message_id;
-    e.state = "planned";
+    e.state = asc::JournalState::Planned;
     e.created_at = ts(at);
     e.updated_at = ts(at);
     e.marketplace_id = "ATVPDKIKX0DER";
@@ -56,30 +56,63 @@ TEST_CASE("schema 3 keeps the version 2 journal rows and adds the cancel states"
     CHECK(store.schema_version() == Store::latest_schema_version());
     const auto rows = store.report_cancellations(std::nullopt);
     REQUIRE(rows.size() == 3);
-    CHECK(rows[0].state == "canceled");
+    CHECK(rows[0].state == asc::JournalState::Canceled);
     CHECK(rows[0].feed_id == "5001");
     CHECK(rows[0].updated_at == ts(200));
     CHECK(rows[0].feed_seq == 0);
     CHECK_FALSE(rows[0].submitted_at.has_value());
     // Two in-flight rows of one order could only come from hand edits: the older one is failed.
-    CHECK(rows[1].state == "failed");
-    CHECK(rows[2].state == "submitted");
+    CHECK(rows[1].state == asc::JournalState::Failed);
+    CHECK(rows[2].state == asc::JournalState::Submitted);
     // The new states are accepted, unknown ones still refused.
     auto e = planned("111-0000003-0000003", 1);
-    e.state = "submitting";
+    e.state = asc::JournalState::Submitting;
     CHECK_NOTHROW(store.journal_write(std::vector{e}));
     e.order_id = "111-0000004-0000004";
-    e.state = "already_canceled";
+    e.state = asc::JournalState::AlreadyCanceled;
     CHECK_NOTHROW(store.journal_write(std::vector{e}));
-    e.state = "bogus";
-    CHECK_THROWS_AS(store.journal_write(std::vector{e}), asc::Error);
+    // An unknown state cannot be written: the type has none, and the schema refuses one in SQL.
+    const int rc = sqlite3_exec(store.handle(), "UPDATE cancel_journal SET state = 'bogus'", nullptr, nullptr, nullptr);
+    CHECK((rc & 0xff) == SQLITE_CONSTRAINT);
+}
+
+TEST_CASE("journal states: one spelling each, read back from the store's text") {
+    for (const asc::JournalState s : asc::all_journal_states()) {
+        CHECK(asc::parse_journal_state(asc::to_string(s)) == s);
+    }
+    CHECK(asc::all_journal_states().size() == 7);
+    CHECK(asc::to_string(asc::JournalState::AlreadyCanceled) == "already_canceled");
+    CHECK_FALSE(asc::parse_journal_state("Canceled").has_value()); // the store's spelling only
+    CHECK_FALSE(asc::parse_journal_state("done").has_value());
+    for (const asc::CommerceState s : asc::all_commerce_states()) {
+        CHECK(asc::parse_commerce_state(asc::to_string(s)) == s);
+    }
+    CHECK(asc::to_string(asc::CommerceState::NoLink) == "no_link");
+    CHECK_FALSE(asc::parse_commerce_state("").has_value());
+    CHECK(asc::is_in_flight(asc::JournalState::Submitting));
+    CHECK_FALSE(asc::is_in_flight(asc::JournalState::Refused));
+}
+
+TEST_CASE("journal states: a row in a state this asc does not know is an error that says so") {
+    Store store = Store::open_memory();
+    // A newer asc could add a state; the schema's CHECK is what stops this one.
+    asc_test::sql_exec(store, "PRAGMA ignore_check_constraints = ON");
+    asc_test::sql_exec(store, "INSERT INTO cancel_journal (order_id, reason, batch_id, state, created_at, "
+                              "updated_at, run_by) VALUES ('111-0000001-0000001', 'NoInventory', 'b1', "
+                              "'parked', 1, 1, 'ops@host')");
+    try {
+        (void)store.journal_entries({});
+        FAIL("expected an error");
+    } catch (const asc::Error& e) {
+        CHECK(std::string(e.what()).find("state 'parked'") != std::string::npos);
+    }
 }
 
 TEST_CASE("schema 4 journals the Magento action and the credit memo id") {
     Store store = Store::open_memory();
     auto e = planned("111-0000001-0000001", 1);
-    e.state = "canceled";
-    e.commerce_state = "pending";
+    e.state = asc::JournalState::Canceled;
+    e.commerce_state = asc::CommerceState::Pending;
     const auto ids = store.journal_write(std::vector{e});
     asc::JournalChange c;
     c.id = ids.front();
@@ -88,7 +121,7 @@ TEST_CASE("schema 4 journals the Magento action and the credit memo id") {
     store.journal_update(std::span<const asc::JournalChange>(&c, 1), ts(2000));
     auto rows = store.journal_entries({});
     REQUIRE(rows.size() == 1);
-    CHECK(rows[0].commerce_state == "pending"); // untouched
+    CHECK(rows[0].commerce_state == asc::CommerceState::Pending); // untouched
     CHECK(rows[0].commerce_action == "refunded");
     CHECK(rows[0].commerce_creditmemo_id == "17");
     c.commerce_action = "complete"; // not an action
@@ -115,7 +148,7 @@ TEST_CASE("schema 5 adds the send timeout; a store still at 3 reads its journal 
     CHECK(store.schema_version() == Store::latest_schema_version());
     const auto rows = store.journal_entries({});
     REQUIRE(rows.size() == 1);
-    CHECK(rows[0].state == "submitting");
+    CHECK(rows[0].state == asc::JournalState::Submitting);
     CHECK_FALSE(rows[0].send_timeout.has_value()); // unknown: recovery assumes the longest
 }
 
@@ -156,12 +189,12 @@ TEST_CASE("journal updates assign only the fields they set, and can clear them")
     store.journal_update(std::vector{c}, ts(2000));
     c = JournalChange{};
     c.id = ids[0];
-    c.state = "submitting";
+    c.state = asc::JournalState::Submitting;
     c.submitted_at = std::optional<asc::Timestamp>{ts(2100)};
     c.send_timeout = std::optional<std::chrono::milliseconds>{std::chrono::seconds(60)};
     store.journal_update(std::vector{c}, ts(2100));
     auto row = store.journal_entries({}).at(0);
-    CHECK(row.state == "submitting");
+    CHECK(row.state == asc::JournalState::Submitting);
     CHECK(row.feed_document_id == "doc1");
     CHECK(row.submitted_at == ts(2100));
     CHECK(row.send_timeout == std::chrono::seconds(60));
@@ -170,13 +203,13 @@ TEST_CASE("journal updates assign only the fields they set, and can clear them")
 
     c = JournalChange{};
     c.id = ids[0];
-    c.state = "planned";
+    c.state = asc::JournalState::Planned;
     c.feed_document_id = "";
     c.submitted_at = std::optional<asc::Timestamp>{};
     c.send_timeout = std::optional<std::chrono::milliseconds>{};
     store.journal_update(std::vector{c}, ts(2200));
     row = store.journal_entries({}).at(0);
-    CHECK(row.state == "planned");
+    CHECK(row.state == asc::JournalState::Planned);
     CHECK(row.feed_document_id.empty());
     CHECK_FALSE(row.submitted_at.has_value());
     CHECK_FALSE(row.send_timeout.has_value());
@@ -190,12 +223,12 @@ TEST_CASE("a canceled outcome and the store's Canceled order are written togethe
     order.status = asc::Status::Canceled;
     JournalChange c;
     c.id = ids[0];
-    c.state = "canceled";
+    c.state = asc::JournalState::Canceled;
     c.feed_id = "5001";
     store.journal_update(std::vector{c}, ts(3000), std::vector{order});
     CHECK(store.get_order(asc_test::order_id(1))->status == asc::Status::Canceled);
     CHECK(store.journal_latest(std::vector{asc_test::order_id(1)}).at(asc_test::order_id(1)).state ==
-          "canceled");
+          asc::JournalState::Canceled);
     CHECK(store.journal_knows_feed("5001"));
     CHECK_FALSE(store.journal_knows_feed("5002"));
 }
@@ -204,15 +237,15 @@ TEST_CASE("the journal filters by state, time, feed and order; in-flight rows ar
     Store store = Store::open_memory();
     auto a = planned("111-0000001-0000001", 1, 100);
     auto b = planned("111-0000002-0000002", 2, 200);
-    b.state = "submitted";
+    b.state = asc::JournalState::Submitted;
     b.feed_id = "5001";
     auto c = planned("111-0000003-0000003", 3, 300);
-    c.state = "canceled";
+    c.state = asc::JournalState::Canceled;
     c.feed_id = "5001";
     auto d = planned("111-0000003-0000003", 4, 400);
-    d.state = "failed";
+    d.state = asc::JournalState::Failed;
     store.journal_write(std::vector{a, b, c, d});
-    CHECK(store.journal_entries({.states = {"canceled", "failed"}}).size() == 2);
+    CHECK(store.journal_entries({.states = {asc::JournalState::Canceled, asc::JournalState::Failed}}).size() == 2);
     CHECK(store.journal_entries({.since = ts(250)}).size() == 2);
     CHECK(store.journal_entries({.feed_id = "5001"}).size() == 2);
     CHECK(store.journal_entries({.order_id = "111-0000003-0000003"}).size() == 2);
@@ -220,7 +253,7 @@ TEST_CASE("the journal filters by state, time, feed and order; in-flight rows ar
     const auto latest =
         store.journal_latest(std::vector<std::string>{"111-0000003-0000003", "111-0000009-0000009"});
     REQUIRE(latest.size() == 1);
-    CHECK(latest.at("111-0000003-0000003").state == "failed");
+    CHECK(latest.at("111-0000003-0000003").state == asc::JournalState::Failed);
 }
 
 TEST_CASE("a second cancel lock on the same store is refused with the holder's pid") {

@@ -75,6 +75,8 @@ class FeedsClient {
     // they persist or the URL expired, Error(Internal) for other refusals (e.g. 403
     // SignatureDoesNotMatch), naming S3's error code.
     void upload(const FeedDocument& document, std::string_view content_type, std::string_view body);
+    // The same, taking the body over instead of copying it (a feed document may be MiBs).
+    void upload_owned(const FeedDocument& document, std::string_view content_type, std::string&& body);
 
     // createFeed; returns the feed id (checked against the model: a non-empty string identifier).
     // `before_send` runs right before each attempt goes out (the cancel service journals the send

@@ -20,6 +20,10 @@
 // execute():
 //   5. Every order is journaled BEFORE anything is sent, in one transaction: planned (with batch,
 //      feed_seq, message id, marketplace, who ran it), refused, already_canceled.
+//      Memory stays flat in the batch size: the plan keeps per order only what the guard and the
+//      feed need (CancelTarget), journal rows are written one at a time, each feed's rows exist only
+//      while that feed is worked on, and the results of a feed are kept as one shared outcome plus
+//      the messages Amazon reported on (cancel_rows.hpp).
 //   6. Per feed (the batch is split only above max_messages_per_feed messages): build the XML,
 //      createFeedDocument (journal the document id), upload; then createFeed, which is never
 //      retried after a failure that may have reached Amazon. Right before each createFeed attempt
@@ -27,8 +31,10 @@
 //      (submitted_at, send_timeout); its answer, checked against the model, makes them
 //      `submitted` with the feed id.
 //   7. Unless --no-wait: poll getFeed until DONE / FATAL / CANCELLED, read the processing report and
-//      journal each order's outcome in one transaction (canceled orders also become Canceled in
-//      the store, so cached lists and reports agree at once).
+//      journal each order's outcome, in transactions of at most k_outcome_chunk orders; each
+//      canceled order also becomes Canceled in the store in the same transaction as its row, so
+//      cached lists and reports agree at once. A run that dies in between leaves the other rows
+//      submitted: the next one reads the same report again for them.
 //
 // Recovery (the journal says exactly how far a run got; every step above commits before the next
 // one starts). The rule: asc proves, it never guesses. A feed is named as the one that carried an
@@ -102,15 +108,15 @@ std::string_view to_string(CancelOutcome outcome);
 
 // One result row (one per order).
 struct CancelRow {
-    std::string order_id;
+    std::string order_id{};
     CancelOutcome outcome = CancelOutcome::Failed;
-    std::string reason;      // Amazon's spelling of the CancelReason
-    std::string feed_id;     // the feed that carried (or carries) it; "" when not proven (see Recovery)
-    std::string result_code; // Amazon's ResultMessageCode when it failed; FATAL / CANCELLED for the feed
-    std::string message;     // why (refusal reason and remedy, Amazon's description, ...)
-    // The Magento step of a canceled order (commerce_step.hpp): "" (no commerce link), pending,
-    // done, failed, no_link, skipped. Filled by the CLI after the commerce step.
-    std::string commerce{};
+    std::string reason{};    // Amazon's spelling of the CancelReason
+    std::string feed_id{};   // the feed that carried (or carries) it; "" when not proven (see Recovery)
+    std::string result_code{}; // Amazon's ResultMessageCode when it failed; FATAL / CANCELLED for the feed
+    std::string message{};   // why (refusal reason and remedy, Amazon's description, ...)
+    // The Magento step of a canceled order (commerce_step.hpp); nullopt: no commerce link. Filled
+    // by the CLI after the commerce step.
+    std::optional<CommerceState> commerce{};
     // What the Magento step did (CommerceAction as text: canceled, refunded, comment_only,
     // nothing_to_do), and the credit memo id of `refunded`. Filled by the CLI.
     std::string commerce_action{};
@@ -145,10 +151,21 @@ struct CancelOptions {
     // an unfinished feed).
     std::function<void(std::string_view step)> on_step;
     // The journal's commerce_state for an order Amazon's report confirms canceled, set in the same
-    // transaction: "pending" (a commerce link is configured: the commerce step follows, see
-    // commerce_step.hpp), "skipped" (--no-commerce), "" (no commerce link).
-    std::string commerce_on_cancel;
+    // transaction: Pending (a commerce link is configured: the commerce step follows, see
+    // commerce_step.hpp), Skipped (--no-commerce), nullopt (no commerce link).
+    std::optional<CommerceState> commerce_on_cancel;
 };
+
+// What the confirmation and the feed need of an order's fresh state. A batch keeps this, not the
+// whole order, for each order it may send, and drops it once the order's feed is sent.
+struct CancelTarget {
+    Status status = Status::Unshipped;
+    int units = 0; // quantity ordered, all items
+    std::optional<Money> total;
+    std::string marketplace_id;
+    std::vector<std::string> order_item_ids; // every item's AmazonOrderItemCode, for the feed
+};
+CancelTarget cancel_target(const Order& order);
 
 // What plan() found for one order.
 struct CancelPlanItem {
@@ -158,7 +175,8 @@ struct CancelPlanItem {
     std::string feed_id;
     std::string result_code;
     std::string message;
-    std::optional<Order> order;  // the fresh state, when it was fetched
+    // The fresh state, when it was fetched: an index into CancelPlan::targets (see target_of).
+    std::optional<std::size_t> target;
     std::int64_t journal_id = 0; // a planned row of an interrupted run that this plans again
     bool fresh = false;          // decided on fresh state now (not from the journal)
     bool from_input = true;      // false: a planned row of an earlier run (resume)
@@ -166,6 +184,9 @@ struct CancelPlanItem {
 
 struct CancelPlan {
     std::vector<CancelPlanItem> items; // the input orders in input order, then resumed ones
+    // The fresh state of the items that have one (CancelPlanItem::target), kept apart so that
+    // execute() can release all of it at once when the feeds are sent.
+    std::vector<CancelTarget> targets;
     // Buyer cancellation requests met with another reason than BuyerCanceled, one line per order.
     std::vector<std::string> advice;
     // Orders of earlier runs that recovery completed (or found still pending), not in the input.
@@ -174,6 +195,8 @@ struct CancelPlan {
     std::size_t left_for_resume = 0;
 
     [[nodiscard]] std::size_t count(CancelOutcome outcome) const;
+    // The item's fresh state; nullptr when it has none.
+    [[nodiscard]] const CancelTarget* target_of(const CancelPlanItem& item) const;
 };
 
 struct CancelResult {
@@ -187,6 +210,9 @@ struct CancelResult {
 
     [[nodiscard]] std::size_t count(CancelOutcome outcome) const;
 };
+
+// How many orders' outcomes execute() journals (and marks Canceled in the store) per transaction.
+inline constexpr std::size_t k_outcome_chunk = 500;
 
 class CancelService {
   public:
@@ -206,6 +232,8 @@ class CancelService {
     // Ctrl-C (the journal stays consistent: run again or resume); other failures after the
     // journal was written come back in CancelResult::error.
     CancelResult execute(const CancelPlan& plan);
+    // The same, releasing the plan's memory as it goes (what `order cancel` uses).
+    CancelResult execute(CancelPlan&& plan);
 
     // plan() + execute().
     CancelResult run(const std::vector<std::string>& order_ids, CancelReason reason);
@@ -220,7 +248,8 @@ class CancelService {
   private:
 
     // Recovery (cancel_recover.cpp).
-    std::vector<CancelRow> recover(const std::set<std::string>& input, bool resume);
+    class IdSet;
+    std::vector<CancelRow> recover(const IdSet& input, bool resume);
     // Settles the rows of flights whose createFeed outcome is unknown from the orders' state
     // (Flight::Row::resolution); rows it cannot settle yet stay `submitting`.
     void resolve_unknown(std::vector<Flight>& flights, bool may_wait);
@@ -231,10 +260,23 @@ class CancelService {
     // and returns that time; nullopt when that is not so yet (no waiting allowed, or a candidate
     // outlasted wait_timeout).
     std::optional<Timestamp> await_settled(const std::vector<Flight*>& flights, bool may_wait);
-    // Fresh state (cancel.cpp).
-    std::map<std::string, Order> fresh_state(const std::vector<std::string>& ids);
-    // Sending (cancel_send.cpp).
-    void send(Flight& flight, const std::map<std::string, const CancelPlanItem*>& items);
+    // Fresh state (cancel.cpp): calls found(index, order) for each of `ids` that Amazon knows, in
+    // no particular order; keeps none of them.
+    void fresh_state(const std::vector<std::string_view>& ids,
+                     const std::function<void(std::size_t, const Order&)>& found);
+    // Plan steps 2 and 4 (cancel.cpp).
+    void dedupe_against_journal(CancelPlan& plan, const std::map<std::string, CancelRow>& completed,
+                                CancelReason reason, std::vector<std::size_t>& need);
+    void decide_fresh(CancelPlan& plan, const std::vector<std::size_t>& need);
+    // Execute's jobs (cancel_send.cpp): journal the plan (step 5), send each feed (6), await the
+    // results (7); the rows are then cancel_rows() of the plan and the feeds.
+    struct Batch;
+    Batch journal_plan(const CancelPlan& plan);
+    void send_all(const CancelPlan& plan, Batch& batch, CancelResult& result);
+    void await_all(const CancelPlan& plan, Batch& batch, CancelResult& result);
+    // The rows of feed `index` of the batch, from the plan (they exist only while it is worked on).
+    void load_rows(const CancelPlan& plan, Batch& batch, std::size_t index);
+    void send(Flight& flight, const CancelPlan& plan, const Batch& batch);
     // After createFeed failed in a way that may have reached Amazon (`lost`): settles the flight
     // from the orders' state (resolve_unknown) and fills its outcomes; throws Error(Temporary)
     // unless every order turned out Canceled.
@@ -245,7 +287,8 @@ class CancelService {
     // at once when !may_wait).
     std::optional<Feed> await_feed(const std::string& feed_id, bool may_wait, std::size_t orders);
     void apply_report(Flight& flight, const Feed& feed);
-    void record(Flight& flight, const std::vector<CancelRow>& outcomes);
+    // Journals the outcomes of a settled flight (flight.progress) and marks it settled.
+    void record(Flight& flight);
 
     [[nodiscard]] Timestamp now() const;
     void step(std::string_view name) const;

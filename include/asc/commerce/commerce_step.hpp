@@ -43,7 +43,8 @@ namespace asc {
 
 struct CommerceStepRow {
     std::string order_id;
-    std::string state;         // done | failed | no_link | pending (not attempted)
+    // Done, Failed, NoLink, Pending (not attempted); for a row that needs no step, its journal's.
+    std::optional<CommerceState> state;
     std::string increment_id;  // the Magento order number, when one was found
     std::string message;       // what happened, for the row shown to the user
     std::string action;        // CommerceAction as text, when known
@@ -58,7 +59,7 @@ struct CommerceStepResult {
     // refused the token), Error(Interrupted). Rows not attempted are `pending`.
     std::optional<Error> error;
 
-    [[nodiscard]] std::size_t count(std::string_view state) const;
+    [[nodiscard]] std::size_t count(CommerceState state) const;
 };
 
 struct CommerceStepOptions {
@@ -86,7 +87,7 @@ class CommerceStep {
     std::string comment(const JournalEntry& row, const CommerceOrder& order, const CommerceStepRow& out);
     // Looks up the credit memo id of a refund whose answer was lost (best effort).
     void recover_creditmemo_id(const CommerceOrder& order, CommerceStepRow& out);
-    void journal(const JournalEntry& row, const std::string& state, const CommerceStepRow* out = nullptr);
+    void journal(const JournalEntry& row, std::optional<CommerceState> state, const CommerceStepRow* out = nullptr);
 
     CommerceClient& m_client;
     Store& m_store;

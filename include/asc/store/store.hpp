@@ -29,6 +29,7 @@
 
 #include "asc/model/model.hpp"
 #include "asc/store/ship_journal.hpp"
+#include "asc/store/journal_state.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -148,14 +149,7 @@ struct Summary {
 };
 
 // One row of the cancellation journal, written by `order cancel` (see cancel.hpp): one row per
-// order and attempt. state:
-//   planned          journaled before anything is sent; not sent yet
-//   submitting       createFeed is being sent: it may have reached Amazon, its answer is not recorded
-//   submitted        Amazon accepted the feed (feed_id); its result is not known yet
-//   canceled         Amazon's processing report says the order was canceled
-//   already_canceled the order was already Canceled on Amazon (nothing was sent)
-//   failed           Amazon reported an error for it (result_code, result_message), or the feed failed
-//   refused          the status guard refused it on fresh state (result_message says why; not sent)
+// order and attempt, in a JournalState (journal_state.hpp).
 struct JournalEntry {
     std::int64_t id = 0;
     std::string order_id;
@@ -165,7 +159,7 @@ struct JournalEntry {
     std::string feed_document_id;
     std::string feed_id;
     std::optional<std::int64_t> message_id; // unique within (batch_id, feed_seq)
-    std::string state;
+    JournalState state = JournalState::Planned;
     std::string result_code;
     std::string result_message;
     Timestamp created_at{};
@@ -176,29 +170,25 @@ struct JournalEntry {
     std::optional<std::chrono::milliseconds> send_timeout;
     std::string marketplace_id;
     std::string run_by;         // user@host
-    // The Magento step of a canceled order (empty: none; see commerce_step.hpp): pending, done,
-    // failed, no_link, skipped.
-    std::string commerce_state;
+    // The Magento step of a canceled order (nullopt: none; see commerce_step.hpp).
+    std::optional<CommerceState> commerce_state;
     // What the Magento step did (schema 4; see commerce_step.hpp): canceled, refunded,
     // comment_only, nothing_to_do; and the credit memo id of `refunded`. Empty: not known.
     std::string commerce_action;
     std::string commerce_creditmemo_id;
 };
 
-// The journal states a row can be in while its cancellation is not finished.
-bool is_in_flight_journal_state(std::string_view state);
-
 // A change to one journal row: every field that is set is assigned ("" assigns NULL).
 struct JournalChange {
     std::int64_t id = 0;
-    std::optional<std::string> state{};
+    std::optional<JournalState> state{};
     std::optional<std::string> feed_document_id{};
     std::optional<std::string> feed_id{};
     std::optional<std::optional<Timestamp>> submitted_at{};
     std::optional<std::optional<std::chrono::milliseconds>> send_timeout{};
     std::optional<std::string> result_code{};
     std::optional<std::string> result_message{};
-    std::optional<std::string> commerce_state{};
+    std::optional<CommerceState> commerce_state{};
     std::optional<std::string> commerce_action{};
     std::optional<std::string> commerce_creditmemo_id{};
 };
@@ -206,7 +196,7 @@ struct JournalChange {
 // Which journal rows journal_entries() returns; every set filter must match. Oldest first.
 struct JournalFilter {
     std::optional<Timestamp> since{}; // created at or after
-    std::vector<std::string> states{};
+    std::vector<JournalState> states{};
     std::string feed_id{};
     std::string batch_id{};
     std::string order_id{};
@@ -365,6 +355,9 @@ class Store {
     // set by the caller. Returns the ids, in order. Throws Error(Temporary) "already in flight"
     // when an order would get a second planned/submitting/submitted row.
     std::vector<std::int64_t> journal_write(std::span<const JournalEntry> rows);
+    // The same for `count` rows made one at a time by `row(i)`, i = 0..count-1, all in one
+    // transaction: a batch of any size without holding every row.
+    std::vector<std::int64_t> journal_write(std::size_t count, const std::function<JournalEntry(std::size_t)>& row);
     // Applies `changes` (updated_at = `now`) and upserts `orders` (e.g. now Canceled) in one
     // transaction.
     void journal_update(std::span<const JournalChange> changes, Timestamp now, std::span<const Order> orders = {});

@@ -272,11 +272,15 @@ HttpResponse FeedsClient::send_raw(const HttpRequest& request, std::string_view 
 }
 
 void FeedsClient::upload(const FeedDocument& document, std::string_view content_type, std::string_view body) {
+    upload_owned(document, content_type, std::string(body));
+}
+
+void FeedsClient::upload_owned(const FeedDocument& document, std::string_view content_type, std::string&& body) {
     HttpRequest request;
     request.method = "PUT";
     request.url = document.url;
     request.headers = {{"Content-Type", std::string(content_type)}};
-    request.body = std::string(body);
+    request.body = std::move(body);
     request.max_response_bytes = k_max_upload_answer;
     send_raw(request, "uploading feed document " + document.feed_document_id);
 }

@@ -1,9 +1,9 @@
 // The cancel service, planning half: recovery first (cancel_recover.cpp), then dedupe against the
 // journal, fresh state, and the guard. Nothing new is sent here.
 
-#include "asc/base/strings.hpp"
 #include "asc/cancel/cancel.hpp"
 
+#include "asc/base/strings.hpp"
 #include "asc/base/time.hpp"
 #include "asc/cancel/guard.hpp"
 #include "asc/sync/sync.hpp"
@@ -13,17 +13,17 @@
 #include <array>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <functional>
 #include <pwd.h>
 #include <random>
-#include <set>
 #include <unistd.h>
 
 namespace asc {
 
 namespace {
 
-bool is_canceled_state(std::string_view state) {
-    return state == "canceled" || state == "already_canceled";
+bool is_canceled_state(JournalState state) {
+    return state == JournalState::Canceled || state == JournalState::AlreadyCanceled;
 }
 
 std::string date_of(Timestamp t) {
@@ -39,7 +39,7 @@ std::optional<CancelPlanItem> from_journal(const JournalEntry& e, CancelReason r
     item.feed_id = e.feed_id;
     if (is_canceled_state(e.state)) {
         item.outcome = CancelOutcome::AlreadyCanceled;
-        if (e.state == "already_canceled") {
+        if (e.state == JournalState::AlreadyCanceled) {
             item.message = fmt::format("already canceled when checked on {}", date_of(e.updated_at));
         } else if (!e.feed_id.empty()) {
             item.message = fmt::format("canceled earlier by feed {} ({})", e.feed_id, date_of(e.updated_at));
@@ -49,14 +49,14 @@ std::optional<CancelPlanItem> from_journal(const JournalEntry& e, CancelReason r
         }
         return item;
     }
-    if (e.state == "submitted") {
+    if (e.state == JournalState::Submitted) {
         item.outcome = CancelOutcome::Submitted;
         item.message = fmt::format("pending in feed {} sent {}: not sent again; `asc cancellations resume` "
                                    "collects its result",
                                    e.feed_id, date_of(e.submitted_at.value_or(e.updated_at)));
         return item;
     }
-    if (e.state == "submitting") {
+    if (e.state == JournalState::Submitting) {
         item.outcome = CancelOutcome::Submitted;
         item.message = "an interrupted run may have sent it and Amazon's answer is not confirmed yet: not "
                        "sent again; `asc cancellations resume` finds out";
@@ -170,37 +170,82 @@ CancelResult CancelService::run(const std::vector<std::string>& order_ids, Cance
     return execute(plan(order_ids, reason));
 }
 
-std::map<std::string, Order> CancelService::fresh_state(const std::vector<std::string>& ids) {
-    std::map<std::string, Order> out;
+CancelTarget cancel_target(const Order& order) {
+    CancelTarget t;
+    t.status = order.status;
+    t.total = order.total;
+    t.marketplace_id = order.marketplace_id;
+    t.order_item_ids.reserve(order.items.size());
+    for (const OrderItem& item : order.items) {
+        t.units += item.quantity_ordered;
+        t.order_item_ids.push_back(item.order_item_id);
+    }
+    return t;
+}
+
+const CancelTarget* CancelPlan::target_of(const CancelPlanItem& item) const {
+    return item.target && *item.target < targets.size() ? &targets[*item.target] : nullptr;
+}
+
+CancelService::IdSet::IdSet(std::vector<std::string_view> ids) : m_sorted(std::move(ids)) {
+    std::sort(m_sorted.begin(), m_sorted.end());
+    m_sorted.erase(std::unique(m_sorted.begin(), m_sorted.end()), m_sorted.end());
+}
+
+bool CancelService::IdSet::contains(std::string_view id) const {
+    return std::binary_search(m_sorted.begin(), m_sorted.end(), id);
+}
+
+void CancelService::fresh_state(const std::vector<std::string_view>& ids,
+                                const std::function<void(std::size_t, const Order&)>& found) {
     if (ids.empty()) {
-        return out;
+        return;
     }
     const std::vector<Included> included = sync_included(false);
-    auto get_each = [&](const std::vector<std::string>& list) {
-        std::vector<Order> fetched;
-        for (const auto& id : list) {
+    // getOrder for each index, storing the fresh copies a chunk at a time (so cached lists see the
+    // fresh state too) before handing them on.
+    auto get_each = [&](const std::vector<std::size_t>& indexes) {
+        constexpr std::size_t k_chunk = 100;
+        std::vector<std::pair<std::size_t, Order>> fetched;
+        auto flush = [&] {
+            std::vector<Order> copies;
+            copies.reserve(fetched.size());
+            for (const auto& [index, order] : fetched) {
+                copies.push_back(order);
+            }
             try {
-                fetched.push_back(m_orders.get(id, included));
+                m_store.upsert_orders(copies);
+            } catch (const Error& e) {
+                m_events.note(fmt::format("warning: could not update the local store: {}", e.what()));
+            }
+            for (const auto& [index, order] : fetched) {
+                found(index, order);
+            }
+            fetched.clear();
+        };
+        for (const std::size_t index : indexes) {
+            try {
+                fetched.emplace_back(index, m_orders.get(std::string(ids[index]), included));
             } catch (const ApiError& e) {
                 if (e.kind() != ErrorKind::NotFound) {
                     throw;
                 }
             }
+            if (fetched.size() == k_chunk) {
+                flush();
+            }
         }
-        try {
-            m_store.upsert_orders(fetched); // so cached lists see the fresh state too
-        } catch (const Error& e) {
-            m_events.note(fmt::format("warning: could not update the local store: {}", e.what()));
-        }
-        for (auto& o : fetched) {
-            std::string id = o.order_id;
-            out.emplace(std::move(id), std::move(o));
-        }
+        flush();
     };
     if (ids.size() <= m_options.fresh_state_threshold) {
-        m_events.note(fmt::format("checking {} on Amazon", count_noun(static_cast<long long>(ids.size()), "order")));
-        get_each(ids);
-        return out;
+        m_events.note(
+            fmt::format("checking {} on Amazon", count_noun(static_cast<long long>(ids.size()), "order")));
+        std::vector<std::size_t> all(ids.size());
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            all[i] = i;
+        }
+        get_each(all);
+        return;
     }
     m_events.note(
         fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
@@ -209,125 +254,88 @@ std::map<std::string, Order> CancelService::fresh_state(const std::vector<std::s
     sync.now = now();
     sync.lock_wait = m_options.sync_lock_wait;
     sync_orders(m_orders, m_store, sync, m_events);
-    std::vector<std::string> missing;
-    std::vector<std::string> from_report; // stored from an order report: no order item ids
-    for (const auto& id : ids) {
+    std::vector<std::size_t> missing;
+    std::vector<std::size_t> from_report; // stored from an order report: no order item ids
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const std::string id(ids[i]);
         if (m_store.order_from_report(id)) {
-            from_report.push_back(id);
-        } else if (auto o = m_store.get_order(id)) {
-            out.emplace(id, std::move(*o));
+            from_report.push_back(i);
+        } else if (const auto o = m_store.get_order(id)) {
+            found(i, *o);
         } else {
-            missing.push_back(id);
+            missing.push_back(i);
         }
     }
     // A feed needs every item's id, which an order report does not carry: read those fresh.
     if (!from_report.empty()) {
-        m_events.note(fmt::format("checking {} order(s) stored from an order report on Amazon", from_report.size()));
+        m_events.note(
+            fmt::format("checking {} order(s) stored from an order report on Amazon", from_report.size()));
         get_each(from_report);
     }
     // Orders the sync window did not reach (quiet for longer than the store's history): a few are
     // worth one getOrder each; thousands would mean wrong ids, not missing history.
     if (!missing.empty() && missing.size() <= m_options.fresh_state_threshold) {
-        m_events.note(fmt::format("checking {} the sync did not bring on Amazon", count_noun(static_cast<long long>(missing.size()), "order")));
+        m_events.note(fmt::format("checking {} the sync did not bring on Amazon",
+                                  count_noun(static_cast<long long>(missing.size()), "order")));
         get_each(missing);
     }
-    return out;
 }
 
-CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, CancelReason reason, bool resume) {
-    CancelPlan plan;
-    std::vector<std::string> ids;
-    std::set<std::string> input;
-    for (const auto& id : order_ids) {
-        if (input.insert(id).second) {
-            ids.push_back(id);
-        }
-    }
-
-    std::map<std::string, CancelRow> completed; // input orders whose earlier run recovery just completed
-    if (!m_options.dry_run) {
-        m_lock = m_store.lock_for_cancel(m_options.lock_wait);
-        for (CancelRow& row : recover(input, resume)) {
-            if (input.count(row.order_id) == 0) {
-                plan.recovered.push_back(std::move(row));
-            } else if (row.outcome == CancelOutcome::Canceled) {
-                std::string id = row.order_id;
-                completed.emplace(std::move(id), std::move(row));
-            }
-        }
-    }
-
-    std::vector<std::string> valid;
-    for (const auto& id : ids) {
-        if (is_amazon_order_id(id)) {
-            valid.push_back(id);
-        }
-    }
-    const auto latest = m_store.journal_latest(valid);
-    std::vector<std::string> need; // orders to decide on fresh state
-    for (const auto& id : ids) {
-        CancelPlanItem item;
-        item.order_id = id;
-        item.reason = reason;
-        if (!is_amazon_order_id(id)) {
-            item.outcome = CancelOutcome::InvalidId;
-            item.message = "not an Amazon order id (3-7-7 digits, e.g. 112-1234567-1234567)";
-            plan.items.push_back(std::move(item));
-            continue;
-        }
-        if (const auto done = completed.find(id); done != completed.end()) {
-            item.outcome = CancelOutcome::Canceled;
-            item.feed_id = done->second.feed_id;
-            // A feed is named only when createFeed's answer recorded it (see Recovery).
-            item.message = item.feed_id.empty()
-                               ? done->second.message
-                               : fmt::format("canceled by feed {} of an interrupted run", item.feed_id);
-            plan.items.push_back(std::move(item));
-            continue;
-        }
-        if (const auto it = latest.find(id); it != latest.end()) {
-            if (auto known = from_journal(it->second, reason)) {
-                plan.items.push_back(std::move(*known));
+void CancelService::dedupe_against_journal(CancelPlan& plan,
+                                           const std::map<std::string, CancelRow>& completed,
+                                           CancelReason reason, std::vector<std::size_t>& need) {
+    // The journal is read a chunk of orders at a time: its rows are not all kept.
+    constexpr std::size_t k_chunk = 1000;
+    std::vector<std::string> chunk;
+    std::vector<std::size_t> where;
+    auto flush = [&] {
+        const auto latest = m_store.journal_latest(chunk);
+        for (const std::size_t index : where) {
+            CancelPlanItem& item = plan.items[index];
+            if (const auto done = completed.find(item.order_id); done != completed.end()) {
+                item.outcome = CancelOutcome::Canceled;
+                item.feed_id = done->second.feed_id;
+                // A feed is named only when createFeed's answer recorded it (see Recovery).
+                item.message = item.feed_id.empty()
+                                   ? done->second.message
+                                   : fmt::format("canceled by feed {} of an interrupted run", item.feed_id);
                 continue;
             }
-            if (it->second.state == "planned") {
-                item.journal_id = it->second.id; // never sent: plan it again
+            if (const auto it = latest.find(item.order_id); it != latest.end()) {
+                if (auto known = from_journal(it->second, reason)) {
+                    item = std::move(*known);
+                    continue;
+                }
+                if (it->second.state == JournalState::Planned) {
+                    item.journal_id = it->second.id; // never sent: plan it again
+                }
             }
+            need.push_back(index);
         }
-        need.push_back(id);
-        plan.items.push_back(std::move(item));
+        chunk.clear();
+        where.clear();
+    };
+    for (std::size_t i = 0; i < plan.items.size(); ++i) {
+        if (plan.items[i].outcome != CancelOutcome::WouldCancel) {
+            continue; // invalid_id
+        }
+        chunk.push_back(plan.items[i].order_id);
+        where.push_back(i);
+        if (chunk.size() == k_chunk) {
+            flush();
+        }
     }
-    for (const JournalEntry& e : m_store.journal_in_flight()) {
-        if (e.state != "planned" || input.count(e.order_id) != 0) {
-            continue;
-        }
-        if (!resume) {
-            ++plan.left_for_resume;
-            continue;
-        }
-        CancelPlanItem item;
-        item.order_id = e.order_id;
-        item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
-        item.journal_id = e.id;
-        item.from_input = false;
-        need.push_back(e.order_id);
-        plan.items.push_back(std::move(item));
-    }
+    flush();
+}
 
-    auto fresh = fresh_state(need);
-    const std::set<std::string> needed(need.begin(), need.end());
-    for (CancelPlanItem& item : plan.items) {
-        if (item.outcome != CancelOutcome::WouldCancel || needed.count(item.order_id) == 0) {
-            continue;
-        }
-        item.fresh = true;
-        auto it = fresh.find(item.order_id);
-        if (it == fresh.end()) {
-            item.outcome = CancelOutcome::NotFound;
-            item.message = "Amazon does not know this order (for this seller and region)";
-            continue;
-        }
-        const Order& order = it->second;
+void CancelService::decide_fresh(CancelPlan& plan, const std::vector<std::size_t>& need) {
+    std::vector<std::string_view> ids;
+    ids.reserve(need.size());
+    for (const std::size_t index : need) {
+        ids.emplace_back(plan.items[index].order_id);
+    }
+    fresh_state(ids, [&](std::size_t i, const Order& order) {
+        CancelPlanItem& item = plan.items[need[i]];
         const Decision decision = decide(Action::Cancel, order);
         switch (decision.verdict) {
         case Verdict::Allowed:
@@ -348,8 +356,84 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
                 decision.remedy.empty() ? decision.reason : decision.reason + "; " + decision.remedy;
             break;
         }
-        item.order = std::move(it->second);
+        item.fresh = true;
+        item.target = plan.targets.size();
+        plan.targets.push_back(cancel_target(order));
+    });
+    for (const std::size_t index : need) {
+        CancelPlanItem& item = plan.items[index];
+        if (!item.fresh) {
+            item.fresh = true;
+            item.outcome = CancelOutcome::NotFound;
+            item.message = "Amazon does not know this order (for this seller and region)";
+        }
     }
+}
+
+CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, CancelReason reason, bool resume) {
+    CancelPlan plan;
+    // Deduplicated in input order, without a copy of every id in a set.
+    std::vector<std::string_view> views(order_ids.begin(), order_ids.end());
+    const IdSet input(views);
+    {
+        std::vector<std::size_t> order(order_ids.size());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            order[i] = i;
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return order_ids[a] < order_ids[b]; });
+        std::vector<bool> first(order_ids.size(), false);
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            first[order[k]] = k == 0 || order_ids[order[k]] != order_ids[order[k - 1]];
+        }
+        plan.items.reserve(order_ids.size());
+        for (std::size_t i = 0; i < order_ids.size(); ++i) {
+            if (!first[i]) {
+                continue;
+            }
+            CancelPlanItem item;
+            item.order_id = order_ids[i];
+            item.reason = reason;
+            if (!is_amazon_order_id(item.order_id)) {
+                item.outcome = CancelOutcome::InvalidId;
+                item.message = "not an Amazon order id (3-7-7 digits, e.g. 112-1234567-1234567)";
+            }
+            plan.items.push_back(std::move(item));
+        }
+    }
+
+    std::map<std::string, CancelRow> completed; // input orders whose earlier run recovery just completed
+    if (!m_options.dry_run) {
+        m_lock = m_store.lock_for_cancel(m_options.lock_wait);
+        for (CancelRow& row : recover(input, resume)) {
+            if (!input.contains(row.order_id)) {
+                plan.recovered.push_back(std::move(row));
+            } else if (row.outcome == CancelOutcome::Canceled) {
+                std::string id = row.order_id;
+                completed.emplace(std::move(id), std::move(row));
+            }
+        }
+    }
+
+    std::vector<std::size_t> need; // items to decide on fresh state
+    dedupe_against_journal(plan, completed, reason, need);
+    for (const JournalEntry& e : m_store.journal_in_flight()) {
+        if (e.state != JournalState::Planned || input.contains(e.order_id)) {
+            continue;
+        }
+        if (!resume) {
+            ++plan.left_for_resume;
+            continue;
+        }
+        CancelPlanItem item;
+        item.order_id = e.order_id;
+        item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
+        item.journal_id = e.id;
+        item.from_input = false;
+        need.push_back(plan.items.size());
+        plan.items.push_back(std::move(item));
+    }
+    decide_fresh(plan, need);
     return plan;
 }
 

@@ -3,6 +3,7 @@
 
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/cancel/cancel.hpp"
+#include "asc/cancel/cancel_rows.hpp"
 #include "asc/cancel/recovery.hpp"
 
 #include <chrono>
@@ -10,12 +11,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace asc {
 
 // The journal rows of one feed: planned rows of one feed_seq of a batch, or the rows an earlier
-// run left submitting/submitted. Rows are in MessageID order.
+// run left submitting/submitted. Rows are in MessageID order. A feed of this run holds its rows
+// only while it is worked on (CancelService::load_rows).
 struct CancelService::Flight {
     struct Row {
         std::int64_t journal_id = 0;
@@ -23,30 +26,49 @@ struct CancelService::Flight {
         std::uint64_t message_id = 0;
         std::string reason;
         std::string marketplace_id;
-        // How the recovery of an unknown createFeed outcome settled the row: "" (not yet),
-        // "canceled", "failed" or "planned" (to be sent again); `outcome` is its result row.
-        std::string resolution{};
+        // How the recovery of an unknown createFeed outcome settled the row: nullopt (not yet),
+        // Canceled, Failed or Planned (to be sent again); `outcome` is its result row.
+        std::optional<JournalState> resolution{};
         CancelRow outcome{};
     };
     std::string batch_id;
     int feed_seq = 0;
-    std::string state; // planned | submitting | submitted | done
     std::string feed_document_id;
-    std::string feed_id;
     std::optional<Timestamp> submitted_at;
     std::optional<std::chrono::milliseconds> send_timeout; // the request timeout createFeed went out with
     std::vector<Row> rows;
-    // Why a submitted feed's result is not known yet (a timeout, an error reading it).
-    std::string pending_reason;
-    // Filled once known: one per row, in row order.
-    std::vector<CancelRow> outcomes;
+    // How far it got (state, feed id) and, once settled, its outcomes.
+    FeedProgress progress;
 
     // The distinct marketplaces of the rows, sorted; `fallback` when no row names one.
     [[nodiscard]] std::vector<std::string> marketplaces(const std::vector<std::string>& fallback) const;
     // The outcome rows for a feed still processing (or not confirmed yet).
     [[nodiscard]] std::vector<CancelRow> pending(const std::string& message) const;
+    // The outcome rows of a settled feed.
+    [[nodiscard]] std::vector<CancelRow> settled_rows() const;
     // Whether some row's unknown outcome is not settled yet.
     [[nodiscard]] bool unsettled() const;
+};
+
+// The feeds of one execute(): feed k carries the would_cancel items sendable[k * per_feed ...],
+// as MessageID 1, 2, ...
+struct CancelService::Batch {
+    std::string batch_id;
+    std::size_t per_feed = 1;
+    std::vector<std::size_t> sendable;     // plan item index of each order to send, in plan order
+    std::vector<std::int64_t> journal_ids; // the journal row of each, same order
+    std::vector<Flight> flights;
+};
+
+// The ids given to plan(), deduplicated, for lookups (views into the caller's vector).
+class CancelService::IdSet {
+  public:
+    IdSet() = default;
+    explicit IdSet(std::vector<std::string_view> ids);
+    [[nodiscard]] bool contains(std::string_view id) const;
+
+  private:
+    std::vector<std::string_view> m_sorted;
 };
 
 // Groups in-flight journal rows into flights: submitting rows by (batch, feed_seq), submitted rows

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <set>
+#include <string_view>
 
 namespace asc {
 
@@ -29,13 +30,26 @@ std::vector<std::string> CancelService::Flight::marketplaces(const std::vector<s
 std::vector<CancelRow> CancelService::Flight::pending(const std::string& message) const {
     std::vector<CancelRow> out;
     for (const Row& row : rows) {
-        out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, feed_id, "", message});
+        out.push_back({.order_id = row.order_id,
+                       .outcome = CancelOutcome::Submitted,
+                       .reason = row.reason,
+                       .feed_id = progress.feed_id,
+                       .message = message});
+    }
+    return out;
+}
+
+std::vector<CancelRow> CancelService::Flight::settled_rows() const {
+    std::vector<CancelRow> out;
+    out.reserve(rows.size());
+    for (const Row& row : rows) {
+        out.push_back(feed_row(progress, row.order_id, row.reason, row.message_id, ""));
     }
     return out;
 }
 
 bool CancelService::Flight::unsettled() const {
-    return std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.resolution.empty(); });
+    return std::any_of(rows.begin(), rows.end(), [](const Row& r) { return !r.resolution; });
 }
 
 UnknownVerdict decide_unknown(const std::optional<Order>& fresh, bool settled) {
@@ -70,9 +84,9 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
     std::map<std::string, CancelService::Flight> by_key;
     for (const JournalEntry& e : rows) {
         std::string key;
-        if (e.state == "submitting") {
+        if (e.state == JournalState::Submitting) {
             key = fmt::format("s|{}|{}", e.batch_id, e.feed_seq);
-        } else if (e.state == "submitted" && !e.feed_id.empty()) {
+        } else if (e.state == JournalState::Submitted && !e.feed_id.empty()) {
             key = "f|" + e.feed_id;
         } else {
             continue;
@@ -80,8 +94,8 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
         CancelService::Flight& f = by_key[key];
         f.batch_id = e.batch_id;
         f.feed_seq = e.feed_seq;
-        f.state = e.state;
-        f.feed_id = e.feed_id;
+        f.progress.state = flight_state(e.state).value_or(FlightState::Submitted);
+        f.progress.feed_id = e.feed_id;
         f.feed_document_id = e.feed_document_id;
         if (e.submitted_at && (!f.submitted_at || *e.submitted_at > *f.submitted_at)) {
             f.submitted_at = e.submitted_at; // the last attempt's: the one that may have arrived
@@ -111,7 +125,7 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
     std::vector<std::string> ids;
     for (const Flight* f : flights) {
         for (const Flight::Row& row : f->rows) {
-            if (row.resolution.empty()) {
+            if (!row.resolution) {
                 ids.push_back(row.order_id);
             }
         }
@@ -137,55 +151,57 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
             }
         }
     }
-    const std::map<std::string, Order> fresh = fresh_state(ids);
+    std::vector<std::string_view> views(ids.begin(), ids.end());
+    std::vector<std::optional<Status>> fresh(ids.size()); // all decide_unknown() looks at
+    fresh_state(views, [&](std::size_t i, const Order& order) { fresh[i] = order.status; });
     std::vector<JournalChange> changes;
+    std::size_t next = 0; // rows are visited in the order `ids` was built
     for (Flight* f : flights) {
         for (Flight::Row& row : f->rows) {
-            if (!row.resolution.empty()) {
+            if (row.resolution) {
                 continue;
             }
-            const auto it = fresh.find(row.order_id);
-            const auto verdict =
-                decide_unknown(it == fresh.end() ? std::nullopt : std::optional<Order>(it->second), settled);
+            std::optional<Order> state;
+            if (const auto status = fresh[next++]) {
+                state.emplace().status = *status;
+            }
+            const auto verdict = decide_unknown(state, settled);
             JournalChange c{.id = row.journal_id};
             switch (verdict) {
             case UnknownVerdict::Wait:
                 continue;
             case UnknownVerdict::Canceled:
-                row.resolution = "canceled";
-                row.outcome = {
-                    row.order_id,
-                    CancelOutcome::Canceled,
-                    row.reason,
-                    "",
-                    "",
-                    "confirmed by the order's state: Amazon shows it Canceled (createFeed's answer "
-                    "was lost, so no feed is named)"};
-                c.state = "canceled";
-                if (!m_options.commerce_on_cancel.empty()) {
+                row.resolution = JournalState::Canceled;
+                row.outcome = {.order_id = row.order_id,
+                               .outcome = CancelOutcome::Canceled,
+                               .reason = row.reason,
+                               .message =
+                                   "confirmed by the order's state: Amazon shows it Canceled (createFeed's "
+                                   "answer was lost, so no feed is named)"};
+                c.state = JournalState::Canceled;
+                if (m_options.commerce_on_cancel) {
                     c.commerce_state = m_options.commerce_on_cancel;
                 }
                 break;
             case UnknownVerdict::NotFound:
-                row.resolution = "failed";
-                row.outcome = {
-                    row.order_id, CancelOutcome::Failed,
-                    row.reason,   "",
-                    "",           "Amazon does not know this order (any more); nothing is sent again"};
-                c.state = "failed";
+                row.resolution = JournalState::Failed;
+                row.outcome = {.order_id = row.order_id,
+                               .outcome = CancelOutcome::Failed,
+                               .reason = row.reason,
+                               .message =
+                                   "Amazon does not know this order (any more); nothing is sent again"};
+                c.state = JournalState::Failed;
                 break;
             case UnknownVerdict::SendAgain:
-                row.resolution = "planned";
-                row.outcome = {
-                    row.order_id,
-                    CancelOutcome::Failed,
-                    row.reason,
-                    "",
-                    "",
-                    "not sent: Amazon did not act on the lost createFeed (the order is not canceled "
-                    "and no feed that may hold it is in flight); run the command again or `asc "
-                    "cancellations resume` to send it"};
-                c.state = "planned";
+                row.resolution = JournalState::Planned;
+                row.outcome = {.order_id = row.order_id,
+                               .outcome = CancelOutcome::Failed,
+                               .reason = row.reason,
+                               .message =
+                                   "not sent: Amazon did not act on the lost createFeed (the order is not "
+                                   "canceled and no feed that may hold it is in flight); run the command "
+                                   "again or `asc cancellations resume` to send it"};
+                c.state = JournalState::Planned;
                 c.feed_document_id = "";
                 c.submitted_at = std::optional<Timestamp>{};
                 c.send_timeout = std::optional<std::chrono::milliseconds>{};
@@ -281,7 +297,7 @@ void CancelService::resolve_unknown(std::vector<Flight>& flights, bool may_wait)
     }
 }
 
-std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input, bool resume) {
+std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
     std::vector<Flight> flights = flights_of(m_store.journal_in_flight());
     if (flights.empty()) {
         return {};
@@ -289,17 +305,19 @@ std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input
     std::vector<Flight> unknown;
     std::vector<CancelRow> out;
     for (Flight& flight : flights) {
-        if (flight.state == "submitting") {
+        if (flight.progress.state == FlightState::Submitting) {
             unknown.push_back(std::move(flight));
             continue;
         }
         const bool concerns_this_run =
             resume || std::any_of(flight.rows.begin(), flight.rows.end(),
-                                  [&](const Flight::Row& r) { return input.count(r.order_id) != 0; });
+                                  [&](const Flight::Row& r) { return input.contains(r.order_id); });
         std::string why;
         try {
             if (collect(flight, concerns_this_run && m_options.wait)) {
-                out.insert(out.end(), flight.outcomes.begin(), flight.outcomes.end());
+                for (CancelRow& row : flight.settled_rows()) {
+                    out.push_back(std::move(row));
+                }
                 continue;
             }
             why = "Amazon is still processing it";
@@ -313,15 +331,15 @@ std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input
                 m_events.note(
                     fmt::format("Amazon does not know feed {} of the journal: checking its {} order(s) "
                                 "themselves",
-                                flight.feed_id, flight.rows.size()));
+                                flight.progress.feed_id, flight.rows.size()));
                 std::vector<JournalChange> changes;
                 for (const Flight::Row& row : flight.rows) {
                     changes.push_back(
-                        {.id = row.journal_id, .state = std::string("submitting"), .feed_id = std::string()});
+                        {.id = row.journal_id, .state = JournalState::Submitting, .feed_id = std::string()});
                 }
                 m_store.journal_update(changes, now());
-                flight.state = "submitting";
-                flight.feed_id.clear();
+                flight.progress.state = FlightState::Submitting;
+                flight.progress.feed_id.clear();
                 unknown.push_back(std::move(flight));
                 continue;
             }
@@ -329,19 +347,23 @@ std::vector<CancelRow> CancelService::recover(const std::set<std::string>& input
         }
         for (CancelRow& row : flight.pending(
                  fmt::format("pending in feed {}: {}; `asc cancellations resume` collects its result",
-                             flight.feed_id, why))) {
+                             flight.progress.feed_id, why))) {
             out.push_back(std::move(row));
         }
     }
     resolve_unknown(unknown, m_options.wait);
     for (const Flight& flight : unknown) {
         for (const Flight::Row& row : flight.rows) {
-            if (row.resolution == "canceled" || row.resolution == "failed") {
+            if (row.resolution == JournalState::Canceled || row.resolution == JournalState::Failed) {
                 out.push_back(row.outcome);
-            } else if (row.resolution.empty()) {
-                out.push_back({row.order_id, CancelOutcome::Submitted, row.reason, "", "",
-                               "an interrupted run may have sent it and it is not known yet whether Amazon "
-                               "received it: not sent again; `asc cancellations resume` finds out"});
+            } else if (!row.resolution) {
+                out.push_back({.order_id = row.order_id,
+                               .outcome = CancelOutcome::Submitted,
+                               .reason = row.reason,
+                               .message =
+                                   "an interrupted run may have sent it and it is not known yet whether "
+                                   "Amazon received it: not sent again; `asc cancellations resume` finds "
+                                   "out"});
             }
         }
     }

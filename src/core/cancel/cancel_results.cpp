@@ -1,10 +1,10 @@
 // The cancel service, results: wait for a feed, read its processing report, and map every message
-// back to its order; journal the outcomes (and mark canceled orders Canceled in the store) in one
-// transaction.
+// back to its order; journal the outcomes (and mark canceled orders Canceled in the store) in
+// transactions of k_outcome_chunk orders, each order's row and store copy together.
 
-#include "asc/base/strings.hpp"
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "cancel_internal.hpp"
 
@@ -16,18 +16,18 @@ namespace asc {
 namespace {
 
 // The journal state an outcome leaves a row in.
-std::string state_of(CancelOutcome outcome) {
+JournalState state_of(CancelOutcome outcome) {
     switch (outcome) {
     case CancelOutcome::Canceled:
-        return "canceled";
+        return JournalState::Canceled;
     case CancelOutcome::AlreadyCanceled:
-        return "already_canceled";
+        return JournalState::AlreadyCanceled;
     case CancelOutcome::Submitted:
-        return "submitted";
+        return JournalState::Submitted;
     case CancelOutcome::Refused:
-        return "refused";
+        return JournalState::Refused;
     default:
-        return "failed";
+        return JournalState::Failed;
     }
 }
 
@@ -55,7 +55,8 @@ std::optional<Feed> CancelService::await_feed(const std::string& feed_id, bool m
             return feed;
         }
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.now() - start);
-        m_events.note(fmt::format("feed {} ({}): {} after {}", feed_id, count_noun(static_cast<long long>(orders), "order"), feed.processing_status,
+        m_events.note(fmt::format("feed {} ({}): {} after {}", feed_id,
+                                  count_noun(static_cast<long long>(orders), "order"), feed.processing_status,
                                   duration_text(std::chrono::duration_cast<std::chrono::seconds>(elapsed))));
         step("waiting");
         if (!may_wait || elapsed >= m_options.wait_timeout) {
@@ -71,7 +72,7 @@ std::optional<Feed> CancelService::await_feed(const std::string& feed_id, bool m
 }
 
 bool CancelService::collect(Flight& flight, bool may_wait) {
-    const auto feed = await_feed(flight.feed_id, may_wait, flight.rows.size());
+    const auto feed = await_feed(flight.progress.feed_id, may_wait, flight.rows.size());
     if (!feed) {
         return false;
     }
@@ -80,19 +81,23 @@ bool CancelService::collect(Flight& flight, bool may_wait) {
 }
 
 void CancelService::apply_report(Flight& flight, const Feed& feed) {
-    std::vector<CancelRow> out;
-    out.reserve(flight.rows.size());
-    auto all = [&](CancelOutcome outcome, const std::string& code, const std::string& message) {
-        for (const Flight::Row& row : flight.rows) {
-            out.push_back({row.order_id, outcome, row.reason, feed.feed_id, code, message});
-        }
+    FeedProgress& p = flight.progress;
+    p.own.clear();
+    p.feed_id = feed.feed_id;
+    p.result_code.clear();
+    p.message.clear();
+    auto all = [&](CancelOutcome outcome, std::string code, std::string message) {
+        p.outcome = outcome;
+        p.result_code = std::move(code);
+        p.message = std::move(message);
+        record(flight);
     };
     if (feed.processing_status == "CANCELLED") {
         all(CancelOutcome::Failed, "CANCELLED",
-            fmt::format("Amazon canceled feed {} before processing it (this happens with account or permission "
-                        "problems); nothing in it was canceled",
-                        feed.feed_id));
-        record(flight, out);
+            fmt::format(
+                "Amazon canceled feed {} before processing it (this happens with account or permission "
+                "problems); nothing in it was canceled",
+                feed.feed_id));
         return;
     }
     std::optional<ProcessingReport> report;
@@ -104,7 +109,7 @@ void CancelService::apply_report(Flight& flight, const Feed& feed) {
         }
     }
     if (feed.processing_status != "DONE") { // FATAL
-        std::string detail; // Amazon's word on the whole document, else on its first message
+        std::string detail;                 // Amazon's word on the whole document, else on its first message
         if (report) {
             for (const ReportResult& r : report->results) {
                 if (r.is_error() && (detail.empty() || r.message_id == 0)) {
@@ -116,20 +121,19 @@ void CancelService::apply_report(Flight& flight, const Feed& feed) {
             }
         }
         all(CancelOutcome::Failed, feed.processing_status,
-            fmt::format("Amazon could not process feed {} ({}){}; some, none or all of its orders may have been "
-                        "canceled: check with `asc order show ID`",
-                        feed.feed_id, feed.processing_status, detail));
-        record(flight, out);
+            fmt::format(
+                "Amazon could not process feed {} ({}){}; some, none or all of its orders may have been "
+                "canceled: check with `asc order show ID`",
+                feed.feed_id, feed.processing_status, detail));
         return;
     }
     if (!report) {
-        all(CancelOutcome::Failed, "", fmt::format("feed {} is DONE but Amazon gave no processing report; check "
-                                                   "with `asc order show ID`",
-                                                   feed.feed_id));
-        record(flight, out);
+        all(CancelOutcome::Failed, "",
+            fmt::format("feed {} is DONE but Amazon gave no processing report; check "
+                        "with `asc order show ID`",
+                        feed.feed_id));
         return;
     }
-    const auto errors = errors_by_message(*report);
     const ReportResult* document_error = nullptr;
     for (const ReportResult& r : report->results) {
         if (r.message_id == 0 && r.is_error()) {
@@ -137,58 +141,76 @@ void CancelService::apply_report(Flight& flight, const Feed& feed) {
             break;
         }
     }
-    const bool covered = report->processed >= static_cast<int>(flight.rows.size());
-    for (const Flight::Row& row : flight.rows) {
-        CancelRow r{row.order_id, CancelOutcome::Canceled, row.reason, feed.feed_id, "", ""};
-        if (const auto it = errors.find(row.message_id); it != errors.end()) {
-            r.outcome = CancelOutcome::Failed;
-            r.result_code = it->second->message_code;
-            r.message = it->second->description;
-        } else if (document_error != nullptr && report->successful == 0) {
-            r.outcome = CancelOutcome::Failed;
-            r.result_code = document_error->message_code;
-            r.message = document_error->description;
-        } else if (!covered) {
-            r.outcome = CancelOutcome::Failed;
-            r.message = fmt::format("Amazon's report for feed {} covers {} of its {} messages; check with `asc "
-                                    "order show ID`",
-                                    feed.feed_id, report->processed, flight.rows.size());
-        }
-        out.push_back(std::move(r));
+    // One outcome for every message, unless Amazon reported on the message itself.
+    if (document_error != nullptr && report->successful == 0) {
+        p.outcome = CancelOutcome::Failed;
+        p.result_code = document_error->message_code;
+        p.message = document_error->description;
+    } else if (report->processed < static_cast<int>(flight.rows.size())) {
+        p.outcome = CancelOutcome::Failed;
+        p.message = fmt::format("Amazon's report for feed {} covers {} of its {} messages; check with `asc "
+                                "order show ID`",
+                                feed.feed_id, report->processed, flight.rows.size());
+    } else {
+        p.outcome = CancelOutcome::Canceled;
     }
-    record(flight, out);
+    const auto errors = errors_by_message(*report);
+    for (const Flight::Row& row : flight.rows) {
+        if (const auto it = errors.find(row.message_id); it != errors.end()) {
+            p.own[row.message_id] = CancelRow{.order_id = row.order_id,
+                                              .outcome = CancelOutcome::Failed,
+                                              .reason = row.reason,
+                                              .feed_id = feed.feed_id,
+                                              .result_code = it->second->message_code,
+                                              .message = it->second->description};
+        }
+    }
+    record(flight);
+    m_reports.erase(feed.feed_id); // applied: not kept for the rest of the run
 }
 
-void CancelService::record(Flight& flight, const std::vector<CancelRow>& outcomes) {
-    std::vector<JournalChange> changes;
-    std::vector<Order> canceled;
-    changes.reserve(outcomes.size());
-    for (std::size_t i = 0; i < outcomes.size() && i < flight.rows.size(); ++i) {
-        const CancelRow& o = outcomes[i];
-        JournalChange c;
-        c.id = flight.rows[i].journal_id;
-        c.state = state_of(o.outcome);
-        if (!o.feed_id.empty()) {
-            c.feed_id = o.feed_id;
-        }
-        c.result_code = o.result_code;
-        c.result_message = o.message;
-        if (o.outcome == CancelOutcome::Canceled && !m_options.commerce_on_cancel.empty()) {
-            c.commerce_state = m_options.commerce_on_cancel;
-        }
-        changes.push_back(std::move(c));
-        if (o.outcome == CancelOutcome::Canceled) {
-            if (auto stored = m_store.get_order(o.order_id)) {
-                canceled.push_back(canceled_copy(std::move(*stored), o.reason));
+void CancelService::record(Flight& flight) {
+    FeedProgress& p = flight.progress;
+    p.settled = true; // the rows below are its outcomes
+    std::size_t canceled_count = 0;
+    try {
+        // A chunk of rows per transaction, each with the store's copy of its canceled orders, so that
+        // neither the changes nor the orders of a large feed are all held at once.
+        for (std::size_t begin = 0; begin < flight.rows.size(); begin += k_outcome_chunk) {
+            const std::size_t end = std::min(begin + k_outcome_chunk, flight.rows.size());
+            std::vector<JournalChange> changes;
+            std::vector<Order> canceled;
+            changes.reserve(end - begin);
+            for (std::size_t i = begin; i < end; ++i) {
+                const Flight::Row& row = flight.rows[i];
+                const CancelRow o = feed_row(p, row.order_id, row.reason, row.message_id, "");
+                JournalChange c;
+                c.id = row.journal_id;
+                c.state = state_of(o.outcome);
+                if (!o.feed_id.empty()) {
+                    c.feed_id = o.feed_id;
+                }
+                c.result_code = o.result_code;
+                c.result_message = o.message;
+                if (o.outcome == CancelOutcome::Canceled && m_options.commerce_on_cancel) {
+                    c.commerce_state = m_options.commerce_on_cancel;
+                }
+                changes.push_back(std::move(c));
+                if (o.outcome == CancelOutcome::Canceled) {
+                    ++canceled_count;
+                    if (auto stored = m_store.get_order(o.order_id)) {
+                        canceled.push_back(canceled_copy(std::move(*stored), o.reason));
+                    }
+                }
             }
+            m_store.journal_update(changes, now(), canceled);
         }
+    } catch (...) {
+        p.settled = false; // not journaled: the rows stay submitted, and say so
+        throw;
     }
-    m_store.journal_update(changes, now(), canceled);
-    flight.outcomes = outcomes;
-    flight.state = "done";
-    const auto n = static_cast<std::size_t>(std::count_if(
-        outcomes.begin(), outcomes.end(), [](const CancelRow& r) { return r.outcome == CancelOutcome::Canceled; }));
-    m_events.note(fmt::format("feed {}: {} canceled, {} failed", flight.feed_id, n, outcomes.size() - n));
+    m_events.note(fmt::format("feed {}: {} canceled, {} failed", p.feed_id, canceled_count,
+                              flight.rows.size() - canceled_count));
 }
 
 } // namespace asc

@@ -2,23 +2,19 @@
 // createFeedDocument, upload, `submitting`, createFeed, `submitted`; then wait for the results
 // (cancel_results.cpp) and turn the plan into one row per order.
 
-#include "asc/base/strings.hpp"
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "cancel_internal.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <utility>
 
 namespace asc {
 
 namespace {
-
-CancelRow row_of(const CancelPlanItem& item) {
-    return {item.order_id, item.outcome,     std::string(to_string(item.reason)),
-            item.feed_id,  item.result_code, item.message};
-}
 
 // A failure of createFeed that proves Amazon did not create the feed: it answered with a 4xx
 // (400 invalid, 401/403 refused, 429 throttled before processing). Anything else (no answer, a
@@ -30,8 +26,7 @@ bool definitely_not_created(const Error& e) {
 
 // Runs a journal write that comes before createFeed. If it fails (a full disk, a read-only
 // store), no cancellation has reached Amazon yet, and the message says so.
-template <class Write>
-void before_create_feed(Write&& write) {
+template <class Write> void before_create_feed(Write&& write) {
     try {
         std::forward<Write>(write)();
     } catch (const Error& e) {
@@ -56,24 +51,25 @@ void CancelService::settle_lost_answer(Flight& flight, const Error& lost) {
             fmt::format("could not check the orders after the lost createFeed answer: {}", e.what()));
     }
     flight = std::move(one.front());
-    flight.outcomes.clear();
+    FeedProgress& progress = flight.progress;
+    progress.settled = true;
+    progress.feed_id.clear();
+    progress.outcome = CancelOutcome::Failed;
+    progress.result_code.clear();
+    progress.message =
+        fmt::format("not known whether Amazon received it ({}); not sent again: run the command again or "
+                    "`asc cancellations resume`, they find out before sending anything",
+                    lost.what());
     bool all_canceled = true;
     bool any_pending = false;
     for (const Flight::Row& row : flight.rows) {
-        if (row.resolution.empty()) {
+        if (!row.resolution) {
             any_pending = true;
-            flight.outcomes.push_back(
-                {row.order_id, CancelOutcome::Failed, row.reason, "", "",
-                 fmt::format(
-                     "not known whether Amazon received it ({}); not sent again: run the command again or "
-                     "`asc cancellations resume`, they find out before sending anything",
-                     lost.what())});
         } else {
-            flight.outcomes.push_back(row.outcome);
+            progress.own[row.message_id] = row.outcome;
         }
-        all_canceled = all_canceled && row.resolution == "canceled";
+        all_canceled = all_canceled && row.resolution == JournalState::Canceled;
     }
-    flight.state = "done";
     if (!all_canceled) {
         throw Error(ErrorKind::Temporary, lost.what(),
                     any_pending
@@ -86,14 +82,19 @@ void CancelService::settle_lost_answer(Flight& flight, const Error& lost) {
                               flight.rows.size()));
 }
 
-void CancelService::send(Flight& flight, const std::map<std::string, const CancelPlanItem*>& items) {
-    std::vector<AckMessage> messages;
-    messages.reserve(flight.rows.size());
-    for (const Flight::Row& row : flight.rows) {
-        const CancelPlanItem& item = *items.at(row.order_id);
-        messages.push_back(ack_message_for(*item.order, item.reason, row.message_id));
+void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& batch) {
+    std::string xml;
+    {
+        std::vector<AckMessage> messages;
+        messages.reserve(flight.rows.size());
+        const std::size_t first = static_cast<std::size_t>(flight.feed_seq - 1) * batch.per_feed;
+        for (std::size_t i = 0; i < flight.rows.size(); ++i) {
+            const CancelPlanItem& item = plan.items[batch.sendable[first + i]];
+            messages.push_back({flight.rows[i].message_id, item.order_id,
+                                plan.target_of(item)->order_item_ids, item.reason});
+        }
+        xml = build_ack_feed(m_options.seller_id, messages);
     }
-    const std::string xml = build_ack_feed(m_options.seller_id, messages);
     auto change_all = [&](JournalChange proto) {
         std::vector<JournalChange> changes;
         changes.reserve(flight.rows.size());
@@ -105,12 +106,13 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
     };
 
     m_events.note(fmt::format("sending the cancellation of {} (feed {} of batch {})",
-                              count_noun(static_cast<long long>(flight.rows.size()), "order"), flight.feed_seq, flight.batch_id));
+                              count_noun(static_cast<long long>(flight.rows.size()), "order"),
+                              flight.feed_seq, flight.batch_id));
     const FeedDocument document = m_feeds.create_feed_document(std::string(k_ack_content_type));
     flight.feed_document_id = document.feed_document_id;
     before_create_feed([&] { change_all({.feed_document_id = document.feed_document_id}); });
     step("after-document");
-    m_feeds.upload(document, k_ack_content_type, xml);
+    m_feeds.upload_owned(document, k_ack_content_type, std::move(xml)); // not kept: the request owns it
     step("after-upload");
 
     // From here on createFeed may reach Amazon: right before each attempt goes out the journal
@@ -119,9 +121,9 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
     auto before_send = [&] {
         flight.submitted_at = now();
         flight.send_timeout = m_options.request_timeout;
-        flight.state = "submitting";
+        flight.progress.state = FlightState::Submitting;
         before_create_feed([&] {
-            change_all({.state = std::string("submitting"),
+            change_all({.state = JournalState::Submitting,
                         .submitted_at = flight.submitted_at,
                         .send_timeout = flight.send_timeout});
         });
@@ -135,13 +137,13 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
             m_feeds.create_feed(std::string(k_ack_feed_type), flight.marketplaces(m_options.marketplace_ids),
                                 document.feed_document_id, before_send);
     } catch (const Error& e) {
-        if (e.kind() == ErrorKind::Interrupted || flight.state == "planned") {
+        if (e.kind() == ErrorKind::Interrupted || flight.progress.state == FlightState::Planned) {
             throw; // planned: it never went out; submitting: the next run finds out before sending
         }
         if (definitely_not_created(e)) {
             // Nothing reached Amazon: back to planned, so a rerun or resume sends it.
-            flight.state = "planned";
-            change_all({.state = std::string("planned"),
+            flight.progress.state = FlightState::Planned;
+            change_all({.state = JournalState::Planned,
                         .feed_document_id = std::string(),
                         .submitted_at = std::optional<Timestamp>{},
                         .send_timeout = std::optional<std::chrono::milliseconds>{}});
@@ -151,115 +153,111 @@ void CancelService::send(Flight& flight, const std::map<std::string, const Cance
         return;
     }
     step("after-create-feed");
-    flight.feed_id = feed_id;
-    flight.state = "submitted";
-    change_all({.state = std::string("submitted"), .feed_id = feed_id});
+    flight.progress.feed_id = feed_id;
+    flight.progress.state = FlightState::Submitted;
+    change_all({.state = JournalState::Submitted, .feed_id = feed_id});
     step("after-submit");
-    m_events.note(fmt::format("feed {} sent with {}", feed_id, count_noun(static_cast<long long>(flight.rows.size()), "order")));
+    m_events.note(fmt::format("feed {} sent with {}", feed_id,
+                              count_noun(static_cast<long long>(flight.rows.size()), "order")));
 }
 
-CancelResult CancelService::execute(const CancelPlan& plan) {
-    CancelResult result;
-    result.recovered = plan.recovered;
-    if (m_options.dry_run) {
-        for (const CancelPlanItem& item : plan.items) {
-            result.rows.push_back(row_of(item));
-        }
-        return result;
-    }
-
-    std::vector<const CancelPlanItem*> sendable;
-    std::map<std::string, const CancelPlanItem*> by_id;
-    for (const CancelPlanItem& item : plan.items) {
-        if (item.outcome == CancelOutcome::WouldCancel) {
-            sendable.push_back(&item);
-            by_id.emplace(item.order_id, &item);
-        }
-    }
-    if (!sendable.empty() && m_options.seller_id.empty()) {
-        throw Error(
-            ErrorKind::Config,
-            "no seller id: the cancellation feed must name your seller (merchant) id as MerchantIdentifier",
-            "set seller_id in the profile (asc config) or the environment variable ASC_SELLER_ID");
-    }
-
-    // Journal every order before anything is sent, in one transaction.
+CancelService::Batch CancelService::journal_plan(const CancelPlan& plan) {
+    Batch batch;
     const Timestamp t = now();
-    const std::string batch = make_batch_id(t);
-    const std::size_t per_feed = m_options.max_messages_per_feed;
-    std::vector<Flight> flights((sendable.size() + per_feed - 1) / per_feed);
-    std::vector<JournalEntry> rows;
-    std::vector<std::pair<std::size_t, std::size_t>> slots; // (flight, row) of each planned journal row
+    batch.batch_id = make_batch_id(t);
+    batch.per_feed = m_options.max_messages_per_feed;
+    std::vector<std::size_t> journaled; // plan item index of each journal row written
+    for (std::size_t i = 0; i < plan.items.size(); ++i) {
+        const CancelPlanItem& item = plan.items[i];
+        const bool planned = item.outcome == CancelOutcome::WouldCancel;
+        // Only a planned row of an interrupted run needs closing when the order is not sent;
+        // otherwise nothing was attempted and nothing is journaled.
+        const bool closes =
+            (item.outcome == CancelOutcome::NotFound || item.outcome == CancelOutcome::Failed) &&
+            item.journal_id != 0;
+        if (planned) {
+            batch.sendable.push_back(i);
+        }
+        if (planned || item.outcome == CancelOutcome::Refused ||
+            (item.outcome == CancelOutcome::AlreadyCanceled && item.fresh) || closes) {
+            journaled.push_back(i);
+        }
+    }
+    // One row at a time, all in one transaction, before anything is sent.
     std::size_t sent_index = 0;
-    for (const CancelPlanItem& item : plan.items) {
+    auto row = [&](std::size_t k) {
+        const CancelPlanItem& item = plan.items[journaled[k]];
+        const CancelTarget* target = plan.target_of(item);
         JournalEntry e;
         e.id = item.journal_id;
         e.order_id = item.order_id;
         e.reason = std::string(to_string(item.reason));
-        e.batch_id = batch;
+        e.batch_id = batch.batch_id;
         e.created_at = t;
         e.updated_at = t;
         e.run_by = m_options.run_by;
-        e.marketplace_id = item.order ? item.order->marketplace_id : std::string();
+        e.marketplace_id = target != nullptr ? target->marketplace_id : std::string();
         e.result_message = item.message;
         switch (item.outcome) {
-        case CancelOutcome::WouldCancel: {
-            const std::size_t f = sent_index / per_feed;
-            Flight& flight = flights[f];
-            flight.batch_id = batch;
-            flight.feed_seq = static_cast<int>(f + 1);
-            flight.state = "planned";
-            e.state = "planned";
-            e.feed_seq = flight.feed_seq;
-            e.message_id = static_cast<std::int64_t>(sent_index % per_feed + 1);
+        case CancelOutcome::WouldCancel:
+            e.state = JournalState::Planned;
+            e.feed_seq = static_cast<int>(sent_index / batch.per_feed + 1);
+            e.message_id = static_cast<std::int64_t>(sent_index % batch.per_feed + 1);
             e.result_message.clear();
-            flight.rows.push_back(
-                {0, item.order_id, static_cast<std::uint64_t>(*e.message_id), e.reason, e.marketplace_id});
-            slots.emplace_back(f, flight.rows.size() - 1);
             ++sent_index;
             break;
-        }
         case CancelOutcome::Refused:
-            e.state = "refused";
+            e.state = JournalState::Refused;
             break;
         case CancelOutcome::AlreadyCanceled:
-            e.state = item.fresh ? "already_canceled" : "";
-            break;
-        case CancelOutcome::NotFound:
-        case CancelOutcome::Failed:
-            // Only a planned row of an interrupted run needs closing; otherwise nothing was attempted.
-            e.state = item.journal_id != 0 ? "failed" : "";
+            e.state = JournalState::AlreadyCanceled;
             break;
         default:
-            e.state.clear();
+            e.state = JournalState::Failed;
             break;
         }
-        if (!e.state.empty()) {
-            rows.push_back(std::move(e));
-            if (rows.back().state != "planned") {
-                slots.emplace_back(SIZE_MAX, 0);
-            }
-        }
-    }
+        return e;
+    };
     std::vector<std::int64_t> ids;
-    before_create_feed([&] { ids = m_store.journal_write(rows); });
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (slots[i].first != SIZE_MAX) {
-            flights[slots[i].first].rows[slots[i].second].journal_id = ids[i];
+    before_create_feed([&] { ids = m_store.journal_write(journaled.size(), row); });
+    batch.journal_ids.reserve(batch.sendable.size());
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        if (plan.items[journaled[k]].outcome == CancelOutcome::WouldCancel) {
+            batch.journal_ids.push_back(ids[k]);
         }
     }
-    if (!flights.empty()) {
-        step("after-plan");
+    batch.flights.resize((batch.sendable.size() + batch.per_feed - 1) / batch.per_feed);
+    for (std::size_t f = 0; f < batch.flights.size(); ++f) {
+        batch.flights[f].batch_id = batch.batch_id;
+        batch.flights[f].feed_seq = static_cast<int>(f + 1);
     }
+    return batch;
+}
 
-    for (Flight& flight : flights) {
-        if (result.error) {
-            break; // the rest stays planned for a rerun or resume
-        }
+void CancelService::load_rows(const CancelPlan& plan, Batch& batch, std::size_t index) {
+    Flight& flight = batch.flights[index];
+    const std::size_t first = index * batch.per_feed;
+    const std::size_t last = std::min(first + batch.per_feed, batch.sendable.size());
+    flight.rows.clear();
+    flight.rows.reserve(last - first);
+    for (std::size_t k = first; k < last; ++k) {
+        const CancelPlanItem& item = plan.items[batch.sendable[k]];
+        const CancelTarget* target = plan.target_of(item);
+        flight.rows.push_back({batch.journal_ids[k], item.order_id, static_cast<std::uint64_t>(k - first + 1),
+                               std::string(to_string(item.reason)),
+                               target != nullptr ? target->marketplace_id : std::string()});
+    }
+}
+
+void CancelService::send_all(const CancelPlan& plan, Batch& batch, CancelResult& result) {
+    for (std::size_t f = 0; f < batch.flights.size() && !result.error; ++f) {
+        // After an error the rest stays planned for a rerun or resume.
+        Flight& flight = batch.flights[f];
+        load_rows(plan, batch, f);
         try {
-            send(flight, by_id);
-            if (!flight.feed_id.empty()) {
-                result.feed_ids.push_back(flight.feed_id);
+            send(flight, plan, batch);
+            if (!flight.progress.feed_id.empty()) {
+                result.feed_ids.push_back(flight.progress.feed_id);
             }
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::Interrupted) {
@@ -267,81 +265,75 @@ CancelResult CancelService::execute(const CancelPlan& plan) {
             }
             result.error = e;
         }
+        flight.rows = {};
     }
-    if (m_options.wait) {
-        for (Flight& flight : flights) {
-            if (flight.state != "submitted") {
-                continue;
-            }
-            try {
-                if (!collect(flight, true)) {
-                    result.timed_out = true;
-                    flight.pending_reason =
-                        fmt::format("Amazon is still processing feed {} after {}", flight.feed_id,
-                                    duration_text(m_options.wait_timeout));
-                }
-            } catch (const Error& e) {
-                if (e.kind() == ErrorKind::Interrupted) {
-                    throw;
-                }
-                flight.pending_reason = fmt::format("sent in feed {}, but its result could not be read ({})",
-                                                    flight.feed_id, e.what());
-                if (!result.error) {
-                    result.error = e;
-                }
-            }
-        }
-    }
+}
 
-    // One row per plan item.
-    std::map<std::string, CancelRow> sent;
-    const std::string why = result.error ? std::string(result.error->what()) : std::string();
-    for (const Flight& flight : flights) {
-        for (std::size_t i = 0; i < flight.rows.size(); ++i) {
-            const Flight::Row& row = flight.rows[i];
-            CancelRow out;
-            if (flight.state == "done" && i < flight.outcomes.size()) {
-                out = flight.outcomes[i];
-            } else if (flight.state == "submitted") {
-                out = {
-                    row.order_id,
-                    CancelOutcome::Submitted,
-                    row.reason,
-                    flight.feed_id,
-                    "",
-                    !flight.pending_reason.empty()
-                        ? flight.pending_reason + "; `asc cancellations resume` collects the result"
-                        : fmt::format("sent in feed {}; `asc feeds show {}` shows its result when Amazon has "
-                                      "processed it",
-                                      flight.feed_id, flight.feed_id)};
-            } else if (flight.state == "submitting") {
-                out = {row.order_id,
-                       CancelOutcome::Failed,
-                       row.reason,
-                       "",
-                       "",
-                       fmt::format("not known whether Amazon received it ({}); run the command again or `asc "
-                                   "cancellations resume`: they find out before sending anything again",
-                                   why)};
-            } else {
-                out = {row.order_id,
-                       CancelOutcome::Failed,
-                       row.reason,
-                       "",
-                       "",
-                       fmt::format("not sent{}; run the command again or `asc cancellations resume`",
-                                   why.empty() ? std::string() : " (" + why + ")")};
+void CancelService::await_all(const CancelPlan& plan, Batch& batch, CancelResult& result) {
+    for (std::size_t f = 0; f < batch.flights.size(); ++f) {
+        Flight& flight = batch.flights[f];
+        if (flight.progress.state != FlightState::Submitted || flight.progress.settled) {
+            continue;
+        }
+        load_rows(plan, batch, f);
+        try {
+            if (!collect(flight, true)) {
+                result.timed_out = true;
+                flight.progress.pending_reason =
+                    fmt::format("Amazon is still processing feed {} after {}", flight.progress.feed_id,
+                                duration_text(m_options.wait_timeout));
             }
-            sent.emplace(row.order_id, std::move(out));
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Interrupted) {
+                throw;
+            }
+            flight.progress.pending_reason = fmt::format(
+                "sent in feed {}, but its result could not be read ({})", flight.progress.feed_id, e.what());
+            if (!result.error) {
+                result.error = e;
+            }
         }
+        flight.rows = {};
     }
-    for (const CancelPlanItem& item : plan.items) {
-        if (item.outcome == CancelOutcome::WouldCancel) {
-            result.rows.push_back(sent.at(item.order_id));
-        } else {
-            result.rows.push_back(row_of(item));
+}
+
+CancelResult CancelService::execute(const CancelPlan& plan) {
+    return execute(CancelPlan(plan));
+}
+
+CancelResult CancelService::execute(CancelPlan&& plan) {
+    CancelResult result;
+    result.recovered = std::move(plan.recovered);
+    const bool sends = plan.count(CancelOutcome::WouldCancel) > 0;
+    if (m_options.dry_run || !sends) {
+        if (!m_options.dry_run) {
+            Batch batch = journal_plan(plan); // refused / already canceled / closed rows
+            (void)batch;
         }
+        result.rows = cancel_rows(std::move(plan.items), {}, 1, "");
+        return result;
     }
+    if (m_options.seller_id.empty()) {
+        throw Error(
+            ErrorKind::Config,
+            "no seller id: the cancellation feed must name your seller (merchant) id as MerchantIdentifier",
+            "set seller_id in the profile (asc config) or the environment variable ASC_SELLER_ID");
+    }
+    Batch batch = journal_plan(plan);
+    step("after-plan");
+    send_all(plan, batch, result);
+    plan.targets = {}; // every feed is built: the fresh state is not needed any more
+    if (m_options.wait) {
+        await_all(plan, batch, result);
+    }
+    std::vector<FeedProgress> feeds;
+    feeds.reserve(batch.flights.size());
+    for (Flight& flight : batch.flights) {
+        feeds.push_back(std::move(flight.progress));
+    }
+    batch = {};
+    const std::string why = result.error ? std::string(result.error->what()) : std::string();
+    result.rows = cancel_rows(std::move(plan.items), feeds, m_options.max_messages_per_feed, why);
     return result;
 }
 

@@ -41,13 +41,14 @@ std::string what_was_done(const std::optional<CommerceAction>& action, const std
 
 } // namespace
 
-std::size_t CommerceStepResult::count(std::string_view state) const {
+std::size_t CommerceStepResult::count(CommerceState state) const {
     return static_cast<std::size_t>(std::count_if(
         rows.begin(), rows.end(), [state](const CommerceStepRow& r) { return r.state == state; }));
 }
 
 bool needs_commerce_step(const JournalEntry& row) {
-    return row.state == "canceled" && (row.commerce_state == "pending" || row.commerce_state == "failed");
+    return row.state == JournalState::Canceled &&
+           (row.commerce_state == CommerceState::Pending || row.commerce_state == CommerceState::Failed);
 }
 
 std::string commerce_cancel_comment(std::string_view amazon_order_id, std::string_view reason,
@@ -67,12 +68,11 @@ CommerceStep::CommerceStep(CommerceClient& client, Store& store, Clock& clock, E
                            CommerceStepOptions options)
     : m_client(client), m_store(store), m_clock(clock), m_events(events), m_options(options) {}
 
-void CommerceStep::journal(const JournalEntry& row, const std::string& state, const CommerceStepRow* out) {
+void CommerceStep::journal(const JournalEntry& row, std::optional<CommerceState> state,
+                           const CommerceStepRow* out) {
     JournalChange c;
     c.id = row.id;
-    if (!state.empty()) {
-        c.commerce_state = state;
-    }
+    c.commerce_state = state;
     if (out != nullptr && !out->action.empty()) {
         c.commerce_action = out->action;
     }
@@ -116,13 +116,13 @@ CommerceOrder CommerceStep::close_out(const JournalEntry& row, CommerceOrder ord
                     "check the order in Magento; `asc cancellations resume` reads it again");
             }
         } catch (const CommerceOutcomeUnknown&) {
-            journal(row, "", &out);
+            journal(row, std::nullopt, &out);
             throw;
         } catch (const Error&) {
             out.action.clear(); // certainly not applied: nothing to put on record
             throw;
         }
-        journal(row, "", &out);
+        journal(row, std::nullopt, &out);
         m_events.debug(fmt::format("commerce step {}: {}", row.order_id, out.action));
         order = m_client.get_order(order.entity_id);
     }
@@ -174,10 +174,11 @@ void CommerceStep::recover_creditmemo_id(const CommerceOrder& order, CommerceSte
 }
 
 CommerceStepRow CommerceStep::update(const JournalEntry& row) {
-    CommerceStepRow out{row.order_id, "", "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
+    CommerceStepRow out{
+        row.order_id, std::nullopt, "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
     const auto found = m_client.find_linked_order(row.order_id);
     if (!found) {
-        out.state = "no_link";
+        out.state = CommerceState::NoLink;
         out.message = "no Magento order is linked to this Amazon order";
         return out;
     }
@@ -208,7 +209,7 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
     } else {
         recover_creditmemo_id(order, out);
     }
-    out.state = "done";
+    out.state = CommerceState::Done;
     out.magento_state = order.state;
     out.message =
         commented ? fmt::format("Magento order {} already has asc's comment (state {}); not sent again",
@@ -230,8 +231,8 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
             continue;
         }
         if (result.error || failures_in_a_row >= m_options.give_up_after) {
-            CommerceStepRow later{
-                row.order_id, "pending", "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
+            CommerceStepRow later{row.order_id,        CommerceState::Pending,     "", "",
+                                  row.commerce_action, row.commerce_creditmemo_id, "", ""};
             later.message = result.error
                                 ? "not attempted"
                                 : fmt::format("not attempted: the commerce system (Magento) failed {} times "
@@ -240,8 +241,8 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
             result.rows.push_back(std::move(later));
             continue;
         }
-        CommerceStepRow attempt{row.order_id, "", "", "", row.commerce_action, row.commerce_creditmemo_id,
-                                "",           ""};
+        CommerceStepRow attempt{
+            row.order_id, std::nullopt, "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
         try {
             if (interrupted()) {
                 throw Error(ErrorKind::Interrupted, "interrupted");
@@ -249,18 +250,20 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
             CommerceStepRow done = update(row);
             journal(row, done.state, &done);
             failures_in_a_row = 0;
-            m_events.debug(fmt::format("commerce step {}: {} {}", row.order_id, done.state, done.action));
+            m_events.debug(fmt::format("commerce step {}: {} {}", row.order_id,
+                                       done.state ? to_string(*done.state) : std::string_view(),
+                                       done.action));
             result.rows.push_back(std::move(done));
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::Interrupted) {
                 result.error = e;
-                attempt.state = "pending";
+                attempt.state = CommerceState::Pending;
                 attempt.message = "not attempted (interrupted)";
                 result.rows.push_back(std::move(attempt));
                 continue;
             }
-            journal(row, "failed");
-            attempt.state = "failed";
+            journal(row, CommerceState::Failed);
+            attempt.state = CommerceState::Failed;
             attempt.message = e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint());
             // The journal may hold an action written by close_out: show it.
             const std::string id = row.order_id;

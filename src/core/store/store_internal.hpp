@@ -180,4 +180,9 @@ const std::string& select_list();
 Order read_order(Store::Impl& impl, const sqlite::Stmt& row);
 } // namespace store_rows
 
+// The journal's state columns read back (store_journal.cpp): the store's text to the typed states.
+// Throws Error(Internal) for a spelling this asc does not know; "" / NULL commerce_state is none.
+JournalState journal_state_column(std::string_view text);
+std::optional<CommerceState> commerce_state_column(std::string_view text);
+
 } // namespace asc

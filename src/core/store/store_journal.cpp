@@ -34,7 +34,7 @@ JournalEntry read_entry(const sqlite::Stmt& s) {
     e.feed_document_id = s.text(5);
     e.feed_id = s.text(6);
     e.message_id = s.opt_int64(7);
-    e.state = s.text(8);
+    e.state = journal_state_column(s.text(8));
     e.result_code = s.text(9);
     e.result_message = s.text(10);
     e.created_at = from_unix(s.int64(11));
@@ -44,7 +44,7 @@ JournalEntry read_entry(const sqlite::Stmt& s) {
     }
     e.marketplace_id = s.text(14);
     e.run_by = s.text(15);
-    e.commerce_state = s.text(16);
+    e.commerce_state = commerce_state_column(s.text(16));
     e.commerce_action = s.text(17);
     e.commerce_creditmemo_id = s.text(18);
     if (const auto ms = s.opt_int64(19)) {
@@ -64,8 +64,27 @@ void require_journal(const Store::Impl& impl, int version = 3) {
 
 } // namespace
 
-bool is_in_flight_journal_state(std::string_view state) {
-    return state == "planned" || state == "submitting" || state == "submitted";
+JournalState journal_state_column(std::string_view text) {
+    if (const auto state = parse_journal_state(text)) {
+        return *state;
+    }
+    throw Error(ErrorKind::Internal, fmt::format("the cancellation journal has a row in state '{}', which this asc "
+                                                 "does not know",
+                                                 text),
+                "a newer asc may have written it: use that version");
+}
+
+std::optional<CommerceState> commerce_state_column(std::string_view text) {
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    if (const auto state = parse_commerce_state(text)) {
+        return state;
+    }
+    throw Error(ErrorKind::Internal, fmt::format("the cancellation journal has a commerce_state '{}', which this "
+                                                 "asc does not know",
+                                                 text),
+                "a newer asc may have written it: use that version");
 }
 
 std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
@@ -88,7 +107,7 @@ std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
         sql += " AND state IN (";
         for (std::size_t i = 0; i < filter.states.size(); ++i) {
             sql += fmt::format("{}?{}", i == 0 ? "" : ", ", next);
-            texts.emplace_back(next++, filter.states[i]);
+            texts.emplace_back(next++, std::string(to_string(filter.states[i])));
         }
         sql += ")";
     }
@@ -136,7 +155,8 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
 }
 
 std::vector<JournalEntry> Store::journal_in_flight() {
-    return journal_entries(JournalFilter{.states = {"planned", "submitting", "submitted"}});
+    return journal_entries(
+        JournalFilter{.states = {JournalState::Planned, JournalState::Submitting, JournalState::Submitted}});
 }
 
 bool Store::journal_knows_feed(const std::string& feed_id) {
@@ -147,10 +167,15 @@ bool Store::journal_knows_feed(const std::string& feed_id) {
 }
 
 std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> rows) {
+    return journal_write(rows.size(), [rows](std::size_t i) { return rows[i]; });
+}
+
+std::vector<std::int64_t> Store::journal_write(std::size_t count,
+                                               const std::function<JournalEntry(std::size_t)>& row) {
     require_journal(*m_impl, 5);
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     std::vector<std::int64_t> ids;
-    ids.reserve(rows.size());
+    ids.reserve(count);
     static constexpr std::string_view insert_sql =
         "INSERT INTO cancel_journal (order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, "
         "message_id, state, result_code, result_message, created_at, updated_at, submitted_at, "
@@ -163,7 +188,8 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
         "result_message = ?10, created_at = ?11, updated_at = ?12, submitted_at = ?13, "
         "marketplace_id = ?14, run_by = ?15, commerce_state = ?16, commerce_action = ?18, "
         "commerce_creditmemo_id = ?19, send_timeout_ms = ?20 WHERE id = ?17";
-    for (const JournalEntry& e : rows) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const JournalEntry e = row(i);
         sqlite::StmtUse s(m_impl->stmt(e.id == 0 ? insert_sql : replace_sql));
         s->bind(1, e.order_id);
         s->bind(2, e.reason);
@@ -172,7 +198,7 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
         s->bind(5, e.feed_document_id);
         s->bind(6, e.feed_id);
         s->bind(7, e.message_id);
-        s->bind(8, e.state);
+        s->bind(8, to_string(e.state));
         s->bind(9, e.result_code);
         s->bind(10, e.result_message);
         s->bind(11, to_unix(e.created_at));
@@ -180,7 +206,7 @@ std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> row
         s->bind(13, to_unix(e.submitted_at));
         s->bind(14, e.marketplace_id);
         s->bind(15, e.run_by);
-        s->bind(16, e.commerce_state);
+        s->bind(16, e.commerce_state ? to_string(*e.commerce_state) : std::string_view());
         s->bind(18, e.commerce_action);
         s->bind(19, e.commerce_creditmemo_id);
         if (e.id != 0) {
@@ -225,7 +251,7 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
                 s->bind(flag + 1, *value);
             }
         };
-        text(2, c.state);
+        text(2, c.state ? std::optional<std::string>(to_string(*c.state)) : std::nullopt);
         text(4, c.feed_document_id);
         text(6, c.feed_id);
         s->bind(8, c.submitted_at.has_value());
@@ -234,7 +260,7 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
         }
         text(10, c.result_code);
         text(12, c.result_message);
-        text(15, c.commerce_state);
+        text(15, c.commerce_state ? std::optional<std::string>(to_string(*c.commerce_state)) : std::nullopt);
         text(17, c.commerce_action);
         text(19, c.commerce_creditmemo_id);
         s->bind(21, c.send_timeout.has_value());

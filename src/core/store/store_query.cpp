@@ -504,13 +504,13 @@ std::vector<JournalEntry> Store::report_cancellations(std::optional<Timestamp> s
         e.feed_document_id = s->text(4);
         e.feed_id = s->text(5);
         e.message_id = s->opt_int64(6);
-        e.state = s->text(7);
+        e.state = journal_state_column(s->text(7));
         e.result_code = s->text(8);
         e.result_message = s->text(9);
         e.created_at = from_unix(s->int64(10));
         e.updated_at = from_unix(s->int64(11));
         e.run_by = s->text(12);
-        e.commerce_state = s->text(13);
+        e.commerce_state = commerce_state_column(s->text(13));
         out.push_back(std::move(e));
     }
     return out;

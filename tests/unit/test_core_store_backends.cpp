@@ -66,7 +66,7 @@ JournalEntry planned(const std::string& order_id, std::int64_t message_id) {
     e.batch_id = "b1";
     e.feed_seq = 1;
     e.message_id = message_id;
-    e.state = "planned";
+    e.state = asc::JournalState::Planned;
     e.created_at = ts(1000);
     e.updated_at = ts(1000);
     e.marketplace_id = "ATVPDKIKX0DER";
@@ -180,7 +180,7 @@ TEST_CASE("the journal: ids, one in-flight row per order, updates, latest") {
         CHECK(store.journal_entries({}).size() == 2);
         asc::JournalChange ch;
         ch.id = ids[0];
-        ch.state = "submitted";
+        ch.state = asc::JournalState::Submitted;
         ch.feed_id = "5001";
         ch.submitted_at = ts(2000);
         store.journal_update(std::span(&ch, 1), ts(2000));
@@ -190,7 +190,7 @@ TEST_CASE("the journal: ids, one in-flight row per order, updates, latest") {
         const auto latest = store.journal_latest(order_ids);
         REQUIRE(latest.size() == 1);
         const auto& e = latest.at("111-0000001-0000001");
-        CHECK(e.state == "submitted");
+        CHECK(e.state == asc::JournalState::Submitted);
         CHECK(e.feed_id == "5001");
         CHECK(e.submitted_at == ts(2000));
         CHECK(e.send_timeout == std::chrono::milliseconds(30000));

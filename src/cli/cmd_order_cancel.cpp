@@ -11,6 +11,7 @@
 // integration tests of lost createFeed answers run in seconds; also not for production use.
 
 #include "asc/base/errors.hpp"
+#include "asc/base/identity.hpp"
 #include "asc/base/strings.hpp"
 #include "asc/base/line_input.hpp"
 #include "asc/base/time.hpp"

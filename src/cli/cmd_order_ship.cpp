@@ -10,6 +10,7 @@
 // ShipOptions::on_step; ASC_TEST_IN_FLIGHT_FLOOR_MS shortens ShipOptions::in_flight_floor.
 
 #include "asc/base/errors.hpp"
+#include "asc/base/identity.hpp"
 #include "asc/base/line_input.hpp"
 #include "asc/base/strings.hpp"
 #include "asc/base/time.hpp"
@@ -216,7 +217,7 @@ ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
     options.wait_timeout = std::chrono::seconds(parse_duration_or_seconds(o.wait_timeout));
     options.seller_id = s.seller_id;
     options.marketplace_ids = s.marketplace_ids;
-    options.run_by = ship_run_by();
+    options.run_by = current_user_at_host();
     options.request_timeout = std::chrono::milliseconds(static_cast<long long>(ctx.global.timeout_seconds * 1000));
     if (const auto floor = ctx.env("ASC_TEST_IN_FLIGHT_FLOOR_MS")) {
         options.in_flight_floor = std::chrono::milliseconds(std::strtoll(floor->c_str(), nullptr, 10)); // test hook

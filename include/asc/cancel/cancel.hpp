@@ -303,7 +303,5 @@ class CancelService {
     std::map<std::string, ProcessingReport> m_reports;
 };
 
-// "user@host" of this process, for CancelOptions::run_by.
-std::string current_user_at_host();
 
 } // namespace asc

@@ -256,7 +256,5 @@ class ShipService {
     bool m_first_confirm = true;
 };
 
-// "user@host".
-std::string ship_run_by();
 
 } // namespace asc

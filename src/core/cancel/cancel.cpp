@@ -99,22 +99,6 @@ std::size_t CancelResult::count(CancelOutcome outcome) const {
         rows.begin(), rows.end(), [outcome](const CancelRow& r) { return r.outcome == outcome; }));
 }
 
-std::string current_user_at_host() {
-    std::string user;
-    if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') {
-        user = u;
-    } else if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-        user = pw->pw_name;
-    } else {
-        user = std::to_string(::geteuid());
-    }
-    std::array<char, 256> host{};
-    if (::gethostname(host.data(), host.size() - 1) != 0) {
-        host[0] = '\0';
-    }
-    return user + "@" + (host[0] != '\0' ? std::string(host.data()) : std::string("localhost"));
-}
-
 std::string make_batch_id(Timestamp now) {
     std::random_device rd;
     const auto days = std::chrono::floor<std::chrono::days>(now);

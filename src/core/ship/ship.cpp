@@ -74,22 +74,6 @@ std::size_t ShipResult::count(ShipOutcome outcome) const {
         std::count_if(rows.begin(), rows.end(), [outcome](const ShipRow& r) { return r.outcome == outcome; }));
 }
 
-std::string ship_run_by() {
-    std::string user;
-    if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') {
-        user = u;
-    } else if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-        user = pw->pw_name;
-    } else {
-        user = std::to_string(::geteuid());
-    }
-    std::array<char, 256> host{};
-    if (::gethostname(host.data(), host.size() - 1) != 0) {
-        host[0] = '\0';
-    }
-    return user + "@" + host.data();
-}
-
 std::string ship_batch_id(Timestamp now) {
     std::random_device rd;
     return fmt::format("s{}-{:06x}", now.time_since_epoch().count(), rd() & 0xffffffu);

@@ -185,4 +185,12 @@ Order read_order(Store::Impl& impl, const sqlite::Stmt& row);
 JournalState journal_state_column(std::string_view text);
 std::optional<CommerceState> commerce_state_column(std::string_view text);
 
+// The tail of a journal listing (the cancel and the ship journal alike): rows created at or after
+// `since` (all when nullopt), equal to each non-empty value of `equal` (column, value), in one of
+// `states` (any when empty), oldest first. `select` is the SELECT ... FROM part; built per call:
+// the filters vary, and listing a journal is not a hot path.
+sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optional<Timestamp> since,
+                             std::initializer_list<std::pair<const char*, const std::string*>> equal,
+                             const std::vector<std::string>& states);
+
 } // namespace asc

@@ -87,36 +87,46 @@ std::optional<CommerceState> commerce_state_column(std::string_view text) {
                 "a newer asc may have written it: use that version");
 }
 
-std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
-    require_journal(*m_impl);
-    // Built per call: the filters vary, and listing the journal is not a hot path.
-    std::string sql = select_columns(m_impl->schema_version);
+sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optional<Timestamp> since,
+                             std::initializer_list<std::pair<const char*, const std::string*>> equal,
+                             const std::vector<std::string>& states) {
+    std::string& sql = select;
     sql += "WHERE created_at >= ?1";
     int next = 2;
-    std::vector<std::pair<int, std::string>> texts;
-    auto text_filter = [&](const char* column, const std::string& value) {
-        if (!value.empty()) {
+    std::vector<std::pair<int, const std::string*>> values;
+    for (const auto& [column, value] : equal) {
+        if (!value->empty()) {
             sql += fmt::format(" AND {} = ?{}", column, next);
-            texts.emplace_back(next++, value);
+            values.emplace_back(next++, value);
         }
-    };
-    text_filter("feed_id", filter.feed_id);
-    text_filter("batch_id", filter.batch_id);
-    text_filter("order_id", filter.order_id);
-    if (!filter.states.empty()) {
+    }
+    if (!states.empty()) {
         sql += " AND state IN (";
-        for (std::size_t i = 0; i < filter.states.size(); ++i) {
+        for (std::size_t i = 0; i < states.size(); ++i) {
             sql += fmt::format("{}?{}", i == 0 ? "" : ", ", next);
-            texts.emplace_back(next++, std::string(to_string(filter.states[i])));
+            values.emplace_back(next++, &states[i]);
         }
         sql += ")";
     }
     sql += " ORDER BY created_at, id";
-    sqlite::Stmt s(m_impl->db.get(), sql);
-    s.bind(1, filter.since ? to_unix(*filter.since) : std::numeric_limits<std::int64_t>::min());
-    for (const auto& [index, value] : texts) {
-        s.bind(index, value);
+    sqlite::Stmt s(impl.db.get(), sql);
+    s.bind(1, since ? to_unix(*since) : std::numeric_limits<std::int64_t>::min());
+    for (const auto& [index, value] : values) {
+        s.bind(index, *value);
     }
+    return s;
+}
+
+std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
+    require_journal(*m_impl);
+    std::vector<std::string> states;
+    for (const JournalState state : filter.states) {
+        states.emplace_back(to_string(state));
+    }
+    sqlite::Stmt s = journal_listing(*m_impl, select_columns(m_impl->schema_version), filter.since,
+                                     {{"feed_id", &filter.feed_id}, {"batch_id", &filter.batch_id},
+                                      {"order_id", &filter.order_id}},
+                                     states);
     std::vector<JournalEntry> out;
     while (s.step()) {
         out.push_back(read_entry(s));

@@ -9,6 +9,7 @@
 // account schema's asc_schema table (one row per applied migration).
 
 #include "asc/base/errors.hpp"
+#include "asc/base/identity.hpp"
 #include "asc/base/interrupt.hpp"
 #include "store_internal.hpp"
 #include "store_pg.hpp"
@@ -149,10 +150,7 @@ int migrate_pg(pg::PgConn& conn, const std::string& schema, const std::string& a
 
 // "asc user@host pid N": who this connection is, for `store info` and lock messages.
 std::string application_name() {
-    std::array<char, 256> host{};
-    ::gethostname(host.data(), host.size() - 1);
-    const char* user = ::getenv("USER");
-    return fmt::format("asc {}@{} pid {}", user != nullptr ? user : "?", host.data(), ::getpid());
+    return fmt::format("asc {} pid {}", current_user_at_host(), ::getpid());
 }
 
 // The URI with libpq's passfile parameter when a password file is set, after checking the file is

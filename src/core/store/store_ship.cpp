@@ -170,33 +170,14 @@ std::optional<std::vector<ShipItem>> parse_items_text(std::string_view text) {
 
 std::vector<ShipEntry> Store::ship_journal_entries(const ShipFilter& filter) {
     require_ship_journal(*m_impl);
-    std::string sql(k_columns);
-    sql += "WHERE created_at >= ?1";
-    int next = 2;
-    std::vector<std::pair<int, std::string>> texts;
-    auto text_filter = [&](const char* column, const std::string& value) {
-        if (!value.empty()) {
-            sql += fmt::format(" AND {} = ?{}", column, next);
-            texts.emplace_back(next++, value);
-        }
-    };
-    text_filter("order_id", filter.order_id);
-    text_filter("feed_id", filter.feed_id);
-    text_filter("batch_id", filter.batch_id);
-    if (!filter.states.empty()) {
-        sql += " AND state IN (";
-        for (std::size_t i = 0; i < filter.states.size(); ++i) {
-            sql += fmt::format("{}?{}", i == 0 ? "" : ", ", next);
-            texts.emplace_back(next++, std::string(to_string(filter.states[i])));
-        }
-        sql += ")";
+    std::vector<std::string> states;
+    for (const ShipState state : filter.states) {
+        states.emplace_back(to_string(state));
     }
-    sql += " ORDER BY created_at, id";
-    sqlite::Stmt s(m_impl->db.get(), sql);
-    s.bind(1, filter.since ? to_unix(*filter.since) : std::numeric_limits<std::int64_t>::min());
-    for (const auto& [index, value] : texts) {
-        s.bind(index, value);
-    }
+    sqlite::Stmt s = journal_listing(*m_impl, std::string(k_columns), filter.since,
+                                     {{"order_id", &filter.order_id}, {"feed_id", &filter.feed_id},
+                                      {"batch_id", &filter.batch_id}},
+                                     states);
     std::vector<ShipEntry> out;
     while (s.step()) {
         out.push_back(read_ship_entry(s));

@@ -196,7 +196,7 @@ __asc_values() {
         --tab) COMPREPLY=($(compgen -W 'details items tracking all' -- "$cur")) ;;
         feed_id) __asc_dynamic feed-ids "$cur" ;;
         id) __asc_dynamic order-ids "$cur" ;;
-        key) COMPREPLY=($(compgen -W 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_password_file store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code' -- "$cur")) ;;
+        key) COMPREPLY=($(compgen -W 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_password_file store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code commerce_notify_shipment' -- "$cur")) ;;
         shell) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
         topic) COMPREPLY=($(compgen -W 'formats fields exit-codes environment config commerce carriers examples' -- "$cur")) ;;
     esac

@@ -344,7 +344,7 @@ complete -c asc -n '__asc_at "config init"' -l default -d 'Make it the default p
 complete -c asc -n '__asc_at "config init"' -l no-check -d 'Do not try the credentials'
 
 # asc config show
-complete -c asc -n '__asc_at "config show"' -x -a 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_password_file store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code'
+complete -c asc -n '__asc_at "config show"' -x -a 'profile config region endpoint lwa_endpoint marketplace_ids seller_id client_id client_secret refresh_token store store_password_file store_pii pager commerce_url commerce_token commerce_link_field commerce_on_cancel commerce_cancel_status commerce_store_code commerce_notify_shipment'
 
 # asc completion
 complete -c asc -n '__asc_at "completion"' -x -a 'bash zsh fish'

@@ -57,7 +57,8 @@ struct Step {
     std::string message;
 };
 
-Step ship_one(CommerceClient& client, Store& store, OrdersClient& orders, const ShipEntry& e, Timestamp now) {
+Step ship_one(CommerceClient& client, Store& store, OrdersClient& orders, const ShipEntry& e, Timestamp now,
+              bool notify) {
     const auto linked = client.find_linked_order(e.order_id);
     if (!linked) {
         return {"no_link", "", "no Magento order is linked to it"};
@@ -82,7 +83,7 @@ Step ship_one(CommerceClient& client, Store& store, OrdersClient& orders, const 
     const std::string title = e.carrier_code == "Other" ? e.carrier_name : e.carrier_code;
     try {
         const auto id = client.ship_order(linked->entity_id, *lines,
-                                          {e.tracking_number, title, magento_carrier(e.carrier_code)}, false);
+                                          {e.tracking_number, title, magento_carrier(e.carrier_code)}, notify);
         return {"done", std::to_string(id), ""};
     } catch (const CommerceOutcomeUnknown& err) {
         return {"sending", "", err.what()};
@@ -124,7 +125,8 @@ ShipCommerceOutcome run_ship_commerce(Context& ctx, ShipCommerce& commerce, std:
         }
         Step step;
         try {
-            step = ship_one(commerce.link->client(), store, ctx.orders(), e, now_seconds());
+            step = ship_one(commerce.link->client(), store, ctx.orders(), e, now_seconds(),
+                            ctx.settings().commerce->notify_shipment);
         } catch (const Error& err) {
             outcome.error = err;
             break; // the link is down or refused: the rest stay pending for the next run

@@ -21,11 +21,11 @@ PY
 }
 magento() { sim_get "/_sim/commerce/orders/$1"; }
 ship() { asc order ship "$@" --ignore-cancel-request --yes -o json; }
-mapfile -t picked < <(pick processing 3)
-invoiced=${picked[0]:-} invoiced2=${picked[1]:-} invoiced3=${picked[2]:-}
+mapfile -t picked < <(pick processing 4)
+invoiced=${picked[0]:-} invoiced2=${picked[1]:-} invoiced3=${picked[2]:-} notified=${picked[3]:-}
 fresh=$(pick new 1)
 held=$(pick holded 1)
-check "the sim links orders in each state" [ -n "$invoiced3" ] && [ -n "$fresh" ] && [ -n "$held" ]
+check "the sim links orders in each state" [ -n "$notified" ] && [ -n "$invoiced3" ] && [ -n "$fresh" ] && [ -n "$held" ]
 
 expect_exit 0 "an invoiced order ships" ship "$invoiced" --carrier UPS --tracking MAG1
 check "its row names the Magento shipment" contains "$WORK/out" "Magento shipment"
@@ -34,6 +34,8 @@ import json, urllib.request; d = json.load(urllib.request.urlopen('$SIM_URL/_sim
 assert d['state'] == 'complete', d['state']
 assert len(d['shipments']) == 1 and d['shipments'][0]['tracks'][0]['track_number'] == 'MAG1', d['shipments']
 assert d['shipments'][0]['tracks'][0]['carrier_code'] == 'ups'"
+check "Magento sent the buyer no shipment email (notify_shipment is off by default)" \
+  [ "$(magento "$invoiced" | json "d['shipments'][0]['email_sent']")" = 0 ]
 ships=$(sim_requests commerceShip)
 expect_exit 0 "the same command again" ship "$invoiced" --carrier UPS --tracking MAG1
 check "creates no second Magento shipment" [ "$(sim_requests commerceShip)" = "$ships" ]
@@ -63,4 +65,11 @@ ships=$(sim_requests commerceShip)
 expect_exit 0 "the rerun settles the lost Magento answer" ship "$invoiced3" --carrier UPS --tracking MAG5
 check "without a second shipment request" [ "$(sim_requests commerceShip)" = "$ships" ]
 check "Magento has exactly one shipment" [ "$(magento "$invoiced3" | json "len(d['shipments'])")" = 1 ]
+# notify_shipment = true in the profile's commerce section: Magento emails the buyer the shipment.
+printf '[profiles.default.commerce]\nnotify_shipment = true\n' >"$WORK/notify.toml"
+expect_exit 0 "config show reads notify_shipment" env ASC_CONFIG="$WORK/notify.toml" "$ASC_BIN" config show commerce_notify_shipment
+check "as true" contains "$WORK/out" "true"
+expect_exit 0 "with notify_shipment = true an order ships" env ASC_CONFIG="$WORK/notify.toml" "$ASC_BIN" order ship "$notified" \
+  --carrier UPS --tracking MAG6 --ignore-cancel-request --yes
+check "and Magento emailed the buyer its shipment" [ "$(magento "$notified" | json "d['shipments'][0]['email_sent']")" = 1 ]
 finish

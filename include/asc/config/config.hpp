@@ -60,6 +60,9 @@ struct CommerceSettings {
     // the order keeps the status Magento gave it.
     std::string cancel_status;
     std::string store_code = "default";      // the REST store code: /rest/<store_code>/V1/...
+    // Whether Magento emails the buyer the shipment `asc order ship` creates (ShipOrderInterface's
+    // `notify`). Off by default: Amazon already tells the buyer.
+    bool notify_shipment = false;
 
     // Throws Error(Config) naming what to set when base_url or access_token is missing.
     void require_complete(const std::string& profile) const;

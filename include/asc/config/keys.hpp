@@ -36,7 +36,7 @@ enum class SettingTable {
 // Where a resolved value goes in Settings (or in its CommerceSettings).
 using SettingSlot = std::variant<std::monostate, std::string Settings::*, std::vector<std::string> Settings::*,
                                  bool Settings::*, std::filesystem::path Settings::*,
-                                 std::string CommerceSettings::*>;
+                                 std::string CommerceSettings::*, bool CommerceSettings::*>;
 
 struct SettingKey {
     std::string_view name;             // the key of `config show` and Settings::sources: "endpoint"

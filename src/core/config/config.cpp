@@ -243,6 +243,7 @@ class Resolver {
             void operator()(bool Settings::*p) const { s.*p = found.boolean; }
             void operator()(fs::path Settings::*p) const { s.*p = expand_tilde(found.text, env); }
             void operator()(std::string CommerceSettings::*p) const { (*s.commerce).*p = std::move(found.text); }
+            void operator()(bool CommerceSettings::*p) const { (*s.commerce).*p = found.boolean; }
         };
         std::visit(Assign{m_s, found, m_env}, key.slot);
     }

@@ -42,6 +42,7 @@ const std::array k_setting_keys{
     SettingKey{"commerce_on_cancel", T::Text, Table::Commerce, "on_cancel",    "",                   nullptr,         "",             "auto",                                           "What a canceled Amazon order does to its Magento order: auto or comment",                    &C::on_cancel},
     SettingKey{"commerce_cancel_status", T::Text, Table::Commerce, "cancel_status", "",              nullptr,         "",             "",                                               "The status asc's comment sets on the Magento order",                                         &C::cancel_status},
     SettingKey{"commerce_store_code", T::Text, Table::Commerce, "store_code",  "",                   nullptr,         "",             "default",                                        "The Magento REST store code: /rest/<store_code>/V1/...",                                     &C::store_code},
+    SettingKey{"commerce_notify_shipment", T::Boolean, Table::Commerce, "notify_shipment", "",       nullptr,         "",             "false",                                          "Whether Magento emails the buyer the shipment asc order ship creates",                       &C::notify_shipment},
 };
 // clang-format on
 
@@ -79,6 +80,7 @@ std::optional<std::string> setting_text(const Settings& s, const SettingKey& key
             [&s](bool Settings::*p) { return std::string(s.*p ? "true" : "false"); },
             [&s](std::filesystem::path Settings::*p) { return (s.*p).string(); },
             [&s](std::string CommerceSettings::*p) { return (*s.commerce).*p; },
+            [&s](bool CommerceSettings::*p) { return std::string((*s.commerce).*p ? "true" : "false"); },
         },
         key.slot);
     if (key.secret()) {

@@ -127,7 +127,7 @@ void run_migrate(Context& ctx, const std::string& from) {
 } // namespace
 
 void setup_store(CLI::App& app, Context& ctx) {
-    auto* store = app.add_subcommand("store", "The local copy of the orders: info and purge");
+    auto* store = app.add_subcommand("store", "The local copy of the orders: info, purge and migrate");
     store->require_subcommand(1);
     auto* info = store->add_subcommand("info", "Print the store's path, size, order count and last sync");
     info->footer("Examples:\n  asc store info\n  asc store info -o json");

@@ -184,8 +184,8 @@ int parse_and_run(CLI::App& app, Context& ctx, std::vector<char*>& argv) {
 
 int run_command(Context& ctx, const std::vector<std::string>& args) {
     GlobalOptions& global = ctx.global;
-    CLI::App app{"asc: Amazon seller order operations from the terminal: list, show and cancel orders,\n"
-                 "keep a local copy for reports."};
+    CLI::App app{"asc: Amazon seller order operations from the terminal: list, show, cancel and\n"
+                 "ship orders, keep a local copy for reports."};
     build_app(app, global, ctx);
     // With --jq, the command's (json) output is collected and filtered at the end.
     std::stringstream jq_input;

@@ -56,7 +56,7 @@ Record shipment_record(const ShipEntry& e) {
     r["feed_id"] = nullable(e.feed_id);
     r["result_code"] = nullable(e.result_code);
     r["message"] = nullable(e.result_message);
-    r["commerce"] = nullable(e.commerce_state);
+    r["commerce"] = e.commerce_state ? Record(std::string(to_string(*e.commerce_state))) : Record(nullptr);
     r["commerce_shipment_id"] = nullable(e.commerce_shipment_id);
     r["created_at"] = format_rfc3339(e.created_at);
     r["updated_at"] = format_rfc3339(e.updated_at);

@@ -52,7 +52,7 @@ std::optional<std::vector<CommerceShipLine>> magento_lines(const ShipEntry& e, c
 }
 
 struct Step {
-    std::string state; // done, failed, no_link, sending (unknown)
+    ShipCommerceState state = ShipCommerceState::Failed; // Sending: the outcome is unknown
     std::string shipment_id;
     std::string message;
 };
@@ -61,12 +61,12 @@ Step ship_one(CommerceClient& client, Store& store, OrdersClient& orders, const 
               bool notify) {
     const auto linked = client.find_linked_order(e.order_id);
     if (!linked) {
-        return {"no_link", "", "no Magento order is linked to it"};
+        return {ShipCommerceState::NoLink, "", "no Magento order is linked to it"};
     }
-    if (e.commerce_state == "sending") {
+    if (e.commerce_state == ShipCommerceState::Sending) {
         for (const auto& t : client.find_shipment_tracks(linked->entity_id)) {
             if (t.track_number == e.tracking_number) {
-                return {"done", std::to_string(t.shipment_id), "Magento shipment found (its answer was lost)"};
+                return {ShipCommerceState::Done, std::to_string(t.shipment_id), "Magento shipment found (its answer was lost)"};
             }
         }
     }
@@ -77,22 +77,22 @@ Step ship_one(CommerceClient& client, Store& store, OrdersClient& orders, const 
     }
     const auto lines = magento_lines(e, amazon, order);
     if (!lines) {
-        return {"failed", "", "an item's SKU is not on the Magento order; ship it in Magento"};
+        return {ShipCommerceState::Failed, "", "an item's SKU is not on the Magento order; ship it in Magento"};
     }
-    store.ship_journal_update(std::vector<ShipChange>{{.id = e.id, .commerce_state = std::string("sending")}}, now);
+    store.ship_journal_update(std::vector<ShipChange>{{.id = e.id, .commerce_state = ShipCommerceState::Sending}}, now);
     const std::string title = e.carrier_code == "Other" ? e.carrier_name : e.carrier_code;
     try {
         const auto id = client.ship_order(linked->entity_id, *lines,
                                           {e.tracking_number, title, magento_carrier(e.carrier_code)}, notify);
-        return {"done", std::to_string(id), ""};
+        return {ShipCommerceState::Done, std::to_string(id), ""};
     } catch (const CommerceOutcomeUnknown& err) {
-        return {"sending", "", err.what()};
+        return {ShipCommerceState::Sending, "", err.what()};
     } catch (const Error& err) {
         if (err.kind() != ErrorKind::Usage) {
-            store.ship_journal_update(std::vector<ShipChange>{{.id = e.id, .commerce_state = std::string("pending")}}, now);
+            store.ship_journal_update(std::vector<ShipChange>{{.id = e.id, .commerce_state = ShipCommerceState::Pending}}, now);
             throw;
         }
-        return {"failed", "", err.what()};
+        return {ShipCommerceState::Failed, "", err.what()};
     }
 }
 
@@ -104,11 +104,11 @@ ShipCommerce ship_commerce(Context& ctx, bool no_commerce) {
         return c;
     }
     if (no_commerce) {
-        c.on_confirm = "skipped";
+        c.on_confirm = ShipCommerceState::Skipped;
         return c;
     }
     c.link = CommerceLink::open(ctx);
-    c.on_confirm = "pending";
+    c.on_confirm = ShipCommerceState::Pending;
     return c;
 }
 
@@ -118,9 +118,9 @@ ShipCommerceOutcome run_ship_commerce(Context& ctx, ShipCommerce& commerce, std:
         return outcome;
     }
     Store& store = ctx.store();
-    std::map<std::string, std::size_t> counts;
+    std::map<ShipCommerceState, std::size_t> counts;
     for (const ShipEntry& e : store.ship_journal_entries({.states = {ShipState::Confirmed}})) {
-        if (e.commerce_state != "pending" && e.commerce_state != "sending") {
+        if (e.commerce_state != ShipCommerceState::Pending && e.commerce_state != ShipCommerceState::Sending) {
             continue;
         }
         Step step;
@@ -131,7 +131,7 @@ ShipCommerceOutcome run_ship_commerce(Context& ctx, ShipCommerce& commerce, std:
             outcome.error = err;
             break; // the link is down or refused: the rest stay pending for the next run
         }
-        if (step.state != "sending") {
+        if (step.state != ShipCommerceState::Sending) {
             store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
                                                                .commerce_state = step.state,
                                                                .commerce_shipment_id = step.shipment_id}},
@@ -143,25 +143,27 @@ ShipCommerceOutcome run_ship_commerce(Context& ctx, ShipCommerce& commerce, std:
         ++counts[step.state];
         for (ShipRow& r : rows) {
             if (r.order_id == e.order_id && r.tracking_number == e.tracking_number) {
-                const std::string what = step.state == "done" ? "Magento shipment " + step.shipment_id
-                                                              : "Magento: " + step.state + (step.message.empty() ? "" : " (" + step.message + ")");
+                const std::string what = step.state == ShipCommerceState::Done
+                                             ? "Magento shipment " + step.shipment_id
+                                             : "Magento: " + std::string(to_string(step.state)) +
+                                                   (step.message.empty() ? "" : " (" + step.message + ")");
                 r.message = r.message.empty() ? what : r.message + "; " + what;
             }
         }
     }
-    if (counts["failed"] > 0 && !outcome.error) {
-        outcome.error = Error(ErrorKind::Partial, fmt::format("{} could not be created", count_noun(static_cast<long long>(counts["failed"]), "Magento shipment")),
+    if (counts[ShipCommerceState::Failed] > 0 && !outcome.error) {
+        outcome.error = Error(ErrorKind::Partial, fmt::format("{} could not be created", count_noun(static_cast<long long>(counts[ShipCommerceState::Failed]), "Magento shipment")),
                               "`asc shipments list` says why; ship those in Magento");
     }
     std::vector<std::string> parts;
-    if (counts["done"] > 0) {
-        parts.push_back(fmt::format("{} created", count_noun(static_cast<long long>(counts["done"]), "Magento shipment")));
+    if (counts[ShipCommerceState::Done] > 0) {
+        parts.push_back(fmt::format("{} created", count_noun(static_cast<long long>(counts[ShipCommerceState::Done]), "Magento shipment")));
     }
-    if (counts["no_link"] > 0) {
-        parts.push_back(fmt::format("{} without a linked Magento order", counts["no_link"]));
+    if (counts[ShipCommerceState::NoLink] > 0) {
+        parts.push_back(fmt::format("{} without a linked Magento order", counts[ShipCommerceState::NoLink]));
     }
-    if (counts["failed"] > 0) {
-        parts.push_back(fmt::format("{} failed", counts["failed"]));
+    if (counts[ShipCommerceState::Failed] > 0) {
+        parts.push_back(fmt::format("{} failed", counts[ShipCommerceState::Failed]));
     }
     outcome.summary = fmt::format("{}", fmt::join(parts, ", "));
     return outcome;

@@ -19,7 +19,7 @@ namespace asc::cli {
 
 struct ShipCommerce {
     std::unique_ptr<CommerceLink> link; // nullptr: no commerce link, or --no-commerce
-    std::string on_confirm;             // for ShipOptions::commerce_on_confirm
+    std::optional<ShipCommerceState> on_confirm; // for ShipOptions::commerce_on_confirm
 };
 
 // The profile's commerce link for a ship run; Error(Config) when configured but incomplete, before

@@ -46,12 +46,17 @@ TEST_CASE("the shipment journal keeps one in-flight row per package and round-tr
     CHECK(store.ship_journal_in_flight().size() == 2);
     store.ship_journal_update(std::vector<asc::ShipChange>{{.id = ids[0],
                                                             .state = asc::ShipState::Confirmed,
-                                                            .commerce_state = std::string("pending")}},
+                                                            .commerce_state = asc::ShipCommerceState::Pending}},
                               sent);
     rows = store.ship_journal_entries({.states = {}, .order_id = "111-1111111-1111111"});
     CHECK(rows.size() == 2);
     CHECK(rows[0].state == asc::ShipState::Confirmed);
-    CHECK(rows[0].commerce_state == "pending");
+    CHECK(rows[0].commerce_state == asc::ShipCommerceState::Pending);
+    for (const auto s : {asc::ShipCommerceState::Pending, asc::ShipCommerceState::Sending, asc::ShipCommerceState::Done,
+                         asc::ShipCommerceState::Failed, asc::ShipCommerceState::NoLink, asc::ShipCommerceState::Skipped}) {
+        CHECK(asc::parse_ship_commerce_state(asc::to_string(s)) == s);
+    }
+    CHECK_FALSE(asc::parse_ship_commerce_state("sent").has_value());
     // Once confirmed, the package may be journaled again (a rerun's already_shipped row).
     CHECK_NOTHROW(store.ship_journal_write(std::vector{entry("111-1111111-1111111", "T1", asc::ShipState::AlreadyShipped)}));
 }

@@ -181,9 +181,9 @@ struct ShipOptions {
     std::chrono::milliseconds in_flight_floor{std::chrono::seconds(60)};
     std::chrono::seconds clock_skew{std::chrono::minutes(2)};
     // The journal's commerce_state for a package Amazon confirms, set in the same transaction:
-    // "pending" (a commerce link is configured: the Magento step follows), "skipped"
-    // (--no-commerce), "" (no link).
-    std::string commerce_on_confirm;
+    // Pending (a commerce link is configured: the Magento step follows), Skipped (--no-commerce),
+    // nullopt (no link).
+    std::optional<ShipCommerceState> commerce_on_confirm;
     // Test hook, as CancelOptions::on_step: "after-plan", "before-send" (first confirmShipment
     // about to go out, its row `sending`), "after-send" (answered, not journaled),
     // "after-confirm" (first package journaled confirmed), "after-document", "after-upload",

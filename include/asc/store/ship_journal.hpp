@@ -42,6 +42,28 @@ std::optional<ShipState> parse_ship_state(std::string_view text);
 // Planned, Sending and Submitted: the confirmation is not finished.
 bool is_in_flight(ShipState state);
 
+/// The Magento step of one confirmed package (when a commerce link is set).
+enum class ShipCommerceState {
+    /// Amazon confirmed the package; the Magento shipment is owed.
+    Pending,
+    /// The Magento request is out, or its answer was lost: the next run reads the order's shipments
+    /// for the tracking number before it sends again.
+    Sending,
+    /// The Magento order has the shipment with its track: never again.
+    Done,
+    /// Magento refused it (e.g. the order is on hold), or an item's SKU is not on it.
+    Failed,
+    /// No Magento order is linked to the Amazon order.
+    NoLink,
+    /// --no-commerce: the step was not wanted for this run.
+    Skipped,
+};
+
+// "pending", "sending", "done", "failed", "no_link", "skipped".
+std::string_view to_string(ShipCommerceState state);
+// The inverse of to_string(); nullopt for anything else.
+std::optional<ShipCommerceState> parse_ship_commerce_state(std::string_view text);
+
 /// How the confirmation went to Amazon.
 enum class ShipVia {
     /// Orders v0 confirmShipment, one request per package.
@@ -88,8 +110,8 @@ struct ShipEntry {
     std::optional<Timestamp> sent_at; // when the request that carries it went out
     std::optional<std::chrono::milliseconds> send_timeout;
     std::string run_by;
-    // The Magento step (empty: none): pending, done, failed, no_link, skipped.
-    std::string commerce_state;
+    // The Magento step; nullopt: none (no commerce link).
+    std::optional<ShipCommerceState> commerce_state;
     std::string commerce_shipment_id;
 };
 
@@ -103,7 +125,7 @@ struct ShipChange {
     std::optional<std::optional<std::chrono::milliseconds>> send_timeout{};
     std::optional<std::string> result_code{};
     std::optional<std::string> result_message{};
-    std::optional<std::string> commerce_state{};
+    std::optional<ShipCommerceState> commerce_state{};
     std::optional<std::string> commerce_shipment_id{};
 };
 

@@ -481,7 +481,7 @@ void ShipService::send_api(const ShipPlan& plan, std::vector<ShipEntry>& rows, S
         }
         m_store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
                                                              .state = ShipState::Confirmed,
-                                                             .commerce_state = m_options.commerce_on_confirm.empty() ? std::nullopt : std::optional<std::string>(m_options.commerce_on_confirm)}},
+                                                             .commerce_state = m_options.commerce_on_confirm}},
                                     now(), updated);
         if (std::exchange(m_first_confirm, false)) {
             step("after-confirm");

@@ -171,9 +171,8 @@ bool ShipService::collect_feed(std::vector<ShipEntry*>& rows, bool may_wait, std
                            .state = r->state,
                            .result_code = r->result_code,
                            .result_message = r->result_message,
-                           .commerce_state = r->state == ShipState::Confirmed && !m_options.commerce_on_confirm.empty()
-                                                 ? std::optional<std::string>(m_options.commerce_on_confirm)
-                                                 : std::nullopt});
+                           .commerce_state = r->state == ShipState::Confirmed ? m_options.commerce_on_confirm
+                                                                              : std::nullopt});
         if (r->state == ShipState::Confirmed) {
             auto it = orders.find(r->order_id);
             if (it == orders.end()) {

@@ -69,7 +69,7 @@ bool ShipService::settle_sending(ShipEntry& e, bool may_wait, ShipRow& out) {
             std::vector<ShipChange>{{.id = e.id,
                                      .state = ShipState::Confirmed,
                                      .result_message = e.result_message,
-                                     .commerce_state = m_options.commerce_on_confirm.empty() ? std::nullopt : std::optional<std::string>(m_options.commerce_on_confirm)}},
+                                     .commerce_state = m_options.commerce_on_confirm}},
             now(), std::vector<Order>{order});
         out = row_of(e, ShipOutcome::Confirmed);
         return true;

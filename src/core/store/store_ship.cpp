@@ -25,6 +25,15 @@ constexpr std::array<std::pair<ShipState, std::string_view>, 7> k_states{{
     {ShipState::Refused, "refused"},
 }};
 
+constexpr std::array<std::pair<ShipCommerceState, std::string_view>, 6> k_commerce_states{{
+    {ShipCommerceState::Pending, "pending"},
+    {ShipCommerceState::Sending, "sending"},
+    {ShipCommerceState::Done, "done"},
+    {ShipCommerceState::Failed, "failed"},
+    {ShipCommerceState::NoLink, "no_link"},
+    {ShipCommerceState::Skipped, "skipped"},
+}};
+
 constexpr std::string_view k_columns =
     "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
     "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
@@ -61,7 +70,14 @@ ShipEntry read_ship_entry(const sqlite::Stmt& s) {
         e.send_timeout = std::chrono::milliseconds(*ms);
     }
     e.run_by = s.text(22);
-    e.commerce_state = s.text(23);
+    if (const std::string commerce = s.text(23); !commerce.empty()) {
+        e.commerce_state = parse_ship_commerce_state(commerce);
+        if (!e.commerce_state) {
+            throw Error(ErrorKind::Internal,
+                        fmt::format("the ship journal holds an unknown Magento step state '{}'", commerce),
+                        "a newer asc wrote this store: use it, or report the value");
+        }
+    }
     e.commerce_shipment_id = s.text(24);
     return e;
 }
@@ -97,7 +113,7 @@ void bind_entry(sqlite::Stmt& s, const ShipEntry& e) {
     s.bind(20, to_unix(e.sent_at));
     s.bind(21, e.send_timeout ? std::optional<std::int64_t>(e.send_timeout->count()) : std::nullopt);
     s.bind(22, e.run_by);
-    s.bind(23, e.commerce_state);
+    s.bind(23, e.commerce_state ? to_string(*e.commerce_state) : std::string_view());
     s.bind(24, e.commerce_shipment_id);
 }
 
@@ -110,6 +126,24 @@ std::string_view to_string(ShipState state) {
         }
     }
     return "failed";
+}
+
+std::string_view to_string(ShipCommerceState state) {
+    for (const auto& [s, name] : k_commerce_states) {
+        if (s == state) {
+            return name;
+        }
+    }
+    return "failed";
+}
+
+std::optional<ShipCommerceState> parse_ship_commerce_state(std::string_view text) {
+    for (const auto& [s, name] : k_commerce_states) {
+        if (name == text) {
+            return s;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<ShipState> parse_ship_state(std::string_view text) {
@@ -259,7 +293,7 @@ void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp n
                                                       : std::nullopt);
         text(12, c.result_code);
         text(14, c.result_message);
-        text(16, c.commerce_state);
+        text(16, c.commerce_state ? std::optional<std::string>(std::string(to_string(*c.commerce_state))) : std::nullopt);
         text(18, c.commerce_shipment_id);
         s->bind(20, to_unix(now));
         if (s->try_step() == db::Step::UniqueViolation) {

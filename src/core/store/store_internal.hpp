@@ -135,6 +135,11 @@ void pg_info(Store::Impl& impl, StoreInfo& info);
 SyncLock take_file_lock(const std::filesystem::path& lock_path, std::chrono::milliseconds wait,
                         std::string_view holder, std::string_view what);
 
+// The lock of one kind of run (sync, cancel, ship): the advisory lock `pg_lock_class` on a
+// PostgreSQL store, an flock on "<store><file_suffix>" on an SQLite file, none in memory.
+SyncLock take_run_lock(Store::Impl& impl, int pg_lock_class, std::string_view file_suffix,
+                       std::chrono::milliseconds wait, std::string_view holder, std::string_view what);
+
 namespace store_schema {
 // The newest schema version.
 int latest_version();

@@ -290,15 +290,8 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
 }
 
 SyncLock Store::lock_for_cancel(std::chrono::milliseconds wait) {
-    if (m_impl->postgres()) {
-        return take_pg_lock(*m_impl, pg::k_lock_class_cancel, wait, "`asc order cancel`", "cancellation");
-    }
-    if (m_impl->path.empty()) {
-        return SyncLock{};
-    }
-    std::filesystem::path lock_path = m_impl->path;
-    lock_path += ".cancel.lock";
-    return take_file_lock(lock_path, wait, "`asc order cancel`", "cancellation");
+    return take_run_lock(*m_impl, pg::k_lock_class_cancel, ".cancel.lock", wait, "`asc order cancel`",
+                         "cancellation");
 }
 
 } // namespace asc

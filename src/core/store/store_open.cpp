@@ -352,16 +352,21 @@ SyncLock::~SyncLock() {
     }
 }
 
+SyncLock take_run_lock(Store::Impl& impl, int pg_lock_class, std::string_view file_suffix,
+                       std::chrono::milliseconds wait, std::string_view holder, std::string_view what) {
+    if (impl.postgres()) {
+        return take_pg_lock(impl, pg_lock_class, wait, holder, what);
+    }
+    if (impl.path.empty()) {
+        return SyncLock{}; // an in-memory store has nothing to lock
+    }
+    fs::path lock_path = impl.path;
+    lock_path += std::string(file_suffix);
+    return take_file_lock(lock_path, wait, holder, what);
+}
+
 SyncLock Store::lock_for_sync(std::chrono::milliseconds wait) {
-    if (m_impl->postgres()) {
-        return take_pg_lock(*m_impl, pg::k_lock_class_sync, wait, "`asc orders sync`", "sync");
-    }
-    if (m_impl->path.empty()) {
-        return SyncLock{};
-    }
-    fs::path lock_path = m_impl->path;
-    lock_path += ".lock";
-    return take_file_lock(lock_path, wait, "`asc orders sync`", "sync");
+    return take_run_lock(*m_impl, pg::k_lock_class_sync, ".lock", wait, "`asc orders sync`", "sync");
 }
 
 SyncLock take_file_lock(const fs::path& lock_path, std::chrono::milliseconds wait, std::string_view holder,

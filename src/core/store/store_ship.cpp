@@ -308,15 +308,8 @@ void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp n
 }
 
 SyncLock Store::lock_for_ship(std::chrono::milliseconds wait) {
-    if (m_impl->postgres()) {
-        return take_pg_lock(*m_impl, pg::k_lock_class_ship, wait, "`asc order ship`", "shipment confirmation");
-    }
-    if (m_impl->path.empty()) {
-        return SyncLock{};
-    }
-    std::filesystem::path lock_path = m_impl->path;
-    lock_path += ".ship.lock";
-    return take_file_lock(lock_path, wait, "`asc order ship`", "shipment confirmation");
+    return take_run_lock(*m_impl, pg::k_lock_class_ship, ".ship.lock", wait, "`asc order ship`",
+                         "shipment confirmation");
 }
 
 } // namespace asc

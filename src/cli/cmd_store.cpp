@@ -144,7 +144,7 @@ void setup_store(CLI::App& app, Context& ctx) {
     auto* migrate = store->add_subcommand("migrate", "Copy an SQLite store into this profile's PostgreSQL store, once");
     migrate->add_option("--from", *from, "The SQLite store file to copy")->required();
     migrate->footer("The profile's store (or ASC_STORE) must be the postgresql:// URI, and empty: orders, sync marks,\n"
-                    "backfill windows and the cancellation journal are copied in one transaction and counted.\n"
+                    "backfill windows and the cancellation journal are copied in one transaction and counted.\n\n"
                     "Examples:\n  asc store migrate --from ~/.local/share/asc/default.db   # store = \"postgresql://asc@db/asc\"");
     migrate->callback([from, &ctx] { run_migrate(ctx, *from); });
 }

@@ -6,6 +6,7 @@
 #include "asc/version.hpp"
 #include "commands.hpp"
 #include "prompt.hpp"
+#include "terminal_size.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -19,21 +20,6 @@
 namespace asc::cli {
 
 namespace {
-
-// COLUMNS when it is a positive number, else the terminal's width, else 0.
-int terminal_width(const std::optional<std::string>& columns) {
-    if (columns) {
-        const int n = std::atoi(columns->c_str());
-        if (n > 0) {
-            return n;
-        }
-    }
-    winsize ws{};
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-        return ws.ws_col;
-    }
-    return 0;
-}
 
 // Amazon's limits are per selling partner and application, and the sandbox's are separate: one
 // file per profile and endpoint host, e.g. $XDG_CACHE_HOME/asc/rate-limits/prod@sellingpartnerapi-na.amazon.com.
@@ -252,10 +238,15 @@ bool Context::human_table() { return draws_table(); }
 
 int Context::table_width() {
     if (!m_width) {
-        const int width = terminal_width(env("COLUMNS"));
+        const int width = terminal_columns(env("COLUMNS"), STDOUT_FILENO);
         m_width = width > 0 ? width : 80;
     }
     return *m_width;
+}
+
+int Context::help_width() {
+    const int width = terminal_columns(env("COLUMNS"), STDOUT_FILENO);
+    return width > 0 ? width : 80;
 }
 
 void Context::start_pager() {
@@ -269,7 +260,7 @@ void Context::start_pager() {
     }
     (void)stdout_is_terminal(); // decided before fd 1 becomes the pager's pipe
     (void)table_width();
-    m_pager = Pager::start(pager_command());
+    m_pager = Pager::start(pager_command(m_io.env));
 }
 
 void Context::clear_progress() {
@@ -317,6 +308,9 @@ Events& Context::events() {
     if (!m_events) {
         // The progress line only on a terminal, and never with -q.
         ProgressLine* line = !global.quiet && stderr_is_terminal() ? m_progress : nullptr;
+        if (line != nullptr) {
+            line->use_columns(env("COLUMNS"));
+        }
         m_events = std::make_unique<TerminalEvents>(
             err, line, show_progress() && !stderr_is_terminal(), global.debug, global.quiet, &m_clock,
             [this](std::string_view op) { return m_limiter ? m_limiter->rate(op) : std::nullopt; });

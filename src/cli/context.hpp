@@ -163,6 +163,8 @@ class Context {
     bool draws_table();
     // The width a drawn table fits: COLUMNS, else the terminal's, else 80.
     int table_width();
+    // The width help pages wrap at: COLUMNS, else the terminal's, else 80.
+    int help_width();
     // Pages what follows through the pager (pager.hpp) when stdout is a real terminal, the output
     // is a drawn table, and neither --no-pager nor `pager = false` in the config say no; never in
     // a pipe, with a machine format or with --jq.

@@ -1,6 +1,7 @@
 #include "help_format.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <cstdlib>
 #include <sstream>
 #include <sys/ioctl.h>
@@ -11,17 +12,6 @@ namespace asc::cli {
 namespace {
 
 constexpr std::string_view k_global_group = "Global flags";
-
-std::size_t help_width() {
-    if (const char* c = std::getenv("COLUMNS"); c != nullptr && std::atoi(c) > 0) {
-        return static_cast<std::size_t>(std::atoi(c));
-    }
-    winsize ws{};
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-        return ws.ws_col;
-    }
-    return 80;
-}
 
 std::size_t columns(std::string_view text) {
     return static_cast<std::size_t>(std::count_if(
@@ -50,16 +40,13 @@ std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
     return lines;
 }
 
-HelpFormatter::HelpFormatter() : m_width(std::max<std::size_t>(help_width(), 40)) {
+HelpFormatter::HelpFormatter(int width) : m_width(std::max<std::size_t>(width > 0 ? static_cast<std::size_t>(width) : 80, 40)) {
     column_width(28);
 }
 
-std::string HelpFormatter::make_option(const CLI::Option* opt, bool is_positional) const {
-    const std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
-    const std::string desc = make_option_desc(opt);
-    const std::size_t column = get_column_width();
+std::string HelpFormatter::two_columns(const std::string& name, std::string_view desc, std::size_t column) const {
     std::string out = name;
-    const auto lines = wrap_words(desc, std::max<std::size_t>(m_width - column - 1, 20));
+    const auto lines = wrap_words(desc, std::max<std::size_t>(m_width > column + 1 ? m_width - column - 1 : 0, 20));
     if (lines.empty() || desc.empty()) {
         return out + "\n";
     }
@@ -72,6 +59,61 @@ std::string HelpFormatter::make_option(const CLI::Option* opt, bool is_positiona
         out += (i == 0 ? "" : "\n" + std::string(column, ' ')) + lines[i];
     }
     return out + "\n";
+}
+
+std::string HelpFormatter::make_option(const CLI::Option* opt, bool is_positional) const {
+    const std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+    return two_columns(name, make_option_desc(opt), get_column_width());
+}
+
+std::string HelpFormatter::make_subcommand(const CLI::App* sub) const {
+    return two_columns("  " + sub->get_display_name(true), sub->get_description(), get_column_width());
+}
+
+std::string HelpFormatter::fit_text(const std::string& text) const {
+    // Descriptions and footers hold prose paragraphs (written wrapped at 100 columns), topic rows
+    // ("  name   description") and example commands. On a narrower terminal a paragraph is
+    // wrapped again and a row's description wraps under itself; an example command stays as
+    // written (it must stay copyable). What fits is left exactly as written.
+    static const std::regex k_row(R"(^(  [^ ]+ {2,})([^ ].*)$)");
+    std::istringstream in(text);
+    std::string out;
+    std::vector<std::string> paragraph;
+    const auto flush = [&] {
+        const bool fits = std::all_of(paragraph.begin(), paragraph.end(),
+                                      [this](const std::string& l) { return columns(l) <= m_width; });
+        std::string joined;
+        for (const auto& l : paragraph) {
+            joined += (joined.empty() ? "" : " ") + l;
+        }
+        for (const auto& l : fits ? paragraph : wrap_words(joined, m_width)) {
+            out += l + "\n";
+        }
+        paragraph.clear();
+    };
+    static const std::regex k_heading(R"(^[A-Z][A-Za-z ]{0,30}:$)"); // "Examples:", "Help topics:"
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.front() != ' ' && !std::regex_match(line, k_heading)) {
+            paragraph.push_back(line);
+            continue;
+        }
+        flush();
+        std::smatch m;
+        if (columns(line) > m_width && std::regex_match(line, m, k_row) && !line.starts_with("  asc ")) {
+            out += two_columns(m[1].str(), m[2].str(), static_cast<std::size_t>(m[1].length()));
+        } else {
+            out += line + "\n";
+        }
+    }
+    flush();
+    if (!text.ends_with('\n') && !out.empty()) {
+        out.pop_back();
+    }
+    return out;
+}
+
+std::string HelpFormatter::make_description(const CLI::App* app) const {
+    return fit_text(CLI::Formatter::make_description(app));
 }
 
 std::string HelpFormatter::make_footer(const CLI::App* app) const {
@@ -91,7 +133,7 @@ std::string HelpFormatter::make_footer(const CLI::App* app) const {
             globals += "\n";
         }
     }
-    return globals + CLI::Formatter::make_footer(app);
+    return globals + fit_text(CLI::Formatter::make_footer(app));
 }
 
 } // namespace asc::cli

@@ -10,10 +10,10 @@
 
 namespace asc::cli {
 
-std::string pager_command() {
+std::string pager_command(const EnvLookup& env) {
     for (const char* name : {"ASC_PAGER", "PAGER"}) {
-        if (const char* v = std::getenv(name); v != nullptr) {
-            const std::string_view value(v);
+        if (const auto v = env(name)) {
+            const std::string_view value(*v);
             // Set but empty (or cat): the user wants no pager.
             return value == "cat" ? std::string() : std::string(value);
         }

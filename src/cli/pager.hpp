@@ -4,6 +4,8 @@
 // screen, keeps colors and leaves the output on the screen). While it runs, this process's
 // stdout (fd 1) is the pager's stdin.
 
+#include "asc/config/config.hpp"
+
 #include <memory>
 #include <string>
 #include <sys/types.h>
@@ -12,7 +14,8 @@ namespace asc::cli {
 
 // The pager command from the environment: ASC_PAGER, else PAGER, else "less -FRX". Empty, or
 // "cat", means no pager.
-std::string pager_command();
+// The pager to run, from the run's environment (`env`: the Context's): "" for none.
+std::string pager_command(const EnvLookup& env);
 
 class Pager {
   public:

@@ -1,6 +1,7 @@
 #include "progress.hpp"
 
 #include "asc/base/interrupt.hpp"
+#include "terminal_size.hpp"
 
 #include <cstdlib>
 #include <string>
@@ -12,17 +13,6 @@ namespace asc::cli {
 namespace {
 
 constexpr std::string_view k_erase = "\r\x1b[K";
-
-std::size_t stderr_columns() {
-    if (const char* c = std::getenv("COLUMNS"); c != nullptr && std::atoi(c) > 0) {
-        return static_cast<std::size_t>(std::atoi(c));
-    }
-    winsize ws{};
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-        return ws.ws_col;
-    }
-    return 80;
-}
 
 // At most `columns` - 1 code points (a full line would wrap, and a wrapped line cannot be
 // erased with "\r"), never cutting a UTF-8 sequence.
@@ -53,7 +43,8 @@ void ProgressLine::show(std::string_view text) {
         m_out->pubsync();
     }
     std::string line(k_erase);
-    line += fit(text, stderr_columns());
+    const int columns = terminal_columns(m_columns_env, STDERR_FILENO);
+    line += fit(text, columns > 0 ? static_cast<std::size_t>(columns) : 80);
     put(m_err, line);
     m_err->pubsync();
     m_showing = true;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <streambuf>
@@ -26,10 +27,13 @@ class ProgressLine {
     // Erases the line, if one is shown.
     void clear();
     [[nodiscard]] bool showing() const { return m_showing; }
+    // COLUMNS as the run's environment has it (the Context's), read each time the line is drawn.
+    void use_columns(std::optional<std::string> columns_env) { m_columns_env = std::move(columns_env); }
 
   private:
     std::streambuf* m_err;
     std::streambuf* m_out;
+    std::optional<std::string> m_columns_env;
     bool m_showing = false;
 };
 

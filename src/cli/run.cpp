@@ -110,7 +110,7 @@ CLI::Validator range_check(const NumberRange& range) {
 void build_app(CLI::App& app, GlobalOptions& global, Context& ctx) {
     app.name("asc");
     // Before any subcommand: each one copies the formatter when it is added.
-    app.formatter(std::make_shared<HelpFormatter>());
+    app.formatter(std::make_shared<HelpFormatter>(ctx.help_width()));
     app.fallthrough();
     app.require_subcommand(1);
     app.set_version_flag("--version", version_text());

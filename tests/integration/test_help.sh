@@ -20,7 +20,8 @@ check "... suggests the nearest topic" grep -q "did you mean 'exit-codes'?" "$WO
 
 # Every command's --help ends with examples: walk the commands `asc --help` lists.
 commands() { # commands PATH...: the subcommand names in PATH's --help
-  asc "$@" --help | awk '/^Subcommands:/ {on=1; next} /^$/ {on=0} on {sub(/,.*/, "", $1); print $1}'
+  # A name starts at column 3; a description wrapped under itself starts further right.
+  asc "$@" --help | awk '/^Subcommands:/ {on=1; next} /^$/ {on=0} on && /^  [^ ]/ {sub(/,.*/, "", $1); print $1}'
 }
 walk() {
   local subs sub

@@ -12,6 +12,10 @@
 #include "run.hpp"
 #include "help_format.hpp"
 #include "suggest.hpp"
+#include "pager.hpp"
+#include "terminal_size.hpp"
+
+#include <map>
 
 #include <doctest/doctest.h>
 #include <sstream>
@@ -256,4 +260,73 @@ TEST_CASE("the progress line is cleared before anything else is written") {
     CHECK(err_target.str().ends_with("\r\x1b[Kpage 2\r\x1b[Ksynced 200 orders\n"));
     streams.progress.clear(); // nothing shown: nothing written
     CHECK(err_target.str().ends_with("synced 200 orders\n"));
+}
+
+TEST_CASE("COLUMNS is read strictly: a plain width or nothing") {
+    CHECK(parse_columns("80") == 80);
+    CHECK(parse_columns("1") == 1);
+    CHECK(parse_columns("9999") == 9999);
+    CHECK_FALSE(parse_columns("").has_value());
+    CHECK_FALSE(parse_columns("0").has_value());
+    CHECK_FALSE(parse_columns("-80").has_value());
+    CHECK_FALSE(parse_columns("+80").has_value());
+    CHECK_FALSE(parse_columns("80x").has_value()); // atoi read 80 here
+    CHECK_FALSE(parse_columns("wide").has_value());
+    CHECK_FALSE(parse_columns("10000").has_value());
+    CHECK_FALSE(parse_columns("99999999999999999999").has_value());
+    // Off a terminal (fd -1 is none), a bad COLUMNS gives "unknown", not a half-read number.
+    CHECK(terminal_columns(std::string("120"), -1) == 120);
+    CHECK(terminal_columns(std::string("12O"), -1) == 0);
+    CHECK(terminal_columns(std::nullopt, -1) == 0);
+}
+
+TEST_CASE("the pager and the help width come from the run's environment, not the process's") {
+    std::map<std::string, std::string> vars;
+    const asc::EnvLookup env = [&vars](const std::string& name) -> std::optional<std::string> {
+        const auto it = vars.find(name);
+        return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    CHECK(pager_command(env) == "less -FRX");
+    vars["PAGER"] = "more";
+    CHECK(pager_command(env) == "more");
+    vars["ASC_PAGER"] = "most -s";
+    CHECK(pager_command(env) == "most -s"); // ASC_PAGER before PAGER
+    vars["ASC_PAGER"] = "";
+    CHECK(pager_command(env).empty()); // set but empty: no pager
+    vars["ASC_PAGER"] = "cat";
+    CHECK(pager_command(env).empty());
+
+    vars["COLUMNS"] = "57";
+    GlobalOptions global;
+    std::ostringstream out, err;
+    ContextIo io;
+    io.env = env;
+    Context ctx{global, out, err, nullptr, io};
+    CHECK(ctx.help_width() == 57);
+    CHECK(ctx.table_width() == 57);
+    // Every help page wraps at that width (CLI11 copies the formatter to every subcommand). Two
+    // kinds of line may not: an example command (it must stay copyable), and an option's own
+    // name with its choices or a single word longer than the room, which have no space to break at.
+    CLI::App app{"asc"};
+    build_app(app, global, ctx);
+    std::vector<const CLI::App*> pages{&app};
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        for (const CLI::App* sub : pages[i]->get_subcommands([](const CLI::App*) { return true; })) {
+            pages.push_back(sub);
+        }
+    }
+    CHECK(pages.size() > 20);
+    for (const CLI::App* page : pages) {
+        std::istringstream lines(page->help());
+        for (std::string line; std::getline(lines, line);) {
+            const auto first = line.find_first_not_of(' ');
+            const std::string word = first == std::string::npos ? "" : line.substr(first);
+            const bool example = first >= 2 && contains(line, "asc ");
+            if (example || line.starts_with("  -") || !contains(word, " ")) {
+                continue;
+            }
+            INFO(page->get_name(), ": ", line);
+            CHECK(line.size() <= 57);
+        }
+    }
 }

@@ -186,7 +186,7 @@ complete -c asc -l no-pager -d 'Do not page long tables (also: pager = false in 
 complete -c asc -s q -l quiet -d 'No progress, warnings or summaries on stderr'
 complete -c asc -s v -l verbose -d 'Progress and retries on stderr even off a terminal'
 complete -c asc -l debug -d 'Log each HTTP request and response to stderr (tokens masked)'
-complete -c asc -l timeout -x -d 'Seconds one HTTP request may take'
+complete -c asc -l timeout -x -d 'Seconds one HTTP request may take (a report download: may stall)'
 complete -c asc -l max-attempts -x -d 'Attempts per request before giving up (exit 75)'
 complete -c asc -l endpoint -x -d 'SP-API base URL (env ASC_ENDPOINT)'
 complete -c asc -l jq -x -d 'Filter the JSON output through a jq program; print each result on a line'

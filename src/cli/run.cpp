@@ -62,7 +62,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("-v,--verbose", g.verbose, "Progress and retries on stderr even off a terminal")->group(group);
     app.add_flag("--debug", g.debug, "Log each HTTP request and response to stderr (tokens masked)")
         ->group(group);
-    app.add_option("--timeout", g.timeout_seconds, "Seconds one HTTP request may take")
+    app.add_option("--timeout", g.timeout_seconds, "Seconds one HTTP request may take (a report download: may stall)")
         ->group(group)
         ->check(range_check(k_request_timeout_range));
     app.add_option("--max-attempts", g.max_attempts, "Attempts per request before giving up (exit 75)")

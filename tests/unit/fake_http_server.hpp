@@ -5,7 +5,9 @@
 
 #include <arpa/inet.h>
 #include <array>
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <netinet/in.h>
@@ -64,6 +66,12 @@ class LoopbackServer {
         return m_requests;
     }
     [[nodiscard]] int connections() const { return m_connections; }
+    // From now on every answer goes out `bytes` at a time with a pause of `every` before each
+    // piece after the first (a slow or stalling download).
+    void trickle(std::size_t bytes, std::chrono::milliseconds every) {
+        m_trickle_bytes = bytes;
+        m_trickle_every_ms = static_cast<int>(every.count());
+    }
 
   private:
     void run() {
@@ -150,9 +158,14 @@ class LoopbackServer {
                 }
                 return;
             }
+            const std::size_t piece = m_trickle_bytes.load();
             std::size_t sent = 0;
             while (sent < response.size()) {
-                const ssize_t n = ::send(conn, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+                for (int waited = 0; piece > 0 && sent > 0 && waited < m_trickle_every_ms && !m_stop; waited += 10) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                }
+                const std::size_t want = piece > 0 ? std::min(piece, response.size() - sent) : response.size() - sent;
+                const ssize_t n = ::send(conn, response.data() + sent, want, MSG_NOSIGNAL);
                 if (n <= 0) {
                     return;
                 }
@@ -166,6 +179,8 @@ class LoopbackServer {
     int m_port = 0;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_connections{0};
+    std::atomic<std::size_t> m_trickle_bytes{0};
+    std::atomic<int> m_trickle_every_ms{0};
     mutable std::mutex m_mutex;
     std::vector<std::string> m_requests;
     std::vector<std::thread> m_workers; // used by the accepting thread only

@@ -287,6 +287,32 @@ TEST_CASE("transport failures map to TransportError") {
     }
 }
 
+TEST_CASE("a streamed download has no total limit but fails when it stalls (under 1 KiB/s) for the timeout") {
+    // A 300 MB report document takes longer than an API call may: the timeout bounds a stall.
+    const std::string body(3000, 'r');
+    LoopbackServer server([&body](const std::string&) { return asc_test::http_response(200, body); });
+    server.trickle(200, 100ms); // the answer arrives over about 1.5 s at 2 KB/s
+    asc::CurlOptions options;
+    options.total_timeout = 1s;
+    auto transport = asc::make_curl_transport(options);
+    asc::HttpRequest request;
+    request.url = server.url("/report");
+
+    std::string received;
+    const auto streamed = transport->send_streaming(request, [&](std::string_view b) { received += b; });
+    CHECK(streamed.error == asc::TransportError::None);
+    CHECK(streamed.status == 200);
+    CHECK(received == body);
+    // The same answer as an API call (no sink) is held to the total timeout.
+    CHECK(transport->send(request).error == asc::TransportError::Timeout);
+
+    server.trickle(200, 2500ms); // one piece, then 2.5 seconds of nothing
+    received.clear();
+    const auto stalled = transport->send_streaming(request, [&](std::string_view b) { received += b; });
+    CHECK(stalled.error == asc::TransportError::Timeout);
+    CHECK(received.size() < body.size());
+}
+
 TEST_CASE("Ctrl-C stops a transfer in progress") {
     LoopbackServer server([](const std::string&) { return std::string(LoopbackServer::k_hang); });
     asc::CurlOptions options;

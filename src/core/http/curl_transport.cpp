@@ -293,7 +293,18 @@ class CurlTransport final : public Transport {
         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(m_options.connect_timeout.count()));
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+        if (sink == nullptr) {
+            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+            curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 0L);
+        } else {
+            // A streamed download (a report document of hundreds of MB) may take longer than any
+            // one API call should: it has no total limit, and fails when it stalls instead, i.e.
+            // when under 1 KiB a second arrives for the whole timeout.
+            const auto stall = std::chrono::duration_cast<std::chrono::seconds>(m_options.total_timeout);
+            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 0L);
+            curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+            curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<std::int64_t>(stall.count(), 1)));
+        }
         curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
         if (!put) {
             // gzip only: what Amazon uses, and cheap for a server to produce (asking for brotli

@@ -71,7 +71,8 @@ HelpTopic formats_topic() {
             para("--jq EXPR runs the JSON output through a jq program (libjq, as gh --jq does): the output "
                  "format becomes json and each result is printed on its own line, strings without quotes. "
                  "An invalid program exits 2 with jq's message. The output is the program's only input: "
-                 "input, inputs, debug, stderr, import and include are not supported (exit 2); a program "
+                 "input, inputs, debug, stderr, import, include, env and $ENV (it holds the credentials) are not "
+                 "supported (exit 2); a program "
                  "runs in a child process with a memory budget, so one that fails or recurses without end "
                  "exits 2 as well."),
             verbatim("asc orders list --status unshipped --jq '.[].order_id'\n"

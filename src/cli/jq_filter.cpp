@@ -36,10 +36,13 @@ constexpr std::string_view k_manual = "see https://jqlang.github.io/jq/manual/v1
 
 // Builtins and directives that reach outside the output being filtered: more inputs (there are
 // none: the output is the only input, and libjq 1.6 crashes on `input` without a callback),
-// stderr and debug output, files and modules. `import`/`include` abort libjq 1.6 at compile time.
-constexpr std::array<std::string_view, 11> k_unsupported{
-    "input",         "inputs",     "debug",  "stderr",  "input_filename", "input_line_number",
-    "get_search_list", "modulemeta", "import", "include", "$__prog_args",
+// stderr and debug output, files and modules, and the process environment (`env`, `$ENV`: it
+// holds ASC_CLIENT_SECRET and ASC_REFRESH_TOKEN, which must never reach output or cron mail).
+// `import`/`include` abort libjq 1.6 at compile time.
+constexpr std::array<std::string_view, 13> k_unsupported{
+    "input",           "inputs",     "debug",  "stderr",  "input_filename", "input_line_number",
+    "get_search_list", "modulemeta", "import", "include", "$__prog_args",   "env",
+    "$ENV",
 };
 
 bool is_ident_start(char c) {
@@ -522,7 +525,7 @@ JqProgram::JqProgram(std::string program) : m_program(std::move(program)) {
     if (const std::string name = jq_unsupported_name(m_program); !name.empty()) {
         throw Error(ErrorKind::Usage,
                     fmt::format("invalid --jq program: `{}` is not supported by asc's --jq (the command's "
-                                "output is its only input; no modules, debug or stderr output)",
+                                "output is its only input; no modules, environment, debug or stderr output)",
                                 name),
                     "filter -o json with the jq command for that");
     }

@@ -23,6 +23,9 @@ TEST_CASE("jq_unsupported_name finds the builtins that reach outside the output"
     CHECK(jq_unsupported_name("include \"a\"; .") == "include");
     CHECK(jq_unsupported_name("input_filename") == "input_filename");
     CHECK(jq_unsupported_name("$__prog_args") == "$__prog_args");
+    CHECK(jq_unsupported_name("$ENV.ASC_CLIENT_SECRET") == "$ENV"); // the environment holds secrets
+    CHECK(jq_unsupported_name("env | keys") == "env");
+    CHECK(jq_unsupported_name("[.[] | env.HOME]") == "env");
     CHECK(jq_unsupported_name("\"x\\(input)y\"") == "input"); // inside an interpolation it is code
     CHECK(jq_unsupported_name("{a: input}") == "input");
 }
@@ -35,11 +38,13 @@ TEST_CASE("jq_unsupported_name leaves fields, variables, keys, strings and comme
     CHECK(jq_unsupported_name("\"input\" | \"debug \\(.a)\"").empty());
     CHECK(jq_unsupported_name(".a # input\n| .b").empty());
     CHECK(jq_unsupported_name("inputsize | my_debug").empty());
+    CHECK(jq_unsupported_name(".env | .environment | $envelope | {env: 1}").empty());
     CHECK(jq_unsupported_name(".[] | select(.status == \"Unshipped\") | .order_id").empty());
 }
 
 TEST_CASE("refused programs exit 2 naming what is not supported") {
-    for (const char* program : {"input", "inputs", "first(inputs)", "debug", "import \"a\" as a; .", "include \"a\"; ."}) {
+    for (const char* program : {"input", "inputs", "first(inputs)", "debug", "import \"a\" as a; .", "include \"a\"; .",
+                                "$ENV.ASC_CLIENT_SECRET", "env"}) {
         CAPTURE(program);
         try {
             JqProgram compiled(program);

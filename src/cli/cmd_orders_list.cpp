@@ -9,6 +9,7 @@
 #include "asc/base/strings.hpp"
 #include "commands.hpp"
 #include "freshness.hpp"
+#include "store_writer.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <utility>
 
 namespace asc::cli {
 
@@ -353,31 +355,58 @@ void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ct
 // a bounded number of orders held.
 constexpr std::size_t k_remember_batch = 1000;
 
+// Into an empty store the orders go in without the secondary indexes, built once at the end (the
+// page cache stays small: memory stays flat). end() does that, once; a store that cannot be
+// opened is reported by the writes that follow, once.
+class BulkWrite {
+  public:
+    explicit BulkWrite(Context& ctx) : m_ctx(ctx) {
+        try {
+            ctx.store().begin_bulk_write(/*grow_cache=*/false);
+            m_on = true;
+        } catch (const Error&) {
+        }
+    }
+    void end() {
+        if (std::exchange(m_on, false)) {
+            try {
+                m_ctx.store().end_bulk_write();
+            } catch (const Error&) {
+                // The next open builds what is missing.
+            }
+        }
+    }
+
+  private:
+    Context& m_ctx;
+    bool m_on = false;
+};
+
 // --all without --sort: printed page by page as Amazon sends them (oldest first), so memory does
-// not grow with the number of orders. The orders are remembered in batches; what is held when
-// the run stops early (an error, Ctrl-C, the reader of stdout gone) is remembered too.
+// not grow with the number of orders. The orders are remembered in batches, written by a thread
+// of their own while the next pages are fetched and printed (the same rows, in the same
+// transactions, as writing them here); what is held when the run stops early (an error, Ctrl-C,
+// the reader of stdout gone) is remembered too.
 void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& renderer,
                        const std::function<Record(const Order&)>& record) {
     std::size_t printed = 0;
     int page = 0;
     std::vector<Order> unsaved;
-    // Into an empty store the orders go in without the secondary indexes, built once at the end
-    // (the page cache stays small: memory stays flat). A store that cannot be written is
-    // reported by remember(), once.
-    bool bulk = false;
-    try {
-        ctx.store().begin_bulk_write(/*grow_cache=*/false);
-        bulk = true;
-    } catch (const Error&) {
-    }
-    const auto end_bulk = [&ctx, &bulk] {
-        if (bulk) {
-            bulk = false;
-            try {
-                ctx.store().end_bulk_write();
-            } catch (const Error&) {
-                // The next open builds what is missing.
-            }
+    BulkWrite bulk(ctx);
+    // Only the writer's thread touches the store until finish(); a failed write is reported here.
+    Store* store = nullptr;
+    StoreWriter writer([&ctx, &store](std::span<const Order> batch) {
+        if (store == nullptr) {
+            store = &ctx.store();
+        }
+        store->upsert_orders(batch);
+    });
+    const auto flush_store = [&] {
+        writer.push(std::move(unsaved));
+        unsaved.clear();
+        writer.finish();
+        if (!writer.failed().empty()) {
+            ctx.warn_store(writer.failed());
         }
     };
     try {
@@ -392,20 +421,20 @@ void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& rendere
             unsaved.insert(unsaved.end(), std::make_move_iterator(orders.begin()),
                            std::make_move_iterator(orders.end()));
             if (unsaved.size() >= k_remember_batch) {
-                ctx.remember(unsaved);
+                writer.push(std::move(unsaved));
                 unsaved.clear();
             }
             return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
         });
     } catch (const Error& e) {
-        ctx.remember(unsaved);
+        flush_store();
         if (e.kind() != ErrorKind::Interrupted) { // Ctrl-C ends the run now: the next open indexes
-            end_bulk();
+            bulk.end();
         }
         throw;
     }
-    ctx.remember(unsaved);
-    end_bulk();
+    flush_store();
+    bulk.end();
     renderer.finish();
     ctx.out.flush();
 }

@@ -385,11 +385,15 @@ void Context::remember(std::span<const Order> orders) {
     try {
         store().upsert_orders(orders);
     } catch (const Error& e) {
-        if (!m_store_warned && !global.quiet) {
-            err << fmt::format("asc: warning: could not update the local store: {}\n", e.what());
-        }
-        m_store_warned = true;
+        warn_store(e.what());
     }
+}
+
+void Context::warn_store(const std::string& what) {
+    if (!m_store_warned && !global.quiet) {
+        err << fmt::format("asc: warning: could not update the local store: {}\n", what);
+    }
+    m_store_warned = true;
 }
 
 OrdersClient& Context::orders() {

@@ -189,6 +189,8 @@ class Context {
     // Writes orders fetched live into the store, so --cached and the reports see them. A store
     // that cannot be opened or written is not worth failing a live command for: it warns once.
     void remember(std::span<const Order> orders);
+    // The warning of remember() for a store write that failed elsewhere (another thread), once.
+    void warn_store(const std::string& what);
 
   private:
     ProgressLine* m_progress;

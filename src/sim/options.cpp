@@ -33,6 +33,8 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
   --report-build-seconds X      time a report takes to build, before time scaling (default 5)
   --report-gzip-above BYTES     GZIP-compress report documents larger than this (default 1048576)
   --cache-mb N                  memory for serialized generated orders (default 256, 0 disables)
+  --page-cache-mb N             keep gzip searchOrders pages and answer the same query again from
+                                them until an order changes (default 0: off; for benchmarks)
   --commerce-link-ratio R       share of merchant orders with a linked Magento order (default 0.5:
                                 every other one); the Magento REST API is under /rest/{store}/V1
   --commerce-token TOKEN        the Magento integration's access token (default sim-commerce-token)
@@ -150,6 +152,9 @@ const ValuedOption k_valued[] = {
      }},
     {"--cache-mb", [](std::string_view v, Options& o) -> std::string {
          return number(v, o.cache_mb) && o.cache_mb <= (1u << 20) ? "" : "expected a number of MiB";
+     }},
+    {"--page-cache-mb", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.page_cache_mb) && o.page_cache_mb <= (1u << 20) ? "" : "expected a number of MiB";
      }},
     {"--feed-processing-seconds", [](std::string_view v, Options& o) { return seconds(v, o.feed_processing_seconds); }},
     {"--report-build-seconds", [](std::string_view v, Options& o) { return seconds(v, o.report_build_seconds); }},

@@ -26,6 +26,7 @@ struct Options {
     double report_build_seconds = 5;    // time a report takes to build, before time scaling
     std::size_t report_gzip_above = 1 << 20; // report documents above this many bytes are GZIP
     std::size_t cache_mb = 256;         // cache of serialized generated orders, in MiB (0 disables)
+    std::size_t page_cache_mb = 0;      // cache of gzip searchOrders pages, in MiB (0: off; benches)
     bool verbose = false;               // one stderr line per request
     double commerce_link_ratio = 0.5;   // share of merchant orders with a linked Magento order
     std::string commerce_token = "sim-commerce-token"; // the Magento integration's bearer token

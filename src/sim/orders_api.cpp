@@ -117,6 +117,52 @@ std::optional<std::uint32_t> mask_param(const httplib::Request& req, std::option
     return mask;
 }
 
+// {"orders":[...],"pagination":{"nextToken":...}} of a page of `q` (hash: query_hash(q)).
+std::string render_page(const Page& page, const OrderQuery& q, std::uint64_t hash) {
+    // Written piece by piece: a page can be large, and nothing here needs a tree of the whole.
+    std::string body = R"({"orders":[)";
+    body.reserve(page.orders.size() * 2600 + 200);
+    for (std::size_t i = 0; i < page.orders.size(); ++i) {
+        if (i > 0) {
+            body += ',';
+        }
+        body += *page.orders[i];
+    }
+    body += ']';
+    if (page.more) {
+        body += R"(,"pagination":{"nextToken":)";
+        write_json(body,
+                   Json(encode(Cursor{q.by_updated, page.last_time, page.last_id, hash, now_millis()})));
+        body += '}';
+    }
+    body += '}';
+    return body;
+}
+
+// As httplib decides whether to compress (detail::encoding_type): "gzip" anywhere in it.
+bool accepts_gzip(const httplib::Request& req) {
+    return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
+}
+
+// What a page depends on besides the store: the query (its hash), where it resumes, the
+// includedData mask and the page size.
+std::string page_key(std::uint64_t hash, const OrderQuery& q, std::uint32_t mask) {
+    return fmt::format("{}|{}|{}|{}|{}|{}", hash, q.by_updated, mask, q.limit,
+                       q.start_after ? q.start_after->first : -1, q.start_after ? q.start_after->second : "");
+}
+
+// A body already compressed. Given with its length, httplib sends it as it is (it compresses
+// only bodies set as text and chunked content providers).
+void send_gzip(httplib::Response& res, std::shared_ptr<const std::string> body) {
+    res.status = 200;
+    res.set_header("Content-Encoding", "gzip");
+    const std::size_t size = body->size();
+    res.set_content_provider(size, "application/json",
+                             [body = std::move(body)](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                 return sink.write(body->data() + offset, length);
+                             });
+}
+
 void search_orders(Context& ctx, const httplib::Request& req, httplib::Response& res) {
     std::optional<BadInput> bad;
     auto reject = [&] { send_error(res, 400, "InvalidInput", bad->message); };
@@ -210,24 +256,21 @@ void search_orders(Context& ctx, const httplib::Request& req, httplib::Response&
         q.start_after = std::make_pair(cursor->last_time, cursor->last_id);
     }
 
-    const Page page = ctx.store.search(q, *mask);
-    // Written piece by piece: a page can be large, and nothing here needs a tree of the whole.
-    std::string body = R"({"orders":[)";
-    body.reserve(page.orders.size() * 2600 + 200);
-    for (std::size_t i = 0; i < page.orders.size(); ++i) {
-        if (i > 0) {
-            body += ',';
+    // With --page-cache-mb, a gzip client asking the same question again gets the same bytes.
+    const bool cached = ctx.pages.enabled() && accepts_gzip(req);
+    const std::uint64_t generation = ctx.store.generation(); // before the search: an edit during it
+    const std::string key = cached ? page_key(hash, q, *mask) : std::string();
+    if (cached) {
+        if (auto body = ctx.pages.find(key, generation)) {
+            return send_gzip(res, std::move(body));
         }
-        body += *page.orders[i];
     }
-    body += ']';
-    if (page.more) {
-        body += R"(,"pagination":{"nextToken":)";
-        write_json(body,
-                   Json(encode(Cursor{q.by_updated, page.last_time, page.last_id, hash, now_millis()})));
-        body += '}';
+    std::string body = render_page(ctx.store.search(q, *mask), q, hash);
+    if (cached) {
+        auto packed = std::make_shared<const std::string>(gzip(body));
+        ctx.pages.put(key, generation, packed);
+        return send_gzip(res, std::move(packed));
     }
-    body += '}';
     res.status = 200;
     res.set_content(body, "application/json");
 }

@@ -14,6 +14,7 @@ Context::Context(const Options& o)
       reports(store, o.report_build_seconds / o.time_scale, o.report_gzip_above),
       commerce(store, CommerceOptions{o.commerce_link_ratio, o.commerce_token,
                                       o.commerce_amazon_increment_ids, o.commerce_acl, o.commerce_statuses}),
+      pages(o.page_cache_mb << 20),
       slow_seconds(o.slow_seconds) {}
 
 void send_json(httplib::Response& res, int status, const Json& body) {

@@ -8,6 +8,7 @@
 #include "gate.hpp"
 #include "http.hpp"
 #include "options.hpp"
+#include "page_cache.hpp"
 #include "reports.hpp"
 #include "store.hpp"
 
@@ -28,6 +29,7 @@ struct Context {
     Feeds feeds;
     Reports reports;
     Commerce commerce; // the Magento side
+    PageCache pages;   // --page-cache-mb
     std::string base_url; // "http://127.0.0.1:PORT", set once the port is bound
     std::atomic<double> slow_seconds;
 };

@@ -186,6 +186,7 @@ std::size_t Store::load_fixture(const Json& doc) {
     }
     const Json& orders = doc["orders"];
     std::lock_guard lock(mutex_);
+    ++generation_;
     for (std::size_t i = 0; i < orders.size(); ++i) {
         const Json& order = orders[i];
         Record r;
@@ -423,6 +424,7 @@ bool Store::edit(std::string_view id, const Edit& edit, std::optional<Millis> at
             return key_less(r.updated, r.id, records_[i].updated, records_[i].id);
         });
     by_updated_.insert(new_pos, index);
+    ++generation_;
     return true;
 }
 

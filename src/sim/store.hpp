@@ -9,6 +9,7 @@
 #include "order_status.hpp"
 #include "util.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -104,6 +105,10 @@ class Store {
     // while ago", so a sync (whose window ends 2 minutes before now) can see it at once.
     bool edit(std::string_view id, const Edit& edit, std::optional<Millis> at = std::nullopt);
 
+    // Counts the changes to the orders (generate, fixtures, kept edits): what a cached page was
+    // rendered from is still true while this has not moved.
+    [[nodiscard]] std::uint64_t generation() const { return generation_.load(); }
+
   private:
     struct Record {
         std::string id;
@@ -136,6 +141,7 @@ class Store {
     mutable std::unordered_map<std::uint64_t, std::shared_ptr<const std::string>> text_cache_;
     mutable std::size_t cache_bytes_ = 0;
     std::size_t cache_limit_;
+    std::atomic<std::uint64_t> generation_{0};
 };
 
 } // namespace sim

@@ -201,6 +201,36 @@ TEST_CASE("a damaged or unwritable bucket file is not an error: pacing from memo
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a request locks the shared buckets once when Amazon's header repeats the rate") {
+    FakeClock clock;
+    int updates = 0;
+    std::string text;
+    asc::RateLimiter limiter(clock);
+    limiter.set_persistence(asc::make_bucket_text([&](const std::function<void(std::string&)>& fn) {
+        ++updates;
+        fn(text);
+    }));
+    CHECK(limiter.acquire("getOrder") == 0ns);
+    CHECK(updates == 1);
+    CHECK(limiter.observe_limit_header("getOrder", "2").empty()); // a new rate: saved
+    CHECK(updates == 2);
+    for (int i = 0; i < 5; ++i) {
+        CHECK(limiter.acquire("getOrder") == 0ns);
+        CHECK(limiter.observe_limit_header("getOrder", "2").empty()); // the same rate: nothing to save
+    }
+    CHECK(updates == 7);
+    CHECK(text.find("getOrder") != std::string::npos);
+    CHECK(text.find(" 2 ") != std::string::npos);
+    // Another process's rate, read at the next acquire, is what the next header is compared with.
+    text = "getOrder 1 0.5 " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                   clock.wall_now().time_since_epoch()).count()) + "\n";
+    CHECK(limiter.acquire("getOrder") == 0ns);
+    CHECK(limiter.rate("getOrder") == 0.5);
+    CHECK(limiter.observe_limit_header("getOrder", "2").empty());
+    CHECK(updates == 9);
+    CHECK(limiter.rate("getOrder") == 2.0);
+}
+
 TEST_SUITE_END();
 
 TEST_CASE("parse_rate_limit_header accepts the documented bounds only") {

@@ -50,7 +50,7 @@ struct OrdersPage {
     std::string next_token;
 };
 
-// Decodes a searchOrders body in one pass (a SAX parse filling the orders directly). Returns
+// Decodes a searchOrders body in one pass (JsonPull's events filling the orders directly). Returns
 // false, with `out` empty, when the body is anything but a well-formed page: not JSON, or a field
 // of the wrong type, missing, duplicated or out of range. It never explains why: the caller then
 // decodes the body as a document with order_from_v2026, which names the fault. For a page it

@@ -1,6 +1,7 @@
-// searchOrders pages decoded in one pass: nlohmann's SAX parser feeds a handler that fills Order
-// values directly, with no JSON document in between (building that document and walking it
-// again was most of what listing orders cost).
+// searchOrders pages decoded in one pass: a strict JSON reader of our own (json_pull.hpp: string
+// views into the body, no copies) feeds a handler that fills Order values directly, with no JSON
+// document in between (building that document and walking it again was most of what listing
+// orders cost; nlohmann's SAX lexer, which copies every string, was most of what remained).
 //
 // This is the fast path only. It accepts exactly what the document decoder (orders_codec.cpp)
 // accepts and builds the same orders, but it does not explain faults: on the first thing that
@@ -10,6 +11,7 @@
 // the document decoder accepts (that only costs time), never the other way round; the unit
 // tests compare the two on every fault they know.
 
+#include "asc/amazon/json_pull.hpp"
 #include "asc/amazon/orders_client.hpp"
 #include "asc/base/time.hpp"
 
@@ -17,15 +19,12 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace asc {
 
 namespace {
-
-using json = nlohmann::json;
 
 // The kinds of objects and arrays of a searchOrders body the handler knows.
 enum class Node : std::uint8_t {
@@ -112,20 +111,18 @@ class PageHandler {
   public:
     explicit PageHandler(OrdersPage& page) : m_page(page) {}
 
-    // nlohmann::json_sax: each returns false to give up.
+    // One event of the reader each: false gives up.
     bool null() { return m_skip > 0 || other_scalar(true); }
-    bool boolean(bool) { return m_skip > 0 || other_scalar(false); }
-    bool number_integer(std::int64_t n) { return m_skip > 0 || number(n >= 0, static_cast<std::uint64_t>(n)); }
-    bool number_unsigned(std::uint64_t n) { return m_skip > 0 || number(true, n); }
-    bool number_float(double, const std::string&) { return m_skip > 0 || other_scalar(false); }
-    bool binary(json::binary_t&) { return false; }
-    bool string(std::string& s);
-    bool key(std::string& k);
-    bool start_object(std::size_t);
+    bool other() { return m_skip > 0 || other_scalar(false); } // a boolean or a non-integer number
+    bool integer(bool negative, std::uint64_t magnitude) {
+        return m_skip > 0 || number(!negative || magnitude == 0, magnitude);
+    }
+    bool string(std::string_view s);
+    bool key(std::string_view k);
+    bool start_object();
     bool end_object();
-    bool start_array(std::size_t);
+    bool start_array();
     bool end_array();
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
 
     // After the parse: the root object had its "orders" array.
     [[nodiscard]] bool complete() const { return m_root_done; }
@@ -201,7 +198,7 @@ bool PageHandler::number(bool non_negative, std::uint64_t n) {
     return true;
 }
 
-bool PageHandler::string(std::string& s) {
+bool PageHandler::string(std::string_view s) {
     if (m_skip > 0) {
         return true;
     }
@@ -241,7 +238,7 @@ bool PageHandler::string(std::string& s) {
     }
 }
 
-bool PageHandler::key(std::string& k) {
+bool PageHandler::key(std::string_view k) {
     if (m_skip > 0) {
         return true;
     }
@@ -257,7 +254,7 @@ bool PageHandler::key(std::string& k) {
     return true;
 }
 
-bool PageHandler::start_object(std::size_t) {
+bool PageHandler::start_object() {
     if (m_skip > 0) {
         ++m_skip;
         return true;
@@ -299,7 +296,7 @@ bool PageHandler::end_object() {
     return finish(frame);
 }
 
-bool PageHandler::start_array(std::size_t) {
+bool PageHandler::start_array() {
     if (m_skip > 0) {
         ++m_skip;
         return true;
@@ -677,11 +674,63 @@ bool PageHandler::finish_order(Order& o) {
 
 } // namespace
 
+namespace {
+
+// Feeds the reader's events to the handler: true when the body was one well-formed JSON value
+// that the handler took whole.
+bool feed(JsonPull& in, PageHandler& h) {
+    using Event = JsonPull::Event;
+    for (;;) {
+        bool ok = false;
+        switch (in.next()) {
+        case Event::ObjectStart:
+            ok = h.start_object();
+            break;
+        case Event::ObjectEnd:
+            ok = h.end_object();
+            break;
+        case Event::ArrayStart:
+            ok = h.start_array();
+            break;
+        case Event::ArrayEnd:
+            ok = h.end_array();
+            break;
+        case Event::Key:
+            ok = h.key(in.text());
+            break;
+        case Event::String:
+            ok = h.string(in.text());
+            break;
+        case Event::Integer:
+            ok = h.integer(in.negative(), in.magnitude());
+            break;
+        case Event::Float:
+        case Event::True:
+        case Event::False:
+            ok = h.other();
+            break;
+        case Event::Null:
+            ok = h.null();
+            break;
+        case Event::End:
+            return true;
+        case Event::Error:
+            return false;
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+}
+
+} // namespace
+
 bool decode_orders_page_fast(std::string_view body, OrdersPage& out) {
     out.orders.clear();
     out.next_token.clear();
     PageHandler handler(out);
-    if (json::sax_parse(body.data(), body.data() + body.size(), &handler) && handler.complete()) {
+    JsonPull in(body);
+    if (feed(in, handler) && handler.complete()) {
         return true;
     }
     out.orders.clear();

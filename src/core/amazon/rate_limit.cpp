@@ -219,6 +219,15 @@ std::string RateLimiter::observe_limit_header(std::string_view operation, std::s
                     : fmt::format("{}: {}; ignored", operation, parsed.problem);
     }
     const double rate = *parsed.rate;
+    {
+        // The rate the bucket already paces by (as restored from the shared state by acquire()
+        // just before the request): nothing to change, and the shared state is not locked and
+        // rewritten a second time for this request.
+        const std::lock_guard lock(m_mutex);
+        if (const auto it = m_buckets.find(operation); it != m_buckets.end() && it->second.plan().rate == rate) {
+            return {};
+        }
+    }
     with_bucket(operation, [&](TokenBucket*& b) {
         const auto now = m_clock.now();
         if (b == nullptr) {

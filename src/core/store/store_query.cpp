@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 #include <variant>
 
 namespace asc {
@@ -278,28 +279,66 @@ constexpr std::string_view k_list_row_columns =
     "o.id, o.order_id, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.marketplace_id, "
     "o.marketplace_name, o.sales_channel, o.ship_service_level, o.ship_by_earliest, o.ship_by_latest, "
     "o.total_minor, o.total_scale, o.total_currency, o.is_prime, o.is_business, o.seller_order_id";
-constexpr std::string_view k_item_quantities_sql =
-    "SELECT quantity_ordered, quantity_shipped, quantity_unshipped FROM order_items WHERE order_ref = ?1 "
-    "ORDER BY seq";
+// How many list rows get their item quantities in one query.
+constexpr std::size_t k_list_chunk = 256;
 
-Order read_list_row(Store::Impl& impl, const sqlite::Stmt& s) {
+Order read_list_row(const sqlite::Stmt& s) {
     Order o;
-    const std::int64_t ref = s.int64(0);
     store_rows::read_order_head(s, o);
     o.total = read_money(s, 12);
     o.is_prime = s.int64(15) != 0;
     o.is_business = s.int64(16) != 0;
     o.seller_order_id = s.text(17);
-    sqlite::StmtUse q(impl.stmt(k_item_quantities_sql));
-    q->bind(1, ref);
-    while (q->step()) {
-        OrderItem i;
-        i.quantity_ordered = q->int32(0);
-        i.quantity_shipped = q->int32(1);
-        i.quantity_unshipped = q->int32(2);
-        o.items.push_back(std::move(i));
-    }
     return o;
+}
+
+// The items of every order of `rows` (store id, order), with their three quantities, in one query.
+void read_item_quantities(Store::Impl& impl, std::vector<std::pair<std::int64_t, Order>>& rows) {
+    if (rows.empty()) {
+        return;
+    }
+    std::unordered_map<std::int64_t, Order*> by_ref;
+    std::string in;
+    for (auto& [ref, order] : rows) {
+        by_ref.emplace(ref, &order);
+        in += in.empty() ? "?" : ", ?";
+    }
+    sqlite::StmtUse q(impl.stmt(fmt::format("SELECT order_ref, quantity_ordered, quantity_shipped, quantity_unshipped "
+                                            "FROM order_items WHERE order_ref IN ({}) ORDER BY order_ref, seq",
+                                            in)));
+    int i = 1;
+    for (const auto& row : rows) {
+        q->bind(i++, row.first);
+    }
+    while (q->step()) {
+        const auto it = by_ref.find(q->int64(0));
+        if (it == by_ref.end()) {
+            continue;
+        }
+        OrderItem item;
+        item.quantity_ordered = q->int32(1);
+        item.quantity_shipped = q->int32(2);
+        item.quantity_unshipped = q->int32(3);
+        it->second->items.push_back(std::move(item));
+    }
+}
+
+// The rows of a stepping list statement in chunks, each with its items read in one query, handed
+// to `on_order` until it says stop.
+void read_list_rows(Store::Impl& impl, sqlite::Stmt& s, const std::function<bool(Order&&)>& on_order) {
+    std::vector<std::pair<std::int64_t, Order>> chunk;
+    for (bool more = true; more;) {
+        chunk.clear();
+        while (chunk.size() < k_list_chunk && (more = s.step())) {
+            chunk.emplace_back(s.int64(0), read_list_row(s));
+        }
+        read_item_quantities(impl, chunk);
+        for (auto& row : chunk) {
+            if (!on_order(std::move(row.second))) {
+                return;
+            }
+        }
+    }
 }
 
 } // namespace
@@ -375,11 +414,13 @@ void Store::query_orders(const OrderFilter& f, const std::function<bool(Order&&)
     // Not cached: a callback may run another query on this store while this one is stepping.
     sqlite::Stmt s(m_impl->db.get(), sql);
     bind_values(s, values);
-    while (s.step()) {
-        Order order =
-            parts == OrderParts::ListRow ? read_list_row(*m_impl, s) : store_rows::read_order(*m_impl, s);
-        if (!on_order(std::move(order))) {
-            break;
+    if (parts == OrderParts::ListRow) {
+        read_list_rows(*m_impl, s, on_order);
+    } else {
+        while (s.step()) {
+            if (!on_order(store_rows::read_order(*m_impl, s))) {
+                break;
+            }
         }
     }
     s.reset();

@@ -1,6 +1,7 @@
 // asc store info | purge: the local store's state, and removal of buyers' personal data by age.
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/base/time.hpp"
 #include "commands.hpp"
 
@@ -11,7 +12,35 @@ namespace asc::cli {
 
 namespace {
 
-// The lines only a PostgreSQL store has: where it is, the server, and who holds its locks.
+// "cancel: 300 orders, run 12 of ops@host-b (pid 4242, started 2026-11-26T21:00:00Z), running".
+std::string claim_text(const ClaimHolder& h) {
+    const std::string what = count_noun(h.rows, h.journal == "ship" ? "package" : "order");
+    if (h.run.id == 0) {
+        return fmt::format("{}: {} in flight without a run (written before schema 9): `asc {}` completes them",
+                           h.journal, what, h.journal == "ship" ? "order ship" : "cancellations resume");
+    }
+    if (!h.run.alive) {
+        return fmt::format("{}: {}, run {} of {} (not running any more: `asc {}` from any host takes them over)",
+                           h.journal, what, h.run.id, h.run.run_by,
+                           h.journal == "ship" ? "order ship" : "cancellations resume");
+    }
+    return fmt::format("{}: {}, run {} of {} (pid {}, started {}), running", h.journal, what, h.run.id,
+                       h.run.run_by, h.run.pid, format_rfc3339(h.run.started_at));
+}
+
+Record claim_record(const ClaimHolder& h) {
+    Record c = Record::object();
+    c["journal"] = h.journal;
+    c["in_flight"] = h.rows;
+    c["run_id"] = h.run.id == 0 ? Record(nullptr) : Record(h.run.id);
+    c["run_by"] = h.run.run_by.empty() ? Record(nullptr) : Record(h.run.run_by);
+    c["pid"] = h.run.pid == 0 ? Record(nullptr) : Record(h.run.pid);
+    c["started_at"] = h.run.pid == 0 ? Record(nullptr) : Record(format_rfc3339(h.run.started_at));
+    c["running"] = h.run.alive;
+    return c;
+}
+
+// The lines only a PostgreSQL store has: where it is, the server, who holds its locks and claims.
 void print_postgres_info(Context& ctx, const StoreInfo& info) {
     ctx.out << fmt::format("backend         postgresql (server {})\n", info.server_version);
     ctx.out << fmt::format("database        {}\n", info.location);
@@ -21,6 +50,12 @@ void print_postgres_info(Context& ctx, const StoreInfo& info) {
     }
     for (const auto& h : info.lock_holders) {
         ctx.out << fmt::format("lock held       {}\n", h);
+    }
+    if (info.claim_holders.empty()) {
+        ctx.out << "claims          none (no order in flight)\n";
+    }
+    for (const auto& h : info.claim_holders) {
+        ctx.out << fmt::format("claims          {}\n", claim_text(h));
     }
 }
 
@@ -53,6 +88,11 @@ void run_info(Context& ctx) {
             holders.push_back(h);
         }
         r["lock_holders"] = std::move(holders);
+        Record claims = Record::array();
+        for (const auto& h : info.claim_holders) {
+            claims.push_back(claim_record(h));
+        }
+        r["claim_holders"] = std::move(claims);
     }
 
     const Format format = ctx.format();

@@ -258,22 +258,27 @@ inline std::string fresh_account() {
 }
 
 // Runs `body` on a new SQLite store and, with ASC_TEST_PG_URI, on a new PostgreSQL store (a fresh
-// account, so an empty schema); `backend` is "sqlite" or "postgresql".
-inline void on_each_backend(const std::function<void(asc::Store&, const std::string& backend)>& body) {
+// account, so an empty schema), both opened with `options`; `backend` is "sqlite" or "postgresql".
+// The store test cases that hold for both backends run this way, in the doctest suite "store
+// backends", which ctest unit.store.pg runs again with a server.
+inline void on_each_backend(asc::StoreOptions options,
+                            const std::function<void(asc::Store&, const std::string& backend)>& body) {
     {
         TempDir dir;
-        asc::Store store = asc::Store::open(dir / "s.db");
+        asc::Store store = asc::Store::open(dir / "s.db", options);
         INFO("backend sqlite");
         body(store, "sqlite");
     }
     if (const auto uri = pg_uri(); !uri.empty()) {
-        asc::StoreOptions options;
         options.account = fresh_account();
         asc::Store store = asc::Store::open(uri, options);
         INFO("backend postgresql");
         REQUIRE(store.backend() == "postgresql");
         body(store, "postgresql");
     }
+}
+inline void on_each_backend(const std::function<void(asc::Store&, const std::string& backend)>& body) {
+    on_each_backend(asc::StoreOptions{}, body);
 }
 
 // Another connection (another host) to the PostgreSQL store `store`.

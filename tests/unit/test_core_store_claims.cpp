@@ -41,11 +41,19 @@ std::vector<std::int64_t> claim(Store& store, const std::vector<std::string>& id
     });
 }
 
-// Ends the session of the run `run_id` from another connection, as a crash would.
+// Ends the session of the run `run_id` from another connection, as a crash would, and waits (up to
+// 10 s) until the server has let go of it (pg_terminate_backend only signals the backend).
 void kill_run(Store& admin, std::int64_t run_id) {
     admin.exec_sql(fmt::format("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
                                "AND objsubid = 1 AND objid = {} AND granted",
                                run_id));
+    for (int i = 0; i < 200; ++i) {
+        const auto run = admin.journal_run(run_id);
+        if (!run || !run->alive) {
+            return;
+        }
+        ::usleep(50'000);
+    }
 }
 
 } // namespace

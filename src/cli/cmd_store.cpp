@@ -15,17 +15,22 @@ namespace {
 // "cancel: 300 orders, run 12 of ops@host-b (pid 4242, started 2026-11-26T21:00:00Z), running".
 std::string claim_text(const ClaimHolder& h) {
     const std::string what = count_noun(h.rows, h.journal == "ship" ? "package" : "order");
+    if (h.journal == "ship") {
+        // order ship does not claim: its runs take turns under the ship lock (shown above).
+        return fmt::format("ship: {} in flight (order ship runs one at a time, under the ship lock)", what);
+    }
     if (h.run.id == 0) {
-        return fmt::format("{}: {} in flight without a run (written before schema 9): `asc {}` completes them",
-                           h.journal, what, h.journal == "ship" ? "order ship" : "cancellations resume");
+        return fmt::format("cancel: {} in flight without a run (written before schema 9): `asc cancellations "
+                           "resume` completes them",
+                           what);
     }
     if (!h.run.alive) {
-        return fmt::format("{}: {}, run {} of {} (not running any more: `asc {}` from any host takes them over)",
-                           h.journal, what, h.run.id, h.run.run_by,
-                           h.journal == "ship" ? "order ship" : "cancellations resume");
+        return fmt::format("cancel: {}, run {} of {} (not running any more: `asc cancellations resume` from any "
+                           "host takes them over)",
+                           what, h.run.id, h.run.run_by);
     }
-    return fmt::format("{}: {}, run {} of {} (pid {}, started {}), running", h.journal, what, h.run.id,
-                       h.run.run_by, h.run.pid, format_rfc3339(h.run.started_at));
+    return fmt::format("cancel: {}, run {} of {} (pid {}, started {}), running", what, h.run.id, h.run.run_by,
+                       h.run.pid, format_rfc3339(h.run.started_at));
 }
 
 Record claim_record(const ClaimHolder& h) {
@@ -46,7 +51,7 @@ void print_postgres_info(Context& ctx, const StoreInfo& info) {
     ctx.out << fmt::format("database        {}\n", info.location);
     ctx.out << fmt::format("account schema  {}\n", info.account_schema);
     if (info.lock_holders.empty()) {
-        ctx.out << "locks           none held (no sync or cancellation running)\n";
+        ctx.out << "locks           none held (no sync or shipment confirmation running)\n";
     }
     for (const auto& h : info.lock_holders) {
         ctx.out << fmt::format("lock held       {}\n", h);
@@ -170,7 +175,9 @@ void setup_store(CLI::App& app, Context& ctx) {
     auto* store = app.add_subcommand("store", "The local copy of the orders: info, purge and migrate");
     store->require_subcommand(1);
     auto* info = store->add_subcommand("info", "Print the store's path, size, order count and last sync");
-    info->footer("Examples:\n  asc store info\n  asc store info -o json");
+    info->footer("A PostgreSQL store also shows its server, who holds its locks, and who holds claims: the runs of\n"
+                 "`order cancel` (on any host) with orders in flight, how many, since when, and whether they still run.\n"
+                 "Examples:\n  asc store info\n  asc store info -o json");
     info->callback([&ctx] { run_info(ctx); });
 
     auto older = std::make_shared<std::string>();
@@ -183,8 +190,9 @@ void setup_store(CLI::App& app, Context& ctx) {
     auto from = std::make_shared<std::string>();
     auto* migrate = store->add_subcommand("migrate", "Copy an SQLite store into this profile's PostgreSQL store, once");
     migrate->add_option("--from", *from, "The SQLite store file to copy")->required();
-    migrate->footer("The profile's store (or ASC_STORE) must be the postgresql:// URI, and empty: orders, sync marks,\n"
-                    "backfill windows and the cancellation journal are copied in one transaction and counted.\n"
+    migrate->footer("The profile's store (or ASC_STORE) must be the postgresql:// URI, and empty: orders (with their\n"
+                    "from-report flags), sync marks (with the time each was synced), backfill windows and the\n"
+                    "cancellation journal are copied as they are, in one transaction, and counted.\n"
                     "Examples:\n  asc store migrate --from ~/.local/share/asc/default.db   # store = \"postgresql://asc@db/asc\"");
     migrate->callback([from, &ctx] { run_migrate(ctx, *from); });
 }

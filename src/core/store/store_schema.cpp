@@ -328,8 +328,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 //     keyed by its id while it lives (PostgreSQL); the lock file makes every other run a finished
 //     one on SQLite. A run deletes its row when it ends; a crashed run's row stays until another
 //     run takes its claims over.
-//   * cancel_journal.run_id / ship_journal.run_id: the run that holds the claim of an in-flight
-//     row (NULL for rows of earlier versions: nobody's, so any run may take them over).
+//   * cancel_journal.run_id: the run that holds the claim of an in-flight row (NULL for rows of
+//     earlier versions: nobody's, so any run may take them over). ship_journal.run_id is the same
+//     for `order ship`, which does not claim yet (its runs take turns under the ship lock): NULL.
 constexpr const char* k_v9 = R"sql(
 CREATE TABLE journal_runs (
     id          INTEGER PRIMARY KEY,

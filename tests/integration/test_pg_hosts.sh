@@ -186,6 +186,12 @@ expect_exit 137 "host 1 dies before recording createFeed" env ASC_TEST_CRASH_AT=
   HOME="$WORK/host1" XDG_CONFIG_HOME="$WORK/host1/config" XDG_CACHE_HOME="$WORK/host1/cache" \
   XDG_DATA_HOME="$WORK/host1/data" ASC_STORE="$PG_URI" "$ASC_BIN" --timeout 3 order cancel --from "$WORK/crash" \
   --reason NoInventory --yes
+host 3 store info -o json >"$WORK/claims.json"
+check "store info on another host: host 1's claims, its run not running any more" python3 - "$WORK/claims.json" <<'PY'
+import json, sys
+holders = json.load(open(sys.argv[1]))["claim_holders"]
+assert [(c["journal"], c["in_flight"], c["running"]) for c in holders] == [("cancel", 20, False)], holders
+PY
 export ASC_TEST_IN_FLIGHT_FLOOR_MS=1000
 expect_exit 0 "host 2 resumes host 1's run" host 2 cancellations resume
 check "the crashed batch: each order canceled exactly once" python3 - "$WORK/crash" "$SIM_URL" <<'PY'
@@ -197,6 +203,8 @@ for oid in open(sys.argv[1]).read().split():
     assert s["cancellations"] == 1, (oid, s["cancellations"])
 PY
 check "no row in flight is left" [ -z "$(host 3 cancellations list --state planned,submitting,submitted -o ids 2>/dev/null)" ]
+claims_left=$(host 3 store info -o json | json "len(d['claim_holders'])")
+check "  and store info lists no claims ($claims_left)" [ "$claims_left" = 0 ]
 
 # --- asc store migrate: one host's SQLite store copied into another account, once ---------------
 migrated_host() { ASC_SELLER_ID=MIGRATED host "$@"; } # the same hosts, another seller account

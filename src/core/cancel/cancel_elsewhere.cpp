@@ -26,7 +26,7 @@ std::string run_text(const JournalEntry& e, const std::optional<JournalRun>& run
         return fmt::format("run {} of {} (pid {}, started {})", run->id, run->run_by, run->pid,
                            format_rfc3339(run->started_at));
     }
-    return fmt::format("run {} of {}", e.run_id, e.run_by);
+    return e.run_id == 0 ? fmt::format("a run of {}", e.run_by) : fmt::format("run {} of {}", e.run_id, e.run_by);
 }
 
 std::string state_text(const JournalEntry& e) {

@@ -154,7 +154,8 @@ void CancelService::await_elsewhere(std::vector<CancelRow>& rows, bool may_wait)
             throw Error(ErrorKind::Interrupted, "interrupted while waiting for orders other runs handle",
                         "nothing of theirs is affected; `asc cancellations list` shows how they end");
         }
-        m_clock.sleep_for(std::min<std::chrono::nanoseconds>(poll, deadline - m_clock.now()));
+        const auto left = deadline - m_clock.now();
+        m_clock.sleep_for(std::clamp<std::chrono::nanoseconds>(left, std::chrono::nanoseconds(0), poll));
         poll = std::min(poll * 2, m_options.max_poll_interval);
     }
     for (const std::size_t i : open) {

@@ -341,6 +341,11 @@ TEST_CASE("a store is copied once, whole and checked (asc store migrate)") {
     asc_test::sql_exec(source, "UPDATE sync_marks SET synced_at = 1000");
     auto from_report = make_order(5000);
     source.upsert_report_orders(std::span(&from_report, 1));
+    asc::BackfillWindow window{"A1PA6795UKMFR9", ts(k_t0), ts(k_t0 + 86400), "R7", "requested", "", 0};
+    source.backfill_requested(window, ts(k_t0 + 100));
+    window.outcome = "DONE";
+    window.rows = 12;
+    source.backfill_done(window, ts(k_t0 + 200), false);
     const std::vector<JournalEntry> rows{planned("111-0000001-0000001", 1), planned("111-0000002-0000002", 2)};
     source.journal_write(rows);
     const auto copy_into = [&](Store& dest) {
@@ -353,6 +358,13 @@ TEST_CASE("a store is copied once, whole and checked (asc store migrate)") {
         CHECK(dest.order_from_report(from_report.order_id));
         CHECK_FALSE(dest.order_from_report(orders[7].order_id));
         CHECK(dest.info().orders_from_report == 1);
+        const auto windows = dest.backfill_windows("A1PA6795UKMFR9");
+        REQUIRE(windows.size() == 1);
+        CHECK(windows[0].report_id == "R7");
+        CHECK(windows[0].state == "done");
+        CHECK(windows[0].outcome == "DONE");
+        CHECK(windows[0].rows == 12);
+        CHECK(windows[0].end == ts(k_t0 + 86400));
         CHECK(dest.journal_in_flight().size() == 2);
         const auto got = dest.get_order(orders[7].order_id);
         REQUIRE(got.has_value());

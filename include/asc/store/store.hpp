@@ -466,8 +466,8 @@ class Store {
     void update_shared_text(std::string_view key, const std::function<void(std::string&)>& fn);
     // `asc store migrate`: copies everything of `source` (an SQLite store) into this store, once,
     // in one transaction: the orders (as stored, so with personal data only when this store's
-    // store_pii is set), the sync marks, the backfill windows of the marked marketplaces and the
-    // cancellation journal (new ids, same rows). Refuses, with Error(Usage), a destination that
+    // store_pii is set, and with their from_report flags), the sync marks and the backfill windows
+    // as they are (with their times) and the cancellation journal (new ids, same rows). Refuses, with Error(Usage), a destination that
     // already holds orders or journal rows, and checks the counts after the copy (Error(Internal)
     // and nothing kept when they differ). Returns the copied counts (orders, journal entries, marks).
     StoreInfo copy_from(Store& source);

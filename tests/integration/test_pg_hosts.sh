@@ -8,6 +8,7 @@
 #     exactly once, in exactly one accepted feed, by exactly one host's run (per-order claims in the
 #     shared journal); the runs overlap (hosts 2 and 3 send while host 1 holds its claims, held by
 #     ASC_TEST_PAUSE_AT), and the others report the orders canceled by another run;
+#     then again with the three started at the same instant, without the hook;
 #   * store info names the runs holding claims; completion reads order and feed ids from the store;
 #   * the rate budget is shared (the buckets live in the database): the sim counts no 429;
 #   * a host killed (-9) mid-cancel is resumed from another host;
@@ -30,7 +31,7 @@ host() {
 }
 ids_of() { sim_get "/_sim/orders?$1" | json "'\n'.join(d['order_ids'])"; }
 
-sim_start --orders 3200 --seed 91 --time-scale 1000
+sim_start --orders 6000 --seed 91 --time-scale 1000
 
 # --- three hosts sync at once ------------------------------------------------------------------
 for n in 1 2 3; do
@@ -205,6 +206,36 @@ PY
 check "no row in flight is left" [ -z "$(host 3 cancellations list --state planned,submitting,submitted -o ids 2>/dev/null)" ]
 claims_left=$(host 3 store info -o json | json "len(d['claim_holders'])")
 check "  and store info lists no claims ($claims_left)" [ "$claims_left" = 0 ]
+
+# --- again, the three hosts started at the same instant (no hook) ---------------------------------
+sed -n '621,1220p' "$WORK/unshipped" >"$WORK/pool2"
+check "600 more unshipped merchant orders ($(wc -l <"$WORK/pool2"))" [ "$(wc -l <"$WORK/pool2")" -eq 600 ]
+sed -n '1,300p' "$WORK/pool2" >"$WORK/set1"
+sed -n '151,450p' "$WORK/pool2" >"$WORK/set2"
+sed -n '301,600p' "$WORK/pool2" >"$WORK/set3"
+throttled_before=$(throttled)
+for h in 1 2 3; do cancel_on "$h" & eval "cpid$h=$!"; done
+rcs=""
+for h in 1 2 3; do eval "pid=\$cpid$h"; rc=0; wait "$pid" || rc=$?; rcs="$rcs $rc"; done
+check "three cancels started together all end 0 (got$rcs)" [ "$rcs" = " 0 0 0" ]
+check "  each order canceled on Amazon exactly once, in one feed, by one host's run" \
+  python3 - "$WORK/pool2" "$SIM_URL" "$WORK" <<'PY'
+import collections, json, sys, urllib.request
+pool = set(open(sys.argv[1]).read().split())
+for oid in pool:
+    with urllib.request.urlopen(f"{sys.argv[2]}/_sim/orders/{oid}") as r:
+        s = json.load(r)
+    assert s["order"]["fulfillment"]["fulfillmentStatus"] == "CANCELLED", oid
+    assert s["cancellations"] == 1 and len(s["feeds"]) == 1, (oid, s["cancellations"], s["feeds"])
+canceled = collections.Counter()
+for n in (1, 2, 3):
+    for line in open(f"{sys.argv[3]}/cancel{n}.out"):
+        r = json.loads(line)
+        assert r["outcome"] in ("canceled", "already_canceled"), r
+        canceled[r["order_id"]] += r["outcome"] == "canceled"
+assert set(canceled) == pool and set(canceled.values()) == {1}, set(canceled.values())
+PY
+check "  and no 429: $(($(throttled) - throttled_before))" [ "$(throttled)" -eq "$throttled_before" ]
 
 # --- asc store migrate: one host's SQLite store copied into another account, once ---------------
 migrated_host() { ASC_SELLER_ID=MIGRATED host "$@"; } # the same hosts, another seller account

@@ -16,7 +16,8 @@ namespace {
 const std::vector<Field> k_fields{
     {"order_id", "", ColumnKind::Id, k_always, "The Amazon order id"},
     {"outcome", "", ColumnKind::Status, k_always,
-     "canceled, already_canceled, submitted, would_cancel, refused, failed, not_found or invalid_id"},
+     "canceled, already_canceled, submitted, would_cancel, refused, failed, not_found, invalid_id or "
+     "handled_elsewhere"},
     {"reason", "", ColumnKind::Reason, 90, "The cancel reason"},
     {"feed_id", "FEED", ColumnKind::Id, 60, "The feed that carried it"},
     {"result_code", "CODE", ColumnKind::Code, 50, "Amazon's result code"},
@@ -33,7 +34,7 @@ const std::vector<Field> k_fields_with_commerce = [] {
 
 constexpr std::array k_order{CancelOutcome::Canceled, CancelOutcome::AlreadyCanceled, CancelOutcome::Submitted,
                              CancelOutcome::WouldCancel, CancelOutcome::Refused,  CancelOutcome::Failed,
-                             CancelOutcome::NotFound, CancelOutcome::InvalidId};
+                             CancelOutcome::NotFound, CancelOutcome::InvalidId, CancelOutcome::Elsewhere};
 
 std::size_t count(const std::vector<CancelRow>& rows, CancelOutcome outcome) {
     return static_cast<std::size_t>(
@@ -163,6 +164,12 @@ std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const
         return Error(ErrorKind::Partial,
                      fmt::format("{} of {} orders {} not canceled", bad, rows.size(), bad == 1 ? "was" : "were"),
                      "each row says why; `asc cancellations list --state failed,refused` keeps the record");
+    }
+    if (const std::size_t elsewhere = count(rows, CancelOutcome::Elsewhere); wait && elsewhere > 0) {
+        return Error(ErrorKind::Temporary,
+                     fmt::format("{} still handled by another run",
+                                 elsewhere == 1 ? std::string("1 order is") : fmt::format("{} orders are", elsewhere)),
+                     "each row names the run; `asc cancellations list --order ID` shows how it ends");
     }
     if (wait && (timed_out || pending > 0)) {
         return Error(ErrorKind::Temporary,

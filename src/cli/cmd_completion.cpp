@@ -1,7 +1,8 @@
 // asc completion bash|zsh|fish: the completion script, generated from the command tree.
 // asc __complete KIND [PREFIX] (hidden): the values the scripts cannot know in advance: profile
-//   names from the config file, order and feed ids from the local store. It reads files only:
-//   never the network, never a write (the store is opened read-only), so Tab stays fast.
+//   names from the config file, order and feed ids from the store. It reads files only (or, for a
+//   PostgreSQL store, that database with short timeouts): never Amazon, never a write (the store
+//   is opened read-only), so Tab stays fast.
 // asc __man (hidden): the man page, generated from the same tree (scripts/regen-docs).
 
 #include "asc/config/config.hpp"
@@ -27,7 +28,11 @@ struct CompleteOptions {
 // Ids from the local store; nothing when the configuration cannot say where it is.
 std::vector<std::string> store_ids(Context& ctx, CompletionKind kind, const std::string& prefix) {
     try {
-        return completion_ids(ctx.settings().store_path, kind, prefix);
+        const Settings& s = ctx.settings();
+        StoreOptions options;
+        options.account = s.seller_id; // as Context::store() opens it
+        options.password_file = s.store_password_file;
+        return completion_ids(s.store_path.string(), options, kind, prefix);
     } catch (const std::exception&) {
         return {}; // an unusable configuration: nothing to offer
     }

@@ -9,6 +9,7 @@
 // tests use it to check that a rerun completes the batch; it is not for production use.
 // ASC_TEST_IN_FLIGHT_FLOOR_MS=<ms> shortens CancelOptions::in_flight_floor (60 s) so that the
 // integration tests of lost createFeed answers run in seconds; also not for production use.
+// ASC_TEST_PAUSE_AT=<step>:<file> holds the run at that step until <file> exists (pause_hook).
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -23,6 +24,8 @@
 #include "prompt.hpp" // is_yes
 
 #include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
@@ -156,6 +159,27 @@ bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
 
 } // namespace
 
+namespace {
+
+// Test hook ASC_TEST_PAUSE_AT=<step>:<file>: at that step, creates <file>.reached and waits (up to
+// two minutes) until <file> exists, so a test can hold a run with its claims while other hosts work.
+std::function<void(std::string_view)> pause_hook(const std::string& spec) {
+    const auto colon = spec.find(':');
+    const std::string step = spec.substr(0, colon);
+    const std::string file = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
+    return [step, file](std::string_view now) {
+        if (now != step || file.empty()) {
+            return;
+        }
+        std::ofstream(file + ".reached").put('\n');
+        for (int i = 0; i < 1200 && !std::filesystem::exists(file); ++i) {
+            ::usleep(100'000);
+        }
+    };
+}
+
+} // namespace
+
 // The service, configured from the profile and the flags (shared with `cancellations resume`).
 CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_timeout) {
     const Settings& s = ctx.settings();
@@ -177,6 +201,8 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
                 ::_exit(137); // test hook: die like kill -9
             }
         };
+    } else if (const char* pause = std::getenv("ASC_TEST_PAUSE_AT"); pause != nullptr && *pause != '\0') {
+        options.on_step = pause_hook(pause);
     }
     return options;
 }

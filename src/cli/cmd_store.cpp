@@ -1,6 +1,7 @@
 // asc store info | purge: the local store's state, and removal of buyers' personal data by age.
 
 #include "asc/base/errors.hpp"
+#include "asc/base/strings.hpp"
 #include "asc/base/time.hpp"
 #include "commands.hpp"
 
@@ -11,16 +12,55 @@ namespace asc::cli {
 
 namespace {
 
-// The lines only a PostgreSQL store has: where it is, the server, and who holds its locks.
+// "cancel: 300 orders, run 12 of ops@host-b (pid 4242, started 2026-11-26T21:00:00Z), running".
+std::string claim_text(const ClaimHolder& h) {
+    const std::string what = count_noun(h.rows, h.journal == "ship" ? "package" : "order");
+    if (h.journal == "ship") {
+        // order ship does not claim: its runs take turns under the ship lock (shown above).
+        return fmt::format("ship: {} in flight (order ship runs one at a time, under the ship lock)", what);
+    }
+    if (h.run.id == 0) {
+        return fmt::format("cancel: {} in flight without a run (written before schema 9): `asc cancellations "
+                           "resume` completes them",
+                           what);
+    }
+    if (!h.run.alive) {
+        return fmt::format("cancel: {}, run {} of {} (not running any more: `asc cancellations resume` from any "
+                           "host takes them over)",
+                           what, h.run.id, h.run.run_by);
+    }
+    return fmt::format("cancel: {}, run {} of {} (pid {}, started {}), running", what, h.run.id, h.run.run_by,
+                       h.run.pid, format_rfc3339(h.run.started_at));
+}
+
+Record claim_record(const ClaimHolder& h) {
+    Record c = Record::object();
+    c["journal"] = h.journal;
+    c["in_flight"] = h.rows;
+    c["run_id"] = h.run.id == 0 ? Record(nullptr) : Record(h.run.id);
+    c["run_by"] = h.run.run_by.empty() ? Record(nullptr) : Record(h.run.run_by);
+    c["pid"] = h.run.pid == 0 ? Record(nullptr) : Record(h.run.pid);
+    c["started_at"] = h.run.pid == 0 ? Record(nullptr) : Record(format_rfc3339(h.run.started_at));
+    c["running"] = h.run.alive;
+    return c;
+}
+
+// The lines only a PostgreSQL store has: where it is, the server, who holds its locks and claims.
 void print_postgres_info(Context& ctx, const StoreInfo& info) {
     ctx.out << fmt::format("backend         postgresql (server {})\n", info.server_version);
     ctx.out << fmt::format("database        {}\n", info.location);
     ctx.out << fmt::format("account schema  {}\n", info.account_schema);
     if (info.lock_holders.empty()) {
-        ctx.out << "locks           none held (no sync or cancellation running)\n";
+        ctx.out << "locks           none held (no sync or shipment confirmation running)\n";
     }
     for (const auto& h : info.lock_holders) {
         ctx.out << fmt::format("lock held       {}\n", h);
+    }
+    if (info.claim_holders.empty()) {
+        ctx.out << "claims          none (no order in flight)\n";
+    }
+    for (const auto& h : info.claim_holders) {
+        ctx.out << fmt::format("claims          {}\n", claim_text(h));
     }
 }
 
@@ -53,6 +93,11 @@ void run_info(Context& ctx) {
             holders.push_back(h);
         }
         r["lock_holders"] = std::move(holders);
+        Record claims = Record::array();
+        for (const auto& h : info.claim_holders) {
+            claims.push_back(claim_record(h));
+        }
+        r["claim_holders"] = std::move(claims);
     }
 
     const Format format = ctx.format();
@@ -130,7 +175,9 @@ void setup_store(CLI::App& app, Context& ctx) {
     auto* store = app.add_subcommand("store", "The local copy of the orders: info, purge and migrate");
     store->require_subcommand(1);
     auto* info = store->add_subcommand("info", "Print the store's path, size, order count and last sync");
-    info->footer("Examples:\n  asc store info\n  asc store info -o json");
+    info->footer("A PostgreSQL store also shows its server, who holds its locks, and who holds claims: the runs of\n"
+                 "`order cancel` (on any host) with orders in flight, how many, since when, and whether they still run.\n"
+                 "Examples:\n  asc store info\n  asc store info -o json");
     info->callback([&ctx] { run_info(ctx); });
 
     auto older = std::make_shared<std::string>();
@@ -143,8 +190,9 @@ void setup_store(CLI::App& app, Context& ctx) {
     auto from = std::make_shared<std::string>();
     auto* migrate = store->add_subcommand("migrate", "Copy an SQLite store into this profile's PostgreSQL store, once");
     migrate->add_option("--from", *from, "The SQLite store file to copy")->required();
-    migrate->footer("The profile's store (or ASC_STORE) must be the postgresql:// URI, and empty: orders, sync marks,\n"
-                    "backfill windows and the cancellation journal are copied in one transaction and counted.\n\n"
+    migrate->footer("The profile's store (or ASC_STORE) must be the postgresql:// URI, and empty: orders (with their\n"
+                    "from-report flags), sync marks (with the time each was synced), backfill windows and the\n"
+                    "cancellation journal are copied as they are, in one transaction, and counted.\n\n"
                     "Examples:\n  asc store migrate --from ~/.local/share/asc/default.db   # store = \"postgresql://asc@db/asc\"");
     migrate->callback([from, &ctx] { run_migrate(ctx, *from); });
 }

@@ -121,7 +121,8 @@ HelpTopic exit_codes_topic() {
                       "were not found; the result rows say which."),
             item("7", "Declined: you answered no at a confirmation prompt; nothing was sent."),
             item("75", "Temporary failure after retries: network, throttling, Amazon 5xx, malformed "
-                       "answers, a feed still processing. Running the same command later is safe."),
+                       "answers, a feed still processing, orders still in flight in another run (a shared "
+                       "PostgreSQL store). Running the same command later is safe."),
             item("78", "Configuration missing or unsafe: no credentials, an unknown profile, a malformed "
                        "config file, a secret file readable by others."),
             item("130", "Interrupted: Ctrl-C, or Ctrl-D (end of input) at a prompt. At a prompt nothing "

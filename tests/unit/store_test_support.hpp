@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <functional>
+#include <unistd.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <string>
@@ -240,6 +242,50 @@ inline void sql_exec(asc::Store& store, const char* sql) {
     INFO(sql);
     CHECK(rc == SQLITE_OK);
     sqlite3_free(err);
+}
+
+// ASC_TEST_PG_URI: a PostgreSQL database for the store's backend cases (ctest unit.store.pg starts a
+// throwaway server with tests/pg/start.sh and sets it); "" when there is none.
+inline std::string pg_uri() {
+    const char* uri = std::getenv("ASC_TEST_PG_URI");
+    return uri != nullptr ? uri : "";
+}
+
+// A fresh account (schema) for each PostgreSQL store of a test run.
+inline std::string fresh_account() {
+    static int n = 0;
+    return fmt::format("T{}X{}", ::getpid(), n++);
+}
+
+// Runs `body` on a new SQLite store and, with ASC_TEST_PG_URI, on a new PostgreSQL store (a fresh
+// account, so an empty schema), both opened with `options`; `backend` is "sqlite" or "postgresql".
+// The store test cases that hold for both backends run this way, in the doctest suite "store
+// backends", which ctest unit.store.pg runs again with a server.
+inline void on_each_backend(asc::StoreOptions options,
+                            const std::function<void(asc::Store&, const std::string& backend)>& body) {
+    {
+        TempDir dir;
+        asc::Store store = asc::Store::open(dir / "s.db", options);
+        INFO("backend sqlite");
+        body(store, "sqlite");
+    }
+    if (const auto uri = pg_uri(); !uri.empty()) {
+        options.account = fresh_account();
+        asc::Store store = asc::Store::open(uri, options);
+        INFO("backend postgresql");
+        REQUIRE(store.backend() == "postgresql");
+        body(store, "postgresql");
+    }
+}
+inline void on_each_backend(const std::function<void(asc::Store&, const std::string& backend)>& body) {
+    on_each_backend(asc::StoreOptions{}, body);
+}
+
+// Another connection (another host) to the PostgreSQL store `store`.
+inline asc::Store other_host(asc::Store& store) {
+    asc::StoreOptions options;
+    options.account = store.info().account_schema.substr(4);
+    return asc::Store::open(pg_uri(), options);
 }
 
 // A fake Amazon for sync: holds orders, answers searchOrders windows from them.

@@ -201,43 +201,45 @@ TEST_SUITE("store") {
         CHECK(error_kind_of([&] { (void)Store::open(dir / "x.db"); }) == ErrorKind::Config);
     }
 
-    TEST_CASE("an order round-trips through the store completely") {
-        Store store = Store::open_memory({.store_pii = true});
-        Order o = make_order(42, Status::PartiallyShipped);
-        o.is_replacement = true;
-        o.replaced_order_id = order_id(41);
-        o.items[0].quantity_shipped = 1;
-        o.items[0].quantity_unshipped = 1;
-        o.items[1].canceled_by = "BUYER";
-        o.items[1].cancel_reason = "BuyerCanceled";
-        o.items[1].unit_price = money("1.005"); // an amount with more digits than the currency
-        o.packages.push_back(o.packages[0]);
-        o.packages[1].reference_id = "2";
-        o.packages[1].items = {};
-        o.packages[1].ship_time.reset();
-        o.total = Money::parse("4500", "JPY");
-        store.upsert_orders(std::vector{o});
-        const auto back = store.get_order(o.order_id);
-        REQUIRE(back.has_value());
-        check_same_order(o, *back, true);
-        CHECK_FALSE(store.get_order("999-0000000-0000000").has_value());
+    TEST_CASE("an order round-trips through the store completely" * doctest::test_suite("store backends")) {
+        on_each_backend(asc::StoreOptions{.store_pii = true}, [&](Store& store, const std::string&) {
+            Order o = make_order(42, Status::PartiallyShipped);
+            o.is_replacement = true;
+            o.replaced_order_id = order_id(41);
+            o.items[0].quantity_shipped = 1;
+            o.items[0].quantity_unshipped = 1;
+            o.items[1].canceled_by = "BUYER";
+            o.items[1].cancel_reason = "BuyerCanceled";
+            o.items[1].unit_price = money("1.005"); // an amount with more digits than the currency
+            o.packages.push_back(o.packages[0]);
+            o.packages[1].reference_id = "2";
+            o.packages[1].items = {};
+            o.packages[1].ship_time.reset();
+            o.total = Money::parse("4500", "JPY");
+            store.upsert_orders(std::vector{o});
+            const auto back = store.get_order(o.order_id);
+            REQUIRE(back.has_value());
+            check_same_order(o, *back, true);
+            CHECK_FALSE(store.get_order("999-0000000-0000000").has_value());
+        });
     }
 
-    TEST_CASE("an order without optional parts round-trips") {
-        Store store = Store::open_memory();
-        Order o;
-        o.order_id = order_id(5);
-        o.status = Status::Pending;
-        o.purchase_date = ts(k_t0);
-        o.last_updated = ts(k_t0);
-        o.marketplace_id = "A1PA6795UKMFR9";
-        store.upsert_orders(std::vector{o});
-        const auto back = store.get_order(o.order_id);
-        REQUIRE(back.has_value());
-        check_same_order(o, *back, true);
-        CHECK_FALSE(back->buyer.has_value());
-        CHECK_FALSE(back->ship_to.has_value());
-        CHECK_FALSE(back->fulfilled_by.has_value());
+    TEST_CASE("an order without optional parts round-trips" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            Order o;
+            o.order_id = order_id(5);
+            o.status = Status::Pending;
+            o.purchase_date = ts(k_t0);
+            o.last_updated = ts(k_t0);
+            o.marketplace_id = "A1PA6795UKMFR9";
+            store.upsert_orders(std::vector{o});
+            const auto back = store.get_order(o.order_id);
+            REQUIRE(back.has_value());
+            check_same_order(o, *back, true);
+            CHECK_FALSE(back->buyer.has_value());
+            CHECK_FALSE(back->ship_to.has_value());
+            CHECK_FALSE(back->fulfilled_by.has_value());
+        });
     }
 
     TEST_CASE("upserting the same orders twice changes nothing the second time") {
@@ -283,23 +285,25 @@ TEST_SUITE("store") {
         check_same_order(o, *back, false);
     }
 
-    TEST_CASE("a content change without a new lastUpdatedTime is still stored") {
-        Store store = Store::open_memory();
-        Order o = make_order(3);
-        store.upsert_orders(std::vector{o});
-        o.packages[0].tracking_number = "1ZNEW";
-        CHECK(store.upsert_orders(std::vector{o}).updated == 1);
-        CHECK(store.get_order(o.order_id)->packages[0].tracking_number == "1ZNEW");
+    TEST_CASE("a content change without a new lastUpdatedTime is still stored" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            Order o = make_order(3);
+            store.upsert_orders(std::vector{o});
+            o.packages[0].tracking_number = "1ZNEW";
+            CHECK(store.upsert_orders(std::vector{o}).updated == 1);
+            CHECK(store.get_order(o.order_id)->packages[0].tracking_number == "1ZNEW");
+        });
     }
 
-    TEST_CASE("an older copy of an order does not overwrite a newer one") {
-        Store store = Store::open_memory();
-        Order newer = make_order(3, Status::Shipped, k_t0, k_t0 + 7200);
-        Order older = make_order(3, Status::Unshipped, k_t0, k_t0 + 60);
-        store.upsert_orders(std::vector{newer});
-        const auto counts = store.upsert_orders(std::vector{older});
-        CHECK(counts.unchanged == 1);
-        CHECK(store.get_order(newer.order_id)->status == Status::Shipped);
+    TEST_CASE("an older copy of an order does not overwrite a newer one" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            Order newer = make_order(3, Status::Shipped, k_t0, k_t0 + 7200);
+            Order older = make_order(3, Status::Unshipped, k_t0, k_t0 + 60);
+            store.upsert_orders(std::vector{newer});
+            const auto counts = store.upsert_orders(std::vector{older});
+            CHECK(counts.unchanged == 1);
+            CHECK(store.get_order(newer.order_id)->status == Status::Shipped);
+        });
     }
 
     TEST_CASE("a failing upsert leaves nothing of its transaction behind") {
@@ -383,301 +387,309 @@ TEST_SUITE("store") {
         CHECK(sql_int(s, "SELECT count(*) FROM orders WHERE ship_country = 'US'") == 1);
     }
 
-    TEST_CASE("with store_pii, an order fetched without buyer data keeps the stored buyer") {
-        Store store = Store::open_memory({.store_pii = true});
-        Order o = make_order(1);
-        store.upsert_orders(std::vector{o});
-        o.buyer.reset();
-        o.ship_to.reset();
-        o.status = Status::Shipped;
-        o.last_updated += std::chrono::minutes(5);
-        CHECK(store.upsert_orders(std::vector{o}).updated == 1);
-        const auto back = store.get_order(o.order_id);
-        REQUIRE(back.has_value());
-        CHECK(back->status == Status::Shipped);
-        REQUIRE(back->buyer.has_value());
-        CHECK(back->buyer->email == "test-buyer@marketplace.example");
-        REQUIRE(back->ship_to.has_value());
-        CHECK(back->ship_to->line1 == "1 Example Street");
-    }
-
-    TEST_CASE("personal data is purged by age of the order's last update") {
-        Store store = Store::open_memory({.store_pii = true});
-        std::vector<Order> orders;
-        orders.reserve(10);
-        for (int i = 0; i < 10; ++i) {
-            // Last updated i days after t0.
-            orders.push_back(make_order(i, Status::Shipped, k_t0, k_t0 + i * k_day));
-        }
-        store.upsert_orders(orders);
-        CHECK(store.info().orders_with_pii == 10);
-        // Older than t0 + 4 days: orders 0..3.
-        CHECK(store.purge_pii(ts(k_t0 + 4 * k_day)) == 4);
-        CHECK(store.info().orders_with_pii == 6);
-        for (int i = 0; i < 10; ++i) {
-            const auto o = store.get_order(order_id(i));
-            REQUIRE(o.has_value());
-            CHECK(o->buyer.has_value() == (i >= 4));
-            REQUIRE(o->ship_to.has_value());
-            CHECK(o->ship_to->country_code == "US");
-            CHECK(o->ship_to->line1.empty() == (i < 4));
-            CHECK(o->items.size() == 2); // only personal data goes
-        }
-        CHECK(store.purge_pii(ts(k_t0 + 4 * k_day)) == 0);
-        // The same content seen again (e.g. in a sync overlap) does not bring it back.
-        store.upsert_orders(std::vector{orders[0]});
-        CHECK_FALSE(store.get_order(order_id(0))->buyer.has_value());
-    }
-
-    TEST_CASE("money sums per currency are exact over many rows") {
-        Store store = Store::open_memory();
-        std::vector<Order> batch;
-        auto flush = [&] {
-            store.upsert_orders(batch);
-            batch.clear();
-        };
-        Order base;
-        base.status = Status::Shipped;
-        base.purchase_date = ts(k_t0);
-        base.last_updated = ts(k_t0);
-        base.marketplace_id = "ATVPDKIKX0DER";
-        for (int i = 0; i < 100'000; ++i) {
-            Order o = base;
-            o.order_id = fmt::format("111-{:07}-0000001", i);
-            o.total = money("0.10");
-            batch.push_back(std::move(o));
-            if (batch.size() == 1000) {
-                flush();
-            }
-        }
-        for (int i = 0; i < 1000; ++i) {
-            Order o = base;
-            o.order_id = fmt::format("503-{:07}-0000002", i);
-            o.marketplace_id = "A1VC38T7YXB528";
-            o.total = Money::parse("1999", "JPY");
-            batch.push_back(std::move(o));
-        }
-        // Same currency, more digits: added at the larger scale.
-        Order odd = base;
-        odd.order_id = "111-9999999-0000003";
-        odd.total = money("0.005");
-        batch.push_back(odd);
-        // No total at all (a Pending order).
-        Order pending = base;
-        pending.order_id = "111-9999999-0000004";
-        pending.status = Status::Pending;
-        batch.push_back(pending);
-        flush();
-
-        const Summary s = store.report_summary(std::nullopt, std::nullopt);
-        CHECK(s.orders == 101'002);
-        REQUIRE(s.by_currency.size() == 3);
-        CHECK(s.by_currency[0].currency.empty());
-        CHECK(s.by_currency[0].orders == 1);
-        CHECK_FALSE(s.by_currency[0].total.has_value());
-        CHECK(s.by_currency[1].currency == "JPY");
-        CHECK(s.by_currency[1].orders == 1000);
-        REQUIRE(s.by_currency[1].total.has_value());
-        CHECK(s.by_currency[1].total->to_string() == "1999000 JPY");
-        CHECK(s.by_currency[2].currency == "USD");
-        CHECK(s.by_currency[2].orders == 100'001);
-        REQUIRE(s.by_currency[2].total.has_value());
-        CHECK(s.by_currency[2].total->to_string() == "10000.005 USD");
-
-        // The per-marketplace rows never mix currencies either.
-        for (const auto& row : s.by_marketplace) {
-            if (row.total) {
-                CHECK(row.total->currency == row.currency);
-            }
-        }
-        // Per status: Shipped has a USD and a JPY line, Pending one without a currency.
-        REQUIRE(s.by_status.size() == 3);
-        CHECK(s.by_status[0].status == "Pending");
-        CHECK(s.by_status[1].status == "Shipped");
-        CHECK(s.by_status[1].currency == "JPY");
-        CHECK(s.by_status[2].status == "Shipped");
-        CHECK(s.by_status[2].currency == "USD");
-        CHECK(s.by_status[2].total->amount() == "10000.005");
-    }
-
-    TEST_CASE("the summary counts only orders placed in the given window") {
-        Store store = Store::open_memory();
-        std::vector<Order> orders;
-        orders.reserve(10);
-        for (int i = 0; i < 10; ++i) {
-            orders.push_back(make_order(i, i < 5 ? Status::Unshipped : Status::Shipped, k_t0 + i * k_day,
-                                        k_t0 + i * k_day));
-        }
-        store.upsert_orders(orders);
-        const Summary s = store.report_summary(ts(k_t0 + 2 * k_day), ts(k_t0 + 6 * k_day));
-        CHECK(s.orders == 5); // days 2..6, both ends inclusive
-        REQUIRE(s.by_status.size() == 2);
-        CHECK(s.by_status[0].status == "Unshipped");
-        CHECK(s.by_status[0].orders == 3);
-        CHECK(s.by_status[0].total->to_string() == "89.91 USD");
-        CHECK(s.by_status[1].orders == 2);
-        REQUIRE(s.detail.size() == 2);
-        CHECK(s.detail[0].marketplace_id == "ATVPDKIKX0DER");
-        CHECK(store.report_summary(ts(k_t0 + 20 * k_day), std::nullopt).orders == 0);
-    }
-
-    TEST_CASE("cached queries filter like the live list") {
-        Store store = Store::open_memory();
-        std::vector<Order> orders;
-        const std::array statuses{Status::Unshipped, Status::Shipped, Status::Canceled,
-                                  Status::PartiallyShipped};
-        for (int i = 0; i < 40; ++i) {
-            Order o = make_order(i, statuses[static_cast<std::size_t>(i % 4)], k_t0 + i * k_hour,
-                                 k_t0 + i * k_hour + 600);
-            if (i % 5 == 0) {
-                o.fulfilled_by = FulfilledBy::Amazon;
-                o.ship_by = {};
-            }
-            if (i >= 30) {
-                o.marketplace_id = "A2EUQ1WTGCTBG2";
-            }
-            orders.push_back(o);
-        }
-        store.upsert_orders(orders);
-        auto count = [&](const OrderFilter& f) { return ids_of(store, f).size(); };
-
-        OrderFilter f;
-        CHECK(count(f) == 40);
-        f.statuses = {Status::Unshipped};
-        CHECK(count(f) == 10);
-        f.statuses = {Status::Unshipped, Status::Canceled};
-        CHECK(count(f) == 20);
-
-        OrderFilter created;
-        created.created_after = ts(k_t0 + 10 * k_hour);
-        created.created_before = ts(k_t0 + 19 * k_hour);
-        CHECK(count(created) == 10); // inclusive on both ends
-
-        OrderFilter updated;
-        updated.updated_after = ts(k_t0 + 35 * k_hour + 600);
-        CHECK(count(updated) == 5);
-        updated.updated_before = ts(k_t0 + 36 * k_hour + 600);
-        CHECK(count(updated) == 2);
-
-        OrderFilter afn;
-        afn.fulfilled_by = FulfilledBy::Amazon;
-        CHECK(count(afn) == 8);
-        afn.fulfilled_by = FulfilledBy::Merchant;
-        CHECK(count(afn) == 32);
-
-        OrderFilter market;
-        market.marketplace_ids = {"A2EUQ1WTGCTBG2"};
-        CHECK(count(market) == 10);
-        market.marketplace_ids = {"A2EUQ1WTGCTBG2", "ATVPDKIKX0DER"};
-        CHECK(count(market) == 40);
-
-        OrderFilter sku;
-        sku.sku = "SKU-3"; // items i1 of orders with i % 5 == 3
-        CHECK(count(sku) == 8);
-        sku.sku = "SKU-GADGET";
-        CHECK(count(sku) == 40);
-        sku.sku = "NO-SUCH";
-        CHECK(count(sku) == 0);
-
-        OrderFilter asin;
-        asin.asin = "B000000004"; // i % 7 == 4
-        CHECK(count(asin) == 6);
-
-        OrderFilter ship;
-        ship.ship_by_before = ts(k_t0 + 2 * k_day + 9 * k_hour); // latest ship = purchase + 2 days
-        CHECK(count(ship) == 8); // i = 0..9, minus the AFN ones (0, 5) without a ship-by date
-
-        OrderFilter limit;
-        limit.statuses = {Status::Shipped};
-        limit.limit = 3;
-        const auto ids = ids_of(store, limit);
-        REQUIRE(ids.size() == 3);
-        CHECK(ids[0] == order_id(37)); // newest first by default
-        CHECK(ids[1] == order_id(33));
-        CHECK(ids[2] == order_id(29));
-
-        OrderFilter combined;
-        combined.statuses = {Status::Unshipped};
-        combined.fulfilled_by = FulfilledBy::Merchant;
-        combined.marketplace_ids = {"ATVPDKIKX0DER"};
-        combined.sku = "SKU-GADGET";
-        combined.created_after = ts(k_t0 + 4 * k_hour);
-        CHECK(ids_of(store, combined) == std::vector<std::string>{order_id(28), order_id(24), order_id(16),
-                                                                  order_id(12), order_id(8), order_id(4)});
-    }
-
-    TEST_CASE("cached queries sort by each key, both ways") {
-        Store store = Store::open_memory();
-        std::vector<Order> orders;
-        // purchase ascending with i; ship-by descending with i; last update shuffled; totals varied.
-        const std::array<std::int64_t, 5> updates{3, 1, 4, 0, 2};
-        const std::array totals{"5.00", "100.00", "20.50", "0.99", "7.25"};
-        for (int i = 0; i < 5; ++i) {
-            const auto ui = static_cast<std::size_t>(i);
-            Order o = make_order(i, Status::Unshipped, k_t0 + i * k_hour, k_t0 + 86400 + updates[ui] * 60);
-            o.ship_by.latest = ts(k_t0 + 10 * k_day - i * k_hour);
-            o.total = money(totals[ui]);
-            orders.push_back(o);
-        }
-        Order afn = make_order(9, Status::Shipped, k_t0 - 3600, k_t0 + 86400 + 600);
-        afn.fulfilled_by = FulfilledBy::Amazon;
-        afn.ship_by = {};
-        afn.total = Money::parse("300", "JPY");
-        orders.push_back(afn);
-        store.upsert_orders(orders);
-        auto sorted = [&](std::string sort) {
-            OrderFilter f;
-            f.sort = std::move(sort);
-            return ids_of(store, f);
-        };
-        auto ids = [](std::initializer_list<int> ns) {
-            std::vector<std::string> out;
-            for (int n : ns) {
-                out.push_back(order_id(n));
-            }
-            return out;
-        };
-        CHECK(sorted("purchase_date") == ids({9, 0, 1, 2, 3, 4}));
-        CHECK(sorted("-purchase_date") == ids({4, 3, 2, 1, 0, 9}));
-        CHECK(sorted("") == ids({4, 3, 2, 1, 0, 9}));
-        CHECK(sorted("last_updated") == ids({3, 1, 4, 0, 2, 9}));
-        CHECK(sorted("-last_updated") == ids({9, 2, 0, 4, 1, 3}));
-        CHECK(sorted("ship_by") == ids({4, 3, 2, 1, 0, 9})); // no ship-by date last
-        CHECK(sorted("-ship_by") == ids({0, 1, 2, 3, 4, 9}));
-        CHECK(sorted("total") == ids({9, 3, 0, 4, 2, 1})); // JPY apart from USD
-        CHECK(sorted("-total") == ids({9, 1, 2, 4, 0, 3}));
-    }
-
-    TEST_CASE("an unknown sort key is a usage error naming the valid ones") {
-        Store store = Store::open_memory();
-        OrderFilter f;
-        f.sort = "buyer_name";
-        try {
-            store.query_orders(f, [](Order&&) { return true; });
-            FAIL("accepted an unknown sort key");
-        } catch (const Error& e) {
-            CHECK(e.kind() == ErrorKind::Usage);
-            CHECK(e.hint().find("purchase_date, ship_by, last_updated, total") != std::string::npos);
-        }
-    }
-
-    TEST_CASE("a query stops when the callback returns false, and may query the store meanwhile") {
-        Store store = Store::open_memory();
-        std::vector<Order> orders;
-        orders.reserve(20);
-        for (int i = 0; i < 20; ++i) {
-            orders.push_back(make_order(i));
-        }
-        store.upsert_orders(orders);
-        int seen = 0;
-        store.query_orders({}, [&](Order&& o) {
-            ++seen;
-            const auto again = store.get_order(o.order_id); // nested read on the same connection
-            CHECK(again.has_value());
-            CHECK(again->items.size() == o.items.size());
-            return seen < 5;
+    TEST_CASE("with store_pii, an order fetched without buyer data keeps the stored buyer" * doctest::test_suite("store backends")) {
+        on_each_backend(asc::StoreOptions{.store_pii = true}, [&](Store& store, const std::string&) {
+            Order o = make_order(1);
+            store.upsert_orders(std::vector{o});
+            o.buyer.reset();
+            o.ship_to.reset();
+            o.status = Status::Shipped;
+            o.last_updated += std::chrono::minutes(5);
+            CHECK(store.upsert_orders(std::vector{o}).updated == 1);
+            const auto back = store.get_order(o.order_id);
+            REQUIRE(back.has_value());
+            CHECK(back->status == Status::Shipped);
+            REQUIRE(back->buyer.has_value());
+            CHECK(back->buyer->email == "test-buyer@marketplace.example");
+            REQUIRE(back->ship_to.has_value());
+            CHECK(back->ship_to->line1 == "1 Example Street");
         });
-        CHECK(seen == 5);
+    }
+
+    TEST_CASE("personal data is purged by age of the order's last update" * doctest::test_suite("store backends")) {
+        on_each_backend(asc::StoreOptions{.store_pii = true}, [&](Store& store, const std::string&) {
+            std::vector<Order> orders;
+            orders.reserve(10);
+            for (int i = 0; i < 10; ++i) {
+                // Last updated i days after t0.
+                orders.push_back(make_order(i, Status::Shipped, k_t0, k_t0 + i * k_day));
+            }
+            store.upsert_orders(orders);
+            CHECK(store.info().orders_with_pii == 10);
+            // Older than t0 + 4 days: orders 0..3.
+            CHECK(store.purge_pii(ts(k_t0 + 4 * k_day)) == 4);
+            CHECK(store.info().orders_with_pii == 6);
+            for (int i = 0; i < 10; ++i) {
+                const auto o = store.get_order(order_id(i));
+                REQUIRE(o.has_value());
+                CHECK(o->buyer.has_value() == (i >= 4));
+                REQUIRE(o->ship_to.has_value());
+                CHECK(o->ship_to->country_code == "US");
+                CHECK(o->ship_to->line1.empty() == (i < 4));
+                CHECK(o->items.size() == 2); // only personal data goes
+            }
+            CHECK(store.purge_pii(ts(k_t0 + 4 * k_day)) == 0);
+            // The same content seen again (e.g. in a sync overlap) does not bring it back.
+            store.upsert_orders(std::vector{orders[0]});
+            CHECK_FALSE(store.get_order(order_id(0))->buyer.has_value());
+        });
+    }
+
+    TEST_CASE("money sums per currency are exact over many rows" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            std::vector<Order> batch;
+            auto flush = [&] {
+                store.upsert_orders(batch);
+                batch.clear();
+            };
+            Order base;
+            base.status = Status::Shipped;
+            base.purchase_date = ts(k_t0);
+            base.last_updated = ts(k_t0);
+            base.marketplace_id = "ATVPDKIKX0DER";
+            for (int i = 0; i < 100'000; ++i) {
+                Order o = base;
+                o.order_id = fmt::format("111-{:07}-0000001", i);
+                o.total = money("0.10");
+                batch.push_back(std::move(o));
+                if (batch.size() == 1000) {
+                    flush();
+                }
+            }
+            for (int i = 0; i < 1000; ++i) {
+                Order o = base;
+                o.order_id = fmt::format("503-{:07}-0000002", i);
+                o.marketplace_id = "A1VC38T7YXB528";
+                o.total = Money::parse("1999", "JPY");
+                batch.push_back(std::move(o));
+            }
+            // Same currency, more digits: added at the larger scale.
+            Order odd = base;
+            odd.order_id = "111-9999999-0000003";
+            odd.total = money("0.005");
+            batch.push_back(odd);
+            // No total at all (a Pending order).
+            Order pending = base;
+            pending.order_id = "111-9999999-0000004";
+            pending.status = Status::Pending;
+            batch.push_back(pending);
+            flush();
+
+            const Summary s = store.report_summary(std::nullopt, std::nullopt);
+            CHECK(s.orders == 101'002);
+            REQUIRE(s.by_currency.size() == 3);
+            CHECK(s.by_currency[0].currency.empty());
+            CHECK(s.by_currency[0].orders == 1);
+            CHECK_FALSE(s.by_currency[0].total.has_value());
+            CHECK(s.by_currency[1].currency == "JPY");
+            CHECK(s.by_currency[1].orders == 1000);
+            REQUIRE(s.by_currency[1].total.has_value());
+            CHECK(s.by_currency[1].total->to_string() == "1999000 JPY");
+            CHECK(s.by_currency[2].currency == "USD");
+            CHECK(s.by_currency[2].orders == 100'001);
+            REQUIRE(s.by_currency[2].total.has_value());
+            CHECK(s.by_currency[2].total->to_string() == "10000.005 USD");
+
+            // The per-marketplace rows never mix currencies either.
+            for (const auto& row : s.by_marketplace) {
+                if (row.total) {
+                    CHECK(row.total->currency == row.currency);
+                }
+            }
+            // Per status: Shipped has a USD and a JPY line, Pending one without a currency.
+            REQUIRE(s.by_status.size() == 3);
+            CHECK(s.by_status[0].status == "Pending");
+            CHECK(s.by_status[1].status == "Shipped");
+            CHECK(s.by_status[1].currency == "JPY");
+            CHECK(s.by_status[2].status == "Shipped");
+            CHECK(s.by_status[2].currency == "USD");
+            CHECK(s.by_status[2].total->amount() == "10000.005");
+        });
+    }
+
+    TEST_CASE("the summary counts only orders placed in the given window" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            std::vector<Order> orders;
+            orders.reserve(10);
+            for (int i = 0; i < 10; ++i) {
+                orders.push_back(make_order(i, i < 5 ? Status::Unshipped : Status::Shipped, k_t0 + i * k_day,
+                                            k_t0 + i * k_day));
+            }
+            store.upsert_orders(orders);
+            const Summary s = store.report_summary(ts(k_t0 + 2 * k_day), ts(k_t0 + 6 * k_day));
+            CHECK(s.orders == 5); // days 2..6, both ends inclusive
+            REQUIRE(s.by_status.size() == 2);
+            CHECK(s.by_status[0].status == "Unshipped");
+            CHECK(s.by_status[0].orders == 3);
+            CHECK(s.by_status[0].total->to_string() == "89.91 USD");
+            CHECK(s.by_status[1].orders == 2);
+            REQUIRE(s.detail.size() == 2);
+            CHECK(s.detail[0].marketplace_id == "ATVPDKIKX0DER");
+            CHECK(store.report_summary(ts(k_t0 + 20 * k_day), std::nullopt).orders == 0);
+        });
+    }
+
+    TEST_CASE("cached queries filter like the live list" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            std::vector<Order> orders;
+            const std::array statuses{Status::Unshipped, Status::Shipped, Status::Canceled,
+                                      Status::PartiallyShipped};
+            for (int i = 0; i < 40; ++i) {
+                Order o = make_order(i, statuses[static_cast<std::size_t>(i % 4)], k_t0 + i * k_hour,
+                                     k_t0 + i * k_hour + 600);
+                if (i % 5 == 0) {
+                    o.fulfilled_by = FulfilledBy::Amazon;
+                    o.ship_by = {};
+                }
+                if (i >= 30) {
+                    o.marketplace_id = "A2EUQ1WTGCTBG2";
+                }
+                orders.push_back(o);
+            }
+            store.upsert_orders(orders);
+            auto count = [&](const OrderFilter& f) { return ids_of(store, f).size(); };
+
+            OrderFilter f;
+            CHECK(count(f) == 40);
+            f.statuses = {Status::Unshipped};
+            CHECK(count(f) == 10);
+            f.statuses = {Status::Unshipped, Status::Canceled};
+            CHECK(count(f) == 20);
+
+            OrderFilter created;
+            created.created_after = ts(k_t0 + 10 * k_hour);
+            created.created_before = ts(k_t0 + 19 * k_hour);
+            CHECK(count(created) == 10); // inclusive on both ends
+
+            OrderFilter updated;
+            updated.updated_after = ts(k_t0 + 35 * k_hour + 600);
+            CHECK(count(updated) == 5);
+            updated.updated_before = ts(k_t0 + 36 * k_hour + 600);
+            CHECK(count(updated) == 2);
+
+            OrderFilter afn;
+            afn.fulfilled_by = FulfilledBy::Amazon;
+            CHECK(count(afn) == 8);
+            afn.fulfilled_by = FulfilledBy::Merchant;
+            CHECK(count(afn) == 32);
+
+            OrderFilter market;
+            market.marketplace_ids = {"A2EUQ1WTGCTBG2"};
+            CHECK(count(market) == 10);
+            market.marketplace_ids = {"A2EUQ1WTGCTBG2", "ATVPDKIKX0DER"};
+            CHECK(count(market) == 40);
+
+            OrderFilter sku;
+            sku.sku = "SKU-3"; // items i1 of orders with i % 5 == 3
+            CHECK(count(sku) == 8);
+            sku.sku = "SKU-GADGET";
+            CHECK(count(sku) == 40);
+            sku.sku = "NO-SUCH";
+            CHECK(count(sku) == 0);
+
+            OrderFilter asin;
+            asin.asin = "B000000004"; // i % 7 == 4
+            CHECK(count(asin) == 6);
+
+            OrderFilter ship;
+            ship.ship_by_before = ts(k_t0 + 2 * k_day + 9 * k_hour); // latest ship = purchase + 2 days
+            CHECK(count(ship) == 8); // i = 0..9, minus the AFN ones (0, 5) without a ship-by date
+
+            OrderFilter limit;
+            limit.statuses = {Status::Shipped};
+            limit.limit = 3;
+            const auto ids = ids_of(store, limit);
+            REQUIRE(ids.size() == 3);
+            CHECK(ids[0] == order_id(37)); // newest first by default
+            CHECK(ids[1] == order_id(33));
+            CHECK(ids[2] == order_id(29));
+
+            OrderFilter combined;
+            combined.statuses = {Status::Unshipped};
+            combined.fulfilled_by = FulfilledBy::Merchant;
+            combined.marketplace_ids = {"ATVPDKIKX0DER"};
+            combined.sku = "SKU-GADGET";
+            combined.created_after = ts(k_t0 + 4 * k_hour);
+            CHECK(ids_of(store, combined) == std::vector<std::string>{order_id(28), order_id(24), order_id(16),
+                                                                      order_id(12), order_id(8), order_id(4)});
+        });
+    }
+
+    TEST_CASE("cached queries sort by each key, both ways" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            std::vector<Order> orders;
+            // purchase ascending with i; ship-by descending with i; last update shuffled; totals varied.
+            const std::array<std::int64_t, 5> updates{3, 1, 4, 0, 2};
+            const std::array totals{"5.00", "100.00", "20.50", "0.99", "7.25"};
+            for (int i = 0; i < 5; ++i) {
+                const auto ui = static_cast<std::size_t>(i);
+                Order o = make_order(i, Status::Unshipped, k_t0 + i * k_hour, k_t0 + 86400 + updates[ui] * 60);
+                o.ship_by.latest = ts(k_t0 + 10 * k_day - i * k_hour);
+                o.total = money(totals[ui]);
+                orders.push_back(o);
+            }
+            Order afn = make_order(9, Status::Shipped, k_t0 - 3600, k_t0 + 86400 + 600);
+            afn.fulfilled_by = FulfilledBy::Amazon;
+            afn.ship_by = {};
+            afn.total = Money::parse("300", "JPY");
+            orders.push_back(afn);
+            store.upsert_orders(orders);
+            auto sorted = [&](std::string sort) {
+                OrderFilter f;
+                f.sort = std::move(sort);
+                return ids_of(store, f);
+            };
+            auto ids = [](std::initializer_list<int> ns) {
+                std::vector<std::string> out;
+                for (int n : ns) {
+                    out.push_back(order_id(n));
+                }
+                return out;
+            };
+            CHECK(sorted("purchase_date") == ids({9, 0, 1, 2, 3, 4}));
+            CHECK(sorted("-purchase_date") == ids({4, 3, 2, 1, 0, 9}));
+            CHECK(sorted("") == ids({4, 3, 2, 1, 0, 9}));
+            CHECK(sorted("last_updated") == ids({3, 1, 4, 0, 2, 9}));
+            CHECK(sorted("-last_updated") == ids({9, 2, 0, 4, 1, 3}));
+            CHECK(sorted("ship_by") == ids({4, 3, 2, 1, 0, 9})); // no ship-by date last
+            CHECK(sorted("-ship_by") == ids({0, 1, 2, 3, 4, 9}));
+            CHECK(sorted("total") == ids({9, 3, 0, 4, 2, 1})); // JPY apart from USD
+            CHECK(sorted("-total") == ids({9, 1, 2, 4, 0, 3}));
+        });
+    }
+
+    TEST_CASE("an unknown sort key is a usage error naming the valid ones" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            OrderFilter f;
+            f.sort = "buyer_name";
+            try {
+                store.query_orders(f, [](Order&&) { return true; });
+                FAIL("accepted an unknown sort key");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::Usage);
+                CHECK(e.hint().find("purchase_date, ship_by, last_updated, total") != std::string::npos);
+            }
+        });
+    }
+
+    TEST_CASE("a query stops when the callback returns false, and may query the store meanwhile" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            std::vector<Order> orders;
+            orders.reserve(20);
+            for (int i = 0; i < 20; ++i) {
+                orders.push_back(make_order(i));
+            }
+            store.upsert_orders(orders);
+            int seen = 0;
+            store.query_orders({}, [&](Order&& o) {
+                ++seen;
+                const auto again = store.get_order(o.order_id); // nested read on the same connection
+                CHECK(again.has_value());
+                CHECK(again->items.size() == o.items.size());
+                return seen < 5;
+            });
+            CHECK(seen == 5);
+        });
     }
 
     TEST_CASE("the status listing reads the (status, purchase_date) index, not the whole table") {
@@ -697,40 +709,41 @@ TEST_SUITE("store") {
         CHECK(plan.find("TEMP B-TREE") == std::string::npos);
     }
 
-    TEST_CASE("the late report lists merchant orders past or near their ship-by date, oldest first") {
-        Store store = Store::open_memory();
-        const auto now = k_t0 + 10 * k_day;
-        std::vector<Order> orders;
-        auto add = [&](int n, Status status, std::int64_t latest_ship,
-                       FulfilledBy by = FulfilledBy::Merchant) {
-            Order o = make_order(n, status);
-            o.ship_by.latest = ts(latest_ship);
-            o.fulfilled_by = by;
-            orders.push_back(o);
-        };
-        add(1, Status::Unshipped, now - 3600);                       // late by an hour
-        add(2, Status::Unshipped, now - 5 * k_day);                  // late by five days: first
-        add(3, Status::Unshipped, now + 12 * k_hour);                // due within 24 h
-        add(4, Status::Unshipped, now + 3 * k_day);                  // not yet
-        add(5, Status::Shipped, now - 86400);                        // shipped: not late
-        add(6, Status::Unshipped, now - 86400, FulfilledBy::Amazon); // Amazon's job
-        add(7, Status::PartiallyShipped, now - 7200);                // items still to ship
-        add(8, Status::Canceled, now - 86400);
-        store.upsert_orders(orders);
+    TEST_CASE("the late report lists merchant orders past or near their ship-by date, oldest first" * doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            const auto now = k_t0 + 10 * k_day;
+            std::vector<Order> orders;
+            auto add = [&](int n, Status status, std::int64_t latest_ship,
+                           FulfilledBy by = FulfilledBy::Merchant) {
+                Order o = make_order(n, status);
+                o.ship_by.latest = ts(latest_ship);
+                o.fulfilled_by = by;
+                orders.push_back(o);
+            };
+            add(1, Status::Unshipped, now - 3600);                       // late by an hour
+            add(2, Status::Unshipped, now - 5 * k_day);                  // late by five days: first
+            add(3, Status::Unshipped, now + 12 * k_hour);                // due within 24 h
+            add(4, Status::Unshipped, now + 3 * k_day);                  // not yet
+            add(5, Status::Shipped, now - 86400);                        // shipped: not late
+            add(6, Status::Unshipped, now - 86400, FulfilledBy::Amazon); // Amazon's job
+            add(7, Status::PartiallyShipped, now - 7200);                // items still to ship
+            add(8, Status::Canceled, now - 86400);
+            store.upsert_orders(orders);
 
-        std::vector<std::string> late;
-        store.report_late(ts(now), std::chrono::hours(24), [&](Order&& o) {
-            late.push_back(o.order_id);
-            return true;
-        });
-        CHECK(late == std::vector<std::string>{order_id(2), order_id(7), order_id(1), order_id(3)});
+            std::vector<std::string> late;
+            store.report_late(ts(now), std::chrono::hours(24), [&](Order&& o) {
+                late.push_back(o.order_id);
+                return true;
+            });
+            CHECK(late == std::vector<std::string>{order_id(2), order_id(7), order_id(1), order_id(3)});
 
-        late.clear();
-        store.report_late(ts(now), std::chrono::seconds(0), [&](Order&& o) {
-            late.push_back(o.order_id);
-            return true;
+            late.clear();
+            store.report_late(ts(now), std::chrono::seconds(0), [&](Order&& o) {
+                late.push_back(o.order_id);
+                return true;
+            });
+            CHECK(late == std::vector<std::string>{order_id(2), order_id(7), order_id(1)});
         });
-        CHECK(late == std::vector<std::string>{order_id(2), order_id(7), order_id(1)});
     }
 
     TEST_CASE("the cancellations report returns journal rows since a time, oldest first") {

@@ -24,40 +24,14 @@ using asc::OrderFilter;
 using asc::Status;
 using asc::Store;
 using asc::StoreOptions;
+using asc_test::fresh_account;
 using asc_test::k_t0;
 using asc_test::make_order;
+using asc_test::on_each_backend;
+using asc_test::pg_uri;
 using asc_test::ts;
 
 namespace {
-
-std::string pg_uri() {
-    const char* uri = std::getenv("ASC_TEST_PG_URI");
-    return uri != nullptr ? uri : "";
-}
-
-// A fresh account (schema) for each PostgreSQL store of a test run.
-std::string fresh_account() {
-    static std::atomic<int> n{0};
-    return fmt::format("T{}X{}", ::getpid(), n++);
-}
-
-// Runs `body` on a new SQLite store and, with ASC_TEST_PG_URI, on a new PostgreSQL store.
-void on_each_backend(const std::function<void(Store&, const std::string&)>& body) {
-    {
-        asc_test::TempDir dir;
-        Store store = Store::open(dir / "s.db");
-        INFO("backend sqlite");
-        body(store, "sqlite");
-    }
-    if (const auto uri = pg_uri(); !uri.empty()) {
-        StoreOptions options;
-        options.account = fresh_account();
-        Store store = Store::open(uri, options);
-        INFO("backend postgresql");
-        REQUIRE(store.backend() == "postgresql");
-        body(store, "postgresql");
-    }
-}
 
 JournalEntry planned(const std::string& order_id, std::int64_t message_id) {
     JournalEntry e;
@@ -362,13 +336,35 @@ TEST_CASE("a store is copied once, whole and checked (asc store migrate)") {
     }
     const std::vector<std::string> keys{"ATVPDKIKX0DER"};
     source.upsert_page(orders, keys, ts(k_t0 + 5000));
+    // The mark was advanced long ago, and one order came only from an order report: both are
+    // copied as they are (not "synced now", not a full copy).
+    asc_test::sql_exec(source, "UPDATE sync_marks SET synced_at = 1000");
+    auto from_report = make_order(5000);
+    source.upsert_report_orders(std::span(&from_report, 1));
+    asc::BackfillWindow window{"A1PA6795UKMFR9", ts(k_t0), ts(k_t0 + 86400), "R7", "requested", "", 0};
+    source.backfill_requested(window, ts(k_t0 + 100));
+    window.outcome = "DONE";
+    window.rows = 12;
+    source.backfill_done(window, ts(k_t0 + 200), false);
     const std::vector<JournalEntry> rows{planned("111-0000001-0000001", 1), planned("111-0000002-0000002", 2)};
     source.journal_write(rows);
     const auto copy_into = [&](Store& dest) {
         const auto copied = dest.copy_from(source);
-        CHECK(copied.orders == 1203);
+        CHECK(copied.orders == 1204);
         CHECK(copied.journal_entries == 2);
         CHECK(dest.sync_mark("ATVPDKIKX0DER") == ts(k_t0 + 5000));
+        REQUIRE(dest.sync_marks().size() == 1);
+        CHECK(dest.sync_marks()[0].synced_at == ts(1000));
+        CHECK(dest.order_from_report(from_report.order_id));
+        CHECK_FALSE(dest.order_from_report(orders[7].order_id));
+        CHECK(dest.info().orders_from_report == 1);
+        const auto windows = dest.backfill_windows("A1PA6795UKMFR9");
+        REQUIRE(windows.size() == 1);
+        CHECK(windows[0].report_id == "R7");
+        CHECK(windows[0].state == "done");
+        CHECK(windows[0].outcome == "DONE");
+        CHECK(windows[0].rows == 12);
+        CHECK(windows[0].end == ts(k_t0 + 86400));
         CHECK(dest.journal_in_flight().size() == 2);
         const auto got = dest.get_order(orders[7].order_id);
         REQUIRE(got.has_value());
@@ -379,7 +375,7 @@ TEST_CASE("a store is copied once, whole and checked (asc store migrate)") {
         } catch (const asc::Error& e) {
             CHECK(e.kind() == ErrorKind::Usage);
         }
-        CHECK(dest.info().orders == 1203);
+        CHECK(dest.info().orders == 1204);
     };
     Store into_sqlite = Store::open(dir / "dest.db");
     copy_into(into_sqlite);

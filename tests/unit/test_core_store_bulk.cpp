@@ -106,53 +106,54 @@ TEST_SUITE("store") {
         CHECK(ids_of(store, by_asin).size() == 20);
     }
 
-    TEST_CASE("a listing reads only the columns it prints and the item quantities") {
-        Store store = Store::open_memory(StoreOptions{.store_pii = true});
-        std::vector<Order> orders = orders_from(0, 3);
-        orders[1].items[0].quantity_shipped = 1;
-        orders[1].items[0].quantity_unshipped = 1;
-        store.upsert_orders(orders);
+    TEST_CASE("a listing reads only the columns it prints and the item quantities" * doctest::test_suite("store backends")) {
+        asc_test::on_each_backend(StoreOptions{.store_pii = true}, [&](asc::Store& store, const std::string&) {
+            std::vector<Order> orders = orders_from(0, 3);
+            orders[1].items[0].quantity_shipped = 1;
+            orders[1].items[0].quantity_unshipped = 1;
+            store.upsert_orders(orders);
 
-        OrderFilter f;
-        f.sort = "purchase_date";
-        std::vector<Order> rows;
-        store.query_orders(
-            f,
-            [&](Order&& o) {
-                rows.push_back(std::move(o));
-                return true;
-            },
-            OrderParts::ListRow);
-        REQUIRE(rows.size() == 3);
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            const Order& full = orders[i];
-            const Order& row = rows[i];
-            CHECK(row.order_id == full.order_id);
-            CHECK(row.status == full.status);
-            CHECK(row.fulfilled_by == full.fulfilled_by);
-            CHECK(row.purchase_date == full.purchase_date);
-            CHECK(row.last_updated == full.last_updated);
-            CHECK(row.ship_by.latest == full.ship_by.latest);
-            check_same_money(row.total, full.total);
-            CHECK(row.marketplace_id == full.marketplace_id);
-            CHECK(row.marketplace_name == full.marketplace_name);
-            CHECK(row.sales_channel == full.sales_channel);
-            CHECK(row.ship_service_level == full.ship_service_level);
-            CHECK(row.is_prime == full.is_prime);
-            CHECK(row.is_business == full.is_business);
-            CHECK(row.seller_order_id == full.seller_order_id);
-            CHECK(row.items_shipped() == full.items_shipped());
-            CHECK(row.items_unshipped() == full.items_unshipped());
-            // What a listing does not print is not read.
-            CHECK_FALSE(row.buyer.has_value());
-            CHECK_FALSE(row.ship_to.has_value());
-            CHECK(row.packages.empty());
-            CHECK(row.total_breakdown.empty());
-            REQUIRE(row.items.size() == full.items.size());
-            CHECK(row.items[0].title.empty());
-            CHECK_FALSE(row.items[0].unit_price.has_value());
-        }
-        CHECK(rows[1].items_shipped() == 1);
+            OrderFilter f;
+            f.sort = "purchase_date";
+            std::vector<Order> rows;
+            store.query_orders(
+                f,
+                [&](Order&& o) {
+                    rows.push_back(std::move(o));
+                    return true;
+                },
+                OrderParts::ListRow);
+            REQUIRE(rows.size() == 3);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                const Order& full = orders[i];
+                const Order& row = rows[i];
+                CHECK(row.order_id == full.order_id);
+                CHECK(row.status == full.status);
+                CHECK(row.fulfilled_by == full.fulfilled_by);
+                CHECK(row.purchase_date == full.purchase_date);
+                CHECK(row.last_updated == full.last_updated);
+                CHECK(row.ship_by.latest == full.ship_by.latest);
+                check_same_money(row.total, full.total);
+                CHECK(row.marketplace_id == full.marketplace_id);
+                CHECK(row.marketplace_name == full.marketplace_name);
+                CHECK(row.sales_channel == full.sales_channel);
+                CHECK(row.ship_service_level == full.ship_service_level);
+                CHECK(row.is_prime == full.is_prime);
+                CHECK(row.is_business == full.is_business);
+                CHECK(row.seller_order_id == full.seller_order_id);
+                CHECK(row.items_shipped() == full.items_shipped());
+                CHECK(row.items_unshipped() == full.items_unshipped());
+                // What a listing does not print is not read.
+                CHECK_FALSE(row.buyer.has_value());
+                CHECK_FALSE(row.ship_to.has_value());
+                CHECK(row.packages.empty());
+                CHECK(row.total_breakdown.empty());
+                REQUIRE(row.items.size() == full.items.size());
+                CHECK(row.items[0].title.empty());
+                CHECK_FALSE(row.items[0].unit_price.has_value());
+            }
+            CHECK(rows[1].items_shipped() == 1);
+        });
     }
 
 } // TEST_SUITE

@@ -108,25 +108,26 @@ TEST_CASE("journal states: a row in a state this asc does not know is an error t
     }
 }
 
-TEST_CASE("schema 4 journals the Magento action and the credit memo id") {
-    Store store = Store::open_memory();
-    auto e = planned("111-0000001-0000001", 1);
-    e.state = asc::JournalState::Canceled;
-    e.commerce_state = asc::CommerceState::Pending;
-    const auto ids = store.journal_write(std::vector{e});
-    asc::JournalChange c;
-    c.id = ids.front();
-    c.commerce_action = "refunded";
-    c.commerce_creditmemo_id = "17";
-    store.journal_update(std::span<const asc::JournalChange>(&c, 1), ts(2000));
-    auto rows = store.journal_entries({});
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0].commerce_state == asc::CommerceState::Pending); // untouched
-    CHECK(rows[0].commerce_action == "refunded");
-    CHECK(rows[0].commerce_creditmemo_id == "17");
-    c.commerce_action = "complete"; // not an action
-    CHECK_THROWS_AS(store.journal_update(std::span<const asc::JournalChange>(&c, 1), ts(2001)), asc::Error);
-    CHECK(store.journal_entries({})[0].commerce_action == "refunded");
+TEST_CASE("schema 4 journals the Magento action and the credit memo id" * doctest::test_suite("store backends")) {
+    asc_test::on_each_backend({}, [&](asc::Store& store, const std::string&) {
+        auto e = planned("111-0000001-0000001", 1);
+        e.state = asc::JournalState::Canceled;
+        e.commerce_state = asc::CommerceState::Pending;
+        const auto ids = store.journal_write(std::vector{e});
+        asc::JournalChange c;
+        c.id = ids.front();
+        c.commerce_action = "refunded";
+        c.commerce_creditmemo_id = "17";
+        store.journal_update(std::span<const asc::JournalChange>(&c, 1), ts(2000));
+        auto rows = store.journal_entries({});
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].commerce_state == asc::CommerceState::Pending); // untouched
+        CHECK(rows[0].commerce_action == "refunded");
+        CHECK(rows[0].commerce_creditmemo_id == "17");
+        c.commerce_action = "complete"; // not an action
+        CHECK_THROWS_AS(store.journal_update(std::span<const asc::JournalChange>(&c, 1), ts(2001)), asc::Error);
+        CHECK(store.journal_entries({})[0].commerce_action == "refunded");
+    });
 }
 
 TEST_CASE("schema 5 adds the send timeout; a store still at 3 reads its journal without it") {
@@ -152,108 +153,112 @@ TEST_CASE("schema 5 adds the send timeout; a store still at 3 reads its journal 
     CHECK_FALSE(rows[0].send_timeout.has_value()); // unknown: recovery assumes the longest
 }
 
-TEST_CASE("journal rows are written in one transaction and read back whole") {
-    Store store = Store::open_memory();
-    auto a = planned("111-0000001-0000001", 1);
-    auto b = planned("111-0000002-0000002", 2);
-    b.submitted_at = ts(1500);
-    b.send_timeout = std::chrono::milliseconds(7500);
-    const auto ids = store.journal_write(std::vector{a, b});
-    REQUIRE(ids.size() == 2);
-    const auto rows = store.journal_entries({});
-    REQUIRE(rows.size() == 2);
-    CHECK(rows[0].id == ids[0]);
-    CHECK(rows[0].order_id == a.order_id);
-    CHECK(rows[0].feed_seq == 1);
-    CHECK(rows[0].message_id == 1);
-    CHECK(rows[0].marketplace_id == "ATVPDKIKX0DER");
-    CHECK(rows[0].run_by == "ops@host");
-    CHECK(rows[1].submitted_at == ts(1500));
-    CHECK(rows[1].send_timeout == std::chrono::milliseconds(7500));
-    CHECK_FALSE(rows[0].send_timeout.has_value());
-    CHECK(store.info().journal_entries == 2);
+TEST_CASE("journal rows are written in one transaction and read back whole" * doctest::test_suite("store backends")) {
+    asc_test::on_each_backend({}, [&](asc::Store& store, const std::string&) {
+        auto a = planned("111-0000001-0000001", 1);
+        auto b = planned("111-0000002-0000002", 2);
+        b.submitted_at = ts(1500);
+        b.send_timeout = std::chrono::milliseconds(7500);
+        const auto ids = store.journal_write(std::vector{a, b});
+        REQUIRE(ids.size() == 2);
+        const auto rows = store.journal_entries({});
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0].id == ids[0]);
+        CHECK(rows[0].order_id == a.order_id);
+        CHECK(rows[0].feed_seq == 1);
+        CHECK(rows[0].message_id == 1);
+        CHECK(rows[0].marketplace_id == "ATVPDKIKX0DER");
+        CHECK(rows[0].run_by == "ops@host");
+        CHECK(rows[1].submitted_at == ts(1500));
+        CHECK(rows[1].send_timeout == std::chrono::milliseconds(7500));
+        CHECK_FALSE(rows[0].send_timeout.has_value());
+        CHECK(store.info().journal_entries == 2);
 
-    // A second in-flight row for an order is refused, and the whole write with it.
-    auto again = planned("111-0000001-0000001", 3);
-    auto other = planned("111-0000009-0000009", 4);
-    CHECK_THROWS_AS(store.journal_write(std::vector{other, again}), asc::Error);
-    CHECK(store.journal_entries({}).size() == 2);
+        // A second in-flight row for an order is refused, and the whole write with it.
+        auto again = planned("111-0000001-0000001", 3);
+        auto other = planned("111-0000009-0000009", 4);
+        CHECK_THROWS_AS(store.journal_write(std::vector{other, again}), asc::Error);
+        CHECK(store.journal_entries({}).size() == 2);
+    });
 }
 
-TEST_CASE("journal updates assign only the fields they set, and can clear them") {
-    Store store = Store::open_memory();
-    const auto ids = store.journal_write(std::vector{planned("111-0000001-0000001", 1)});
-    JournalChange c;
-    c.id = ids[0];
-    c.feed_document_id = "doc1";
-    store.journal_update(std::vector{c}, ts(2000));
-    c = JournalChange{};
-    c.id = ids[0];
-    c.state = asc::JournalState::Submitting;
-    c.submitted_at = std::optional<asc::Timestamp>{ts(2100)};
-    c.send_timeout = std::optional<std::chrono::milliseconds>{std::chrono::seconds(60)};
-    store.journal_update(std::vector{c}, ts(2100));
-    auto row = store.journal_entries({}).at(0);
-    CHECK(row.state == asc::JournalState::Submitting);
-    CHECK(row.feed_document_id == "doc1");
-    CHECK(row.submitted_at == ts(2100));
-    CHECK(row.send_timeout == std::chrono::seconds(60));
-    CHECK(row.updated_at == ts(2100));
-    CHECK(row.created_at == ts(1000));
+TEST_CASE("journal updates assign only the fields they set, and can clear them" * doctest::test_suite("store backends")) {
+    asc_test::on_each_backend({}, [&](asc::Store& store, const std::string&) {
+        const auto ids = store.journal_write(std::vector{planned("111-0000001-0000001", 1)});
+        JournalChange c;
+        c.id = ids[0];
+        c.feed_document_id = "doc1";
+        store.journal_update(std::vector{c}, ts(2000));
+        c = JournalChange{};
+        c.id = ids[0];
+        c.state = asc::JournalState::Submitting;
+        c.submitted_at = std::optional<asc::Timestamp>{ts(2100)};
+        c.send_timeout = std::optional<std::chrono::milliseconds>{std::chrono::seconds(60)};
+        store.journal_update(std::vector{c}, ts(2100));
+        auto row = store.journal_entries({}).at(0);
+        CHECK(row.state == asc::JournalState::Submitting);
+        CHECK(row.feed_document_id == "doc1");
+        CHECK(row.submitted_at == ts(2100));
+        CHECK(row.send_timeout == std::chrono::seconds(60));
+        CHECK(row.updated_at == ts(2100));
+        CHECK(row.created_at == ts(1000));
 
-    c = JournalChange{};
-    c.id = ids[0];
-    c.state = asc::JournalState::Planned;
-    c.feed_document_id = "";
-    c.submitted_at = std::optional<asc::Timestamp>{};
-    c.send_timeout = std::optional<std::chrono::milliseconds>{};
-    store.journal_update(std::vector{c}, ts(2200));
-    row = store.journal_entries({}).at(0);
-    CHECK(row.state == asc::JournalState::Planned);
-    CHECK(row.feed_document_id.empty());
-    CHECK_FALSE(row.submitted_at.has_value());
-    CHECK_FALSE(row.send_timeout.has_value());
+        c = JournalChange{};
+        c.id = ids[0];
+        c.state = asc::JournalState::Planned;
+        c.feed_document_id = "";
+        c.submitted_at = std::optional<asc::Timestamp>{};
+        c.send_timeout = std::optional<std::chrono::milliseconds>{};
+        store.journal_update(std::vector{c}, ts(2200));
+        row = store.journal_entries({}).at(0);
+        CHECK(row.state == asc::JournalState::Planned);
+        CHECK(row.feed_document_id.empty());
+        CHECK_FALSE(row.submitted_at.has_value());
+        CHECK_FALSE(row.send_timeout.has_value());
+    });
 }
 
-TEST_CASE("a canceled outcome and the store's Canceled order are written together") {
-    Store store = Store::open_memory();
-    store.upsert_orders(std::vector{asc_test::make_order(1)});
-    const auto ids = store.journal_write(std::vector{planned(asc_test::order_id(1), 1)});
-    auto order = *store.get_order(asc_test::order_id(1));
-    order.status = asc::Status::Canceled;
-    JournalChange c;
-    c.id = ids[0];
-    c.state = asc::JournalState::Canceled;
-    c.feed_id = "5001";
-    store.journal_update(std::vector{c}, ts(3000), std::vector{order});
-    CHECK(store.get_order(asc_test::order_id(1))->status == asc::Status::Canceled);
-    CHECK(store.journal_latest(std::vector{asc_test::order_id(1)}).at(asc_test::order_id(1)).state ==
-          asc::JournalState::Canceled);
-    CHECK(store.journal_knows_feed("5001"));
-    CHECK_FALSE(store.journal_knows_feed("5002"));
+TEST_CASE("a canceled outcome and the store's Canceled order are written together" * doctest::test_suite("store backends")) {
+    asc_test::on_each_backend({}, [&](asc::Store& store, const std::string&) {
+        store.upsert_orders(std::vector{asc_test::make_order(1)});
+        const auto ids = store.journal_write(std::vector{planned(asc_test::order_id(1), 1)});
+        auto order = *store.get_order(asc_test::order_id(1));
+        order.status = asc::Status::Canceled;
+        JournalChange c;
+        c.id = ids[0];
+        c.state = asc::JournalState::Canceled;
+        c.feed_id = "5001";
+        store.journal_update(std::vector{c}, ts(3000), std::vector{order});
+        CHECK(store.get_order(asc_test::order_id(1))->status == asc::Status::Canceled);
+        CHECK(store.journal_latest(std::vector{asc_test::order_id(1)}).at(asc_test::order_id(1)).state ==
+              asc::JournalState::Canceled);
+        CHECK(store.journal_knows_feed("5001"));
+        CHECK_FALSE(store.journal_knows_feed("5002"));
+    });
 }
 
-TEST_CASE("the journal filters by state, time, feed and order; in-flight rows are found") {
-    Store store = Store::open_memory();
-    auto a = planned("111-0000001-0000001", 1, 100);
-    auto b = planned("111-0000002-0000002", 2, 200);
-    b.state = asc::JournalState::Submitted;
-    b.feed_id = "5001";
-    auto c = planned("111-0000003-0000003", 3, 300);
-    c.state = asc::JournalState::Canceled;
-    c.feed_id = "5001";
-    auto d = planned("111-0000003-0000003", 4, 400);
-    d.state = asc::JournalState::Failed;
-    store.journal_write(std::vector{a, b, c, d});
-    CHECK(store.journal_entries({.states = {asc::JournalState::Canceled, asc::JournalState::Failed}}).size() == 2);
-    CHECK(store.journal_entries({.since = ts(250)}).size() == 2);
-    CHECK(store.journal_entries({.feed_id = "5001"}).size() == 2);
-    CHECK(store.journal_entries({.order_id = "111-0000003-0000003"}).size() == 2);
-    CHECK(store.journal_in_flight().size() == 2);
-    const auto latest =
-        store.journal_latest(std::vector<std::string>{"111-0000003-0000003", "111-0000009-0000009"});
-    REQUIRE(latest.size() == 1);
-    CHECK(latest.at("111-0000003-0000003").state == asc::JournalState::Failed);
+TEST_CASE("the journal filters by state, time, feed and order; in-flight rows are found" * doctest::test_suite("store backends")) {
+    asc_test::on_each_backend({}, [&](asc::Store& store, const std::string&) {
+        auto a = planned("111-0000001-0000001", 1, 100);
+        auto b = planned("111-0000002-0000002", 2, 200);
+        b.state = asc::JournalState::Submitted;
+        b.feed_id = "5001";
+        auto c = planned("111-0000003-0000003", 3, 300);
+        c.state = asc::JournalState::Canceled;
+        c.feed_id = "5001";
+        auto d = planned("111-0000003-0000003", 4, 400);
+        d.state = asc::JournalState::Failed;
+        store.journal_write(std::vector{a, b, c, d});
+        CHECK(store.journal_entries({.states = {asc::JournalState::Canceled, asc::JournalState::Failed}}).size() == 2);
+        CHECK(store.journal_entries({.since = ts(250)}).size() == 2);
+        CHECK(store.journal_entries({.feed_id = "5001"}).size() == 2);
+        CHECK(store.journal_entries({.order_id = "111-0000003-0000003"}).size() == 2);
+        CHECK(store.journal_in_flight().size() == 2);
+        const auto latest =
+            store.journal_latest(std::vector<std::string>{"111-0000003-0000003", "111-0000009-0000009"});
+        REQUIRE(latest.size() == 1);
+        CHECK(latest.at("111-0000003-0000003").state == asc::JournalState::Failed);
+    });
 }
 
 TEST_CASE("a second cancel lock on the same store is refused with the holder's pid") {

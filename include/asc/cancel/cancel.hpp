@@ -65,8 +65,16 @@
 //     Amazon does not know (getFeed 404) cannot resolve anything: its rows become an unknown
 //     outcome as above. A feed whose result cannot be read now stays pending; neither ever blocks
 //     other orders.
-// A second `order cancel` on the same store waits for the first (a lock file), so rows in flight
-// are always from a run that died or gave up.
+// Claims (Store, "Claims"). Every run is registered in the store; the rows it writes in flight
+// are claimed by it, each in a transaction committed before anything is sent and only if the
+// order's journal is still as the plan read it. Recovery takes over only the rows of runs that are
+// gone (a crash, a lost host: `cancellations resume` works from any host). On SQLite a second
+// `order cancel` waits for the first (a lock file). On a shared PostgreSQL store runs of several
+// hosts work at once: an order claimed by another live run (found in the journal, or lost to it
+// at the claim) is handled elsewhere. This run then waits (up to wait_timeout; not with --no-wait)
+// for that run's outcome and reports it (an order the other run canceled is already_canceled
+// here, so its Magento step runs once, there); still in flight after the wait, it is
+// handled_elsewhere, naming the run and `asc cancellations list --order ID` to follow it.
 
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/amazon/cancel_reason.hpp"
@@ -100,10 +108,13 @@ enum class CancelOutcome {
     Failed,          // Amazon reported an error, the feed failed, or it could not be sent
     NotFound,        // Amazon does not know the order
     InvalidId,       // not an Amazon order id (3-7-7 digits)
+    // Another run (another host, on a shared PostgreSQL store) holds the order's claim and its
+    // outcome was not known within the wait: the message names the run and how to follow it.
+    Elsewhere,
 };
 
 // "canceled", "already_canceled", "submitted", "would_cancel", "refused", "failed", "not_found",
-// "invalid_id".
+// "invalid_id", "handled_elsewhere".
 std::string_view to_string(CancelOutcome outcome);
 
 // One result row (one per order).
@@ -178,6 +189,9 @@ struct CancelPlanItem {
     // The fresh state, when it was fetched: an index into CancelPlan::targets (see target_of).
     std::optional<std::size_t> target;
     std::int64_t journal_id = 0; // a planned row of an interrupted run that this plans again
+    // The order's newest journal row when the plan read the journal (0: none): the claim is
+    // granted only if it still is (Store::journal_claim).
+    std::int64_t seen_journal = 0;
     bool fresh = false;          // decided on fresh state now (not from the journal)
     bool from_input = true;      // false: a planned row of an earlier run (resume)
 };
@@ -271,7 +285,7 @@ class CancelService {
     // Execute's jobs (cancel_send.cpp): journal the plan (step 5), send each feed (6), await the
     // results (7); the rows are then cancel_rows() of the plan and the feeds.
     struct Batch;
-    Batch journal_plan(const CancelPlan& plan);
+    Batch journal_plan(CancelPlan& plan);
     void send_all(const CancelPlan& plan, Batch& batch, CancelResult& result);
     void await_all(const CancelPlan& plan, Batch& batch, CancelResult& result);
     // The rows of feed `index` of the batch, from the plan (they exist only while it is worked on).
@@ -281,6 +295,16 @@ class CancelService {
     // from the orders' state (resolve_unknown) and fills its outcomes; throws Error(Temporary)
     // unless every order turned out Canceled.
     void settle_lost_answer(Flight& flight, const Error& lost);
+    // Claims (cancel_elsewhere.cpp). Whether the newest row `e` of an order is in flight in
+    // another run that is alive (not this one).
+    bool held_elsewhere(const JournalEntry& e);
+    // The registered run `id` (cached for this service); nullopt when it ended.
+    const std::optional<JournalRun>& run_of(std::int64_t id);
+    // An item (or row) for an order another run holds, per its newest journal row `e`.
+    CancelPlanItem elsewhere_item(const JournalEntry& e, CancelReason reason);
+    // Reads the outcomes of the handled_elsewhere rows, waiting for them up to wait_timeout when
+    // `may_wait`, and reports them.
+    void await_elsewhere(std::vector<CancelRow>& rows, bool may_wait);
     // Waiting and results (cancel_results.cpp).
     bool collect(Flight& flight, bool may_wait); // false: still processing
     // Polls getFeed until the feed is finished (nullopt: still processing after wait_timeout, or
@@ -301,6 +325,7 @@ class CancelService {
     CancelOptions m_options;
     SyncLock m_lock;
     std::map<std::string, ProcessingReport> m_reports;
+    std::map<std::int64_t, std::optional<JournalRun>> m_runs; // run_of()'s cache
 };
 
 

@@ -81,6 +81,25 @@ struct SyncMark {
     Timestamp synced_at{}; // wall time of the write that last advanced it
 };
 
+// A registered run of `order cancel` / `cancellations resume` / `order ship` (see "Claims" below).
+struct JournalRun {
+    std::int64_t id = 0;
+    std::string kind;   // cancel | ship
+    std::string run_by; // user@host
+    std::int64_t pid = 0;
+    Timestamp started_at{};
+    bool alive = false; // still running (PostgreSQL: its session holds the run's lock)
+};
+
+// `asc store info`: who holds claims of in-flight rows. A run that is gone has alive == false
+// (kind empty, pid 0 and started_at the epoch when its registration was removed; run_by then is
+// its rows'; run.id 0: rows written before schema 9, claimed by no run).
+struct ClaimHolder {
+    JournalRun run;
+    std::string journal;    // cancel | ship
+    std::int64_t rows = 0;  // rows in flight it holds
+};
+
 struct StoreInfo {
     std::string backend = "sqlite"; // sqlite | postgresql
     std::string location;           // the file, or the URI without its password
@@ -96,6 +115,8 @@ struct StoreInfo {
     std::int64_t orders_from_report = 0; // orders stored only from an order report (from_report)
     std::int64_t journal_entries = 0;
     std::vector<SyncMark> marks; // sorted by key
+    // Runs holding claims of in-flight journal rows, oldest run first (see "Claims").
+    std::vector<ClaimHolder> claim_holders;
 };
 
 // Filters of `orders list --cached`. Every "after"/"before" bound is inclusive, as in Amazon's
@@ -176,6 +197,27 @@ struct JournalEntry {
     // comment_only, nothing_to_do; and the credit memo id of `refunded`. Empty: not known.
     std::string commerce_action;
     std::string commerce_creditmemo_id;
+    // The run that holds the claim of this row (schema 9; see "Claims" below); 0: none.
+    std::int64_t run_id = 0;
+};
+
+// ---- Claims (schema 9) ----
+// Several hosts may run `order cancel` on one PostgreSQL store at the same time. Each run is
+// registered (journal_runs) and holds a session advisory lock of its own while it lives; every
+// journal row it writes in flight (planned, submitting, submitted) carries its run id: the row is
+// claimed by that run. A row is written only when the order's journal is still as the run read it
+// (journal_claim), in a write transaction committed before anything is sent, so of two runs that
+// plan the same order at once exactly one claims it; the other reports it as handled elsewhere.
+// A claim of a run that is gone (its session ended: a crash, a lost host) is taken over by the
+// next run that recovers (journal_take_over), from any host. On SQLite the lock file lets one run
+// at a time in: every other run is gone, and a claim is always granted.
+
+// A row for journal_claim(): `entry` (id 0: a new row; else the planned row of a gone run that
+// this run plans again) and the id of the order's newest journal row when the run read it (0: it
+// had none). The row is written only if that is still the order's newest row.
+struct JournalClaim {
+    JournalEntry entry;
+    std::int64_t seen_latest = 0;
 };
 
 // A change to one journal row: every field that is set is assigned ("" assigns NULL).
@@ -362,10 +404,28 @@ class Store {
     // transaction.
     void journal_update(std::span<const JournalChange> changes, Timestamp now, std::span<const Order> orders = {});
 
-    // Held while `order cancel` or `cancellations resume` runs, so two never work on the journal
-    // at once (an in-flight row is then always from a run that died): an flock on
-    // "<store>.cancel.lock". Same contract as lock_for_sync().
+    // Held while `order cancel` or `cancellations resume` runs: registers the run (see "Claims";
+    // journal_run_id() is its id until the lock is released). On SQLite also an flock on
+    // "<store>.cancel.lock", so one run at a time works on the journal (waiting up to `wait`, same
+    // contract as lock_for_sync()); on PostgreSQL runs of several hosts work at once, each order
+    // claimed by one of them.
     [[nodiscard]] SyncLock lock_for_cancel(std::chrono::milliseconds wait);
+    // The run registered by lock_for_cancel() (or lock_for_ship()) of this Store; 0: none.
+    [[nodiscard]] std::int64_t journal_run_id() const;
+    // The registered run `id`; nullopt when it has ended (or never was).
+    [[nodiscard]] std::optional<JournalRun> journal_run(std::int64_t id);
+    // Takes over, for this Store's run, the claims of in-flight cancel rows whose run is gone (or
+    // that have none), and returns every in-flight row this run holds, oldest first. Removes the
+    // registrations of gone runs that hold nothing any more. Throws Error(Internal) without a run.
+    std::vector<JournalEntry> journal_take_over();
+    // Writes `count` rows made one at a time by `row(i, claimed)` (claimed: how many planned rows
+    // of this call were written so far, for numbering them) in one transaction, each only when
+    // its order's newest row is still JournalClaim::seen_latest (and a planned row it replaces is
+    // still planned and not held by a live run). Rows in flight get this run's id. Returns each
+    // row's id, 0 for a row not written: the order is handled by another run. created_at and
+    // updated_at are set by the caller.
+    std::vector<std::int64_t> journal_claim(std::size_t count,
+                                            const std::function<JournalClaim(std::size_t, std::size_t)>& row);
 
     // ---- The shipment journal (store_ship.cpp; schema 7; used by the ship service) ----
 
@@ -406,8 +466,8 @@ class Store {
     void update_shared_text(std::string_view key, const std::function<void(std::string&)>& fn);
     // `asc store migrate`: copies everything of `source` (an SQLite store) into this store, once,
     // in one transaction: the orders (as stored, so with personal data only when this store's
-    // store_pii is set), the sync marks, the backfill windows of the marked marketplaces and the
-    // cancellation journal (new ids, same rows). Refuses, with Error(Usage), a destination that
+    // store_pii is set, and with their from_report flags), the sync marks and the backfill windows
+    // as they are (with their times) and the cancellation journal (new ids, same rows). Refuses, with Error(Usage), a destination that
     // already holds orders or journal rows, and checks the counts after the copy (Error(Internal)
     // and nothing kept when they differ). Returns the copied counts (orders, journal entries, marks).
     StoreInfo copy_from(Store& source);
@@ -435,6 +495,11 @@ enum class CompletionKind {
 // migrating or locking it (read-only, a 200 ms busy timeout). Nothing when there is no store, it
 // cannot be read, or its schema is older or foreign: completion must never fail or write.
 std::vector<std::string> completion_ids(const std::filesystem::path& path, CompletionKind kind,
+                                        std::string_view prefix) noexcept;
+// The same for a store setting: an SQLite file as above, or a postgresql:// URI, read in the schema
+// of options.account (with options.password_file) over a read-only session with short connect and
+// statement timeouts. Nothing when the server cannot be reached or the account has no store.
+std::vector<std::string> completion_ids(const std::string& setting, const StoreOptions& options, CompletionKind kind,
                                         std::string_view prefix) noexcept;
 
 // Whether a store setting is a PostgreSQL URI (postgresql://...) rather than a file path.

@@ -85,6 +85,8 @@ std::string_view to_string(CancelOutcome outcome) {
         return "not_found";
     case CancelOutcome::InvalidId:
         return "invalid_id";
+    case CancelOutcome::Elsewhere:
+        return "handled_elsewhere";
     }
     return "failed";
 }
@@ -286,6 +288,11 @@ void CancelService::dedupe_against_journal(CancelPlan& plan,
                 continue;
             }
             if (const auto it = latest.find(item.order_id); it != latest.end()) {
+                item.seen_journal = it->second.id;
+                if (held_elsewhere(it->second)) {
+                    item = elsewhere_item(it->second, reason);
+                    continue;
+                }
                 if (auto known = from_journal(it->second, reason)) {
                     item = std::move(*known);
                     continue;
@@ -402,7 +409,9 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
     std::vector<std::size_t> need; // items to decide on fresh state
     dedupe_against_journal(plan, completed, reason, need);
     for (const JournalEntry& e : m_store.journal_in_flight()) {
-        if (e.state != JournalState::Planned || input.contains(e.order_id)) {
+        // Planned rows of gone runs, which recovery took over (another live run's are its own).
+        const bool ours = m_options.dry_run ? !held_elsewhere(e) : e.run_id == m_store.journal_run_id();
+        if (e.state != JournalState::Planned || input.contains(e.order_id) || !ours) {
             continue;
         }
         if (!resume) {
@@ -413,6 +422,7 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
         item.order_id = e.order_id;
         item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
         item.journal_id = e.id;
+        item.seen_journal = e.id;
         item.from_input = false;
         need.push_back(plan.items.size());
         plan.items.push_back(std::move(item));

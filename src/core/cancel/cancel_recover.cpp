@@ -298,7 +298,8 @@ void CancelService::resolve_unknown(std::vector<Flight>& flights, bool may_wait)
 }
 
 std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
-    std::vector<Flight> flights = flights_of(m_store.journal_in_flight());
+    // Only rows of runs that are gone, taken over by this run (a live run completes its own).
+    std::vector<Flight> flights = flights_of(m_store.journal_take_over());
     if (flights.empty()) {
         return {};
     }

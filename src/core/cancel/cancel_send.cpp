@@ -161,7 +161,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
                               count_noun(static_cast<long long>(flight.rows.size()), "order")));
 }
 
-CancelService::Batch CancelService::journal_plan(const CancelPlan& plan) {
+CancelService::Batch CancelService::journal_plan(CancelPlan& plan) {
     Batch batch;
     const Timestamp t = now();
     batch.batch_id = make_batch_id(t);
@@ -169,23 +169,20 @@ CancelService::Batch CancelService::journal_plan(const CancelPlan& plan) {
     std::vector<std::size_t> journaled; // plan item index of each journal row written
     for (std::size_t i = 0; i < plan.items.size(); ++i) {
         const CancelPlanItem& item = plan.items[i];
-        const bool planned = item.outcome == CancelOutcome::WouldCancel;
         // Only a planned row of an interrupted run needs closing when the order is not sent;
         // otherwise nothing was attempted and nothing is journaled.
         const bool closes =
             (item.outcome == CancelOutcome::NotFound || item.outcome == CancelOutcome::Failed) &&
             item.journal_id != 0;
-        if (planned) {
-            batch.sendable.push_back(i);
-        }
-        if (planned || item.outcome == CancelOutcome::Refused ||
+        if (item.outcome == CancelOutcome::WouldCancel || item.outcome == CancelOutcome::Refused ||
             (item.outcome == CancelOutcome::AlreadyCanceled && item.fresh) || closes) {
             journaled.push_back(i);
         }
     }
-    // One row at a time, all in one transaction, before anything is sent.
-    std::size_t sent_index = 0;
-    auto row = [&](std::size_t k) {
+    // One row at a time, all in one transaction, before anything is sent; each order is claimed
+    // (written) only if its journal is still as the plan read it. Planned rows are numbered in the
+    // order they are claimed.
+    auto row = [&](std::size_t k, std::size_t claimed) {
         const CancelPlanItem& item = plan.items[journaled[k]];
         const CancelTarget* target = plan.target_of(item);
         JournalEntry e;
@@ -201,10 +198,9 @@ CancelService::Batch CancelService::journal_plan(const CancelPlan& plan) {
         switch (item.outcome) {
         case CancelOutcome::WouldCancel:
             e.state = JournalState::Planned;
-            e.feed_seq = static_cast<int>(sent_index / batch.per_feed + 1);
-            e.message_id = static_cast<std::int64_t>(sent_index % batch.per_feed + 1);
+            e.feed_seq = static_cast<int>(claimed / batch.per_feed + 1);
+            e.message_id = static_cast<std::int64_t>(claimed % batch.per_feed + 1);
             e.result_message.clear();
-            ++sent_index;
             break;
         case CancelOutcome::Refused:
             e.state = JournalState::Refused;
@@ -216,13 +212,19 @@ CancelService::Batch CancelService::journal_plan(const CancelPlan& plan) {
             e.state = JournalState::Failed;
             break;
         }
-        return e;
+        return JournalClaim{std::move(e), item.seen_journal};
     };
     std::vector<std::int64_t> ids;
-    before_create_feed([&] { ids = m_store.journal_write(journaled.size(), row); });
-    batch.journal_ids.reserve(batch.sendable.size());
+    before_create_feed([&] { ids = m_store.journal_claim(journaled.size(), row); });
     for (std::size_t k = 0; k < ids.size(); ++k) {
-        if (plan.items[journaled[k]].outcome == CancelOutcome::WouldCancel) {
+        CancelPlanItem& item = plan.items[journaled[k]];
+        if (ids[k] == 0) {
+            // Another run wrote the order's journal since the plan read it: it handles the order.
+            item.outcome = CancelOutcome::Elsewhere;
+            item.message = "claimed by another run while this one planned it";
+            item.feed_id.clear();
+        } else if (item.outcome == CancelOutcome::WouldCancel) {
+            batch.sendable.push_back(journaled[k]);
             batch.journal_ids.push_back(ids[k]);
         }
     }
@@ -311,6 +313,9 @@ CancelResult CancelService::execute(CancelPlan&& plan) {
             (void)batch;
         }
         result.rows = cancel_rows(std::move(plan.items), {}, 1, "");
+        if (!m_options.dry_run) {
+            await_elsewhere(result.rows, m_options.wait);
+        }
         return result;
     }
     if (m_options.seller_id.empty()) {
@@ -334,6 +339,7 @@ CancelResult CancelService::execute(CancelPlan&& plan) {
     batch = {};
     const std::string why = result.error ? std::string(result.error->what()) : std::string();
     result.rows = cancel_rows(std::move(plan.items), feeds, m_options.max_messages_per_feed, why);
+    await_elsewhere(result.rows, m_options.wait && !result.error);
     return result;
 }
 

@@ -1,6 +1,8 @@
-// Completion's window on the store: a read-only query that never creates, migrates or waits.
+// Completion's window on the store: a read-only query that never creates, migrates or waits, on
+// an SQLite file or a PostgreSQL store.
 
 #include "asc/store/store.hpp"
+#include "store_internal.hpp"
 
 #include <memory>
 #include <sqlite3.h>
@@ -65,6 +67,19 @@ std::vector<std::string> completion_ids(const std::filesystem::path& path, Compl
         out.clear(); // out of memory: nothing to offer on Tab
     }
     return out;
+}
+
+std::vector<std::string> completion_ids(const std::string& setting, const StoreOptions& options, CompletionKind kind,
+                                        std::string_view prefix) noexcept {
+    if (!is_postgres_store(setting)) {
+        return completion_ids(std::filesystem::path(setting), kind, prefix);
+    }
+    try {
+        const std::string lower(prefix);
+        return pg_completion_ids(setting, options, sql_for(kind), lower, lower + '\x7f');
+    } catch (const std::exception&) {
+        return {}; // no server, no such account, an older schema: nothing to offer on Tab
+    }
 }
 
 std::string store_library_version() {

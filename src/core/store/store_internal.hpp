@@ -91,6 +91,8 @@ struct Store::Impl {
     std::unique_ptr<db::Conn> side;   // update_shared_text's own connection, opened on first use
     StoreOptions options;
     int schema_version = 0;
+    // The cancel or ship run registered by lock_for_cancel/lock_for_ship (store_claims.cpp); 0: none.
+    std::int64_t run_id = 0;
     // Opened read-only: the file or its directory cannot be written (a read-only filesystem, a
     // read-only file); reads work, every write throws Error(Config) "... is read-only".
     bool read_only = false;
@@ -128,6 +130,13 @@ SyncLock take_pg_lock(Store::Impl& impl, int lock_class, std::chrono::millisecon
 
 // Fills in the PostgreSQL side of info(): backend, location, server version, lock holders.
 void pg_info(Store::Impl& impl, StoreInfo& info);
+// Shell completion's query `sql` (?1 lower, ?2 upper bound) on the PostgreSQL store at `uri`, in
+// the schema of options.account, without creating or migrating anything (store_pg_schema.cpp).
+// Throws like any store call; completion_ids() turns every failure into nothing.
+std::vector<std::string> pg_completion_ids(const std::string& uri, const StoreOptions& options, std::string_view sql,
+                                           const std::string& lower, const std::string& upper);
+// Fills in StoreInfo::claim_holders of a PostgreSQL store (store_claims.cpp).
+void pg_claim_holders(Store::Impl& impl, StoreInfo& info);
 
 // Takes an exclusive flock() on `lock_path` (created 0600), waiting up to `wait`; writes our pid
 // into it. Throws Error(Temporary) "another <holder> is running for this store (pid N)" when it

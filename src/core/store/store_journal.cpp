@@ -19,9 +19,9 @@ std::string select_columns(int schema_version) {
     return fmt::format(
         "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, "
         "state, result_code, result_message, created_at, updated_at, submitted_at, "
-        "marketplace_id, run_by, commerce_state, {}, {} FROM cancel_journal ",
+        "marketplace_id, run_by, commerce_state, {}, {}, {} FROM cancel_journal ",
         schema_version >= 4 ? "commerce_action, commerce_creditmemo_id" : "NULL, NULL",
-        schema_version >= 5 ? "send_timeout_ms" : "NULL");
+        schema_version >= 5 ? "send_timeout_ms" : "NULL", schema_version >= 9 ? "run_id" : "NULL");
 }
 
 JournalEntry read_entry(const sqlite::Stmt& s) {
@@ -50,6 +50,7 @@ JournalEntry read_entry(const sqlite::Stmt& s) {
     if (const auto ms = s.opt_int64(19)) {
         e.send_timeout = std::chrono::milliseconds(*ms);
     }
+    e.run_id = s.opt_int64(20).value_or(0);
     return e;
 }
 
@@ -139,22 +140,28 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
     std::map<std::string, JournalEntry> out;
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
     // Statement cache keys must be literals: one per schema the columns differ in.
+    static constexpr std::string_view sql_v9 =
+        "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
+        "commerce_state, commerce_action, commerce_creditmemo_id, send_timeout_ms, run_id FROM cancel_journal "
+        "WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
     static constexpr std::string_view sql_v5 =
         "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
         "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-        "commerce_state, commerce_action, commerce_creditmemo_id, send_timeout_ms FROM cancel_journal "
+        "commerce_state, commerce_action, commerce_creditmemo_id, send_timeout_ms, NULL FROM cancel_journal "
         "WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
     static constexpr std::string_view sql_v4 =
         "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
         "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-        "commerce_state, commerce_action, commerce_creditmemo_id, NULL FROM cancel_journal "
+        "commerce_state, commerce_action, commerce_creditmemo_id, NULL, NULL FROM cancel_journal "
         "WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
     static constexpr std::string_view sql_v3 =
         "SELECT id, order_id, reason, batch_id, feed_seq, feed_document_id, feed_id, message_id, state, "
         "result_code, result_message, created_at, updated_at, submitted_at, marketplace_id, run_by, "
-        "commerce_state, NULL, NULL, NULL FROM cancel_journal WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
+        "commerce_state, NULL, NULL, NULL, NULL FROM cancel_journal WHERE order_id = ?1 ORDER BY id DESC LIMIT 1";
     for (const auto& id : order_ids) {
-        sqlite::StmtUse s(m_impl->stmt(m_impl->schema_version >= 5 ? sql_v5 : m_impl->schema_version >= 4 ? sql_v4 : sql_v3));
+        const int v = m_impl->schema_version;
+        sqlite::StmtUse s(m_impl->stmt(v >= 9 ? sql_v9 : v >= 5 ? sql_v5 : v >= 4 ? sql_v4 : sql_v3));
         s->bind(1, id);
         if (s->step()) {
             out.emplace(id, read_entry(*s));
@@ -287,11 +294,6 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
         upsert_orders(orders); // joins this transaction
     }
     tx.commit();
-}
-
-SyncLock Store::lock_for_cancel(std::chrono::milliseconds wait) {
-    return take_run_lock(*m_impl, pg::k_lock_class_cancel, ".cancel.lock", wait, "`asc order cancel`",
-                         "cancellation");
 }
 
 } // namespace asc

@@ -244,6 +244,26 @@ SyncLock take_pg_lock(Store::Impl& impl, int lock_class, std::chrono::millisecon
     }));
 }
 
+std::vector<std::string> pg_completion_ids(const std::string& uri, const StoreOptions& options, std::string_view sql,
+                                           const std::string& lower, const std::string& upper) {
+    // Tab must stay fast: a short connect timeout, a short statement timeout, reads only.
+    std::string quick = with_password_file(uri, options.password_file);
+    quick += quick.find('?') == std::string::npos ? "?connect_timeout=2" : "&connect_timeout=2";
+    const auto conn = pg::connect(quick, std::chrono::milliseconds(200));
+    conn->exec(fmt::format("SET search_path TO {}; SET statement_timeout = 1000; "
+                           "SET default_transaction_read_only = on",
+                           schema_name(options.account)));
+    db::Stmt s(conn.get(), sql);
+    s.bind(1, lower);
+    s.bind(2, upper);
+    std::vector<std::string> out;
+    while (s.step()) {
+        out.push_back(s.text(0));
+    }
+    s.reset();
+    return out;
+}
+
 bool is_postgres_store(std::string_view setting) {
     return pg::is_postgres_uri(setting);
 }
@@ -336,6 +356,7 @@ void pg_info(Store::Impl& impl, StoreInfo& info) {
         info.lock_holders.push_back(fmt::format("{}: {}", who.text(0), who.text(1)));
     }
     who.reset();
+    pg_claim_holders(impl, info);
 }
 
 } // namespace asc

@@ -315,7 +315,37 @@ CREATE UNIQUE INDEX ship_journal_in_flight ON ship_journal(order_id, tracking_nu
     WHERE state IN ('planned', 'sending', 'submitted');
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
+// Version 8 belongs to the store's write path (helper P's branch, merged beside this one): this
+// placeholder only keeps the numbering, and the merge replaces it with that step.
+constexpr const char* k_v8 = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+)sql";
+
+// Version 9: claims, so that runs on several hosts sharing a PostgreSQL store cancel (and ship)
+// at the same time, each order in exactly one run (see "Claims" in store.hpp).
+//   * journal_runs: one row per running `order cancel` / `cancellations resume` / `order ship`
+//     (kind), who runs it (user@host, pid) and since when. A run holds a session advisory lock
+//     keyed by its id while it lives (PostgreSQL); the lock file makes every other run a finished
+//     one on SQLite. A run deletes its row when it ends; a crashed run's row stays until another
+//     run takes its claims over.
+//   * cancel_journal.run_id: the run that holds the claim of an in-flight row (NULL for rows of
+//     earlier versions: nobody's, so any run may take them over). ship_journal.run_id is the same
+//     for `order ship`, which does not claim yet (its runs take turns under the ship lock): NULL.
+constexpr const char* k_v9 = R"sql(
+CREATE TABLE journal_runs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('cancel', 'ship')),
+    run_by      TEXT NOT NULL,          -- user@host
+    pid         INTEGER NOT NULL,
+    started_at  INTEGER NOT NULL        -- unix seconds
+);
+ALTER TABLE cancel_journal ADD COLUMN run_id INTEGER;
+ALTER TABLE ship_journal ADD COLUMN run_id INTEGER;
+CREATE INDEX cancel_journal_run ON cancel_journal(run_id) WHERE run_id IS NOT NULL;
+CREATE INDEX ship_journal_run ON ship_journal(run_id) WHERE run_id IS NOT NULL;
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9};
 
 // The secondary indexes of version 1, by name, as k_v1 creates them (k_v1 stays as released).
 struct Index {

@@ -106,7 +106,7 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
         }
     }
     try {
-        finish_cancel(ctx, "resume", rows, feeds, result.error, result.timed_out, !o.no_wait);
+        finish_cancel(ctx, "resume", counts_of(rows), feeds, result.error, result.timed_out, !o.no_wait);
     } catch (const Error&) {
         print_commerce_summary(ctx, c);
         throw;

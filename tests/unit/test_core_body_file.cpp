@@ -7,6 +7,7 @@
 #include "asc/amazon/feeds_client.hpp"
 #include "asc/amazon/lwa.hpp"
 #include "asc/amazon/rate_limit.hpp"
+#include "asc/amazon/ship_confirm.hpp"
 #include "asc/amazon/sp_api.hpp"
 #include "asc/base/errors.hpp"
 #include "asc/base/temp_file.hpp"
@@ -20,6 +21,8 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <pugixml.hpp>
+#include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -243,6 +246,47 @@ TEST_CASE("upload_file sends the file with only Content-Type, and again from the
         CHECK(r.headers[0].second == "text/xml; charset=UTF-8");
     }
     CHECK(h.sp.requests.empty());
+}
+
+TEST_CASE("the fulfillment feed writer writes, message by message, what pugixml writes for the whole document") {
+    std::vector<asc::PackageConfirmation> packages;
+    std::vector<std::uint64_t> ids;
+    for (int i = 1; i <= 50; ++i) {
+        asc::PackageConfirmation p;
+        p.order_id = fmt::format("111-{:07}-{:07}", i, i * 3);
+        p.carrier_code = i % 2 == 0 ? "UPS" : "Other";
+        p.carrier_name = i % 2 == 0 ? "" : "Acme & Co <fast>";
+        p.tracking_number = fmt::format("1Z{:08}", i);
+        p.ship_date = asc::Timestamp{std::chrono::seconds{1'700'000'000 + i}};
+        p.items = {{fmt::format("{:014}", i), 1}, {fmt::format("{:014}", i + 500), 2}};
+        packages.push_back(p);
+        ids.push_back(static_cast<std::uint64_t>(i));
+    }
+    std::string streamed;
+    int calls = 0;
+    asc::FulfillmentFeedWriter writer("SELLER", [&](std::string_view bytes) {
+        streamed += bytes;
+        ++calls;
+    });
+    for (std::size_t i = 0; i < packages.size(); ++i) {
+        writer.add(packages[i], ids[i]);
+    }
+    writer.finish();
+    CHECK(calls == 52); // the start, one per message, the end
+    CHECK(streamed == asc::build_fulfillment_feed("SELLER", packages, ids));
+    // The whole document as one pugixml tree, written raw: the same bytes.
+    pugi::xml_document doc;
+    REQUIRE(doc.load_buffer(streamed.data(), streamed.size(), pugi::parse_default | pugi::parse_declaration));
+    std::ostringstream whole;
+    doc.save(whole, "", pugi::format_raw, pugi::encoding_utf8);
+    CHECK(whole.str() == streamed);
+    CHECK(std::distance(doc.child("AmazonEnvelope").children("Message").begin(),
+                        doc.child("AmazonEnvelope").children("Message").end()) == 50);
+
+    asc::FulfillmentFeedWriter empty("SELLER", [](std::string_view) {});
+    CHECK_THROWS_AS(empty.finish(), std::invalid_argument);
+    packages[0].items.clear();
+    CHECK_THROWS_AS(empty.add(packages[0], 1), std::invalid_argument);
 }
 
 TEST_SUITE_END();

@@ -60,7 +60,7 @@ std::vector<std::string> collect_ids(const CancelCliOptions& o, Context& ctx) {
         listed = read_line_items(file, "--from " + o.from);
     }
     ids.insert(ids.end(), std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
-    listed = {};
+    std::vector<std::string>().swap(listed); // freed (`= {}` would keep its capacity)
     // First occurrences, in input order; the set holds views, not copies of every id.
     std::vector<bool> keep(ids.size(), false);
     {
@@ -258,7 +258,7 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     options.commerce_on_cancel = commerce.on_cancel;
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     CancelPlan plan = service.plan(ids, reason);
-    ids = {}; // the plan holds the ids from here on
+    std::vector<std::string>().swap(ids); // the plan holds the ids from here on; freed, not just emptied
     print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
     print_advice(ctx, plan.advice);
     if (ask && plan.count(CancelOutcome::WouldCancel) > 0 && !confirm(ctx, plan, reason)) {

@@ -269,7 +269,11 @@ void CancelService::fresh_state(const std::vector<std::string_view>& ids,
             missing.push_back(i);
         }
     }
-    // A feed needs every item's id, which an order report does not carry: read those fresh.
+    // A feed needs every item's id, which an order report does not carry: read those fresh. (A
+    // whole-order acknowledgement without <Item> is valid, but OrderAcknowledgement.xsd has
+    // CancelReason only inside <Item>, next to the required AmazonOrderItemCode: without items
+    // the reason would be lost, and BuyerCanceled is what keeps a buyer's request off the
+    // seller's cancellation rate; shared/reference/spapi-contract.md, "Feed XML".)
     if (!from_report.empty()) {
         m_events.note(
             fmt::format("checking {} order(s) stored from an order report on Amazon", from_report.size()));
@@ -378,7 +382,7 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
     CancelPlan plan;
     // Deduplicated in input order, without a copy of every id in a set.
     std::vector<std::string_view> views(order_ids.begin(), order_ids.end());
-    const IdSet input(views);
+    const IdSet input(std::move(views));
     {
         std::vector<std::size_t> order(order_ids.size());
         for (std::size_t i = 0; i < order.size(); ++i) {

@@ -269,7 +269,7 @@ void CancelService::send_all(const CancelPlan& plan, Batch& batch, CancelResult&
             }
             result.error = e;
         }
-        flight.rows = {};
+        release(flight.rows);
     }
 }
 
@@ -297,7 +297,7 @@ void CancelService::await_all(const CancelPlan& plan, Batch& batch, CancelResult
                 result.error = e;
             }
         }
-        flight.rows = {};
+        release(flight.rows);
     }
 }
 
@@ -326,7 +326,7 @@ CancelResult CancelService::execute(CancelPlan&& plan, const CancelRowSink& sink
             Batch batch = journal_plan(plan); // refused / already canceled / closed rows
             (void)batch;
         }
-        plan.targets = {};
+        release(plan.targets);
         each_cancel_row(plan.items, {}, 1, "", emit);
         return result;
     }
@@ -339,7 +339,7 @@ CancelResult CancelService::execute(CancelPlan&& plan, const CancelRowSink& sink
     Batch batch = journal_plan(plan);
     step("after-plan");
     send_all(plan, batch, result);
-    plan.targets = {}; // every feed is built: the fresh state is not needed any more
+    release(plan.targets); // every feed is built: the fresh state is not needed any more
     if (m_options.wait) {
         await_all(plan, batch, result);
     }

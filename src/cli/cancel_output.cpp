@@ -36,11 +36,6 @@ constexpr std::array k_order{CancelOutcome::Canceled, CancelOutcome::AlreadyCanc
                              CancelOutcome::WouldCancel, CancelOutcome::Refused,  CancelOutcome::Failed,
                              CancelOutcome::NotFound, CancelOutcome::InvalidId, CancelOutcome::Elsewhere};
 
-std::size_t count(const std::vector<CancelRow>& rows, CancelOutcome outcome) {
-    return static_cast<std::size_t>(
-        std::count_if(rows.begin(), rows.end(), [outcome](const CancelRow& r) { return r.outcome == outcome; }));
-}
-
 std::string words(CancelOutcome outcome) {
     std::string text(to_string(outcome));
     std::replace(text.begin(), text.end(), '_', ' ');
@@ -68,26 +63,65 @@ Record cancel_record(const CancelRow& row) {
     return r;
 }
 
+CancelRowWriter::CancelRowWriter(Context& ctx, bool commerce) : m_ctx(ctx), m_commerce(commerce) {}
+
+Renderer& CancelRowWriter::renderer() {
+    if (!m_renderer) {
+        auto options = m_ctx.render_options();
+        options.id_key = "order_id";
+        // The commerce column only when the commerce step ran (a profile without a commerce link
+        // sees no change); --fields can always ask for it.
+        const auto fields =
+            chosen_fields(m_ctx, k_fields_with_commerce, m_commerce ? k_fields_with_commerce : k_fields);
+        m_renderer = make_renderer(options, fields, m_ctx.out);
+    }
+    return *m_renderer;
+}
+
+void CancelRowWriter::row(const CancelRow& row) {
+    renderer().row(cancel_record(row));
+}
+
+void CancelRowWriter::finish() {
+    renderer().finish();
+    m_ctx.out.flush();
+}
+
 void render_cancel_rows(Context& ctx, const std::vector<CancelRow>& rows) {
-    auto options = ctx.render_options();
-    options.id_key = "order_id";
-    // The commerce column only when the commerce step ran (a profile without a commerce link
-    // sees no change); --fields can always ask for it.
     const bool commerce =
         std::any_of(rows.begin(), rows.end(), [](const CancelRow& r) { return r.commerce.has_value(); });
-    const auto fields = chosen_fields(ctx, k_fields_with_commerce, commerce ? k_fields_with_commerce : k_fields);
-    auto renderer = make_renderer(options, fields, ctx.out);
+    CancelRowWriter writer(ctx, commerce);
     for (const CancelRow& row : rows) {
-        renderer->row(cancel_record(row));
+        writer.row(row);
     }
-    renderer->finish();
-    ctx.out.flush();
+    writer.finish();
+}
+
+void CancelCounts::add(const CancelRow& row) {
+    tally.add(row.outcome);
+    if (tally.total == 1) {
+        only = row;
+    } else {
+        only.reset();
+    }
+}
+
+CancelCounts counts_of(const std::vector<CancelRow>& rows) {
+    CancelCounts counts;
+    for (const CancelRow& row : rows) {
+        counts.add(row);
+    }
+    return counts;
 }
 
 std::string cancel_summary(const std::vector<CancelRow>& rows, const std::vector<std::string>& feed_ids) {
+    return cancel_summary(counts_of(rows).tally, feed_ids);
+}
+
+std::string cancel_summary(const CancelTally& tally, const std::vector<std::string>& feed_ids) {
     std::string text;
     for (const CancelOutcome outcome : k_order) {
-        if (const auto n = count(rows, outcome); n > 0) {
+        if (const auto n = tally.count(outcome); n > 0) {
             text += fmt::format("{}{} {}", text.empty() ? "" : ", ", n, words(outcome));
         }
     }
@@ -137,16 +171,17 @@ void print_advice(Context& ctx, const std::vector<std::string>& advice) {
     }
 }
 
-std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const std::optional<Error>& error,
+std::optional<Error> cancel_exit_error(const CancelCounts& counts, const std::optional<Error>& error,
                                        bool timed_out, bool wait) {
     if (error) {
         return error;
     }
-    const std::size_t bad = count(rows, CancelOutcome::Failed) + count(rows, CancelOutcome::Refused) +
-                            count(rows, CancelOutcome::NotFound) + count(rows, CancelOutcome::InvalidId);
-    const std::size_t pending = count(rows, CancelOutcome::Submitted);
-    if (rows.size() == 1) {
-        const CancelRow& r = rows.front();
+    const CancelTally& t = counts.tally;
+    const std::size_t bad = t.count(CancelOutcome::Failed) + t.count(CancelOutcome::Refused) +
+                            t.count(CancelOutcome::NotFound) + t.count(CancelOutcome::InvalidId);
+    const std::size_t pending = t.count(CancelOutcome::Submitted);
+    if (t.total == 1 && counts.only) {
+        const CancelRow& r = *counts.only;
         switch (r.outcome) {
         case CancelOutcome::Refused:
             return Error(ErrorKind::Refused, fmt::format("order {} cannot be canceled here: {}", r.order_id, r.message));
@@ -162,7 +197,7 @@ std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const
         }
     } else if (bad > 0) {
         return Error(ErrorKind::Partial,
-                     fmt::format("{} of {} orders {} not canceled", bad, rows.size(), bad == 1 ? "was" : "were"),
+                     fmt::format("{} of {} orders {} not canceled", bad, t.total, bad == 1 ? "was" : "were"),
                      "each row says why; `asc cancellations list --state failed,refused` keeps the record");
     }
     if (const std::size_t elsewhere = count(rows, CancelOutcome::Elsewhere); wait && elsewhere > 0) {
@@ -180,13 +215,13 @@ std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const
     return std::nullopt;
 }
 
-void finish_cancel(Context& ctx, const std::string& verb, const std::vector<CancelRow>& rows,
+void finish_cancel(Context& ctx, const std::string& verb, const CancelCounts& counts,
                    const std::vector<std::string>& feed_ids, const std::optional<Error>& error, bool timed_out,
                    bool wait) {
     if (!ctx.global.quiet) {
-        ctx.err << fmt::format("asc: {}: {}\n", verb, cancel_summary(rows, feed_ids));
+        ctx.err << fmt::format("asc: {}: {}\n", verb, cancel_summary(counts.tally, feed_ids));
     }
-    if (auto e = cancel_exit_error(rows, error, timed_out, wait)) {
+    if (auto e = cancel_exit_error(counts, error, timed_out, wait)) {
         throw *e;
     }
 }

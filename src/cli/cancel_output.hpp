@@ -5,6 +5,7 @@
 #include "asc/cancel/cancel.hpp"
 #include "context.hpp"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -18,8 +19,37 @@ Record cancel_record(const CancelRow& row);
 // Renders `rows` with -o / --fields (default: every field).
 void render_cancel_rows(Context& ctx, const std::vector<CancelRow>& rows);
 
+// Writes result rows as they come, in any format (a JSON array is opened at the first row and
+// closed by finish()), so that a batch of any size is never held whole. `commerce`: show the
+// commerce columns by default (the commerce step ran for some row). Nothing is written before
+// the first row or finish().
+class CancelRowWriter {
+  public:
+    CancelRowWriter(Context& ctx, bool commerce);
+    void row(const CancelRow& row);
+    void finish();
+
+  private:
+    Renderer& renderer(); // made at the first row (or finish)
+
+    Context& m_ctx;
+    bool m_commerce;
+    std::unique_ptr<Renderer> m_renderer;
+};
+
+// The tally of some rows, and the only row when there is exactly one (what the exit status of a
+// single order needs).
+struct CancelCounts {
+    CancelTally tally;
+    std::optional<CancelRow> only;
+
+    void add(const CancelRow& row);
+};
+CancelCounts counts_of(const std::vector<CancelRow>& rows);
+
 // "998 canceled, 1 already canceled, 1 refused (feed 50012019000)".
 std::string cancel_summary(const std::vector<CancelRow>& rows, const std::vector<std::string>& feed_ids);
+std::string cancel_summary(const CancelTally& tally, const std::vector<std::string>& feed_ids);
 
 // Prints the notes about earlier runs (unless -q): what recovery completed, what waits for resume.
 void print_recovery_notes(Context& ctx, const std::vector<CancelRow>& recovered, std::size_t left_for_resume);
@@ -32,12 +62,12 @@ void print_advice(Context& ctx, const std::vector<std::string>& advice);
 // Refused (5), a single unknown one NotFound (3); anything else not canceled in a batch is Partial
 // (6); Amazon unreachable or a feed still processing after --wait-timeout is Temporary (75).
 // `error` is what stopped the run early, if anything.
-std::optional<Error> cancel_exit_error(const std::vector<CancelRow>& rows, const std::optional<Error>& error,
+std::optional<Error> cancel_exit_error(const CancelCounts& counts, const std::optional<Error>& error,
                                        bool timed_out, bool wait);
 
 // Prints the summary (unless -q) and throws what cancel_exit_error() says, if anything; the
 // summary is then the error message.
-void finish_cancel(Context& ctx, const std::string& verb, const std::vector<CancelRow>& rows,
+void finish_cancel(Context& ctx, const std::string& verb, const CancelCounts& counts,
                    const std::vector<std::string>& feed_ids, const std::optional<Error>& error, bool timed_out,
                    bool wait);
 

@@ -88,7 +88,7 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
     std::vector<CancelRow> rows = result.recovered;
     rows.reserve(rows.size() + result.rows.size());
     std::move(result.rows.begin(), result.rows.end(), std::back_inserter(rows));
-    result.rows = {};
+    std::vector<CancelRow>().swap(result.rows);
     // The Magento update of every canceled order still waiting for it (only that step: the Amazon
     // side of those orders is done).
     const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, {}, true);
@@ -106,7 +106,7 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
         }
     }
     try {
-        finish_cancel(ctx, "resume", rows, feeds, result.error, result.timed_out, !o.no_wait);
+        finish_cancel(ctx, "resume", counts_of(rows), feeds, result.error, result.timed_out, !o.no_wait);
     } catch (const Error&) {
         print_commerce_summary(ctx, c);
         throw;

@@ -30,7 +30,8 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 #include <unistd.h>
 
 namespace asc::cli {
@@ -62,14 +63,27 @@ std::vector<std::string> collect_ids(const CancelCliOptions& o, Context& ctx) {
         listed = read_line_items(file, "--from " + o.from);
     }
     ids.insert(ids.end(), std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
-    std::vector<std::string> unique;
-    std::set<std::string> seen;
-    for (auto& id : ids) {
-        if (seen.insert(id).second) {
-            unique.push_back(std::move(id));
+    std::vector<std::string>().swap(listed); // freed (`= {}` would keep its capacity)
+    // First occurrences, in input order; the set holds views, not copies of every id.
+    std::vector<bool> keep(ids.size(), false);
+    {
+        std::unordered_set<std::string_view> seen;
+        seen.reserve(ids.size());
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            keep[i] = seen.insert(ids[i]).second;
         }
     }
-    return unique;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (keep[i]) {
+            if (kept != i) {
+                ids[kept] = std::move(ids[i]);
+            }
+            ++kept;
+        }
+    }
+    ids.resize(kept);
+    return ids;
 }
 
 bool interactive(Context& ctx) {
@@ -209,11 +223,34 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
 
 namespace {
 
+// The summary on stderr and the exit status, once the rows are written.
+void finish_run(Context& ctx, const CancelCliOptions& o, const CancelCounts& counts, const CancelResult& result,
+                const CommerceOutcome& c) {
+    if (o.dry_run) {
+        // The plan was made: that is success, whatever it says (refused rows are in it); only
+        // bad input fails a dry run, so `set -e` scripts get past it.
+        if (!ctx.global.quiet) {
+            ctx.err << fmt::format("asc: cancel --dry-run: {}; nothing was sent\n", cancel_summary(counts.tally, {}));
+        }
+        return;
+    }
+    try {
+        finish_cancel(ctx, "cancel", counts, result.feed_ids, result.error, result.timed_out, !o.no_wait);
+    } catch (const Error&) {
+        print_commerce_summary(ctx, c);
+        throw;
+    }
+    print_commerce_summary(ctx, c);
+    if (c.error) {
+        throw *c.error;
+    }
+}
+
 void run_cancel(const CancelCliOptions& o, Context& ctx) {
     const Format format = ctx.format(); // a bad -o fails before anything else
     (void)format;
     const CancelReason reason = resolve_reason(o, ctx);
-    const std::vector<std::string> ids = collect_ids(o, ctx);
+    std::vector<std::string> ids = collect_ids(o, ctx);
     if (ids.empty()) {
         throw Error(ErrorKind::Usage, "no order ids given",
                     "pass ids as arguments, or --from FILE (one per line; - reads stdin)");
@@ -247,35 +284,31 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     options.commerce_on_cancel = commerce.on_cancel;
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     CancelPlan plan = service.plan(ids, reason);
+    std::vector<std::string>().swap(ids); // the plan holds the ids from here on; freed, not just emptied
     print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
     print_advice(ctx, plan.advice);
     if (ask && plan.count(CancelOutcome::WouldCancel) > 0 && !confirm(ctx, plan, reason)) {
         throw Error(ErrorKind::Declined, "nothing was canceled (not confirmed)",
                     "add --yes to cancel without being asked, or --dry-run to see the plan");
     }
+    if (!commerce.on_cancel) {
+        // No commerce step: each row is written out as the service settles it, never all held.
+        CancelRowWriter writer(ctx, false);
+        CancelCounts counts;
+        CancelResult result = service.execute(std::move(plan), [&](CancelRow&& row) {
+            counts.add(row);
+            writer.row(row);
+        });
+        writer.finish();
+        finish_run(ctx, o, counts, result, {});
+        return;
+    }
     CancelResult result = service.execute(std::move(plan));
     // Only cancellations Amazon confirmed reach Magento; the service still holds the cancel lock.
     std::vector<CancelRow> rows = std::move(result.rows);
     const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, result.recovered, false);
     render_cancel_rows(ctx, rows);
-    if (o.dry_run) {
-        // The plan was made: that is success, whatever it says (refused rows are in it); only
-        // bad input fails a dry run, so `set -e` scripts get past it.
-        if (!ctx.global.quiet) {
-            ctx.err << fmt::format("asc: cancel --dry-run: {}; nothing was sent\n", cancel_summary(rows, {}));
-        }
-        return;
-    }
-    try {
-        finish_cancel(ctx, "cancel", rows, result.feed_ids, result.error, result.timed_out, !o.no_wait);
-    } catch (const Error&) {
-        print_commerce_summary(ctx, c);
-        throw;
-    }
-    print_commerce_summary(ctx, c);
-    if (c.error) {
-        throw *c.error;
-    }
+    finish_run(ctx, o, counts_of(rows), result, c);
 }
 
 } // namespace

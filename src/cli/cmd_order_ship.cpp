@@ -233,6 +233,24 @@ ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
     return options;
 }
 
+// The summary on stderr and the exit status, once the rows are written.
+void finish_run(Context& ctx, const ShipCliOptions& o, const ShipCounts& counts, const ShipResult& result,
+                const ShipCommerceOutcome& c) {
+    if (o.dry_run) {
+        if (!ctx.global.quiet) {
+            ctx.err << fmt::format("asc: ship --dry-run: {}; nothing was sent\n", ship_summary(counts, ""));
+        }
+        return;
+    }
+    if (!c.summary.empty() && !ctx.global.quiet) {
+        ctx.err << "asc: magento: " << c.summary << '\n';
+    }
+    finish_ship(ctx, counts, result.feed_id, result.error, !o.no_wait);
+    if (c.error) {
+        throw *c.error;
+    }
+}
+
 void run_ship(const ShipCliOptions& o, Context& ctx) {
     (void)ctx.format(); // a bad -o fails before anything else
     const std::vector<ShipRequest> requests = collect_requests(o, now_seconds(), ctx.in());
@@ -249,29 +267,30 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
     ShipOptions options = ship_options(ctx, o);
     options.commerce_on_confirm = commerce.on_confirm;
     ShipService service(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
-    const ShipPlan plan = service.plan(requests);
+    ShipPlan plan = service.plan(requests);
     print_ship_recovery(ctx, plan.recovered, plan.left_planned);
     if (ask && plan.count(ShipOutcome::WouldShip) > 0 && !confirm(ctx, plan)) {
         throw Error(ErrorKind::Declined, "nothing was shipped (not confirmed)",
                     "add --yes to confirm without being asked, or --dry-run to see the plan");
     }
-    const ShipResult result = service.execute(plan);
-    std::vector<ShipRow> rows = result.rows;
-    const ShipCommerceOutcome c = o.dry_run ? ShipCommerceOutcome{} : run_ship_commerce(ctx, commerce, rows);
-    render_ship_rows(ctx, rows);
-    if (o.dry_run) {
-        if (!ctx.global.quiet) {
-            ctx.err << fmt::format("asc: ship --dry-run: {}; nothing was sent\n", ship_summary(rows, ""));
-        }
+    if (o.dry_run || !commerce.on_confirm) {
+        // No Magento step: each row is written out as the service settles it, never all held.
+        ShipRowWriter writer(ctx);
+        ShipCounts counts;
+        ShipResult result = service.execute(plan, [&](ShipRow&& row) {
+            counts.add(row);
+            writer.row(row);
+        });
+        writer.finish();
+        finish_run(ctx, o, counts, result, {});
         return;
     }
-    if (!c.summary.empty() && !ctx.global.quiet) {
-        ctx.err << "asc: magento: " << c.summary << '\n';
-    }
-    finish_ship(ctx, rows, result.feed_id, result.error, !o.no_wait);
-    if (c.error) {
-        throw *c.error;
-    }
+    ShipResult result = service.execute(plan);
+    plan = {}; // its orders' fresh state is not needed for the output
+    std::vector<ShipRow> rows = std::move(result.rows);
+    const ShipCommerceOutcome c = run_ship_commerce(ctx, commerce, rows);
+    render_ship_rows(ctx, rows);
+    finish_run(ctx, o, ship_counts(rows), result, c);
 }
 
 } // namespace

@@ -29,11 +29,6 @@ constexpr std::array k_order{ShipOutcome::Confirmed, ShipOutcome::AlreadyShipped
                              ShipOutcome::WouldShip, ShipOutcome::Refused,        ShipOutcome::Failed,
                              ShipOutcome::NotFound,  ShipOutcome::InvalidId};
 
-std::size_t count(const std::vector<ShipRow>& rows, ShipOutcome outcome) {
-    return static_cast<std::size_t>(
-        std::count_if(rows.begin(), rows.end(), [outcome](const ShipRow& r) { return r.outcome == outcome; }));
-}
-
 Record nullable(const std::string& s) {
     return s.empty() ? Record(nullptr) : Record(s);
 }
@@ -60,18 +55,56 @@ const std::vector<Field>& ship_fields() {
 }
 
 void render_ship_rows(Context& ctx, const std::vector<ShipRow>& rows) {
-    std::vector<Record> records;
-    records.reserve(rows.size());
+    ShipRowWriter writer(ctx);
     for (const ShipRow& row : rows) {
-        records.push_back(ship_record(row));
+        writer.row(row);
     }
-    render_rows(ctx, k_fields, records, "order_id");
+    writer.finish();
+}
+
+Renderer& ShipRowWriter::renderer() {
+    if (!m_renderer) {
+        auto options = m_ctx.render_options();
+        options.id_key = "order_id";
+        m_renderer = make_renderer(options, chosen_fields(m_ctx, k_fields), m_ctx.out);
+    }
+    return *m_renderer;
+}
+
+void ShipRowWriter::row(const ShipRow& row) {
+    renderer().row(ship_record(row));
+}
+
+void ShipRowWriter::finish() {
+    renderer().finish();
+}
+
+void ShipCounts::add(const ShipRow& row) {
+    ++counts[static_cast<std::size_t>(row.outcome)];
+    ++total;
+    if (total == 1) {
+        only = row;
+    } else {
+        only.reset();
+    }
+}
+
+ShipCounts ship_counts(const std::vector<ShipRow>& rows) {
+    ShipCounts counts;
+    for (const ShipRow& row : rows) {
+        counts.add(row);
+    }
+    return counts;
 }
 
 std::string ship_summary(const std::vector<ShipRow>& rows, const std::string& feed_id) {
+    return ship_summary(ship_counts(rows), feed_id);
+}
+
+std::string ship_summary(const ShipCounts& counts, const std::string& feed_id) {
     std::string text;
     for (const ShipOutcome outcome : k_order) {
-        if (const auto n = count(rows, outcome); n > 0) {
+        if (const auto n = counts.count(outcome); n > 0) {
             std::string words(to_string(outcome));
             std::replace(words.begin(), words.end(), '_', ' ');
             text += fmt::format("{}{} {}", text.empty() ? "" : ", ", n, words);
@@ -102,15 +135,15 @@ void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, st
     }
 }
 
-std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std::optional<Error>& error, bool wait) {
+std::optional<Error> ship_exit_error(const ShipCounts& counts, const std::optional<Error>& error, bool wait) {
     if (error) {
         return error;
     }
-    const std::size_t bad = count(rows, ShipOutcome::Failed) + count(rows, ShipOutcome::Refused) +
-                            count(rows, ShipOutcome::NotFound) + count(rows, ShipOutcome::InvalidId);
-    const std::size_t pending = count(rows, ShipOutcome::Pending);
-    if (rows.size() == 1) {
-        const ShipRow& r = rows.front();
+    const std::size_t bad = counts.count(ShipOutcome::Failed) + counts.count(ShipOutcome::Refused) +
+                            counts.count(ShipOutcome::NotFound) + counts.count(ShipOutcome::InvalidId);
+    const std::size_t pending = counts.count(ShipOutcome::Pending);
+    if (counts.total == 1 && counts.only) {
+        const ShipRow& r = *counts.only;
         switch (r.outcome) {
         case ShipOutcome::Refused:
             return Error(ErrorKind::Refused, fmt::format("order {} cannot be shipped here: {}", r.order_id, r.message));
@@ -124,7 +157,7 @@ std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std
         }
     } else if (bad > 0) {
         return Error(ErrorKind::Partial,
-                     fmt::format("{} of {} packages {} not confirmed", bad, rows.size(), bad == 1 ? "was" : "were"),
+                     fmt::format("{} of {} packages {} not confirmed", bad, counts.total, bad == 1 ? "was" : "were"),
                      "each row says why; `asc shipments list --state failed,refused` keeps the record");
     }
     if (wait && pending > 0) {
@@ -136,12 +169,12 @@ std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std
     return std::nullopt;
 }
 
-void finish_ship(Context& ctx, const std::vector<ShipRow>& rows, const std::string& feed_id,
+void finish_ship(Context& ctx, const ShipCounts& counts, const std::string& feed_id,
                  const std::optional<Error>& error, bool wait) {
     if (!ctx.global.quiet) {
-        ctx.err << fmt::format("asc: ship: {}\n", ship_summary(rows, feed_id));
+        ctx.err << fmt::format("asc: ship: {}\n", ship_summary(counts, feed_id));
     }
-    if (auto e = ship_exit_error(rows, error, wait)) {
+    if (auto e = ship_exit_error(counts, error, wait)) {
         throw *e;
     }
 }

@@ -5,6 +5,8 @@
 #include "asc/ship/ship.hpp"
 #include "context.hpp"
 
+#include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,8 +19,37 @@ inline constexpr std::string_view k_ship_csv_header = "order_id,carrier,tracking
 // order_id, outcome, package_ref, carrier, tracking_number, items, via, feed_id, result_code, message.
 const std::vector<Field>& ship_fields();
 void render_ship_rows(Context& ctx, const std::vector<ShipRow>& rows);
+
+// Writes result rows as they come, in any format (a JSON array is opened at the first row and
+// closed by finish()), so that a batch of any size is never held whole. Nothing is written before
+// the first row or finish().
+class ShipRowWriter {
+  public:
+    explicit ShipRowWriter(Context& ctx) : m_ctx(ctx) {}
+    void row(const ShipRow& row);
+    void finish();
+
+  private:
+    Renderer& renderer(); // made at the first row (or finish)
+
+    Context& m_ctx;
+    std::unique_ptr<Renderer> m_renderer;
+};
+
+// How many rows had each outcome, and the only row when there is exactly one: what the summary
+// and the exit status need.
+struct ShipCounts {
+    std::array<std::size_t, 8> counts{}; // by ShipOutcome
+    std::size_t total = 0;
+    std::optional<ShipRow> only;
+
+    void add(const ShipRow& row);
+    [[nodiscard]] std::size_t count(ShipOutcome outcome) const { return counts[static_cast<std::size_t>(outcome)]; }
+};
+ShipCounts ship_counts(const std::vector<ShipRow>& rows);
 // "998 confirmed, 1 already shipped, 1 refused (feed 50012019000)".
 std::string ship_summary(const std::vector<ShipRow>& rows, const std::string& feed_id);
+std::string ship_summary(const ShipCounts& counts, const std::string& feed_id);
 // Notes about earlier runs (unless -q).
 void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, std::size_t left_planned);
 // The error the rows call for (nullopt: exit 0): every package confirmed or already shipped is
@@ -26,9 +57,9 @@ void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, st
 // else not confirmed in a batch is Partial (6); a package whose outcome is not known yet, or a run
 // stopped by an unreachable Amazon, is Temporary (75); with --no-wait a package pending in a feed
 // is success.
-std::optional<Error> ship_exit_error(const std::vector<ShipRow>& rows, const std::optional<Error>& error, bool wait);
+std::optional<Error> ship_exit_error(const ShipCounts& counts, const std::optional<Error>& error, bool wait);
 // Prints the summary (unless -q) and throws what ship_exit_error() says.
-void finish_ship(Context& ctx, const std::vector<ShipRow>& rows, const std::string& feed_id,
+void finish_ship(Context& ctx, const ShipCounts& counts, const std::string& feed_id,
                  const std::optional<Error>& error, bool wait);
 
 } // namespace asc::cli

@@ -40,7 +40,14 @@ class FakeTransport final : public asc::Transport {
         return *this;
     }
 
-    asc::HttpResponse send(const asc::HttpRequest& request) override {
+    // Every body counts toward what was sent, so a body read from a file (HttpRequest::body_file)
+    // is read here, as the libcurl transport does, and recorded in `body`.
+    asc::HttpResponse send(const asc::HttpRequest& sent) override {
+        asc::HttpRequest request = sent;
+        if (request.body_file) {
+            request.body = asc::read_body_file(*request.body_file);
+            request.body_file.reset();
+        }
         requests.push_back(request);
         if (!script.empty()) {
             asc::HttpResponse r = std::move(script.front());

@@ -12,7 +12,10 @@
 
 #include <doctest/doctest.h>
 #include <pugixml.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
+#include <unistd.h>
 
 using asc::CancelOutcome;
 using asc::CancelReason;
@@ -671,6 +674,122 @@ TEST_CASE("resume sends the planned rows of an interrupted run with their own re
     REQUIRE(r.rows.size() == 1);
     CHECK(r.rows[0].outcome == CancelOutcome::Canceled);
     CHECK(h.amazon.orders[id(1)].cancel_reason == "BuyerCanceled");
+}
+
+TEST_CASE("with a sink the rows go out one at a time in plan order, counted, and none is kept") {
+    auto setup = [](Harness& h) {
+        h.amazon.add({.id = id(1)});
+        h.amazon.add({.id = id(2), .status = "PENDING"});
+        h.amazon.add({.id = id(3), .status = "CANCELLED"});
+        h.amazon.add({.id = id(4), .items = 3});
+        h.options.max_messages_per_feed = 1; // two feeds: rows of both, in plan order
+    };
+    const std::vector<std::string> ids{id(4), id(2), "12-34", id(1), id(9), id(3)};
+    Harness kept;
+    setup(kept);
+    const auto expected = kept.cancel(ids);
+
+    Harness streamed;
+    setup(streamed);
+    std::vector<asc::CancelRow> rows;
+    asc::CancelService service(streamed.orders, streamed.feeds, streamed.store, streamed.clock, asc::no_events(),
+                               streamed.options);
+    const auto r = service.execute(service.plan(ids, CancelReason::NoInventory),
+                                   [&](asc::CancelRow&& row) { rows.push_back(std::move(row)); });
+    CHECK(r.rows.empty());
+    REQUIRE(rows.size() == expected.rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(rows[i].order_id == expected.rows[i].order_id);
+        CHECK(rows[i].outcome == expected.rows[i].outcome);
+        CHECK(rows[i].message == expected.rows[i].message);
+    }
+    CHECK(rows[0].order_id == id(4));
+    CHECK(rows[0].outcome == CancelOutcome::Canceled);
+    CHECK(rows[3].outcome == CancelOutcome::Canceled);
+    CHECK(r.feed_ids.size() == 2);
+    CHECK(r.tally.total == 6);
+    CHECK(r.count(CancelOutcome::Canceled) == 2);
+    CHECK(r.count(CancelOutcome::Refused) == 1);
+    CHECK(r.count(CancelOutcome::InvalidId) == 1);
+    CHECK(r.count(CancelOutcome::NotFound) == 1);
+    CHECK(r.count(CancelOutcome::AlreadyCanceled) == 1);
+    CHECK(expected.count(CancelOutcome::Canceled) == 2); // the tally without a sink too
+}
+
+TEST_CASE("the feed document goes to a temporary file that is gone after success, failure and a crash") {
+    const auto dir = std::filesystem::temp_directory_path() / fmt::format("asc-unit-cancel-{}", ::getpid());
+    std::filesystem::create_directories(dir);
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old != nullptr ? old : "";
+    ::setenv("TMPDIR", dir.c_str(), 1);
+    auto open_fds = [] {
+        return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                             std::filesystem::directory_iterator());
+    };
+    auto left = [&] {
+        return std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator());
+    };
+    const auto fds = open_fds();
+    {
+        Harness h; // success: the upload read the document from the file
+        h.amazon.add({.id = id(1)});
+        const auto r = h.cancel({id(1)});
+        CHECK(row_for(r, id(1)).outcome == CancelOutcome::Canceled);
+        CHECK(h.amazon.orders[id(1)].cancellations == 1);
+    }
+    CHECK(left() == 0);
+    CHECK(open_fds() == fds);
+    {
+        Harness h; // the upload fails: nothing sent, the file is gone all the same
+        h.amazon.add({.id = id(1)});
+        h.raw.handler = [](const asc::HttpRequest&) {
+            return asc_test::respond(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>");
+        };
+        const auto r = h.cancel({id(1)});
+        CHECK(row_for(r, id(1)).outcome == CancelOutcome::Failed);
+        CHECK(r.error.has_value());
+    }
+    CHECK(left() == 0);
+    CHECK(open_fds() == fds);
+    {
+        Harness h; // the process "dies" between the document and the upload
+        h.amazon.add({.id = id(1)});
+        h.crash_at("after-document");
+        CHECK_THROWS_AS(h.cancel({id(1)}), Crash);
+    }
+    CHECK(left() == 0);
+    CHECK(open_fds() == fds);
+    if (old != nullptr) {
+        ::setenv("TMPDIR", saved.c_str(), 1);
+    } else {
+        ::unsetenv("TMPDIR");
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a cancel target keeps every item code in one string and gives them back in order") {
+    asc::Order order;
+    order.order_id = id(1);
+    for (const char* code : {"05015851154158", "05015851154159", "05015851154160"}) {
+        asc::OrderItem item;
+        item.order_item_id = code;
+        item.quantity_ordered = 2;
+        order.items.push_back(item);
+    }
+    const asc::CancelTarget t = asc::cancel_target(order);
+    CHECK(t.units == 6);
+    std::vector<std::string> codes{"stale"};
+    t.item_ids(codes);
+    CHECK(codes == std::vector<std::string>{"05015851154158", "05015851154159", "05015851154160"});
+    order.items.resize(1);
+    asc::cancel_target(order).item_ids(codes);
+    CHECK(codes == std::vector<std::string>{"05015851154158"});
+    order.items.front().order_item_id.clear(); // an item without a code stays visible (the feed refuses it)
+    asc::cancel_target(order).item_ids(codes);
+    CHECK(codes == std::vector<std::string>{""});
+    order.items.clear();
+    asc::cancel_target(order).item_ids(codes);
+    CHECK(codes.empty());
 }
 
 TEST_SUITE_END();

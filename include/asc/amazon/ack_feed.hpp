@@ -17,7 +17,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +45,30 @@ AckMessage ack_message_for(const Order& order, CancelReason reason, std::uint64_
 // caller) when there are no messages, a MessageID is 0 or repeated, or a message has no order id
 // or no items.
 std::string build_ack_feed(std::string_view merchant_id, const std::vector<AckMessage>& messages);
+
+// Writes the same document as build_ack_feed() a message at a time to `out` (a TempFile, a
+// string), so that a feed of any size is never held whole: the header at construction, each
+// message as it is added, the end at finish(). add() throws std::invalid_argument (a bug in the
+// caller) for a MessageID 0, a message without order id or items, or an item without id (MessageIDs
+// are not checked for repeats here: the caller numbers them 1, 2, ...).
+class AckFeedWriter {
+  public:
+    using Out = std::function<void(std::string_view bytes)>;
+    AckFeedWriter(std::string_view merchant_id, Out out);
+    void add(std::uint64_t message_id, std::string_view order_id, std::span<const std::string> order_item_ids,
+             CancelReason reason);
+    void add(const AckMessage& message);
+    // Writes the end of the document. Throws std::invalid_argument when no message was added.
+    void finish();
+    [[nodiscard]] std::size_t messages() const { return m_messages; }
+
+  private:
+    void flush();
+
+    Out m_out;
+    std::string m_buffer;
+    std::size_t m_messages = 0;
+};
 
 // Splits messages into feeds of at most `max_per_feed` messages, keeping their order. Throws
 // std::invalid_argument when max_per_feed is 0.

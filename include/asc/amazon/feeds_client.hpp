@@ -77,6 +77,9 @@ class FeedsClient {
     void upload(const FeedDocument& document, std::string_view content_type, std::string_view body);
     // The same, taking the body over instead of copying it (a feed document may be MiBs).
     void upload_owned(const FeedDocument& document, std::string_view content_type, std::string&& body);
+    // The same, the body read from a file as it goes out (a feed document written to a TempFile,
+    // so that it is never held in memory whole; every attempt sends it from the start).
+    void upload_file(const FeedDocument& document, std::string_view content_type, const BodyFile& file);
 
     // createFeed; returns the feed id (checked against the model: a non-empty string identifier).
     // `before_send` runs right before each attempt goes out (the cancel service journals the send

@@ -66,4 +66,20 @@ void confirm_shipment(SpApiClient& api, const PackageConfirmation& package, std:
 std::string build_fulfillment_feed(std::string_view merchant_id, std::span<const PackageConfirmation> packages,
                                    std::span<const std::uint64_t> message_ids);
 
+// Writes the same document as build_fulfillment_feed() a message at a time to `out` (a TempFile),
+// so that a feed of any size is never held whole: the start at construction, each message as it
+// is added, the end at finish(). add() throws std::invalid_argument like build_fulfillment_feed()
+// for a package without order, items or message id; finish() when no message was added.
+class FulfillmentFeedWriter {
+  public:
+    using Out = std::function<void(std::string_view bytes)>;
+    FulfillmentFeedWriter(std::string_view merchant_id, Out out);
+    void add(const PackageConfirmation& package, std::uint64_t message_id);
+    void finish();
+
+  private:
+    Out m_out;
+    std::size_t m_messages = 0;
+};
+
 } // namespace asc

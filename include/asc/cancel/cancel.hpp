@@ -86,6 +86,7 @@
 #include "asc/model/model.hpp"
 #include "asc/store/store.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -174,7 +175,12 @@ struct CancelTarget {
     int units = 0; // quantity ordered, all items
     std::optional<Money> total;
     std::string marketplace_id;
-    std::vector<std::string> order_item_ids; // every item's AmazonOrderItemCode, for the feed
+    // Every item's AmazonOrderItemCode, for the feed, each one preceded by a '\n' (one string,
+    // not a vector: a one-item order needs no allocation). Amazon's codes are 14 digits
+    // (OrderAcknowledgement.xsd, AmazonOrderItemCode), so a line break never occurs in one.
+    std::string order_item_ids;
+    // The codes one by one (into `out`, cleared first; no item: empty).
+    void item_ids(std::vector<std::string>& out) const;
 };
 CancelTarget cancel_target(const Order& order);
 
@@ -213,8 +219,24 @@ struct CancelPlan {
     [[nodiscard]] const CancelTarget* target_of(const CancelPlanItem& item) const;
 };
 
+// How many result rows had each outcome: what the summary and the exit status need, without the
+// rows.
+struct CancelTally {
+    std::array<std::size_t, 8> counts{}; // by CancelOutcome
+    std::size_t total = 0;
+
+    void add(CancelOutcome outcome);
+    [[nodiscard]] std::size_t count(CancelOutcome outcome) const;
+};
+
+// Receives the result rows one at a time, in plan order, as execute() settles them; it may keep
+// them or write them out at once (what `order cancel` does, so that a batch of any size is never
+// held whole).
+using CancelRowSink = std::function<void(CancelRow&& row)>;
+
 struct CancelResult {
-    std::vector<CancelRow> rows;      // one per plan item, in plan order
+    std::vector<CancelRow> rows;      // one per plan item, in plan order (empty when a sink took them)
+    CancelTally tally;                // of the rows, also when a sink took them
     std::vector<CancelRow> recovered; // as CancelPlan::recovered
     std::vector<std::string> feed_ids; // the feeds this run sent
     // What stopped the run before every order had an outcome (Amazon unreachable, ...). The
@@ -246,8 +268,9 @@ class CancelService {
     // Ctrl-C (the journal stays consistent: run again or resume); other failures after the
     // journal was written come back in CancelResult::error.
     CancelResult execute(const CancelPlan& plan);
-    // The same, releasing the plan's memory as it goes (what `order cancel` uses).
-    CancelResult execute(CancelPlan&& plan);
+    // The same, releasing the plan's memory as it goes. With a `sink`, each row goes to it in plan
+    // order instead of into CancelResult::rows (what `order cancel` uses).
+    CancelResult execute(CancelPlan&& plan, const CancelRowSink& sink = {});
 
     // plan() + execute().
     CancelResult run(const std::vector<std::string>& order_ids, CancelReason reason);

@@ -60,5 +60,8 @@ CancelRow plan_row(CancelPlanItem item);
 // (MessageID 1, 2, ... in each). Consumes the items.
 std::vector<CancelRow> cancel_rows(std::vector<CancelPlanItem> items, const std::vector<FeedProgress>& feeds,
                                    std::size_t per_feed, std::string_view stop);
+// The same rows handed to `sink` one at a time (the items' strings are moved out as it goes).
+void each_cancel_row(std::vector<CancelPlanItem>& items, const std::vector<FeedProgress>& feeds,
+                     std::size_t per_feed, std::string_view stop, const CancelRowSink& sink);
 
 } // namespace asc

@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,11 +20,26 @@ namespace asc {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// A request body read from an open file instead of HttpRequest::body (a feed document written to
+// a TempFile): `size` bytes from offset 0 of the descriptor `fd`, read with pread, so that every
+// attempt sends the same bytes whatever the descriptor's position. Not owned: the caller keeps
+// the descriptor open until send() returns.
+struct BodyFile {
+    int fd = -1;
+    std::uint64_t size = 0;
+};
+
+// The whole body of a BodyFile, for transports that need it in memory (test fakes). Throws
+// Error(Temporary) when the file cannot be read or is shorter than `size`.
+std::string read_body_file(const BodyFile& file);
+
 struct HttpRequest {
     std::string method = "GET";
     std::string url;          // absolute, already percent-encoded
     Headers headers;
     std::string body;
+    // When set, the body comes from this file and `body` is empty (a large upload).
+    std::optional<BodyFile> body_file;
     // The largest answer body this request may receive, decompressed; a larger one fails with
     // TransportError::TooLarge. 0: the transport's own cap (k_max_response_bytes). Callers set
     // what their answer can be (a page of orders is small), so a hostile server cannot make asc

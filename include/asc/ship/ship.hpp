@@ -53,6 +53,7 @@
 #include "asc/model/model.hpp"
 #include "asc/store/store.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -209,11 +210,16 @@ struct ShipPlan {
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
 };
 
+// Receives the result rows one at a time, in plan order (execute() with a sink), so that `order
+// ship` writes them out without holding a batch of any size.
+using ShipRowSink = std::function<void(ShipRow&& row)>;
+
 struct ShipResult {
-    std::vector<ShipRow> rows; // one per plan item
+    std::vector<ShipRow> rows; // one per plan item (empty when a sink took them)
     std::vector<ShipRow> recovered;
     std::string feed_id;
     std::optional<Error> error; // what stopped the run early
+    std::array<std::size_t, 8> counts{}; // rows by ShipOutcome, also when a sink took them
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
 };
 
@@ -227,7 +233,8 @@ class ShipService {
     ShipPlan plan(const std::vector<ShipRequest>& requests);
     // Steps 4-6. Throws Error(Config) for a feed without a seller id, Error(Interrupted) on
     // Ctrl-C; other failures after the journal was written come back in ShipResult::error.
-    ShipResult execute(const ShipPlan& plan);
+    // With a `sink`, each row goes to it in plan order instead of into ShipResult::rows.
+    ShipResult execute(const ShipPlan& plan, const ShipRowSink& sink = {});
 
   private:
     std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);

@@ -386,6 +386,9 @@ class Store {
 
     // Rows matching `filter`, oldest first (by created_at, then id).
     [[nodiscard]] std::vector<JournalEntry> journal_entries(const JournalFilter& filter);
+    // The same rows handed over one at a time as they are read, never all held (a batch of any
+    // size). `row` must not write to the store.
+    void journal_each(const JournalFilter& filter, const std::function<void(JournalEntry&&)>& row);
     // The newest row of each order in `order_ids` that has one.
     [[nodiscard]] std::map<std::string, JournalEntry> journal_latest(std::span<const std::string> order_ids);
     // Rows in planned, submitting or submitted state, oldest first.

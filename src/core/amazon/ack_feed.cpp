@@ -101,80 +101,111 @@ AckMessage ack_message_for(const Order& order, CancelReason reason, std::uint64_
     return message;
 }
 
+namespace {
+
+// The writer's buffer goes out when it holds this much.
+constexpr std::size_t k_writer_buffer = std::size_t{64} * 1024;
+
+// The layout is pugixml's (two-space indent), element by element (no document tree).
+void element(std::string& out, int depth, std::string_view name, std::string_view text) {
+    out.append(static_cast<std::size_t>(depth) * 2, ' ');
+    out += '<';
+    out += name;
+    out += '>';
+    append_escaped(out, text);
+    out += "</";
+    out += name;
+    out += ">\n";
+}
+
+void tag(std::string& out, int depth, std::string_view name, bool close) {
+    out.append(static_cast<std::size_t>(depth) * 2, ' ');
+    out += close ? "</" : "<";
+    out += name;
+    out += ">\n";
+}
+
+} // namespace
+
+AckFeedWriter::AckFeedWriter(std::string_view merchant_id, Out out) : m_out(std::move(out)) {
+    m_buffer.reserve(k_writer_buffer + 4096);
+    m_buffer += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    m_buffer += "<AmazonEnvelope xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                "xsi:noNamespaceSchemaLocation=\"amzn-envelope.xsd\">\n";
+    tag(m_buffer, 1, "Header", false);
+    element(m_buffer, 2, "DocumentVersion", "1.01");
+    element(m_buffer, 2, "MerchantIdentifier", merchant_id);
+    tag(m_buffer, 1, "Header", true);
+    element(m_buffer, 1, "MessageType", "OrderAcknowledgement");
+}
+
+void AckFeedWriter::add(std::uint64_t message_id, std::string_view order_id,
+                        std::span<const std::string> order_item_ids, CancelReason reason) {
+    if (message_id == 0) {
+        throw std::invalid_argument("build_ack_feed: MessageID 0 (they start at 1)");
+    }
+    if (order_id.empty()) {
+        throw std::invalid_argument("build_ack_feed: message " + std::to_string(message_id) + " has no order id");
+    }
+    if (order_item_ids.empty()) {
+        throw std::invalid_argument("build_ack_feed: order " + std::string(order_id) + " has no items");
+    }
+    if (std::any_of(order_item_ids.begin(), order_item_ids.end(), [](const std::string& id) { return id.empty(); })) {
+        throw std::invalid_argument("build_ack_feed: order " + std::string(order_id) + " has an item without id");
+    }
+    tag(m_buffer, 1, "Message", false);
+    element(m_buffer, 2, "MessageID", std::to_string(message_id));
+    tag(m_buffer, 2, "OrderAcknowledgement", false);
+    element(m_buffer, 3, "AmazonOrderID", order_id);
+    element(m_buffer, 3, "StatusCode", "Failure");
+    for (const std::string& item_id : order_item_ids) {
+        tag(m_buffer, 3, "Item", false);
+        element(m_buffer, 4, "AmazonOrderItemCode", item_id);
+        element(m_buffer, 4, "CancelReason", to_string(reason));
+        tag(m_buffer, 3, "Item", true);
+    }
+    tag(m_buffer, 2, "OrderAcknowledgement", true);
+    tag(m_buffer, 1, "Message", true);
+    ++m_messages;
+    if (m_buffer.size() >= k_writer_buffer) {
+        flush();
+    }
+}
+
+void AckFeedWriter::add(const AckMessage& message) {
+    add(message.message_id, message.order_id, message.order_item_ids, message.reason);
+}
+
+void AckFeedWriter::finish() {
+    if (m_messages == 0) {
+        throw std::invalid_argument("build_ack_feed: no messages");
+    }
+    m_buffer += "</AmazonEnvelope>\n";
+    flush();
+}
+
+void AckFeedWriter::flush() {
+    m_out(m_buffer);
+    m_buffer.clear();
+}
+
 std::string build_ack_feed(std::string_view merchant_id, const std::vector<AckMessage>& messages) {
     if (messages.empty()) {
         throw std::invalid_argument("build_ack_feed: no messages");
     }
     std::set<std::uint64_t> ids;
     for (const AckMessage& m : messages) {
-        if (m.message_id == 0) {
-            throw std::invalid_argument("build_ack_feed: MessageID 0 (they start at 1)");
-        }
-        if (!ids.insert(m.message_id).second) {
+        if (m.message_id != 0 && !ids.insert(m.message_id).second) {
             throw std::invalid_argument("build_ack_feed: MessageID " + std::to_string(m.message_id) +
                                         " is used twice");
         }
-        if (m.order_id.empty()) {
-            throw std::invalid_argument("build_ack_feed: message " + std::to_string(m.message_id) +
-                                        " has no order id");
-        }
-        if (m.order_item_ids.empty()) {
-            throw std::invalid_argument("build_ack_feed: order " + m.order_id + " has no items");
-        }
-        if (std::any_of(m.order_item_ids.begin(), m.order_item_ids.end(),
-                        [](const std::string& id) { return id.empty(); })) {
-            throw std::invalid_argument("build_ack_feed: order " + m.order_id + " has an item without id");
-        }
-    }
-
-    // Written straight into the string, element by element (no document tree): a feed of 10,000
-    // messages is a few MiB of text and nothing more. The layout is pugixml's (two-space indent).
-    std::size_t estimate = 512;
-    for (const AckMessage& m : messages) {
-        estimate += 260 + 130 * m.order_item_ids.size();
     }
     std::string out;
-    out.reserve(estimate);
-    auto element = [&out](int depth, std::string_view name, std::string_view text) {
-        out.append(static_cast<std::size_t>(depth) * 2, ' ');
-        out += '<';
-        out += name;
-        out += '>';
-        append_escaped(out, text);
-        out += "</";
-        out += name;
-        out += ">\n";
-    };
-    auto open = [&out](int depth, std::string_view name, bool close) {
-        out.append(static_cast<std::size_t>(depth) * 2, ' ');
-        out += close ? "</" : "<";
-        out += name;
-        out += ">\n";
-    };
-    out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<AmazonEnvelope xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-           "xsi:noNamespaceSchemaLocation=\"amzn-envelope.xsd\">\n";
-    open(1, "Header", false);
-    element(2, "DocumentVersion", "1.01");
-    element(2, "MerchantIdentifier", merchant_id);
-    open(1, "Header", true);
-    element(1, "MessageType", "OrderAcknowledgement");
+    AckFeedWriter writer(merchant_id, [&out](std::string_view bytes) { out += bytes; });
     for (const AckMessage& m : messages) {
-        open(1, "Message", false);
-        element(2, "MessageID", std::to_string(m.message_id));
-        open(2, "OrderAcknowledgement", false);
-        element(3, "AmazonOrderID", m.order_id);
-        element(3, "StatusCode", "Failure");
-        for (const std::string& item_id : m.order_item_ids) {
-            open(3, "Item", false);
-            element(4, "AmazonOrderItemCode", item_id);
-            element(4, "CancelReason", to_string(m.reason));
-            open(3, "Item", true);
-        }
-        open(2, "OrderAcknowledgement", true);
-        open(1, "Message", true);
+        writer.add(m);
     }
-    out += "</AmazonEnvelope>\n";
+    writer.finish();
     return out;
 }
 

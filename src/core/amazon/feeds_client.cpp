@@ -285,6 +285,16 @@ void FeedsClient::upload_owned(const FeedDocument& document, std::string_view co
     send_raw(request, "uploading feed document " + document.feed_document_id);
 }
 
+void FeedsClient::upload_file(const FeedDocument& document, std::string_view content_type, const BodyFile& file) {
+    HttpRequest request;
+    request.method = "PUT";
+    request.url = document.url;
+    request.headers = {{"Content-Type", std::string(content_type)}};
+    request.body_file = file;
+    request.max_response_bytes = k_max_upload_answer;
+    send_raw(request, "uploading feed document " + document.feed_document_id);
+}
+
 std::string FeedsClient::create_feed(const std::string& feed_type,
                                      const std::vector<std::string>& marketplace_ids,
                                      const std::string& document_id, std::function<void()> before_send) {

@@ -102,11 +102,12 @@ void confirm_shipment(SpApiClient& api, const PackageConfirmation& package, std:
     api.call(call);
 }
 
-std::string build_fulfillment_feed(std::string_view merchant_id, std::span<const PackageConfirmation> packages,
-                                   std::span<const std::uint64_t> message_ids) {
-    if (packages.empty() || packages.size() != message_ids.size()) {
-        throw std::invalid_argument("build_fulfillment_feed: no packages, or not one message id per package");
-    }
+namespace {
+
+constexpr std::string_view k_envelope_end = "</AmazonEnvelope>";
+
+// The document's start: declaration, envelope, header and message type, as pugixml writes them.
+std::string fulfillment_feed_start(std::string_view merchant_id) {
     pugi::xml_document doc;
     pugi::xml_node decl = doc.append_child(pugi::node_declaration);
     decl.append_attribute("version") = "1.0";
@@ -118,15 +119,53 @@ std::string build_fulfillment_feed(std::string_view merchant_id, std::span<const
     add_text(header, "DocumentVersion", "1.01");
     add_text(header, "MerchantIdentifier", merchant_id);
     add_text(envelope, "MessageType", "OrderFulfillment");
-    for (std::size_t i = 0; i < packages.size(); ++i) {
-        if (packages[i].items.empty() || packages[i].order_id.empty() || message_ids[i] == 0) {
-            throw std::invalid_argument("build_fulfillment_feed: a package without order, items or message id");
-        }
-        add_message(envelope, packages[i], message_ids[i]);
-    }
     std::string out;
     StringWriter writer(out);
     doc.save(writer, "", pugi::format_raw, pugi::encoding_utf8);
+    // Raw format: the envelope's end is the last thing written; messages go before it.
+    out.resize(out.size() - k_envelope_end.size());
+    return out;
+}
+
+} // namespace
+
+FulfillmentFeedWriter::FulfillmentFeedWriter(std::string_view merchant_id, Out out) : m_out(std::move(out)) {
+    m_out(fulfillment_feed_start(merchant_id));
+}
+
+void FulfillmentFeedWriter::add(const PackageConfirmation& package, std::uint64_t message_id) {
+    if (package.items.empty() || package.order_id.empty() || message_id == 0) {
+        throw std::invalid_argument("build_fulfillment_feed: a package without order, items or message id");
+    }
+    // One message in a scratch envelope, written raw: the same bytes as in the whole document.
+    pugi::xml_document doc;
+    pugi::xml_node envelope = doc.append_child("AmazonEnvelope");
+    add_message(envelope, package, message_id);
+    std::string out;
+    StringWriter writer(out);
+    envelope.first_child().print(writer, "", pugi::format_raw, pugi::encoding_utf8);
+    m_out(out);
+    ++m_messages;
+}
+
+void FulfillmentFeedWriter::finish() {
+    if (m_messages == 0) {
+        throw std::invalid_argument("build_fulfillment_feed: no packages, or not one message id per package");
+    }
+    m_out(k_envelope_end);
+}
+
+std::string build_fulfillment_feed(std::string_view merchant_id, std::span<const PackageConfirmation> packages,
+                                   std::span<const std::uint64_t> message_ids) {
+    if (packages.empty() || packages.size() != message_ids.size()) {
+        throw std::invalid_argument("build_fulfillment_feed: no packages, or not one message id per package");
+    }
+    std::string out;
+    FulfillmentFeedWriter writer(merchant_id, [&out](std::string_view bytes) { out += bytes; });
+    for (std::size_t i = 0; i < packages.size(); ++i) {
+        writer.add(packages[i], message_ids[i]);
+    }
+    writer.finish();
     return out;
 }
 

@@ -96,9 +96,17 @@ std::size_t CancelPlan::count(CancelOutcome outcome) const {
         items.begin(), items.end(), [outcome](const CancelPlanItem& i) { return i.outcome == outcome; }));
 }
 
+void CancelTally::add(CancelOutcome outcome) {
+    ++counts[static_cast<std::size_t>(outcome)];
+    ++total;
+}
+
+std::size_t CancelTally::count(CancelOutcome outcome) const {
+    return counts[static_cast<std::size_t>(outcome)];
+}
+
 std::size_t CancelResult::count(CancelOutcome outcome) const {
-    return static_cast<std::size_t>(std::count_if(
-        rows.begin(), rows.end(), [outcome](const CancelRow& r) { return r.outcome == outcome; }));
+    return tally.count(outcome);
 }
 
 std::string make_batch_id(Timestamp now) {
@@ -161,12 +169,23 @@ CancelTarget cancel_target(const Order& order) {
     t.status = order.status;
     t.total = order.total;
     t.marketplace_id = order.marketplace_id;
-    t.order_item_ids.reserve(order.items.size());
     for (const OrderItem& item : order.items) {
         t.units += item.quantity_ordered;
-        t.order_item_ids.push_back(item.order_item_id);
+        t.order_item_ids += '\n';
+        t.order_item_ids += item.order_item_id;
     }
     return t;
+}
+
+void CancelTarget::item_ids(std::vector<std::string>& out) const {
+    out.clear();
+    std::string_view rest = order_item_ids;
+    while (!rest.empty()) {
+        rest.remove_prefix(1); // the '\n' before each code
+        const std::size_t end = std::min(rest.find('\n'), rest.size());
+        out.emplace_back(rest.substr(0, end));
+        rest.remove_prefix(end);
+    }
 }
 
 const CancelTarget* CancelPlan::target_of(const CancelPlanItem& item) const {
@@ -252,7 +271,11 @@ void CancelService::fresh_state(const std::vector<std::string_view>& ids,
             missing.push_back(i);
         }
     }
-    // A feed needs every item's id, which an order report does not carry: read those fresh.
+    // A feed needs every item's id, which an order report does not carry: read those fresh. (A
+    // whole-order acknowledgement without <Item> is valid, but OrderAcknowledgement.xsd has
+    // CancelReason only inside <Item>, next to the required AmazonOrderItemCode: without items
+    // the reason would be lost, and BuyerCanceled is what keeps a buyer's request off the
+    // seller's cancellation rate; shared/reference/spapi-contract.md, "Feed XML".)
     if (!from_report.empty()) {
         m_events.note(
             fmt::format("checking {} order(s) stored from an order report on Amazon", from_report.size()));
@@ -325,6 +348,7 @@ void CancelService::decide_fresh(CancelPlan& plan, const std::vector<std::size_t
     for (const std::size_t index : need) {
         ids.emplace_back(plan.items[index].order_id);
     }
+    plan.targets.reserve(need.size()); // at most one each: no growth slack in a large batch
     fresh_state(ids, [&](std::size_t i, const Order& order) {
         CancelPlanItem& item = plan.items[need[i]];
         const Decision decision = decide(Action::Cancel, order);
@@ -365,7 +389,7 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
     CancelPlan plan;
     // Deduplicated in input order, without a copy of every id in a set.
     std::vector<std::string_view> views(order_ids.begin(), order_ids.end());
-    const IdSet input(views);
+    const IdSet input(std::move(views));
     {
         std::vector<std::size_t> order(order_ids.size());
         for (std::size_t i = 0; i < order.size(); ++i) {
@@ -408,25 +432,26 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
 
     std::vector<std::size_t> need; // items to decide on fresh state
     dedupe_against_journal(plan, completed, reason, need);
-    for (const JournalEntry& e : m_store.journal_in_flight()) {
-        // Planned rows of gone runs, which recovery took over (another live run's are its own).
+    // Read row by row: an interrupted batch may have left many planned rows. Only planned rows of
+    // gone runs, which recovery took over, are ours (another live run's are its own).
+    m_store.journal_each({.states = {JournalState::Planned}}, [&](JournalEntry&& e) {
         const bool ours = m_options.dry_run ? !held_elsewhere(e) : e.run_id == m_store.journal_run_id();
-        if (e.state != JournalState::Planned || input.contains(e.order_id) || !ours) {
-            continue;
+        if (input.contains(e.order_id) || !ours) {
+            return;
         }
         if (!resume) {
             ++plan.left_for_resume;
-            continue;
+            return;
         }
         CancelPlanItem item;
-        item.order_id = e.order_id;
+        item.order_id = std::move(e.order_id);
         item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
         item.journal_id = e.id;
         item.seen_journal = e.id;
         item.from_input = false;
         need.push_back(plan.items.size());
         plan.items.push_back(std::move(item));
-    }
+    });
     decide_fresh(plan, need);
     return plan;
 }

@@ -71,6 +71,12 @@ class CancelService::IdSet {
     std::vector<std::string_view> m_sorted;
 };
 
+// Frees a vector's memory. (`v = {}` picks the initializer_list assignment, which empties the
+// vector but keeps its capacity: a batch would hold every feed's rows to the end.)
+template <class T> void release(std::vector<T>& v) {
+    std::vector<T>().swap(v);
+}
+
 // Groups in-flight journal rows into flights: submitting rows by (batch, feed_seq), submitted rows
 // by feed id; planned rows are left out.
 std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& rows);

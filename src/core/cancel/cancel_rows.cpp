@@ -79,22 +79,27 @@ CancelRow plan_row(CancelPlanItem item) {
             .message = std::move(item.message)};
 }
 
-std::vector<CancelRow> cancel_rows(std::vector<CancelPlanItem> items, const std::vector<FeedProgress>& feeds,
-                                   std::size_t per_feed, std::string_view stop) {
-    std::vector<CancelRow> rows;
-    rows.reserve(items.size());
+void each_cancel_row(std::vector<CancelPlanItem>& items, const std::vector<FeedProgress>& feeds,
+                     std::size_t per_feed, std::string_view stop, const CancelRowSink& sink) {
     std::size_t sent = 0; // the would_cancel items so far: their place in the feeds
     for (CancelPlanItem& item : items) {
         const std::size_t feed = per_feed == 0 ? feeds.size() : sent / per_feed;
         if (item.outcome != CancelOutcome::WouldCancel || feed >= feeds.size()) {
-            rows.push_back(plan_row(std::move(item)));
+            sink(plan_row(std::move(item)));
             continue;
         }
         const std::uint64_t message_id = sent % per_feed + 1;
         ++sent;
         std::string reason(to_string(item.reason));
-        rows.push_back(feed_row(feeds[feed], std::move(item.order_id), std::move(reason), message_id, stop));
+        sink(feed_row(feeds[feed], std::move(item.order_id), std::move(reason), message_id, stop));
     }
+}
+
+std::vector<CancelRow> cancel_rows(std::vector<CancelPlanItem> items, const std::vector<FeedProgress>& feeds,
+                                   std::size_t per_feed, std::string_view stop) {
+    std::vector<CancelRow> rows;
+    rows.reserve(items.size());
+    each_cancel_row(items, feeds, per_feed, stop, [&rows](CancelRow&& row) { rows.push_back(std::move(row)); });
     return rows;
 }
 

@@ -5,6 +5,7 @@
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/base/strings.hpp"
+#include "asc/base/temp_file.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "cancel_internal.hpp"
 
@@ -83,17 +84,20 @@ void CancelService::settle_lost_answer(Flight& flight, const Error& lost) {
 }
 
 void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& batch) {
-    std::string xml;
+    // The document goes to a temporary file a message at a time and is uploaded from there: a
+    // feed of 10,000 orders is never held in memory (the file is gone on any way out).
+    TempFile document_file("feed");
     {
-        std::vector<AckMessage> messages;
-        messages.reserve(flight.rows.size());
+        AckFeedWriter writer(m_options.seller_id, [&document_file](std::string_view bytes) { document_file.write(bytes); });
         const std::size_t first = static_cast<std::size_t>(flight.feed_seq - 1) * batch.per_feed;
+        std::vector<std::string> item_ids; // reused for every message
         for (std::size_t i = 0; i < flight.rows.size(); ++i) {
             const CancelPlanItem& item = plan.items[batch.sendable[first + i]];
-            messages.push_back({flight.rows[i].message_id, item.order_id,
-                                plan.target_of(item)->order_item_ids, item.reason});
+            plan.target_of(item)->item_ids(item_ids);
+            writer.add(flight.rows[i].message_id, item.order_id, item_ids, item.reason);
         }
-        xml = build_ack_feed(m_options.seller_id, messages);
+        writer.finish();
+        document_file.flush();
     }
     auto change_all = [&](JournalChange proto) {
         std::vector<JournalChange> changes;
@@ -112,7 +116,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
     flight.feed_document_id = document.feed_document_id;
     before_create_feed([&] { change_all({.feed_document_id = document.feed_document_id}); });
     step("after-document");
-    m_feeds.upload_owned(document, k_ack_content_type, std::move(xml)); // not kept: the request owns it
+    m_feeds.upload_file(document, k_ack_content_type, BodyFile{document_file.fd(), document_file.size()});
     step("after-upload");
 
     // From here on createFeed may reach Amazon: right before each attempt goes out the journal
@@ -267,7 +271,7 @@ void CancelService::send_all(const CancelPlan& plan, Batch& batch, CancelResult&
             }
             result.error = e;
         }
-        flight.rows = {};
+        release(flight.rows);
     }
 }
 
@@ -295,7 +299,7 @@ void CancelService::await_all(const CancelPlan& plan, Batch& batch, CancelResult
                 result.error = e;
             }
         }
-        flight.rows = {};
+        release(flight.rows);
     }
 }
 
@@ -303,8 +307,38 @@ CancelResult CancelService::execute(const CancelPlan& plan) {
     return execute(CancelPlan(plan));
 }
 
-CancelResult CancelService::execute(CancelPlan&& plan) {
+CancelResult CancelService::execute(CancelPlan&& plan, const CancelRowSink& sink) {
     CancelResult result;
+    // Each row is counted, then handed to the sink or kept.
+    const auto deliver = [&](CancelRow&& row) {
+        result.tally.add(row.outcome);
+        if (sink) {
+            sink(std::move(row));
+        } else {
+            result.rows.push_back(std::move(row));
+        }
+    };
+    // Rows in plan order, except the orders another run handles: they come last, once their
+    // outcome there is known or the bounded wait for it is over.
+    std::vector<CancelRow> elsewhere;
+    const auto emit = [&](CancelRow&& row) {
+        if (row.outcome == CancelOutcome::Elsewhere) {
+            elsewhere.push_back(std::move(row));
+        } else {
+            deliver(std::move(row));
+        }
+    };
+    const auto emit_elsewhere = [&](bool await, bool may_wait) {
+        if (await && !elsewhere.empty()) {
+            await_elsewhere(elsewhere, may_wait);
+        }
+        for (CancelRow& row : elsewhere) {
+            deliver(std::move(row));
+        }
+    };
+    if (!sink) {
+        result.rows.reserve(plan.items.size());
+    }
     result.recovered = std::move(plan.recovered);
     const bool sends = plan.count(CancelOutcome::WouldCancel) > 0;
     if (m_options.dry_run || !sends) {
@@ -312,10 +346,9 @@ CancelResult CancelService::execute(CancelPlan&& plan) {
             Batch batch = journal_plan(plan); // refused / already canceled / closed rows
             (void)batch;
         }
-        result.rows = cancel_rows(std::move(plan.items), {}, 1, "");
-        if (!m_options.dry_run) {
-            await_elsewhere(result.rows, m_options.wait);
-        }
+        release(plan.targets);
+        each_cancel_row(plan.items, {}, 1, "", emit);
+        emit_elsewhere(!m_options.dry_run, m_options.wait);
         return result;
     }
     if (m_options.seller_id.empty()) {
@@ -327,7 +360,7 @@ CancelResult CancelService::execute(CancelPlan&& plan) {
     Batch batch = journal_plan(plan);
     step("after-plan");
     send_all(plan, batch, result);
-    plan.targets = {}; // every feed is built: the fresh state is not needed any more
+    release(plan.targets); // every feed is built: the fresh state is not needed any more
     if (m_options.wait) {
         await_all(plan, batch, result);
     }
@@ -338,8 +371,8 @@ CancelResult CancelService::execute(CancelPlan&& plan) {
     }
     batch = {};
     const std::string why = result.error ? std::string(result.error->what()) : std::string();
-    result.rows = cancel_rows(std::move(plan.items), feeds, m_options.max_messages_per_feed, why);
-    await_elsewhere(result.rows, m_options.wait && !result.error);
+    each_cancel_row(plan.items, feeds, m_options.max_messages_per_feed, why, emit);
+    emit_elsewhere(true, m_options.wait && !result.error);
     return result;
 }
 

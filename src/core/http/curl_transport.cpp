@@ -11,11 +11,14 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cerrno>
+#include <cstdio>
 #include <curl/curl.h>
 #include <exception>
 #include <fmt/format.h>
 #include <mutex>
 #include <string>
+#include <unistd.h>
 #include <utility>
 
 namespace asc {
@@ -200,6 +203,62 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     return bytes;
 }
 
+// A request body read from a BodyFile as libcurl asks for it (HttpRequest::body_file).
+struct FileBody {
+    BodyFile file;
+    std::uint64_t offset = 0;
+};
+
+std::size_t on_read_body(char* buffer, std::size_t size, std::size_t count, void* user) {
+    auto* body = static_cast<FileBody*>(user);
+    const std::uint64_t left = body->file.size - std::min(body->offset, body->file.size);
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, size * count));
+    if (want == 0) {
+        return 0;
+    }
+    ssize_t n = -1;
+    do {
+        n = ::pread(body->file.fd, buffer, want, static_cast<off_t>(body->offset));
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        return CURL_READFUNC_ABORT; // unreadable, or shorter than it said: the transfer fails
+    }
+    body->offset += static_cast<std::uint64_t>(n);
+    return static_cast<std::size_t>(n);
+}
+
+// libcurl rewinds the body when it must send it again on the same transfer.
+int on_seek_body(void* user, curl_off_t offset, int origin) {
+    auto* body = static_cast<FileBody*>(user);
+    if (origin != SEEK_SET || offset < 0) {
+        return CURL_SEEKFUNC_CANTSEEK;
+    }
+    body->offset = static_cast<std::uint64_t>(offset);
+    return CURL_SEEKFUNC_OK;
+}
+
+// The request body: from memory, or read from a file as it goes out (HttpRequest::body_file),
+// never held whole.
+void set_body(CURL* curl, const HttpRequest& request, FileBody& file_body, bool put, bool sends_body) {
+    if (request.body_file) {
+        const auto size = static_cast<curl_off_t>(request.body_file->size);
+        if (put) {
+            curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+            curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, size);
+        } else {
+            curl_easy_setopt(curl, CURLOPT_POST, 1L);
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, size);
+        }
+        curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read_body);
+        curl_easy_setopt(curl, CURLOPT_READDATA, &file_body);
+        curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek_body);
+        curl_easy_setopt(curl, CURLOPT_SEEKDATA, &file_body);
+    } else if (sends_body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    }
+}
+
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* receiver = static_cast<Receiver*>(user);
     const std::size_t bytes = size * count;
@@ -266,6 +325,7 @@ class CurlTransport final : public Transport {
         const bool put = request.method == "PUT";
         const bool sends_body =
             !request.body.empty() || put || request.method == "POST" || request.method == "PATCH";
+        FileBody file_body{request.body_file.value_or(BodyFile{}), 0};
 
         curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -319,10 +379,7 @@ class CurlTransport final : public Transport {
         } else if (request.method != "POST") {
             curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
         }
-        if (sends_body) {
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-        }
+        set_body(curl, request, file_body, put, sends_body);
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
         // A declared Content-Length over the cap fails before the body is read.
         curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_body));
@@ -424,6 +481,9 @@ class CurlTransport final : public Transport {
         debug(redact(fmt::format("> {} {}", request.method, request.url)));
         for (const auto& [name, value] : request.headers) {
             debug(redact(fmt::format("> {}: {}", name, value)));
+        }
+        if (request.body_file) {
+            debug(fmt::format("> body ({} bytes, from a file)", request.body_file->size));
         }
         if (!request.body.empty()) {
             std::string shown = request.body.substr(0, k_debug_body);

@@ -3,13 +3,17 @@
 
 #include "asc/http/http.hpp"
 
+#include "asc/base/errors.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 
 namespace asc {
 
@@ -317,6 +321,24 @@ HttpResponse Transport::send_streaming(const HttpRequest& request, const BodySin
         response.body.clear();
     }
     return response;
+}
+
+std::string read_body_file(const BodyFile& file) {
+    std::string body(static_cast<std::size_t>(file.size), '\0');
+    std::size_t done = 0;
+    while (done < body.size()) {
+        const ssize_t n = ::pread(file.fd, body.data() + done, body.size() - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            throw Error(ErrorKind::Temporary,
+                        n < 0 ? std::string("could not read a request body file: ") + std::strerror(errno)
+                              : std::string("a request body file is shorter than its size"));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return body;
 }
 
 std::string HttpResponse::header(std::string_view name) const {

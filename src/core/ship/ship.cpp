@@ -15,6 +15,7 @@
 #include <pwd.h>
 #include <random>
 #include <set>
+#include <unordered_set>
 #include <unistd.h>
 
 namespace asc {
@@ -70,8 +71,7 @@ std::size_t ShipPlan::count(ShipOutcome outcome) const {
 }
 
 std::size_t ShipResult::count(ShipOutcome outcome) const {
-    return static_cast<std::size_t>(
-        std::count_if(rows.begin(), rows.end(), [outcome](const ShipRow& r) { return r.outcome == outcome; }));
+    return counts[static_cast<std::size_t>(outcome)];
 }
 
 std::string ship_batch_id(Timestamp now) {
@@ -159,10 +159,14 @@ ShipPlan ShipService::plan(const std::vector<ShipRequest>& requests) {
         m_lock = m_store.lock_for_ship(m_options.lock_wait);
         plan.recovered = recover(replannable);
     }
-    std::vector<std::string> ids;
-    for (const ShipRequest& r : requests) {
-        if (is_amazon_order_id(r.order_id) && std::find(ids.begin(), ids.end(), r.order_id) == ids.end()) {
-            ids.push_back(r.order_id);
+    std::vector<std::string> ids; // each order once, in input order (a set, not a scan per request)
+    {
+        std::unordered_set<std::string_view> seen_ids;
+        seen_ids.reserve(requests.size());
+        for (const ShipRequest& r : requests) {
+            if (is_amazon_order_id(r.order_id) && seen_ids.insert(r.order_id).second) {
+                ids.push_back(r.order_id);
+            }
         }
     }
     if (interrupted()) {
@@ -296,9 +300,18 @@ std::map<std::string, Order> ShipService::fresh_state(const std::vector<std::str
     return out;
 }
 
-ShipResult ShipService::execute(const ShipPlan& plan) {
+ShipResult ShipService::execute(const ShipPlan& plan, const ShipRowSink& sink) {
     ShipResult result;
     result.recovered = plan.recovered;
+    // Each row is counted, then handed to the sink or kept.
+    const auto emit = [&](ShipRow&& row) {
+        ++result.counts[static_cast<std::size_t>(row.outcome)];
+        if (sink) {
+            sink(std::move(row));
+        } else {
+            result.rows.push_back(std::move(row));
+        }
+    };
     if (m_options.dry_run) {
         for (const ShipPlanItem& item : plan.items) {
             ShipRow r;
@@ -312,7 +325,7 @@ ShipResult ShipService::execute(const ShipPlan& plan) {
             if (item.outcome == ShipOutcome::WouldShip) {
                 r.via = std::string(to_string(plan.via));
             }
-            result.rows.push_back(std::move(r));
+            emit(std::move(r));
         }
         return result;
     }
@@ -384,7 +397,7 @@ ShipResult ShipService::execute(const ShipPlan& plan) {
                 outcome = ShipOutcome::Failed;
                 message = "not sent (the run stopped first); run the same command again to send it";
             }
-            result.rows.push_back(row_of(e, outcome, message));
+            emit(row_of(e, outcome, message));
         } else {
             ShipRow r;
             r.order_id = item.request.order_id;
@@ -393,7 +406,7 @@ ShipResult ShipService::execute(const ShipPlan& plan) {
             r.items = items_text(item.request.items);
             r.outcome = item.outcome;
             r.message = item.message;
-            result.rows.push_back(std::move(r));
+            emit(std::move(r));
         }
     }
     return result;

@@ -4,6 +4,7 @@
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/base/strings.hpp"
+#include "asc/base/temp_file.hpp"
 #include "asc/ship/ship.hpp"
 #include "ship_internal.hpp"
 
@@ -24,14 +25,10 @@ bool definitely_not_created(const Error& e) {
 
 void ShipService::send_feed(std::vector<ShipEntry>& rows, ShipResult& result) {
     std::vector<ShipEntry*> planned;
-    std::vector<PackageConfirmation> packages;
-    std::vector<std::uint64_t> message_ids;
     std::vector<std::string> marketplaces;
     for (ShipEntry& e : rows) {
         if (e.state == ShipState::Planned) {
             planned.push_back(&e);
-            packages.push_back(confirmation_of(e));
-            message_ids.push_back(static_cast<std::uint64_t>(e.message_id.value_or(0)));
             if (!e.marketplace_id.empty() &&
                 std::find(marketplaces.begin(), marketplaces.end(), e.marketplace_id) == marketplaces.end()) {
                 marketplaces.push_back(e.marketplace_id);
@@ -53,13 +50,24 @@ void ShipService::send_feed(std::vector<ShipEntry>& rows, ShipResult& result) {
         }
         m_store.ship_journal_update(changes, now());
     };
-    const std::string xml = build_fulfillment_feed(m_options.seller_id, packages, message_ids);
+    // The document goes to a temporary file a message at a time and is uploaded from there (the
+    // file is gone on any way out).
+    TempFile document_file("feed");
+    {
+        FulfillmentFeedWriter writer(m_options.seller_id,
+                                     [&document_file](std::string_view bytes) { document_file.write(bytes); });
+        for (const ShipEntry* e : planned) {
+            writer.add(confirmation_of(*e), static_cast<std::uint64_t>(e->message_id.value_or(0)));
+        }
+        writer.finish();
+        document_file.flush();
+    }
     m_events.note(fmt::format("sending one fulfillment feed with {}", count_noun(static_cast<long long>(planned.size()), "package")));
     try {
         const FeedDocument document = m_feeds.create_feed_document(std::string(k_fulfillment_content_type));
         change_all({.feed_document_id = document.feed_document_id});
         step("after-document");
-        m_feeds.upload(document, k_fulfillment_content_type, xml);
+        m_feeds.upload_file(document, k_fulfillment_content_type, BodyFile{document_file.fd(), document_file.size()});
         step("after-upload");
         bool first = true;
         auto before_send = [&] {

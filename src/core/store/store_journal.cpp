@@ -119,6 +119,12 @@ sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optiona
 }
 
 std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
+    std::vector<JournalEntry> out;
+    journal_each(filter, [&out](JournalEntry&& e) { out.push_back(std::move(e)); });
+    return out;
+}
+
+void Store::journal_each(const JournalFilter& filter, const std::function<void(JournalEntry&&)>& row) {
     require_journal(*m_impl);
     std::vector<std::string> states;
     for (const JournalState state : filter.states) {
@@ -128,11 +134,9 @@ std::vector<JournalEntry> Store::journal_entries(const JournalFilter& filter) {
                                      {{"feed_id", &filter.feed_id}, {"batch_id", &filter.batch_id},
                                       {"order_id", &filter.order_id}},
                                      states);
-    std::vector<JournalEntry> out;
     while (s.step()) {
-        out.push_back(read_entry(s));
+        row(read_entry(s));
     }
-    return out;
 }
 
 std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::string> order_ids) {

@@ -306,8 +306,8 @@ class Store {
     // (which keeps a live `orders list` flat in memory) to an eighth of the store file, between
     // 64 MiB and 256 MiB, re-sized as the store grows, and the WAL runs longer between
     // checkpoints. Into a store without orders, the orders go in without their secondary indexes
-    // (status, dates, marketplace, summary, SKU, ASIN): end_bulk_write() builds them in one pass,
-    // much cheaper than keeping nine B-trees up to date order by order. If the process dies
+    // (status, dates, summary, SKU, ASIN): end_bulk_write() builds them in one pass,
+    // much cheaper than keeping eight B-trees up to date order by order. If the process dies
     // first, the next open() builds them. Queries stay correct meanwhile, only slower.
     // `grow_cache` false keeps the small page cache (a live `orders list --all`, whose memory
     // must stay flat) and only leaves the indexes out.

@@ -297,7 +297,11 @@ int main(int argc, char** argv) try {
                 page.clear();
             }
         }
+        const Usage before_indexes = rusage_now();
+        const auto index_start = Clock::now();
         store.end_bulk_write();
+        const double index_secs = ms_since(index_start) / 1000.0;
+        const Usage index_used = rusage_now() - before_indexes;
         const double secs = ms_since(start) / 1000.0;
         const Usage used = rusage_now() - before;
         fmt::print("load (generate + upsert_page x{})      {:.1f} s, {:.0f} orders/s ({} new, {} updated)\n",
@@ -306,6 +310,8 @@ int main(int argc, char** argv) try {
         // others' load. Written: what the kernel was asked to write (WAL, checkpoints, index sort).
         fmt::print("load CPU                                {:.1f} s ({:.1f} us/order), {:.0f} MiB written\n",
                    used.cpu_s, used.cpu_s / static_cast<double>(args.orders) * 1e6, used.written_mib);
+        fmt::print("  of which the index build              {:.1f} s, CPU {:.1f} s, {:.0f} MiB written\n", index_secs,
+                   index_used.cpu_s, index_used.written_mib);
 
         // Idempotence at scale: re-upserting a slice is all "unchanged".
         std::vector<Order> again;

@@ -489,10 +489,15 @@ constexpr std::int64_t k_default_cache_kib = 8 * 1024;
 constexpr std::int64_t k_default_autocheckpoint = 8192;
 // While a bulk write that kept the small cache builds its indexes (KiB).
 constexpr std::int64_t k_index_build_cache_kib = 1024;
-// During a bulk write: an eighth of the store file, within these bounds; checkpoints every 64 MiB.
+// During a bulk write: a quarter of the store file, within these bounds; checkpoints every 256 MiB.
+// Measured on a load of 1,000,000 orders (bench/store): the UNIQUE index on order_id takes one
+// random leaf per order, and with an eighth of the file the page cache lost some of those leaves
+// to the pages the load appends (about 10% more CPU than with the whole hot set cached); a WAL
+// four times longer lets each checkpoint write a leaf once for four times as many orders (7% fewer
+// bytes written).
 constexpr std::int64_t k_bulk_cache_min_kib = 64 * 1024;
 constexpr std::int64_t k_bulk_cache_max_kib = 256 * 1024;
-constexpr std::int64_t k_bulk_autocheckpoint = 16384;
+constexpr std::int64_t k_bulk_autocheckpoint = 65536;
 // How often (in pages written) the cache is re-sized to the grown store.
 constexpr std::size_t k_resize_every = 100;
 
@@ -506,7 +511,7 @@ void size_bulk_cache(Store::Impl& impl) {
     if (impl.postgres()) {
         return; // the server sizes its own buffers
     }
-    const std::int64_t kib = std::clamp(file_kib / 8, k_bulk_cache_min_kib, k_bulk_cache_max_kib);
+    const std::int64_t kib = std::clamp(file_kib / 4, k_bulk_cache_min_kib, k_bulk_cache_max_kib);
     sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", kib).c_str());
 }
 

@@ -200,7 +200,7 @@ std::optional<Error> cancel_exit_error(const CancelCounts& counts, const std::op
                      fmt::format("{} of {} orders {} not canceled", bad, t.total, bad == 1 ? "was" : "were"),
                      "each row says why; `asc cancellations list --state failed,refused` keeps the record");
     }
-    if (const std::size_t elsewhere = count(rows, CancelOutcome::Elsewhere); wait && elsewhere > 0) {
+    if (const std::size_t elsewhere = t.count(CancelOutcome::Elsewhere); wait && elsewhere > 0) {
         return Error(ErrorKind::Temporary,
                      fmt::format("{} still handled by another run",
                                  elsewhere == 1 ? std::string("1 order is") : fmt::format("{} orders are", elsewhere)),

@@ -127,6 +127,11 @@ TEST_SUITE("store") {
             CHECK(store.report_cancellations(std::nullopt).empty());
             CHECK(sql_int(store, "SELECT count(*) FROM meta WHERE key = 'schema_2_applied_at'") == 1);
             CHECK(store.info().journal_entries == 0);
+            // Version 8 keeps only the indexes a query needs: orders_marketplace is gone.
+            CHECK(sql_int(store, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_marketplace'") == 0);
+            if (from < 8) {
+                CHECK(sql_int(store, "SELECT count(*) FROM meta WHERE key = 'schema_8_applied_at'") == 1);
+            }
         }
     }
 

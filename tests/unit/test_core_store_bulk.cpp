@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* k_secondary_count =
     "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('orders_status_purchase', "
-    "'orders_purchase', 'orders_updated', 'orders_ship_by', 'orders_marketplace', 'orders_summary', "
+    "'orders_purchase', 'orders_updated', 'orders_ship_by', 'orders_summary', "
     "'order_items_sku', 'order_items_asin')";
 
 std::vector<Order> orders_from(int first, int n) {
@@ -41,7 +41,7 @@ TEST_SUITE("store") {
     TEST_CASE("a bulk write into an empty store loads without secondary indexes and builds them at the end") {
         TempDir dir;
         Store store = Store::open(dir / "s.db");
-        REQUIRE(sql_int(store, k_secondary_count) == 8);
+        REQUIRE(sql_int(store, k_secondary_count) == 7);
         store.begin_bulk_write();
         CHECK(sql_int(store, k_secondary_count) == 0);
         CHECK(sql_int(store, "PRAGMA cache_size") == -64 * 1024);
@@ -50,7 +50,7 @@ TEST_SUITE("store") {
         CHECK(store.upsert_orders(orders_from(30, 30)).inserted == 30);
         CHECK(store.upsert_orders(orders_from(0, 10)).unchanged == 10); // the UNIQUE lookup still works
         store.end_bulk_write();
-        CHECK(sql_int(store, k_secondary_count) == 8);
+        CHECK(sql_int(store, k_secondary_count) == 7);
         CHECK(sql_int(store, "PRAGMA cache_size") == -8 * 1024);
         CHECK(sql_int(store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
 
@@ -75,7 +75,7 @@ TEST_SUITE("store") {
         }
         CHECK(sql_int(store, "PRAGMA cache_size") == -8 * 1024);
         store.end_bulk_write();
-        CHECK(sql_int(store, k_secondary_count) == 8);
+        CHECK(sql_int(store, k_secondary_count) == 7);
         CHECK(store.info().orders == 120);
     }
 
@@ -84,10 +84,10 @@ TEST_SUITE("store") {
         Store store = Store::open(dir / "s.db");
         store.upsert_orders(orders_from(0, 5));
         store.begin_bulk_write();
-        CHECK(sql_int(store, k_secondary_count) == 8);
+        CHECK(sql_int(store, k_secondary_count) == 7);
         store.upsert_orders(orders_from(5, 5));
         store.end_bulk_write();
-        CHECK(sql_int(store, k_secondary_count) == 8);
+        CHECK(sql_int(store, k_secondary_count) == 7);
         CHECK(store.info().orders == 10);
     }
 
@@ -100,7 +100,7 @@ TEST_SUITE("store") {
             // No end_bulk_write(): the process died here.
         }
         Store store = Store::open(dir / "s.db");
-        CHECK(sql_int(store, k_secondary_count) == 8);
+        CHECK(sql_int(store, k_secondary_count) == 7);
         OrderFilter by_asin;
         by_asin.asin = "B0GADGET00";
         CHECK(ids_of(store, by_asin).size() == 20);

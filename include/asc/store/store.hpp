@@ -345,11 +345,11 @@ class Store {
     // Whether the stored copy of the order came from a report (orders.from_report).
     [[nodiscard]] bool order_from_report(const std::string& order_id);
     // A long run of page writes (a sync) starts: SQLite's page cache grows from the small default
-    // (which keeps a live `orders list` flat in memory) to an eighth of the store file, between
+    // (which keeps a live `orders list` flat in memory) to a quarter of the store file, between
     // 64 MiB and 256 MiB, re-sized as the store grows, and the WAL runs longer between
     // checkpoints. Into a store without orders, the orders go in without their secondary indexes
-    // (status, dates, marketplace, summary, SKU, ASIN): end_bulk_write() builds them in one pass,
-    // much cheaper than keeping nine B-trees up to date order by order. If the process dies
+    // (status, dates, summary, SKU, ASIN): end_bulk_write() builds them in one pass,
+    // much cheaper than keeping eight B-trees up to date order by order. If the process dies
     // first, the next open() builds them. Queries stay correct meanwhile, only slower.
     // `grow_cache` false keeps the small page cache (a live `orders list --all`, whose memory
     // must stay flat) and only leaves the indexes out.

@@ -18,6 +18,13 @@ namespace asc::db {
 
 enum class Dialect { Sqlite, Postgres };
 
+// How many rows a statement may return. Many: any number (a listing, a report over every order);
+// the PostgreSQL driver then reads them through a cursor, a chunk at a time, so memory stays
+// bounded and the connection stays free for other statements between chunks (inside a
+// transaction; outside one it reads the whole result). Few: a handful, read in one answer. SQLite
+// steps row by row either way.
+enum class Rows { Few, Many };
+
 // What one step of a statement produced. UniqueViolation: the statement broke a UNIQUE constraint
 // (nothing was changed by it); every other failure throws.
 enum class Step { Row, Done, UniqueViolation };
@@ -34,6 +41,10 @@ class StmtImpl {
     virtual void bind_text(int i, std::string_view v) = 0; // never empty (empty binds NULL)
     virtual void bind_null(int i) = 0;
     virtual Step step() = 0;
+    // Like step(), for a statement that may break a UNIQUE constraint: on UniqueViolation the
+    // statement changed nothing and the caller's transaction goes on as before (SQLite rolls back
+    // the statement alone; the PostgreSQL driver runs it inside a SAVEPOINT).
+    virtual Step try_step() { return step(); }
     // Resets the statement to run again and clears its bindings.
     virtual void reset() = 0;
     [[nodiscard]] virtual bool is_null(int col) const = 0;
@@ -54,7 +65,7 @@ class Conn {
     virtual ~Conn() = default;
 
     [[nodiscard]] virtual Dialect dialect() const = 0;
-    [[nodiscard]] virtual std::unique_ptr<StmtImpl> prepare(std::string_view sql) = 0;
+    [[nodiscard]] virtual std::unique_ptr<StmtImpl> prepare(std::string_view sql, Rows rows) = 0;
     // Runs SQL without parameters or results (several statements allowed).
     virtual void exec(std::string_view sql) = 0;
     [[nodiscard]] virtual bool in_transaction() const = 0;
@@ -72,7 +83,7 @@ class Conn {
 class Stmt {
   public:
     Stmt() = default;
-    Stmt(Conn* conn, std::string_view sql) : m_impl(conn->prepare(sql)) {}
+    Stmt(Conn* conn, std::string_view sql, Rows rows = Rows::Few) : m_impl(conn->prepare(sql, rows)) {}
     // An SQLite statement on a raw handle (the SQLite driver's own schema code).
     Stmt(sqlite3* db, std::string_view sql);
     explicit Stmt(std::unique_ptr<StmtImpl> impl) : m_impl(std::move(impl)) {}
@@ -102,8 +113,9 @@ class Stmt {
     // Steps once: true when a row is available, false when done. Throws on any error, a broken
     // UNIQUE constraint included (Error(Internal)).
     bool step();
-    // Steps once, reporting a broken UNIQUE constraint instead of throwing.
-    Step try_step() { return m_impl->step(); }
+    // Steps once, reporting a broken UNIQUE constraint instead of throwing; after one, the
+    // transaction goes on (see StmtImpl::try_step).
+    Step try_step() { return m_impl->try_step(); }
     // Steps a statement that returns no rows.
     void run() {
         while (step()) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <sqlite3.h>
 #include <string>
 #include <string_view>
@@ -186,6 +187,56 @@ inline constexpr std::array<std::string_view, 39> k_columns{
 inline constexpr int k_first_address = 23;
 inline constexpr int k_first_pii_address = 25; // ship_state and ship_country are not personal
 inline constexpr int k_first_buyer = 35;
+
+// The INSERTs of an order's children, one row each (parameters ?1.. in the bind_* order below).
+inline constexpr std::string_view k_insert_item_sql =
+    "INSERT INTO order_items (order_ref, seq, order_item_id, sku, asin, title, condition, "
+    "quantity_ordered, quantity_shipped, quantity_unshipped, "
+    "unit_price_minor, unit_price_scale, unit_price_currency, "
+    "item_total_minor, item_total_scale, item_total_currency, "
+    "tax_minor, tax_scale, tax_currency, shipping_minor, shipping_scale, shipping_currency, "
+    "discount_minor, discount_scale, discount_currency, "
+    "proceeds_minor, proceeds_scale, proceeds_currency, "
+    "buyer_requested_cancel, buyer_cancel_reason, canceled_by, cancel_reason) VALUES "
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
+inline constexpr std::string_view k_insert_package_sql =
+    "INSERT INTO packages (order_ref, seq, reference_id, carrier, shipping_service, "
+    "tracking_number, ship_time, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr std::string_view k_insert_package_item_sql =
+    "INSERT INTO package_items (order_ref, package_seq, seq, order_item_id, quantity) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+inline constexpr std::string_view k_insert_money_line_sql =
+    "INSERT INTO order_money_lines (order_ref, seq, type, minor, scale, currency) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+// What of an order the store keeps, after the store_pii rule.
+struct Stored {
+    const Order& order;
+    bool has_address; // ship_to present: its columns are written (else kept)
+    bool has_buyer;   // buyer present: its columns are written (else kept)
+    bool pii;         // personal columns written (else NULL)
+};
+// FNV-1a over a length-prefixed encoding of every stored field: "unchanged" means this hash and
+// the stored one are equal.
+std::int64_t content_hash(const Stored& s);
+
+// The bindings of one row, at parameters base + 1, base + 2, ... (base > 0: a later row of a
+// multi-row INSERT). bind_order_row binds the k_columns (39 parameters); the children bind the
+// columns of store.cpp's k_insert_*_sql in their order (32, 8, 5 and 6 parameters).
+void bind_money(sqlite::Stmt& s, int first, const std::optional<Money>& m);
+void bind_order_row(sqlite::Stmt& s, int base, const Stored& st, std::int64_t hash, std::int64_t now);
+void bind_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const OrderItem& i);
+void bind_package(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const Package& p);
+void bind_package_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t package_seq, std::int64_t seq,
+                       const PackageItem& pi);
+void bind_money_line(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const MoneyLine& line);
+
+// Upserts orders one by one (find, then insert or update with the children): the SQLite path.
+// `now` is the stored_at of what is written.
+UpsertCounts upsert_each(Store::Impl& impl, std::span<const Order> orders, std::int64_t now);
+// The same for a page of orders in a few multi-row statements (store_upsert_batch.cpp): the
+// PostgreSQL path, where each statement is a round trip to the server. Same rows, same counts.
+UpsertCounts upsert_batch(Store::Impl& impl, std::span<const Order> orders, std::int64_t now);
 
 // "o.id, o.order_id, o.status, ...": the select list read_order expects.
 const std::string& select_list();

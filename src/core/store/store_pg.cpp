@@ -6,6 +6,7 @@
 #include "asc/base/errors.hpp"
 #include "store_pg.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -143,26 +144,29 @@ std::string translate(std::string_view sql, std::vector<bool>& used) {
     return out;
 }
 
+// A statement of the PostgreSQL driver: prepared on the server once per connection (the
+// connection's statement cache), executed with text parameters. A Rows::Many statement inside a
+// transaction runs as a cursor (DECLARE ... NO SCROLL CURSOR FOR, prepared like any statement) read
+// by FETCH, a chunk of rows at a time.
 class PgStmt final : public db::StmtImpl {
   public:
-    PgStmt(PgConn& conn, std::string_view sql) : m_conn(conn), m_name(fmt::format("asc_{}", conn.next_name())) {
+    PgStmt(PgConn& conn, std::string_view sql, db::Rows rows) : m_conn(conn), m_rows(rows) {
         std::vector<bool> used;
-        const std::string text = translate(sql, used);
+        m_sql = translate(sql, used);
         // A parameter the SQL skips has no type to infer: call it text.
-        std::vector<Oid> types(used.size(), 0);
+        m_types.resize(used.size(), 0);
         for (std::size_t i = 0; i < used.size(); ++i) {
-            types[i] = used[i] ? 0 : k_text_oid;
+            m_types[i] = used[i] ? 0 : k_text_oid;
         }
         m_params.resize(used.size());
-        const Result r(PQprepare(conn.raw(), m_name.c_str(), text.c_str(), static_cast<int>(types.size()),
-                                 types.data()));
-        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
-            fail(conn.raw(), r.get(), "prepare", conn.shown());
+        if (rows == db::Rows::Few) {
+            use_variant(false); // prepared now: a mistake in the SQL shows at once
         }
     }
     ~PgStmt() override {
-        if (PQstatus(m_conn.raw()) == CONNECTION_OK && PQtransactionStatus(m_conn.raw()) != PQTRANS_INERROR) {
-            PQclear(PQexec(m_conn.raw(), fmt::format("DEALLOCATE {}", m_name).c_str()));
+        close_cursor();
+        if (!m_name.empty()) {
+            m_conn.give_back(m_key, std::move(m_name));
         }
     }
     PgStmt(const PgStmt&) = delete;
@@ -173,18 +177,47 @@ class PgStmt final : public db::StmtImpl {
     void bind_null(int i) override { param(i).reset(); }
 
     db::Step step() override {
-        if (!m_result) {
-            execute();
-            if (!m_result) {
+        if (!m_executed) {
+            m_executed = true;
+            if (!execute()) {
                 return db::Step::UniqueViolation;
             }
         }
-        ++m_row;
-        return m_row < PQntuples(m_result.get()) ? db::Step::Row : db::Step::Done;
+        for (;;) {
+            ++m_row;
+            if (m_result && m_row < PQntuples(m_result.get())) {
+                return db::Step::Row;
+            }
+            if (!m_cursor_open) {
+                return db::Step::Done;
+            }
+            fetch();
+        }
+    }
+    db::Step try_step() override {
+        if (m_executed || PQtransactionStatus(m_conn.raw()) != PQTRANS_INTRANS) {
+            return step(); // outside a transaction a failed statement takes nothing else with it
+        }
+        m_conn.exec("SAVEPOINT asc_try_step");
+        db::Step out{};
+        try {
+            out = step();
+        } catch (...) {
+            if (PQtransactionStatus(m_conn.raw()) == PQTRANS_INERROR) {
+                PQclear(PQexec(m_conn.raw(), "ROLLBACK TO SAVEPOINT asc_try_step; RELEASE SAVEPOINT asc_try_step"));
+            }
+            throw;
+        }
+        m_conn.exec(out == db::Step::UniqueViolation
+                        ? "ROLLBACK TO SAVEPOINT asc_try_step; RELEASE SAVEPOINT asc_try_step"
+                        : "RELEASE SAVEPOINT asc_try_step");
+        return out;
     }
     void reset() override {
+        close_cursor();
         m_result.reset();
         m_row = -1;
+        m_executed = false;
         for (auto& p : m_params) {
             p.reset();
         }
@@ -216,7 +249,36 @@ class PgStmt final : public db::StmtImpl {
         }
         return m_params[static_cast<std::size_t>(i - 1)];
     }
-    void execute() {
+    // Makes the prepared statement of the plain or the cursor variant current: from the
+    // connection's cache, or prepared now.
+    void use_variant(bool cursor) {
+        std::string key = (cursor ? "C " : "P ") + m_sql;
+        if (!m_name.empty() && key == m_key) {
+            return;
+        }
+        if (!m_name.empty()) {
+            m_conn.give_back(m_key, std::move(m_name));
+            m_name.clear();
+        }
+        m_key = std::move(key);
+        std::string name = m_conn.take_prepared(m_key);
+        if (name.empty()) {
+            name = fmt::format("asc_{}", m_conn.next_name());
+            const std::string text =
+                cursor ? fmt::format("DECLARE {}_c NO SCROLL CURSOR FOR {}", name, m_sql) : m_sql;
+            const Result r(PQprepare(m_conn.raw(), name.c_str(), text.c_str(), static_cast<int>(m_types.size()),
+                                     m_types.data()));
+            if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+                fail(m_conn.raw(), r.get(), "prepare", m_conn.shown());
+            }
+            m_conn.count_prepared();
+        }
+        m_name = std::move(name);
+    }
+    // Runs the statement (a cursor's DECLARE and first FETCH). False: it broke a UNIQUE constraint.
+    bool execute() {
+        const bool cursor = m_rows == db::Rows::Many && PQtransactionStatus(m_conn.raw()) == PQTRANS_INTRANS;
+        use_variant(cursor);
         std::vector<const char*> values(m_params.size());
         for (std::size_t i = 0; i < m_params.size(); ++i) {
             values[i] = m_params[i] ? m_params[i]->c_str() : nullptr;
@@ -227,25 +289,125 @@ class PgStmt final : public db::StmtImpl {
         if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
             const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
             if (state != nullptr && std::string_view(state) == "23505") {
-                return; // UniqueViolation; the caller's transaction is now aborted
+                return false; // the caller's transaction is now aborted, unless try_step's savepoint
             }
             fail(m_conn.raw(), r.get(), "query", m_conn.shown());
         }
         const char* tuples = PQcmdTuples(r.get());
         m_changes = tuples != nullptr && *tuples != '\0' ? std::stoll(tuples) : 0;
         m_row = -1;
+        if (!cursor) {
+            m_result = std::move(r);
+            return true;
+        }
+        m_cursor_open = true;
+        m_cursor_generation = m_conn.tx_generation();
+        fetch();
+        return true;
+    }
+    // The next chunk of the cursor's rows; closes the cursor after the last one.
+    void fetch() {
+        const int n = m_conn.fetch_rows();
+        m_result.reset(); // the previous chunk's memory goes before the next one comes
+        Result r(PQexec(m_conn.raw(), fmt::format("FETCH {} FROM {}_c", n, m_name).c_str()));
+        if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+            m_cursor_open = false;
+            fail(m_conn.raw(), r.get(), "fetch", m_conn.shown());
+        }
+        m_conn.count_fetch();
+        m_row = -1;
+        const bool last = PQntuples(r.get()) < n;
         m_result = std::move(r);
+        if (last) {
+            close_cursor();
+        }
+    }
+    // Closes an open cursor of this transaction (one read to its end is closed already; one of an
+    // ended transaction is gone with it).
+    void close_cursor() noexcept {
+        if (m_cursor_open && m_cursor_generation == m_conn.tx_generation() &&
+            PQtransactionStatus(m_conn.raw()) == PQTRANS_INTRANS) {
+            PQclear(PQexec(m_conn.raw(), fmt::format("CLOSE {}_c", m_name).c_str()));
+        }
+        m_cursor_open = false;
     }
 
     PgConn& m_conn;
-    std::string m_name;
+    db::Rows m_rows;
+    std::string m_sql; // in PostgreSQL's spelling
+    std::vector<Oid> m_types;
+    std::string m_key;  // the cache key of the prepared statement in use
+    std::string m_name; // its name on the server ("" before the first preparation)
     std::vector<std::optional<std::string>> m_params;
     Result m_result;
     int m_row = -1;
+    bool m_executed = false;
+    bool m_cursor_open = false;
+    std::uint64_t m_cursor_generation = 0;
     std::int64_t m_changes = 0;
 };
 
+// Whether SQL run through exec() begins or ends a transaction (ROLLBACK TO a savepoint does not).
+bool ends_or_begins_transaction(std::string_view sql) {
+    std::string head;
+    for (const char c : sql.substr(0, 16)) {
+        head += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    const auto first = head.find_first_not_of(" \n");
+    if (first == std::string::npos) {
+        return false;
+    }
+    const std::string_view h = std::string_view(head).substr(first);
+    if (h.starts_with("ROLLBACK TO")) {
+        return false;
+    }
+    for (const std::string_view word : {"BEGIN", "COMMIT", "ROLLBACK", "END", "ABORT", "START"}) {
+        if (h.starts_with(word)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
+
+std::string PgConn::take_prepared(const std::string& key) {
+    const auto it = m_idle_by_key.find(key);
+    if (it == m_idle_by_key.end()) {
+        return {};
+    }
+    std::string name = std::move(it->second->second);
+    m_idle.erase(it->second);
+    m_idle_by_key.erase(it);
+    return name;
+}
+
+void PgConn::give_back(const std::string& key, std::string name) {
+    if (m_idle_by_key.contains(key)) {
+        deallocate(std::move(name)); // a second copy, prepared while the first was in use
+        return;
+    }
+    m_idle.emplace_front(key, std::move(name));
+    m_idle_by_key.emplace(key, m_idle.begin());
+    if (m_idle.size() > k_idle_max) {
+        auto& [old_key, old_name] = m_idle.back();
+        m_idle_by_key.erase(old_key);
+        std::string victim = std::move(old_name);
+        m_idle.pop_back();
+        deallocate(std::move(victim));
+    }
+}
+
+void PgConn::deallocate(std::string name) {
+    m_stale.push_back(std::move(name));
+    if (PQstatus(m_conn) != CONNECTION_OK || PQtransactionStatus(m_conn) == PQTRANS_INERROR) {
+        return; // later, or never: the server forgets them with the connection
+    }
+    for (const auto& n : m_stale) {
+        PQclear(PQexec(m_conn, fmt::format("DEALLOCATE {}", n).c_str()));
+    }
+    m_stale.clear();
+}
 
 PgConn::PgConn(PGconn* conn, std::string shown) : m_conn(conn), m_shown(std::move(shown)) {}
 
@@ -253,11 +415,14 @@ PgConn::~PgConn() {
     PQfinish(m_conn);
 }
 
-std::unique_ptr<db::StmtImpl> PgConn::prepare(std::string_view sql) {
-    return std::make_unique<PgStmt>(*this, sql);
+std::unique_ptr<db::StmtImpl> PgConn::prepare(std::string_view sql, db::Rows rows) {
+    return std::make_unique<PgStmt>(*this, sql, rows);
 }
 
 void PgConn::exec(std::string_view sql) {
+    if (ends_or_begins_transaction(sql)) {
+        ++m_tx_generation;
+    }
     const Result r(PQexec(m_conn, std::string(sql).c_str()));
     const auto status = PQresultStatus(r.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -280,6 +445,7 @@ void PgConn::begin(db::TxMode mode) {
 }
 
 void PgConn::commit() {
+    ++m_tx_generation;
     const Result r(PQexec(m_conn, "COMMIT"));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
         fail(m_conn, r.get(), "commit", m_shown);
@@ -291,6 +457,7 @@ void PgConn::commit() {
 }
 
 void PgConn::rollback() noexcept {
+    ++m_tx_generation;
     if (PQstatus(m_conn) == CONNECTION_OK) {
         PQclear(PQexec(m_conn, "ROLLBACK"));
     }

@@ -411,8 +411,9 @@ void Store::query_orders(const OrderFilter& f, const std::function<bool(Order&&)
     }
 
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
-    // Not cached: a callback may run another query on this store while this one is stepping.
-    sqlite::Stmt s(m_impl->db.get(), sql);
+    // Not in the store's cache: a callback may run another query on this store while this one is
+    // stepping. Any number of rows (PostgreSQL reads them through a cursor, a chunk at a time).
+    sqlite::Stmt s(m_impl->db.get(), sql, db::Rows::Many);
     bind_values(s, values);
     if (parts == OrderParts::ListRow) {
         read_list_rows(*m_impl, s, on_order);
@@ -474,7 +475,7 @@ Summary Store::report_summary(std::optional<Timestamp> since, std::optional<Time
     }
     {
         sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
-        sqlite::Stmt s(m_impl->db.get(), sql);
+        sqlite::Stmt s(m_impl->db.get(), sql, db::Rows::Many);
         bind_values(s, values);
         while (s.step()) {
             const auto status = s.text(0);

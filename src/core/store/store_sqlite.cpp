@@ -124,7 +124,7 @@ class SqliteConn final : public db::Conn {
     SqliteConn& operator=(const SqliteConn&) = delete;
 
     [[nodiscard]] db::Dialect dialect() const override { return db::Dialect::Sqlite; }
-    [[nodiscard]] std::unique_ptr<db::StmtImpl> prepare(std::string_view sql) override {
+    [[nodiscard]] std::unique_ptr<db::StmtImpl> prepare(std::string_view sql, db::Rows /*rows*/) override {
         return std::make_unique<SqliteStmt>(m_db, sql);
     }
     void exec(std::string_view sql) override { sqlite::exec(m_db, std::string(sql).c_str()); }

@@ -51,6 +51,23 @@ std::vector<Included> sync_included(bool store_pii) {
     return included;
 }
 
+namespace {
+
+// After a failed sync: builds the indexes a bulk write left out, unless Ctrl-C should end the run
+// now (then the next open builds them). A failure here is not reported: the first error is.
+void end_bulk_unless_interrupted(Store& store, const Error& e) {
+    if (e.kind() == ErrorKind::Interrupted) {
+        return;
+    }
+    try {
+        store.end_bulk_write();
+    } catch (const Error&) {
+        // The next open builds what is missing.
+    }
+}
+
+} // namespace
+
 SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& options, Events& events) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<std::string> keys = options.marketplace_ids;
@@ -88,12 +105,21 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
                     "give --since a time at least 2 minutes ago");
     }
 
+    // A sync writes page after page, the report windows included: a bigger cache, and into an
+    // empty store no secondary indexes until the end (built below, or by the next open if this
+    // process dies).
+    store.begin_bulk_write();
     // The planner hook: old uncovered parts through order reports, the rest through searchOrders.
     if (options.backfill.reports != nullptr && options.backfill.via != SyncVia::Orders) {
         const BackfillScope scope{keys,         result.advanced,      options.since,     options.now,
                                   result.window_end, options.overlap, options.first_window, options.page_size,
                                   sync_included(store.options().store_pii)};
-        result.backfill = backfill_orders(source, options.backfill, store, scope, events);
+        try {
+            result.backfill = backfill_orders(source, options.backfill, store, scope, events);
+        } catch (const Error& e) {
+            end_bulk_unless_interrupted(store, e);
+            throw;
+        }
         if (result.backfill.search_from) {
             result.window_start = std::max(result.window_start, *result.backfill.search_from);
         }
@@ -110,9 +136,6 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     events.note(fmt::format("syncing orders updated from {} to {} ({})", format_rfc3339(result.window_start),
                             format_rfc3339(result.window_end), fmt::join(keys, ", ")));
 
-    // A sync writes page after page: a bigger cache, and into an empty store no secondary
-    // indexes until the end (built below, or by the next open if this process dies).
-    store.begin_bulk_write();
     bool ascending = true; // every order so far came in lastUpdatedTime order
     std::optional<Timestamp> max_seen;
     bool stopped_by_interrupt = false;
@@ -143,14 +166,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
             throw Error(ErrorKind::Interrupted, "sync interrupted");
         }
     } catch (const Error& e) {
-        // Ctrl-C should end the run now: then the next open builds the indexes instead.
-        if (e.kind() != ErrorKind::Interrupted) {
-            try {
-                store.end_bulk_write();
-            } catch (const Error&) {
-                // The next open builds what is missing; the first error is the one to report.
-            }
-        }
+        end_bulk_unless_interrupted(store, e);
         events.note(fmt::format(
             "sync stopped after {}: {} new, {} updated, {} unchanged are stored; the next sync "
             "continues from there",

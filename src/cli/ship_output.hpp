@@ -39,7 +39,7 @@ class ShipRowWriter {
 // How many rows had each outcome, and the only row when there is exactly one: what the summary
 // and the exit status need.
 struct ShipCounts {
-    std::array<std::size_t, 8> counts{}; // by ShipOutcome
+    std::array<std::size_t, k_ship_outcomes> counts{}; // by ShipOutcome
     std::size_t total = 0;
     std::optional<ShipRow> only;
 

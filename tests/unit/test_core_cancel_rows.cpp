@@ -124,3 +124,18 @@ TEST_CASE("cancel rows: a dry run (no feeds) reports every item as planned") {
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].outcome == CancelOutcome::WouldCancel);
 }
+
+TEST_CASE("a tally counts every outcome in its own slot, the newest one too") {
+    // An outcome added to the enum without room in the tally overwrote `total` (handled_elsewhere).
+    for (std::size_t o = 0; o < asc::k_cancel_outcomes; ++o) {
+        asc::CancelTally t;
+        t.add(static_cast<asc::CancelOutcome>(o));
+        t.add(static_cast<asc::CancelOutcome>(o));
+        CHECK(t.total == 2);
+        for (std::size_t other = 0; other < asc::k_cancel_outcomes; ++other) {
+            CHECK(t.count(static_cast<asc::CancelOutcome>(other)) == (other == o ? 2U : 0U));
+        }
+        CHECK_FALSE(asc::to_string(static_cast<asc::CancelOutcome>(o)).empty());
+    }
+    CHECK(asc::to_string(asc::CancelOutcome::Elsewhere) == "handled_elsewhere");
+}

@@ -221,8 +221,11 @@ struct CancelPlan {
 
 // How many result rows had each outcome: what the summary and the exit status need, without the
 // rows.
+// How many outcomes there are: Elsewhere is the last one (keep it so when adding one).
+inline constexpr std::size_t k_cancel_outcomes = static_cast<std::size_t>(CancelOutcome::Elsewhere) + 1;
+
 struct CancelTally {
-    std::array<std::size_t, 8> counts{}; // by CancelOutcome
+    std::array<std::size_t, k_cancel_outcomes> counts{}; // by CancelOutcome
     std::size_t total = 0;
 
     void add(CancelOutcome outcome);

@@ -143,6 +143,10 @@ enum class ShipOutcome {
     /// Not an Amazon order id.
     InvalidId,
 };
+
+// How many outcomes there are: InvalidId is the last one (keep it so when adding one).
+inline constexpr std::size_t k_ship_outcomes = static_cast<std::size_t>(ShipOutcome::InvalidId) + 1;
+
 // "confirmed", "already_shipped", "pending", "would_ship", "refused", "failed", "not_found",
 // "invalid_id".
 std::string_view to_string(ShipOutcome outcome);
@@ -219,7 +223,7 @@ struct ShipResult {
     std::vector<ShipRow> recovered;
     std::string feed_id;
     std::optional<Error> error; // what stopped the run early
-    std::array<std::size_t, 8> counts{}; // rows by ShipOutcome, also when a sink took them
+    std::array<std::size_t, k_ship_outcomes> counts{}; // rows by ShipOutcome, also when a sink took them
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
 };
 

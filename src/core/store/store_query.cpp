@@ -293,22 +293,32 @@ Order read_list_row(const sqlite::Stmt& s) {
 }
 
 // The items of every order of `rows` (store id, order), with their three quantities, in one query.
+// The statement has k_list_chunk parameters whatever the chunk's size (the cache keys statements by
+// SQL of static storage): the ones past the chunk are NULL, which IN never matches.
 void read_item_quantities(Store::Impl& impl, std::vector<std::pair<std::int64_t, Order>>& rows) {
     if (rows.empty()) {
         return;
     }
+    static const std::string sql = [] {
+        std::string in;
+        for (std::size_t i = 0; i < k_list_chunk; ++i) {
+            in += in.empty() ? "?" : ", ?";
+        }
+        return fmt::format("SELECT order_ref, quantity_ordered, quantity_shipped, quantity_unshipped "
+                           "FROM order_items WHERE order_ref IN ({}) ORDER BY order_ref, seq",
+                           in);
+    }();
     std::unordered_map<std::int64_t, Order*> by_ref;
-    std::string in;
     for (auto& [ref, order] : rows) {
         by_ref.emplace(ref, &order);
-        in += in.empty() ? "?" : ", ?";
     }
-    sqlite::StmtUse q(impl.stmt(fmt::format("SELECT order_ref, quantity_ordered, quantity_shipped, quantity_unshipped "
-                                            "FROM order_items WHERE order_ref IN ({}) ORDER BY order_ref, seq",
-                                            in)));
+    sqlite::StmtUse q(impl.stmt(sql));
     int i = 1;
     for (const auto& row : rows) {
         q->bind(i++, row.first);
+    }
+    for (; i <= static_cast<int>(k_list_chunk); ++i) {
+        q->bind_null(i);
     }
     while (q->step()) {
         const auto it = by_ref.find(q->int64(0));

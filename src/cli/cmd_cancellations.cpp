@@ -105,16 +105,7 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
             feeds.push_back(r.feed_id);
         }
     }
-    try {
-        finish_cancel(ctx, "resume", counts_of(rows), feeds, result.error, result.timed_out, !o.no_wait);
-    } catch (const Error&) {
-        print_commerce_summary(ctx, c);
-        throw;
-    }
-    print_commerce_summary(ctx, c);
-    if (c.error) {
-        throw *c.error;
-    }
+    finish_cancel_with_commerce(ctx, "resume", counts_of(rows), feeds, result, !o.no_wait, c);
 }
 
 } // namespace

@@ -234,16 +234,7 @@ void finish_run(Context& ctx, const CancelCliOptions& o, const CancelCounts& cou
         }
         return;
     }
-    try {
-        finish_cancel(ctx, "cancel", counts, result.feed_ids, result.error, result.timed_out, !o.no_wait);
-    } catch (const Error&) {
-        print_commerce_summary(ctx, c);
-        throw;
-    }
-    print_commerce_summary(ctx, c);
-    if (c.error) {
-        throw *c.error;
-    }
+    finish_cancel_with_commerce(ctx, "cancel", counts, result.feed_ids, result, !o.no_wait, c);
 }
 
 void run_cancel(const CancelCliOptions& o, Context& ctx) {

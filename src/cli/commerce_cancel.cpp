@@ -160,4 +160,19 @@ void print_commerce_summary(Context& ctx, const CommerceOutcome& outcome) {
     }
 }
 
+void finish_cancel_with_commerce(Context& ctx, const std::string& verb, const CancelCounts& counts,
+                                 const std::vector<std::string>& feed_ids, const CancelResult& result, bool wait,
+                                 const CommerceOutcome& commerce) {
+    try {
+        finish_cancel(ctx, verb, counts, feed_ids, result.error, result.timed_out, wait);
+    } catch (const Error&) {
+        print_commerce_summary(ctx, commerce);
+        throw;
+    }
+    print_commerce_summary(ctx, commerce);
+    if (commerce.error) {
+        throw *commerce.error;
+    }
+}
+
 } // namespace asc::cli

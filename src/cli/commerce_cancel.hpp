@@ -4,6 +4,7 @@
 // whatever happens here; the rows say what the commerce step did.
 
 #include "asc/cancel/cancel.hpp"
+#include "cancel_output.hpp"
 #include "commerce_link.hpp"
 #include "context.hpp"
 
@@ -37,5 +38,11 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
 
 // Prints the summary (unless -q).
 void print_commerce_summary(Context& ctx, const CommerceOutcome& outcome);
+
+// The end of a cancel or resume with a commerce link: finish_cancel (summary, exit error), the
+// commerce summary in any case, then the commerce step's own error.
+void finish_cancel_with_commerce(Context& ctx, const std::string& verb, const CancelCounts& counts,
+                                 const std::vector<std::string>& feed_ids, const CancelResult& result, bool wait,
+                                 const CommerceOutcome& commerce);
 
 } // namespace asc::cli

@@ -7,7 +7,7 @@
 #include "asc/amazon/rate_limit.hpp"
 #include "asc/amazon/sp_api.hpp"
 #include "asc/cancel/cancel.hpp"
-#include "fake_seller_api.hpp"
+#include "cancel_harness.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,34 +17,8 @@ using asc::JournalState;
 
 namespace {
 
-struct Harness {
-    asc_test::FakeClock clock;
-    asc_test::FakeSellerApi amazon{clock};
-    asc_test::FakeTransport sp;
-    asc_test::FakeTransport raw;
-    asc::RateLimiter limiter{clock, false};
-    asc::LwaAuth auth{
-        sp, clock, asc::LwaCredentials{asc_test::k_fake_lwa, "client", "secret", "Atzr|refresh"}, {}};
-    asc::SpApiClient api{sp,
-                         auth,
-                         limiter,
-                         clock,
-                         asc_test::k_fake_endpoint,
-                         asc::RetryPolicy{1, std::chrono::milliseconds{1}, std::chrono::milliseconds{1}}};
-    asc::OrdersClient orders{api};
-    asc::FeedsClient feeds{api, raw, clock};
-    asc::Store store = asc::Store::open_memory();
-    asc::CancelOptions options;
-
-    Harness() {
-        sp.handler = [this](const asc::HttpRequest& r) { return amazon.sp(r); };
-        raw.handler = [this](const asc::HttpRequest& r) { return amazon.s3(r); };
-        options.seller_id = "A1SELLER";
-        options.marketplace_ids = {"ATVPDKIKX0DER"};
-        options.run_by = "ops@host-a";
-        options.poll_interval = std::chrono::seconds(1);
-        options.wait_timeout = std::chrono::seconds(30);
-    }
+struct Harness : asc_test::CancelHarness {
+    Harness() : CancelHarness("ops@host-a") { options.wait_timeout = std::chrono::seconds(30); }
 };
 
 std::string id(int n) {

@@ -250,6 +250,10 @@ Order read_order(Store::Impl& impl, const sqlite::Stmt& row);
 JournalState journal_state_column(std::string_view text);
 std::optional<CommerceState> commerce_state_column(std::string_view text);
 
+// Binds a cancel journal row to the parameters of its INSERT and UPDATE (store_journal.cpp):
+// ?1-?16 and ?18-?20 the columns in table order, ?17 the row's id when it has one.
+void bind_journal_entry(sqlite::Stmt& s, const JournalEntry& e);
+
 // The tail of a journal listing (the cancel and the ship journal alike): rows created at or after
 // `since` (all when nullopt), equal to each non-empty value of `equal` (column, value), in one of
 // `states` (any when empty), oldest first. `select` is the SELECT ... FROM part; built per call:

@@ -187,6 +187,31 @@ bool Store::journal_knows_feed(const std::string& feed_id) {
     return s->step();
 }
 
+void bind_journal_entry(sqlite::Stmt& s, const JournalEntry& e) {
+    s.bind(1, e.order_id);
+    s.bind(2, e.reason);
+    s.bind(3, e.batch_id);
+    s.bind(4, e.feed_seq);
+    s.bind(5, e.feed_document_id);
+    s.bind(6, e.feed_id);
+    s.bind(7, e.message_id);
+    s.bind(8, to_string(e.state));
+    s.bind(9, e.result_code);
+    s.bind(10, e.result_message);
+    s.bind(11, to_unix(e.created_at));
+    s.bind(12, to_unix(e.updated_at));
+    s.bind(13, to_unix(e.submitted_at));
+    s.bind(14, e.marketplace_id);
+    s.bind(15, e.run_by);
+    s.bind(16, e.commerce_state ? to_string(*e.commerce_state) : std::string_view());
+    if (e.id != 0) {
+        s.bind(17, e.id);
+    }
+    s.bind(18, e.commerce_action);
+    s.bind(19, e.commerce_creditmemo_id);
+    s.bind(20, e.send_timeout ? std::optional<std::int64_t>(e.send_timeout->count()) : std::nullopt);
+}
+
 std::vector<std::int64_t> Store::journal_write(std::span<const JournalEntry> rows) {
     return journal_write(rows.size(), [rows](std::size_t i) { return rows[i]; });
 }
@@ -212,28 +237,7 @@ std::vector<std::int64_t> Store::journal_write(std::size_t count,
     for (std::size_t i = 0; i < count; ++i) {
         const JournalEntry e = row(i);
         sqlite::StmtUse s(m_impl->stmt(e.id == 0 ? insert_sql : replace_sql));
-        s->bind(1, e.order_id);
-        s->bind(2, e.reason);
-        s->bind(3, e.batch_id);
-        s->bind(4, e.feed_seq);
-        s->bind(5, e.feed_document_id);
-        s->bind(6, e.feed_id);
-        s->bind(7, e.message_id);
-        s->bind(8, to_string(e.state));
-        s->bind(9, e.result_code);
-        s->bind(10, e.result_message);
-        s->bind(11, to_unix(e.created_at));
-        s->bind(12, to_unix(e.updated_at));
-        s->bind(13, to_unix(e.submitted_at));
-        s->bind(14, e.marketplace_id);
-        s->bind(15, e.run_by);
-        s->bind(16, e.commerce_state ? to_string(*e.commerce_state) : std::string_view());
-        s->bind(18, e.commerce_action);
-        s->bind(19, e.commerce_creditmemo_id);
-        if (e.id != 0) {
-            s->bind(17, e.id);
-        }
-        s->bind(20, e.send_timeout ? std::optional<std::int64_t>(e.send_timeout->count()) : std::nullopt);
+        bind_journal_entry(*s, e);
         if (s->try_step() == db::Step::UniqueViolation) {
             throw Error(ErrorKind::Temporary,
                         fmt::format("order {} is already in flight in another cancellation", e.order_id),

@@ -106,6 +106,90 @@ TEST_SUITE("store") {
         CHECK(ids_of(store, by_asin).size() == 20);
     }
 
+    TEST_CASE("a bulk write into an empty store meets an order twice in one page: upserted as always") {
+        TempDir dir;
+        Store store = Store::open(dir / "s.db", StoreOptions{.store_pii = true});
+        store.begin_bulk_write(/*grow_cache=*/false);
+        // One page: order 1, a newer copy of it (new status, one item fewer), order 2, an older
+        // copy of order 2 (kept out), and order 3 twice alike.
+        std::vector<Order> page = orders_from(1, 3);
+        Order newer = page[0];
+        newer.status = Status::Shipped;
+        newer.last_updated = ts(k_t0 + 3600);
+        newer.items.pop_back();
+        newer.packages[0].items.pop_back();
+        Order older = page[1];
+        older.status = Status::Canceled;
+        older.last_updated = ts(k_t0);
+        page.insert(page.begin() + 1, newer);
+        page.push_back(older);
+        page.push_back(page[3]);
+        const UpsertCounts counts = store.upsert_orders(page);
+        CHECK(counts.inserted == 3);
+        CHECK(counts.updated == 1);
+        CHECK(counts.unchanged == 2);
+        store.end_bulk_write();
+
+        const auto one = store.get_order(order_id(1));
+        REQUIRE(one.has_value());
+        check_same_order(*one, newer, true);
+        const auto two = store.get_order(order_id(2));
+        REQUIRE(two.has_value());
+        CHECK(two->status == Status::Unshipped);
+        CHECK(sql_int(store, "SELECT count(*) FROM orders") == 3);
+        // The children of the replaced copy went with it: none twice, none left behind.
+        CHECK(sql_int(store, "SELECT count(*) FROM order_items") == 5);
+        CHECK(sql_int(store, "SELECT count(*) FROM package_items") == 5);
+        CHECK(sql_int(store, "SELECT count(*) FROM order_money_lines") == 6);
+        CHECK(sql_int(store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
+    }
+
+    TEST_CASE("a bulk write into an empty store meets an order again on a later page, and one another process stored") {
+        TempDir dir;
+        Store store = Store::open(dir / "s.db");
+        store.begin_bulk_write();
+        CHECK(store.upsert_orders(orders_from(0, 10)).inserted == 10);
+        // Another asc (a sync) stores a newer copy of order 12 after this load began.
+        Order theirs = make_order(12, Status::Shipped, k_t0 + 12 * k_hour, k_t0 + 7200);
+        {
+            Store other = Store::open(dir / "s.db");
+            CHECK(other.upsert_orders(std::vector<Order>{theirs}).inserted == 1);
+        }
+        std::vector<Order> page = orders_from(5, 10); // 5..9 again, 10..14 new but 12
+        page[0].status = Status::Shipped;             // order 5: newer content
+        page[0].last_updated = ts(k_t0 + 3600);
+        const UpsertCounts counts = store.upsert_orders(page);
+        CHECK(counts.inserted == 4);
+        CHECK(counts.updated == 1);
+        CHECK(counts.unchanged == 5); // 6..9 alike, and our older copy of order 12 kept out
+        store.end_bulk_write();
+        CHECK(store.info().orders == 15);
+        CHECK(store.get_order(order_id(5))->status == Status::Shipped);
+        const auto twelve = store.get_order(order_id(12));
+        REQUIRE(twelve.has_value());
+        CHECK(twelve->status == Status::Shipped);
+        CHECK(twelve->last_updated == theirs.last_updated);
+        CHECK(sql_int(store, "SELECT count(*) FROM order_items") == 30);
+    }
+
+    TEST_CASE("the content hash tells texts apart by where one ends and the next begins") {
+        TempDir dir;
+        Store store = Store::open(dir / "s.db");
+        Order o = make_order(1);
+        o.items[0].sku = "SKU-AB";
+        o.items[0].asin.clear();
+        CHECK(store.upsert_orders(std::vector<Order>{o}).inserted == 1);
+        CHECK(store.upsert_orders(std::vector<Order>{o}).unchanged == 1);
+        o.items[0].sku = "SKU-A";
+        o.items[0].asin = "B"; // the same bytes in a row, split elsewhere
+        CHECK(store.upsert_orders(std::vector<Order>{o}).updated == 1);
+        o.items[0].title = "Widget, 8 bytes+"; // a text longer than one word
+        CHECK(store.upsert_orders(std::vector<Order>{o}).updated == 1);
+        o.items[0].title = "Widget, 8 bytes-";
+        CHECK(store.upsert_orders(std::vector<Order>{o}).updated == 1);
+        CHECK(store.get_order(order_id(1))->items[0].title == "Widget, 8 bytes-");
+    }
+
     TEST_CASE("a listing reads only the columns it prints and the item quantities" * doctest::test_suite("store backends")) {
         asc_test::on_each_backend(StoreOptions{.store_pii = true}, [&](asc::Store& store, const std::string&) {
             std::vector<Order> orders = orders_from(0, 3);

@@ -349,8 +349,10 @@ class Store {
     // 64 MiB and 256 MiB, re-sized as the store grows, and the WAL runs longer between
     // checkpoints. Into a store without orders, the orders go in without their secondary indexes
     // (status, dates, summary, SKU, ASIN): end_bulk_write() builds them in one pass,
-    // much cheaper than keeping eight B-trees up to date order by order. If the process dies
-    // first, the next open() builds them. Queries stay correct meanwhile, only slower.
+    // much cheaper than keeping eight B-trees up to date order by order, and each order is
+    // INSERTed without being looked up first (the UNIQUE order_id still guards: an order met a
+    // second time is upserted as always). If the process dies first, the next open() builds the
+    // indexes. Queries stay correct meanwhile, only slower.
     // `grow_cache` false keeps the small page cache (a live `orders list --all`, whose memory
     // must stay flat) and only leaves the indexes out.
     void begin_bulk_write(bool grow_cache = true);

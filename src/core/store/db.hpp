@@ -39,6 +39,10 @@ class StmtImpl {
 
     virtual void bind_int(int i, std::int64_t v) = 0;
     virtual void bind_text(int i, std::string_view v) = 0; // never empty (empty binds NULL)
+    // Like bind_text, but the driver may keep a pointer to v's bytes instead of copying them: they
+    // must stay alive and unchanged until the statement is reset (which clears its bindings) or
+    // finalized, or parameter i is bound again. SQLite binds them SQLITE_STATIC.
+    virtual void bind_text_ref(int i, std::string_view v) { bind_text(i, v); }
     virtual void bind_null(int i) = 0;
     virtual Step step() = 0;
     // Like step(), for a statement that may break a UNIQUE constraint: on UniqueViolation the
@@ -100,6 +104,15 @@ class Stmt {
         }
     }
     void bind(int i, const std::string& v) { bind(i, std::string_view(v)); }
+    // Binds v without copying it (see StmtImpl::bind_text_ref: v must outlive the step and stay
+    // unchanged until reset()); empty binds NULL, as bind() does.
+    void bind_ref(int i, std::string_view v) {
+        if (v.empty()) {
+            m_impl->bind_null(i);
+        } else {
+            m_impl->bind_text_ref(i, v);
+        }
+    }
     void bind(int i, const char* v) { bind(i, std::string_view(v)); }
     void bind(int i, std::optional<std::int64_t> v) {
         if (v) {

@@ -1,6 +1,6 @@
 // The store's rows: upserts of orders with their items, packages and money lines, sync marks, PII
-// purge and info. Opening and the sync lock are in store_open.cpp, queries and reports in
-// store_query.cpp, the schema in store_schema.cpp.
+// purge and info. The rows' bindings and content hash are in store_rows.cpp, opening and the sync
+// lock in store_open.cpp, queries and reports in store_query.cpp, the schema in store_schema.cpp.
 
 #include "asc/base/errors.hpp"
 #include "asc/base/interrupt.hpp"
@@ -48,15 +48,19 @@ std::string join_columns(std::string_view prefix) {
     return out;
 }
 
-const std::string& insert_sql() {
-    static const std::string sql = [] {
+// The INSERT of an order's row; `returning`: with "RETURNING id" (PostgreSQL has no
+// last_insert_rowid; SQLite's RETURNING costs an ephemeral table per row, so SQLite asks
+// sqlite3_last_insert_rowid instead).
+const std::string& insert_sql(bool returning) {
+    static const std::array<std::string, 2> sql = [] {
         std::string values;
         for (std::size_t i = 1; i <= k_columns.size(); ++i) {
             values += fmt::format("{}?{}", i == 1 ? "" : ", ", i);
         }
-        return fmt::format("INSERT INTO orders ({}) VALUES ({}) RETURNING id", join_columns(""), values);
+        const std::string plain = fmt::format("INSERT INTO orders ({}) VALUES ({})", join_columns(""), values);
+        return std::array<std::string, 2>{plain, plain + " RETURNING id"};
     }();
-    return sql;
+    return sql[returning ? 1 : 0];
 }
 
 const std::string& update_sql() {
@@ -114,240 +118,6 @@ constexpr std::string_view k_has_pii =
 
 } // namespace
 
-namespace store_rows {
-
-namespace {
-
-// FNV-1a over a length-prefixed encoding of every stored field: "unchanged" means this hash and
-// the stored one are equal.
-class Hasher {
-  public:
-    void bytes(const void* data, std::size_t n) {
-        const auto* p = static_cast<const unsigned char*>(data);
-        for (std::size_t i = 0; i < n; ++i) {
-            m_h ^= p[i];
-            m_h *= 1099511628211ULL;
-        }
-    }
-    void add(std::int64_t v) { bytes(&v, sizeof v); }
-    void add(std::string_view s) {
-        add(static_cast<std::int64_t>(s.size()));
-        bytes(s.data(), s.size());
-    }
-    void add(bool b) { add(static_cast<std::int64_t>(b ? 1 : 0)); }
-    void add(int v) { add(static_cast<std::int64_t>(v)); }
-    void add(Timestamp t) { add(to_unix(t)); }
-    void add(const std::optional<Timestamp>& t) {
-        add(t.has_value());
-        if (t) {
-            add(*t);
-        }
-    }
-    void add(const std::optional<Money>& m) {
-        add(m.has_value());
-        if (m) {
-            add(m->minor);
-            add(m->scale);
-            add(std::string_view(m->currency));
-        }
-    }
-    [[nodiscard]] std::int64_t value() const { return std::bit_cast<std::int64_t>(m_h); }
-
-  private:
-    std::uint64_t m_h = 14695981039346656037ULL;
-};
-
-} // namespace
-
-std::int64_t content_hash(const Stored& s) {
-    const Order& o = s.order;
-    Hasher h;
-    h.add(std::string_view(o.order_id));
-    h.add(to_string(o.status));
-    h.add(o.fulfilled_by ? to_v2026(*o.fulfilled_by) : std::string_view{});
-    h.add(o.purchase_date);
-    h.add(o.last_updated);
-    for (const auto* text : {&o.marketplace_id, &o.marketplace_name, &o.sales_channel, &o.ship_service_level,
-                             &o.replaced_order_id, &o.seller_order_id}) {
-        h.add(std::string_view(*text));
-    }
-    h.add(o.ship_by.earliest);
-    h.add(o.ship_by.latest);
-    h.add(o.deliver_by.earliest);
-    h.add(o.deliver_by.latest);
-    h.add(o.total);
-    h.add(o.is_prime);
-    h.add(o.is_business);
-    h.add(o.is_replacement);
-    h.add(s.has_address);
-    if (s.has_address) {
-        const Address& a = *o.ship_to;
-        h.add(std::string_view(a.state));
-        h.add(std::string_view(a.country_code));
-        if (s.pii) {
-            for (const auto* text : {&a.name, &a.company, &a.line1, &a.line2, &a.line3, &a.city, &a.district,
-                                     &a.postal_code, &a.phone, &a.type}) {
-                h.add(std::string_view(*text));
-            }
-        }
-    }
-    h.add(s.has_buyer && s.pii);
-    if (s.has_buyer && s.pii) {
-        const Buyer& b = *o.buyer;
-        for (const auto* text : {&b.name, &b.email, &b.company, &b.purchase_order}) {
-            h.add(std::string_view(*text));
-        }
-    }
-    h.add(static_cast<std::int64_t>(o.items.size()));
-    for (const auto& i : o.items) {
-        for (const auto* text : {&i.order_item_id, &i.sku, &i.asin, &i.title, &i.condition,
-                                 &i.buyer_cancel_reason, &i.canceled_by, &i.cancel_reason}) {
-            h.add(std::string_view(*text));
-        }
-        h.add(i.quantity_ordered);
-        h.add(i.quantity_shipped);
-        h.add(i.quantity_unshipped);
-        for (const auto* m : {&i.unit_price, &i.item_total, &i.tax, &i.shipping_price, &i.promotion_discount,
-                              &i.proceeds_total}) {
-            h.add(*m);
-        }
-        h.add(i.buyer_requested_cancel);
-    }
-    h.add(static_cast<std::int64_t>(o.packages.size()));
-    for (const auto& p : o.packages) {
-        for (const auto* text :
-             {&p.reference_id, &p.carrier, &p.shipping_service, &p.tracking_number, &p.status}) {
-            h.add(std::string_view(*text));
-        }
-        h.add(p.ship_time);
-        h.add(static_cast<std::int64_t>(p.items.size()));
-        for (const auto& pi : p.items) {
-            h.add(std::string_view(pi.order_item_id));
-            h.add(pi.quantity);
-        }
-    }
-    h.add(static_cast<std::int64_t>(o.total_breakdown.size()));
-    for (const auto& line : o.total_breakdown) {
-        h.add(std::string_view(line.type));
-        h.add(std::optional<Money>(line.amount));
-    }
-    return h.value();
-}
-
-void bind_money(sqlite::Stmt& s, int first, const std::optional<Money>& m) {
-    if (m) {
-        s.bind(first, m->minor);
-        s.bind(first + 1, m->scale);
-        s.bind(first + 2, m->currency);
-    } else {
-        s.bind_null(first);
-        s.bind_null(first + 1);
-        s.bind_null(first + 2);
-    }
-}
-
-void bind_order_row(sqlite::Stmt& s, int base, const Stored& st, std::int64_t hash, std::int64_t now) {
-    const Order& o = st.order;
-    s.bind(base + 1, o.order_id);
-    s.bind(base + 2, to_string(o.status));
-    s.bind(base + 3, o.fulfilled_by ? to_v2026(*o.fulfilled_by) : std::string_view{});
-    s.bind(base + 4, to_unix(o.purchase_date));
-    s.bind(base + 5, to_unix(o.last_updated));
-    s.bind(base + 6, o.marketplace_id);
-    s.bind(base + 7, o.marketplace_name);
-    s.bind(base + 8, o.sales_channel);
-    s.bind(base + 9, o.ship_service_level);
-    s.bind(base + 10, to_unix(o.ship_by.earliest));
-    s.bind(base + 11, to_unix(o.ship_by.latest));
-    s.bind(base + 12, to_unix(o.deliver_by.earliest));
-    s.bind(base + 13, to_unix(o.deliver_by.latest));
-    bind_money(s, base + 14, o.total);
-    s.bind(base + 17, o.is_prime);
-    s.bind(base + 18, o.is_business);
-    s.bind(base + 19, o.is_replacement);
-    s.bind(base + 20, o.replaced_order_id);
-    s.bind(base + 21, o.seller_order_id);
-    s.bind(base + 22, hash);
-    s.bind(base + 23, now);
-    // Address and buyer columns: NULL unless present (and, for personal ones, store_pii).
-    for (int i = k_first_address; i < static_cast<int>(k_columns.size()); ++i) {
-        s.bind_null(base + i + 1);
-    }
-    if (st.has_address) {
-        const Address& a = *o.ship_to;
-        s.bind(base + 24, a.state);
-        s.bind(base + 25, a.country_code);
-        if (st.pii) {
-            int p = base + k_first_pii_address + 1;
-            for (const auto* text : {&a.name, &a.company, &a.line1, &a.line2, &a.line3, &a.city, &a.district,
-                                     &a.postal_code, &a.phone, &a.type}) {
-                s.bind(p++, *text);
-            }
-        }
-    }
-    if (st.has_buyer && st.pii) {
-        const Buyer& b = *o.buyer;
-        int p = base + k_first_buyer + 1;
-        for (const auto* text : {&b.name, &b.email, &b.company, &b.purchase_order}) {
-            s.bind(p++, *text);
-        }
-    }
-}
-
-void bind_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const OrderItem& i) {
-    s.bind(base + 1, ref);
-    s.bind(base + 2, seq);
-    s.bind(base + 3, i.order_item_id);
-    s.bind(base + 4, i.sku);
-    s.bind(base + 5, i.asin);
-    s.bind(base + 6, i.title);
-    s.bind(base + 7, i.condition);
-    s.bind(base + 8, i.quantity_ordered);
-    s.bind(base + 9, i.quantity_shipped);
-    s.bind(base + 10, i.quantity_unshipped);
-    bind_money(s, base + 11, i.unit_price);
-    bind_money(s, base + 14, i.item_total);
-    bind_money(s, base + 17, i.tax);
-    bind_money(s, base + 20, i.shipping_price);
-    bind_money(s, base + 23, i.promotion_discount);
-    bind_money(s, base + 26, i.proceeds_total);
-    s.bind(base + 29, i.buyer_requested_cancel);
-    s.bind(base + 30, i.buyer_cancel_reason);
-    s.bind(base + 31, i.canceled_by);
-    s.bind(base + 32, i.cancel_reason);
-}
-
-void bind_package(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const Package& p) {
-    s.bind(base + 1, ref);
-    s.bind(base + 2, seq);
-    s.bind(base + 3, p.reference_id);
-    s.bind(base + 4, p.carrier);
-    s.bind(base + 5, p.shipping_service);
-    s.bind(base + 6, p.tracking_number);
-    s.bind(base + 7, to_unix(p.ship_time));
-    s.bind(base + 8, p.status);
-}
-
-void bind_package_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t package_seq, std::int64_t seq,
-                       const PackageItem& pi) {
-    s.bind(base + 1, ref);
-    s.bind(base + 2, package_seq);
-    s.bind(base + 3, seq);
-    s.bind(base + 4, pi.order_item_id);
-    s.bind(base + 5, pi.quantity);
-}
-
-void bind_money_line(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const MoneyLine& line) {
-    s.bind(base + 1, ref);
-    s.bind(base + 2, seq);
-    s.bind(base + 3, line.type.empty() ? std::string_view("OTHER") : std::string_view(line.type));
-    s.bind(base + 4, line.amount.minor);
-    s.bind(base + 5, line.amount.scale);
-    s.bind(base + 6, line.amount.currency);
-}
-
-} // namespace store_rows
-
 namespace {
 
 using store_rows::Stored;
@@ -392,10 +162,38 @@ void insert_children(Store::Impl& impl, std::int64_t ref, const Order& o) {
 
 enum class UpsertOutcome { Inserted, Updated, Unchanged };
 
+// INSERTs the order's row: its row id. `may_exist`: the order_id may be stored already, and then
+// nothing is written, the transaction goes on, and the answer is nullopt (PostgreSQL pays a
+// SAVEPOINT for that); otherwise a stored order_id throws Error(Internal).
+std::optional<std::int64_t> insert_row(Store::Impl& impl, const Stored& st, std::int64_t hash, std::int64_t now,
+                                       bool may_exist) {
+    sqlite3* lite = impl.db->sqlite_handle();
+    sqlite::StmtUse ins(impl.stmt(insert_sql(lite == nullptr)));
+    store_rows::bind_order_row(*ins, 0, st, hash, now);
+    const db::Step step = may_exist ? ins->try_step() : (ins->step() ? db::Step::Row : db::Step::Done);
+    if (step == db::Step::UniqueViolation) {
+        return std::nullopt;
+    }
+    if (lite != nullptr) {
+        return sqlite3_last_insert_rowid(lite); // this connection's, one thread at a time
+    }
+    if (step != db::Step::Row) {
+        throw Error(ErrorKind::Internal, "order store: an inserted order returned no id");
+    }
+    return ins->int64(0);
+}
+
 UpsertOutcome upsert_one(Store::Impl& impl, const Order& o, std::int64_t now) {
     const Stored st{o, o.ship_to.has_value(), o.buyer.has_value(), impl.options.store_pii};
     const std::int64_t hash = store_rows::content_hash(st);
 
+    if (impl.bulk_into_empty) {
+        // Most orders of a first load are new: one INSERT, without the lookup before it.
+        if (const auto new_id = insert_row(impl, st, hash, now, /*may_exist=*/true)) {
+            insert_children(impl, *new_id, o);
+            return UpsertOutcome::Inserted;
+        }
+    }
     std::optional<std::int64_t> id;
     {
         sqlite::StmtUse find(impl.stmt(k_find_sql));
@@ -411,14 +209,8 @@ UpsertOutcome upsert_one(Store::Impl& impl, const Order& o, std::int64_t now) {
         }
     }
     if (!id) {
-        std::int64_t new_id = 0;
-        {
-            sqlite::StmtUse ins(impl.stmt(insert_sql()));
-            store_rows::bind_order_row(*ins, 0, st, hash, now);
-            ins->step(); // RETURNING id
-            new_id = ins->int64(0);
-        }
-        insert_children(impl, new_id, o);
+        const auto new_id = insert_row(impl, st, hash, now, /*may_exist=*/false); // not found above
+        insert_children(impl, new_id.value(), o);
         return UpsertOutcome::Inserted;
     }
     {
@@ -526,15 +318,18 @@ void Store::begin_bulk_write(bool grow_cache) {
         size_bulk_cache(impl);
         sqlite::exec(impl.db.get(), fmt::format("PRAGMA wal_autocheckpoint = {}", k_bulk_autocheckpoint).c_str());
     }
+    bool empty = false;
     {
         sqlite::Transaction tx(impl.db.get(), sqlite::Transaction::Mode::Write);
         // Checked under the write lock: another process may be filling the store right now.
-        if (sqlite::query_int(impl.db.get(), "SELECT NOT EXISTS (SELECT 1 FROM orders)") != 0) {
+        empty = sqlite::query_int(impl.db.get(), "SELECT NOT EXISTS (SELECT 1 FROM orders)") != 0;
+        if (empty) {
             store_schema::drop_secondary_indexes(impl.db->sqlite_handle());
         }
         tx.commit();
     }
     impl.bulk = true;
+    impl.bulk_into_empty = empty;
     impl.bulk_grows_cache = grow_cache;
     impl.bulk_pages = 0;
 }
@@ -550,6 +345,7 @@ void Store::end_bulk_write() {
         // spills to temporary files instead).
         sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", k_index_build_cache_kib).c_str());
     }
+    impl.bulk_into_empty = false;
     store_schema::ensure_secondary_indexes(impl.db->sqlite_handle());
     impl.bulk = false;
     sqlite::exec(impl.db.get(),

@@ -99,12 +99,31 @@ struct Store::Impl {
     bool read_only = false;
     // Prepared statements of fixed SQL, compiled once per connection. A cached statement must not
     // be in use twice at once: callers step it to the end (or reset it through StmtUse) before
-    // handing control back to user code. Keys are views of string literals (static storage).
-    std::unordered_map<std::string_view, sqlite::Stmt> cache;
+    // handing control back to user code. Keys are views of SQL in static storage (literals,
+    // constants, function-local statics), told apart by their address and length, not by their
+    // text: hashing and comparing a statement of several hundred characters on every use cost
+    // ~4% of the CPU of `orders list --all` into a new store. The same text at another address
+    // is merely another statement.
+    struct SameView {
+        bool operator()(std::string_view a, std::string_view b) const noexcept {
+            return a.data() == b.data() && a.size() == b.size();
+        }
+    };
+    struct ViewAddress {
+        std::size_t operator()(std::string_view v) const noexcept {
+            return std::hash<const void*>{}(v.data()) ^ (v.size() * 0x9e3779b97f4a7c15ULL);
+        }
+    };
+    std::unordered_map<std::string_view, sqlite::Stmt, ViewAddress, SameView> cache;
     // Between begin_bulk_write() and end_bulk_write(): pages written, for re-sizing the cache.
     bool bulk = false;
     bool bulk_grows_cache = false;
     std::size_t bulk_pages = 0;
+    // The bulk write began on a store without orders (SQLite): an order is INSERTed straight
+    // away, without looking it up first; the UNIQUE constraint on order_id still guards, and an
+    // order already stored (a second copy in this run, or one another process wrote meanwhile)
+    // goes the lookup-and-update way of any upsert.
+    bool bulk_into_empty = false;
 
     [[nodiscard]] bool postgres() const { return db->dialect() == db::Dialect::Postgres; }
 
@@ -216,13 +235,15 @@ struct Stored {
     bool has_buyer;   // buyer present: its columns are written (else kept)
     bool pii;         // personal columns written (else NULL)
 };
-// FNV-1a over a length-prefixed encoding of every stored field: "unchanged" means this hash and
-// the stored one are equal.
+// A hash of a length-prefixed encoding of every stored field (store_rows.cpp): "unchanged"
+// means this hash and the stored one are equal.
 std::int64_t content_hash(const Stored& s);
 
 // The bindings of one row, at parameters base + 1, base + 2, ... (base > 0: a later row of a
 // multi-row INSERT). bind_order_row binds the k_columns (39 parameters); the children bind the
-// columns of store.cpp's k_insert_*_sql in their order (32, 8, 5 and 6 parameters).
+// columns of the k_insert_*_sql above in their order (32, 8, 5 and 6 parameters). Texts are
+// bound by reference (Stmt::bind_ref): the order must stay alive and unchanged until the statement
+// is stepped and reset.
 void bind_money(sqlite::Stmt& s, int first, const std::optional<Money>& m);
 void bind_order_row(sqlite::Stmt& s, int base, const Stored& st, std::int64_t hash, std::int64_t now);
 void bind_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const OrderItem& i);

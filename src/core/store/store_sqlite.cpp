@@ -65,6 +65,9 @@ class SqliteStmt final : public db::StmtImpl {
     void bind_text(int i, std::string_view v) override {
         check_bind(sqlite3_bind_text64(m_stmt, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     }
+    void bind_text_ref(int i, std::string_view v) override {
+        check_bind(sqlite3_bind_text64(m_stmt, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8));
+    }
     void bind_null(int i) override { check_bind(sqlite3_bind_null(m_stmt, i)); }
 
     db::Step step() override {

@@ -88,7 +88,8 @@ JsonPull::Event JsonPull::fail(const char* what) {
     return Event::Error;
 }
 
-void JsonPull::skip_space() {
+// Inline: called before every event, and a page usually has no whitespace at all.
+inline void JsonPull::skip_space() {
     while (m_begin + m_pos < m_end && is_space(m_begin[m_pos])) {
         ++m_pos;
     }

@@ -158,6 +158,32 @@ Record humanized(Record r, Timestamp now) {
     return r;
 }
 
+// Prints orders as rows: a CSV or TSV renderer takes the order's values as cells (no record built
+// for each row, which was most of what printing a long list cost); the others take records.
+class Rows {
+  public:
+    Rows(Renderer& renderer, std::function<Record(const Order&)> record, const std::vector<Field>& fields,
+         bool plain)
+        : m_renderer(renderer), m_record(std::move(record)) {
+        if (plain) {
+            m_cells.emplace(fields);
+        }
+    }
+    void print(const Order& order) {
+        if (m_cells && m_renderer.row_cells(m_cells->of(order))) {
+            return;
+        }
+        m_cells.reset();
+        m_renderer.row(m_record(order));
+    }
+    void finish() { m_renderer.finish(); }
+
+  private:
+    Renderer& m_renderer;
+    std::function<Record(const Order&)> m_record;
+    std::optional<ListCells> m_cells; // unset: records only
+};
+
 // The --sort key ("-purchase_date" by default: newest first), checked against the store's keys.
 std::pair<std::string, bool> sort_key(const ListOptions& o) {
     const std::string text = o.sort.empty() ? "-purchase_date" : o.sort;
@@ -229,8 +255,7 @@ void note_more(Context& ctx, std::size_t printed, std::optional<std::size_t> mat
     }
 }
 
-void run_cached(const ListOptions& o, CommonFilter common, Context& ctx, Renderer& renderer,
-                const std::function<Record(const Order&)>& record, Timestamp now) {
+void run_cached(const ListOptions& o, CommonFilter common, Context& ctx, Rows& rows, Timestamp now) {
     const std::vector<std::string> marketplaces = common.marketplace_ids;
     OrderFilter filter = cached_filter(o, std::move(common), ctx, now);
     filter.sort = o.sort.empty() ? "-purchase_date" : o.sort;
@@ -241,11 +266,11 @@ void run_cached(const ListOptions& o, CommonFilter common, Context& ctx, Rendere
             more = true;
             return false;
         }
-        renderer.row(record(order));
+        rows.print(order);
         ++printed;
         return static_cast<bool>(ctx.out);
     }, OrderParts::ListRow); // a listing prints a few columns: the store reads only those
-    renderer.finish();
+    rows.finish();
     ctx.out.flush();
     if (more) {
         note_more(ctx, printed, std::nullopt);
@@ -291,8 +316,7 @@ void collect(Context& ctx, const SearchQuery& query, std::vector<Arrived>& kept,
 // bounded by the limit). For the default (newest first, by creation) it is read backwards in time
 // slices, a day first and twice as long each time, until the limit is reached: a busy week costs
 // a few calls instead of one per hundred orders.
-void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ctx, Renderer& renderer,
-                     const std::function<Record(const Order&)>& record, Timestamp now) {
+void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ctx, Rows& rows, Timestamp now) {
     const auto [key, descending] = sort_key(o);
     const auto less = order_less(key, descending);
     const auto by_sort = [&less, descending = descending](const Arrived& a, const Arrived& b) {
@@ -340,9 +364,9 @@ void run_live_sorted(const ListOptions& o, const SearchQuery& query, Context& ct
         kept.resize(limit);
     }
     for (const auto& [arrival, order] : kept) {
-        renderer.row(record(order));
+        rows.print(order);
     }
-    renderer.finish();
+    rows.finish();
     ctx.out.flush();
     if (older_unread) {
         // Older slices were not read: how many more is not known.
@@ -389,8 +413,7 @@ class BulkWrite {
 // of their own while the next pages are fetched and printed (the same rows, in the same
 // transactions, as writing them here); what is held when the run stops early (an error, Ctrl-C,
 // the reader of stdout gone) is remembered too.
-void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& renderer,
-                       const std::function<Record(const Order&)>& record) {
+void run_live_streamed(const SearchQuery& query, Context& ctx, Rows& rows) {
     std::size_t printed = 0;
     int page = 0;
     std::vector<Order> unsaved;
@@ -415,7 +438,7 @@ void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& rendere
         ctx.orders().search(query, [&](std::vector<Order>&& orders) {
             ++page;
             for (const auto& order : orders) {
-                renderer.row(record(order));
+                rows.print(order);
             }
             printed += orders.size();
             ctx.out.flush();
@@ -425,6 +448,7 @@ void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& rendere
             if (unsaved.size() >= k_remember_batch) {
                 writer.push(std::move(unsaved));
                 unsaved.clear();
+                unsaved.reserve(k_remember_batch + orders.size()); // filled without moving to grow
             }
             return static_cast<bool>(ctx.out); // the reader went away (e.g. `| head`): stop asking Amazon
         });
@@ -437,7 +461,7 @@ void run_live_streamed(const SearchQuery& query, Context& ctx, Renderer& rendere
     }
     flush_store();
     bulk.end();
-    renderer.finish();
+    rows.finish();
     ctx.out.flush();
 }
 
@@ -452,7 +476,7 @@ void run_list(const ListOptions& o, Context& ctx) {
     ctx.start_pager();
     auto renderer = make_renderer(ctx.render_options(), fields, ctx.out);
     const bool human = ctx.human_table();
-    const std::function<Record(const Order&)> record = [human, now](const Order& order) {
+    std::function<Record(const Order&)> record = [human, now](const Order& order) {
         if (!human) {
             return list_record(order);
         }
@@ -464,8 +488,9 @@ void run_list(const ListOptions& o, Context& ctx) {
         }
         return r;
     };
+    Rows rows(*renderer, std::move(record), fields, !human);
     if (o.cached) {
-        run_cached(o, std::move(common), ctx, *renderer, record, now);
+        run_cached(o, std::move(common), ctx, rows, now);
         return;
     }
     if (o.require_sync) {
@@ -474,9 +499,9 @@ void run_list(const ListOptions& o, Context& ctx) {
     }
     const SearchQuery query = live_query(o, std::move(common), ctx, now);
     if (o.all && o.sort.empty()) {
-        run_live_streamed(query, ctx, *renderer, record);
+        run_live_streamed(query, ctx, rows);
     } else {
-        run_live_sorted(o, query, ctx, *renderer, record, now);
+        run_live_sorted(o, query, ctx, rows, now);
     }
 }
 

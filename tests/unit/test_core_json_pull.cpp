@@ -151,6 +151,26 @@ TEST_CASE("nesting deeper than the limit is an error, within it is not") {
     CHECK(shallow.next() == Event::Error);
 }
 
+TEST_CASE("strings read a word at a time: every special byte at every position, as nlohmann reads them") {
+    // Plain runs are skipped eight bytes at a time: a quote, backslash, control character or
+    // UTF-8 byte anywhere in a word, or in the bytes after the last whole word, must still stop
+    // the run (and an invalid one fail the text).
+    const std::vector<std::string> specials{"\"", "\\\"", "\\n", "\\u00e9", "\x01", "\x1f", "\x7f", " ", "~",
+                                            "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80", "\xc3",
+                                            "\xed\xa0\x80", "\xff"};
+    for (std::size_t length = 0; length <= 20; ++length) {
+        for (std::size_t at = 0; at <= length; ++at) {
+            for (const auto& special : specials) {
+                std::string inner(length, 'a');
+                inner.insert(at, special);
+                const std::string text = "[\"" + inner + "\",\"" + inner + "xyz0123\"]";
+                CAPTURE(text);
+                CHECK(events(text) == nlohmann_events(text));
+            }
+        }
+    }
+}
+
 TEST_CASE("random mutations of a page: accepted and read exactly when nlohmann accepts and reads them") {
     std::mt19937 rng(17); // fixed: the same texts every run
     const std::string page = k_page;

@@ -6,6 +6,8 @@
 #include "asc/model/model.hpp"
 #include "asc/output/output.hpp"
 
+#include <array>
+#include <string>
 #include <vector>
 
 namespace asc {
@@ -16,6 +18,25 @@ Record money_record(const std::optional<Money>& m);
 const std::vector<Field>& list_fields();          // every field a row has
 const std::vector<Field>& list_default_fields();  // the columns shown without --fields
 Record list_record(const Order& order);
+
+// list_record's values for the given fields (keys of list_fields(); any other key is null), as
+// the cells of Renderer::row_cells: the same row without building a record.
+class ListCells {
+  public:
+    explicit ListCells(const std::vector<Field>& fields);
+    // Views into `order` and into this object: valid until the next call.
+    std::span<const CellValue> of(const Order& order);
+
+  private:
+    enum class Column : std::uint8_t {
+        None, OrderId, PurchaseDate, Status, FulfilledBy, ShipBy, ItemsShipped, ItemsUnshipped, Total,
+        SalesChannel, MarketplaceId, LastUpdated, ServiceLevel, Prime, Business, SellerOrderId,
+    };
+    std::vector<Column> m_columns;
+    std::vector<CellValue> m_cells;
+    std::array<std::string, 3> m_times; // purchase date, ship by, last updated
+    std::string m_amount;
+};
 
 // `order show --tab details`: one record.
 Record details_record(const Order& order);

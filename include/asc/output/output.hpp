@@ -11,7 +11,9 @@
 #include <iosfwd>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,10 +87,25 @@ std::vector<std::string> table_cells(const std::vector<Field>& fields, const Rec
 TableLayout layout_table(const RenderOptions& options, const std::vector<Field>& fields,
                          const std::vector<std::vector<std::string>>& rows);
 
+// One value of a row given without a Record (Renderer::row_cells): what a record would hold under
+// that field's key. Views borrowed from the caller until row_cells returns.
+struct CellValue {
+    enum class Type : std::uint8_t { Null, Text, Integer, Flag, Money };
+    Type type = Type::Null;
+    std::string_view text{};     // Text; Money: the amount as a decimal string ("-3.99")
+    std::string_view currency{}; // Money
+    long long integer = 0;       // Integer
+    bool flag = false;           // Flag
+};
+
 class Renderer {
   public:
     virtual ~Renderer() = default;
     virtual void row(const Record& record) = 0;
+    // The line row(record) writes for a record of these values, one cell per field in order,
+    // without building the record (what a long CSV listing costs most). Returns false, writing
+    // nothing, when this renderer takes records only: then call row(record).
+    virtual bool row_cells(std::span<const CellValue> /*cells*/) { return false; }
     // Flushes buffered rows and closes the document (e.g. the JSON array's ']').
     virtual void finish() = 0;
 };

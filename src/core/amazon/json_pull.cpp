@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 namespace asc {
 
@@ -29,6 +30,26 @@ int hex_value(char c) {
         return c - 'A' + 10;
     }
     return -1;
+}
+
+// Whether the 8 bytes at `p` are all plain string bytes: printable ASCII other than '"' and '\\'
+// (no end, no escape, no control character, no UTF-8 sequence to check). Word-at-a-time tests
+// (the "has a zero byte" / "has a byte less than n" identities): each is exact as a yes/no.
+bool plain8(const char* p) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p, sizeof x);
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    const std::uint64_t special = has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\')) |
+                                  ((x - ones * 0x20) & ~x & highs) | (x & highs);
+    return special == 0;
+}
+
+// A string byte that needs no look: printable ASCII other than '"' and '\\' (DEL included).
+bool plain_byte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && u != '"' && u != '\\';
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -67,7 +88,8 @@ JsonPull::Event JsonPull::fail(const char* what) {
     return Event::Error;
 }
 
-void JsonPull::skip_space() {
+// Inline: called before every event, and a page usually has no whitespace at all.
+inline void JsonPull::skip_space() {
     while (m_begin + m_pos < m_end && is_space(m_begin[m_pos])) {
         ++m_pos;
     }
@@ -180,41 +202,53 @@ JsonPull::Event JsonPull::literal(std::string_view word, Event kind) {
 }
 
 // At the opening quote. Plain runs are not copied: text() views the buffer until the first
-// backslash, after which the string is built in the scratch buffer.
+// backslash, after which the string is built in the scratch buffer (the runs between escapes
+// appended whole). Plain bytes are skipped a word at a time, then byte by byte up to the next
+// byte that needs a look: the end, an escape, a control character or a UTF-8 sequence.
 JsonPull::Event JsonPull::string(Event kind) {
     const std::size_t start = ++m_pos;
     bool copying = false;
-    while (m_begin + m_pos < m_end) {
+    std::size_t run = start; // copying: where the bytes not yet in the scratch buffer begin
+    for (;;) {
+        while (m_end - (m_begin + m_pos) >= 8 && plain8(m_begin + m_pos)) {
+            m_pos += 8;
+        }
+        while (m_begin + m_pos < m_end && plain_byte(m_begin[m_pos])) {
+            ++m_pos;
+        }
+        if (m_begin + m_pos == m_end) {
+            return fail("a string is not closed");
+        }
         const auto c = static_cast<unsigned char>(m_begin[m_pos]);
         if (c == '"') {
-            m_text = copying ? std::string_view(m_scratch) : std::string_view(m_begin + start, m_pos - start);
+            if (copying) {
+                m_scratch.append(m_begin + run, m_pos - run);
+                m_text = m_scratch;
+            } else {
+                m_text = std::string_view(m_begin + start, m_pos - start);
+            }
             ++m_pos;
             return kind;
         }
         if (c == '\\') {
             if (!copying) {
-                m_scratch.assign(m_begin + start, m_pos - start);
+                m_scratch.clear();
                 copying = true;
             }
+            m_scratch.append(m_begin + run, m_pos - run);
             if (!escape()) {
                 return Event::Error;
             }
+            run = m_pos;
             continue;
         }
         if (c < 0x20) {
             return fail("a control character in a string (it must be escaped)");
         }
-        const std::size_t at = m_pos;
-        if (c < 0x80) {
-            ++m_pos;
-        } else if (!utf8()) {
+        if (!utf8()) { // consumed, and part of the run
             return Event::Error;
         }
-        if (copying) {
-            m_scratch.append(m_begin + at, m_pos - at);
-        }
     }
-    return fail("a string is not closed");
 }
 
 // At a byte of 0x80 or more: one well-formed UTF-8 sequence (RFC 3629's table), consumed.

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <utility>
 
 namespace asc {
 
@@ -132,7 +133,7 @@ BodyReader read_page(OrdersPage& out) {
 
 // One searchOrders page, parsed once and decoded.
 OrdersPage fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events,
-                      const std::atomic<bool>* cancel = nullptr) {
+                      const std::atomic<bool>* cancel, std::size_t page_size) {
     ApiCall call;
     call.operation = "searchOrders";
     call.path = std::string(k_search_path);
@@ -144,6 +145,7 @@ OrdersPage fetch_page(SpApiClient& api, const Params& params, const std::string&
     call.events = events;
     call.cancel = cancel;
     OrdersPage page;
+    page.orders.reserve(page_size); // filled in place, never moved to grow
     api.call(call, read_page(page));
     return page;
 }
@@ -168,6 +170,12 @@ class RelayedEvents final : public Events {
         push([t = std::string(text)](Events& e) { e.debug(t); });
     }
 
+    // Before each page: nothing queued, not done.
+    void reset() {
+        const std::lock_guard lock(m_mutex);
+        m_queue.clear();
+        m_done = false;
+    }
     // Set by the read-ahead thread when its page (or its error) is ready.
     void finish() {
         const std::lock_guard lock(m_mutex);
@@ -205,47 +213,89 @@ class RelayedEvents final : public Events {
     bool m_done = false;
 };
 
-// The next page, fetched on its own thread while the caller works on the current one. take()
-// waits for it. The destructor drops it: a call still waiting for its rate-limit token gives up
-// at once; a request already sent is waited for (never abandoned mid-flight).
+// The next page, fetched on a thread of its own while the caller works on the current one: one
+// thread for the whole search (not one per page), which waits for ask() and fetches and decodes
+// that page; take() waits for it. The destructor drops a page asked for and not taken: a call
+// still waiting for its rate-limit token gives up at once; a request already sent is waited for
+// (never abandoned mid-flight).
 class ReadAhead {
   public:
-    ReadAhead(SpApiClient& api, const Params& params, std::string token)
-        : m_thread([this, &api, &params, token = std::move(token)] {
-              try {
-                  // Decoded here too: the caller's thread only prints and stores.
-                  m_page = fetch_page(api, params, token, &m_events, &m_cancel);
-              } catch (...) {
-                  m_error = std::current_exception();
-              }
-              m_events.finish();
-          }) {}
+    ReadAhead(SpApiClient& api, const Params& params, std::size_t page_size)
+        : m_api(api), m_params(params), m_page_size(page_size), m_thread([this] { run(); }) {}
     ReadAhead(const ReadAhead&) = delete;
     ReadAhead& operator=(const ReadAhead&) = delete;
     ~ReadAhead() {
-        if (m_thread.joinable()) {
-            m_cancel = true;
-            m_thread.join();
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stop = true;
         }
+        m_cancel = true;
+        m_wake.notify_all();
+        m_thread.join();
+    }
+
+    // Starts fetching the page of `token` (after the previous one was taken).
+    void ask(std::string token) {
+        m_events.reset();
+        const std::lock_guard lock(m_mutex);
+        m_token = std::move(token);
+        m_asked = true;
+        m_wake.notify_all();
     }
 
     OrdersPage take(Events& events) {
         m_events.relay_until_done(events);
-        m_thread.join();
+        const std::lock_guard lock(m_mutex);
         if (m_error) {
-            std::rethrow_exception(m_error);
+            std::rethrow_exception(std::exchange(m_error, nullptr));
         }
         return std::move(m_page);
     }
 
   private:
+    void run() {
+        for (;;) {
+            std::string token;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stop || m_asked; });
+                if (m_stop) {
+                    return;
+                }
+                m_asked = false;
+                token = std::move(m_token);
+            }
+            OrdersPage page;
+            std::exception_ptr error;
+            try {
+                // Decoded here too: the caller's thread only prints and stores.
+                page = fetch_page(m_api, m_params, token, &m_events, &m_cancel, m_page_size);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            {
+                const std::lock_guard lock(m_mutex);
+                m_page = std::move(page);
+                m_error = error;
+            }
+            m_events.finish();
+        }
+    }
+
+    SpApiClient& m_api;
+    const Params& m_params;
+    std::size_t m_page_size;
     RelayedEvents m_events;
     std::atomic<bool> m_cancel{false};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_asked = false;
+    bool m_stop = false;
+    std::string m_token;
     OrdersPage m_page;
     std::exception_ptr m_error;
     std::thread m_thread; // last: starts once the members above exist
 };
-
 
 } // namespace
 
@@ -322,15 +372,20 @@ void OrdersClient::search(const SearchQuery& query,
     const Timestamp now = std::chrono::floor<std::chrono::seconds>(m_api.clock().wall_now());
     const Params params = search_parameters(query, now);
 
+    const auto page_size = static_cast<std::size_t>(query.page_size);
     std::set<std::string> seen_tokens;
     std::optional<ReadAhead> ahead;
-    OrdersPage page = fetch_page(m_api, params, {}, nullptr);
+    OrdersPage page = fetch_page(m_api, params, {}, nullptr, nullptr, page_size);
     for (;;) {
         const std::string token = std::move(page.next_token);
         // The next request goes out now, while this page is handed over. A token seen before is
         // not asked for: the check below stops the loop after this page.
-        if (query.read_ahead && !token.empty() && !seen_tokens.contains(token)) {
-            ahead.emplace(m_api, params, token);
+        const bool asked = query.read_ahead && !token.empty() && !seen_tokens.contains(token);
+        if (asked) {
+            if (!ahead) {
+                ahead.emplace(m_api, params, page_size);
+            }
+            ahead->ask(token);
         }
         if (!on_page(std::move(page.orders)) || token.empty()) {
             return; // a read-ahead still in flight is dropped
@@ -338,12 +393,7 @@ void OrdersClient::search(const SearchQuery& query,
         if (!seen_tokens.insert(token).second) {
             unexpected("searchOrders", "the same pagination token came back twice");
         }
-        if (ahead) {
-            page = ahead->take(m_api.events());
-            ahead.reset();
-        } else {
-            page = fetch_page(m_api, params, token, nullptr);
-        }
+        page = asked ? ahead->take(m_api.events()) : fetch_page(m_api, params, token, nullptr, nullptr, page_size);
     }
 }
 

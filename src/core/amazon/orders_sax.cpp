@@ -69,28 +69,30 @@ enum class Want : std::uint8_t {
     Array,  // an array of `child` (null: absent, unless required)
 };
 
+// 16 bytes, so that the resolve functions return it in registers (one per key of the page).
 struct Slot {
-    Want want = Want::Skip;
-    Node child = Node::None;
     void* dest = nullptr;
     int bit = -1;          // the key's bit in the frame's `seen` (-1: not tracked)
+    Want want = Want::Skip;
+    Node child = Node::None;
     bool required = false; // for Object and Array: null gives up
 };
+static_assert(sizeof(Slot) <= 16);
 
 Slot text(std::string& dest, int bit) {
-    return {Want::Text, Node::None, &dest, bit};
+    return {&dest, bit, Want::Text, Node::None};
 }
 Slot time(std::optional<Timestamp>& dest, int bit) {
-    return {Want::Time, Node::None, &dest, bit};
+    return {&dest, bit, Want::Time, Node::None};
 }
 Slot count(std::optional<int>& dest, int bit) {
-    return {Want::Count, Node::None, &dest, bit};
+    return {&dest, bit, Want::Count, Node::None};
 }
 Slot object(Node child, void* dest, int bit, bool required = false) {
-    return {Want::Object, child, dest, bit, required};
+    return {dest, bit, Want::Object, child, required};
 }
 Slot array(Node child, int bit, bool required = false) {
-    return {Want::Array, child, nullptr, bit, required};
+    return {nullptr, bit, Want::Array, child, required};
 }
 
 // An open object or array: its kind, what it fills, and the keys it has had.

@@ -353,18 +353,7 @@ class CurlTransport final : public Transport {
         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(m_options.connect_timeout.count()));
-        if (sink == nullptr) {
-            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
-            curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 0L);
-        } else {
-            // A streamed download (a report document of hundreds of MB) may take longer than any
-            // one API call should: it has no total limit, and fails when it stalls instead, i.e.
-            // when under 1 KiB a second arrives for the whole timeout.
-            const auto stall = std::chrono::duration_cast<std::chrono::seconds>(m_options.total_timeout);
-            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 0L);
-            curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-            curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<std::int64_t>(stall.count(), 1)));
-        }
+        set_timeouts(curl, /*streamed=*/sink != nullptr);
         curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
         if (!put) {
             // gzip only: what Amazon uses, and cheap for a server to produce (asking for brotli
@@ -392,6 +381,11 @@ class CurlTransport final : public Transport {
         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
 
         debug_request(request);
+        if (sink == nullptr) {
+            // Room for a body like the last one (a page of orders after a page of orders): grown
+            // once instead of doubling from nothing, copying what arrived each time.
+            response.body.reserve(m_body_hint);
+        }
         const auto started = std::chrono::steady_clock::now();
         const CURLcode code = curl_easy_perform(curl);
         const auto elapsed =
@@ -421,8 +415,26 @@ class CurlTransport final : public Transport {
         long status = 0; // libcurl's type for this value
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         response.status = static_cast<int>(status);
+        if (sink == nullptr) {
+            m_body_hint = std::min(response.body.size() + response.body.size() / 8, k_max_body_hint);
+        }
         debug_response(response, elapsed);
         return response;
+    }
+
+    void set_timeouts(CURL* curl, bool streamed) const {
+        if (!streamed) {
+            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+            curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 0L);
+            return;
+        }
+        // A streamed download (a report document of hundreds of MB) may take longer than any one
+        // API call should: it has no total limit, and fails when it stalls instead, i.e. when
+        // under 1 KiB a second arrives for the whole timeout.
+        const auto stall = std::chrono::duration_cast<std::chrono::seconds>(m_options.total_timeout);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 0L);
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<std::int64_t>(stall.count(), 1)));
     }
 
     // Refuses what must never be sent: a malformed URL, a scheme other than http(s), and plain
@@ -508,8 +520,12 @@ class CurlTransport final : public Transport {
         }
     }
 
+    // The most a response body is given room for before it arrives.
+    static constexpr std::size_t k_max_body_hint = std::size_t{4} << 20U;
+
     CurlOptions m_options;
     std::mutex m_mutex; // one handle: requests from several threads take turns
+    std::size_t m_body_hint = 0; // the last body's size and an eighth (under m_mutex)
     CurlHolder m_curl;
 };
 

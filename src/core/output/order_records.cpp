@@ -21,6 +21,32 @@ Record window_record(const TimeWindow& w) {
 
 Record string_or_null(const std::string& s) { return s.empty() ? Record(nullptr) : Record(s); }
 
+// format_rfc3339(t) written into `out` digit by digit (a listing prints three times a row; the
+// formatting library was most of that). Years outside 0-9999 take format_rfc3339 itself.
+std::string_view rfc3339_into(std::string& out, Timestamp t) {
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss hms{t - day};
+    const int year = static_cast<int>(ymd.year());
+    if (year < 0 || year > 9999) {
+        out = format_rfc3339(t);
+        return out;
+    }
+    out.assign("0000-00-00T00:00:00Z");
+    const auto put = [&out](std::size_t at, long long value, std::size_t digits) {
+        for (std::size_t i = digits; i-- > 0; value /= 10) {
+            out[at + i] = static_cast<char>('0' + value % 10);
+        }
+    };
+    put(0, year, 4);
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    put(11, hms.hours().count(), 2);
+    put(14, hms.minutes().count(), 2);
+    put(17, hms.seconds().count(), 2);
+    return out;
+}
+
 } // namespace
 
 Record money_record(const std::optional<Money>& m) {
@@ -79,6 +105,79 @@ Record list_record(const Order& o) {
     r["is_business"] = o.is_business;
     r["seller_order_id"] = string_or_null(o.seller_order_id);
     return r;
+}
+
+ListCells::ListCells(const std::vector<Field>& fields) {
+    static constexpr std::array<std::pair<std::string_view, Column>, 15> k_columns{{
+        {"order_id", Column::OrderId},
+        {"purchase_date", Column::PurchaseDate},
+        {"status", Column::Status},
+        {"fulfilled_by", Column::FulfilledBy},
+        {"ship_by", Column::ShipBy},
+        {"items_shipped", Column::ItemsShipped},
+        {"items_unshipped", Column::ItemsUnshipped},
+        {"total", Column::Total},
+        {"sales_channel", Column::SalesChannel},
+        {"marketplace_id", Column::MarketplaceId},
+        {"last_updated", Column::LastUpdated},
+        {"ship_service_level", Column::ServiceLevel},
+        {"is_prime", Column::Prime},
+        {"is_business", Column::Business},
+        {"seller_order_id", Column::SellerOrderId},
+    }};
+    for (const Field& f : fields) {
+        Column c = Column::None;
+        for (const auto& [key, column] : k_columns) {
+            if (key == f.key) {
+                c = column;
+            }
+        }
+        m_columns.push_back(c);
+    }
+    m_cells.resize(m_columns.size());
+}
+
+std::span<const CellValue> ListCells::of(const Order& o) {
+    using T = CellValue::Type;
+    const auto text = [](std::string_view s) { return CellValue{T::Text, s}; };
+    const auto text_or_null = [](std::string_view s) { return s.empty() ? CellValue{} : CellValue{T::Text, s}; };
+    const auto time = [this](std::size_t slot, const std::optional<Timestamp>& t) {
+        if (!t) {
+            return CellValue{};
+        }
+        return CellValue{T::Text, rfc3339_into(m_times[slot], *t)};
+    };
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+        CellValue& cell = m_cells[i];
+        switch (m_columns[i]) {
+        case Column::None: cell = {}; break;
+        case Column::OrderId: cell = text(o.order_id); break;
+        case Column::PurchaseDate: cell = time(0, o.purchase_date); break;
+        case Column::Status: cell = text(to_string(o.status)); break;
+        case Column::FulfilledBy: cell = o.fulfilled_by ? text(to_string(*o.fulfilled_by)) : CellValue{}; break;
+        case Column::ShipBy: cell = time(1, o.ship_by.latest); break;
+        case Column::ItemsShipped: cell = CellValue{T::Integer, {}, {}, o.items_shipped()}; break;
+        case Column::ItemsUnshipped: cell = CellValue{T::Integer, {}, {}, o.items_unshipped()}; break;
+        case Column::Total:
+            if (o.total) {
+                m_amount = o.total->amount();
+                cell = CellValue{T::Money, m_amount, o.total->currency};
+            } else {
+                cell = {};
+            }
+            break;
+        case Column::SalesChannel:
+            cell = text_or_null(o.marketplace_name.empty() ? o.sales_channel : o.marketplace_name);
+            break;
+        case Column::MarketplaceId: cell = text(o.marketplace_id); break;
+        case Column::LastUpdated: cell = time(2, o.last_updated); break;
+        case Column::ServiceLevel: cell = text_or_null(o.ship_service_level); break;
+        case Column::Prime: cell = CellValue{T::Flag, {}, {}, 0, o.is_prime}; break;
+        case Column::Business: cell = CellValue{T::Flag, {}, {}, 0, o.is_business}; break;
+        case Column::SellerOrderId: cell = text_or_null(o.seller_order_id); break;
+        }
+    }
+    return m_cells;
 }
 
 Record details_record(const Order& o) {

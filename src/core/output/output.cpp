@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <fmt/format.h>
 #include <ostream>
@@ -40,8 +41,64 @@ const Record& field_value(const Record& record, const std::string& key) {
     return k_null;
 }
 
+// Whether `text` is printable ASCII only (0x20-0x7E): what strip_control and clean_text return
+// unchanged, so the common cell needs no cleaning copy.
+bool printable_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
+}
+
+// csv_cell(text, number), appended to `line`.
+void append_csv_cell(std::string& line, std::string_view text, bool number) {
+    const bool guard = !number && !text.empty() &&
+                       (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
+                        text[0] == '\r');
+    const bool quoted = std::any_of(text.begin(), text.end(),
+                                    [](char c) { return c == ',' || c == '"' || c == '\r' || c == '\n'; });
+    if (!quoted) {
+        if (guard) {
+            line += '\'';
+        }
+        line += text;
+        return;
+    }
+    line += '"';
+    if (guard) {
+        line += '\'';
+    }
+    for (const char c : text) {
+        if (c == '"') {
+            line += '"';
+        }
+        line += c;
+    }
+    line += '"';
+}
+
+// tsv_cell(text), appended to `line`.
+void append_tsv_cell(std::string& line, std::string_view text) {
+    for (const char c : text) {
+        switch (c) {
+        case '\t':
+            line += "\\t";
+            break;
+        case '\n':
+            line += "\\n";
+            break;
+        case '\r':
+            line += "\\r";
+            break;
+        case '\\':
+            line += "\\\\";
+            break;
+        default:
+            line += c;
+        }
+    }
+}
+
 // CSV and TSV: one line per record. Money takes two columns, <key>_amount (a plain decimal such
-// as -3.99 that a spreadsheet or awk can sum) and <key>_currency.
+// as -3.99 that a spreadsheet or awk can sum) and <key>_currency. Each line is built in one
+// buffer kept between rows and written at once.
 class DelimitedRenderer : public Renderer {
   public:
     DelimitedRenderer(bool csv, bool headers, std::vector<Field> fields, std::ostream& out)
@@ -51,69 +108,112 @@ class DelimitedRenderer : public Renderer {
         if (m_fields.empty()) {
             m_fields = fields_of_record(record);
         }
-        start(&record);
-        std::vector<Cell> cells;
-        cells.reserve(m_fields.size() + 2);
+        start([&](std::size_t i) { return is_money(field_value(record, m_fields[i].key)); });
+        m_line.clear();
         for (std::size_t i = 0; i < m_fields.size(); ++i) {
             const Record& value = field_value(record, m_fields[i].key);
             if (m_money[i]) {
                 const bool money = is_money(value);
-                cells.push_back({money ? cell_text(value["amount"]) : std::string(), true});
-                cells.push_back({money ? cell_text(value["currency"]) : std::string(), false});
+                add(money ? cell_text(value["amount"]) : std::string(), true);
+                add(money ? cell_text(value["currency"]) : std::string(), false);
             } else {
-                cells.push_back({cell_text(value), value.is_number()});
+                add(cell_text(value), value.is_number());
             }
         }
-        write_line(cells);
+        end_line();
+    }
+
+    bool row_cells(std::span<const CellValue> cells) override {
+        if (m_fields.empty() || cells.size() != m_fields.size()) {
+            return false;
+        }
+        using T = CellValue::Type;
+        start([&](std::size_t i) { return cells[i].type == T::Money; });
+        m_line.clear();
+        for (std::size_t i = 0; i < m_fields.size(); ++i) {
+            const CellValue& c = cells[i];
+            if (m_money[i]) {
+                const bool money = c.type == T::Money;
+                add(money ? c.text : std::string_view(), true);
+                add(money ? c.currency : std::string_view(), false);
+                continue;
+            }
+            switch (c.type) {
+            case T::Null:
+                add({}, false);
+                break;
+            case T::Text:
+                add(c.text, false);
+                break;
+            case T::Integer: {
+                std::array<char, 24> digits{};
+                const auto end = std::to_chars(digits.begin(), digits.end(), c.integer).ptr;
+                add(std::string_view(digits.data(), static_cast<std::size_t>(end - digits.data())), true);
+                break;
+            }
+            case T::Flag:
+                add(c.flag ? "yes" : "no", false);
+                break;
+            case T::Money:
+                add(std::string(c.text) + " " + std::string(c.currency), false);
+                break;
+            }
+        }
+        end_line();
+        return true;
     }
 
     void finish() override {
-        start(nullptr);
+        start([](std::size_t) { return false; });
         m_out.flush();
     }
 
   private:
-    struct Cell {
-        std::string text;
-        bool number = false; // written as it is: no formula guard
-    };
-
-    // Decides which columns are money (declared so, or money in the first record) and writes the
-    // header line of the JSON keys (only tables use the human headers).
-    void start(const Record* first) {
+    // Decides which columns are money (declared so, or money in the first row: first_is_money)
+    // and writes the header line of the JSON keys (only tables use the human headers).
+    template <typename FirstIsMoney>
+    void start(const FirstIsMoney& first_is_money) {
         if (m_started) {
             return;
         }
         m_started = true;
-        for (const auto& f : m_fields) {
-            m_money.push_back(f.kind == ColumnKind::Money ||
-                              (first != nullptr && is_money(field_value(*first, f.key))));
+        for (std::size_t i = 0; i < m_fields.size(); ++i) {
+            m_money.push_back(m_fields[i].kind == ColumnKind::Money || first_is_money(i));
         }
         if (m_headers && !m_fields.empty()) {
-            std::vector<Cell> cells;
+            m_line.clear();
             for (std::size_t i = 0; i < m_fields.size(); ++i) {
                 if (m_money[i]) {
-                    cells.push_back({m_fields[i].key + "_amount"});
-                    cells.push_back({m_fields[i].key + "_currency"});
+                    add(m_fields[i].key + "_amount", false);
+                    add(m_fields[i].key + "_currency", false);
                 } else {
-                    cells.push_back({m_fields[i].key});
+                    add(m_fields[i].key, false);
                 }
             }
-            write_line(cells);
+            end_line();
         }
     }
 
-    void write_line(const std::vector<Cell>& cells) {
-        std::string line;
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            if (i > 0) {
-                line += m_csv ? ',' : '\t';
-            }
-            line += m_csv ? csv_cell(strip_control(cells[i].text), cells[i].number)
-                          : tsv_cell(clean_text(cells[i].text, /*keep_whitespace=*/true));
+    // One cell of the line being built: cleaned of control characters and quoted (CSV) or
+    // escaped (TSV).
+    void add(std::string_view text, bool number) {
+        if (m_cells_in_line++ > 0) {
+            m_line += m_csv ? ',' : '\t';
         }
-        line += '\n';
-        m_out << line;
+        if (printable_ascii(text)) {
+            m_csv ? append_csv_cell(m_line, text, number) : append_tsv_cell(m_line, text);
+        } else if (m_csv) {
+            append_csv_cell(m_line, strip_control(text), number);
+        } else {
+            append_tsv_cell(m_line, clean_text(text, /*keep_whitespace=*/true));
+        }
+    }
+
+    void end_line() {
+        m_line += '\n';
+        m_cells_in_line = 0;
+        m_out.write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
+        m_line.clear();
     }
 
     bool m_csv;
@@ -122,6 +222,8 @@ class DelimitedRenderer : public Renderer {
     std::vector<bool> m_money;
     std::ostream& m_out;
     bool m_started = false;
+    std::string m_line;
+    std::size_t m_cells_in_line = 0;
 };
 
 // Money as two keys, <key>_amount and <key>_currency, in place of {"amount","currency"} (JSONL is
@@ -359,46 +461,14 @@ std::string cell_text(const Record& value) {
 
 std::string csv_cell(std::string_view text, bool number) {
     std::string cell;
-    if (!number && !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                          text[0] == '\t' || text[0] == '\r')) {
-        cell += '\'';
-    }
-    cell += text;
-    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
-        return cell;
-    }
-    std::string quoted = "\"";
-    for (char c : cell) {
-        if (c == '"') {
-            quoted += '"';
-        }
-        quoted += c;
-    }
-    quoted += '"';
-    return quoted;
+    append_csv_cell(cell, text, number);
+    return cell;
 }
 
 std::string tsv_cell(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        default:
-            out += c;
-        }
-    }
+    append_tsv_cell(out, text);
     return out;
 }
 

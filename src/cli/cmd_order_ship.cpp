@@ -253,7 +253,7 @@ void finish_run(Context& ctx, const ShipCliOptions& o, const ShipCounts& counts,
 
 void run_ship(const ShipCliOptions& o, Context& ctx) {
     (void)ctx.format(); // a bad -o fails before anything else
-    const std::vector<ShipRequest> requests = collect_requests(o, now_seconds(), ctx.in());
+    std::vector<ShipRequest> requests = collect_requests(o, now_seconds(), ctx.in());
     if (requests.empty()) {
         throw Error(ErrorKind::Usage, "the CSV lists no packages", "add one line per package under the header");
     }
@@ -267,7 +267,7 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
     ShipOptions options = ship_options(ctx, o);
     options.commerce_on_confirm = commerce.on_confirm;
     ShipService service(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
-    ShipPlan plan = service.plan(requests);
+    ShipPlan plan = service.plan(std::move(requests)); // the requests live on in the plan's items
     print_ship_recovery(ctx, plan.recovered, plan.left_planned);
     if (ask && plan.count(ShipOutcome::WouldShip) > 0 && !confirm(ctx, plan)) {
         throw Error(ErrorKind::Declined, "nothing was shipped (not confirmed)",

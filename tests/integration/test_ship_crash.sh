@@ -45,7 +45,7 @@ for at in after-plan before-send after-send after-confirm; do
   check "after a kill at $at every package is on its order exactly once" once
   i=$((i + 1))
 done
-for at in after-plan after-document after-upload before-create-feed after-create-feed after-submit waiting; do
+for at in after-plan after-document after-upload before-create-feed after-create-feed after-submit waiting after-report-page; do
   take 30 "FEED$i-"
   expect_exit 137 "killed at $at (feed)" env ASC_TEST_CRASH_AT="$at" "$ASC_BIN" --timeout 3 order ship --from "$WORK/group.csv" --ignore-cancel-request --via feed --yes
   expect_exit 0 "the same command again completes the feed batch killed at $at" ship --via feed

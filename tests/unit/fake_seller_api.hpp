@@ -50,6 +50,7 @@ struct FakeApiOrder {
     std::string marketplace = "ATVPDKIKX0DER";
     int cancellations = 0; // how many times a feed canceled it
     std::string cancel_reason{};
+    std::vector<std::string> tracking{}; // its packages' tracking numbers (reference ids 1, 2, ...)
 };
 
 class FakeSellerApi {
@@ -66,6 +67,7 @@ class FakeSellerApi {
         int polls_left = 1;
         std::string outcome;       // FATAL / CANCELLED
         int foreign_messages = -1; // >= 0: another client's feed (add_foreign_feed)
+        std::string type = "POST_ORDER_ACKNOWLEDGEMENT_DATA";
     };
 
     explicit FakeSellerApi(FakeClock& clock) : m_clock(clock) {}
@@ -118,15 +120,21 @@ class FakeSellerApi {
             }
             items.push_back(item);
         }
-        return {{"orderId", o.id},
-                {"createdTime", "2026-10-30T10:00:00Z"},
-                {"lastUpdatedTime", "2026-10-31T10:00:00Z"},
-                {"salesChannel",
-                 {{"channelName", "AMAZON"},
-                  {"marketplaceId", o.marketplace},
-                  {"marketplaceName", "Amazon.com"}}},
-                {"fulfillment", {{"fulfillmentStatus", o.status}, {"fulfilledBy", o.by}}},
-                {"orderItems", items}};
+        json out{{"orderId", o.id},
+                 {"createdTime", "2026-10-30T10:00:00Z"},
+                 {"lastUpdatedTime", "2026-10-31T10:00:00Z"},
+                 {"salesChannel",
+                  {{"channelName", "AMAZON"}, {"marketplaceId", o.marketplace}, {"marketplaceName", "Amazon.com"}}},
+                 {"fulfillment", {{"fulfillmentStatus", o.status}, {"fulfilledBy", o.by}}},
+                 {"orderItems", items}};
+        if (!o.tracking.empty()) {
+            json packages = json::array();
+            for (std::size_t i = 0; i < o.tracking.size(); ++i) {
+                packages.push_back({{"packageReferenceId", std::to_string(i + 1)}, {"trackingNumber", o.tracking[i]}});
+            }
+            out["packages"] = packages;
+        }
+        return out;
     }
 
     // The SP-API side (install as FakeTransport::handler).
@@ -175,6 +183,7 @@ class FakeSellerApi {
             f.created = now_text();
             f.polls_left = polls_before_done;
             f.outcome = std::exchange(next_outcome, std::string());
+            f.type = body.at("feedType").get<std::string>();
             if (docs.count(f.document) == 0 || docs[f.document].empty()) {
                 return respond(400,
                                R"({"errors":[{"code":"InvalidInput","message":"document not uploaded"}]})");
@@ -218,6 +227,15 @@ class FakeSellerApi {
             }
             advance(*f);
             return respond(200, feed_json(*f).dump());
+        }
+        if (op == "confirmShipment") {
+            constexpr std::size_t k_prefix = std::string_view("/orders/v0/orders/").size();
+            const std::string id = path.substr(k_prefix, path.find('/', k_prefix) - k_prefix);
+            const json detail = json::parse(r.body).at("packageDetail");
+            if (auto refused = ship(id, detail.at("trackingNumber").get<std::string>())) {
+                return respond(400, json{{"errors", {{{"code", "InvalidInput"}, {"message", refused->description}}}}}.dump());
+            }
+            return respond(204);
         }
         if (op == "getFeedDocument") {
             const std::string id = path.substr(path.rfind('/') + 1);
@@ -275,6 +293,9 @@ class FakeSellerApi {
     };
 
     static std::string operation(const std::string& method, const std::string& path) {
+        if (path.starts_with("/orders/v0/orders/") && path.ends_with("/shipmentConfirmation")) {
+            return "confirmShipment";
+        }
         if (path.starts_with("/orders/2026-01-01/orders/")) {
             return "getOrder";
         }
@@ -311,7 +332,7 @@ class FakeSellerApi {
 
     json feed_json(const Feed& f) const {
         json j{{"feedId", f.id},
-               {"feedType", "POST_ORDER_ACKNOWLEDGEMENT_DATA"},
+               {"feedType", f.type},
                {"marketplaceIds", f.marketplaces},
                {"createdTime", f.created},
                {"processingStatus", f.status}};
@@ -357,6 +378,14 @@ class FakeSellerApi {
         for (const auto& m : doc.child("AmazonEnvelope").children("Message")) {
             ++processed;
             const std::string mid = m.child_value("MessageID");
+            if (const auto fulfillment = m.child("OrderFulfillment")) {
+                const std::string id = fulfillment.child_value("AmazonOrderID");
+                if (auto refused = ship(id, fulfillment.child("FulfillmentData").child_value("ShipperTrackingNumber"))) {
+                    refused->message_id = mid;
+                    results.push_back(*refused);
+                }
+                continue;
+            }
             const auto ack = m.child("OrderAcknowledgement");
             const std::string id = ack.child_value("AmazonOrderID");
             const auto it = orders.find(id);
@@ -380,6 +409,21 @@ class FakeSellerApi {
             }
         }
         return report(feed_id, processed, results);
+    }
+
+    // Confirms a package of order `id` (every unit): nullopt, or why Amazon refuses it.
+    std::optional<Result> ship(const std::string& id, const std::string& tracking) {
+        const auto it = orders.find(id);
+        if (it == orders.end()) {
+            return Result{"", 18028, "The order ID was not found for this seller.", id};
+        }
+        FakeApiOrder& o = it->second;
+        if (o.by != "MERCHANT" || (o.status != "UNSHIPPED" && o.status != "PARTIALLY_SHIPPED")) {
+            return Result{"", 25, "The order cannot be shipped in its state.", id};
+        }
+        o.status = "SHIPPED";
+        o.tracking.push_back(tracking);
+        return std::nullopt;
     }
 
     static std::string report(const std::string& feed_id, int processed, const std::vector<Result>& results) {

@@ -3,6 +3,7 @@
 #include "store_test_support.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 namespace {
 
@@ -44,7 +45,7 @@ TEST_CASE("the shipment journal keeps one in-flight row per package and round-tr
         CHECK(rows[0].send_timeout == std::chrono::milliseconds(3000));
         CHECK(rows[0].items.size() == 1);
         CHECK(rows[0].items[0].quantity == 2);
-        CHECK(store.ship_journal_in_flight().size() == 2);
+        CHECK(store.ship_journal_in_flight(0, 100).size() == 2);
         store.ship_journal_update(std::vector<asc::ShipChange>{{.id = ids[0],
                                                                 .state = asc::ShipState::Confirmed,
                                                                 .commerce_state = asc::ShipCommerceState::Pending}},
@@ -60,5 +61,41 @@ TEST_CASE("the shipment journal keeps one in-flight row per package and round-tr
         CHECK_FALSE(asc::parse_ship_commerce_state("sent").has_value());
         // Once confirmed, the package may be journaled again (a rerun's already_shipped row).
         CHECK_NOTHROW(store.ship_journal_write(std::vector{entry("111-1111111-1111111", "T1", asc::ShipState::AlreadyShipped)}));
+    });
+}
+
+TEST_CASE("the shipment journal is read a page at a time: rows in flight, a feed's submitted rows, rows by id" * doctest::test_suite("store backends")) {
+    asc_test::on_each_backend({}, [&](asc::Store& store, const std::string&) {
+        // Five packages in flight (one confirmed between them), written by the generator form.
+        const auto ids = store.ship_journal_write(6, [](std::size_t i) {
+            auto e = entry(fmt::format("111-1111111-{:07}", i), fmt::format("T{}", i),
+                           i == 2 ? asc::ShipState::Confirmed : asc::ShipState::Submitted);
+            e.feed_id = i == 5 ? "F2" : "F1";
+            return e;
+        });
+        REQUIRE(ids.size() == 6);
+        const auto first = store.ship_journal_in_flight(0, 2);
+        REQUIRE(first.size() == 2);
+        CHECK(first[0].id == ids[0]);
+        CHECK(first[1].id == ids[1]);
+        const auto second = store.ship_journal_in_flight(first.back().id, 2);
+        REQUIRE(second.size() == 2);
+        CHECK(second[0].id == ids[3]); // the confirmed row is not in flight
+        CHECK(store.ship_journal_in_flight(second.back().id, 2).size() == 1);
+        // Submitted rows of one feed, by id; a row the page's reader settled is not read again.
+        const auto f1 = store.ship_journal_submitted("F1", 0, 3);
+        REQUIRE(f1.size() == 3);
+        store.ship_journal_update_each(std::vector<std::int64_t>{f1[0].id, f1[1].id, f1[2].id},
+                                       {.state = asc::ShipState::Confirmed}, f1[0].created_at);
+        const auto rest = store.ship_journal_submitted("F1", f1.back().id, 3);
+        REQUIRE(rest.size() == 1);
+        CHECK(rest[0].id == ids[4]);
+        CHECK(store.ship_journal_submitted("F2", 0, 3).size() == 1);
+        // Rows by id, in the order asked.
+        const auto rows = store.ship_journal_rows(std::vector<std::int64_t>{ids[5], ids[0]});
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0].feed_id == "F2");
+        CHECK(rows[1].state == asc::ShipState::Confirmed);
+        CHECK_THROWS_AS((void)store.ship_journal_rows(std::vector<std::int64_t>{ids[5] + 100}), asc::Error);
     });
 }

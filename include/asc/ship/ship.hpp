@@ -59,6 +59,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -192,7 +193,8 @@ struct ShipOptions {
     // Test hook, as CancelOptions::on_step: "after-plan", "before-send" (first confirmShipment
     // about to go out, its row `sending`), "after-send" (answered, not journaled),
     // "after-confirm" (first package journaled confirmed), "after-document", "after-upload",
-    // "before-create-feed", "after-create-feed", "after-submit", "waiting".
+    // "before-create-feed", "after-create-feed", "after-submit", "waiting", "after-report-page" (a
+    // page of a feed's rows journaled from its report; more may follow).
     std::function<void(std::string_view step)> on_step;
 };
 
@@ -202,7 +204,7 @@ struct ShipPlanItem {
     std::string message;
     std::vector<ShipItem> items; // WouldShip: the resolved units
     std::string package_ref;
-    std::optional<Order> order;  // the fresh state
+    std::string marketplace_id;  // the order's, once its fresh state was read
     std::int64_t journal_id = 0; // a planned row of an interrupted run that this plans again
 };
 
@@ -227,14 +229,18 @@ struct ShipResult {
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
 };
 
+struct ShipJournaled; // the journal rows one execute() wrote (src/core/ship/ship_internal.hpp)
+
 class ShipService {
   public:
     ShipService(SpApiClient& api, OrdersClient& orders, FeedsClient& feeds, Store& store, Clock& clock,
                 Events& events, ShipOptions options);
 
     // Steps 1-3. Takes the ship lock (unless dry run). Throws Error(Temporary) when Amazon cannot
-    // be reached, Error(Interrupted) on Ctrl-C.
-    ShipPlan plan(const std::vector<ShipRequest>& requests);
+    // be reached, Error(Interrupted) on Ctrl-C. The requests move into the plan's items. Per
+    // package the plan keeps the request and the guard's answer, never the order: each order's
+    // fresh state is read, decides its packages and is let go (memory flat in the batch size).
+    ShipPlan plan(std::vector<ShipRequest> requests);
     // Steps 4-6. Throws Error(Config) for a feed without a seller id, Error(Interrupted) on
     // Ctrl-C; other failures after the journal was written come back in ShipResult::error.
     // With a `sink`, each row goes to it in plan order instead of into ShipResult::rows.
@@ -242,12 +248,25 @@ class ShipService {
 
   private:
     std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
-    // The orders' fresh state (step 2); an id Amazon does not know is absent.
-    std::map<std::string, Order> fresh_state(const std::vector<std::string>& ids);
-    void send_api(const ShipPlan& plan, std::vector<ShipEntry>& rows, ShipResult& result);
-    void send_feed(std::vector<ShipEntry>& rows, ShipResult& result);
+    // The orders' fresh state (step 2): `found(i, order)` for each ids[i] Amazon knows, one at a
+    // time (none is kept); an id Amazon does not know gets no call.
+    void fresh_state(const std::vector<std::string_view>& ids,
+                     const std::function<void(std::size_t, const Order&)>& found);
+    // The guard on one order's fresh state (nullptr: Amazon does not know it) for its packages
+    // `indexes` (into plan.items, in input order).
+    void decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh,
+                      std::map<std::string, std::int64_t>& replannable);
+    void send_api(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note);
+    void send_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note);
+    void emit_rows(const ShipPlan& plan, const ShipJournaled& journaled, const std::string& sending_note,
+                   const std::function<void(ShipRow&&)>& emit);
     bool settle_sending(ShipEntry& row, bool may_wait, ShipRow& out);
-    bool collect_feed(std::vector<ShipEntry*>& rows, bool may_wait, std::vector<ShipRow>& out);
+    // The report of feed `feed_id` for its submitted rows, a page of rows at a time; the rows'
+    // results are appended to `out` when it is set.
+    bool collect_feed(const std::string& feed_id, bool may_wait, std::vector<ShipRow>* out);
+    // The store's copy of each order of `rows` that Amazon confirmed, with the packages' units
+    // shipped (shipped_copy); orders the store does not hold are left out.
+    std::vector<Order> shipped_orders(const std::vector<const ShipEntry*>& rows);
     [[nodiscard]] Timestamp now() const;
     void step(std::string_view name) const;
 
@@ -259,7 +278,6 @@ class ShipService {
     Events& m_events;
     ShipOptions m_options;
     SyncLock m_lock;
-    std::map<std::string, Order> m_fresh; // the orders' fresh state read by plan()
     // Per batch of feed rows whose createFeed outcome is unknown: the fulfillment feed that may
     // hold them still processing ("" once none is), so getFeeds (0.0222/s) is asked once a batch.
     std::map<std::string, std::string> m_busy_feed;

@@ -436,14 +436,25 @@ class Store {
 
     // Rows matching `filter`, oldest first (by created_at, then id).
     [[nodiscard]] std::vector<ShipEntry> ship_journal_entries(const ShipFilter& filter);
-    // Rows in flight (planned, sending, submitted), oldest first.
-    [[nodiscard]] std::vector<ShipEntry> ship_journal_in_flight();
+    // Up to `limit` rows in flight (planned, sending, submitted) with an id above `after_id`, by
+    // id: a page at a time, so a journal of any size is read without holding it.
+    [[nodiscard]] std::vector<ShipEntry> ship_journal_in_flight(std::int64_t after_id, std::size_t limit);
+    // Up to `limit` submitted rows of the feed `feed_id` with an id above `after_id`, by id.
+    [[nodiscard]] std::vector<ShipEntry> ship_journal_submitted(const std::string& feed_id, std::int64_t after_id,
+                                                                std::size_t limit);
+    // The rows `ids`, in that order. Throws Error(Internal) when one is gone.
+    [[nodiscard]] std::vector<ShipEntry> ship_journal_rows(std::span<const std::int64_t> ids);
     // Writes `rows` in one transaction: id 0 inserts, an id replaces that row. Returns the ids.
     // Throws Error(Temporary) "already in flight" when a package (order id + tracking number)
     // would get a second in-flight row.
     std::vector<std::int64_t> ship_journal_write(std::span<const ShipEntry> rows);
+    // The same for `count` rows made one at a time by `row(i)`, all in one transaction: a batch of
+    // any size without holding every row.
+    std::vector<std::int64_t> ship_journal_write(std::size_t count, const std::function<ShipEntry(std::size_t)>& row);
     // Applies `changes` (updated_at = `now`) and upserts `orders` in one transaction.
     void ship_journal_update(std::span<const ShipChange> changes, Timestamp now, std::span<const Order> orders = {});
+    // Applies `change` (its id ignored) to each row of `ids` in one transaction.
+    void ship_journal_update_each(std::span<const std::int64_t> ids, ShipChange change, Timestamp now);
     // Held while `order ship` runs (an flock on "<store>.ship.lock"); as lock_for_cancel().
     [[nodiscard]] SyncLock lock_for_ship(std::chrono::milliseconds wait);
 

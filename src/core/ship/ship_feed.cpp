@@ -10,7 +10,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <map>
+#include <functional>
+#include <set>
 
 namespace asc {
 
@@ -23,46 +24,47 @@ bool definitely_not_created(const Error& e) {
 
 } // namespace
 
-void ShipService::send_feed(std::vector<ShipEntry>& rows, ShipResult& result) {
-    std::vector<ShipEntry*> planned;
-    std::vector<std::string> marketplaces;
-    for (ShipEntry& e : rows) {
-        if (e.state == ShipState::Planned) {
-            planned.push_back(&e);
-            if (!e.marketplace_id.empty() &&
-                std::find(marketplaces.begin(), marketplaces.end(), e.marketplace_id) == marketplaces.end()) {
-                marketplaces.push_back(e.marketplace_id);
+void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result,
+                            std::string& sending_note) {
+    std::vector<std::int64_t> planned; // the journal ids of the packages in the feed
+    std::set<std::string> marketplace_set;
+    for (std::size_t k = 0; k < journaled.items.size(); ++k) {
+        const ShipPlanItem& item = plan.items[journaled.items[k]];
+        if (item.outcome == ShipOutcome::WouldShip) {
+            planned.push_back(journaled.ids[k]);
+            if (!item.marketplace_id.empty()) {
+                marketplace_set.insert(item.marketplace_id);
             }
         }
     }
     if (planned.empty()) {
         return;
     }
-    std::sort(marketplaces.begin(), marketplaces.end());
+    std::vector<std::string> marketplaces(marketplace_set.begin(), marketplace_set.end()); // sorted
     if (marketplaces.empty()) {
         marketplaces = m_options.marketplace_ids;
     }
-    auto change_all = [&](ShipChange proto) {
-        std::vector<ShipChange> changes;
-        for (const ShipEntry* e : planned) {
-            proto.id = e->id;
-            changes.push_back(proto);
-        }
-        m_store.ship_journal_update(changes, now());
-    };
+    auto change_all = [&](ShipChange proto) { m_store.ship_journal_update_each(planned, std::move(proto), now()); };
     // The document goes to a temporary file a message at a time and is uploaded from there (the
-    // file is gone on any way out).
+    // file is gone on any way out). Its rows are made again from the plan, numbered as execute()
+    // journaled them.
     TempFile document_file("feed");
     {
         FulfillmentFeedWriter writer(m_options.seller_id,
                                      [&document_file](std::string_view bytes) { document_file.write(bytes); });
-        for (const ShipEntry* e : planned) {
-            writer.add(confirmation_of(*e), static_cast<std::uint64_t>(e->message_id.value_or(0)));
+        std::int64_t message = 0;
+        for (const std::size_t index : journaled.items) {
+            const ShipPlanItem& item = plan.items[index];
+            if (item.outcome == ShipOutcome::WouldShip) {
+                ++message;
+                writer.add(confirmation_of(journal_entry(item, journaled, message)), static_cast<std::uint64_t>(message));
+            }
         }
         writer.finish();
         document_file.flush();
     }
     m_events.note(fmt::format("sending one fulfillment feed with {}", count_noun(static_cast<long long>(planned.size()), "package")));
+    bool sent = false; // the rows are `sending`: createFeed may have gone out
     try {
         const FeedDocument document = m_feeds.create_feed_document(std::string(k_fulfillment_content_type));
         change_all({.feed_document_id = document.feed_document_id});
@@ -71,13 +73,8 @@ void ShipService::send_feed(std::vector<ShipEntry>& rows, ShipResult& result) {
         step("after-upload");
         bool first = true;
         auto before_send = [&] {
-            const Timestamp t = now();
-            for (ShipEntry* e : planned) {
-                e->state = ShipState::Sending;
-                e->sent_at = t;
-                e->send_timeout = m_options.request_timeout;
-            }
-            change_all({.state = ShipState::Sending, .sent_at = t, .send_timeout = m_options.request_timeout});
+            change_all({.state = ShipState::Sending, .sent_at = now(), .send_timeout = m_options.request_timeout});
+            sent = true;
             if (std::exchange(first, false)) {
                 step("before-create-feed");
             }
@@ -87,32 +84,24 @@ void ShipService::send_feed(std::vector<ShipEntry>& rows, ShipResult& result) {
             feed_id = m_feeds.create_feed(std::string(k_fulfillment_feed_type), marketplaces, document.feed_document_id,
                                           before_send);
         } catch (const Error& e) {
-            if (e.kind() == ErrorKind::Interrupted || planned.front()->state == ShipState::Planned) {
+            if (e.kind() == ErrorKind::Interrupted || !sent) {
                 throw;
             }
             if (definitely_not_created(e)) {
-                for (ShipEntry* r : planned) {
-                    r->state = ShipState::Planned;
-                }
                 change_all({.state = ShipState::Planned,
                             .sent_at = std::optional<Timestamp>{},
                             .send_timeout = std::optional<std::chrono::milliseconds>{}});
+                sent = false;
                 throw;
             }
-            for (ShipEntry* r : planned) {
-                r->result_message = fmt::format("not known whether Amazon received the feed ({}); not sent again: run "
-                                                "the same command again, it finds out before sending anything",
-                                                e.what());
-            }
+            sending_note = fmt::format("not known whether Amazon received the feed ({}); not sent again: run "
+                                       "the same command again, it finds out before sending anything",
+                                       e.what());
             result.error = Error(ErrorKind::Temporary, e.what(),
                                  "run the same command again: it checks the orders before sending anything again");
             return;
         }
         step("after-create-feed");
-        for (ShipEntry* r : planned) {
-            r->state = ShipState::Submitted;
-            r->feed_id = feed_id;
-        }
         change_all({.state = ShipState::Submitted, .feed_id = feed_id});
         result.feed_id = feed_id;
         step("after-submit");
@@ -120,21 +109,46 @@ void ShipService::send_feed(std::vector<ShipEntry>& rows, ShipResult& result) {
         if (e.kind() == ErrorKind::Interrupted) {
             throw;
         }
-        if (planned.front()->state == ShipState::Planned) {
+        if (!sent) {
             result.error = Error(e.kind(), std::string(e.what()) + "; no shipment was sent to Amazon", e.hint());
             return;
         }
         throw;
     }
-    std::vector<ShipRow> outcomes;
-    collect_feed(planned, m_options.wait, outcomes);
+    collect_feed(result.feed_id, m_options.wait, nullptr);
 }
 
-// Reads the report of the rows' feed (waiting up to wait_timeout when `may_wait`) and journals
-// each row's outcome; the confirmed orders become Shipped / PartiallyShipped in the store. Appends
-// one row per entry to `out`. Returns false while the feed is still processing.
-bool ShipService::collect_feed(std::vector<ShipEntry*>& rows, bool may_wait, std::vector<ShipRow>& out) {
-    const std::string feed_id = rows.front()->feed_id;
+// Reads the report of feed `feed_id` (waiting up to wait_timeout when `may_wait`) and journals the
+// outcome of each of its submitted rows, a page of rows per transaction; the confirmed orders
+// become Shipped / PartiallyShipped in the store in the same transaction. Appends one row per
+// journal row to `out` when it is set. Returns false while the feed is still processing.
+bool ShipService::collect_feed(const std::string& feed_id, bool may_wait, std::vector<ShipRow>* out) {
+    constexpr std::size_t k_page = 256;
+    // Calls `each` with each page of the feed's submitted rows; `each` may settle them.
+    const auto pages = [&](const std::function<void(std::vector<ShipEntry>&)>& each) {
+        std::int64_t after = 0;
+        for (;;) {
+            std::vector<ShipEntry> page = m_store.ship_journal_submitted(feed_id, after, k_page);
+            if (page.empty()) {
+                return;
+            }
+            after = page.back().id;
+            each(page);
+            if (page.size() < k_page) {
+                return;
+            }
+        }
+    };
+    const auto all_pending = [&](const std::string& message) {
+        if (out != nullptr) {
+            pages([&](std::vector<ShipEntry>& page) {
+                for (const ShipEntry& r : page) {
+                    out->push_back(row_of(r, ShipOutcome::Pending, message));
+                }
+            });
+        }
+        return false;
+    };
     std::optional<Feed> feed;
     try {
         if (may_wait) {
@@ -147,60 +161,45 @@ bool ShipService::collect_feed(std::vector<ShipEntry*>& rows, bool may_wait, std
         if (e.kind() == ErrorKind::Interrupted) {
             throw;
         }
-        for (ShipEntry* r : rows) {
-            out.push_back(row_of(*r, ShipOutcome::Pending, fmt::format("feed {}: {}", feed_id, e.what())));
-        }
-        return false;
+        return all_pending(fmt::format("feed {}: {}", feed_id, e.what()));
     }
     if (!feed->finished()) {
-        for (ShipEntry* r : rows) {
-            out.push_back(row_of(*r, ShipOutcome::Pending, fmt::format("feed {} is {}", feed_id, feed->processing_status)));
-        }
-        return false;
+        return all_pending(fmt::format("feed {} is {}", feed_id, feed->processing_status));
     }
     std::optional<ProcessingReport> report;
     if (feed->processing_status == "DONE" && !feed->result_document_id.empty()) {
         report = parse_processing_report(m_feeds.download(m_feeds.get_feed_document(feed->result_document_id)));
     }
-    std::vector<ShipChange> changes;
-    std::map<std::string, Order> orders;
-    for (ShipEntry* r : rows) {
-        if (!report) {
-            r->state = ShipState::Failed;
-            r->result_code = feed->processing_status;
-            r->result_message = fmt::format("the feed ended {}", feed->processing_status);
-        } else {
-            const MessageOutcome o = outcome_of(*report, static_cast<std::uint64_t>(r->message_id.value_or(0)));
-            r->state = o.succeeded ? ShipState::Confirmed : ShipState::Failed;
-            r->result_code = o.message_code;
-            r->result_message = o.description;
-        }
-        changes.push_back({.id = r->id,
-                           .state = r->state,
-                           .result_code = r->result_code,
-                           .result_message = r->result_message,
-                           .commerce_state = r->state == ShipState::Confirmed ? m_options.commerce_on_confirm
-                                                                              : std::nullopt});
-        if (r->state == ShipState::Confirmed) {
-            auto it = orders.find(r->order_id);
-            if (it == orders.end()) {
-                if (auto stored = m_store.get_order(r->order_id)) {
-                    it = orders.emplace(r->order_id, std::move(*stored)).first;
-                } else if (const auto fresh = m_fresh.find(r->order_id); fresh != m_fresh.end()) {
-                    it = orders.emplace(r->order_id, fresh->second).first;
-                }
+    pages([&](std::vector<ShipEntry>& page) {
+        std::vector<ShipChange> changes;
+        std::vector<const ShipEntry*> confirmed;
+        for (ShipEntry& r : page) {
+            if (!report) {
+                r.state = ShipState::Failed;
+                r.result_code = feed->processing_status;
+                r.result_message = fmt::format("the feed ended {}", feed->processing_status);
+            } else {
+                const MessageOutcome o = outcome_of(*report, static_cast<std::uint64_t>(r.message_id.value_or(0)));
+                r.state = o.succeeded ? ShipState::Confirmed : ShipState::Failed;
+                r.result_code = o.message_code;
+                r.result_message = o.description;
             }
-            if (it != orders.end()) {
-                it->second = shipped_copy(std::move(it->second), r->items);
+            const bool ok = r.state == ShipState::Confirmed;
+            changes.push_back({.id = r.id,
+                               .state = r.state,
+                               .result_code = r.result_code,
+                               .result_message = r.result_message,
+                               .commerce_state = ok ? m_options.commerce_on_confirm : std::nullopt});
+            if (ok) {
+                confirmed.push_back(&r);
+            }
+            if (out != nullptr) {
+                out->push_back(row_of(r, ok ? ShipOutcome::Confirmed : ShipOutcome::Failed));
             }
         }
-        out.push_back(row_of(*r, r->state == ShipState::Confirmed ? ShipOutcome::Confirmed : ShipOutcome::Failed));
-    }
-    std::vector<Order> updated;
-    for (auto& [id, order] : orders) {
-        updated.push_back(std::move(order));
-    }
-    m_store.ship_journal_update(changes, now(), updated);
+        m_store.ship_journal_update(changes, now(), shipped_orders(confirmed));
+        step("after-report-page");
+    });
     return true;
 }
 

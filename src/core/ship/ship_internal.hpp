@@ -3,6 +3,7 @@
 
 #include "asc/ship/ship.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,21 @@ bool has_tracking(const Order& order, const std::string& tracking);
 ShipRow row_of(const ShipEntry& e, ShipOutcome outcome, std::string message = {});
 // What confirmShipment / the feed send for a journal row.
 PackageConfirmation confirmation_of(const ShipEntry& e);
+
+// The journal rows one execute() wrote: per row only its plan item and its id, so that a batch of
+// any size is not held twice; the row itself is made again from the plan item when it is sent
+// (journal_entry) and read back from the journal when its result is written out.
+struct ShipJournaled {
+    std::vector<std::size_t> items; // the plan items journaled, in plan order
+    std::vector<std::int64_t> ids;  // their journal rows, same order
+    Timestamp at{};                 // when they were journaled (a package's ship date by default)
+    std::string batch_id;
+    ShipVia via = ShipVia::Api;
+    std::string run_by;
+};
+
+// The journal row of a plan item as execute() writes it; `message_id` numbers it in a feed (0:
+// not in the feed). The id is the planned row it replaces, if any.
+ShipEntry journal_entry(const ShipPlanItem& item, const ShipJournaled& journaled, std::int64_t message_id);
 
 } // namespace asc

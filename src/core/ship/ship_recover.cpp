@@ -8,6 +8,7 @@
 #include "ship_internal.hpp"
 
 #include <algorithm>
+#include <set>
 #include <fmt/format.h>
 
 namespace asc {
@@ -25,25 +26,38 @@ std::vector<ShipRow> ShipService::recover(std::map<std::string, std::int64_t>& r
     if (m_store.schema_version() < 7) {
         return out;
     }
-    std::vector<ShipEntry> rows = m_store.ship_journal_in_flight();
-    std::map<std::string, std::vector<ShipEntry*>> by_feed;
-    for (ShipEntry& e : rows) {
-        if (e.state == ShipState::Planned) {
-            replannable[key_of(e)] = e.id;
-        } else if (e.state == ShipState::Sending) {
-            ShipRow row;
-            const bool settled = settle_sending(e, m_options.wait, row);
+    // The journal's rows in flight a page at a time (settling a row writes it, so no read stays
+    // open); the feeds of submitted rows are read once each, after.
+    constexpr std::size_t k_page = 256;
+    std::set<std::string> feeds;
+    std::int64_t after = 0;
+    for (;;) {
+        std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_page);
+        if (page.empty()) {
+            break;
+        }
+        after = page.back().id;
+        for (ShipEntry& e : page) {
             if (e.state == ShipState::Planned) {
                 replannable[key_of(e)] = e.id;
+            } else if (e.state == ShipState::Sending) {
+                ShipRow row;
+                const bool settled = settle_sending(e, m_options.wait, row);
+                if (e.state == ShipState::Planned) {
+                    replannable[key_of(e)] = e.id;
+                } else {
+                    out.push_back(settled ? row : row_of(e, ShipOutcome::Pending, row.message));
+                }
             } else {
-                out.push_back(settled ? row : row_of(e, ShipOutcome::Pending, row.message));
+                feeds.insert(e.feed_id);
             }
-        } else {
-            by_feed[e.feed_id].push_back(&e);
+        }
+        if (page.size() < k_page) {
+            break;
         }
     }
-    for (auto& [feed_id, group] : by_feed) {
-        collect_feed(group, m_options.wait, out);
+    for (const std::string& feed_id : feeds) {
+        collect_feed(feed_id, m_options.wait, &out);
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include "store_internal.hpp"
 #include "store_pg.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <fmt/format.h>
@@ -117,6 +118,23 @@ void bind_entry(sqlite::Stmt& s, const ShipEntry& e) {
     s.bind(24, e.commerce_shipment_id);
 }
 
+// One page of rows (at most `limit`, ids above `after_id`) of a statement whose ?1 is the id,
+// ?2 the limit and ?3, when `feed_id` is set, the feed id.
+std::vector<ShipEntry> read_page(Store::Impl& impl, std::string_view sql, const std::optional<std::string>& feed_id,
+                                 std::int64_t after_id, std::size_t limit) {
+    std::vector<ShipEntry> out;
+    sqlite::StmtUse s(impl.stmt(sql));
+    s->bind(1, after_id);
+    s->bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+    if (feed_id) {
+        s->bind(3, *feed_id);
+    }
+    while (s->step()) {
+        out.push_back(read_ship_entry(*s));
+    }
+    return out;
+}
+
 } // namespace
 
 std::string_view to_string(ShipState state) {
@@ -219,11 +237,60 @@ std::vector<ShipEntry> Store::ship_journal_entries(const ShipFilter& filter) {
     return out;
 }
 
-std::vector<ShipEntry> Store::ship_journal_in_flight() {
-    return ship_journal_entries(ShipFilter{.states = {ShipState::Planned, ShipState::Sending, ShipState::Submitted}});
+std::vector<ShipEntry> Store::ship_journal_in_flight(std::int64_t after_id, std::size_t limit) {
+    require_ship_journal(*m_impl);
+    // By id (the primary key): a page is read, worked on (which may change rows already read) and
+    // the next one asked for, so no statement stays open across writes.
+    static constexpr std::string_view sql =
+        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
+        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
+        "commerce_shipment_id FROM ship_journal WHERE state IN ('planned', 'sending', 'submitted') AND id > ?1 "
+        "ORDER BY id LIMIT ?2";
+    return read_page(*m_impl, sql, {}, after_id, limit);
+}
+
+std::vector<ShipEntry> Store::ship_journal_submitted(const std::string& feed_id, std::int64_t after_id,
+                                                     std::size_t limit) {
+    require_ship_journal(*m_impl);
+    static constexpr std::string_view sql =
+        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
+        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
+        "commerce_shipment_id FROM ship_journal WHERE state = 'submitted' AND id > ?1 AND feed_id = ?3 "
+        "ORDER BY id LIMIT ?2";
+    return read_page(*m_impl, sql, feed_id, after_id, limit);
+}
+
+std::vector<ShipEntry> Store::ship_journal_rows(std::span<const std::int64_t> ids) {
+    require_ship_journal(*m_impl);
+    static constexpr std::string_view sql =
+        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
+        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
+        "commerce_shipment_id FROM ship_journal WHERE id = ?1";
+    std::vector<ShipEntry> out;
+    out.reserve(ids.size());
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
+    for (const std::int64_t id : ids) {
+        sqlite::StmtUse s(m_impl->stmt(sql));
+        s->bind(1, id);
+        if (!s->step()) {
+            throw Error(ErrorKind::Internal, fmt::format("shipment journal row {} is gone", id),
+                        "another program changed the store; run `asc shipments list` to see the journal");
+        }
+        out.push_back(read_ship_entry(*s));
+    }
+    tx.commit();
+    return out;
 }
 
 std::vector<std::int64_t> Store::ship_journal_write(std::span<const ShipEntry> rows) {
+    return ship_journal_write(rows.size(), [rows](std::size_t i) { return rows[i]; });
+}
+
+std::vector<std::int64_t> Store::ship_journal_write(std::size_t count,
+                                                    const std::function<ShipEntry(std::size_t)>& row) {
     require_ship_journal(*m_impl);
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     static constexpr std::string_view insert_sql =
@@ -239,8 +306,9 @@ std::vector<std::int64_t> Store::ship_journal_write(std::span<const ShipEntry> r
         "result_code = ?16, result_message = ?17, created_at = ?18, updated_at = ?19, sent_at = ?20, "
         "send_timeout_ms = ?21, run_by = ?22, commerce_state = ?23, commerce_shipment_id = ?24 WHERE id = ?25";
     std::vector<std::int64_t> ids;
-    ids.reserve(rows.size());
-    for (const ShipEntry& e : rows) {
+    ids.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const ShipEntry e = row(i);
         sqlite::StmtUse s(m_impl->stmt(e.id == 0 ? insert_sql : replace_sql));
         bind_entry(*s, e);
         if (e.id != 0) {
@@ -258,9 +326,10 @@ std::vector<std::int64_t> Store::ship_journal_write(std::span<const ShipEntry> r
     return ids;
 }
 
-void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp now, std::span<const Order> orders) {
-    require_ship_journal(*m_impl);
-    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+namespace {
+
+// Applies one change (updated_at = `now`) inside the caller's transaction.
+void apply_change(Store::Impl& impl, const ShipChange& c, Timestamp now) {
     // ?N says whether the field is assigned, ?N+1 is its value.
     static constexpr std::string_view sql =
         "UPDATE ship_journal SET "
@@ -274,35 +343,53 @@ void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp n
         "commerce_state = CASE WHEN ?16 THEN ?17 ELSE commerce_state END, "
         "commerce_shipment_id = CASE WHEN ?18 THEN ?19 ELSE commerce_shipment_id END, "
         "updated_at = ?20 WHERE id = ?1";
-    for (const ShipChange& c : changes) {
-        sqlite::StmtUse s(m_impl->stmt(sql));
-        s->bind(1, c.id);
-        auto text = [&s](int flag, const std::optional<std::string>& value) {
-            s->bind(flag, value.has_value());
-            if (value) {
-                s->bind(flag + 1, *value);
-            }
-        };
-        text(2, c.state ? std::optional<std::string>(std::string(to_string(*c.state))) : std::nullopt);
-        text(4, c.feed_document_id);
-        text(6, c.feed_id);
-        s->bind(8, c.sent_at.has_value());
-        s->bind(9, c.sent_at ? to_unix(*c.sent_at) : std::nullopt);
-        s->bind(10, c.send_timeout.has_value());
-        s->bind(11, c.send_timeout && *c.send_timeout ? std::optional<std::int64_t>((*c.send_timeout)->count())
-                                                      : std::nullopt);
-        text(12, c.result_code);
-        text(14, c.result_message);
-        text(16, c.commerce_state ? std::optional<std::string>(std::string(to_string(*c.commerce_state))) : std::nullopt);
-        text(18, c.commerce_shipment_id);
-        s->bind(20, to_unix(now));
-        if (s->try_step() == db::Step::UniqueViolation) {
-            throw Error(ErrorKind::Temporary, "a package would be in flight in two shipment confirmations at once",
-                        "run `asc order ship` with the same input again: it completes the other one first");
+    sqlite::StmtUse s(impl.stmt(sql));
+    s->bind(1, c.id);
+    auto text = [&s](int flag, const std::optional<std::string>& value) {
+        s->bind(flag, value.has_value());
+        if (value) {
+            s->bind(flag + 1, *value);
         }
+    };
+    text(2, c.state ? std::optional<std::string>(std::string(to_string(*c.state))) : std::nullopt);
+    text(4, c.feed_document_id);
+    text(6, c.feed_id);
+    s->bind(8, c.sent_at.has_value());
+    s->bind(9, c.sent_at ? to_unix(*c.sent_at) : std::nullopt);
+    s->bind(10, c.send_timeout.has_value());
+    s->bind(11, c.send_timeout && *c.send_timeout ? std::optional<std::int64_t>((*c.send_timeout)->count())
+                                                  : std::nullopt);
+    text(12, c.result_code);
+    text(14, c.result_message);
+    text(16, c.commerce_state ? std::optional<std::string>(std::string(to_string(*c.commerce_state))) : std::nullopt);
+    text(18, c.commerce_shipment_id);
+    s->bind(20, to_unix(now));
+    if (s->try_step() == db::Step::UniqueViolation) {
+        throw Error(ErrorKind::Temporary, "a package would be in flight in two shipment confirmations at once",
+                    "run `asc order ship` with the same input again: it completes the other one first");
+    }
+}
+
+} // namespace
+
+void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp now, std::span<const Order> orders) {
+    require_ship_journal(*m_impl);
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    for (const ShipChange& c : changes) {
+        apply_change(*m_impl, c, now);
     }
     if (!orders.empty()) {
         upsert_orders(orders); // joins this transaction
+    }
+    tx.commit();
+}
+
+void Store::ship_journal_update_each(std::span<const std::int64_t> ids, ShipChange change, Timestamp now) {
+    require_ship_journal(*m_impl);
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    for (const std::int64_t id : ids) {
+        change.id = id;
+        apply_change(*m_impl, change, now);
     }
     tx.commit();
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <unordered_map>
 
 namespace asc::cli {
 
@@ -119,34 +120,49 @@ ShipCommerceOutcome run_ship_commerce(Context& ctx, ShipCommerce& commerce, std:
     }
     Store& store = ctx.store();
     std::map<ShipCommerceState, std::size_t> counts;
-    for (const ShipEntry& e : store.ship_journal_entries({.states = {ShipState::Confirmed}})) {
-        if (e.commerce_state != ShipCommerceState::Pending && e.commerce_state != ShipCommerceState::Sending) {
-            continue;
+    // The rows of each package (order id and tracking number), to add what happened to.
+    std::unordered_multimap<std::string, std::size_t> row_of_package;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        row_of_package.emplace(rows[i].order_id + '\n' + rows[i].tracking_number, i);
+    }
+    // The owed rows a page at a time (this run's and earlier runs'), never the journal's history.
+    constexpr std::size_t k_page = 256;
+    std::int64_t after = 0;
+    bool stop = false;
+    while (!stop) {
+        const std::vector<ShipEntry> page = store.ship_journal_commerce_owed(after, k_page);
+        if (page.empty()) {
+            break;
         }
-        Step step;
-        try {
-            step = ship_one(commerce.link->client(), store, ctx.orders(), e, now_seconds(),
-                            ctx.settings().commerce->notify_shipment);
-        } catch (const Error& err) {
-            outcome.error = err;
-            break; // the link is down or refused: the rest stay pending for the next run
-        }
-        if (step.state != ShipCommerceState::Sending) {
-            store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
-                                                               .commerce_state = step.state,
-                                                               .commerce_shipment_id = step.shipment_id}},
-                                      now_seconds());
-        } else {
-            outcome.error = Error(ErrorKind::Temporary, step.message,
-                                  "run the same `asc order ship` again: it reads the Magento shipments first");
-        }
-        ++counts[step.state];
-        for (ShipRow& r : rows) {
-            if (r.order_id == e.order_id && r.tracking_number == e.tracking_number) {
-                const std::string what = step.state == ShipCommerceState::Done
-                                             ? "Magento shipment " + step.shipment_id
-                                             : "Magento: " + std::string(to_string(step.state)) +
-                                                   (step.message.empty() ? "" : " (" + step.message + ")");
+        after = page.back().id;
+        stop = page.size() < k_page;
+        for (const ShipEntry& e : page) {
+            Step step;
+            try {
+                step = ship_one(commerce.link->client(), store, ctx.orders(), e, now_seconds(),
+                                ctx.settings().commerce->notify_shipment);
+            } catch (const Error& err) {
+                outcome.error = err;
+                stop = true;
+                break; // the link is down or refused: the rest stay pending for the next run
+            }
+            if (step.state != ShipCommerceState::Sending) {
+                store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
+                                                                   .commerce_state = step.state,
+                                                                   .commerce_shipment_id = step.shipment_id}},
+                                          now_seconds());
+            } else {
+                outcome.error = Error(ErrorKind::Temporary, step.message,
+                                      "run the same `asc order ship` again: it reads the Magento shipments first");
+            }
+            ++counts[step.state];
+            const std::string what = step.state == ShipCommerceState::Done
+                                         ? "Magento shipment " + step.shipment_id
+                                         : "Magento: " + std::string(to_string(step.state)) +
+                                               (step.message.empty() ? "" : " (" + step.message + ")");
+            const auto [first, last] = row_of_package.equal_range(e.order_id + '\n' + e.tracking_number);
+            for (auto it = first; it != last; ++it) {
+                ShipRow& r = rows[it->second];
                 r.message = r.message.empty() ? what : r.message + "; " + what;
             }
         }

@@ -442,6 +442,9 @@ class Store {
     // Up to `limit` submitted rows of the feed `feed_id` with an id above `after_id`, by id.
     [[nodiscard]] std::vector<ShipEntry> ship_journal_submitted(const std::string& feed_id, std::int64_t after_id,
                                                                 std::size_t limit);
+    // Up to `limit` confirmed rows whose Magento step is owed (commerce_state pending or sending)
+    // with an id above `after_id`, by id.
+    [[nodiscard]] std::vector<ShipEntry> ship_journal_commerce_owed(std::int64_t after_id, std::size_t limit);
     // The rows `ids`, in that order. Throws Error(Internal) when one is gone.
     [[nodiscard]] std::vector<ShipEntry> ship_journal_rows(std::span<const std::int64_t> ids);
     // Writes `rows` in one transaction: id 0 inserts, an id replaces that row. Returns the ids.

@@ -262,6 +262,17 @@ std::vector<ShipEntry> Store::ship_journal_submitted(const std::string& feed_id,
     return read_page(*m_impl, sql, feed_id, after_id, limit);
 }
 
+std::vector<ShipEntry> Store::ship_journal_commerce_owed(std::int64_t after_id, std::size_t limit) {
+    require_ship_journal(*m_impl);
+    static constexpr std::string_view sql =
+        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
+        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
+        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
+        "commerce_shipment_id FROM ship_journal WHERE state = 'confirmed' AND commerce_state IN ('pending', "
+        "'sending') AND id > ?1 ORDER BY id LIMIT ?2";
+    return read_page(*m_impl, sql, {}, after_id, limit);
+}
+
 std::vector<ShipEntry> Store::ship_journal_rows(std::span<const std::int64_t> ids) {
     require_ship_journal(*m_impl);
     static constexpr std::string_view sql =

@@ -274,6 +274,31 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     CommerceForCancel commerce = o.dry_run ? CommerceForCancel{} : commerce_for_cancel(ctx, o.no_commerce);
     options.commerce_on_cancel = commerce.on_cancel;
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
+    // Without a commerce step each row is written out as the service settles it, never all held.
+    const auto streamed = [&](const auto& run) {
+        CancelRowWriter writer(ctx, false);
+        CancelCounts counts;
+        const CancelResult result = run([&](CancelRow&& row) {
+            counts.add(row);
+            writer.row(row);
+        });
+        writer.finish();
+        finish_run(ctx, o, counts, result, {});
+    };
+    if (!ask && !commerce.on_cancel) {
+        // Nothing to confirm: planned and sent a chunk at a time, so memory does not grow with the
+        // batch.
+        streamed([&](const CancelRowSink& sink) {
+            return service.run_chunked(
+                ids, reason,
+                [&](CancelPlan& plan) {
+                    print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
+                    print_advice(ctx, plan.advice);
+                },
+                sink);
+        });
+        return;
+    }
     CancelPlan plan = service.plan(ids, reason);
     std::vector<std::string>().swap(ids); // the plan holds the ids from here on; freed, not just emptied
     print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
@@ -283,15 +308,7 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
                     "add --yes to cancel without being asked, or --dry-run to see the plan");
     }
     if (!commerce.on_cancel) {
-        // No commerce step: each row is written out as the service settles it, never all held.
-        CancelRowWriter writer(ctx, false);
-        CancelCounts counts;
-        CancelResult result = service.execute(std::move(plan), [&](CancelRow&& row) {
-            counts.add(row);
-            writer.row(row);
-        });
-        writer.finish();
-        finish_run(ctx, o, counts, result, {});
+        streamed([&](const CancelRowSink& sink) { return service.execute(std::move(plan), sink); });
         return;
     }
     CancelResult result = service.execute(std::move(plan));

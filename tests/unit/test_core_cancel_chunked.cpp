@@ -24,7 +24,11 @@ struct Harness : asc_test::CancelHarness {
 
     asc::CancelResult chunked(const std::vector<std::string>& ids, int* plans = nullptr) {
         asc::CancelService service(orders, feeds, store, clock, asc::no_events(), options);
-        return service.run_chunked(ids, CancelReason::NoInventory, [plans](asc::CancelPlan&) {
+        asc::IdList list;
+        for (const std::string& i : ids) {
+            list.push_back(i);
+        }
+        return service.run_chunked(list, CancelReason::NoInventory, [plans](asc::CancelPlan&) {
             if (plans != nullptr) {
                 ++*plans;
             }

@@ -83,6 +83,7 @@
 #include "asc/base/clock.hpp"
 #include "asc/base/errors.hpp"
 #include "asc/base/events.hpp"
+#include "asc/base/id_list.hpp"
 #include "asc/model/model.hpp"
 #include "asc/store/store.hpp"
 
@@ -295,7 +296,7 @@ class CancelService {
     // and each chunk's feeds are cut on their own (a feed holds the sendable orders of one chunk).
     // After an error that stops the run, the orders of chunks not planned yet are failed rows
     // "not sent". No confirmation is possible (the plan is never whole): for --yes and dry runs.
-    CancelResult run_chunked(const std::vector<std::string>& order_ids, CancelReason reason,
+    CancelResult run_chunked(const IdList& order_ids, CancelReason reason,
                              const std::function<void(CancelPlan&)>& planned, const CancelRowSink& sink = {});
 
     // The processing report of a finished feed (getFeedDocument, download, gunzip, parse), or

@@ -119,32 +119,6 @@ class CancelService::Spill {
     std::uint64_t m_offset = 0;
 };
 
-namespace {
-
-// The ids in input order without repeats: the index of each first occurrence (4 bytes an id, not a
-// copy of every id in a set).
-std::vector<std::uint32_t> first_occurrences(const std::vector<std::string>& ids) {
-    std::vector<std::uint32_t> order(ids.size());
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        order[i] = static_cast<std::uint32_t>(i);
-    }
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return ids[a] < ids[b]; });
-    std::vector<bool> first(ids.size(), false);
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        first[order[k]] = k == 0 || ids[order[k]] != ids[order[k - 1]];
-    }
-    order.clear();
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (first[i]) {
-            order.push_back(static_cast<std::uint32_t>(i));
-        }
-    }
-    order.shrink_to_fit();
-    return order;
-}
-
-} // namespace
-
 void CancelService::await_spilled(Spill& spill, std::vector<Flight>& flights, CancelResult& result) {
     // The rows of each feed are read back from the spill, one feed at a time.
     std::size_t f = 0;
@@ -171,13 +145,13 @@ void CancelService::await_spilled(Spill& spill, std::vector<Flight>& flights, Ca
     }
 }
 
-CancelResult CancelService::run_chunked(const std::vector<std::string>& order_ids, CancelReason reason,
+CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason reason,
                                         const std::function<void(CancelPlan&)>& planned,
                                         const CancelRowSink& sink) {
     const std::size_t chunk = std::max(m_options.plan_chunk, m_options.max_messages_per_feed);
-    const std::vector<std::uint32_t> firsts = first_occurrences(order_ids);
+    const std::vector<std::uint32_t> firsts = order_ids.first_occurrences();
     if (firsts.size() <= chunk) {
-        CancelPlan plan = this->plan(order_ids, reason);
+        CancelPlan plan = this->plan(order_ids.strings(), reason);
         if (planned) {
             planned(plan);
         }
@@ -203,7 +177,7 @@ CancelResult CancelService::run_chunked(const std::vector<std::string>& order_id
         std::vector<std::string> part;
         part.reserve(std::min(chunk, firsts.size() - begin));
         for (std::size_t k = begin; k < firsts.size() && part.size() < chunk; ++k) {
-            part.push_back(order_ids[firsts[k]]);
+            part.emplace_back(order_ids[firsts[k]]);
         }
         CancelPlan plan = plan_part(part, reason, input, false, begin == 0);
         release(part);

@@ -4,6 +4,7 @@
 // message at a known size instead of growing until memory runs out.
 
 #include <cstddef>
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -23,5 +24,8 @@ struct LineLimits {
 // over `limits`, or when a line holds a control byte (a binary file is not a list).
 std::vector<std::string> read_line_items(std::istream& in, std::string_view source,
                                          const LineLimits& limits = {});
+// The same, handing each item to `item` as it is read (the view is valid during the call).
+void each_line_item(std::istream& in, std::string_view source, const std::function<void(std::string_view)>& item,
+                    const LineLimits& limits = {});
 
 } // namespace asc

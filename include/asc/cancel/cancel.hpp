@@ -18,7 +18,8 @@
 //   4. The guard (guard.hpp) on that state: Allowed -> would_cancel, AlreadyDone ->
 //      already_canceled, Refused -> refused with the reason and the remedy.
 // execute():
-//   5. Every order is journaled BEFORE anything is sent, in one transaction: planned (with batch,
+//   5. Every order is journaled BEFORE anything is sent (run_chunked: every order of a chunk before
+//      that chunk's feeds), in one transaction: planned (with batch,
 //      feed_seq, message id, marketplace, who ran it), refused, already_canceled.
 //      Memory stays flat in the batch size: the plan keeps per order only what the guard and the
 //      feed need (CancelTarget), journal rows are written one at a time, each feed's rows exist only
@@ -83,6 +84,7 @@
 #include "asc/base/clock.hpp"
 #include "asc/base/errors.hpp"
 #include "asc/base/events.hpp"
+#include "asc/base/id_list.hpp"
 #include "asc/model/model.hpp"
 #include "asc/store/store.hpp"
 
@@ -143,6 +145,9 @@ struct CancelOptions {
     std::chrono::milliseconds poll_interval{500};
     std::chrono::milliseconds max_poll_interval{std::chrono::seconds(15)};
     std::size_t max_messages_per_feed = 10'000;
+    // run_chunked() plans, journals and sends this many input ids at a time (at least
+    // max_messages_per_feed); a batch up to this size runs as one plan, exactly as plan() + execute().
+    std::size_t plan_chunk = 10'000;
     std::size_t fresh_state_threshold = 20;
     std::string seller_id;                    // the feed's MerchantIdentifier
     std::vector<std::string> marketplace_ids; // the profile's: what the sync covers
@@ -278,6 +283,23 @@ class CancelService {
     // plan() + execute().
     CancelResult run(const std::vector<std::string>& order_ids, CancelReason reason);
 
+    // plan() + execute() in memory that does not grow with the batch (cancel_chunked.cpp): the
+    // deduplicated `order_ids` are planned (steps 2-4), journaled (5) and sent (6) plan_chunk ids
+    // at a time, one after the other, with one recovery (1) and at most one sync for the whole
+    // batch; each chunk's plan is then kept in an unlinked temporary file, not in memory, until
+    // every feed's result is in (7), and the rows go to `sink` (or into CancelResult::rows) in
+    // input order, the orders another run handles last, as execute() does. A batch of at most
+    // plan_chunk ids is exactly plan() + execute(). `planned` is called with each chunk's plan
+    // before it is sent (recovery notes and advice for the user; the first chunk's carries the
+    // recovered rows and left_for_resume). Differences from one plan, for larger batches: a chunk's
+    // orders are journaled right before its own feeds go out (an interrupted run leaves the later
+    // chunks unjournaled: the same command run again plans them; what was sent is not sent twice),
+    // and each chunk's feeds are cut on their own (a feed holds the sendable orders of one chunk).
+    // After an error that stops the run, the orders of chunks not planned yet are failed rows
+    // "not sent". No confirmation is possible (the plan is never whole): for --yes and dry runs.
+    CancelResult run_chunked(const IdList& order_ids, CancelReason reason,
+                             const std::function<void(CancelPlan&)>& planned, const CancelRowSink& sink = {});
+
     // The processing report of a finished feed (getFeedDocument, download, gunzip, parse), or
     // nullopt when it has no result document. Reports are cached per feed for this service.
     std::optional<ProcessingReport> report_of(const Feed& feed);
@@ -311,7 +333,29 @@ class CancelService {
     // Execute's jobs (cancel_send.cpp): journal the plan (step 5), send each feed (6), await the
     // results (7); the rows are then cancel_rows() of the plan and the feeds.
     struct Batch;
-    Batch journal_plan(CancelPlan& plan);
+    // Journals the plan (step 5) as part `batch_id` of a batch (new when empty), its first feed
+    // numbered `first_feed_seq`.
+    Batch journal_plan(CancelPlan& plan, std::string batch_id = {}, int first_feed_seq = 1);
+    // The planning half of plan() for `ids` (a part of the batch `input`): `first` also takes the
+    // lock, runs recovery and reads the planned rows of interrupted runs.
+    CancelPlan plan_part(const std::vector<std::string>& ids, CancelReason reason, const IdSet& input, bool resume,
+                         bool first);
+    // Chunked runs (cancel_chunked.cpp).
+    class Spill;
+    // Journals and sends one chunk's plan as feeds flights.size() + 1, ... of the batch `batch_id`
+    // (set by the first chunk), adds its feeds to `flights` and its items to `spill`.
+    void spill_chunk(CancelPlan& plan, std::string& batch_id, std::vector<Flight>& flights, Spill& spill,
+                     CancelResult& result);
+    // Step 7 for every feed of the spill (each one's rows read back while it is worked on).
+    void await_spilled(Spill& spill, std::vector<Flight>& flights, CancelResult& result);
+    // The rows of the spill, in its order, the orders another run handles last.
+    void emit_spilled(Spill& spill, std::vector<Flight>& flights, std::string_view why, const CancelRowSink& sink,
+                      CancelResult& result);
+    // Waits for a submitted feed's result and records it; what keeps it pending goes into the
+    // flight (and the first error into `result`).
+    void await_flight(Flight& flight, CancelResult& result);
+    // Throws Error(Config) when no seller id is configured (the feed must name it).
+    void require_seller_id() const;
     void send_all(const CancelPlan& plan, Batch& batch, CancelResult& result);
     void await_all(const CancelPlan& plan, Batch& batch, CancelResult& result);
     // The rows of feed `index` of the batch, from the plan (they exist only while it is worked on).
@@ -352,6 +396,10 @@ class CancelService {
     SyncLock m_lock;
     std::map<std::string, ProcessingReport> m_reports;
     std::map<std::int64_t, std::optional<JournalRun>> m_runs; // run_of()'s cache
+    // Input orders whose earlier run recovery completed as canceled (plan_part's first call).
+    std::map<std::string, CancelRow> m_completed;
+    bool m_synced = false;     // fresh_state() synced the store
+    bool m_reuse_sync = false; // and need not again: set by run_chunked() after its first chunk
 };
 
 

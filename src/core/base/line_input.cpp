@@ -30,6 +30,12 @@ std::string_view item_of(std::string_view line) {
 
 std::vector<std::string> read_line_items(std::istream& in, std::string_view source, const LineLimits& limits) {
     std::vector<std::string> items;
+    each_line_item(in, source, [&items](std::string_view item) { items.emplace_back(item); }, limits);
+    return items;
+}
+
+void each_line_item(std::istream& in, std::string_view source, const std::function<void(std::string_view)>& sink,
+                    const LineLimits& limits) {
     std::streambuf* buf = in.rdbuf();
     std::string line;
     std::size_t line_number = 0;
@@ -78,10 +84,9 @@ std::vector<std::string> read_line_items(std::istream& in, std::string_view sour
             text.remove_prefix(k_bom.size()); // Windows editors start UTF-8 files with one
         }
         if (const std::string_view item = item_of(text); !item.empty()) {
-            items.emplace_back(item);
+            sink(item);
         }
     }
-    return items;
 }
 
 } // namespace asc

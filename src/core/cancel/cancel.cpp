@@ -252,13 +252,16 @@ void CancelService::fresh_state(const std::vector<std::string_view>& ids,
         get_each(all);
         return;
     }
-    m_events.note(
-        fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
-    SyncOptions sync;
-    sync.marketplace_ids = m_options.marketplace_ids;
-    sync.now = now();
-    sync.lock_wait = m_options.sync_lock_wait;
-    sync_orders(m_orders, m_store, sync, m_events);
+    if (!m_synced || !m_reuse_sync) { // a chunked run's later chunks read its first sync
+        m_events.note(
+            fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
+        SyncOptions sync;
+        sync.marketplace_ids = m_options.marketplace_ids;
+        sync.now = now();
+        sync.lock_wait = m_options.sync_lock_wait;
+        sync_orders(m_orders, m_store, sync, m_events);
+        m_synced = true;
+    }
     std::vector<std::size_t> missing;
     std::vector<std::size_t> from_report; // stored from an order report: no order item ids
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -386,10 +389,15 @@ void CancelService::decide_fresh(CancelPlan& plan, const std::vector<std::size_t
 }
 
 CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, CancelReason reason, bool resume) {
-    CancelPlan plan;
-    // Deduplicated in input order, without a copy of every id in a set.
     std::vector<std::string_view> views(order_ids.begin(), order_ids.end());
     const IdSet input(std::move(views));
+    return plan_part(order_ids, reason, input, resume, true);
+}
+
+CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, CancelReason reason,
+                                    const IdSet& input, bool resume, bool first_part) {
+    CancelPlan plan;
+    // Deduplicated in input order, without a copy of every id in a set.
     {
         std::vector<std::size_t> order(order_ids.size());
         for (std::size_t i = 0; i < order.size(); ++i) {
@@ -417,21 +425,24 @@ CancelPlan CancelService::plan(const std::vector<std::string>& order_ids, Cancel
         }
     }
 
-    std::map<std::string, CancelRow> completed; // input orders whose earlier run recovery just completed
-    if (!m_options.dry_run) {
+    if (first_part && !m_options.dry_run) {
         m_lock = m_store.lock_for_cancel(m_options.lock_wait);
         for (CancelRow& row : recover(input, resume)) {
             if (!input.contains(row.order_id)) {
                 plan.recovered.push_back(std::move(row));
             } else if (row.outcome == CancelOutcome::Canceled) {
                 std::string id = row.order_id;
-                completed.emplace(std::move(id), std::move(row));
+                m_completed.emplace(std::move(id), std::move(row));
             }
         }
     }
 
     std::vector<std::size_t> need; // items to decide on fresh state
-    dedupe_against_journal(plan, completed, reason, need);
+    dedupe_against_journal(plan, m_completed, reason, need);
+    if (!first_part) {
+        decide_fresh(plan, need);
+        return plan;
+    }
     // Read row by row: an interrupted batch may have left many planned rows. Only planned rows of
     // gone runs, which recovery took over, are ours (another live run's are its own).
     m_store.journal_each({.states = {JournalState::Planned}}, [&](JournalEntry&& e) {

@@ -37,6 +37,7 @@ struct CancelService::Flight {
     std::optional<Timestamp> submitted_at;
     std::optional<std::chrono::milliseconds> send_timeout; // the request timeout createFeed went out with
     std::vector<Row> rows;
+    std::size_t size = 0; // how many orders it carries (set by a chunked run, whose rows come and go)
     // How far it got (state, feed id) and, once settled, its outcomes.
     FeedProgress progress;
 
@@ -54,6 +55,7 @@ struct CancelService::Flight {
 // as MessageID 1, 2, ...
 struct CancelService::Batch {
     std::string batch_id;
+    int first_feed_seq = 1; // the feed_seq of flights[0] (a chunked run's later chunks go on counting)
     std::size_t per_feed = 1;
     std::vector<std::size_t> sendable;     // plan item index of each order to send, in plan order
     std::vector<std::int64_t> journal_ids; // the journal row of each, same order

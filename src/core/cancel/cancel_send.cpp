@@ -89,7 +89,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
     TempFile document_file("feed");
     {
         AckFeedWriter writer(m_options.seller_id, [&document_file](std::string_view bytes) { document_file.write(bytes); });
-        const std::size_t first = static_cast<std::size_t>(flight.feed_seq - 1) * batch.per_feed;
+        const std::size_t first = static_cast<std::size_t>(flight.feed_seq - batch.first_feed_seq) * batch.per_feed;
         std::vector<std::string> item_ids; // reused for every message
         for (std::size_t i = 0; i < flight.rows.size(); ++i) {
             const CancelPlanItem& item = plan.items[batch.sendable[first + i]];
@@ -165,10 +165,11 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
                               count_noun(static_cast<long long>(flight.rows.size()), "order")));
 }
 
-CancelService::Batch CancelService::journal_plan(CancelPlan& plan) {
+CancelService::Batch CancelService::journal_plan(CancelPlan& plan, std::string batch_id, int first_feed_seq) {
     Batch batch;
     const Timestamp t = now();
-    batch.batch_id = make_batch_id(t);
+    batch.batch_id = batch_id.empty() ? make_batch_id(t) : std::move(batch_id);
+    batch.first_feed_seq = first_feed_seq;
     batch.per_feed = m_options.max_messages_per_feed;
     std::vector<std::size_t> journaled; // plan item index of each journal row written
     for (std::size_t i = 0; i < plan.items.size(); ++i) {
@@ -202,7 +203,7 @@ CancelService::Batch CancelService::journal_plan(CancelPlan& plan) {
         switch (item.outcome) {
         case CancelOutcome::WouldCancel:
             e.state = JournalState::Planned;
-            e.feed_seq = static_cast<int>(claimed / batch.per_feed + 1);
+            e.feed_seq = static_cast<int>(claimed / batch.per_feed) + first_feed_seq;
             e.message_id = static_cast<std::int64_t>(claimed % batch.per_feed + 1);
             e.result_message.clear();
             break;
@@ -235,7 +236,7 @@ CancelService::Batch CancelService::journal_plan(CancelPlan& plan) {
     batch.flights.resize((batch.sendable.size() + batch.per_feed - 1) / batch.per_feed);
     for (std::size_t f = 0; f < batch.flights.size(); ++f) {
         batch.flights[f].batch_id = batch.batch_id;
-        batch.flights[f].feed_seq = static_cast<int>(f + 1);
+        batch.flights[f].feed_seq = static_cast<int>(f) + first_feed_seq;
     }
     return batch;
 }
@@ -282,24 +283,37 @@ void CancelService::await_all(const CancelPlan& plan, Batch& batch, CancelResult
             continue;
         }
         load_rows(plan, batch, f);
-        try {
-            if (!collect(flight, true)) {
-                result.timed_out = true;
-                flight.progress.pending_reason =
-                    fmt::format("Amazon is still processing feed {} after {}", flight.progress.feed_id,
-                                duration_text(m_options.wait_timeout));
-            }
-        } catch (const Error& e) {
-            if (e.kind() == ErrorKind::Interrupted) {
-                throw;
-            }
-            flight.progress.pending_reason = fmt::format(
-                "sent in feed {}, but its result could not be read ({})", flight.progress.feed_id, e.what());
-            if (!result.error) {
-                result.error = e;
-            }
-        }
+        await_flight(flight, result);
         release(flight.rows);
+    }
+}
+
+void CancelService::await_flight(Flight& flight, CancelResult& result) {
+    try {
+        if (!collect(flight, true)) {
+            result.timed_out = true;
+            flight.progress.pending_reason =
+                fmt::format("Amazon is still processing feed {} after {}", flight.progress.feed_id,
+                            duration_text(m_options.wait_timeout));
+        }
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Interrupted) {
+            throw;
+        }
+        flight.progress.pending_reason = fmt::format("sent in feed {}, but its result could not be read ({})",
+                                                     flight.progress.feed_id, e.what());
+        if (!result.error) {
+            result.error = e;
+        }
+    }
+}
+
+void CancelService::require_seller_id() const {
+    if (m_options.seller_id.empty()) {
+        throw Error(
+            ErrorKind::Config,
+            "no seller id: the cancellation feed must name your seller (merchant) id as MerchantIdentifier",
+            "set seller_id in the profile (asc config) or the environment variable ASC_SELLER_ID");
     }
 }
 
@@ -351,12 +365,7 @@ CancelResult CancelService::execute(CancelPlan&& plan, const CancelRowSink& sink
         emit_elsewhere(!m_options.dry_run, m_options.wait);
         return result;
     }
-    if (m_options.seller_id.empty()) {
-        throw Error(
-            ErrorKind::Config,
-            "no seller id: the cancellation feed must name your seller (merchant) id as MerchantIdentifier",
-            "set seller_id in the profile (asc config) or the environment variable ASC_SELLER_ID");
-    }
+    require_seller_id();
     Batch batch = journal_plan(plan);
     step("after-plan");
     send_all(plan, batch, result);

@@ -1,0 +1,295 @@
+// The cancel service in memory that does not grow with the batch: run_chunked() plans, journals and
+// sends a chunk of the input at a time, and keeps each chunk's plan in an unlinked temporary file
+// (the Spill) until every feed's result is in; the rows are then read back in input order.
+
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/base/temp_file.hpp"
+#include "asc/cancel/cancel.hpp"
+#include "asc/cancel/cancel_rows.hpp"
+#include "cancel_internal.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace asc {
+
+// The plan items of a chunked run, in input order, each as a record in a temporary file: its row
+// fields, and for an order sent in a feed (outcome would_cancel) the journal row and marketplace
+// its feed's rows need. Written once, then read from the start as often as needed.
+class CancelService::Spill {
+  public:
+    struct Record {
+        CancelPlanItem item;
+        std::string marketplace_id;
+    };
+
+    Spill() : m_file("cancel-plan") {}
+
+    void write(const CancelPlanItem& item, std::string_view marketplace_id) {
+        m_out.clear();
+        put(static_cast<std::uint8_t>(item.outcome));
+        put(static_cast<std::uint8_t>(item.reason));
+        put(item.journal_id);
+        for (const std::string_view s : {std::string_view(item.order_id), std::string_view(item.feed_id),
+                                         std::string_view(item.result_code), std::string_view(item.message),
+                                         marketplace_id}) {
+            put(static_cast<std::uint32_t>(s.size()));
+            m_out.append(s);
+        }
+        m_file.write(m_out);
+    }
+
+    // Starts reading from the first record.
+    void rewind() {
+        m_file.flush();
+        m_offset = 0;
+        m_buffer.clear();
+        m_at = 0;
+    }
+
+    // The next record; false at the end.
+    bool next(Record& r) {
+        if (!fill(1)) {
+            return false;
+        }
+        r.item.outcome = static_cast<CancelOutcome>(get<std::uint8_t>());
+        r.item.reason = static_cast<CancelReason>(get<std::uint8_t>());
+        r.item.journal_id = get<std::int64_t>();
+        for (std::string* s : {&r.item.order_id, &r.item.feed_id, &r.item.result_code, &r.item.message,
+                               &r.marketplace_id}) {
+            const auto n = get<std::uint32_t>();
+            fill(n);
+            s->assign(m_buffer, m_at, n);
+            m_at += n;
+        }
+        return true;
+    }
+
+  private:
+    template <class T> void put(T v) {
+        char bytes[sizeof(T)];
+        std::memcpy(bytes, &v, sizeof(T));
+        m_out.append(bytes, sizeof(T));
+    }
+    template <class T> T get() {
+        fill(sizeof(T));
+        T v;
+        std::memcpy(&v, m_buffer.data() + m_at, sizeof(T));
+        m_at += sizeof(T);
+        return v;
+    }
+    // Makes at least `n` unread bytes available; false at the end of the file.
+    bool fill(std::size_t n) {
+        if (m_buffer.size() - m_at >= n) {
+            return true;
+        }
+        m_buffer.erase(0, m_at);
+        m_at = 0;
+        constexpr std::size_t k_block = 64 * 1024;
+        while (m_buffer.size() < n && m_offset < m_file.size()) {
+            const std::size_t want = std::max(k_block, n - m_buffer.size());
+            const std::size_t old = m_buffer.size();
+            m_buffer.resize(old + want);
+            const ssize_t got = ::pread(m_file.fd(), m_buffer.data() + old, want, static_cast<off_t>(m_offset));
+            if (got < 0 && errno == EINTR) {
+                m_buffer.resize(old);
+                continue;
+            }
+            if (got <= 0) {
+                m_buffer.resize(old);
+                throw Error(ErrorKind::Internal,
+                            fmt::format("could not read the cancel plan back from its temporary file: {}",
+                                        got < 0 ? std::strerror(errno) : "it is shorter than written"),
+                            "what was sent is journaled: `asc cancellations resume` collects the results");
+            }
+            m_buffer.resize(old + static_cast<std::size_t>(got));
+            m_offset += static_cast<std::uint64_t>(got);
+        }
+        return m_buffer.size() >= n;
+    }
+
+    TempFile m_file;
+    std::string m_out;
+    std::string m_buffer;
+    std::size_t m_at = 0;
+    std::uint64_t m_offset = 0;
+};
+
+void CancelService::await_spilled(Spill& spill, std::vector<Flight>& flights, CancelResult& result) {
+    // The rows of each feed are read back from the spill, one feed at a time.
+    std::size_t f = 0;
+    Spill::Record r;
+    spill.rewind();
+    auto done = [&] {
+        Flight& flight = flights[f];
+        if (flight.progress.state == FlightState::Submitted && !flight.progress.settled) {
+            await_flight(flight, result);
+        }
+        release(flight.rows);
+        ++f;
+    };
+    while (f < flights.size() && spill.next(r)) {
+        if (r.item.outcome != CancelOutcome::WouldCancel) {
+            continue;
+        }
+        Flight& flight = flights[f];
+        flight.rows.push_back({r.item.journal_id, std::move(r.item.order_id), flight.rows.size() + 1,
+                               std::string(to_string(r.item.reason)), std::move(r.marketplace_id)});
+        if (flight.rows.size() == flight.size) {
+            done();
+        }
+    }
+}
+
+CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason reason,
+                                        const std::function<void(CancelPlan&)>& planned,
+                                        const CancelRowSink& sink) {
+    const std::size_t chunk = std::max(m_options.plan_chunk, m_options.max_messages_per_feed);
+    const std::vector<std::uint32_t> firsts = order_ids.first_occurrences();
+    if (firsts.size() <= chunk) {
+        CancelPlan plan = this->plan(order_ids.strings(), reason);
+        if (planned) {
+            planned(plan);
+        }
+        return execute(std::move(plan), sink);
+    }
+    std::vector<std::string_view> views;
+    views.reserve(firsts.size());
+    for (const std::uint32_t i : firsts) {
+        views.emplace_back(order_ids[i]);
+    }
+    const IdSet input(std::move(views));
+    CancelResult result;
+    Spill spill;
+    std::vector<Flight> flights; // every feed of the run, its rows only while it is worked on
+    std::string batch_id;
+    std::size_t begin = 0;
+    for (; begin < firsts.size() && !result.error; begin += chunk) {
+        if (begin > 0 && interrupted()) {
+            throw Error(ErrorKind::Interrupted, "interrupted between two chunks of the batch",
+                        "what was sent is journaled: run the same command again (nothing is sent twice), or "
+                        "`asc cancellations resume` to collect the results of the feeds already sent");
+        }
+        std::vector<std::string> part;
+        part.reserve(std::min(chunk, firsts.size() - begin));
+        for (std::size_t k = begin; k < firsts.size() && part.size() < chunk; ++k) {
+            part.emplace_back(order_ids[firsts[k]]);
+        }
+        CancelPlan plan = plan_part(part, reason, input, false, begin == 0);
+        release(part);
+        m_reuse_sync = true;
+        if (planned) {
+            planned(plan);
+        }
+        for (CancelRow& row : plan.recovered) {
+            result.recovered.push_back(std::move(row));
+        }
+        release(plan.recovered);
+        spill_chunk(plan, batch_id, flights, spill, result);
+    }
+    // Chunks not planned after an error that stopped the run: nothing of them was journaled.
+    const std::string why = result.error ? std::string(result.error->what()) : std::string();
+    for (std::size_t k = begin; k < firsts.size(); ++k) {
+        CancelPlanItem item;
+        item.order_id = order_ids[firsts[k]];
+        item.reason = reason;
+        item.outcome = CancelOutcome::Failed;
+        item.message = fmt::format("not sent ({}); run the command again", why);
+        spill.write(item, "");
+    }
+    if (m_options.wait && !m_options.dry_run) {
+        await_spilled(spill, flights, result);
+    }
+    emit_spilled(spill, flights, why, sink, result);
+    return result;
+}
+
+void CancelService::spill_chunk(CancelPlan& plan, std::string& batch_id, std::vector<Flight>& flights, Spill& spill,
+                                CancelResult& result) {
+    if (m_options.dry_run) {
+        release(plan.targets);
+        for (const CancelPlanItem& item : plan.items) {
+            spill.write(item, "");
+        }
+        return;
+    }
+    if (plan.count(CancelOutcome::WouldCancel) > 0) {
+        require_seller_id();
+    }
+    const int first_feed_seq = static_cast<int>(flights.size()) + 1;
+    Batch batch = journal_plan(plan, batch_id, first_feed_seq);
+    batch_id = batch.batch_id;
+    step("after-plan");
+    send_all(plan, batch, result);
+    std::size_t sent = 0; // the journal row of each sendable item, in order
+    for (const CancelPlanItem& item : plan.items) {
+        const CancelTarget* target = plan.target_of(item);
+        if (item.outcome == CancelOutcome::WouldCancel) {
+            CancelPlanItem copy = item;
+            copy.journal_id = batch.journal_ids[sent++];
+            spill.write(copy, target != nullptr ? target->marketplace_id : std::string());
+        } else {
+            spill.write(item, "");
+        }
+    }
+    for (std::size_t f = 0; f < batch.flights.size(); ++f) {
+        Flight& flight = batch.flights[f];
+        flight.size = std::min(batch.per_feed, batch.sendable.size() - f * batch.per_feed);
+        flights.push_back(std::move(flight));
+    }
+}
+
+void CancelService::emit_spilled(Spill& spill, std::vector<Flight>& flights, std::string_view why,
+                                 const CancelRowSink& sink, CancelResult& result) {
+    std::vector<FeedProgress> feeds;
+    std::vector<std::size_t> sizes;
+    feeds.reserve(flights.size());
+    for (Flight& flight : flights) {
+        feeds.push_back(std::move(flight.progress));
+        sizes.push_back(flight.size);
+    }
+    release(flights);
+    std::vector<CancelRow> elsewhere;
+    const auto deliver = [&](CancelRow&& row) {
+        result.tally.add(row.outcome);
+        if (sink) {
+            sink(std::move(row));
+        } else {
+            result.rows.push_back(std::move(row));
+        }
+    };
+    std::size_t f = 0;
+    std::uint64_t message_id = 0;
+    Spill::Record r;
+    spill.rewind();
+    while (spill.next(r)) {
+        CancelRow row;
+        if (r.item.outcome == CancelOutcome::WouldCancel && f < feeds.size() && !m_options.dry_run) {
+            row = feed_row(feeds[f], std::move(r.item.order_id), std::string(to_string(r.item.reason)), ++message_id,
+                           why);
+            if (message_id == sizes[f]) {
+                ++f;
+                message_id = 0;
+            }
+        } else {
+            row = plan_row(std::move(r.item));
+        }
+        if (row.outcome == CancelOutcome::Elsewhere) {
+            elsewhere.push_back(std::move(row));
+        } else {
+            deliver(std::move(row));
+        }
+    }
+    if (!m_options.dry_run && !elsewhere.empty()) {
+        await_elsewhere(elsewhere, m_options.wait && !result.error);
+    }
+    for (CancelRow& row : elsewhere) {
+        deliver(std::move(row));
+    }
+}
+
+} // namespace asc

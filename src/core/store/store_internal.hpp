@@ -2,6 +2,7 @@
 // Internals of the store shared by store.cpp, store_schema.cpp and store_query.cpp: RAII holders
 // for SQLite handles, error mapping, and Store::Impl. Not part of the public headers.
 
+#include "asc/base/errors.hpp"
 #include "asc/store/store.hpp"
 #include "db.hpp"
 
@@ -114,7 +115,13 @@ struct Store::Impl {
             return std::hash<const void*>{}(v.data()) ^ (v.size() * 0x9e3779b97f4a7c15ULL);
         }
     };
-    std::unordered_map<std::string_view, sqlite::Stmt, ViewAddress, SameView> cache;
+    struct Cached {
+        sqlite::Stmt stmt;
+#ifndef NDEBUG
+        std::string text; // debug builds: the SQL as it was when compiled, to check the rule above
+#endif
+    };
+    std::unordered_map<std::string_view, Cached, ViewAddress, SameView> cache;
     // Between begin_bulk_write() and end_bulk_write(): pages written, for re-sizing the cache.
     bool bulk = false;
     bool bulk_grows_cache = false;
@@ -130,9 +137,22 @@ struct Store::Impl {
     sqlite::Stmt& stmt(std::string_view sql) {
         auto it = cache.find(sql);
         if (it == cache.end()) {
-            it = cache.emplace(sql, sqlite::Stmt(db.get(), sql)).first;
+#ifndef NDEBUG
+            it = cache.emplace(sql, Cached{sqlite::Stmt(db.get(), sql), std::string(sql)}).first;
+#else
+            it = cache.emplace(sql, Cached{sqlite::Stmt(db.get(), sql)}).first;
+#endif
         }
-        return it->second;
+#ifndef NDEBUG
+        // SQL built at run time breaks the rule above silently: a later string at a freed key's
+        // address and of its length would get the old statement. Debug and sanitizer builds (every
+        // test run) compare the text.
+        if (it->second.text != sql) {
+            throw Error(ErrorKind::Internal, "a cached statement's SQL changed under its key (SQL built at run time "
+                                             "passed to Store::Impl::stmt)");
+        }
+#endif
+        return it->second.stmt;
     }
 };
 

@@ -11,6 +11,9 @@
 #include "asc/store/store.hpp"
 #include "fake_seller_api.hpp"
 
+#include <doctest/doctest.h>
+#include <stdexcept>
+
 #include <string>
 
 namespace asc_test {
@@ -43,5 +46,16 @@ struct CancelHarness {
         options.poll_interval = std::chrono::seconds(1);
     }
 };
+
+// The row of `order_id` in a result that kept its rows; fails the test case when there is none.
+inline const asc::CancelRow& row_for(const asc::CancelResult& r, const std::string& order_id) {
+    for (const auto& row : r.rows) {
+        if (row.order_id == order_id) {
+            return row;
+        }
+    }
+    FAIL("no row for " << order_id);
+    throw std::logic_error("unreachable");
+}
 
 } // namespace asc_test

@@ -20,6 +20,7 @@
 using asc::CancelOutcome;
 using asc::CancelReason;
 using asc_test::FakeApiOrder;
+using asc_test::row_for;
 
 namespace {
 
@@ -54,16 +55,6 @@ struct Harness : asc_test::CancelHarness {
 
 std::string id(int n) {
     return fmt::format("111-{:07}-{:07}", n, n * 3);
-}
-
-const asc::CancelRow& row_for(const asc::CancelResult& r, const std::string& order_id) {
-    for (const auto& row : r.rows) {
-        if (row.order_id == order_id) {
-            return row;
-        }
-    }
-    FAIL("no row for " << order_id);
-    throw std::logic_error("unreachable");
 }
 
 std::set<std::string> states(const std::vector<asc::JournalEntry>& rows) {

@@ -11,6 +11,8 @@
 #include <doctest/doctest.h>
 #include <set>
 
+using asc_test::row_for;
+
 using asc::CancelOutcome;
 using asc::CancelReason;
 
@@ -54,16 +56,6 @@ std::vector<std::string> ids_of(const asc::CancelResult& r) {
         out.push_back(row.order_id);
     }
     return out;
-}
-
-const asc::CancelRow& row_for(const asc::CancelResult& r, const std::string& order_id) {
-    for (const auto& row : r.rows) {
-        if (row.order_id == order_id) {
-            return row;
-        }
-    }
-    FAIL("no row for " << order_id);
-    throw std::logic_error("unreachable");
 }
 
 } // namespace

@@ -11,6 +11,8 @@
 
 #include <doctest/doctest.h>
 
+using asc_test::row_for;
+
 using asc::CancelOutcome;
 using asc::CancelReason;
 using asc::JournalState;
@@ -39,16 +41,6 @@ asc::JournalEntry other_run(const std::string& order_id, JournalState state) {
     e.updated_at = e.created_at;
     e.run_by = "ops@host-b";
     return e;
-}
-
-const asc::CancelRow& row_for(const asc::CancelResult& r, const std::string& order_id) {
-    for (const auto& row : r.rows) {
-        if (row.order_id == order_id) {
-            return row;
-        }
-    }
-    FAIL("no row for " << order_id);
-    throw std::logic_error("unreachable");
 }
 
 } // namespace

@@ -18,6 +18,8 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,15 @@ class OrdersClientSource final : public OrderSource {
 // writing through): FULFILLMENT, PROCEEDS, PACKAGES, CANCELLATION, plus BUYER and RECIPIENT when
 // the store keeps personal data.
 std::vector<Included> sync_included(bool store_pii);
+
+// getOrder for each of ids[i], i in `indexes`, with `included`: the fresh copies are written to
+// the store 100 at a time (so cached lists see them too; a store that cannot be written is a
+// warning through `events`, not an error) and then handed to `found(i, order)` and let go. An
+// order Amazon does not know is skipped; any other error is thrown. Cancel and ship read the
+// fresh state of the orders their guards decide on this way.
+void fetch_fresh_orders(OrdersClient& orders, Store& store, Events& events, std::span<const std::string_view> ids,
+                        std::span<const std::size_t> indexes, const std::vector<Included>& included,
+                        const std::function<void(std::size_t, const Order&)>& found);
 
 struct SyncOptions {
     std::vector<std::string> marketplace_ids;          // required

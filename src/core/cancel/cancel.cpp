@@ -207,40 +207,8 @@ void CancelService::fresh_state(const std::vector<std::string_view>& ids,
         return;
     }
     const std::vector<Included> included = sync_included(false);
-    // getOrder for each index, storing the fresh copies a chunk at a time (so cached lists see the
-    // fresh state too) before handing them on.
     auto get_each = [&](const std::vector<std::size_t>& indexes) {
-        constexpr std::size_t k_chunk = 100;
-        std::vector<std::pair<std::size_t, Order>> fetched;
-        auto flush = [&] {
-            std::vector<Order> copies;
-            copies.reserve(fetched.size());
-            for (const auto& [index, order] : fetched) {
-                copies.push_back(order);
-            }
-            try {
-                m_store.upsert_orders(copies);
-            } catch (const Error& e) {
-                m_events.note(fmt::format("warning: could not update the local store: {}", e.what()));
-            }
-            for (const auto& [index, order] : fetched) {
-                found(index, order);
-            }
-            fetched.clear();
-        };
-        for (const std::size_t index : indexes) {
-            try {
-                fetched.emplace_back(index, m_orders.get(std::string(ids[index]), included));
-            } catch (const ApiError& e) {
-                if (e.kind() != ErrorKind::NotFound) {
-                    throw;
-                }
-            }
-            if (fetched.size() == k_chunk) {
-                flush();
-            }
-        }
-        flush();
+        fetch_fresh_orders(m_orders, m_store, m_events, ids, indexes, included, found);
     };
     if (ids.size() <= m_options.fresh_state_threshold) {
         m_events.note(

@@ -254,14 +254,7 @@ void CancelService::emit_spilled(Spill& spill, std::vector<Flight>& flights, std
     }
     release(flights);
     std::vector<CancelRow> elsewhere;
-    const auto deliver = [&](CancelRow&& row) {
-        result.tally.add(row.outcome);
-        if (sink) {
-            sink(std::move(row));
-        } else {
-            result.rows.push_back(std::move(row));
-        }
-    };
+    const auto deliver = [&](CancelRow&& row) { deliver_row(result, sink, std::move(row)); };
     std::size_t f = 0;
     std::uint64_t message_id = 0;
     Spill::Record r;

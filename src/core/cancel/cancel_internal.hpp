@@ -93,4 +93,15 @@ std::string make_batch_id(Timestamp now);
 // A timeout as people read it: "30m", "90s".
 std::string duration_text(std::chrono::milliseconds d);
 
+// Counts `row` into result's tally, then hands it to `sink`, or keeps it in result.rows when there
+// is no sink (the rows of execute() and of a chunked run go out the same way).
+inline void deliver_row(CancelResult& result, const CancelRowSink& sink, CancelRow&& row) {
+    result.tally.add(row.outcome);
+    if (sink) {
+        sink(std::move(row));
+    } else {
+        result.rows.push_back(std::move(row));
+    }
+}
+
 } // namespace asc

@@ -323,15 +323,7 @@ CancelResult CancelService::execute(const CancelPlan& plan) {
 
 CancelResult CancelService::execute(CancelPlan&& plan, const CancelRowSink& sink) {
     CancelResult result;
-    // Each row is counted, then handed to the sink or kept.
-    const auto deliver = [&](CancelRow&& row) {
-        result.tally.add(row.outcome);
-        if (sink) {
-            sink(std::move(row));
-        } else {
-            result.rows.push_back(std::move(row));
-        }
-    };
+    const auto deliver = [&](CancelRow&& row) { deliver_row(result, sink, std::move(row)); };
     // Rows in plan order, except the orders another run handles: they come last, once their
     // outcome there is known or the bounded wait for it is over.
     std::vector<CancelRow> elsewhere;

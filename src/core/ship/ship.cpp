@@ -277,40 +277,8 @@ void ShipService::decide_order(ShipPlan& plan, std::span<const std::size_t> inde
 
 void ShipService::fresh_state(const std::vector<std::string_view>& ids,
                               const std::function<void(std::size_t, const Order&)>& found) {
-    // getOrder for each index; the fresh copies go to the store a chunk at a time (cached lists
-    // and the Magento step's SKUs see them too) before they are handed on and let go.
     auto get_each = [&](const std::vector<std::size_t>& indexes) {
-        constexpr std::size_t k_chunk = 100;
-        std::vector<std::pair<std::size_t, Order>> fetched;
-        auto flush = [&] {
-            std::vector<Order> copies;
-            copies.reserve(fetched.size());
-            for (const auto& [index, order] : fetched) {
-                copies.push_back(order);
-            }
-            try {
-                m_store.upsert_orders(copies);
-            } catch (const Error& e) {
-                m_events.note(fmt::format("warning: could not update the local store: {}", e.what()));
-            }
-            for (const auto& [index, order] : fetched) {
-                found(index, order);
-            }
-            fetched.clear();
-        };
-        for (const std::size_t index : indexes) {
-            try {
-                fetched.emplace_back(index, m_orders.get(std::string(ids[index]), ship_included()));
-            } catch (const ApiError& e) {
-                if (e.kind() != ErrorKind::NotFound) {
-                    throw;
-                }
-            }
-            if (fetched.size() == k_chunk) {
-                flush();
-            }
-        }
-        flush();
+        fetch_fresh_orders(m_orders, m_store, m_events, ids, indexes, ship_included(), found);
     };
     if (ids.size() <= m_options.fresh_state_threshold) {
         std::vector<std::size_t> all(ids.size());

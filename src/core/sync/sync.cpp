@@ -181,4 +181,42 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     return result;
 }
 
+void fetch_fresh_orders(OrdersClient& orders, Store& store, Events& events, std::span<const std::string_view> ids,
+                        std::span<const std::size_t> indexes, const std::vector<Included>& included,
+                        const std::function<void(std::size_t, const Order&)>& found) {
+    constexpr std::size_t k_chunk = 100;
+    std::vector<Order> fetched;
+    std::vector<std::size_t> fetched_index;
+    fetched.reserve(k_chunk);
+    fetched_index.reserve(k_chunk);
+    auto flush = [&] {
+        try {
+            store.upsert_orders(fetched);
+        } catch (const Error& e) {
+            events.note(fmt::format("warning: could not update the local store: {}", e.what()));
+        }
+        for (std::size_t k = 0; k < fetched.size(); ++k) {
+            found(fetched_index[k], fetched[k]);
+        }
+        fetched.clear();
+        fetched_index.clear();
+    };
+    for (const std::size_t index : indexes) {
+        try {
+            fetched.push_back(orders.get(std::string(ids[index]), included));
+            fetched_index.push_back(index);
+        } catch (const ApiError& e) {
+            if (e.kind() != ErrorKind::NotFound) {
+                throw;
+            }
+        }
+        if (fetched.size() == k_chunk) {
+            flush();
+        }
+    }
+    if (!fetched.empty()) {
+        flush();
+    }
+}
+
 } // namespace asc

@@ -1,45 +1,21 @@
 #pragma once
-// The cancel service's collaborators wired to the fake seller API (SP-API and the feed documents'
-// storage), a fake clock and an in-memory store: what each cancel test starts from.
+// The cancel service's options on top of the fake Amazon and its clients (fake_amazon_clients.hpp):
+// what each cancel test starts from.
 
-#include "asc/amazon/feeds_client.hpp"
-#include "asc/amazon/lwa.hpp"
-#include "asc/amazon/orders_client.hpp"
-#include "asc/amazon/rate_limit.hpp"
-#include "asc/amazon/sp_api.hpp"
 #include "asc/cancel/cancel.hpp"
-#include "asc/store/store.hpp"
-#include "fake_seller_api.hpp"
+#include "fake_amazon_clients.hpp"
 
 #include <doctest/doctest.h>
 #include <stdexcept>
-
 #include <string>
 
 namespace asc_test {
 
-struct CancelHarness {
-    FakeClock clock;
-    FakeSellerApi amazon{clock};
-    FakeTransport sp;
-    FakeTransport raw;
-    asc::RateLimiter limiter{clock, false};
-    asc::LwaAuth auth{sp, clock, asc::LwaCredentials{k_fake_lwa, "client", "secret", "Atzr|refresh"}, {}};
-    asc::SpApiClient api{sp,
-                         auth,
-                         limiter,
-                         clock,
-                         k_fake_endpoint,
-                         asc::RetryPolicy{1, std::chrono::milliseconds{1}, std::chrono::milliseconds{1}}};
-    asc::OrdersClient orders{api};
-    asc::FeedsClient feeds{api, raw, clock};
-    asc::Store store = asc::Store::open_memory();
+struct CancelHarness : FakeAmazonClients {
     asc::CancelOptions options;
 
     // `run_by`: who the journal says ran it (user@host).
     explicit CancelHarness(const std::string& run_by) {
-        sp.handler = [this](const asc::HttpRequest& r) { return amazon.sp(r); };
-        raw.handler = [this](const asc::HttpRequest& r) { return amazon.s3(r); };
         options.seller_id = "A1SELLER";
         options.marketplace_ids = {"ATVPDKIKX0DER"};
         options.run_by = run_by;

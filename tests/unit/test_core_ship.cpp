@@ -10,7 +10,7 @@
 #include "asc/base/errors.hpp"
 #include "asc/ship/ship.hpp"
 #include "asc/store/store.hpp"
-#include "fake_seller_api.hpp"
+#include "fake_amazon_clients.hpp"
 
 #include <doctest/doctest.h>
 #include <map>
@@ -24,27 +24,10 @@ namespace {
 // A crash of the process at a step (anything but asc::Error, so nothing in the service catches it).
 struct Crash {};
 
-struct ShipHarness {
-    asc_test::FakeClock clock;
-    asc_test::FakeSellerApi amazon{clock};
-    asc_test::FakeTransport sp;
-    asc_test::FakeTransport raw;
-    asc::RateLimiter limiter{clock, false};
-    asc::LwaAuth auth{sp, clock, asc::LwaCredentials{asc_test::k_fake_lwa, "client", "secret", "Atzr|refresh"}, {}};
-    asc::SpApiClient api{sp,
-                         auth,
-                         limiter,
-                         clock,
-                         asc_test::k_fake_endpoint,
-                         asc::RetryPolicy{1, std::chrono::milliseconds{1}, std::chrono::milliseconds{1}}};
-    asc::OrdersClient orders{api};
-    asc::FeedsClient feeds{api, raw, clock};
-    asc::Store store = asc::Store::open_memory();
+struct ShipHarness : asc_test::FakeAmazonClients {
     asc::ShipOptions options;
 
     ShipHarness() {
-        sp.handler = [this](const asc::HttpRequest& r) { return amazon.sp(r); };
-        raw.handler = [this](const asc::HttpRequest& r) { return amazon.s3(r); };
         options.seller_id = "A1SELLER";
         options.marketplace_ids = {"ATVPDKIKX0DER"};
         options.run_by = "ops@host";

@@ -8,7 +8,7 @@
 #include "asc/base/errors.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "asc/store/store.hpp"
-#include "fake_seller_api.hpp"
+#include "fake_amazon_clients.hpp"
 #include "store_test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -20,23 +20,10 @@
 
 namespace {
 
-struct CancelHarness {
-    asc_test::FakeClock clock;
-    asc_test::FakeSellerApi amazon{clock};
-    asc_test::FakeTransport sp;
-    asc_test::FakeTransport raw;
-    asc::RateLimiter limiter{clock, false};
-    asc::LwaAuth auth{sp, clock, asc::LwaCredentials{asc_test::k_fake_lwa, "client", "secret", "Atzr|refresh"}, {}};
-    asc::SpApiClient api{sp, auth, limiter, clock, asc_test::k_fake_endpoint,
-                         asc::RetryPolicy{1, std::chrono::milliseconds{1}, std::chrono::milliseconds{1}}};
-    asc::OrdersClient orders{api};
-    asc::FeedsClient feeds{api, raw, clock};
-    asc::Store store = asc::Store::open_memory();
+struct CancelHarness : asc_test::FakeAmazonClients {
     asc::CancelOptions options;
 
     CancelHarness() {
-        sp.handler = [this](const asc::HttpRequest& r) { return amazon.sp(r); };
-        raw.handler = [this](const asc::HttpRequest& r) { return amazon.s3(r); };
         options.seller_id = "A1SELLER";
         options.marketplace_ids = {"ATVPDKIKX0DER"};
         options.run_by = "ops@host";

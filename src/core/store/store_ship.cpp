@@ -120,12 +120,14 @@ void bind_entry(sqlite::Stmt& s, const ShipEntry& e) {
 
 // One page of rows (at most `limit`, ids above `after_id`) of a statement whose ?1 is the id,
 // ?2 the limit and ?3, when `feed_id` is set, the feed id.
-std::vector<ShipEntry> read_page(Store::Impl& impl, std::string_view sql, const std::optional<std::string>& feed_id,
-                                 std::int64_t after_id, std::size_t limit) {
+std::vector<ShipEntry> read_page(Store::Impl& impl, std::string_view sql,
+                                 const std::optional<std::string>& feed_id, std::int64_t after_id,
+                                 std::size_t limit) {
     std::vector<ShipEntry> out;
     sqlite::StmtUse s(impl.stmt(sql));
     s->bind(1, after_id);
-    s->bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+    s->bind(
+        2, static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
     if (feed_id) {
         s->bind(3, *feed_id);
     }
@@ -226,10 +228,10 @@ std::vector<ShipEntry> Store::ship_journal_entries(const ShipFilter& filter) {
     for (const ShipState state : filter.states) {
         states.emplace_back(to_string(state));
     }
-    sqlite::Stmt s = journal_listing(*m_impl, std::string(k_columns), filter.since,
-                                     {{"order_id", &filter.order_id}, {"feed_id", &filter.feed_id},
-                                      {"batch_id", &filter.batch_id}},
-                                     states);
+    sqlite::Stmt s = journal_listing(
+        *m_impl, std::string(k_columns), filter.since,
+        {{"order_id", &filter.order_id}, {"feed_id", &filter.feed_id}, {"batch_id", &filter.batch_id}},
+        states);
     std::vector<ShipEntry> out;
     while (s.step()) {
         out.push_back(read_ship_entry(s));
@@ -241,45 +243,32 @@ std::vector<ShipEntry> Store::ship_journal_in_flight(std::int64_t after_id, std:
     require_ship_journal(*m_impl);
     // By id (the primary key): a page is read, worked on (which may change rows already read) and
     // the next one asked for, so no statement stays open across writes.
-    static constexpr std::string_view sql =
-        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
-        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
-        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
-        "commerce_shipment_id FROM ship_journal WHERE state IN ('planned', 'sending', 'submitted') AND id > ?1 "
-        "ORDER BY id LIMIT ?2";
+    static const std::string sql = std::string(k_columns) +
+                                   "WHERE state IN ('planned', 'sending', 'submitted') AND id > ?1 "
+                                   "ORDER BY id LIMIT ?2";
     return read_page(*m_impl, sql, {}, after_id, limit);
 }
 
 std::vector<ShipEntry> Store::ship_journal_submitted(const std::string& feed_id, std::int64_t after_id,
                                                      std::size_t limit) {
     require_ship_journal(*m_impl);
-    static constexpr std::string_view sql =
-        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
-        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
-        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
-        "commerce_shipment_id FROM ship_journal WHERE state = 'submitted' AND id > ?1 AND feed_id = ?3 "
-        "ORDER BY id LIMIT ?2";
+    static const std::string sql = std::string(k_columns) +
+                                   "WHERE state = 'submitted' AND id > ?1 AND feed_id = ?3 "
+                                   "ORDER BY id LIMIT ?2";
     return read_page(*m_impl, sql, feed_id, after_id, limit);
 }
 
 std::vector<ShipEntry> Store::ship_journal_commerce_owed(std::int64_t after_id, std::size_t limit) {
     require_ship_journal(*m_impl);
-    static constexpr std::string_view sql =
-        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
-        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
-        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
-        "commerce_shipment_id FROM ship_journal WHERE state = 'confirmed' AND commerce_state IN ('pending', "
-        "'sending') AND id > ?1 ORDER BY id LIMIT ?2";
+    static const std::string sql = std::string(k_columns) +
+                                   "WHERE state = 'confirmed' AND commerce_state IN ('pending', "
+                                   "'sending') AND id > ?1 ORDER BY id LIMIT ?2";
     return read_page(*m_impl, sql, {}, after_id, limit);
 }
 
 std::vector<ShipEntry> Store::ship_journal_rows(std::span<const std::int64_t> ids) {
     require_ship_journal(*m_impl);
-    static constexpr std::string_view sql =
-        "SELECT id, order_id, marketplace_id, package_ref, carrier_code, carrier_name, shipping_method, "
-        "tracking_number, ship_date, items, via, batch_id, feed_document_id, feed_id, message_id, state, "
-        "result_code, result_message, created_at, updated_at, sent_at, send_timeout_ms, run_by, commerce_state, "
-        "commerce_shipment_id FROM ship_journal WHERE id = ?1";
+    static const std::string sql = std::string(k_columns) + "WHERE id = ?1";
     std::vector<ShipEntry> out;
     out.reserve(ids.size());
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Read);
@@ -312,10 +301,12 @@ std::vector<std::int64_t> Store::ship_journal_write(std::size_t count,
         "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) RETURNING id";
     static constexpr std::string_view replace_sql =
         "UPDATE ship_journal SET order_id = ?1, marketplace_id = ?2, package_ref = ?3, carrier_code = ?4, "
-        "carrier_name = ?5, shipping_method = ?6, tracking_number = ?7, ship_date = ?8, items = ?9, via = ?10, "
+        "carrier_name = ?5, shipping_method = ?6, tracking_number = ?7, ship_date = ?8, items = ?9, via = "
+        "?10, "
         "batch_id = ?11, feed_document_id = ?12, feed_id = ?13, message_id = ?14, state = ?15, "
         "result_code = ?16, result_message = ?17, created_at = ?18, updated_at = ?19, sent_at = ?20, "
-        "send_timeout_ms = ?21, run_by = ?22, commerce_state = ?23, commerce_shipment_id = ?24 WHERE id = ?25";
+        "send_timeout_ms = ?21, run_by = ?22, commerce_state = ?23, commerce_shipment_id = ?24 WHERE id = "
+        "?25";
     std::vector<std::int64_t> ids;
     ids.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
@@ -372,18 +363,21 @@ void apply_change(Store::Impl& impl, const ShipChange& c, Timestamp now) {
                                                   : std::nullopt);
     text(12, c.result_code);
     text(14, c.result_message);
-    text(16, c.commerce_state ? std::optional<std::string>(std::string(to_string(*c.commerce_state))) : std::nullopt);
+    text(16, c.commerce_state ? std::optional<std::string>(std::string(to_string(*c.commerce_state)))
+                              : std::nullopt);
     text(18, c.commerce_shipment_id);
     s->bind(20, to_unix(now));
     if (s->try_step() == db::Step::UniqueViolation) {
-        throw Error(ErrorKind::Temporary, "a package would be in flight in two shipment confirmations at once",
+        throw Error(ErrorKind::Temporary,
+                    "a package would be in flight in two shipment confirmations at once",
                     "run `asc order ship` with the same input again: it completes the other one first");
     }
 }
 
 } // namespace
 
-void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp now, std::span<const Order> orders) {
+void Store::ship_journal_update(std::span<const ShipChange> changes, Timestamp now,
+                                std::span<const Order> orders) {
     require_ship_journal(*m_impl);
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     for (const ShipChange& c : changes) {

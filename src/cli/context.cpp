@@ -278,13 +278,22 @@ void Context::stop_pager() {
     }
 }
 
+void Context::note_after_output(std::string note) {
+    if (m_pager) {
+        m_pending_note += note;
+        return;
+    }
+    out.flush(); // both streams share the screen: the rows already written go first, whole
+    err << note;
+}
+
 void Context::note_hidden_columns(const std::vector<std::string>& hidden, int width) {
     if (m_hidden_noted || global.quiet || hidden.empty()) {
         return;
     }
     m_hidden_noted = true;
     // Said after the output (see stop_pager), below the table and not inside a pager's screen.
-    m_pending_note = fmt::format("asc: to fit {} columns, left out: {} (-o wide or --fields shows them)\n", width,
+    m_pending_note += fmt::format("asc: to fit {} columns, left out: {} (-o wide or --fields shows them)\n", width,
                                  fmt::join(hidden, ", "));
 }
 

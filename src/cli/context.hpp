@@ -172,6 +172,10 @@ class Context {
     // Waits for the pager, if one runs, then prints the note of note_hidden_columns (before an
     // error is printed, and at the end of the run).
     void stop_pager();
+    // A note about the output just written (e.g. "more matched"), said below it: at once, or,
+    // while a pager holds the screen, when the pager has exited (a line written to the terminal
+    // while less draws lands in the middle of its screen).
+    void note_after_output(std::string note);
     // Erases the progress line of stderr, if one is shown (before waiting for a pager: the line
     // must not sit on the pager's prompt).
     void clear_progress();

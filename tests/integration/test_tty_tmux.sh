@@ -121,6 +121,16 @@ in_pane "ASC_PAGER='sed s/^/PAGED:/' PAGER=false asc orders list --created-after
 check "ASC_PAGER comes before PAGER" grep -q "^PAGED:ORDER ID" "$SCREEN.out"
 in_pane "PAGER='sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2"
 check "PAGER is used without ASC_PAGER" grep -q "^PAGED:ORDER ID" "$SCREEN.out"
+# The "more matched" note is said when the pager has exited, below its screen: a pager that
+# takes its time (as less does drawing) must not get the note in the middle of the rows.
+in_pane "ASC_PAGER='sleep 1; sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2"
+check "a note waits for the pager: it comes below the rows" python3 - "$SCREEN.out" <<'PY'
+import sys
+lines = [l.rstrip("\n") for l in open(sys.argv[1]) if l.strip()]
+notes = [i for i, l in enumerate(lines) if l.startswith("asc: showing the first 2 orders")]
+paged = [i for i, l in enumerate(lines) if l.startswith("PAGED:")]
+assert len(notes) == 1 and len(paged) == 3 and notes[0] > max(paged), lines
+PY
 in_pane "PAGER='sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2 -o json"
 check "machine formats are never paged" bash -c "! grep -q 'PAGED:' '$SCREEN.out'"
 in_pane "PAGER='sed s/^/PAGED:/' asc orders list --created-after 400d --limit 2 -o table | cat"

@@ -245,8 +245,8 @@ void note_more(Context& ctx, std::size_t printed, std::optional<std::size_t> mat
     }
     const std::string shown = count_noun(static_cast<long long>(printed), "order");
     if (matched) {
-        ctx.note_after_output(fmt::format("asc: showing {} of {} matching orders; --all prints every one (or --limit N)\n",
-                                          printed, *matched));
+        ctx.note_after_output(fmt::format(
+            "asc: showing {} of {} matching orders; --all prints every one (or --limit N)\n", printed, *matched));
     } else {
         ctx.note_after_output(fmt::format("asc: showing the first {}; {}: --all prints every one (or --limit N)\n",
                                           shown, sure ? "more matched" : "older orders may match"));

@@ -25,11 +25,14 @@ void StoreWriter::push(std::vector<Order>&& batch) {
     if (batch.empty()) {
         return;
     }
+    std::vector<std::vector<Order>> written;
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [this] { return m_queue.size() < m_max_queued; });
     m_queue.push_back(std::move(batch));
+    written.swap(m_written);
     lock.unlock();
     m_changed.notify_all();
+    // `written` is freed here, outside the lock.
 }
 
 void StoreWriter::finish() {
@@ -41,6 +44,7 @@ void StoreWriter::finish() {
         m_changed.notify_all();
         m_thread.join();
     }
+    m_written.clear();
     if (m_crash) {
         std::rethrow_exception(std::exchange(m_crash, nullptr));
     }
@@ -66,8 +70,10 @@ void StoreWriter::run() {
         } catch (...) {
             m_crash = std::current_exception(); // rethrown by finish(); nothing more is written
         }
-        batch = {}; // freed before its slot is given back
         lock.lock();
+        // Handed back to the caller's thread to be freed; its slot is given back now. At most
+        // m_max_queued batches wait there: push() takes them all whenever it queues one.
+        m_written.push_back(std::move(batch));
         m_queue.pop_front();
         m_changed.notify_all();
     }

@@ -28,6 +28,9 @@ class StoreWriter {
     // Writes what is still queued, then stops (as finish(), minus rethrowing).
     ~StoreWriter();
 
+    // Queues a batch. Batches already written come back to this thread to be freed here: freeing
+    // on the thread that allocated them is cheaper (glibc), and the writer's thread, the slowest of
+    // a listing into a new store, only writes.
     void push(std::vector<Order>&& batch);
     // Waits until every batch pushed is written, then stops the thread. Rethrows anything other
     // than an asc::Error that a write threw.
@@ -43,6 +46,7 @@ class StoreWriter {
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<std::vector<Order>> m_queue;
+    std::vector<std::vector<Order>> m_written; // freed by push() and finish(), on the caller's thread
     bool m_closing = false;
     std::string m_failed;
     std::exception_ptr m_crash;

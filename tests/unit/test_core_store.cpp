@@ -127,6 +127,18 @@ TEST_SUITE("store") {
             CHECK(store.report_cancellations(std::nullopt).empty());
             CHECK(sql_int(store, "SELECT count(*) FROM meta WHERE key = 'schema_2_applied_at'") == 1);
             CHECK(store.info().journal_entries == 0);
+            // Version 10: order_id is unique through orders_order_id, not the column's constraint;
+            // the rebuilt table kept every row, child and the from_report trigger.
+            CHECK(sql_int(store, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_order_id'") == 1);
+            CHECK(sql_int(store, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_autoindex_orders%'") == 0);
+            CHECK(sql_int(store, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_from_report_cleared'") == 1);
+            CHECK(sql_int(store, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+            CHECK(sql_int(store, "PRAGMA foreign_keys") == 1);
+            CHECK(sqlite3_exec(store.handle(),
+                               "INSERT INTO orders (order_id, status, purchase_date, last_updated, marketplace_id, "
+                               "content_hash, stored_at) SELECT order_id, status, purchase_date, last_updated, "
+                               "marketplace_id, 0, 0 FROM orders",
+                               nullptr, nullptr, nullptr) == SQLITE_CONSTRAINT_UNIQUE);
             // Version 8 keeps only the indexes a query needs: orders_marketplace is gone.
             CHECK(sql_int(store, "SELECT count(*) FROM sqlite_master WHERE name = 'orders_marketplace'") == 0);
             if (from < 8) {

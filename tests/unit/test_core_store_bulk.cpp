@@ -12,6 +12,8 @@ using namespace asc_test;
 
 namespace {
 
+constexpr const char* k_order_id_index =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'orders_order_id'";
 constexpr const char* k_secondary_count =
     "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('orders_status_purchase', "
     "'orders_purchase', 'orders_updated', 'orders_ship_by', 'orders_summary', "
@@ -48,8 +50,18 @@ TEST_SUITE("store") {
         const std::vector<std::string> marks{"ATVPDKIKX0DER"};
         CHECK(store.upsert_page(orders_from(0, 30), marks, ts(k_t0)).inserted == 30);
         CHECK(store.upsert_orders(orders_from(30, 30)).inserted == 30);
-        CHECK(store.upsert_orders(orders_from(0, 10)).unchanged == 10); // the UNIQUE lookup still works
-        store.end_bulk_write();
+        // Met again: stored as new rows until the end, which keeps one copy of each and says the
+        // extra ones were unchanged.
+        CHECK(sql_int(store, k_order_id_index) == 0);
+        CHECK(store.upsert_orders(orders_from(0, 10)).inserted == 10);
+        const BulkSettled settled = store.end_bulk_write();
+        CHECK(settled.copies == 10);
+        CHECK(settled.updated == 0);
+        CHECK(settled.applied_to(UpsertCounts{.inserted = 70}).inserted == 60);
+        CHECK(settled.applied_to(UpsertCounts{.inserted = 70}).unchanged == 10);
+        CHECK(store.info().orders == 60);
+        CHECK(sql_int(store, "SELECT count(*) FROM order_items") == 120);
+        CHECK(sql_int(store, k_order_id_index) == 1);
         CHECK(sql_int(store, k_secondary_count) == 7);
         CHECK(sql_int(store, "PRAGMA cache_size") == -8 * 1024);
         CHECK(sql_int(store, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
@@ -97,10 +109,19 @@ TEST_SUITE("store") {
             Store store = Store::open(dir / "s.db");
             store.begin_bulk_write();
             store.upsert_orders(orders_from(0, 20));
+            std::vector<Order> again = orders_from(3, 2); // order 3 changed, order 4 alike
+            again[0].status = Status::Canceled;
+            again[0].last_updated = ts(k_t0 + 30 * k_hour);
+            store.upsert_orders(again);
+            CHECK(sql_int(store, "SELECT count(*) FROM orders") == 22);
             // No end_bulk_write(): the process died here.
         }
         Store store = Store::open(dir / "s.db");
         CHECK(sql_int(store, k_secondary_count) == 7);
+        CHECK(sql_int(store, k_order_id_index) == 1);
+        CHECK(store.info().orders == 20);
+        CHECK(store.get_order(order_id(3))->status == Status::Canceled);
+        CHECK(sql_int(store, "SELECT count(*) FROM order_items") == 40);
         OrderFilter by_asin;
         by_asin.asin = "B0GADGET00";
         CHECK(ids_of(store, by_asin).size() == 20);
@@ -124,11 +145,12 @@ TEST_SUITE("store") {
         page.insert(page.begin() + 1, newer);
         page.push_back(older);
         page.push_back(page[3]);
-        const UpsertCounts counts = store.upsert_orders(page);
+        const UpsertCounts loaded = store.upsert_orders(page);
+        CHECK(loaded.inserted == 6); // no lookup during the load: every copy is a new row
+        const UpsertCounts counts = store.end_bulk_write().applied_to(loaded);
         CHECK(counts.inserted == 3);
         CHECK(counts.updated == 1);
         CHECK(counts.unchanged == 2);
-        store.end_bulk_write();
 
         const auto one = store.get_order(order_id(1));
         REQUIRE(one.has_value());
@@ -170,6 +192,20 @@ TEST_SUITE("store") {
         CHECK(twelve->status == Status::Shipped);
         CHECK(twelve->last_updated == theirs.last_updated);
         CHECK(sql_int(store, "SELECT count(*) FROM order_items") == 30);
+    }
+
+    TEST_CASE("report orders loaded into an empty store are flagged without an order-id lookup") {
+        TempDir dir;
+        Store store = Store::open(dir / "s.db");
+        store.begin_bulk_write();
+        CHECK(store.upsert_orders(orders_from(0, 3)).inserted == 3); // from the Orders API
+        CHECK(store.upsert_report_orders(orders_from(3, 4)).inserted == 4);
+        CHECK(sql_int(store, k_order_id_index) == 0);
+        store.end_bulk_write();
+        CHECK(sql_int(store, "SELECT count(*) FROM orders WHERE from_report = 1") == 4);
+        CHECK_FALSE(store.order_from_report(order_id(2)));
+        CHECK(store.order_from_report(order_id(3)));
+        CHECK(store.order_from_report(order_id(6)));
     }
 
     TEST_CASE("the content hash tells texts apart by where one ends and the next begins") {

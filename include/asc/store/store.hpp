@@ -31,6 +31,7 @@
 #include "asc/store/ship_journal.hpp"
 #include "asc/store/journal_state.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -70,6 +71,22 @@ struct UpsertCounts {
         updated += o.updated;
         unchanged += o.unchanged;
         return *this;
+    }
+};
+
+// What building the order-id index after a bulk load into an empty store found
+// (Store::end_bulk_write): the load stores an order it meets more than once as that many new rows,
+// each counted inserted; `copies` of them were extra, of which `updated` replaced the copy before
+// them and the rest were dropped as unchanged, as upserting them one by one would have counted.
+struct BulkSettled {
+    std::size_t copies = 0;
+    std::size_t updated = 0;
+    // The counts of the load, corrected.
+    [[nodiscard]] UpsertCounts applied_to(UpsertCounts counts) const {
+        counts.inserted -= std::min(copies, counts.inserted);
+        counts.updated += updated;
+        counts.unchanged += copies - updated;
+        return counts;
     }
 };
 
@@ -347,18 +364,22 @@ class Store {
     // A long run of page writes (a sync) starts: SQLite's page cache grows from the small default
     // (which keeps a live `orders list` flat in memory) to a quarter of the store file, between
     // 64 MiB and 256 MiB, re-sized as the store grows, and the WAL runs longer between
-    // checkpoints. Into a store without orders, the orders go in without their secondary indexes
-    // (status, dates, summary, SKU, ASIN): end_bulk_write() builds them in one pass,
-    // much cheaper than keeping eight B-trees up to date order by order, and each order is
-    // INSERTed without being looked up first (the UNIQUE order_id still guards: an order met a
-    // second time is upserted as always). If the process dies first, the next open() builds the
-    // indexes. Queries stay correct meanwhile, only slower.
+    // checkpoints. Into a store without orders (SQLite), the orders go in without their indexes
+    // (order id, status, dates, summary, SKU, ASIN): end_bulk_write() builds them in one sorted
+    // pass each, much cheaper than keeping eight B-trees up to date order by order (order ids are
+    // random), and each order is INSERTed without being looked up first. An order met a second
+    // time in the load is stored twice until then; building the order-id index keeps the copy an
+    // upsert would have kept (the latest last_updated, then the last written), and counts said
+    // both were new. If the process dies first, the next open() does the same. Queries stay
+    // correct meanwhile, only slower (a lookup by order id reads the whole table). On PostgreSQL
+    // every index stays.
     // `grow_cache` false keeps the small page cache (a live `orders list --all`, whose memory
     // must stay flat) and only leaves the indexes out.
     void begin_bulk_write(bool grow_cache = true);
-    // Builds the indexes a bulk write left out and restores the default cache and WAL sizes.
-    // Idempotent. Throws like any write.
-    void end_bulk_write();
+    // Builds the indexes a bulk write left out and restores the default cache and WAL sizes; what
+    // it settled of orders the load met more than once (see BulkSettled). Idempotent. Throws like
+    // any write.
+    BulkSettled end_bulk_write();
 
     [[nodiscard]] std::optional<Timestamp> sync_mark(const std::string& key);
     [[nodiscard]] std::vector<SyncMark> sync_marks();

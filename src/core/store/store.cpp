@@ -282,11 +282,12 @@ constexpr std::int64_t k_default_autocheckpoint = 8192;
 // While a bulk write that kept the small cache builds its indexes (KiB).
 constexpr std::int64_t k_index_build_cache_kib = 1024;
 // During a bulk write: a quarter of the store file, within these bounds; checkpoints every 256 MiB.
-// Measured on a load of 1,000,000 orders (bench/store): the UNIQUE index on order_id takes one
-// random leaf per order, and with an eighth of the file the page cache lost some of those leaves
-// to the pages the load appends (about 10% more CPU than with the whole hot set cached); a WAL
-// four times longer lets each checkpoint write a leaf once for four times as many orders (7% fewer
-// bytes written).
+// Measured on a load of 1,000,000 orders (bench/store), when the UNIQUE index on order_id was
+// kept up to date during the load (before schema 10): it took one random leaf per order, and with
+// an eighth of the file the page cache lost some of those leaves to the pages the load appends
+// (about 10% more CPU than with the whole hot set cached); a WAL four times longer let each
+// checkpoint write a leaf once for four times as many orders (7% fewer bytes written). The index
+// is now left out of a load into an empty store; a load into a store that has orders keeps it.
 constexpr std::int64_t k_bulk_cache_min_kib = 64 * 1024;
 constexpr std::int64_t k_bulk_cache_max_kib = 256 * 1024;
 constexpr std::int64_t k_bulk_autocheckpoint = 65536;
@@ -334,10 +335,10 @@ void Store::begin_bulk_write(bool grow_cache) {
     impl.bulk_pages = 0;
 }
 
-void Store::end_bulk_write() {
+BulkSettled Store::end_bulk_write() {
     Impl& impl = *m_impl;
     if (!impl.bulk) {
-        return;
+        return {};
     }
     if (!impl.bulk_grows_cache) {
         // SQLite sorts an index's keys in memory up to the page cache's size, on top of the cache:
@@ -346,12 +347,13 @@ void Store::end_bulk_write() {
         sqlite::exec(impl.db.get(), fmt::format("PRAGMA cache_size = -{}", k_index_build_cache_kib).c_str());
     }
     impl.bulk_into_empty = false;
-    store_schema::ensure_secondary_indexes(impl.db->sqlite_handle());
+    const BulkSettled settled = store_schema::ensure_secondary_indexes(impl.db->sqlite_handle());
     impl.bulk = false;
     sqlite::exec(impl.db.get(),
                  fmt::format("PRAGMA cache_size = -{}; PRAGMA wal_autocheckpoint = {}", k_default_cache_kib,
                              k_default_autocheckpoint)
                      .c_str());
+    return settled;
 }
 
 UpsertCounts Store::upsert_orders(std::span<const Order> orders) {

@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::string_view k_stored_updated_sql = "SELECT last_updated FROM orders WHERE order_id = ?1";
 constexpr std::string_view k_flag_sql = "UPDATE orders SET from_report = 1 WHERE order_id = ?1";
+constexpr std::string_view k_flag_new_sql = "UPDATE orders SET from_report = 1 WHERE id > ?1";
 constexpr std::string_view k_windows_sql =
     "SELECT marketplace_id, data_start, data_end, report_id, state, outcome, rows FROM backfill_windows "
     "WHERE marketplace_id = ?1 ORDER BY data_start";
@@ -32,6 +33,21 @@ constexpr std::string_view k_from_report_sql = "SELECT from_report FROM orders W
 
 UpsertCounts Store::upsert_report_orders(std::span<const Order> orders) {
     sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    // Checked under the write lock: another process's open may have built the index meanwhile.
+    if (m_impl->bulk_into_empty && !store_schema::order_id_indexed(m_impl->db->sqlite_handle())) {
+        // A load into an empty store has no order_id index until it ends (begin_bulk_write): a
+        // lookup by order id would read the whole table. Each order goes in as a new row (one met
+        // twice is settled when the index is built: store_schema::ensure_secondary_indexes), and
+        // the rows this call adds are those above the largest id before it.
+        const std::int64_t before =
+            sqlite::query_int(m_impl->db.get(), "SELECT coalesce(max(id), 0) FROM orders");
+        const UpsertCounts counts = upsert_orders(orders); // joins this transaction
+        sqlite::StmtUse flag(m_impl->stmt(k_flag_new_sql));
+        flag->bind(1, before);
+        flag->run();
+        tx.commit();
+        return counts;
+    }
     std::vector<Order> fresh;
     UpsertCounts counts;
     for (const auto& o : orders) {

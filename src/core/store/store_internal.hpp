@@ -127,9 +127,10 @@ struct Store::Impl {
     bool bulk_grows_cache = false;
     std::size_t bulk_pages = 0;
     // The bulk write began on a store without orders (SQLite): an order is INSERTed straight
-    // away, without looking it up first; the UNIQUE constraint on order_id still guards, and an
-    // order already stored (a second copy in this run, or one another process wrote meanwhile)
-    // goes the lookup-and-update way of any upsert.
+    // away, without looking it up first, and the unique index on order_id is left out with the
+    // secondary ones; an order met twice is stored twice until end_bulk_write() (or the next
+    // open) builds the indexes and keeps the copy an upsert would have kept. If another process
+    // built the index meanwhile, an order already stored goes the lookup-and-update way.
     bool bulk_into_empty = false;
 
     [[nodiscard]] bool postgres() const { return db->dialect() == db::Dialect::Postgres; }
@@ -199,13 +200,18 @@ std::string_view sqlite_step(int version);
 // transaction re-reads user_version after taking the write lock, so two processes migrating the
 // same new file at once apply each step once.
 void migrate(sqlite3* db, int target);
-// The secondary indexes of orders and order_items (not the primary keys, not order_id's UNIQUE
-// constraint, which the upsert looks orders up by): a bulk write into an empty store leaves them
-// out and builds them at the end.
+// The secondary indexes of orders and order_items, and from schema 10 the unique index on
+// orders.order_id (not the primary keys): a bulk write into an empty store leaves them out and
+// builds them at the end.
 void drop_secondary_indexes(sqlite3* db);
 // Creates whichever of them is missing (none after a normal open; all after a bulk write). A
-// no-op, without taking the write lock, when they all exist.
-void ensure_secondary_indexes(sqlite3* db);
+// no-op, without taking the write lock, when they all exist. Before building the unique index it
+// removes the extra copies of an order a bulk load stored twice, keeping the one an upsert would
+// have kept (the latest last_updated, then the last written).
+BulkSettled ensure_secondary_indexes(sqlite3* db);
+// Whether orders can be looked up by order_id through an index: from schema 10, unless a bulk
+// load into an empty store left the index out.
+bool order_id_indexed(sqlite3* db);
 // The application_id asc stamps on its stores ("ASC1").
 constexpr std::int64_t k_application_id = 0x41534331;
 } // namespace store_schema

@@ -55,12 +55,13 @@ namespace {
 
 // After a failed sync: builds the indexes a bulk write left out, unless Ctrl-C should end the run
 // now (then the next open builds them). A failure here is not reported: the first error is.
-void end_bulk_unless_interrupted(Store& store, const Error& e) {
+// `counts`: the sync's, corrected for orders the load met twice (BulkSettled).
+void end_bulk_unless_interrupted(Store& store, const Error& e, UpsertCounts& counts) {
     if (e.kind() == ErrorKind::Interrupted) {
         return;
     }
     try {
-        store.end_bulk_write();
+        counts = store.end_bulk_write().applied_to(counts);
     } catch (const Error&) {
         // The next open builds what is missing.
     }
@@ -117,7 +118,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
         try {
             result.backfill = backfill_orders(source, options.backfill, store, scope, events);
         } catch (const Error& e) {
-            end_bulk_unless_interrupted(store, e);
+            end_bulk_unless_interrupted(store, e, result.counts);
             throw;
         }
         if (result.backfill.search_from) {
@@ -166,7 +167,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
             throw Error(ErrorKind::Interrupted, "sync interrupted");
         }
     } catch (const Error& e) {
-        end_bulk_unless_interrupted(store, e);
+        end_bulk_unless_interrupted(store, e, result.counts);
         events.note(fmt::format(
             "sync stopped after {}: {} new, {} updated, {} unchanged are stored; the next sync "
             "continues from there",
@@ -175,7 +176,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     }
     // The whole window is stored: every advancing mark moves to its end.
     store.upsert_page({}, result.advanced, result.window_end);
-    store.end_bulk_write();
+    result.counts = store.end_bulk_write().applied_to(result.counts);
     result.elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return result;

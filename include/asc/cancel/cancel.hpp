@@ -171,6 +171,10 @@ struct CancelOptions {
     // transaction: Pending (a commerce link is configured: the commerce step follows, see
     // commerce_step.hpp), Skipped (--no-commerce), nullopt (no commerce link).
     std::optional<CommerceState> commerce_on_cancel;
+    // When set, the orders the user confirmed (a batch too large to hold its plan while asking is
+    // planned twice: once to ask, once to send). An order the guard allows that this does not
+    // name is refused, not sent: it was not in the plan the user confirmed.
+    std::function<bool(std::string_view order_id)> confirmed;
 };
 
 // What the confirmation and the feed need of an order's fresh state. A batch keeps this, not the

@@ -408,6 +408,9 @@ class Store {
     // Applies `changes` (updated_at = `now`) and upserts `orders` (e.g. now Canceled) in one
     // transaction.
     void journal_update(std::span<const JournalChange> changes, Timestamp now, std::span<const Order> orders = {});
+    // Applies `change` (its id ignored) to each row of `ids` in one transaction: a feed's rows
+    // move together without a change per row in memory.
+    void journal_update_each(std::span<const std::int64_t> ids, JournalChange change, Timestamp now);
 
     // Held while `order cancel` or `cancellations resume` runs: registers the run (see "Claims";
     // journal_run_id() is its id until the lock is released). On SQLite also an flock on

@@ -172,12 +172,8 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                 continue;
             case UnknownVerdict::Canceled:
                 row.resolution = JournalState::Canceled;
-                row.outcome = {.order_id = row.order_id,
-                               .outcome = CancelOutcome::Canceled,
-                               .reason = row.reason,
-                               .message =
-                                   "confirmed by the order's state: Amazon shows it Canceled (createFeed's "
-                                   "answer was lost, so no feed is named)"};
+                row.message = "confirmed by the order's state: Amazon shows it Canceled (createFeed's "
+                              "answer was lost, so no feed is named)";
                 c.state = JournalState::Canceled;
                 if (m_options.commerce_on_cancel) {
                     c.commerce_state = m_options.commerce_on_cancel;
@@ -185,29 +181,21 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                 break;
             case UnknownVerdict::NotFound:
                 row.resolution = JournalState::Failed;
-                row.outcome = {.order_id = row.order_id,
-                               .outcome = CancelOutcome::Failed,
-                               .reason = row.reason,
-                               .message =
-                                   "Amazon does not know this order (any more); nothing is sent again"};
+                row.message = "Amazon does not know this order (any more); nothing is sent again";
                 c.state = JournalState::Failed;
                 break;
             case UnknownVerdict::SendAgain:
                 row.resolution = JournalState::Planned;
-                row.outcome = {.order_id = row.order_id,
-                               .outcome = CancelOutcome::Failed,
-                               .reason = row.reason,
-                               .message =
-                                   "not sent: Amazon did not act on the lost createFeed (the order is not "
-                                   "canceled and no feed that may hold it is in flight); run the command "
-                                   "again or `asc cancellations resume` to send it"};
+                row.message = "not sent: Amazon did not act on the lost createFeed (the order is not "
+                              "canceled and no feed that may hold it is in flight); run the command "
+                              "again or `asc cancellations resume` to send it";
                 c.state = JournalState::Planned;
                 c.feed_document_id = "";
                 c.submitted_at = std::optional<Timestamp>{};
                 c.send_timeout = std::optional<std::chrono::milliseconds>{};
                 break;
             }
-            c.result_message = row.outcome.message;
+            c.result_message = row.message;
             changes.push_back(std::move(c));
         }
     }
@@ -356,7 +344,7 @@ std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
     for (const Flight& flight : unknown) {
         for (const Flight::Row& row : flight.rows) {
             if (row.resolution == JournalState::Canceled || row.resolution == JournalState::Failed) {
-                out.push_back(row.outcome);
+                out.push_back(row.outcome());
             } else if (!row.resolution) {
                 out.push_back({.order_id = row.order_id,
                                .outcome = CancelOutcome::Submitted,

@@ -426,6 +426,9 @@ class Store {
     // that have none), and returns every in-flight row this run holds, oldest first. Removes the
     // registrations of gone runs that hold nothing any more. Throws Error(Internal) without a run.
     std::vector<JournalEntry> journal_take_over();
+    // The same, handing the rows to `row` one at a time as they are read (none held: a resume of
+    // any number of rows in flight).
+    void journal_take_over(const std::function<void(JournalEntry&&)>& row);
     // Writes `count` rows made one at a time by `row(i, claimed)` (claimed: how many planned rows
     // of this call were written so far, for numbering them) in one transaction, each only when
     // its order's newest row is still JournalClaim::seen_latest (and a planned row it replaces is

@@ -93,8 +93,16 @@ template <class T> void release(std::vector<T>& v) {
 }
 
 // Groups in-flight journal rows into flights: submitting rows by (batch, feed_seq), submitted rows
-// by feed id; planned rows are left out.
-std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& rows);
+// by feed id; planned rows are left out. Rows are added one at a time (as the store reads them),
+// then take() returns the flights, oldest send first, each one's rows in MessageID order.
+class FlightGroups {
+  public:
+    void add(const JournalEntry& e);
+    std::vector<CancelService::Flight> take();
+
+  private:
+    std::map<std::string, CancelService::Flight> m_by_key;
+};
 
 // The store's copy of `order` marked Canceled by the merchant with `reason` (last_updated kept,
 // so Amazon's next copy replaces it).

@@ -6,8 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
 #include <ostream>
+#include <unistd.h>
 
 namespace asc::cli {
 
@@ -92,6 +96,77 @@ void render_cancel_rows(Context& ctx, const std::vector<CancelRow>& rows) {
         std::any_of(rows.begin(), rows.end(), [](const CancelRow& r) { return r.commerce.has_value(); });
     CancelRowWriter writer(ctx, commerce);
     for (const CancelRow& row : rows) {
+        writer.row(row);
+    }
+    writer.finish();
+}
+
+namespace {
+
+void put_string(std::string& out, std::string_view s) {
+    const auto n = static_cast<std::uint32_t>(s.size());
+    char bytes[sizeof n];
+    std::memcpy(bytes, &n, sizeof n);
+    out.append(bytes, sizeof n);
+    out.append(s);
+}
+
+// Reads what put_string() wrote; false at the end of the file.
+bool get_string(std::FILE* f, std::string& s) {
+    std::uint32_t n = 0;
+    if (std::fread(&n, sizeof n, 1, f) != 1) {
+        return false;
+    }
+    s.resize(n);
+    return n == 0 || std::fread(s.data(), 1, n, f) == n;
+}
+
+} // namespace
+
+CancelRowSpool::CancelRowSpool() : m_file(std::make_unique<TempFile>("cancel-rows")) {}
+
+CancelRowSpool::~CancelRowSpool() = default;
+
+void CancelRowSpool::add(const CancelRow& row) {
+    m_out.clear();
+    m_out.push_back(static_cast<char>(row.outcome));
+    m_out.push_back(row.commerce ? static_cast<char>(static_cast<int>(*row.commerce) + 1) : '\0');
+    for (const std::string* s : {&row.order_id, &row.reason, &row.feed_id, &row.result_code, &row.message,
+                                 &row.commerce_action, &row.commerce_creditmemo_id}) {
+        put_string(m_out, *s);
+    }
+    m_file->write(m_out);
+    m_commerce = m_commerce || row.commerce.has_value();
+}
+
+void CancelRowSpool::render(Context& ctx) {
+    m_file->flush();
+    const int fd = ::dup(m_file->fd());
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(fd < 0 ? nullptr : ::fdopen(fd, "rb"), &std::fclose);
+    if (!f) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        throw Error(ErrorKind::Temporary, "could not read the result rows back from their temporary file",
+                    "what was sent is journaled: `asc cancellations list` shows it");
+    }
+    std::rewind(f.get());
+    CancelRowWriter writer(ctx, m_commerce);
+    CancelRow row;
+    char head[2];
+    while (std::fread(head, 1, 2, f.get()) == 2) {
+        row.outcome = static_cast<CancelOutcome>(head[0]);
+        row.commerce.reset();
+        if (head[1] != '\0') {
+            row.commerce = static_cast<CommerceState>(head[1] - 1);
+        }
+        for (std::string* s : {&row.order_id, &row.reason, &row.feed_id, &row.result_code, &row.message,
+                               &row.commerce_action, &row.commerce_creditmemo_id}) {
+            if (!get_string(f.get(), *s)) {
+                throw Error(ErrorKind::Temporary, "the temporary file of the result rows is shorter than written",
+                            "what was sent is journaled: `asc cancellations list` shows it");
+            }
+        }
         writer.row(row);
     }
     writer.finish();

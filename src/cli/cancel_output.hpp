@@ -2,11 +2,13 @@
 // Output shared by `order cancel` and `cancellations resume`: one row per order in every format,
 // the one-line summary on stderr, and the exit status the rows call for.
 
+#include "asc/base/temp_file.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "context.hpp"
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace asc::cli {
@@ -35,6 +37,26 @@ class CancelRowWriter {
     Context& m_ctx;
     bool m_commerce;
     std::unique_ptr<Renderer> m_renderer;
+};
+
+// Result rows kept in an unlinked temporary file (asc/base/temp_file.hpp) until all of them are
+// known, then rendered as render_cancel_rows() would render them held in memory: for a run whose
+// columns depend on every row (the commerce columns) in memory that does not grow with the batch.
+class CancelRowSpool {
+  public:
+    CancelRowSpool();
+    ~CancelRowSpool();
+    CancelRowSpool(const CancelRowSpool&) = delete;
+    CancelRowSpool& operator=(const CancelRowSpool&) = delete;
+
+    void add(const CancelRow& row);
+    // Renders every row added, in order. Throws Error(Temporary) when the file cannot be read back.
+    void render(Context& ctx);
+
+  private:
+    std::unique_ptr<TempFile> m_file;
+    std::string m_out;
+    bool m_commerce = false; // some row has a commerce state
 };
 
 // The tally of some rows, and the only row when there is exactly one (what the exit status of a

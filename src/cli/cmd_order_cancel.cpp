@@ -10,6 +10,8 @@
 // ASC_TEST_IN_FLIGHT_FLOOR_MS=<ms> shortens CancelOptions::in_flight_floor (60 s) so that the
 // integration tests of lost createFeed answers run in seconds; also not for production use.
 // ASC_TEST_PAUSE_AT=<step>:<file> holds the run at that step until <file> exists (pause_hook).
+// ASC_TEST_PLAN_CHUNK=<n> works a batch through n ids at a time (CancelOptions::plan_chunk, 10,000;
+// with --max-per-feed n) so that the integration tests put chunk boundaries inside small batches.
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -23,6 +25,8 @@
 #include "commerce_cancel.hpp"
 #include "prompt.hpp" // is_yes
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -127,23 +131,40 @@ std::string order_line(const CancelPlan& plan, const CancelPlanItem& item) {
     return line;
 }
 
+// What the confirmation shows of a plan: how many orders would be canceled, the first few of them,
+// and how many others will not be sent. Made from one plan, or a chunk's plan at a time.
+struct ConfirmView {
+    std::size_t would = 0;
+    std::size_t other = 0;
+    std::vector<std::string> lines; // the first k_shown orders to cancel
+
+    static constexpr std::size_t k_shown = 20;
+
+    void add(const CancelPlan& plan) {
+        for (const auto& item : plan.items) {
+            if (item.outcome != CancelOutcome::WouldCancel) {
+                ++other;
+            } else if (would++ < k_shown) {
+                lines.push_back(order_line(plan, item));
+            }
+        }
+    }
+};
+
 // Shows what will be canceled and asks; for more than 10 orders the user types the count.
-bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
-    const std::size_t n = plan.count(CancelOutcome::WouldCancel);
+bool confirm(Context& ctx, const ConfirmView& view, CancelReason reason) {
+    const std::size_t n = view.would;
     ctx.err << fmt::format("About to cancel {} on Amazon with reason {} ({}). Amazon notifies {}; "
                            "this cannot be undone.\n",
                            count_noun(static_cast<long long>(n), "order"), to_string(reason), describe(reason),
                            n == 1 ? "the buyer" : "each buyer");
-    std::size_t shown = 0;
-    for (const auto& item : plan.items) {
-        if (item.outcome == CancelOutcome::WouldCancel && shown++ < 20) {
-            ctx.err << strip_control(order_line(plan, item)) << '\n';
-        }
+    for (const std::string& line : view.lines) {
+        ctx.err << strip_control(line) << '\n';
     }
-    if (shown > 20) {
-        ctx.err << fmt::format("  ... and {} more\n", shown - 20);
+    if (n > view.lines.size()) {
+        ctx.err << fmt::format("  ... and {} more\n", n - view.lines.size());
     }
-    const std::size_t other = plan.items.size() - n;
+    const std::size_t other = view.other;
     if (other > 0) {
         ctx.err << fmt::format("{} will not be sent (refused, already canceled, unknown...): the results "
                                "list {}.\n",
@@ -154,6 +175,35 @@ bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
     }
     return is_yes(ctx.ask(fmt::format("Cancel {}? [y/N] ", n == 1 ? "this order" : "these orders")));
 }
+
+bool confirm(Context& ctx, const CancelPlan& plan, CancelReason reason) {
+    ConfirmView view;
+    view.add(plan);
+    return confirm(ctx, view, reason);
+}
+
+// The ids of the orders the user confirmed, for CancelOptions::confirmed: one buffer and a sorted
+// index of it (about 28 bytes an id).
+class ConfirmedIds {
+  public:
+    void add(std::string_view id) { m_ids.push_back(id); }
+    void seal() {
+        m_sorted.resize(m_ids.size());
+        for (std::uint32_t i = 0; i < m_sorted.size(); ++i) {
+            m_sorted[i] = i;
+        }
+        std::sort(m_sorted.begin(), m_sorted.end(), [this](std::uint32_t a, std::uint32_t b) { return m_ids[a] < m_ids[b]; });
+    }
+    [[nodiscard]] bool contains(std::string_view id) const {
+        const auto it = std::lower_bound(m_sorted.begin(), m_sorted.end(), id,
+                                         [this](std::uint32_t a, std::string_view b) { return m_ids[a] < b; });
+        return it != m_sorted.end() && m_ids[*it] == id;
+    }
+
+  private:
+    IdList m_ids;
+    std::vector<std::uint32_t> m_sorted;
+};
 
 } // namespace
 
@@ -192,6 +242,9 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
     if (const char* floor = std::getenv("ASC_TEST_IN_FLIGHT_FLOOR_MS"); floor != nullptr && *floor != '\0') {
         options.in_flight_floor = std::chrono::milliseconds(std::strtoll(floor, nullptr, 10)); // test hook
     }
+    if (const auto chunk = ctx.env("ASC_TEST_PLAN_CHUNK")) {
+        options.plan_chunk = std::max<std::size_t>(1, std::strtoull(chunk->c_str(), nullptr, 10)); // test hook
+    }
     if (const char* at = std::getenv("ASC_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
         const std::string step = at;
         options.on_step = [step](std::string_view now) {
@@ -221,6 +274,72 @@ void finish_run(Context& ctx, const CancelCliOptions& o, const CancelCounts& cou
     finish_cancel_with_commerce(ctx, "cancel", counts, result.feed_ids, result, !o.no_wait, c);
 }
 
+// The confirmation of a batch too large to hold its plan: a dry run a chunk at a time (each
+// chunk's plan let go once counted) shows what would be canceled and asks. Returns the orders the
+// user confirmed; throws Error(Declined) when not confirmed.
+ConfirmedIds ask_for_large_batch(Context& ctx, CancelOptions options, const IdList& ids, CancelReason reason) {
+    options.dry_run = true;
+    options.commerce_on_cancel.reset();
+    CancelService dry(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
+    ConfirmView view;
+    ConfirmedIds confirmed;
+    const CancelResult result = dry.run_chunked(
+        ids, reason,
+        [&](CancelPlan& plan) {
+            print_advice(ctx, plan.advice);
+            view.add(plan);
+            for (const CancelPlanItem& item : plan.items) {
+                if (item.outcome == CancelOutcome::WouldCancel) {
+                    confirmed.add(item.order_id);
+                }
+            }
+        },
+        [](CancelRow&&) {});
+    if (result.error) {
+        throw *result.error;
+    }
+    if (view.would > 0 && !confirm(ctx, view, reason)) {
+        throw Error(ErrorKind::Declined, "nothing was canceled (not confirmed)",
+                    "add --yes to cancel without being asked, or --dry-run to see the plan");
+    }
+    confirmed.seal();
+    return confirmed;
+}
+
+// How many result rows go through the Magento step together in a chunked run (at most one chunk's).
+constexpr std::size_t k_commerce_part = 1'000;
+
+// A batch with a commerce link, planned and sent a chunk at a time (CancelService::run_chunked):
+// the rows come back in input order and go through the Magento step k_commerce_part at a time,
+// then wait in a temporary file until the last one decides the columns, so that memory does not
+// grow with the batch either.
+void run_chunked_with_commerce(Context& ctx, const CancelCliOptions& o, CancelService& service,
+                               CommerceForCancel& commerce, const IdList& ids, CancelReason reason,
+                               std::size_t plan_chunk, const std::function<void(CancelPlan&)>& planned) {
+    CommerceRun step(ctx, commerce);
+    CancelRowSpool spool;
+    CancelCounts counts;
+    std::vector<CancelRow> part;
+    const auto flush = [&] {
+        step.run(part, {}, false);
+        for (const CancelRow& row : part) {
+            counts.add(row);
+            spool.add(row);
+        }
+        part.clear();
+    };
+    const CancelResult result = service.run_chunked(ids, reason, planned, [&](CancelRow&& row) {
+        part.push_back(std::move(row));
+        if (part.size() >= std::min(k_commerce_part, plan_chunk)) {
+            flush();
+        }
+    });
+    flush();
+    step.run(part, result.recovered, false); // earlier runs' orders that recovery completed
+    spool.render(ctx);
+    finish_run(ctx, o, counts, result, step.outcome());
+}
+
 void run_cancel(const CancelCliOptions& o, Context& ctx) {
     const Format format = ctx.format(); // a bad -o fails before anything else
     (void)format;
@@ -247,7 +366,7 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
         throw Error(ErrorKind::Usage, fmt::format("none of the {} ids is an Amazon order id", ids.size()),
                     fmt::format("an Amazon order id has {}", k_order_id_shape));
     }
-    const bool ask = !o.dry_run && !o.yes;
+    bool ask = !o.dry_run && !o.yes;
     if (ask && !interactive(ctx)) {
         throw Error(ErrorKind::Usage, "--yes is required to cancel orders when not run on a terminal",
                     "check the plan first with --dry-run, then add --yes");
@@ -259,6 +378,16 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     // The Magento link: an incomplete one fails here, before anything is sent to Amazon.
     CommerceForCancel commerce = o.dry_run ? CommerceForCancel{} : commerce_for_cancel(ctx, o.no_commerce);
     options.commerce_on_cancel = commerce.on_cancel;
+    ConfirmedIds confirmed;
+    bool advised = false; // the buyer-cancellation advice was shown with the confirmation
+    if (ask && ids.size() > std::max(options.plan_chunk, options.max_messages_per_feed)) {
+        // Too large to hold its plan while asking: planned once to ask, then again to send, and
+        // only what the user confirmed is sent.
+        confirmed = ask_for_large_batch(ctx, options, ids, reason);
+        options.confirmed = [&confirmed](std::string_view id) { return confirmed.contains(id); };
+        ask = false;
+        advised = true;
+    }
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     // Without a commerce step each row is written out as the service settles it, never all held.
     const auto streamed = [&](const auto& run) {
@@ -271,18 +400,20 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
         writer.finish();
         finish_run(ctx, o, counts, result, {});
     };
+    const auto planned = [&](CancelPlan& plan) {
+        print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
+        if (!advised) {
+            print_advice(ctx, plan.advice);
+        }
+    };
     if (!ask && !commerce.on_cancel) {
         // Nothing to confirm: planned and sent a chunk at a time, so memory does not grow with the
         // batch.
-        streamed([&](const CancelRowSink& sink) {
-            return service.run_chunked(
-                ids, reason,
-                [&](CancelPlan& plan) {
-                    print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
-                    print_advice(ctx, plan.advice);
-                },
-                sink);
-        });
+        streamed([&](const CancelRowSink& sink) { return service.run_chunked(ids, reason, planned, sink); });
+        return;
+    }
+    if (!ask) {
+        run_chunked_with_commerce(ctx, o, service, commerce, ids, reason, options.plan_chunk, planned);
         return;
     }
     CancelPlan plan = service.plan(ids.strings(), reason);

@@ -3,6 +3,8 @@
 #include "asc/base/strings.hpp"
 #include "asc/commerce/commerce_step.hpp"
 
+#include <memory>
+
 #include <fmt/format.h>
 #include <map>
 #include <ostream>
@@ -52,11 +54,13 @@ CommerceForCancel commerce_for_cancel(Context& ctx, bool no_commerce) {
     return c;
 }
 
-CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std::vector<CancelRow>& rows,
-                                  const std::vector<CancelRow>& also, bool all_pending) {
-    CommerceOutcome outcome;
-    if (!commerce.on_cancel) {
-        return outcome; // no commerce link: nothing is ever asked or journaled
+CommerceRun::CommerceRun(Context& ctx, CommerceForCancel& commerce) : m_ctx(ctx), m_commerce(commerce) {}
+
+CommerceRun::~CommerceRun() = default;
+
+void CommerceRun::run(std::vector<CancelRow>& rows, const std::vector<CancelRow>& also, bool all_pending) {
+    if (!m_commerce.on_cancel) {
+        return; // no commerce link: nothing is ever asked or journaled
     }
     std::vector<std::string> ids;
     std::set<std::string> seen;
@@ -67,7 +71,7 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
             }
         }
     }
-    Store& store = ctx.store();
+    Store& store = m_ctx.store();
     std::vector<JournalEntry> entries;
     std::map<std::string, std::size_t> row_of; // order id -> index in rows
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -83,7 +87,7 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
             entries.push_back(std::move(entry));
         }
     }
-    if (all_pending && commerce.link) {
+    if (all_pending && m_commerce.link) {
         for (JournalEntry& e : store.journal_entries(JournalFilter{.states = {JournalState::Canceled}})) {
             if (needs_commerce_step(e) && seen.insert(e.order_id).second) {
                 row_of.emplace(e.order_id, rows.size());
@@ -93,19 +97,21 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
             }
         }
     }
-    if (!commerce.link) {
-        return outcome; // --no-commerce: the journal says skipped
+    if (!m_commerce.link) {
+        return; // --no-commerce: the journal says skipped
     }
     std::erase_if(entries, [](const JournalEntry& e) { return !needs_commerce_step(e); });
     if (entries.empty()) {
-        return outcome;
+        return;
     }
-
-    CommerceStepOptions step_options;
-    step_options.on_cancel =
-        parse_commerce_on_cancel(ctx.settings().commerce->on_cancel).value_or(CommerceOnCancel::Auto);
-    CommerceStep step(commerce.link->client(), store, ctx.clock(), ctx.events(), step_options);
-    const CommerceStepResult result = step.run(entries);
+    if (!m_step) {
+        CommerceStepOptions step_options;
+        step_options.on_cancel =
+            parse_commerce_on_cancel(m_ctx.settings().commerce->on_cancel).value_or(CommerceOnCancel::Auto);
+        m_step = std::make_unique<CommerceStep>(m_commerce.link->client(), store, m_ctx.clock(), m_ctx.events(),
+                                                step_options);
+    }
+    const CommerceStepResult result = m_step->run(entries);
     for (const CommerceStepRow& r : result.rows) {
         if (const auto it = row_of.find(r.order_id); it != row_of.end()) {
             CancelRow& row = rows[it->second];
@@ -114,17 +120,25 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
             row.commerce_creditmemo_id = r.creditmemo_id;
             add_message(row, row_message(r));
         }
-    }
-    std::map<std::string, std::size_t> actions;
-    for (const CommerceStepRow& r : result.rows) {
         if (r.state == CommerceState::Done && !r.action.empty()) {
-            ++actions[r.action];
+            ++m_actions[r.action];
         }
     }
-    const std::size_t done = result.count(CommerceState::Done);
-    const std::size_t no_link = result.count(CommerceState::NoLink);
-    const std::size_t failed = result.count(CommerceState::Failed);
-    const std::size_t pending = result.count(CommerceState::Pending);
+    m_steps += result.rows.size();
+    m_done += result.count(CommerceState::Done);
+    m_no_link += result.count(CommerceState::NoLink);
+    m_failed += result.count(CommerceState::Failed);
+    m_pending += result.count(CommerceState::Pending);
+    if (result.error && !m_error) {
+        m_error = result.error;
+    }
+}
+
+CommerceOutcome CommerceRun::outcome() const {
+    CommerceOutcome outcome;
+    if (m_steps == 0) {
+        return outcome;
+    }
     std::string summary;
     auto part = [&summary](std::size_t n, const std::string& text) {
         if (n > 0) {
@@ -132,26 +146,32 @@ CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std
         }
     };
     std::string how;
-    for (const auto& [action, n] : actions) {
+    for (const auto& [action, n] : m_actions) {
         how += fmt::format("{}{} {}", how.empty() ? "" : ", ", n, action);
     }
-    part(done, fmt::format("{}{}", done == 1 ? "Magento order updated" : "Magento orders updated",
-                           how.empty() ? "" : fmt::format(" ({})", how)));
-    part(no_link, "without a linked Magento order");
-    part(failed, "failed");
-    part(pending, "not attempted");
+    part(m_done, fmt::format("{}{}", m_done == 1 ? "Magento order updated" : "Magento orders updated",
+                             how.empty() ? "" : fmt::format(" ({})", how)));
+    part(m_no_link, "without a linked Magento order");
+    part(m_failed, "failed");
+    part(m_pending, "not attempted");
     outcome.summary = summary;
-    if (result.error) {
-        outcome.error = *result.error;
-    } else if (failed + pending > 0) {
+    if (m_error) {
+        outcome.error = *m_error;
+    } else if (m_failed + m_pending > 0) {
         outcome.error = Error(ErrorKind::Partial,
                               fmt::format("the commerce system (Magento) was not updated for {} of {} canceled "
                                           "{}; the Amazon cancellations stand",
-                                          failed + pending, result.rows.size(),
-                                          result.rows.size() == 1 ? "order" : "orders"),
+                                          m_failed + m_pending, m_steps, m_steps == 1 ? "order" : "orders"),
                               "`asc cancellations resume` retries only the Magento update");
     }
     return outcome;
+}
+
+CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std::vector<CancelRow>& rows,
+                                  const std::vector<CancelRow>& also, bool all_pending) {
+    CommerceRun run(ctx, commerce);
+    run.run(rows, also, all_pending);
+    return run.outcome();
 }
 
 void print_commerce_summary(Context& ctx, const CommerceOutcome& outcome) {

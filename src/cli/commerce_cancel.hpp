@@ -8,10 +8,15 @@
 #include "commerce_link.hpp"
 #include "context.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace asc {
+class CommerceStep;
+}
 
 namespace asc::cli {
 
@@ -27,6 +32,33 @@ CommerceForCancel commerce_for_cancel(Context& ctx, bool no_commerce);
 struct CommerceOutcome {
     std::string summary;        // "3 Magento orders updated, 1 without a linked order"; "" when none
     std::optional<Error> error; // Auth (the token was refused), Partial (an update failed), Interrupted
+};
+
+// The commerce step of one run, whose rows may come a part at a time (a batch worked through in
+// chunks): one Magento client step across the parts, and one summary and error for all of them.
+class CommerceRun {
+  public:
+    CommerceRun(Context& ctx, CommerceForCancel& commerce);
+    ~CommerceRun();
+    CommerceRun(const CommerceRun&) = delete;
+    CommerceRun& operator=(const CommerceRun&) = delete;
+
+    // As run_commerce_step() below, for one part of the rows.
+    void run(std::vector<CancelRow>& rows, const std::vector<CancelRow>& also, bool all_pending);
+    // What the parts so far did, as one summary and one error.
+    [[nodiscard]] CommerceOutcome outcome() const;
+
+  private:
+    Context& m_ctx;
+    CommerceForCancel& m_commerce;
+    std::unique_ptr<CommerceStep> m_step; // made at the first row that needs it
+    std::map<std::string, std::size_t> m_actions;
+    std::size_t m_steps = 0; // journal rows handed to the step
+    std::size_t m_done = 0;
+    std::size_t m_no_link = 0;
+    std::size_t m_failed = 0;
+    std::size_t m_pending = 0;
+    std::optional<Error> m_error;
 };
 
 // Runs the commerce step for the canceled orders among `rows` and `also` whose journal rows wait

@@ -11,6 +11,7 @@
 #include <deque>
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <fmt/format.h>
 #include <map>
 #include <sstream>
 
@@ -168,6 +169,43 @@ TEST_CASE("declining the confirmation sends nothing and exits 7 (declined), not 
     CHECK_FALSE(contains(r.err, "bug in asc"));
     CHECK(world.amazon.calls["createFeed"] == 0);
     CHECK(world.amazon.calls["createFeedDocument"] == 0);
+}
+
+// A batch larger than one chunk (ASC_TEST_PLAN_CHUNK=2): the confirmation comes from a dry run a
+// chunk at a time, then the orders are sent chunk by chunk; nothing is sent before the answer.
+TEST_CASE("a batch larger than a chunk on a terminal is counted first, confirmed, then sent in chunks") {
+    for (const bool yes : {false, true}) {
+        CAPTURE(yes);
+        World world;
+        world.env["ASC_TEST_PLAN_CHUNK"] = "2";
+        std::vector<std::string> args{"order", "cancel", "--reason", "NoInventory", "--max-per-feed", "2", "-o", "json"};
+        for (int n = 1; n <= 6; ++n) {
+            const std::string id = fmt::format("111-{:07}-{:07}", n, n * 3);
+            world.amazon.add(FakeApiOrder{id, n == 4 ? "SHIPPED" : "UNSHIPPED", "MERCHANT", 2, n == 4 ? 1 : 0});
+            args.push_back(id);
+        }
+        const Run r = run(world, args, {"", {yes ? "y" : "n"}, true});
+        CAPTURE(r.err);
+        CHECK(r.questions == std::vector<std::string>{"Cancel these orders? [y/N] "});
+        CHECK(contains(r.err, "About to cancel 5 orders"));
+        CHECK(contains(r.err, "1 other order will not be sent"));
+        if (!yes) {
+            CHECK(r.code == asc::cli::exit_code_for(asc::ErrorKind::Declined));
+            CHECK(world.amazon.calls["createFeedDocument"] == 0);
+            CHECK(world.amazon.calls["createFeed"] == 0);
+            continue;
+        }
+        CHECK(r.code == asc::cli::k_exit_partial); // the shipped one is refused
+        CHECK(world.amazon.calls["createFeed"] == 3); // chunks {1,2} {3,4} {5,6}: 4 is refused
+        for (const auto& [id, order] : world.amazon.orders) {
+            CHECK(order.cancellations == (id.starts_with("111-0000004") ? 0 : 1));
+        }
+        const auto rows = nlohmann::json::parse(r.out);
+        REQUIRE(rows.size() == 6);
+        CHECK(rows[0]["order_id"] == "111-0000001-0000003");
+        CHECK(rows[3]["outcome"] == "refused");
+        CHECK(rows[5]["outcome"] == "canceled");
+    }
 }
 
 TEST_CASE("order cancel off a terminal asks nothing: --yes is required") {

@@ -225,4 +225,21 @@ TEST_CASE("a chunked dry run plans every chunk in input order and sends and jour
     CHECK(h.journal().empty());
 }
 
+TEST_CASE("a batch confirmed from an earlier plan sends only the orders the user confirmed") {
+    Harness h;
+    for (int n = 1; n <= 5; ++n) {
+        h.amazon.add({.id = id(n)});
+    }
+    // Order 3 was not cancelable when the user was asked (say Pending), and is now.
+    h.options.confirmed = [](std::string_view order_id) { return order_id != id(3); };
+    const auto r = h.chunked({id(1), id(2), id(3), id(4), id(5)});
+    CHECK(row_for(r, id(3)).outcome == CancelOutcome::Refused);
+    CHECK(row_for(r, id(3)).message.find("not in the plan you confirmed") != std::string::npos);
+    CHECK(h.amazon.orders[id(3)].cancellations == 0);
+    for (const int n : {1, 2, 4, 5}) {
+        CHECK(row_for(r, id(n)).outcome == CancelOutcome::Canceled);
+        CHECK(h.amazon.orders[id(n)].cancellations == 1);
+    }
+}
+
 TEST_SUITE_END();

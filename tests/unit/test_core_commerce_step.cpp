@@ -509,6 +509,40 @@ TEST_CASE("commerce step: after repeated failures the rest is left pending") {
     CHECK(t.requests.size() == 2 * 4); // two searches, four attempts each
 }
 
+TEST_CASE("commerce step: a batch handed over in parts stops where it stopped, in later parts too") {
+    SUBCASE("after a refused token") {
+        Store store = Store::open_memory();
+        FakeClock clock;
+        FakeTransport t;
+        t.then(respond(401, R"({"message":"The consumer isn't authorized to access %resources.",)"
+                            R"("parameters":{"resources":"Magento_Sales::actions_view"}})"));
+        asc::CommerceClient client(t, clock, settings());
+        asc::CommerceStep step(client, store, clock, asc::no_events());
+        const auto first = step.run({canceled(store, k_id1)});
+        REQUIRE(first.error.has_value());
+        const auto second = step.run({canceled(store, k_id2)}); // no script left: a request would fail
+        REQUIRE(second.error.has_value());
+        CHECK(second.error->kind() == asc::ErrorKind::Auth);
+        CHECK(second.rows[0].state == asc::CommerceState::Pending);
+        CHECK(second.rows[0].message == "not attempted");
+        CHECK(t.requests.size() == 1);
+    }
+    SUBCASE("after repeated failures across two parts") {
+        Store store = Store::open_memory();
+        FakeClock clock;
+        FakeTransport t;
+        t.handler = [](const asc::HttpRequest&) { return transport_error(asc::TransportError::Timeout); };
+        asc::CommerceClient client(t, clock, settings());
+        asc::CommerceStep step(client, store, clock, asc::no_events(), asc::CommerceStepOptions{2});
+        const auto first = step.run({canceled(store, "111-0000001-0000001")});
+        const auto second = step.run({canceled(store, "111-0000002-0000002"), canceled(store, "111-0000003-0000003")});
+        CHECK(first.count(asc::CommerceState::Failed) == 1);
+        CHECK(second.count(asc::CommerceState::Failed) == 1); // the second failure in a row, then give up
+        CHECK(second.count(asc::CommerceState::Pending) == 1);
+        CHECK(t.requests.size() == 2 * 4);
+    }
+}
+
 TEST_CASE("commerce step: the comment marker is specific to the Amazon order") {
     const std::string c = asc::commerce_cancel_comment(k_id1, "BuyerCanceled", "asc canceled this order");
     CHECK(asc::is_commerce_cancel_comment(c, k_id1));

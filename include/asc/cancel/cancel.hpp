@@ -171,6 +171,10 @@ struct CancelOptions {
     // transaction: Pending (a commerce link is configured: the commerce step follows, see
     // commerce_step.hpp), Skipped (--no-commerce), nullopt (no commerce link).
     std::optional<CommerceState> commerce_on_cancel;
+    // When set, the orders the user confirmed (a batch too large to hold its plan while asking is
+    // planned twice: once to ask, once to send). An order the guard allows that this does not
+    // name is refused, not sent: it was not in the plan the user confirmed.
+    std::function<bool(std::string_view order_id)> confirmed;
 };
 
 // What the confirmation and the feed need of an order's fresh state. A batch keeps this, not the
@@ -296,7 +300,8 @@ class CancelService {
     // chunks unjournaled: the same command run again plans them; what was sent is not sent twice),
     // and each chunk's feeds are cut on their own (a feed holds the sendable orders of one chunk).
     // After an error that stops the run, the orders of chunks not planned yet are failed rows
-    // "not sent". No confirmation is possible (the plan is never whole): for --yes and dry runs.
+    // "not sent". The plan is never whole: to ask the user first, plan the batch once as a dry run
+    // (a chunk at a time, through `planned`), ask, and run again with CancelOptions::confirmed.
     CancelResult run_chunked(const IdList& order_ids, CancelReason reason,
                              const std::function<void(CancelPlan&)>& planned, const CancelRowSink& sink = {});
 

@@ -76,7 +76,9 @@ class CommerceStep {
 
     // Runs the step for journal rows in state `canceled` whose commerce_state is pending or
     // failed (other rows come back unchanged, with their state), journaling each outcome as it
-    // is known.
+    // is known. Successive calls go on where the last one stopped (a batch handed over in parts):
+    // after an Auth, Config or Interrupted error, or give_up_after failures in a row, the rows of
+    // later calls are not attempted either, and the error comes back with each result.
     CommerceStepResult run(const std::vector<JournalEntry>& rows);
 
   private:
@@ -94,6 +96,8 @@ class CommerceStep {
     Clock& m_clock;
     Events& m_events;
     CommerceStepOptions m_options;
+    int m_failures_in_a_row = 0;
+    std::optional<Error> m_stopped; // what stopped an earlier call
 };
 
 // Whether the journal row waits for the commerce step (canceled, commerce_state pending/failed).

@@ -429,6 +429,9 @@ class Store {
     // Applies `changes` (updated_at = `now`) and upserts `orders` (e.g. now Canceled) in one
     // transaction.
     void journal_update(std::span<const JournalChange> changes, Timestamp now, std::span<const Order> orders = {});
+    // Applies `change` (its id ignored) to each row of `ids` in one transaction: a feed's rows
+    // move together without a change per row in memory.
+    void journal_update_each(std::span<const std::int64_t> ids, JournalChange change, Timestamp now);
 
     // Held while `order cancel` or `cancellations resume` runs: registers the run (see "Claims";
     // journal_run_id() is its id until the lock is released). On SQLite also an flock on
@@ -444,6 +447,9 @@ class Store {
     // that have none), and returns every in-flight row this run holds, oldest first. Removes the
     // registrations of gone runs that hold nothing any more. Throws Error(Internal) without a run.
     std::vector<JournalEntry> journal_take_over();
+    // The same, handing the rows to `row` one at a time as they are read (none held: a resume of
+    // any number of rows in flight).
+    void journal_take_over(const std::function<void(JournalEntry&&)>& row);
     // Writes `count` rows made one at a time by `row(i, claimed)` (claimed: how many planned rows
     // of this call were written so far, for numbering them) in one transaction, each only when
     // its order's newest row is still JournalClaim::seen_latest (and a planned row it replaces is

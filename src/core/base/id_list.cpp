@@ -51,6 +51,8 @@ std::vector<std::uint32_t> IdList::first_occurrences() const {
 void IdList::dedupe() {
     const std::vector<std::uint32_t> firsts = first_occurrences();
     if (firsts.size() == size()) {
+        m_text.shrink_to_fit(); // the growth slack of reading a long list
+        m_end.shrink_to_fit();
         return;
     }
     IdList kept;

@@ -197,8 +197,19 @@ CancelService::IdSet::IdSet(std::vector<std::string_view> ids) : m_sorted(std::m
     m_sorted.erase(std::unique(m_sorted.begin(), m_sorted.end()), m_sorted.end());
 }
 
+CancelService::IdSet::IdSet(const IdList& list, std::vector<std::uint32_t> which)
+    : m_list(&list), m_index(std::move(which)) {
+    std::sort(m_index.begin(), m_index.end(), [&list](std::uint32_t a, std::uint32_t b) { return list[a] < list[b]; });
+}
+
 bool CancelService::IdSet::contains(std::string_view id) const {
-    return std::binary_search(m_sorted.begin(), m_sorted.end(), id);
+    if (m_list == nullptr) {
+        return std::binary_search(m_sorted.begin(), m_sorted.end(), id);
+    }
+    const IdList& list = *m_list;
+    const auto it = std::lower_bound(m_index.begin(), m_index.end(), id,
+                                     [&list](std::uint32_t a, std::string_view b) { return list[a] < b; });
+    return it != m_index.end() && list[*it] == id;
 }
 
 void CancelService::fresh_state(const std::vector<std::string_view>& ids,
@@ -325,7 +336,11 @@ void CancelService::decide_fresh(CancelPlan& plan, const std::vector<std::size_t
         const Decision decision = decide(Action::Cancel, order);
         switch (decision.verdict) {
         case Verdict::Allowed:
-            if (order.items.empty()) {
+            if (m_options.confirmed && !m_options.confirmed(item.order_id)) {
+                item.outcome = CancelOutcome::Refused;
+                item.message = "not in the plan you confirmed (its state changed since); run the command again "
+                               "to cancel it";
+            } else if (order.items.empty()) {
                 item.outcome = CancelOutcome::Failed;
                 item.message = "Amazon returned the order without items, so no cancellation can be built";
             } else if (auto advice = buyer_cancel_advice(order, item.reason)) {

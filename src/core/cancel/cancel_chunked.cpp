@@ -149,7 +149,7 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
                                         const std::function<void(CancelPlan&)>& planned,
                                         const CancelRowSink& sink) {
     const std::size_t chunk = std::max(m_options.plan_chunk, m_options.max_messages_per_feed);
-    const std::vector<std::uint32_t> firsts = order_ids.first_occurrences();
+    std::vector<std::uint32_t> firsts = order_ids.first_occurrences();
     if (firsts.size() <= chunk) {
         CancelPlan plan = this->plan(order_ids.strings(), reason);
         if (planned) {
@@ -157,27 +157,30 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
         }
         return execute(std::move(plan), sink);
     }
-    std::vector<std::string_view> views;
-    views.reserve(firsts.size());
-    for (const std::uint32_t i : firsts) {
-        views.emplace_back(order_ids[i]);
+    // The k-th id to plan: with no duplicates (the CLI drops them) the list itself, and `firsts`
+    // (4 bytes an id) is not kept.
+    const std::size_t count = firsts.size();
+    const bool unique = count == order_ids.size();
+    const IdSet input(order_ids, unique ? std::move(firsts) : firsts);
+    if (unique) {
+        release(firsts);
     }
-    const IdSet input(std::move(views));
+    const auto at = [&](std::size_t k) { return order_ids[unique ? k : firsts[k]]; };
     CancelResult result;
     Spill spill;
     std::vector<Flight> flights; // every feed of the run, its rows only while it is worked on
     std::string batch_id;
     std::size_t begin = 0;
-    for (; begin < firsts.size() && !result.error; begin += chunk) {
+    for (; begin < count && !result.error; begin += chunk) {
         if (begin > 0 && interrupted()) {
             throw Error(ErrorKind::Interrupted, "interrupted between two chunks of the batch",
                         "what was sent is journaled: run the same command again (nothing is sent twice), or "
                         "`asc cancellations resume` to collect the results of the feeds already sent");
         }
         std::vector<std::string> part;
-        part.reserve(std::min(chunk, firsts.size() - begin));
-        for (std::size_t k = begin; k < firsts.size() && part.size() < chunk; ++k) {
-            part.emplace_back(order_ids[firsts[k]]);
+        part.reserve(std::min(chunk, count - begin));
+        for (std::size_t k = begin; k < count && part.size() < chunk; ++k) {
+            part.emplace_back(at(k));
         }
         CancelPlan plan = plan_part(part, reason, input, false, begin == 0);
         release(part);
@@ -193,9 +196,9 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
     }
     // Chunks not planned after an error that stopped the run: nothing of them was journaled.
     const std::string why = result.error ? std::string(result.error->what()) : std::string();
-    for (std::size_t k = begin; k < firsts.size(); ++k) {
+    for (std::size_t k = begin; k < count; ++k) {
         CancelPlanItem item;
-        item.order_id = order_ids[firsts[k]];
+        item.order_id = at(k);
         item.reason = reason;
         item.outcome = CancelOutcome::Failed;
         item.message = fmt::format("not sent ({}); run the command again", why);

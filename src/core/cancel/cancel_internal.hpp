@@ -27,9 +27,18 @@ struct CancelService::Flight {
         std::string reason;
         std::string marketplace_id;
         // How the recovery of an unknown createFeed outcome settled the row: nullopt (not yet),
-        // Canceled, Failed or Planned (to be sent again); `outcome` is its result row.
+        // Canceled, Failed or Planned (to be sent again), and why (its result row's message).
+        // Only these, not the result row itself: a feed of 10,000 rows is held while it is sent.
         std::optional<JournalState> resolution{};
-        CancelRow outcome{};
+        std::string message{};
+
+        // The result row of a settled row: canceled, or failed (not sent, or unknown to Amazon).
+        [[nodiscard]] CancelRow outcome() const {
+            return {.order_id = order_id,
+                    .outcome = resolution == JournalState::Canceled ? CancelOutcome::Canceled : CancelOutcome::Failed,
+                    .reason = reason,
+                    .message = message};
+        }
     };
     std::string batch_id;
     int feed_seq = 0;
@@ -62,15 +71,19 @@ struct CancelService::Batch {
     std::vector<Flight> flights;
 };
 
-// The ids given to plan(), deduplicated, for lookups (views into the caller's vector).
+// The ids given to plan(), deduplicated, for lookups: views into the caller's vector, or (a batch
+// of any size, 4 bytes an id) the ids of `list` at the indexes `which`, none repeated.
 class CancelService::IdSet {
   public:
     IdSet() = default;
     explicit IdSet(std::vector<std::string_view> ids);
+    IdSet(const IdList& list, std::vector<std::uint32_t> which);
     [[nodiscard]] bool contains(std::string_view id) const;
 
   private:
     std::vector<std::string_view> m_sorted;
+    const IdList* m_list = nullptr;
+    std::vector<std::uint32_t> m_index; // sorted by the id they point to
 };
 
 // Frees a vector's memory. (`v = {}` picks the initializer_list assignment, which empties the
@@ -80,8 +93,16 @@ template <class T> void release(std::vector<T>& v) {
 }
 
 // Groups in-flight journal rows into flights: submitting rows by (batch, feed_seq), submitted rows
-// by feed id; planned rows are left out.
-std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& rows);
+// by feed id; planned rows are left out. Rows are added one at a time (as the store reads them),
+// then take() returns the flights, oldest send first, each one's rows in MessageID order.
+class FlightGroups {
+  public:
+    void add(const JournalEntry& e);
+    std::vector<CancelService::Flight> take();
+
+  private:
+    std::map<std::string, CancelService::Flight> m_by_key;
+};
 
 // The store's copy of `order` marked Canceled by the merchant with `reason` (last_updated kept,
 // so Amazon's next copy replaces it).

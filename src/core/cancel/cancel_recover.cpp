@@ -80,34 +80,34 @@ bool may_hold(const Feed& feed, Timestamp sent_at, const std::vector<std::string
     return theirs == marketplaces;
 }
 
-std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& rows) {
-    std::map<std::string, CancelService::Flight> by_key;
-    for (const JournalEntry& e : rows) {
-        std::string key;
-        if (e.state == JournalState::Submitting) {
-            key = fmt::format("s|{}|{}", e.batch_id, e.feed_seq);
-        } else if (e.state == JournalState::Submitted && !e.feed_id.empty()) {
-            key = "f|" + e.feed_id;
-        } else {
-            continue;
-        }
-        CancelService::Flight& f = by_key[key];
-        f.batch_id = e.batch_id;
-        f.feed_seq = e.feed_seq;
-        f.progress.state = flight_state(e.state).value_or(FlightState::Submitted);
-        f.progress.feed_id = e.feed_id;
-        f.feed_document_id = e.feed_document_id;
-        if (e.submitted_at && (!f.submitted_at || *e.submitted_at > *f.submitted_at)) {
-            f.submitted_at = e.submitted_at; // the last attempt's: the one that may have arrived
-        }
-        if (e.send_timeout && (!f.send_timeout || *e.send_timeout > *f.send_timeout)) {
-            f.send_timeout = e.send_timeout;
-        }
-        f.rows.push_back({e.id, e.order_id, static_cast<std::uint64_t>(e.message_id.value_or(0)), e.reason,
-                          e.marketplace_id});
+void FlightGroups::add(const JournalEntry& e) {
+    std::string key;
+    if (e.state == JournalState::Submitting) {
+        key = fmt::format("s|{}|{}", e.batch_id, e.feed_seq);
+    } else if (e.state == JournalState::Submitted && !e.feed_id.empty()) {
+        key = "f|" + e.feed_id;
+    } else {
+        return;
     }
+    CancelService::Flight& f = m_by_key[key];
+    f.batch_id = e.batch_id;
+    f.feed_seq = e.feed_seq;
+    f.progress.state = flight_state(e.state).value_or(FlightState::Submitted);
+    f.progress.feed_id = e.feed_id;
+    f.feed_document_id = e.feed_document_id;
+    if (e.submitted_at && (!f.submitted_at || *e.submitted_at > *f.submitted_at)) {
+        f.submitted_at = e.submitted_at; // the last attempt's: the one that may have arrived
+    }
+    if (e.send_timeout && (!f.send_timeout || *e.send_timeout > *f.send_timeout)) {
+        f.send_timeout = e.send_timeout;
+    }
+    f.rows.push_back({e.id, e.order_id, static_cast<std::uint64_t>(e.message_id.value_or(0)), e.reason,
+                      e.marketplace_id});
+}
+
+std::vector<CancelService::Flight> FlightGroups::take() {
     std::vector<CancelService::Flight> out;
-    for (auto& [key, f] : by_key) {
+    for (auto& [key, f] : m_by_key) {
         if (!f.submitted_at) {
             f.submitted_at = Timestamp{}; // unknown: look as far back as getFeeds goes
         }
@@ -115,6 +115,7 @@ std::vector<CancelService::Flight> flights_of(const std::vector<JournalEntry>& r
                   [](const auto& a, const auto& b) { return a.message_id < b.message_id; });
         out.push_back(std::move(f));
     }
+    m_by_key.clear();
     std::sort(out.begin(), out.end(),
               [](const auto& a, const auto& b) { return *a.submitted_at < *b.submitted_at; });
     return out;
@@ -172,12 +173,8 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                 continue;
             case UnknownVerdict::Canceled:
                 row.resolution = JournalState::Canceled;
-                row.outcome = {.order_id = row.order_id,
-                               .outcome = CancelOutcome::Canceled,
-                               .reason = row.reason,
-                               .message =
-                                   "confirmed by the order's state: Amazon shows it Canceled (createFeed's "
-                                   "answer was lost, so no feed is named)"};
+                row.message = "confirmed by the order's state: Amazon shows it Canceled (createFeed's "
+                              "answer was lost, so no feed is named)";
                 c.state = JournalState::Canceled;
                 if (m_options.commerce_on_cancel) {
                     c.commerce_state = m_options.commerce_on_cancel;
@@ -185,29 +182,21 @@ void CancelService::settle_rows(std::vector<Flight*>& flights, std::optional<Tim
                 break;
             case UnknownVerdict::NotFound:
                 row.resolution = JournalState::Failed;
-                row.outcome = {.order_id = row.order_id,
-                               .outcome = CancelOutcome::Failed,
-                               .reason = row.reason,
-                               .message =
-                                   "Amazon does not know this order (any more); nothing is sent again"};
+                row.message = "Amazon does not know this order (any more); nothing is sent again";
                 c.state = JournalState::Failed;
                 break;
             case UnknownVerdict::SendAgain:
                 row.resolution = JournalState::Planned;
-                row.outcome = {.order_id = row.order_id,
-                               .outcome = CancelOutcome::Failed,
-                               .reason = row.reason,
-                               .message =
-                                   "not sent: Amazon did not act on the lost createFeed (the order is not "
-                                   "canceled and no feed that may hold it is in flight); run the command "
-                                   "again or `asc cancellations resume` to send it"};
+                row.message = "not sent: Amazon did not act on the lost createFeed (the order is not "
+                              "canceled and no feed that may hold it is in flight); run the command "
+                              "again or `asc cancellations resume` to send it";
                 c.state = JournalState::Planned;
                 c.feed_document_id = "";
                 c.submitted_at = std::optional<Timestamp>{};
                 c.send_timeout = std::optional<std::chrono::milliseconds>{};
                 break;
             }
-            c.result_message = row.outcome.message;
+            c.result_message = row.message;
             changes.push_back(std::move(c));
         }
     }
@@ -299,7 +288,10 @@ void CancelService::resolve_unknown(std::vector<Flight>& flights, bool may_wait)
 
 std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
     // Only rows of runs that are gone, taken over by this run (a live run completes its own).
-    std::vector<Flight> flights = flights_of(m_store.journal_take_over());
+    // Read a row at a time into the flights (a row of a flight is much smaller than its journal row).
+    FlightGroups groups;
+    m_store.journal_take_over([&groups](JournalEntry&& e) { groups.add(e); });
+    std::vector<Flight> flights = groups.take();
     if (flights.empty()) {
         return {};
     }
@@ -356,7 +348,7 @@ std::vector<CancelRow> CancelService::recover(const IdSet& input, bool resume) {
     for (const Flight& flight : unknown) {
         for (const Flight::Row& row : flight.rows) {
             if (row.resolution == JournalState::Canceled || row.resolution == JournalState::Failed) {
-                out.push_back(row.outcome);
+                out.push_back(row.outcome());
             } else if (!row.resolution) {
                 out.push_back({.order_id = row.order_id,
                                .outcome = CancelOutcome::Submitted,

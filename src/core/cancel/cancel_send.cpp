@@ -67,7 +67,7 @@ void CancelService::settle_lost_answer(Flight& flight, const Error& lost) {
         if (!row.resolution) {
             any_pending = true;
         } else {
-            progress.own[row.message_id] = row.outcome;
+            progress.own[row.message_id] = row.outcome();
         }
         all_canceled = all_canceled && row.resolution == JournalState::Canceled;
     }
@@ -99,15 +99,12 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
         writer.finish();
         document_file.flush();
     }
-    auto change_all = [&](JournalChange proto) {
-        std::vector<JournalChange> changes;
-        changes.reserve(flight.rows.size());
-        for (const Flight::Row& row : flight.rows) {
-            proto.id = row.journal_id;
-            changes.push_back(proto);
-        }
-        m_store.journal_update(changes, now());
-    };
+    std::vector<std::int64_t> journal_ids; // the flight's rows, for the changes that move them together
+    journal_ids.reserve(flight.rows.size());
+    for (const Flight::Row& row : flight.rows) {
+        journal_ids.push_back(row.journal_id);
+    }
+    auto change_all = [&](const JournalChange& change) { m_store.journal_update_each(journal_ids, change, now()); };
 
     m_events.note(fmt::format("sending the cancellation of {} (feed {} of batch {})",
                               count_noun(static_cast<long long>(flight.rows.size()), "order"),

@@ -222,7 +222,8 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
 CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
     CommerceStepResult result;
     result.rows.reserve(rows.size());
-    int failures_in_a_row = 0;
+    int& failures_in_a_row = m_failures_in_a_row; // goes on across calls (a batch in parts)
+    result.error = m_stopped;
     for (const JournalEntry& row : rows) {
         if (!needs_commerce_step(row)) {
             CommerceStepRow same{row.order_id,        row.commerce_state,         "", "",
@@ -257,6 +258,7 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::Interrupted) {
                 result.error = e;
+                m_stopped = e;
                 attempt.state = CommerceState::Pending;
                 attempt.message = "not attempted (interrupted)";
                 result.rows.push_back(std::move(attempt));
@@ -275,6 +277,7 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
             result.rows.push_back(std::move(attempt));
             if (e.kind() == ErrorKind::Auth || e.kind() == ErrorKind::Config) {
                 result.error = e; // every other update would be refused the same way
+                m_stopped = e;
                 continue;
             }
             if (e.kind() == ErrorKind::Refused) {

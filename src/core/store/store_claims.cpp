@@ -162,9 +162,17 @@ std::optional<JournalRun> Store::journal_run(std::int64_t id) {
 }
 
 std::vector<JournalEntry> Store::journal_take_over() {
+    std::vector<JournalEntry> rows;
+    journal_take_over([&rows](JournalEntry&& e) { rows.push_back(std::move(e)); });
+    return rows;
+}
+
+void Store::journal_take_over(const std::function<void(JournalEntry&&)>& row) {
     Impl& impl = *m_impl;
+    const JournalFilter in_flight{.states = {JournalState::Planned, JournalState::Submitting, JournalState::Submitted}};
     if (impl.schema_version < 9) {
-        return journal_in_flight(); // an older store opened read-only: no claims, and no writes
+        journal_each(in_flight, row); // an older store opened read-only: no claims, and no writes
+        return;
     }
     if (impl.run_id == 0) {
         throw Error(ErrorKind::Internal, "journal_take_over needs a run (lock_for_cancel)");
@@ -184,9 +192,11 @@ std::vector<JournalEntry> Store::journal_take_over() {
                          mine, alive_sql(impl, "journal_runs.id"), k_in_flight_cancel, k_in_flight_ship));
         tx.commit();
     }
-    std::vector<JournalEntry> rows = journal_in_flight();
-    std::erase_if(rows, [&impl](const JournalEntry& e) { return e.run_id != impl.run_id; });
-    return rows;
+    journal_each(in_flight, [&impl, &row](JournalEntry&& e) {
+        if (e.run_id == impl.run_id) {
+            row(std::move(e));
+        }
+    });
 }
 
 namespace {

@@ -249,10 +249,10 @@ std::vector<std::int64_t> Store::journal_write(std::size_t count,
     return ids;
 }
 
-void Store::journal_update(std::span<const JournalChange> changes, Timestamp now,
-                           std::span<const Order> orders) {
-    require_journal(*m_impl, 5);
-    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+namespace {
+
+// Applies one change (updated_at = `now`) within the caller's transaction.
+void apply_journal_change(Store::Impl& impl, const JournalChange& c, Timestamp now) {
     // ?N*2 says whether the field is assigned, ?N*2+1 is its value.
     static constexpr std::string_view sql =
         "UPDATE cancel_journal SET "
@@ -267,39 +267,58 @@ void Store::journal_update(std::span<const JournalChange> changes, Timestamp now
         "commerce_creditmemo_id = CASE WHEN ?19 THEN ?20 ELSE commerce_creditmemo_id END, "
         "send_timeout_ms = CASE WHEN ?21 THEN ?22 ELSE send_timeout_ms END, "
         "updated_at = ?14 WHERE id = ?1";
+    sqlite::StmtUse s(impl.stmt(sql));
+    s->bind(1, c.id);
+    auto text = [&s](int flag, const std::optional<std::string>& value) {
+        s->bind(flag, value.has_value());
+        if (value) {
+            s->bind(flag + 1, *value);
+        }
+    };
+    text(2, c.state ? std::optional<std::string>(to_string(*c.state)) : std::nullopt);
+    text(4, c.feed_document_id);
+    text(6, c.feed_id);
+    s->bind(8, c.submitted_at.has_value());
+    if (c.submitted_at) {
+        s->bind(9, to_unix(*c.submitted_at));
+    }
+    text(10, c.result_code);
+    text(12, c.result_message);
+    text(15, c.commerce_state ? std::optional<std::string>(to_string(*c.commerce_state)) : std::nullopt);
+    text(17, c.commerce_action);
+    text(19, c.commerce_creditmemo_id);
+    s->bind(21, c.send_timeout.has_value());
+    s->bind(22, c.send_timeout && *c.send_timeout
+                    ? std::optional<std::int64_t>((*c.send_timeout)->count())
+                    : std::nullopt);
+    s->bind(14, to_unix(now));
+    if (s->try_step() == db::Step::UniqueViolation) {
+        throw Error(ErrorKind::Temporary, "an order would be in flight in two cancellations at once",
+                    "run `asc cancellations resume` to complete the other one");
+    }
+}
+
+} // namespace
+
+void Store::journal_update(std::span<const JournalChange> changes, Timestamp now,
+                           std::span<const Order> orders) {
+    require_journal(*m_impl, 5);
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
     for (const JournalChange& c : changes) {
-        sqlite::StmtUse s(m_impl->stmt(sql));
-        s->bind(1, c.id);
-        auto text = [&s](int flag, const std::optional<std::string>& value) {
-            s->bind(flag, value.has_value());
-            if (value) {
-                s->bind(flag + 1, *value);
-            }
-        };
-        text(2, c.state ? std::optional<std::string>(to_string(*c.state)) : std::nullopt);
-        text(4, c.feed_document_id);
-        text(6, c.feed_id);
-        s->bind(8, c.submitted_at.has_value());
-        if (c.submitted_at) {
-            s->bind(9, to_unix(*c.submitted_at));
-        }
-        text(10, c.result_code);
-        text(12, c.result_message);
-        text(15, c.commerce_state ? std::optional<std::string>(to_string(*c.commerce_state)) : std::nullopt);
-        text(17, c.commerce_action);
-        text(19, c.commerce_creditmemo_id);
-        s->bind(21, c.send_timeout.has_value());
-        s->bind(22, c.send_timeout && *c.send_timeout
-                        ? std::optional<std::int64_t>((*c.send_timeout)->count())
-                        : std::nullopt);
-        s->bind(14, to_unix(now));
-        if (s->try_step() == db::Step::UniqueViolation) {
-            throw Error(ErrorKind::Temporary, "an order would be in flight in two cancellations at once",
-                        "run `asc cancellations resume` to complete the other one");
-        }
+        apply_journal_change(*m_impl, c, now);
     }
     if (!orders.empty()) {
         upsert_orders(orders); // joins this transaction
+    }
+    tx.commit();
+}
+
+void Store::journal_update_each(std::span<const std::int64_t> ids, JournalChange change, Timestamp now) {
+    require_journal(*m_impl, 5);
+    sqlite::Transaction tx(m_impl->db.get(), sqlite::Transaction::Mode::Write);
+    for (const std::int64_t id : ids) {
+        change.id = id;
+        apply_journal_change(*m_impl, change, now);
     }
     tx.commit();
 }

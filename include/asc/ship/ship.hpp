@@ -272,6 +272,8 @@ class ShipService {
     ShipPlan begin_plan();
     // Steps 2-3 for `requests` (moved into plan.items), and the way they are sent.
     void plan_packages(ShipPlan& plan, std::vector<ShipRequest> requests);
+    // Steps 2-3 for the requests already in plan.items (outcome WouldShip), and the way.
+    void decide_items(ShipPlan& plan);
     // Step 4: the journal rows of `plan` in one transaction, in the batch `batch_id` (a new
     // one when empty).
     ShipJournaled journal(const ShipPlan& plan, std::string batch_id);

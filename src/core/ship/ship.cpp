@@ -181,15 +181,19 @@ ShipPlan ShipService::begin_plan() {
 void ShipService::plan_packages(ShipPlan& plan, std::vector<ShipRequest> requests) {
     plan.items.reserve(requests.size());
     for (ShipRequest& r : requests) {
-        ShipPlanItem item;
-        item.request = std::move(r);
+        plan.items.emplace_back().request = std::move(r);
+    }
+    std::vector<ShipRequest>().swap(requests);
+    decide_items(plan);
+}
+
+void ShipService::decide_items(ShipPlan& plan) {
+    for (ShipPlanItem& item : plan.items) {
         if (!is_amazon_order_id(item.request.order_id)) {
             item.outcome = ShipOutcome::InvalidId;
             item.message = "not an Amazon order id (3-7-7 digits, e.g. 112-1234567-1234567)";
         }
-        plan.items.push_back(std::move(item));
     }
-    std::vector<ShipRequest>().swap(requests);
     // The packages of each order together, in input order within the order; each order once in
     // `ids`, in the order it first appears.
     std::vector<std::size_t> by_order;

@@ -148,13 +148,14 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
                                     const std::function<void(const ShipPlan&)>& planned, const ShipRowSink& sink) {
     const std::size_t n = packages.size();
     const std::size_t chunk_size = std::max<std::size_t>(m_options.plan_chunk, 1);
-    if (n <= chunk_size) {
-        std::vector<ShipRequest> requests;
-        requests.reserve(n);
+    if (n <= chunk_size) { // plan() + execute(), each request made right into its plan item
+        ShipPlan plan = begin_plan();
+        plan.items.reserve(n);
         for (std::size_t i = 0; i < n; ++i) {
-            requests.push_back(packages[i]);
+            plan.items.emplace_back().request = packages[i];
         }
-        ShipPlan plan = this->plan(std::move(requests));
+        decide_items(plan);
+        plan.left_planned = m_replannable.size();
         if (planned) {
             planned(plan);
         }
@@ -180,13 +181,12 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
             throw Error(ErrorKind::Interrupted, "interrupted between two chunks of the batch",
                         "what was sent is journaled: run the same command again (nothing is sent twice)");
         }
-        std::vector<ShipRequest> requests;
-        requests.reserve(chunk.size());
+        plan.items.reserve(chunk.size()); // each request made right into its plan item, not held twice
         for (const std::uint32_t p : chunk) {
-            requests.push_back(packages[p]);
+            plan.items.emplace_back().request = packages[p];
         }
         try {
-            plan_packages(plan, std::move(requests));
+            decide_items(plan);
         } catch (const Error& e) {
             if (first || e.kind() == ErrorKind::Interrupted) {
                 throw; // nothing was sent yet, or Ctrl-C

@@ -197,6 +197,8 @@ void ShipRequestList::add(const ShipRequest& r) {
 
 void ShipRequestList::seal() {
     std::vector<std::uint32_t>().swap(m_slot);
+    m_text.shrink_to_fit(); // a quarter to a half of a grown buffer is spare room
+    m_at.shrink_to_fit();
 }
 
 } // namespace asc

@@ -7,7 +7,8 @@
 // this file reads the packages, asks for confirmation and renders one row per package.
 //
 // Test hooks, as for `order cancel`: ASC_TEST_CRASH_AT=<step> dies like kill -9 at a step of
-// ShipOptions::on_step; ASC_TEST_IN_FLIGHT_FLOOR_MS shortens ShipOptions::in_flight_floor.
+// ShipOptions::on_step; ASC_TEST_IN_FLIGHT_FLOOR_MS shortens ShipOptions::in_flight_floor;
+// ASC_TEST_SHIP_CHUNK sets ShipOptions::plan_chunk (a chunked run on a small batch).
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -223,6 +224,9 @@ ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
     options.request_timeout = std::chrono::milliseconds(static_cast<long long>(ctx.global.timeout_seconds * 1000));
     if (const auto floor = ctx.env("ASC_TEST_IN_FLIGHT_FLOOR_MS")) {
         options.in_flight_floor = std::chrono::milliseconds(std::strtoll(floor->c_str(), nullptr, 10)); // test hook
+    }
+    if (const auto chunk = ctx.env("ASC_TEST_SHIP_CHUNK")) {
+        options.plan_chunk = static_cast<std::size_t>(std::strtoull(chunk->c_str(), nullptr, 10)); // test hook
     }
     if (const auto at = ctx.env("ASC_TEST_CRASH_AT")) {
         const std::string step = *at;

@@ -259,8 +259,9 @@ class ShipService {
     // plan() + execute() would give. A batch of up to plan_chunk packages is exactly plan() +
     // execute(). `planned` is called with each chunk's plan before it is sent (the first carries
     // the recovered rows, the last left_planned). Differences from one plan, for larger batches:
-    // each chunk sends its own feed (--via auto: a feed when the chunk has more than feed_above
-    // packages to send), Ctrl-C between chunks stops with Error(Interrupted) (what was journaled
+    // each chunk sends its own feed (--via auto: a feed when the batch has more than feed_above
+    // packages, however many of them the guard allows), Ctrl-C between chunks stops with
+    // Error(Interrupted) (what was journaled
     // stays so: the same command run again sends nothing twice), and after an error that stops
     // the run, the packages of chunks not planned yet are failed rows ("not sent").
     ShipResult run_chunked(const ShipRequestList& packages, const std::function<void(const ShipPlan&)>& planned,

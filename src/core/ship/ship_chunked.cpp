@@ -197,6 +197,9 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
             }
             break;
         }
+        if (m_options.via == ShipViaChoice::Auto && n > m_options.feed_above) {
+            plan.via = ShipVia::Feed; // --via auto counts the batch, not the chunk
+        }
         if (cursor == n) {
             plan.left_planned = m_replannable.size();
         }

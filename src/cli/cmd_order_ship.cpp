@@ -7,7 +7,8 @@
 // this file reads the packages, asks for confirmation and renders one row per package.
 //
 // Test hooks, as for `order cancel`: ASC_TEST_CRASH_AT=<step> dies like kill -9 at a step of
-// ShipOptions::on_step; ASC_TEST_IN_FLIGHT_FLOOR_MS shortens ShipOptions::in_flight_floor.
+// ShipOptions::on_step; ASC_TEST_IN_FLIGHT_FLOOR_MS shortens ShipOptions::in_flight_floor;
+// ASC_TEST_SHIP_CHUNK sets ShipOptions::plan_chunk (a chunked run on a small batch).
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -15,6 +16,7 @@
 #include "asc/base/strings.hpp"
 #include "asc/base/time.hpp"
 #include "asc/ship/ship.hpp"
+#include "asc/ship/ship_requests.hpp"
 #include "commands.hpp"
 #include "prompt.hpp"
 #include "ship_commerce.hpp"
@@ -92,28 +94,30 @@ std::vector<std::string> csv_cells(std::string_view line) {
     return cells;
 }
 
-// The packages of a --from CSV: lines of one order with one tracking number are one package (its
-// items added up), other lines are other packages, in the order they first appear.
-std::vector<ShipRequest> read_csv(std::istream& in, const std::string& source, Timestamp now) {
-    const std::vector<std::string> lines = read_line_items(in, source);
-    if (lines.empty()) {
-        throw Error(ErrorKind::Usage, source + " is empty", "give a CSV with a header line: " + std::string(k_ship_csv_header));
-    }
-    const std::vector<std::string> header = csv_cells(lines.front());
+// The packages of a --from CSV, read a line at a time: lines of one order with one tracking number
+// are one package (its items added up), other lines are other packages, in the order they first
+// appear (ShipRequestList::add).
+ShipRequestList read_csv(std::istream& in, const std::string& source, Timestamp now) {
     std::map<std::string, std::size_t> col;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        col[header[i]] = i;
-    }
-    for (const char* required : {"order_id", "carrier", "tracking"}) {
-        if (!col.contains(required)) {
-            throw Error(ErrorKind::Usage, fmt::format("{}: the header has no {} column", source, required),
-                        "the first line names the columns: " + std::string(k_ship_csv_header));
+    bool header_read = false;
+    std::size_t n = 0; // the item's index among the file's items (the header is 0)
+    ShipRequestList out;
+    each_line_item(in, source, [&](std::string_view line) {
+        const std::vector<std::string> cells = csv_cells(line);
+        if (!header_read) {
+            header_read = true;
+            for (std::size_t i = 0; i < cells.size(); ++i) {
+                col[cells[i]] = i;
+            }
+            for (const char* required : {"order_id", "carrier", "tracking"}) {
+                if (!col.contains(required)) {
+                    throw Error(ErrorKind::Usage, fmt::format("{}: the header has no {} column", source, required),
+                                "the first line names the columns: " + std::string(k_ship_csv_header));
+                }
+            }
+            return;
         }
-    }
-    std::vector<ShipRequest> out;
-    std::map<std::string, std::size_t> package_of;
-    for (std::size_t n = 1; n < lines.size(); ++n) {
-        const auto cells = csv_cells(lines[n]);
+        ++n;
         auto cell = [&](const char* name) -> std::string {
             const auto it = col.find(name);
             return it != col.end() && it->second < cells.size() ? cells[it->second] : std::string();
@@ -133,20 +137,16 @@ std::vector<ShipRequest> read_csv(std::istream& in, const std::string& source, T
             const std::string qty = cell("quantity");
             r.items.push_back(parse_item(qty.empty() ? item : item + ":" + qty, where));
         }
-        r = validated(std::move(r));
-        const std::string key = r.order_id + "\n" + r.tracking_number;
-        if (const auto it = package_of.find(key); it != package_of.end() && !r.items.empty() &&
-                                                  !out[it->second].items.empty()) {
-            out[it->second].items.push_back(r.items.front());
-            continue;
-        }
-        package_of.emplace(key, out.size());
-        out.push_back(std::move(r));
+        out.add(validated(std::move(r)));
+    });
+    if (!header_read) {
+        throw Error(ErrorKind::Usage, source + " is empty", "give a CSV with a header line: " + std::string(k_ship_csv_header));
     }
+    out.seal();
     return out;
 }
 
-std::vector<ShipRequest> collect_requests(const ShipCliOptions& o, Timestamp now, std::istream& in) {
+ShipRequestList collect_requests(const ShipCliOptions& o, Timestamp now, std::istream& in) {
     if (!o.from.empty()) {
         if (!o.id.empty() || !o.carrier.empty() || !o.tracking.empty() || !o.items.empty()) {
             throw Error(ErrorKind::Usage, "--from takes the packages from the file; give no ID, --carrier, --tracking or --item",
@@ -181,7 +181,10 @@ std::vector<ShipRequest> collect_requests(const ShipCliOptions& o, Timestamp now
     for (const auto& item : o.items) {
         r.items.push_back(parse_item(item, ""));
     }
-    return {validated(std::move(r))};
+    ShipRequestList out;
+    out.add(validated(std::move(r)));
+    out.seal();
+    return out;
 }
 
 bool confirm(Context& ctx, const ShipPlan& plan) {
@@ -222,6 +225,9 @@ ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
     if (const auto floor = ctx.env("ASC_TEST_IN_FLIGHT_FLOOR_MS")) {
         options.in_flight_floor = std::chrono::milliseconds(std::strtoll(floor->c_str(), nullptr, 10)); // test hook
     }
+    if (const auto chunk = ctx.env("ASC_TEST_SHIP_CHUNK")) {
+        options.plan_chunk = static_cast<std::size_t>(std::strtoull(chunk->c_str(), nullptr, 10)); // test hook
+    }
     if (const auto at = ctx.env("ASC_TEST_CRASH_AT")) {
         const std::string step = *at;
         options.on_step = [step](std::string_view now) {
@@ -238,14 +244,14 @@ void finish_run(Context& ctx, const ShipCliOptions& o, const ShipCounts& counts,
                 const ShipCommerceOutcome& c) {
     if (o.dry_run) {
         if (!ctx.global.quiet) {
-            ctx.err << fmt::format("asc: ship --dry-run: {}; nothing was sent\n", ship_summary(counts, ""));
+            ctx.err << fmt::format("asc: ship --dry-run: {}; nothing was sent\n", ship_summary(counts, {}));
         }
         return;
     }
     if (!c.summary.empty() && !ctx.global.quiet) {
         ctx.err << "asc: magento: " << c.summary << '\n';
     }
-    finish_ship(ctx, counts, result.feed_id, result.error, !o.no_wait);
+    finish_ship(ctx, counts, result.feed_ids, result.error, !o.no_wait);
     if (c.error) {
         throw *c.error;
     }
@@ -253,8 +259,8 @@ void finish_run(Context& ctx, const ShipCliOptions& o, const ShipCounts& counts,
 
 void run_ship(const ShipCliOptions& o, Context& ctx) {
     (void)ctx.format(); // a bad -o fails before anything else
-    std::vector<ShipRequest> requests = collect_requests(o, now_seconds(), ctx.in());
-    if (requests.empty()) {
+    ShipRequestList packages = collect_requests(o, now_seconds(), ctx.in());
+    if (packages.empty()) {
         throw Error(ErrorKind::Usage, "the CSV lists no packages", "add one line per package under the header");
     }
     const bool ask = !o.dry_run && !o.yes;
@@ -267,14 +273,35 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
     ShipOptions options = ship_options(ctx, o);
     options.commerce_on_confirm = commerce.on_confirm;
     ShipService service(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
+    if (!ask && !commerce.on_confirm) {
+        // No question and no Magento step: a chunk of the batch at a time, each row written out
+        // as the service hands it over, never all held.
+        ShipRowWriter writer(ctx);
+        ShipCounts counts;
+        ShipResult result = service.run_chunked(
+            packages, [&](const ShipPlan& plan) { print_ship_recovery(ctx, plan.recovered, plan.left_planned); },
+            [&](ShipRow&& row) {
+                counts.add(row);
+                writer.row(row);
+            });
+        writer.finish();
+        finish_run(ctx, o, counts, result, {});
+        return;
+    }
+    // The question needs the whole plan, and the Magento step every confirmed row.
+    std::vector<ShipRequest> requests;
+    requests.reserve(packages.size());
+    for (std::size_t i = 0; i < packages.size(); ++i) {
+        requests.push_back(packages[i]);
+    }
+    packages = ShipRequestList{};
     ShipPlan plan = service.plan(std::move(requests)); // the requests live on in the plan's items
     print_ship_recovery(ctx, plan.recovered, plan.left_planned);
     if (ask && plan.count(ShipOutcome::WouldShip) > 0 && !confirm(ctx, plan)) {
         throw Error(ErrorKind::Declined, "nothing was shipped (not confirmed)",
                     "add --yes to confirm without being asked, or --dry-run to see the plan");
     }
-    if (o.dry_run || !commerce.on_confirm) {
-        // No Magento step: each row is written out as the service settles it, never all held.
+    if (!commerce.on_confirm) {
         ShipRowWriter writer(ctx);
         ShipCounts counts;
         ShipResult result = service.execute(plan, [&](ShipRow&& row) {

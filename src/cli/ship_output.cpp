@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <ostream>
 
 namespace asc::cli {
@@ -97,11 +98,11 @@ ShipCounts ship_counts(const std::vector<ShipRow>& rows) {
     return counts;
 }
 
-std::string ship_summary(const std::vector<ShipRow>& rows, const std::string& feed_id) {
-    return ship_summary(ship_counts(rows), feed_id);
+std::string ship_summary(const std::vector<ShipRow>& rows, const std::vector<std::string>& feed_ids) {
+    return ship_summary(ship_counts(rows), feed_ids);
 }
 
-std::string ship_summary(const ShipCounts& counts, const std::string& feed_id) {
+std::string ship_summary(const ShipCounts& counts, const std::vector<std::string>& feed_ids) {
     std::string text;
     for (const ShipOutcome outcome : k_order) {
         if (const auto n = counts.count(outcome); n > 0) {
@@ -113,8 +114,12 @@ std::string ship_summary(const ShipCounts& counts, const std::string& feed_id) {
     if (text.empty()) {
         text = "no packages";
     }
-    if (!feed_id.empty()) {
-        text += fmt::format(" (feed {})", feed_id);
+    if (feed_ids.size() == 1) {
+        text += fmt::format(" (feed {})", feed_ids.front());
+    } else if (feed_ids.size() > 1 && feed_ids.size() <= 3) {
+        text += fmt::format(" (feeds {})", fmt::join(feed_ids, ", "));
+    } else if (feed_ids.size() > 3) {
+        text += fmt::format(" ({} feeds)", feed_ids.size());
     }
     return text;
 }
@@ -126,7 +131,7 @@ void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, st
     if (!recovered.empty()) {
         ctx.err << fmt::format("asc: settled {} of an interrupted run: {} (`asc shipments list` shows them)\n",
                                count_noun(static_cast<long long>(recovered.size()), "package"),
-                               ship_summary(recovered, ""));
+                               ship_summary(recovered, {}));
     }
     if (left_planned > 0) {
         ctx.err << fmt::format("asc: {} planned by an interrupted run {} not sent; run that command again to send {}\n",
@@ -169,10 +174,10 @@ std::optional<Error> ship_exit_error(const ShipCounts& counts, const std::option
     return std::nullopt;
 }
 
-void finish_ship(Context& ctx, const ShipCounts& counts, const std::string& feed_id,
+void finish_ship(Context& ctx, const ShipCounts& counts, const std::vector<std::string>& feed_ids,
                  const std::optional<Error>& error, bool wait) {
     if (!ctx.global.quiet) {
-        ctx.err << fmt::format("asc: ship: {}\n", ship_summary(counts, feed_id));
+        ctx.err << fmt::format("asc: ship: {}\n", ship_summary(counts, feed_ids));
     }
     if (auto e = ship_exit_error(counts, error, wait)) {
         throw *e;

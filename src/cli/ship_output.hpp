@@ -47,9 +47,10 @@ struct ShipCounts {
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const { return counts[static_cast<std::size_t>(outcome)]; }
 };
 ShipCounts ship_counts(const std::vector<ShipRow>& rows);
-// "998 confirmed, 1 already shipped, 1 refused (feed 50012019000)".
-std::string ship_summary(const std::vector<ShipRow>& rows, const std::string& feed_id);
-std::string ship_summary(const ShipCounts& counts, const std::string& feed_id);
+// "998 confirmed, 1 already shipped, 1 refused (feed 50012019000)"; "(feeds A, B)" or "(5 feeds)"
+// for a run of several.
+std::string ship_summary(const std::vector<ShipRow>& rows, const std::vector<std::string>& feed_ids);
+std::string ship_summary(const ShipCounts& counts, const std::vector<std::string>& feed_ids);
 // Notes about earlier runs (unless -q).
 void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, std::size_t left_planned);
 // The error the rows call for (nullopt: exit 0): every package confirmed or already shipped is
@@ -59,7 +60,7 @@ void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, st
 // is success.
 std::optional<Error> ship_exit_error(const ShipCounts& counts, const std::optional<Error>& error, bool wait);
 // Prints the summary (unless -q) and throws what ship_exit_error() says.
-void finish_ship(Context& ctx, const ShipCounts& counts, const std::string& feed_id,
+void finish_ship(Context& ctx, const ShipCounts& counts, const std::vector<std::string>& feed_ids,
                  const std::optional<Error>& error, bool wait);
 
 } // namespace asc::cli

@@ -447,4 +447,30 @@ TEST_CASE("SP-API: an interrupt stops the call") {
     CHECK(f.http.requests.empty());
 }
 
+TEST_CASE("SP-API: the time a call spends before it leaves (its journal write) earns no rate-limit tokens") {
+    // confirmShipment: 2 requests a second, burst 10. Every other request's journal write takes
+    // 400 ms between its token and its sending; counted from the tokens, the request after it
+    // would leave 100 ms after it and arrive faster than Amazon's bucket refills (a 429).
+    Fixture f;
+    f.http.handler = [](const asc::HttpRequest&) { return respond(204, ""); };
+    std::vector<std::chrono::steady_clock::time_point> sent;
+    asc::ApiCall confirm = {"confirmShipment", "POST", "/orders/v0/orders/123-1234567-1234567/shipmentConfirmation", {}, "{}"};
+    confirm.idempotent = false;
+    confirm.before_send = [&f, &sent] {
+        if (sent.size() % 2 == 0) {
+            f.clock.sleep_for(400ms);
+        }
+        sent.push_back(f.clock.now());
+    };
+    for (int i = 0; i < 14; ++i) {
+        f.api.call(confirm);
+    }
+    REQUIRE(sent.size() == 14);
+    // Past the burst, requests leave at least 500 ms apart (the usage plan's spacing).
+    for (std::size_t i = 11; i < sent.size(); ++i) {
+        CAPTURE(i);
+        CHECK(sent[i] - sent[i - 1] >= 500ms);
+    }
+}
+
 TEST_SUITE_END();

@@ -95,6 +95,10 @@ class TokenBucket {
     void set_rate(double rate);
     // A 429 means the server's bucket is empty: empty ours too.
     void drain(std::chrono::steady_clock::time_point now);
+    // The request the last token was taken for went out `delay` after it was taken (a journal
+    // write in between): that time earns no tokens, so that requests are spaced by the time they
+    // leave, as Amazon counts them, not by the time their tokens were taken.
+    void hold(std::chrono::nanoseconds delay, std::chrono::steady_clock::time_point now);
     [[nodiscard]] const RatePlan& plan() const { return m_plan; }
     // The state to save at `now` (tokens refilled up to now), and back (the time since `saved`
     // was counted refills it, as if this process had been waiting all along).
@@ -120,6 +124,9 @@ class RateLimiter {
     // header was ignored (for --debug).
     std::string observe_limit_header(std::string_view operation, std::string_view header_value);
     void observe_throttled(std::string_view operation);
+    // The request of `operation` whose token acquire() just took went out `delay` later
+    // (TokenBucket::hold).
+    void hold(std::string_view operation, std::chrono::nanoseconds delay);
     [[nodiscard]] bool enabled() const { return m_enabled; }
     // The rate the operation is paced at now (Amazon's announced one once seen), in calls per
     // second; nullopt for an operation without a plan.

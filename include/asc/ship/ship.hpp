@@ -182,6 +182,9 @@ struct ShipOptions {
     std::chrono::milliseconds lock_wait{std::chrono::seconds(10)};
     std::chrono::milliseconds sync_lock_wait{std::chrono::minutes(2)};
     std::size_t fresh_state_threshold = 20;
+    // run_chunked() plans, journals and sends about this many packages at a time (every package of
+    // an order in the same chunk); a batch up to this size runs as one plan, as plan() + execute().
+    std::size_t plan_chunk = 10'000;
     std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
     // As CancelOptions::in_flight_floor.
     std::chrono::milliseconds in_flight_floor{std::chrono::seconds(60)};
@@ -223,13 +226,15 @@ using ShipRowSink = std::function<void(ShipRow&& row)>;
 struct ShipResult {
     std::vector<ShipRow> rows; // one per plan item (empty when a sink took them)
     std::vector<ShipRow> recovered;
-    std::string feed_id;
+    std::string feed_id;               // the run's feed, when it sent exactly one
+    std::vector<std::string> feed_ids; // every feed the run sent, in order
     std::optional<Error> error; // what stopped the run early
     std::array<std::size_t, k_ship_outcomes> counts{}; // rows by ShipOutcome, also when a sink took them
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
 };
 
 struct ShipJournaled; // the journal rows one execute() wrote (src/core/ship/ship_internal.hpp)
+class ShipRequestList; // the packages of a run, held compactly (ship_requests.hpp)
 
 class ShipService {
   public:
@@ -245,8 +250,44 @@ class ShipService {
     // Ctrl-C; other failures after the journal was written come back in ShipResult::error.
     // With a `sink`, each row goes to it in plan order instead of into ShipResult::rows.
     ShipResult execute(const ShipPlan& plan, const ShipRowSink& sink = {});
+    // plan() + execute() in memory that does not grow with the batch (ship_chunked.cpp): the
+    // packages are planned (steps 2-3), journaled (4) and sent (5-6) about plan_chunk at a time,
+    // every package of an order in the chunk of its first package (the guard sees all of an
+    // order's packages at once), with one recovery, one lock and one incremental sync for the
+    // batch. Each chunk's results wait in an unlinked temporary file (the Spill) until every
+    // feed's report is in; the rows then go to `sink` in input order, with the same values as
+    // plan() + execute() would give. A batch of up to plan_chunk packages is exactly plan() +
+    // execute(). `planned` is called with each chunk's plan before it is sent (the first carries
+    // the recovered rows, the last left_planned). Differences from one plan, for larger batches:
+    // each chunk sends its own feed (--via auto: a feed when the batch has more than feed_above
+    // packages, however many of them the guard allows), Ctrl-C between chunks stops with
+    // Error(Interrupted) (what was journaled
+    // stays so: the same command run again sends nothing twice), and after an error that stops
+    // the run, the packages of chunks not planned yet are failed rows ("not sent").
+    ShipResult run_chunked(const ShipRequestList& packages, const std::function<void(const ShipPlan&)>& planned,
+                           const ShipRowSink& sink);
 
   private:
+    class Spill;
+    // Takes the ship lock and settles earlier runs' rows in flight (not in a dry run).
+    ShipPlan begin_plan();
+    // Steps 2-3 for `requests` (moved into plan.items), and the way they are sent.
+    void plan_packages(ShipPlan& plan, std::vector<ShipRequest> requests);
+    // Steps 2-3 for the requests already in plan.items (outcome WouldShip), and the way.
+    void decide_items(ShipPlan& plan);
+    // Step 4: the journal rows of `plan` in one transaction, in the batch `batch_id` (a new
+    // one when empty).
+    ShipJournaled journal(const ShipPlan& plan, std::string batch_id);
+    // Steps 5-6; a feed's report is read (collect_feed) only when `collect`.
+    void send(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note,
+              bool collect);
+    // Steps 4-6 of one chunk's plan (no feed report read yet), its results into `spill` at the
+    // chunk's package indexes; the first chunk sets `batch_id`.
+    void spill_chunk(const ShipPlan& plan, const std::vector<std::uint32_t>& chunk, Spill& spill, std::string& batch_id,
+                     std::string& sending_note, ShipResult& result);
+    // The rows of packages 0 .. packages - 1 in order, journaled ones as the journal has them now.
+    void emit_spilled(Spill& spill, std::size_t packages, const std::string& sending_note, ShipResult& result,
+                      const ShipRowSink& sink);
     std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
     // The orders' fresh state (step 2): `found(i, order)` for each ids[i] Amazon knows, one at a
     // time (none is kept); an id Amazon does not know gets no call.
@@ -257,7 +298,8 @@ class ShipService {
     void decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh,
                       std::map<std::string, std::int64_t>& replannable);
     void send_api(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note);
-    void send_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note);
+    void send_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note,
+                   bool collect);
     void emit_rows(const ShipPlan& plan, const ShipJournaled& journaled, const std::string& sending_note,
                    const std::function<void(ShipRow&&)>& emit);
     bool settle_sending(ShipEntry& row, bool may_wait, ShipRow& out);
@@ -281,6 +323,10 @@ class ShipService {
     // Per batch of feed rows whose createFeed outcome is unknown: the fulfillment feed that may
     // hold them still processing ("" once none is), so getFeeds (0.0222/s) is asked once a batch.
     std::map<std::string, std::string> m_busy_feed;
+    // Planned rows of interrupted runs (order id + tracking number -> journal id) that no package
+    // of this run has planned again yet.
+    std::map<std::string, std::int64_t> m_replannable;
+    bool m_synced = false; // the store had its incremental sync in this run (a chunked run syncs once)
     bool m_first_send = true;
     bool m_first_confirm = true;
 };

@@ -113,6 +113,12 @@ void TokenBucket::drain(std::chrono::steady_clock::time_point now) {
     m_tokens = 0;
 }
 
+void TokenBucket::hold(std::chrono::nanoseconds delay, std::chrono::steady_clock::time_point now) {
+    refill(now);
+    const std::chrono::duration<double> held = delay;
+    m_tokens = std::max(0.0, m_tokens - std::max(0.0, held.count()) * m_plan.rate);
+}
+
 SavedBucket TokenBucket::save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms) {
     refill(now);
     return SavedBucket{m_tokens, m_plan.rate, wall_now_ms};
@@ -239,6 +245,17 @@ std::string RateLimiter::observe_limit_header(std::string_view operation, std::s
         b->set_rate(rate);
     });
     return {};
+}
+
+void RateLimiter::hold(std::string_view operation, std::chrono::nanoseconds delay) {
+    if (!m_enabled || delay <= std::chrono::nanoseconds::zero()) {
+        return;
+    }
+    with_bucket(operation, [&](TokenBucket*& b) {
+        if (b != nullptr) {
+            b->hold(delay, m_clock.now());
+        }
+    });
 }
 
 void RateLimiter::observe_throttled(std::string_view operation) {

@@ -331,7 +331,12 @@ HttpResponse SpApiClient::call(const ApiCall& call, const BodyReader& read) {
         events.debug(fmt::format("{} (attempt {})", op, attempt));
         HttpRequest request = build_request(call, url, m_auth.access_token(), m_clock.wall_now());
         if (call.before_send) {
+            // The caller's step before the request leaves (a journal commit, of varying length)
+            // must not let this request and the next reach Amazon closer than the usage plan
+            // allows: the bucket counts from when it leaves.
+            const auto taken = m_clock.now();
             call.before_send();
+            m_limiter.hold(op, m_clock.now() - taken);
         }
         HttpResponse response = m_transport.send(request);
         throw_if_interrupted();

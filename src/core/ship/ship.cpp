@@ -163,23 +163,37 @@ std::string key_of(const std::string& order_id, const std::string& tracking) {
 } // namespace
 
 ShipPlan ShipService::plan(std::vector<ShipRequest> requests) {
+    ShipPlan plan = begin_plan();
+    plan_packages(plan, std::move(requests));
+    plan.left_planned = m_replannable.size();
+    return plan;
+}
+
+ShipPlan ShipService::begin_plan() {
     ShipPlan plan;
-    std::map<std::string, std::int64_t> replannable;
     if (!m_options.dry_run) {
         m_lock = m_store.lock_for_ship(m_options.lock_wait);
-        plan.recovered = recover(replannable);
+        plan.recovered = recover(m_replannable);
     }
+    return plan;
+}
+
+void ShipService::plan_packages(ShipPlan& plan, std::vector<ShipRequest> requests) {
     plan.items.reserve(requests.size());
     for (ShipRequest& r : requests) {
-        ShipPlanItem item;
-        item.request = std::move(r);
+        plan.items.emplace_back().request = std::move(r);
+    }
+    std::vector<ShipRequest>().swap(requests);
+    decide_items(plan);
+}
+
+void ShipService::decide_items(ShipPlan& plan) {
+    for (ShipPlanItem& item : plan.items) {
         if (!is_amazon_order_id(item.request.order_id)) {
             item.outcome = ShipOutcome::InvalidId;
             item.message = "not an Amazon order id (3-7-7 digits, e.g. 112-1234567-1234567)";
         }
-        plan.items.push_back(std::move(item));
     }
-    std::vector<ShipRequest>().swap(requests);
     // The packages of each order together, in input order within the order; each order once in
     // `ids`, in the order it first appears.
     std::vector<std::size_t> by_order;
@@ -215,20 +229,18 @@ ShipPlan ShipService::plan(std::vector<ShipRequest> requests) {
     std::vector<bool> known(ids.size(), false);
     fresh_state(ids, [&](std::size_t i, const Order& order) {
         known[i] = true;
-        decide_order(plan, packages_of(ids[i]), &order, replannable);
+        decide_order(plan, packages_of(ids[i]), &order, m_replannable);
     });
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (!known[i]) {
-            decide_order(plan, packages_of(ids[i]), nullptr, replannable);
+            decide_order(plan, packages_of(ids[i]), nullptr, m_replannable);
         }
     }
-    plan.left_planned = replannable.size();
     const std::size_t packages = plan.count(ShipOutcome::WouldShip);
     plan.via = m_options.via == ShipViaChoice::Feed ? ShipVia::Feed
                : m_options.via == ShipViaChoice::Api ? ShipVia::Api
                : packages > m_options.feed_above     ? ShipVia::Feed
                                                      : ShipVia::Api;
-    return plan;
 }
 
 void ShipService::decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh,
@@ -288,12 +300,15 @@ void ShipService::fresh_state(const std::vector<std::string_view>& ids,
         get_each(all);
         return;
     }
-    m_events.note(fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
-    SyncOptions sync;
-    sync.marketplace_ids = m_options.marketplace_ids;
-    sync.now = now();
-    sync.lock_wait = m_options.sync_lock_wait;
-    sync_orders(m_orders, m_store, sync, m_events);
+    if (!m_synced) { // a chunked run's later chunks read the store the first one refreshed
+        m_events.note(fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
+        SyncOptions sync;
+        sync.marketplace_ids = m_options.marketplace_ids;
+        sync.now = now();
+        sync.lock_wait = m_options.sync_lock_wait;
+        sync_orders(m_orders, m_store, sync, m_events);
+        m_synced = true;
+    }
     std::vector<std::size_t> from_report; // stored from an order report: no item ids, no packages
     std::vector<std::size_t> missing;
     for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -25,7 +25,7 @@ bool definitely_not_created(const Error& e) {
 } // namespace
 
 void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result,
-                            std::string& sending_note) {
+                            std::string& sending_note, bool collect) {
     std::vector<std::int64_t> planned; // the journal ids of the packages in the feed
     std::set<std::string> marketplace_set;
     for (std::size_t k = 0; k < journaled.items.size(); ++k) {
@@ -115,7 +115,9 @@ void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled
         }
         throw;
     }
-    collect_feed(result.feed_id, m_options.wait, nullptr);
+    if (collect) {
+        collect_feed(result.feed_id, m_options.wait, nullptr);
+    }
 }
 
 // Reads the report of feed `feed_id` (waiting up to wait_timeout when `may_wait`) and journals the

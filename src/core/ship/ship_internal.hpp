@@ -33,6 +33,14 @@ struct ShipJournaled {
     std::string run_by;
 };
 
+// The result row of a plan item that has no journal row.
+ShipRow row_of_item(const ShipPlanItem& item);
+// The result row of a plan item in a dry run sent `via`.
+ShipRow dry_row(const ShipPlanItem& item, ShipVia via);
+// The result row of a journal row once the run is over; `sending_note` says why a row still
+// `sending` is (the answer that carried it was lost).
+ShipRow journal_result_row(const ShipEntry& e, const std::string& sending_note);
+
 // The journal row of a plan item as execute() writes it; `message_id` numbers it in a feed (0:
 // not in the feed). The id is the planned row it replaces, if any.
 ShipEntry journal_entry(const ShipPlanItem& item, const ShipJournaled& journaled, std::int64_t message_id);

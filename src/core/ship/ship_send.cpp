@@ -36,7 +36,8 @@ bool is_journaled(const ShipPlanItem& item) {
            !item.request.tracking_number.empty();
 }
 
-// The result row of a plan item that has no journal row.
+} // namespace
+
 ShipRow row_of_item(const ShipPlanItem& item) {
     ShipRow r;
     r.order_id = item.request.order_id;
@@ -48,7 +49,29 @@ ShipRow row_of_item(const ShipPlanItem& item) {
     return r;
 }
 
-} // namespace
+ShipRow dry_row(const ShipPlanItem& item, ShipVia via) {
+    ShipRow r = row_of_item(item);
+    r.package_ref = item.package_ref;
+    if (item.outcome == ShipOutcome::WouldShip) {
+        r.items = items_text(item.items);
+        r.via = std::string(to_string(via));
+    }
+    return r;
+}
+
+ShipRow journal_result_row(const ShipEntry& e, const std::string& sending_note) {
+    ShipOutcome outcome = e.state == ShipState::Confirmed        ? ShipOutcome::Confirmed
+                          : e.state == ShipState::AlreadyShipped ? ShipOutcome::AlreadyShipped
+                          : e.state == ShipState::Refused        ? ShipOutcome::Refused
+                          : e.state == ShipState::Failed         ? ShipOutcome::Failed
+                                                                 : ShipOutcome::Pending;
+    std::string message = e.state == ShipState::Sending && !sending_note.empty() ? sending_note : e.result_message;
+    if (e.state == ShipState::Planned) {
+        outcome = ShipOutcome::Failed;
+        message = "not sent (the run stopped first); run the same command again to send it";
+    }
+    return row_of(e, outcome, message);
+}
 
 ShipEntry journal_entry(const ShipPlanItem& item, const ShipJournaled& journaled, std::int64_t message_id) {
     const bool planned = item.outcome == ShipOutcome::WouldShip;
@@ -92,23 +115,29 @@ ShipResult ShipService::execute(const ShipPlan& plan, const ShipRowSink& sink) {
     };
     if (m_options.dry_run) {
         for (const ShipPlanItem& item : plan.items) {
-            ShipRow r = row_of_item(item);
-            r.package_ref = item.package_ref;
-            if (item.outcome == ShipOutcome::WouldShip) {
-                r.items = items_text(item.items);
-                r.via = std::string(to_string(plan.via));
-            }
-            emit(std::move(r));
+            emit(dry_row(item, plan.via));
         }
         return result;
     }
+    const ShipJournaled journaled = journal(plan, {});
+    step("after-plan");
+    std::string sending_note; // why rows still `sending` are: the answer that carried them was lost
+    send(plan, journaled, result, sending_note, true);
+    if (!result.feed_id.empty()) {
+        result.feed_ids.push_back(result.feed_id);
+    }
+    emit_rows(plan, journaled, sending_note, emit);
+    return result;
+}
+
+ShipJournaled ShipService::journal(const ShipPlan& plan, std::string batch_id) {
     if (plan.via == ShipVia::Feed && plan.count(ShipOutcome::WouldShip) > 0 && m_options.seller_id.empty()) {
         throw Error(ErrorKind::Config, "a fulfillment feed needs the seller id (the feed's MerchantIdentifier)",
                     "set seller_id in the profile or ASC_SELLER_ID, or ship with --via api");
     }
     ShipJournaled journaled;
     journaled.at = now();
-    journaled.batch_id = ship_batch_id(journaled.at);
+    journaled.batch_id = batch_id.empty() ? ship_batch_id(journaled.at) : std::move(batch_id);
     journaled.via = plan.via;
     journaled.run_by = m_options.run_by;
     for (std::size_t i = 0; i < plan.items.size(); ++i) {
@@ -126,15 +155,16 @@ ShipResult ShipService::execute(const ShipPlan& plan, const ShipRowSink& sink) {
             return journal_entry(item, journaled, in_feed ? ++messages : 0);
         });
     }
-    step("after-plan");
-    std::string sending_note; // why rows still `sending` are: the answer that carried them was lost
+    return journaled;
+}
+
+void ShipService::send(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result,
+                       std::string& sending_note, bool collect) {
     if (plan.via == ShipVia::Api) {
         send_api(plan, journaled, result, sending_note);
     } else {
-        send_feed(plan, journaled, result, sending_note);
+        send_feed(plan, journaled, result, sending_note, collect);
     }
-    emit_rows(plan, journaled, sending_note, emit);
-    return result;
 }
 
 // One row per plan item in plan order: a journaled one as the journal now has it (read back a
@@ -155,19 +185,8 @@ void ShipService::emit_rows(const ShipPlan& plan, const ShipJournaled& journaled
             const std::size_t n = std::min(k_chunk, journaled.ids.size() - k);
             rows = m_store.ship_journal_rows(std::span<const std::int64_t>(journaled.ids).subspan(k, n));
         }
-        const ShipEntry& e = rows[k - first];
+        emit(journal_result_row(rows[k - first], sending_note));
         ++k;
-        ShipOutcome outcome = e.state == ShipState::Confirmed        ? ShipOutcome::Confirmed
-                              : e.state == ShipState::AlreadyShipped ? ShipOutcome::AlreadyShipped
-                              : e.state == ShipState::Refused        ? ShipOutcome::Refused
-                              : e.state == ShipState::Failed         ? ShipOutcome::Failed
-                                                                     : ShipOutcome::Pending;
-        std::string message = e.state == ShipState::Sending && !sending_note.empty() ? sending_note : e.result_message;
-        if (e.state == ShipState::Planned) {
-            outcome = ShipOutcome::Failed;
-            message = "not sent (the run stopped first); run the same command again to send it";
-        }
-        emit(row_of(e, outcome, message));
     }
 }
 

@@ -1,0 +1,256 @@
+// The ship service's chunked run (run_chunked) against a fake Amazon, with chunks of 4 packages:
+// the same rows as one plan (an order's packages on both sides of a chunk boundary, a package given
+// twice), a failure in the second chunk, an interruption between two chunks then a rerun that
+// sends nothing twice; and the compact package list it reads (ShipRequestList).
+
+#include "asc/amazon/lwa.hpp"
+#include "asc/amazon/rate_limit.hpp"
+#include "asc/amazon/sp_api.hpp"
+#include "asc/base/errors.hpp"
+#include "asc/base/interrupt.hpp"
+#include "asc/ship/ship.hpp"
+#include "asc/ship/ship_requests.hpp"
+#include "asc/store/store.hpp"
+#include "fake_amazon_clients.hpp"
+
+#include <doctest/doctest.h>
+#include <map>
+
+using asc::ShipOutcome;
+
+namespace {
+
+struct ChunkHarness : asc_test::FakeAmazonClients {
+    asc::ShipOptions options;
+
+    ChunkHarness() {
+        options.seller_id = "A1SELLER";
+        options.marketplace_ids = {"ATVPDKIKX0DER"};
+        options.run_by = "ops@host";
+        options.poll_interval = std::chrono::seconds(1);
+        options.ignore_cancel_request = true;
+        options.via = asc::ShipViaChoice::Feed;
+        options.plan_chunk = 4;
+    }
+
+    asc::ShipResult run(const std::vector<asc::ShipRequest>& requests, std::vector<std::size_t>* chunk_sizes = nullptr) {
+        asc::ShipRequestList list;
+        for (const asc::ShipRequest& r : requests) {
+            list.add(r);
+        }
+        list.seal();
+        asc::ShipService service(api, orders, feeds, store, clock, asc::no_events(), options);
+        return service.run_chunked(
+            list,
+            [chunk_sizes](const asc::ShipPlan& plan) {
+                if (chunk_sizes != nullptr) {
+                    chunk_sizes->push_back(plan.items.size());
+                }
+            },
+            {});
+    }
+
+    std::map<std::string, int> journal_states() {
+        std::map<std::string, int> out;
+        for (const auto& e : store.ship_journal_entries({})) {
+            ++out[std::string(asc::to_string(e.state))];
+        }
+        return out;
+    }
+};
+
+std::string id(int n) {
+    return fmt::format("112-{:07}-{:07}", n, n * 7);
+}
+
+asc::ShipRequest package(int n, std::string tracking = {}) {
+    asc::ShipRequest r;
+    r.order_id = id(n);
+    r.carrier_code = "UPS";
+    r.tracking_number = tracking.empty() ? fmt::format("1Z{:08}", n) : std::move(tracking);
+    return r;
+}
+
+// Orders 1..10 on the fake Amazon; packages: one per order, plus order 2's second package (one
+// unit of its first item) at the end, and order 3's package given again without items.
+std::vector<asc::ShipRequest> mixed_batch(ChunkHarness& h) {
+    std::vector<asc::ShipRequest> out;
+    for (int n = 1; n <= 10; ++n) {
+        h.amazon.add({.id = id(n)});
+    }
+    asc::ShipRequest first_unit = package(2);
+    first_unit.items.push_back({asc_test::FakeSellerApi::item_id(id(2), 1), 1});
+    out.push_back(package(1));
+    out.push_back(first_unit);
+    for (int n = 3; n <= 10; ++n) {
+        out.push_back(package(n));
+    }
+    out.push_back(package(3));              // given twice: refused, sent once
+    out.push_back(package(2, "1ZSECOND")); // the rest of order 2, ten packages after its first
+    return out;
+}
+
+void check_same_rows(const std::vector<asc::ShipRow>& a, const std::vector<asc::ShipRow>& b) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        CAPTURE(i);
+        CHECK(a[i].order_id == b[i].order_id);
+        CHECK(a[i].outcome == b[i].outcome);
+        CHECK(a[i].package_ref == b[i].package_ref);
+        CHECK(a[i].carrier == b[i].carrier);
+        CHECK(a[i].tracking_number == b[i].tracking_number);
+        CHECK(a[i].items == b[i].items);
+        CHECK(a[i].via == b[i].via);
+        CHECK(a[i].result_code == b[i].result_code);
+        CHECK(a[i].message == b[i].message);
+    }
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("core::ship_chunked");
+
+TEST_CASE("the package list: lines of one package add up wherever they are, fields come back whole") {
+    asc::ShipRequestList list;
+    asc::ShipRequest a = package(1);
+    a.items.push_back({"11", 1});
+    a.ship_date = asc::Timestamp(std::chrono::seconds(1'700'000'000));
+    a.shipping_method = "UPS Ground";
+    asc::ShipRequest other = package(2);
+    other.carrier_code = "Other";
+    other.carrier_name = "Acme Post";
+    asc::ShipRequest a_more = package(1);
+    a_more.items.push_back({"12", 3});
+    asc::ShipRequest bare = package(2); // no items: a second package, not merged
+    list.add(a);
+    list.add(other);
+    list.add(a_more); // package 0 is not the last record: moved to the end with its new item
+    list.add(bare);
+    list.seal();
+
+    REQUIRE(list.size() == 3);
+    const asc::ShipRequest first = list[0];
+    CHECK(first.order_id == id(1));
+    CHECK(first.shipping_method == "UPS Ground");
+    CHECK(first.ship_date == a.ship_date);
+    REQUIRE(first.items.size() == 2);
+    CHECK(first.items[0].order_item_id == "11");
+    CHECK(first.items[1].order_item_id == "12");
+    CHECK(first.items[1].quantity == 3);
+    const asc::ShipRequest second = list[1];
+    CHECK(second.carrier_name == "Acme Post");
+    CHECK(second.items.empty());
+    CHECK_FALSE(second.ship_date);
+    CHECK(list.order_id(2) == id(2));
+    CHECK(list[2].tracking_number == package(2).tracking_number);
+}
+
+TEST_CASE("chunks of 4: an order's packages across a chunk boundary and a duplicate give the rows of one plan") {
+    ChunkHarness one;
+    one.options.plan_chunk = 100;
+    const asc::ShipResult whole = one.run(mixed_batch(one));
+
+    ChunkHarness h;
+    std::vector<std::size_t> chunks;
+    const asc::ShipResult chunked = h.run(mixed_batch(h), &chunks);
+
+    check_same_rows(chunked.rows, whole.rows);
+    CHECK(chunks == std::vector<std::size_t>{5, 4, 3}); // order 2 and 3's packages join their first chunk
+    CHECK(chunked.rows[1].outcome == ShipOutcome::Confirmed);
+    CHECK(chunked.rows[11].order_id == id(2));
+    CHECK(chunked.rows[11].package_ref == "2"); // the order's units the first package left
+    CHECK(chunked.rows[10].outcome == ShipOutcome::Refused);
+    CHECK(h.amazon.calls["createFeed"] == 3);
+    CHECK(chunked.feed_ids.size() == 3);
+    CHECK(chunked.feed_id.empty());
+    CHECK(h.journal_states() == one.journal_states());
+    CHECK(h.amazon.orders[id(3)].tracking.size() == 1);
+}
+
+TEST_CASE("chunks of 4 in a dry run: the rows of one plan, nothing journaled or sent") {
+    ChunkHarness one;
+    one.options.plan_chunk = 100;
+    one.options.dry_run = true;
+    const asc::ShipResult whole = one.run(mixed_batch(one));
+    ChunkHarness h;
+    h.options.dry_run = true;
+    const asc::ShipResult chunked = h.run(mixed_batch(h));
+    check_same_rows(chunked.rows, whole.rows);
+    CHECK(chunked.count(ShipOutcome::WouldShip) == 11); // order 2's two packages, order 3's once
+    CHECK(h.amazon.calls["createFeed"] == 0);
+    CHECK(h.journal_states().empty());
+}
+
+TEST_CASE("a failure in the second chunk: the first confirmed, the rest not sent; a rerun sends each package once") {
+    ChunkHarness h;
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 12; ++n) {
+        h.amazon.add({.id = id(n)});
+        requests.push_back(package(n));
+    }
+    int creates = 0;
+    h.amazon.fault = [&creates](const std::string& op) -> std::optional<asc::HttpResponse> {
+        if (op == "createFeed" && ++creates == 2) {
+            return asc_test::respond(400, R"({"errors":[{"code":"InvalidInput","message":"bad feed"}]})");
+        }
+        return std::nullopt;
+    };
+    const asc::ShipResult r = h.run(requests);
+    REQUIRE(r.rows.size() == 12);
+    REQUIRE(r.error);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(r.rows[i].outcome == ShipOutcome::Confirmed);
+    }
+    for (std::size_t i = 4; i < 12; ++i) {
+        CAPTURE(i);
+        CHECK(r.rows[i].outcome == ShipOutcome::Failed);
+        CHECK(r.rows[i].message.find("not sent") != std::string::npos);
+    }
+    CHECK(h.journal_states() == std::map<std::string, int>{{"confirmed", 4}, {"planned", 4}});
+
+    h.amazon.fault = {};
+    const asc::ShipResult again = h.run(requests);
+    CHECK_FALSE(again.error);
+    CHECK(again.count(ShipOutcome::AlreadyShipped) == 4);
+    CHECK(again.count(ShipOutcome::Confirmed) == 8);
+    for (int n = 1; n <= 12; ++n) {
+        CHECK(h.amazon.orders[id(n)].tracking.size() == 1);
+    }
+}
+
+TEST_CASE("an interruption between two chunks, then a rerun: the first chunk's feed collected, nothing sent twice") {
+    ChunkHarness h;
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 10; ++n) {
+        h.amazon.add({.id = id(n)});
+        requests.push_back(package(n));
+    }
+    h.options.on_step = [](std::string_view step) {
+        if (step == "after-submit") {
+            asc::set_interrupted();
+        }
+    };
+    try {
+        (void)h.run(requests);
+        asc::clear_interrupted();
+        FAIL("not interrupted");
+    } catch (const asc::Error& e) {
+        asc::clear_interrupted();
+        CHECK(e.kind() == asc::ErrorKind::Interrupted);
+        CHECK(std::string(e.what()).find("between two chunks") != std::string::npos);
+    }
+    CHECK(h.journal_states() == std::map<std::string, int>{{"submitted", 4}});
+    CHECK(h.amazon.calls["createFeed"] == 1);
+
+    h.options.on_step = {};
+    const asc::ShipResult again = h.run(requests);
+    CHECK(again.recovered.size() == 4);
+    CHECK(again.count(ShipOutcome::AlreadyShipped) == 4);
+    CHECK(again.count(ShipOutcome::Confirmed) == 6);
+    CHECK(h.amazon.calls["createFeed"] == 3);
+    for (int n = 1; n <= 10; ++n) {
+        CHECK(h.amazon.orders[id(n)].tracking.size() == 1);
+    }
+}
+
+TEST_SUITE_END();

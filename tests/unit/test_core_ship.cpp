@@ -11,6 +11,7 @@
 #include "asc/ship/ship.hpp"
 #include "asc/store/store.hpp"
 #include "fake_amazon_clients.hpp"
+#include "ship_test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <map>
@@ -49,25 +50,15 @@ struct ShipHarness : asc_test::FakeAmazonClients {
         };
     }
 
-    std::map<std::string, int> journal_states() {
-        std::map<std::string, int> out;
-        for (const auto& e : store.ship_journal_entries({})) {
-            ++out[std::string(asc::to_string(e.state))];
-        }
-        return out;
-    }
+    std::map<std::string, int> journal_states() { return asc_test::ship_journal_states(store); }
 };
 
 std::string id(int n) {
-    return fmt::format("112-{:07}-{:07}", n, n * 7);
+    return asc_test::ship_order_id(n);
 }
 
-asc::ShipRequest package(int n) {
-    asc::ShipRequest r;
-    r.order_id = id(n);
-    r.carrier_code = "UPS";
-    r.tracking_number = fmt::format("1Z{:08}", n);
-    return r;
+asc::ShipRequest package(int n, std::string tracking = {}) {
+    return asc_test::ship_package(n, std::move(tracking));
 }
 
 // `count` orders on the fake Amazon and one package for each, in order.

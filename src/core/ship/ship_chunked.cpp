@@ -261,14 +261,7 @@ void ShipService::spill_chunk(const ShipPlan& plan, const std::vector<std::uint3
 
 void ShipService::emit_spilled(Spill& spill, std::size_t packages, const std::string& sending_note,
                                ShipResult& result, const ShipRowSink& sink) {
-    const auto emit = [&](ShipRow&& row) {
-        ++result.counts[static_cast<std::size_t>(row.outcome)];
-        if (sink) {
-            sink(std::move(row));
-        } else {
-            result.rows.push_back(std::move(row));
-        }
-    };
+    const auto emit = [&](ShipRow&& row) { emit_row(std::move(row), result, sink); };
     // A page of packages at a time: their journal rows read in one go.
     constexpr std::size_t k_page = 256;
     std::vector<Spill::Record> page;

@@ -33,6 +33,9 @@ struct ShipJournaled {
     std::string run_by;
 };
 
+// Counts `row` in `result`, then hands it to `sink`, or keeps it in result.rows without one.
+void emit_row(ShipRow&& row, ShipResult& result, const ShipRowSink& sink);
+
 // The result row of a plan item that has no journal row.
 ShipRow row_of_item(const ShipPlanItem& item);
 // The result row of a plan item in a dry run sent `via`.

@@ -101,18 +101,19 @@ ShipEntry journal_entry(const ShipPlanItem& item, const ShipJournaled& journaled
     return e;
 }
 
+void emit_row(ShipRow&& row, ShipResult& result, const ShipRowSink& sink) {
+    ++result.counts[static_cast<std::size_t>(row.outcome)];
+    if (sink) {
+        sink(std::move(row));
+    } else {
+        result.rows.push_back(std::move(row));
+    }
+}
+
 ShipResult ShipService::execute(const ShipPlan& plan, const ShipRowSink& sink) {
     ShipResult result;
     result.recovered = plan.recovered;
-    // Each row is counted, then handed to the sink or kept.
-    const auto emit = [&](ShipRow&& row) {
-        ++result.counts[static_cast<std::size_t>(row.outcome)];
-        if (sink) {
-            sink(std::move(row));
-        } else {
-            result.rows.push_back(std::move(row));
-        }
-    };
+    const auto emit = [&](ShipRow&& row) { emit_row(std::move(row), result, sink); };
     if (m_options.dry_run) {
         for (const ShipPlanItem& item : plan.items) {
             emit(dry_row(item, plan.via));

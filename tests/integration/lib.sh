@@ -52,6 +52,18 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # sim_requests OP: how many requests the sim saw for an operation.
 sim_requests() { sim_get /_sim/stats | json "d['operations'].get('$1',{}).get('requests',0)"; }
+# sim_cancellation_counts FILE: how many times the sim canceled each order id in FILE, as
+# "count:orders" pairs ("1:20": twenty orders, each canceled once).
+sim_cancellation_counts() {
+  python3 - "$1" "$SIM_URL" <<'PY'
+import collections, json, sys, urllib.request
+c = collections.Counter()
+for oid in open(sys.argv[1]).read().split():
+    with urllib.request.urlopen(f"{sys.argv[2]}/_sim/orders/{oid}") as r:
+        c[json.load(r)["cancellations"]] += 1
+print(" ".join(f"{k}:{v}" for k, v in sorted(c.items())))
+PY
+}
 
 pass() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
 fail() { CHECKS=$((CHECKS + 1)); FAILURES=$((FAILURES + 1)); echo "FAIL - $*" >&2; }

@@ -14,16 +14,6 @@ sim_get "/_sim/orders?fulfillmentStatus=UNSHIPPED&fulfilledBy=MERCHANT" | json "
 sed -n 1,8p "$WORK/pool" >"$WORK/a"
 sed -n 9,33p "$WORK/pool" >"$WORK/b"
 sed -n 34,38p "$WORK/pool" >"$WORK/c"
-counts() {
-  python3 - "$1" "$SIM_URL" <<'PY'
-import collections, json, sys, urllib.request
-c = collections.Counter()
-for oid in open(sys.argv[1]).read().split():
-    with urllib.request.urlopen(f"{sys.argv[2]}/_sim/orders/{oid}") as r:
-        c[json.load(r)["cancellations"]] += 1
-print(" ".join(f"{k}:{v}" for k, v in sorted(c.items())))
-PY
-}
 all_canceled() { python3 -c "import json,sys; rows = json.load(open(sys.argv[1])); assert rows and all(r['outcome'] == 'canceled' for r in rows), rows" "$1"; }
 faults() { sim_get /_sim/stats | json "d['operations']['$1']['faults']"; }
 
@@ -33,7 +23,7 @@ sim_post /_sim/config "{\"faults\": [$cheap]}" >/dev/null
 expect_exit 0 "a batch with 429s on createFeedDocument, getFeed and getOrder" \
   asc --max-attempts 12 order cancel --from "$WORK/a" --reason NoInventory --yes --max-per-feed 1 -o json
 check "all canceled" all_canceled "$WORK/out"
-check "each canceled once" [ "$(counts "$WORK/a")" = "1:8" ]
+check "each canceled once" [ "$(sim_cancellation_counts "$WORK/a")" = "1:8" ]
 for op in createFeedDocument getFeed getOrder; do
   check "the sim answered 429 to $op" [ "$(faults "$op")" -gt 0 ]
 done
@@ -88,8 +78,8 @@ check "batch B, recovered under 429s, exits 0 (got $rc_b)" [ "$rc_b" -eq 0 ]
 check "batch C, sent under 429s, exits 0 (got $rc_c)" [ "$rc_c" -eq 0 ]
 check "batch B all canceled" all_canceled "$WORK/b.out"
 check "batch C all canceled" all_canceled "$WORK/c.out"
-check "batch B canceled once each" [ "$(counts "$WORK/b")" = "1:25" ]
-check "batch C canceled once each" [ "$(counts "$WORK/c")" = "1:5" ]
+check "batch B canceled once each" [ "$(sim_cancellation_counts "$WORK/b")" = "1:25" ]
+check "batch C canceled once each" [ "$(sim_cancellation_counts "$WORK/c")" = "1:5" ]
 check "createFeed answered once more (batch C), after its 429" python3 -c "
 import json, urllib.request
 op = json.load(urllib.request.urlopen('$SIM_URL/_sim/stats'))['operations']['createFeed']

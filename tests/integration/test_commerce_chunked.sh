@@ -20,17 +20,6 @@ import json; b = json.load(open('$WORK/pick.before.json'))
 for name in ('one', 'two'):
     ids = open('$WORK/' + name).read().split()
     json.dump({i: b[i] for i in ids}, open('$WORK/' + name + '.before.json', 'w'))"
-# cancellations IDS: the sim's cancellation counter of each order, as "count:orders".
-cancellations() {
-  python3 - "$1" "$SIM_URL" <<'PY'
-import collections, json, sys, urllib.request
-c = collections.Counter()
-for oid in open(sys.argv[1]).read().split():
-    with urllib.request.urlopen(f"{sys.argv[2]}/_sim/orders/{oid}") as r:
-        c[json.load(r)["cancellations"]] += 1
-print(" ".join(f"{k}:{v}" for k, v in sorted(c.items())))
-PY
-}
 
 expect_exit 0 "a batch of 20 in chunks of 7 is canceled" \
   asc order cancel --from "$WORK/one" --reason NoInventory --yes --max-per-feed 7 -o jsonl
@@ -45,7 +34,7 @@ assert len({r["feed_id"] for r in rows}) == 3, {r["feed_id"] for r in rows}
 PY
 check "the summary counts all 20 Magento orders" grep -q "20 Magento orders updated" "$WORK/err"
 check "every Magento order is canceled or closed, credit memos and comments exactly once" commerce_truth "$WORK/one"
-check "every order was canceled exactly once on the sim" [ "$(cancellations "$WORK/one")" = "1:20" ]
+check "every order was canceled exactly once on the sim" [ "$(sim_cancellation_counts "$WORK/one")" = "1:20" ]
 
 expect_exit 137 "a batch killed once its first chunk's feed is submitted" env ASC_TEST_CRASH_AT=after-submit \
   "$ASC_BIN" order cancel --from "$WORK/two" --reason NoInventory --yes --max-per-feed 7
@@ -61,7 +50,7 @@ bad = [r for r in rows if r["outcome"] not in ("canceled", "already_canceled")]
 assert not bad, bad[:3]
 PY
 check "after the rerun every Magento order was updated exactly once" commerce_truth "$WORK/two"
-check "after the rerun every order was canceled exactly once on the sim" [ "$(cancellations "$WORK/two")" = "1:20" ]
+check "after the rerun every order was canceled exactly once on the sim" [ "$(sim_cancellation_counts "$WORK/two")" = "1:20" ]
 check "the Magento step commented each of the 40 orders once" python3 -c "
 import json, urllib.request
 s = json.load(urllib.request.urlopen('$SIM_URL/_sim/stats'))['operations']

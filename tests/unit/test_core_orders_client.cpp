@@ -513,3 +513,94 @@ TEST_CASE("search with read_ahead: a page asked ahead that waits for its rate-li
     CHECK(sent.load() == 20); // the 21st was still waiting for its token: never sent
     CHECK(std::chrono::steady_clock::now() - started < 10s);
 }
+
+TEST_SUITE_BEGIN("core::OrdersClient");
+
+TEST_CASE("guess_next_token reads the next page's token off a body without parsing it") {
+    SUBCASE("pagination last, as Amazon and the sim send it") {
+        CHECK(asc::guess_next_token(R"({"orders":[],"pagination":{"nextToken":"AQC+/9=="}})") == "AQC+/9==");
+    }
+    SUBCASE("pagination first, before more than the tail the scan looks at first") {
+        const std::string body = R"({"pagination":{"nextToken":"front"},"orders":[{"note":")" +
+                                 std::string(4000, 'x') + R"("}]})";
+        CHECK(asc::guess_next_token(body) == "front");
+    }
+    SUBCASE("whitespace around the key and the colon") {
+        CHECK(asc::guess_next_token("{ \"orders\" : [ ] ,\n \"pagination\" : { \"nextToken\" :\t\"t2\" } }") == "t2");
+    }
+    SUBCASE("the last page has none") {
+        CHECK(asc::guess_next_token(R"({"orders":[],"pagination":{}})").empty());
+        CHECK(asc::guess_next_token(R"({"orders":[]})").empty());
+        CHECK(asc::guess_next_token("").empty());
+    }
+    SUBCASE("a value with an escape is not guessed") {
+        CHECK(asc::guess_next_token(R"({"orders":[],"pagination":{"nextToken":"a\/b"}})").empty());
+    }
+    SUBCASE("the words inside a string are not a key") {
+        CHECK(asc::guess_next_token(R"({"orders":[{"note":"\"nextToken\":\"evil\""}]})").empty());
+        CHECK(asc::guess_next_token(R"({"orders":[{"note":"see \"nextToken\": \"evil\""}]})").empty());
+    }
+    SUBCASE("a key that is not followed by a string value") {
+        CHECK(asc::guess_next_token(R"({"orders":[],"pagination":{"nextToken":null}})").empty());
+        CHECK(asc::guess_next_token(R"({"orders":[],"pagination":{"nextToken":"cut)").empty());
+    }
+}
+
+TEST_CASE("search with read_ahead: a wrong guess is dropped and the right page asked for") {
+    ReadAheadFixture f;
+    // Page 0 names p1 in its pagination, but an order after it carries an object with a key
+    // "nextToken" too, nearer the end, which is what the scan guesses.
+    std::atomic<int> decoys{0};
+    f.http.handler = [&](const asc::HttpRequest& request) {
+        const auto q = query_of(request.url);
+        const std::string token = q.back().first == "paginationToken" ? q.back().second : "";
+        if (token == "decoy") {
+            ++decoys;
+            return respond(400, R"({"errors":[{"code":"InvalidInput","message":"bad token"}]})");
+        }
+        json order = fixture_order(0);
+        if (token.empty()) {
+            order["extra"] = {{"nextToken", "decoy"}};
+            return respond(200, R"({"pagination":{"nextToken":"p1"},"orders":[)" + order.dump() + "]}");
+        }
+        order["orderId"] = "113-0000000-0000001";
+        return respond(200, json{{"orders", {order}}}.dump());
+    };
+    std::vector<std::string> ids;
+    f.orders.search(ReadAheadFixture::query(), [&](std::vector<asc::Order>&& page) {
+        ids.push_back(page.at(0).order_id);
+        return true;
+    });
+    CHECK(ids == std::vector<std::string>{"113-4567890-1234567", "113-0000000-0000001"});
+    CHECK(decoys.load() <= 1); // asked at most once, and its 400 went nowhere
+    CHECK(query_of(f.http.requests.back().url).back().second == "p1");
+}
+
+TEST_CASE("search with read_ahead: a braced body that is not JSON is asked again the careful way") {
+    ReadAheadFixture f;
+    std::atomic<int> p1_asked{0};
+    f.http.handler = [&](const asc::HttpRequest& request) {
+        const auto q = query_of(request.url);
+        const std::string token = q.back().first == "paginationToken" ? q.back().second : "";
+        json order = fixture_order(0);
+        if (token == "p1" && ++p1_asked == 1) {
+            // Braces at both ends and a token to guess, but not JSON.
+            return respond(200, R"({"orders":[{"orderId":"113-0000000-00), "pagination":{"nextToken":"p2"}})");
+        }
+        json body{{"orders", {order}}};
+        body["orders"][0]["orderId"] = "113-0000000-000000" + std::string(token.empty() ? "0" : token.substr(1));
+        if (token.empty() || token == "p1") {
+            body["pagination"] = {{"nextToken", token.empty() ? "p1" : "p2"}};
+        }
+        return respond(200, body.dump());
+    };
+    std::vector<std::string> ids;
+    f.orders.search(ReadAheadFixture::query(), [&](std::vector<asc::Order>&& page) {
+        ids.push_back(page.at(0).order_id);
+        return true;
+    });
+    CHECK(ids == std::vector<std::string>{"113-0000000-0000000", "113-0000000-0000001", "113-0000000-0000002"});
+    CHECK(p1_asked.load() == 2);
+}
+
+TEST_SUITE_END();

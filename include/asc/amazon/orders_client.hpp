@@ -57,6 +57,12 @@ struct OrdersPage {
 // accepts, the orders are the ones order_from_v2026 makes. Public for tests.
 bool decode_orders_page_fast(std::string_view body, OrdersPage& out);
 
+// The next page's token read off a searchOrders body without parsing it (the value of a
+// "nextToken" key; the body's end is looked at first), so that the next request can leave while
+// this body is decoded. A guess, to be confirmed against the decoded page: "" when there is none
+// or the value holds an escape. Public for tests.
+std::string guess_next_token(std::string_view body);
+
 class OrdersClient {
   public:
     explicit OrdersClient(SpApiClient& api) : m_api(api) {}

@@ -9,7 +9,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -150,6 +152,107 @@ OrdersPage fetch_page(SpApiClient& api, const Params& params, const std::string&
     return page;
 }
 
+// A searchOrders answer received but not decoded yet: what the read-ahead thread hands over, so
+// that decoding one page and fetching the next overlap.
+struct RawPage {
+    std::string token;      // the paginationToken it was asked with ("" for the first page)
+    std::string body;       // the inflated JSON
+    std::string next_guess; // guess_next_token(body): the page to ask for while this one decodes
+};
+
+} // namespace
+
+// The next page's token read off a searchOrders body without parsing it, so that its request can
+// leave before the body is decoded. It is the string value of a key "nextToken" standing where a
+// key can (after '{' or ','): in JSON a quote inside a string is escaped, so in a valid body such
+// a match is a real key, and Amazon's page has it only in "pagination". Amazon's and the sim's
+// pages put "pagination" after the orders, so the end of the body is looked at first. A guess
+// only: the caller confirms it against the decoded page and drops the page it asked for when the
+// two differ (a body that is not valid JSON, a key elsewhere). "" when there is none, or when the
+// value holds an escape (not worth guessing).
+std::string guess_next_token(std::string_view body) {
+    constexpr std::string_view key = "\"nextToken\"";
+    constexpr std::size_t tail = 1024;
+    std::size_t at = std::string_view::npos;
+    if (body.size() > tail) {
+        if (const std::size_t in_tail = body.substr(body.size() - tail).rfind(key); in_tail != std::string_view::npos) {
+            at = body.size() - tail + in_tail;
+        }
+    }
+    if (at == std::string_view::npos) {
+        static const std::boyer_moore_horspool_searcher searcher(key.begin(), key.end());
+        const auto hit = std::search(body.begin(), body.end(), searcher);
+        if (hit == body.end()) {
+            return {};
+        }
+        at = static_cast<std::size_t>(hit - body.begin());
+    }
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    std::size_t before = at;
+    while (before > 0 && is_space(body[before - 1])) {
+        --before;
+    }
+    if (before == 0 || (body[before - 1] != '{' && body[before - 1] != ',')) {
+        return {};
+    }
+    std::size_t i = at + key.size();
+    const auto skip_space = [&] {
+        while (i < body.size() && is_space(body[i])) {
+            ++i;
+        }
+    };
+    skip_space();
+    if (i >= body.size() || body[i] != ':') {
+        return {};
+    }
+    ++i;
+    skip_space();
+    if (i >= body.size() || body[i] != '"') {
+        return {};
+    }
+    const std::size_t start = ++i;
+    const std::size_t end = body.find_first_of("\"\\", start);
+    if (end == std::string_view::npos || body[end] != '"') {
+        return {};
+    }
+    return std::string(body.substr(start, end - start));
+}
+
+namespace {
+
+// Whether a body can be a searchOrders page at all: empty (decoding it names the fault) or
+// braced. The whole check is the decode's, on the caller's thread; this one is what the fetching
+// thread can afford, and it turns away most of what a proxy or a broken answer sends (an HTML
+// page, a body cut short), which the call then retries as malformed.
+bool may_be_page(const HttpResponse& response) {
+    const std::string_view body = response.body;
+    const std::size_t first = body.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) {
+        return body.empty();
+    }
+    const std::size_t last = body.find_last_not_of(" \t\r\n");
+    return body[first] == '{' && body[last] == '}';
+}
+
+// One searchOrders page, received but not decoded (see RawPage).
+RawPage fetch_raw(SpApiClient& api, const Params& params, const std::string& token, Events* events,
+                  const std::atomic<bool>* cancel) {
+    ApiCall call;
+    call.operation = "searchOrders";
+    call.path = std::string(k_search_path);
+    call.query = params;
+    if (!token.empty()) {
+        call.query.emplace_back("paginationToken", token);
+    }
+    call.events = events;
+    call.cancel = cancel;
+    RawPage raw;
+    raw.token = token;
+    raw.body = api.call(call, may_be_page).body;
+    raw.next_guess = guess_next_token(raw.body);
+    return raw;
+}
+
 // Events raised on the read-ahead thread, queued for the caller's thread: a terminal's progress
 // line and stderr are written by one thread only.
 class RelayedEvents final : public Events {
@@ -213,15 +316,14 @@ class RelayedEvents final : public Events {
     bool m_done = false;
 };
 
-// The next page, fetched on a thread of its own while the caller works on the current one: one
-// thread for the whole search (not one per page), which waits for ask() and fetches and decodes
-// that page; take() waits for it. The destructor drops a page asked for and not taken: a call
+// The next page, fetched on a thread of its own while the caller decodes and hands over the
+// current one: one thread for the whole search (not one per page), which waits for ask() and
+// fetches that page (received and inflated, not decoded); take() waits for it. The destructor drops a page asked for and not taken: a call
 // still waiting for its rate-limit token gives up at once; a request already sent is waited for
 // (never abandoned mid-flight).
 class ReadAhead {
   public:
-    ReadAhead(SpApiClient& api, const Params& params, std::size_t page_size)
-        : m_api(api), m_params(params), m_page_size(page_size), m_thread([this] { run(); }) {}
+    ReadAhead(SpApiClient& api, const Params& params) : m_api(api), m_params(params), m_thread([this] { run(); }) {}
     ReadAhead(const ReadAhead&) = delete;
     ReadAhead& operator=(const ReadAhead&) = delete;
     ~ReadAhead() {
@@ -243,7 +345,7 @@ class ReadAhead {
         m_wake.notify_all();
     }
 
-    OrdersPage take(Events& events) {
+    RawPage take(Events& events) {
         m_events.relay_until_done(events);
         const std::lock_guard lock(m_mutex);
         if (m_error) {
@@ -265,11 +367,10 @@ class ReadAhead {
                 m_asked = false;
                 token = std::move(m_token);
             }
-            OrdersPage page;
+            RawPage page;
             std::exception_ptr error;
             try {
-                // Decoded here too: the caller's thread only prints and stores.
-                page = fetch_page(m_api, m_params, token, &m_events, &m_cancel, m_page_size);
+                page = fetch_raw(m_api, m_params, token, &m_events, &m_cancel);
             } catch (...) {
                 error = std::current_exception();
             }
@@ -284,7 +385,6 @@ class ReadAhead {
 
     SpApiClient& m_api;
     const Params& m_params;
-    std::size_t m_page_size;
     RelayedEvents m_events;
     std::atomic<bool> m_cancel{false};
     std::mutex m_mutex;
@@ -292,7 +392,7 @@ class ReadAhead {
     bool m_asked = false;
     bool m_stop = false;
     std::string m_token;
-    OrdersPage m_page;
+    RawPage m_page;
     std::exception_ptr m_error;
     std::thread m_thread; // last: starts once the members above exist
 };
@@ -371,21 +471,56 @@ void OrdersClient::search(const SearchQuery& query,
                           const std::function<bool(std::vector<Order>&&)>& on_page) {
     const Timestamp now = std::chrono::floor<std::chrono::seconds>(m_api.clock().wall_now());
     const Params params = search_parameters(query, now);
-
     const auto page_size = static_cast<std::size_t>(query.page_size);
     std::set<std::string> seen_tokens;
+    if (!query.read_ahead) {
+        OrdersPage page = fetch_page(m_api, params, {}, nullptr, nullptr, page_size);
+        for (;;) {
+            std::string token = std::move(page.next_token);
+            if (!on_page(std::move(page.orders)) || token.empty()) {
+                return;
+            }
+            if (!seen_tokens.insert(token).second) {
+                unexpected("searchOrders", "the same pagination token came back twice");
+            }
+            page = fetch_page(m_api, params, token, nullptr, nullptr, page_size);
+        }
+    }
+
+    // Read ahead: a page's body is decoded here while the read-ahead thread already fetches the
+    // next one, asked for with the token guessed off the body's end (guess_next_token). Still one
+    // request in flight at a time: the next leaves only once this body is in.
     std::optional<ReadAhead> ahead;
-    OrdersPage page = fetch_page(m_api, params, {}, nullptr, nullptr, page_size);
+    RawPage raw = fetch_raw(m_api, params, {}, nullptr, nullptr);
     for (;;) {
-        const std::string token = std::move(page.next_token);
-        // The next request goes out now, while this page is handed over. A token seen before is
-        // not asked for: the check below stops the loop after this page.
-        const bool asked = query.read_ahead && !token.empty() && !seen_tokens.contains(token);
+        const bool asked = !raw.next_guess.empty() && !seen_tokens.contains(raw.next_guess);
         if (asked) {
             if (!ahead) {
-                ahead.emplace(m_api, params, page_size);
+                ahead.emplace(m_api, params);
             }
-            ahead->ask(token);
+            ahead->ask(raw.next_guess);
+        }
+        OrdersPage page;
+        page.orders.reserve(page_size); // filled in place, never moved to grow
+        if (!decode_orders_page_fast(raw.body, page)) {
+            json body;
+            if (!raw.body.empty()) {
+                body = json::parse(raw.body, nullptr, /*allow_exceptions=*/false);
+            }
+            if (body.is_discarded()) {
+                // Not JSON after all (braces at both ends were all the fetching thread checked):
+                // asked again the careful way, whose reader retries a body that is not JSON like
+                // any malformed answer. The page asked ahead goes first: one call at a time.
+                ahead.reset();
+                page = fetch_page(m_api, params, raw.token, nullptr, nullptr, page_size);
+            } else {
+                page = decode_page(body);
+            }
+        }
+        std::string token = std::move(page.next_token);
+        const bool guessed = asked && ahead && token == raw.next_guess;
+        if (asked && !guessed) {
+            ahead.reset(); // a wrong guess: the page it asked for is dropped
         }
         if (!on_page(std::move(page.orders)) || token.empty()) {
             return; // a read-ahead still in flight is dropped
@@ -393,7 +528,7 @@ void OrdersClient::search(const SearchQuery& query,
         if (!seen_tokens.insert(token).second) {
             unexpected("searchOrders", "the same pagination token came back twice");
         }
-        page = asked ? ahead->take(m_api.events()) : fetch_page(m_api, params, token, nullptr, nullptr, page_size);
+        raw = guessed ? ahead->take(m_api.events()) : fetch_raw(m_api, params, token, nullptr, nullptr);
     }
 }
 

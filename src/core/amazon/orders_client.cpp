@@ -133,9 +133,8 @@ BodyReader read_page(OrdersPage& out) {
     };
 }
 
-// One searchOrders page, parsed once and decoded.
-OrdersPage fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events,
-                      const std::atomic<bool>* cancel, std::size_t page_size) {
+// The searchOrders request for the page of `token` ("" for the first).
+ApiCall search_call(const Params& params, const std::string& token, Events* events, const std::atomic<bool>* cancel) {
     ApiCall call;
     call.operation = "searchOrders";
     call.path = std::string(k_search_path);
@@ -146,9 +145,15 @@ OrdersPage fetch_page(SpApiClient& api, const Params& params, const std::string&
     }
     call.events = events;
     call.cancel = cancel;
+    return call;
+}
+
+// One searchOrders page, parsed once and decoded.
+OrdersPage fetch_page(SpApiClient& api, const Params& params, const std::string& token, Events* events,
+                      const std::atomic<bool>* cancel, std::size_t page_size) {
     OrdersPage page;
     page.orders.reserve(page_size); // filled in place, never moved to grow
-    api.call(call, read_page(page));
+    api.call(search_call(params, token, events, cancel), read_page(page));
     return page;
 }
 
@@ -237,18 +242,9 @@ bool may_be_page(const HttpResponse& response) {
 // One searchOrders page, received but not decoded (see RawPage).
 RawPage fetch_raw(SpApiClient& api, const Params& params, const std::string& token, Events* events,
                   const std::atomic<bool>* cancel) {
-    ApiCall call;
-    call.operation = "searchOrders";
-    call.path = std::string(k_search_path);
-    call.query = params;
-    if (!token.empty()) {
-        call.query.emplace_back("paginationToken", token);
-    }
-    call.events = events;
-    call.cancel = cancel;
     RawPage raw;
     raw.token = token;
-    raw.body = api.call(call, may_be_page).body;
+    raw.body = api.call(search_call(params, token, events, cancel), may_be_page).body;
     raw.next_guess = guess_next_token(raw.body);
     return raw;
 }
@@ -397,6 +393,68 @@ class ReadAhead {
     std::thread m_thread; // last: starts once the members above exist
 };
 
+// Throws when a pagination token comes back a second time: the pages would go round forever.
+void note_token(std::set<std::string>& seen, const std::string& token) {
+    if (!seen.insert(token).second) {
+        unexpected("searchOrders", "the same pagination token came back twice");
+    }
+}
+
+// Decodes a body the read-ahead fetched: nullopt when it is not JSON after all (braces at both
+// ends were all the fetching thread checked).
+std::optional<OrdersPage> decode_raw(const RawPage& raw, std::size_t page_size) {
+    OrdersPage page;
+    page.orders.reserve(page_size); // filled in place, never moved to grow
+    if (decode_orders_page_fast(raw.body, page)) {
+        return page;
+    }
+    json body;
+    if (!raw.body.empty()) {
+        body = json::parse(raw.body, nullptr, /*allow_exceptions=*/false);
+        if (body.is_discarded()) {
+            return std::nullopt;
+        }
+    }
+    return decode_page(body);
+}
+
+// OrdersClient::search with read_ahead: a page's body is decoded on this thread while the
+// read-ahead thread already fetches the next one, asked for with the token guessed off the body's
+// end (guess_next_token). Still one request in flight at a time: the next leaves only once this
+// body is in.
+void search_reading_ahead(SpApiClient& api, const Params& params, std::size_t page_size,
+                          const std::function<bool(std::vector<Order>&&)>& on_page) {
+    std::set<std::string> seen_tokens;
+    std::optional<ReadAhead> ahead;
+    RawPage raw = fetch_raw(api, params, {}, nullptr, nullptr);
+    for (;;) {
+        const bool asked = !raw.next_guess.empty() && !seen_tokens.contains(raw.next_guess);
+        if (asked) {
+            if (!ahead) {
+                ahead.emplace(api, params);
+            }
+            ahead->ask(raw.next_guess);
+        }
+        std::optional<OrdersPage> page = decode_raw(raw, page_size);
+        if (!page) {
+            // Asked again the careful way, whose reader retries a body that is not JSON like any
+            // malformed answer. The page asked ahead goes first: one call at a time.
+            ahead.reset();
+            page = fetch_page(api, params, raw.token, nullptr, nullptr, page_size);
+        }
+        std::string token = std::move(page->next_token);
+        const bool guessed = asked && ahead && token == raw.next_guess;
+        if (asked && !guessed) {
+            ahead.reset(); // a wrong guess: the page it asked for is dropped
+        }
+        if (!on_page(std::move(page->orders)) || token.empty()) {
+            return; // a read-ahead still in flight is dropped
+        }
+        note_token(seen_tokens, token);
+        raw = guessed ? ahead->take(api.events()) : fetch_raw(api, params, token, nullptr, nullptr);
+    }
+}
+
 } // namespace
 
 std::vector<std::pair<std::string, std::string>> OrdersClient::search_parameters(const SearchQuery& query,
@@ -472,63 +530,19 @@ void OrdersClient::search(const SearchQuery& query,
     const Timestamp now = std::chrono::floor<std::chrono::seconds>(m_api.clock().wall_now());
     const Params params = search_parameters(query, now);
     const auto page_size = static_cast<std::size_t>(query.page_size);
-    std::set<std::string> seen_tokens;
-    if (!query.read_ahead) {
-        OrdersPage page = fetch_page(m_api, params, {}, nullptr, nullptr, page_size);
-        for (;;) {
-            std::string token = std::move(page.next_token);
-            if (!on_page(std::move(page.orders)) || token.empty()) {
-                return;
-            }
-            if (!seen_tokens.insert(token).second) {
-                unexpected("searchOrders", "the same pagination token came back twice");
-            }
-            page = fetch_page(m_api, params, token, nullptr, nullptr, page_size);
-        }
+    if (query.read_ahead) {
+        search_reading_ahead(m_api, params, page_size, on_page);
+        return;
     }
-
-    // Read ahead: a page's body is decoded here while the read-ahead thread already fetches the
-    // next one, asked for with the token guessed off the body's end (guess_next_token). Still one
-    // request in flight at a time: the next leaves only once this body is in.
-    std::optional<ReadAhead> ahead;
-    RawPage raw = fetch_raw(m_api, params, {}, nullptr, nullptr);
+    std::set<std::string> seen_tokens;
+    OrdersPage page = fetch_page(m_api, params, {}, nullptr, nullptr, page_size);
     for (;;) {
-        const bool asked = !raw.next_guess.empty() && !seen_tokens.contains(raw.next_guess);
-        if (asked) {
-            if (!ahead) {
-                ahead.emplace(m_api, params);
-            }
-            ahead->ask(raw.next_guess);
-        }
-        OrdersPage page;
-        page.orders.reserve(page_size); // filled in place, never moved to grow
-        if (!decode_orders_page_fast(raw.body, page)) {
-            json body;
-            if (!raw.body.empty()) {
-                body = json::parse(raw.body, nullptr, /*allow_exceptions=*/false);
-            }
-            if (body.is_discarded()) {
-                // Not JSON after all (braces at both ends were all the fetching thread checked):
-                // asked again the careful way, whose reader retries a body that is not JSON like
-                // any malformed answer. The page asked ahead goes first: one call at a time.
-                ahead.reset();
-                page = fetch_page(m_api, params, raw.token, nullptr, nullptr, page_size);
-            } else {
-                page = decode_page(body);
-            }
-        }
         std::string token = std::move(page.next_token);
-        const bool guessed = asked && ahead && token == raw.next_guess;
-        if (asked && !guessed) {
-            ahead.reset(); // a wrong guess: the page it asked for is dropped
-        }
         if (!on_page(std::move(page.orders)) || token.empty()) {
-            return; // a read-ahead still in flight is dropped
+            return;
         }
-        if (!seen_tokens.insert(token).second) {
-            unexpected("searchOrders", "the same pagination token came back twice");
-        }
-        raw = guessed ? ahead->take(m_api.events()) : fetch_raw(m_api, params, token, nullptr, nullptr);
+        note_token(seen_tokens, token);
+        page = fetch_page(m_api, params, token, nullptr, nullptr, page_size);
     }
 }
 

@@ -193,6 +193,10 @@ struct ShipOptions {
     // Pending (a commerce link is configured: the Magento step follows), Skipped (--no-commerce),
     // nullopt (no link).
     std::optional<ShipCommerceState> commerce_on_confirm;
+    // When set, the packages the user confirmed (a batch too large to hold its plan while asking
+    // is planned once as a dry run to ask, then again to send): a package the guard allows that
+    // this does not name is refused, not sent: it was not in the plan the user confirmed.
+    std::function<bool(const ShipRequest& request)> confirmed;
     // Test hook, as CancelOptions::on_step: "after-plan", "before-send" (first confirmShipment
     // about to go out, its row `sending`), "after-send" (answered, not journaled),
     // "after-confirm" (first package journaled confirmed), "after-document", "after-upload",

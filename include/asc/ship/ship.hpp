@@ -184,6 +184,8 @@ struct ShipOptions {
     std::size_t fresh_state_threshold = 20;
     // run_chunked() plans, journals and sends about this many packages at a time (every package of
     // an order in the same chunk); a batch up to this size runs as one plan, as plan() + execute().
+    // A feed's processing report is read whole (parse_processing_report), so this also bounds it:
+    // it lists at most one result per message of its chunk.
     std::size_t plan_chunk = 10'000;
     std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
     // As CancelOptions::in_flight_floor.

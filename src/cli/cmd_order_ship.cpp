@@ -29,6 +29,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 
 namespace asc::cli {
@@ -187,27 +188,63 @@ ShipRequestList collect_requests(const ShipCliOptions& o, Timestamp now, std::is
     return out;
 }
 
-bool confirm(Context& ctx, const ShipPlan& plan) {
-    const std::size_t n = plan.count(ShipOutcome::WouldShip);
+// What the question shows of a plan, made a chunk's plan at a time: how many packages would ship,
+// how, and the first 20 of them.
+struct ConfirmView {
+    std::size_t would = 0;
+    ShipVia via = ShipVia::Api;
+    std::vector<std::string> shown;
+
+    void add(const ShipPlan& plan) {
+        via = plan.via;
+        for (const auto& item : plan.items) {
+            if (item.outcome == ShipOutcome::WouldShip && would++ < 20) {
+                shown.push_back(strip_control(fmt::format("  {}  {} {}  {}\n", item.request.order_id,
+                                                          item.request.carrier_code, item.request.tracking_number,
+                                                          items_text(item.items))));
+            }
+        }
+    }
+};
+
+bool confirm(Context& ctx, const ConfirmView& view) {
+    const std::size_t n = view.would;
     ctx.err << fmt::format("About to confirm {} to Amazon ({}). Amazon tells {} the tracking number; this "
                            "cannot be undone.\n",
                            count_noun(static_cast<long long>(n), "package"),
-                           plan.via == ShipVia::Feed ? "one fulfillment feed" : "confirmShipment",
+                           view.via == ShipVia::Feed ? "one fulfillment feed" : "confirmShipment",
                            n == 1 ? "the buyer" : "each buyer");
-    std::size_t shown = 0;
-    for (const auto& item : plan.items) {
-        if (item.outcome == ShipOutcome::WouldShip && shown++ < 20) {
-            ctx.err << strip_control(fmt::format("  {}  {} {}  {}\n", item.request.order_id, item.request.carrier_code,
-                                                 item.request.tracking_number, items_text(item.items)));
-        }
+    for (const std::string& line : view.shown) {
+        ctx.err << line;
     }
-    if (shown > 20) {
-        ctx.err << fmt::format("  ... and {} more\n", shown - 20);
+    if (n > 20) {
+        ctx.err << fmt::format("  ... and {} more\n", n - 20);
     }
     if (n > 10) {
         return ctx.ask(fmt::format("Type {} to confirm these {} packages: ", n, n)) == std::to_string(n);
     }
     return is_yes(ctx.ask(fmt::format("Confirm {}? [y/N] ", n == 1 ? "this package" : "these packages")));
+}
+
+// The packages the user confirmed, for ShipOptions::confirmed: one bit per input line (each
+// package has a first line of its own, ShipRequest::line).
+class ConfirmedLines {
+  public:
+    void add(std::size_t line) {
+        if (line >= m_lines.size()) {
+            m_lines.resize(std::max(line + 1, m_lines.size() * 2));
+        }
+        m_lines[line] = true;
+    }
+    [[nodiscard]] bool contains(std::size_t line) const { return line < m_lines.size() && m_lines[line]; }
+
+  private:
+    std::vector<bool> m_lines;
+};
+
+Error not_confirmed() {
+    return Error(ErrorKind::Declined, "nothing was shipped (not confirmed)",
+                 "add --yes to confirm without being asked, or --dry-run to see the plan");
 }
 
 ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
@@ -257,13 +294,98 @@ void finish_run(Context& ctx, const ShipCliOptions& o, const ShipCounts& counts,
     }
 }
 
+// The confirmation of a batch too large to hold its plan: a dry run a chunk at a time (each
+// chunk's plan let go once counted) shows what would ship and asks. Returns the packages the user
+// confirmed; throws Error(Declined) when not confirmed.
+ConfirmedLines ask_for_large_batch(Context& ctx, ShipOptions options, const ShipRequestList& packages) {
+    options.dry_run = true;
+    options.commerce_on_confirm.reset();
+    ShipService dry(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
+    ConfirmView view;
+    ConfirmedLines confirmed;
+    const ShipResult result = dry.run_chunked(
+        packages,
+        [&](const ShipPlan& plan) {
+            view.add(plan);
+            for (const ShipPlanItem& item : plan.items) {
+                if (item.outcome == ShipOutcome::WouldShip) {
+                    confirmed.add(item.request.line);
+                }
+            }
+        },
+        [](ShipRow&&) {});
+    if (result.error) {
+        throw *result.error;
+    }
+    if (view.would > 0 && !confirm(ctx, view)) {
+        throw not_confirmed();
+    }
+    return confirmed;
+}
+
+// How many result rows go through the Magento step together (ShipCommerceRun::run).
+constexpr std::size_t k_commerce_part = 1'000;
+
+// Where the result rows go, as the service hands them over: written out at once, or with a
+// Magento step k_commerce_part rows at a time through it first, so that no path holds the batch.
+class ShipRowsOut {
+  public:
+    ShipRowsOut(Context& ctx, ShipCommerce& commerce) : m_writer(ctx) {
+        if (commerce.link) {
+            m_commerce.emplace(ship_commerce_run(ctx, commerce));
+        }
+    }
+    void row(ShipRow&& row) {
+        if (!m_commerce) {
+            write(row);
+            return;
+        }
+        m_part.push_back(std::move(row));
+        if (m_part.size() >= k_commerce_part) {
+            flush();
+        }
+    }
+    // After the last row: the rest of the Magento step (what earlier runs still owe), and the end
+    // of the output.
+    ShipCommerceOutcome finish() {
+        flush();
+        if (m_commerce) {
+            m_commerce->finish();
+        }
+        m_writer.finish();
+        return m_commerce ? m_commerce->outcome() : ShipCommerceOutcome{};
+    }
+    [[nodiscard]] const ShipCounts& counts() const { return m_counts; }
+
+  private:
+    void flush() {
+        if (m_part.empty()) {
+            return;
+        }
+        m_commerce->run(m_part);
+        for (const ShipRow& r : m_part) {
+            write(r);
+        }
+        m_part.clear();
+    }
+    void write(const ShipRow& row) {
+        m_counts.add(row);
+        m_writer.row(row);
+    }
+
+    ShipRowWriter m_writer;
+    std::optional<ShipCommerceRun> m_commerce;
+    std::vector<ShipRow> m_part;
+    ShipCounts m_counts;
+};
+
 void run_ship(const ShipCliOptions& o, Context& ctx) {
     (void)ctx.format(); // a bad -o fails before anything else
     ShipRequestList packages = collect_requests(o, now_seconds(), ctx.in());
     if (packages.empty()) {
         throw Error(ErrorKind::Usage, "the CSV lists no packages", "add one line per package under the header");
     }
-    const bool ask = !o.dry_run && !o.yes;
+    bool ask = !o.dry_run && !o.yes;
     if (ask && !(ctx.stdin_is_terminal() && ctx.stdout_is_terminal())) {
         throw Error(ErrorKind::Usage, "--yes is required to confirm shipments when not run on a terminal",
                     "check the plan first with --dry-run, then add --yes");
@@ -272,52 +394,42 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
     ShipCommerce commerce = o.dry_run ? ShipCommerce{} : ship_commerce(ctx, o.no_commerce);
     ShipOptions options = ship_options(ctx, o);
     options.commerce_on_confirm = commerce.on_confirm;
+    ConfirmedLines confirmed;
+    if (ask && packages.size() > std::max<std::size_t>(options.plan_chunk, 1)) {
+        // Too large to hold its plan while asking: planned once to ask, then again to send, and
+        // only what the user confirmed is sent.
+        confirmed = ask_for_large_batch(ctx, options, packages);
+        options.confirmed = [&confirmed](const ShipRequest& r) { return confirmed.contains(r.line); };
+        ask = false;
+    }
     ShipService service(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
-    if (!ask && !commerce.on_confirm) {
-        // No question and no Magento step: a chunk of the batch at a time, each row written out
-        // as the service hands it over, never all held.
-        ShipRowWriter writer(ctx);
-        ShipCounts counts;
-        ShipResult result = service.run_chunked(
-            packages, [&](const ShipPlan& plan) { print_ship_recovery(ctx, plan.recovered, plan.left_planned); },
-            [&](ShipRow&& row) {
-                counts.add(row);
-                writer.row(row);
-            });
-        writer.finish();
-        finish_run(ctx, o, counts, result, {});
-        return;
+    ShipRowsOut out(ctx, commerce);
+    const ShipRowSink sink = [&out](ShipRow&& row) { out.row(std::move(row)); };
+    ShipResult result;
+    if (!ask) {
+        // A chunk of the batch at a time, each row written out (after its Magento step) as the
+        // service hands it over, never all held.
+        result = service.run_chunked(
+            packages, [&](const ShipPlan& plan) { print_ship_recovery(ctx, plan.recovered, plan.left_planned); }, sink);
+    } else {
+        // At most one chunk of packages: the plan is held for the question.
+        std::vector<ShipRequest> requests;
+        requests.reserve(packages.size());
+        for (std::size_t i = 0; i < packages.size(); ++i) {
+            requests.push_back(packages[i]);
+        }
+        packages = ShipRequestList{};
+        ShipPlan plan = service.plan(std::move(requests)); // the requests live on in the plan's items
+        print_ship_recovery(ctx, plan.recovered, plan.left_planned);
+        ConfirmView view;
+        view.add(plan);
+        if (view.would > 0 && !confirm(ctx, view)) {
+            throw not_confirmed();
+        }
+        result = service.execute(plan, sink);
     }
-    // The question needs the whole plan, and the Magento step every confirmed row.
-    std::vector<ShipRequest> requests;
-    requests.reserve(packages.size());
-    for (std::size_t i = 0; i < packages.size(); ++i) {
-        requests.push_back(packages[i]);
-    }
-    packages = ShipRequestList{};
-    ShipPlan plan = service.plan(std::move(requests)); // the requests live on in the plan's items
-    print_ship_recovery(ctx, plan.recovered, plan.left_planned);
-    if (ask && plan.count(ShipOutcome::WouldShip) > 0 && !confirm(ctx, plan)) {
-        throw Error(ErrorKind::Declined, "nothing was shipped (not confirmed)",
-                    "add --yes to confirm without being asked, or --dry-run to see the plan");
-    }
-    if (!commerce.on_confirm) {
-        ShipRowWriter writer(ctx);
-        ShipCounts counts;
-        ShipResult result = service.execute(plan, [&](ShipRow&& row) {
-            counts.add(row);
-            writer.row(row);
-        });
-        writer.finish();
-        finish_run(ctx, o, counts, result, {});
-        return;
-    }
-    ShipResult result = service.execute(plan);
-    plan = {}; // its orders' fresh state is not needed for the output
-    std::vector<ShipRow> rows = std::move(result.rows);
-    const ShipCommerceOutcome c = run_ship_commerce(ctx, commerce, rows);
-    render_ship_rows(ctx, rows);
-    finish_run(ctx, o, ship_counts(rows), result, c);
+    const ShipCommerceOutcome c = out.finish();
+    finish_run(ctx, o, out.counts(), result, c);
 }
 
 } // namespace

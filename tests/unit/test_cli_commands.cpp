@@ -208,6 +208,43 @@ TEST_CASE("a batch larger than a chunk on a terminal is counted first, confirmed
     }
 }
 
+TEST_CASE("a ship batch larger than a chunk on a terminal is counted first, confirmed, then sent in chunks") {
+    for (const bool yes : {false, true}) {
+        CAPTURE(yes);
+        World world;
+        world.env["ASC_TEST_SHIP_CHUNK"] = "4";
+        std::string csv = "order_id,carrier,tracking\n";
+        for (int n = 1; n <= 12; ++n) {
+            const std::string id = fmt::format("111-{:07}-{:07}", n, n * 3);
+            world.amazon.add(FakeApiOrder{id, n == 4 ? "SHIPPED" : "UNSHIPPED", "MERCHANT", 1, n == 4 ? 1 : 0});
+            csv += fmt::format("{},UPS,1ZT{}\n", id, n);
+        }
+        const Run r = run(world, {"order", "ship", "--from", "-", "--via", "feed", "--ignore-cancel-request", "-o", "json"},
+                          {csv, {yes ? "11" : "10"}, true});
+        CAPTURE(r.err);
+        CHECK(r.questions == std::vector<std::string>{"Type 11 to confirm these 11 packages: "});
+        CHECK(contains(r.err, "About to confirm 11 packages to Amazon (one fulfillment feed)"));
+        CHECK(contains(r.err, "111-0000012-0000036  UPS 1ZT12"));
+        if (!yes) {
+            CHECK(r.code == asc::cli::exit_code_for(asc::ErrorKind::Declined));
+            CHECK(world.amazon.calls["createFeedDocument"] == 0);
+            CHECK(world.amazon.calls["confirmShipment"] == 0);
+            CHECK(r.out.empty());
+            continue;
+        }
+        CHECK(r.code == asc::cli::k_exit_partial); // the shipped one is refused
+        CHECK(world.amazon.calls["createFeed"] == 3); // chunks of 4: {1-4} {5-8} {9-12}
+        for (const auto& [id, order] : world.amazon.orders) {
+            CHECK(order.tracking.size() == (id.starts_with("111-0000004") ? 0U : 1U));
+        }
+        const auto rows = nlohmann::json::parse(r.out);
+        REQUIRE(rows.size() == 12);
+        CHECK(rows[0]["outcome"] == "confirmed");
+        CHECK(rows[3]["outcome"] == "refused");
+        CHECK(rows[11]["outcome"] == "confirmed");
+    }
+}
+
 TEST_CASE("order cancel off a terminal asks nothing: --yes is required") {
     World world;
     world.amazon.add(FakeApiOrder{k_order});

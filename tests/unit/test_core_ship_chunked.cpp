@@ -1,7 +1,8 @@
 // The ship service's chunked run (run_chunked) against a fake Amazon, with chunks of 4 packages:
 // the same rows as one plan (an order's packages on both sides of a chunk boundary, a package given
 // twice), a failure in the second chunk, an interruption between two chunks then a rerun that
-// sends nothing twice; and the compact package list it reads (ShipRequestList).
+// sends nothing twice; the packages a user confirmed after a chunked dry run (ShipOptions::
+// confirmed); and the compact package list it reads (ShipRequestList).
 
 #include "asc/amazon/lwa.hpp"
 #include "asc/amazon/rate_limit.hpp"
@@ -14,6 +15,7 @@
 #include "fake_amazon_clients.hpp"
 #include "ship_test_support.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <map>
 
@@ -242,6 +244,64 @@ TEST_CASE("an interruption between two chunks, then a rerun: the first chunk's f
     for (int n = 1; n <= 10; ++n) {
         CHECK(h.amazon.orders[id(n)].tracking.size() == 1);
     }
+}
+
+TEST_CASE("a confirmation over more than one chunk: only the packages the dry run showed are sent") {
+    ChunkHarness h;
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 10; ++n) {
+        h.amazon.add({.id = id(n)});
+        asc::ShipRequest r = package(n);
+        r.line = static_cast<std::size_t>(n) + 1; // as read from a CSV under its header
+        requests.push_back(r);
+    }
+    // The dry run that the question is made of, a chunk at a time.
+    h.options.dry_run = true;
+    std::vector<std::size_t> shown;
+    std::size_t chunks = 0;
+    asc::ShipRequestList list;
+    for (const asc::ShipRequest& r : requests) {
+        list.add(r);
+    }
+    list.seal();
+    {
+        asc::ShipService dry(h.api, h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+        (void)dry.run_chunked(
+            list,
+            [&](const asc::ShipPlan& plan) {
+                ++chunks;
+                for (const asc::ShipPlanItem& item : plan.items) {
+                    if (item.outcome == ShipOutcome::WouldShip) {
+                        shown.push_back(item.request.line);
+                    }
+                }
+            },
+            [](asc::ShipRow&&) {});
+    }
+    CHECK(chunks == 3);
+    REQUIRE(shown.size() == 10);
+    CHECK(h.amazon.calls["createFeed"] == 0);
+    // Order 7's package was not in the plan the user saw (say its order changed after the dry run):
+    // it is refused; every other package goes out once.
+    std::erase(shown, std::size_t{8});
+    h.options.dry_run = false;
+    h.options.confirmed = [&shown](const asc::ShipRequest& r) {
+        return std::find(shown.begin(), shown.end(), r.line) != shown.end();
+    };
+    std::vector<asc::ShipRow> rows;
+    asc::ShipService service(h.api, h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+    const asc::ShipResult r = service.run_chunked(list, {}, [&rows](asc::ShipRow&& row) { rows.push_back(row); });
+    CHECK_FALSE(r.error);
+    REQUIRE(rows.size() == 10);
+    CHECK(rows[6].order_id == id(7));
+    CHECK(rows[6].outcome == ShipOutcome::Refused);
+    CHECK(rows[6].message.find("not in the plan you confirmed") != std::string::npos);
+    CHECK(r.count(ShipOutcome::Confirmed) == 9);
+    CHECK(h.amazon.orders[id(7)].tracking.empty());
+    for (int n : {1, 2, 3, 4, 5, 6, 8, 9, 10}) {
+        CHECK(h.amazon.orders[id(n)].tracking.size() == 1);
+    }
+    CHECK(h.amazon.calls["createFeed"] == 3);
 }
 
 TEST_SUITE_END();

@@ -184,6 +184,8 @@ struct ShipOptions {
     std::size_t fresh_state_threshold = 20;
     // run_chunked() plans, journals and sends about this many packages at a time (every package of
     // an order in the same chunk); a batch up to this size runs as one plan, as plan() + execute().
+    // A feed's processing report is read whole (parse_processing_report), so this also bounds it:
+    // it lists at most one result per message of its chunk.
     std::size_t plan_chunk = 10'000;
     std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
     // As CancelOptions::in_flight_floor.
@@ -193,6 +195,10 @@ struct ShipOptions {
     // Pending (a commerce link is configured: the Magento step follows), Skipped (--no-commerce),
     // nullopt (no link).
     std::optional<ShipCommerceState> commerce_on_confirm;
+    // When set, the packages the user confirmed (a batch too large to hold its plan while asking
+    // is planned once as a dry run to ask, then again to send): a package the guard allows that
+    // this does not name is refused, not sent: it was not in the plan the user confirmed.
+    std::function<bool(const ShipRequest& request)> confirmed;
     // Test hook, as CancelOptions::on_step: "after-plan", "before-send" (first confirmShipment
     // about to go out, its row `sending`), "after-send" (answered, not journaled),
     // "after-confirm" (first package journaled confirmed), "after-document", "after-upload",

@@ -271,7 +271,11 @@ void ShipService::decide_order(ShipPlan& plan, std::span<const std::size_t> inde
             const ShipDecision d = decide_ship(*order, r, m_options.ignore_cancel_request);
             item.message = d.reason.empty() ? "" : d.reason + (d.remedy.empty() ? "" : "; " + d.remedy);
             item.marketplace_id = order->marketplace_id;
-            if (d.verdict == ShipVerdict::Allowed) {
+            if (d.verdict == ShipVerdict::Allowed && m_options.confirmed && !m_options.confirmed(r)) {
+                item.outcome = ShipOutcome::Refused;
+                item.message = "not in the plan you confirmed (its order changed since); run the command again "
+                               "to ship it";
+            } else if (d.verdict == ShipVerdict::Allowed) {
                 item.outcome = ShipOutcome::WouldShip;
                 item.items = d.items;
                 item.package_ref = std::to_string(journal.next_ref++);

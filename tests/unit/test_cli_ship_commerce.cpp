@@ -56,11 +56,7 @@ struct CommerceHarness : asc_test::FakeAmazonClients {
     FakeMagento magento;
 
     CommerceHarness() {
-        options.seller_id = "A1SELLER";
-        options.marketplace_ids = {"ATVPDKIKX0DER"};
-        options.run_by = "ops@host";
-        options.poll_interval = std::chrono::seconds(1);
-        options.ignore_cancel_request = true;
+        options = asc_test::ship_test_options();
         options.via = asc::ShipViaChoice::Feed;
         options.plan_chunk = 4;
         options.commerce_on_confirm = ShipCommerceState::Pending;

@@ -29,11 +29,7 @@ struct ShipHarness : asc_test::FakeAmazonClients {
     asc::ShipOptions options;
 
     ShipHarness() {
-        options.seller_id = "A1SELLER";
-        options.marketplace_ids = {"ATVPDKIKX0DER"};
-        options.run_by = "ops@host";
-        options.poll_interval = std::chrono::seconds(1);
-        options.ignore_cancel_request = true;
+        options = asc_test::ship_test_options();
     }
 
     asc::ShipResult ship(std::vector<asc::ShipRequest> requests) {

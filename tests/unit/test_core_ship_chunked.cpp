@@ -27,11 +27,7 @@ struct ChunkHarness : asc_test::FakeAmazonClients {
     asc::ShipOptions options;
 
     ChunkHarness() {
-        options.seller_id = "A1SELLER";
-        options.marketplace_ids = {"ATVPDKIKX0DER"};
-        options.run_by = "ops@host";
-        options.poll_interval = std::chrono::seconds(1);
-        options.ignore_cancel_request = true;
+        options = asc_test::ship_test_options();
         options.via = asc::ShipViaChoice::Feed;
         options.plan_chunk = 4;
     }

@@ -113,24 +113,28 @@ OrdersPage decode_page(const json& body) {
     return page;
 }
 
-// A reader for SpApiClient::call that decodes a searchOrders body into `out`, in one pass when
-// the page is well formed. Anything else is parsed again as a document, which reports a body
-// that is not JSON (false: the call retries it) and names the fault of one of the wrong shape.
-BodyReader read_page(OrdersPage& out) {
-    return [&out](const HttpResponse& response) {
-        if (decode_orders_page_fast(response.body, out)) {
-            return true;
-        }
-        json body;
-        if (!response.body.empty()) {
-            body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-            if (body.is_discarded()) {
-                return false;
-            }
-        }
-        out = decode_page(body);
+// Decodes a searchOrders body into `out`: in one pass when the page is well formed, otherwise as a
+// document, which names the fault of a body of the wrong shape (Error(Temporary)). False: the body
+// is not JSON at all.
+bool decode_body(std::string_view body, OrdersPage& out) {
+    if (decode_orders_page_fast(body, out)) {
         return true;
-    };
+    }
+    json document;
+    if (!body.empty()) {
+        document = json::parse(body, nullptr, /*allow_exceptions=*/false);
+        if (document.is_discarded()) {
+            return false;
+        }
+    }
+    out = decode_page(document);
+    return true;
+}
+
+// A reader for SpApiClient::call that decodes a searchOrders body into `out` (false for a body
+// that is not JSON: the call retries it).
+BodyReader read_page(OrdersPage& out) {
+    return [&out](const HttpResponse& response) { return decode_body(response.body, out); };
 }
 
 // The searchOrders request for the page of `token` ("" for the first).
@@ -400,24 +404,6 @@ void note_token(std::set<std::string>& seen, const std::string& token) {
     }
 }
 
-// Decodes a body the read-ahead fetched: nullopt when it is not JSON after all (braces at both
-// ends were all the fetching thread checked).
-std::optional<OrdersPage> decode_raw(const RawPage& raw, std::size_t page_size) {
-    OrdersPage page;
-    page.orders.reserve(page_size); // filled in place, never moved to grow
-    if (decode_orders_page_fast(raw.body, page)) {
-        return page;
-    }
-    json body;
-    if (!raw.body.empty()) {
-        body = json::parse(raw.body, nullptr, /*allow_exceptions=*/false);
-        if (body.is_discarded()) {
-            return std::nullopt;
-        }
-    }
-    return decode_page(body);
-}
-
 // OrdersClient::search with read_ahead: a page's body is decoded on this thread while the
 // read-ahead thread already fetches the next one, asked for with the token guessed off the body's
 // end (guess_next_token). Still one request in flight at a time: the next leaves only once this
@@ -435,19 +421,21 @@ void search_reading_ahead(SpApiClient& api, const Params& params, std::size_t pa
             }
             ahead->ask(raw.next_guess);
         }
-        std::optional<OrdersPage> page = decode_raw(raw, page_size);
-        if (!page) {
-            // Asked again the careful way, whose reader retries a body that is not JSON like any
+        OrdersPage page;
+        page.orders.reserve(page_size); // filled in place, never moved to grow
+        if (!decode_body(raw.body, page)) {
+            // Not JSON after all (braces at both ends were all the fetching thread checked): asked
+            // again the careful way, whose reader retries a body that is not JSON like any
             // malformed answer. The page asked ahead goes first: one call at a time.
             ahead.reset();
             page = fetch_page(api, params, raw.token, nullptr, nullptr, page_size);
         }
-        std::string token = std::move(page->next_token);
+        std::string token = std::move(page.next_token);
         const bool guessed = asked && ahead && token == raw.next_guess;
         if (asked && !guessed) {
             ahead.reset(); // a wrong guess: the page it asked for is dropped
         }
-        if (!on_page(std::move(page->orders)) || token.empty()) {
+        if (!on_page(std::move(page.orders)) || token.empty()) {
             return; // a read-ahead still in flight is dropped
         }
         note_token(seen_tokens, token);

@@ -192,7 +192,7 @@ class ConfirmedIds {
         for (std::uint32_t i = 0; i < m_sorted.size(); ++i) {
             m_sorted[i] = i;
         }
-        std::sort(m_sorted.begin(), m_sorted.end(), [this](std::uint32_t a, std::uint32_t b) { return m_ids[a] < m_ids[b]; });
+        std::sort(m_sorted.begin(), m_sorted.end(), [this](std::uint32_t a, std::uint32_t b) { return m_ids.less(a, b); });
     }
     [[nodiscard]] bool contains(std::string_view id) const {
         const auto it = std::lower_bound(m_sorted.begin(), m_sorted.end(), id,

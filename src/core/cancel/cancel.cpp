@@ -199,7 +199,13 @@ CancelService::IdSet::IdSet(std::vector<std::string_view> ids) : m_sorted(std::m
 
 CancelService::IdSet::IdSet(const IdList& list, std::vector<std::uint32_t> which)
     : m_list(&list), m_index(std::move(which)) {
-    std::sort(m_index.begin(), m_index.end(), [&list](std::uint32_t a, std::uint32_t b) { return list[a] < list[b]; });
+    std::sort(m_index.begin(), m_index.end(), [&list](std::uint32_t a, std::uint32_t b) { return list.less(a, b); });
+}
+
+void CancelService::IdSet::clear() {
+    release(m_sorted);
+    release(m_index);
+    m_list = nullptr;
 }
 
 bool CancelService::IdSet::contains(std::string_view id) const {

@@ -18,8 +18,8 @@
 //   4. The guard (guard.hpp) on that state: Allowed -> would_cancel, AlreadyDone ->
 //      already_canceled, Refused -> refused with the reason and the remedy.
 // execute():
-//   5. Every order is journaled BEFORE anything is sent (run_chunked: every order of a chunk before
-//      that chunk's feeds), in one transaction: planned (with batch,
+//   5. Every order is journaled BEFORE anything is sent (run_chunked: the orders of a chunk, in
+//      one transaction, before the feed that carries them), in one transaction: planned (with batch,
 //      feed_seq, message id, marketplace, who ran it), refused, already_canceled.
 //      Memory stays flat in the batch size: the plan keeps per order only what the guard and the
 //      feed need (CancelTarget), journal rows are written one at a time, each feed's rows exist only

@@ -10,8 +10,8 @@
 // ASC_TEST_IN_FLIGHT_FLOOR_MS=<ms> shortens CancelOptions::in_flight_floor (60 s) so that the
 // integration tests of lost createFeed answers run in seconds; also not for production use.
 // ASC_TEST_PAUSE_AT=<step>:<file> holds the run at that step until <file> exists (pause_hook).
-// ASC_TEST_PLAN_CHUNK=<n> works a batch through n ids at a time (CancelOptions::plan_chunk, 10,000;
-// with --max-per-feed n) so that the integration tests put chunk boundaries inside small batches.
+// ASC_TEST_PLAN_CHUNK=<n> works a batch through n ids at a time (CancelOptions::plan_chunk, 2,000)
+// so that the integration tests put chunk boundaries inside small batches.
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -192,7 +192,7 @@ class ConfirmedIds {
         for (std::uint32_t i = 0; i < m_sorted.size(); ++i) {
             m_sorted[i] = i;
         }
-        std::sort(m_sorted.begin(), m_sorted.end(), [this](std::uint32_t a, std::uint32_t b) { return m_ids[a] < m_ids[b]; });
+        std::sort(m_sorted.begin(), m_sorted.end(), [this](std::uint32_t a, std::uint32_t b) { return m_ids.less(a, b); });
     }
     [[nodiscard]] bool contains(std::string_view id) const {
         const auto it = std::lower_bound(m_sorted.begin(), m_sorted.end(), id,

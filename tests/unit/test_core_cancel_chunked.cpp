@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 #include <set>
+#include <tuple>
 
 using asc_test::row_for;
 
@@ -81,14 +82,14 @@ TEST_CASE("a chunked run keeps input order, drops duplicates across chunks and s
         CHECK(row_for(r, id(n)).outcome == CancelOutcome::Canceled);
         CHECK(h.amazon.orders[id(n)].cancellations == 1);
     }
-    REQUIRE(r.feed_ids.size() == 3); // a feed per chunk: {1, 2}, {4}, {5}
+    REQUIRE(r.feed_ids.size() == 2); // feeds filled across chunks: {1, 2}, {4, 5}
     CHECK(row_for(r, id(1)).feed_id == r.feed_ids[0]);
     CHECK(row_for(r, id(4)).feed_id == r.feed_ids[1]);
-    CHECK(row_for(r, id(5)).feed_id == r.feed_ids[2]);
+    CHECK(row_for(r, id(5)).feed_id == r.feed_ids[1]);
     CHECK(h.calls("searchOrders") == 1);
     CHECK(h.calls("getOrder") == 0);
 
-    // One batch, its feeds numbered on across the chunks, MessageIDs from 1 in each.
+    // One batch, its feeds numbered on across the chunks, MessageIDs from 1 in each feed.
     std::set<std::string> batches;
     std::set<std::tuple<std::string, int, std::int64_t>> slots;
     for (const auto& e : h.journal()) {
@@ -99,7 +100,7 @@ TEST_CASE("a chunked run keeps input order, drops duplicates across chunks and s
     }
     CHECK(batches.size() == 1);
     CHECK(slots == std::set<std::tuple<std::string, int, std::int64_t>>{
-                       {id(1), 1, 1}, {id(2), 1, 2}, {id(4), 2, 1}, {id(5), 3, 1}});
+                       {id(1), 1, 1}, {id(2), 1, 2}, {id(4), 2, 1}, {id(5), 2, 2}});
 }
 
 TEST_CASE("a chunked run's rows match the single plan's, and a batch of one chunk is one plan") {
@@ -238,6 +239,99 @@ TEST_CASE("a batch confirmed from an earlier plan sends only the orders the user
     CHECK(h.amazon.orders[id(3)].cancellations == 0);
     for (const int n : {1, 2, 4, 5}) {
         CHECK(row_for(r, id(n)).outcome == CancelOutcome::Canceled);
+        CHECK(h.amazon.orders[id(n)].cancellations == 1);
+    }
+}
+
+TEST_CASE("a feed is filled from several chunks, each journaled before the feed goes out") {
+    Harness h;
+    for (int n = 1; n <= 7; ++n) {
+        h.amazon.add({.id = id(n), .status = n == 2 ? "SHIPPED" : "UNSHIPPED", .shipped = n == 2 ? 1 : 0});
+    }
+    h.options.max_messages_per_feed = 5; // chunks of 2 ids: {1, 2}, {3, 4}, {5, 6}, {7}
+    std::size_t planned_rows_at_send = 0;
+    h.options.on_step = [&](std::string_view step) {
+        if (step == "before-create-feed" && planned_rows_at_send == 0) {
+            planned_rows_at_send = h.journal().size();
+        }
+    };
+    int plans = 0;
+    const auto r = h.chunked({id(1), id(2), id(3), id(4), id(5), id(6), id(7)}, &plans);
+    CHECK(plans == 4);
+    CHECK(r.tally.count(CancelOutcome::Canceled) == 6);
+    CHECK(row_for(r, id(2)).outcome == CancelOutcome::Refused);
+    REQUIRE(r.feed_ids.size() == 2); // {1, 3, 4, 5, 6} from three chunks, then {7}
+    for (const int n : {1, 3, 4, 5, 6}) {
+        CHECK(row_for(r, id(n)).feed_id == r.feed_ids[0]);
+    }
+    CHECK(row_for(r, id(7)).feed_id == r.feed_ids[1]);
+    // The first feed went out once every order it carries was journaled (and the refusal with them).
+    CHECK(planned_rows_at_send == 6);
+    std::set<std::tuple<std::string, int, std::int64_t>> slots;
+    for (const auto& e : h.journal()) {
+        if (e.state == asc::JournalState::Canceled) {
+            slots.emplace(e.order_id, e.feed_seq, e.message_id.value_or(0));
+        }
+    }
+    CHECK(slots == std::set<std::tuple<std::string, int, std::int64_t>>{
+                       {id(1), 1, 1}, {id(3), 1, 2}, {id(4), 1, 3}, {id(5), 1, 4}, {id(6), 1, 5}, {id(7), 2, 1}});
+    for (int n = 1; n <= 7; ++n) {
+        CHECK(h.amazon.orders[id(n)].cancellations == (n == 2 ? 0 : 1));
+    }
+}
+
+TEST_CASE("a feed's result is recorded from rows read back from the spill a piece at a time") {
+    Harness h;
+    constexpr int k_orders = 1'100; // more than two pieces of k_outcome_chunk rows, in one feed
+    std::vector<std::string> ids;
+    for (int n = 1; n <= k_orders; ++n) {
+        h.amazon.add({.id = id(n)});
+        ids.push_back(id(n));
+    }
+    h.options.plan_chunk = 300;
+    h.options.max_messages_per_feed = k_orders;
+    // Order 700 ships after it was planned: Amazon's report names its message.
+    h.options.on_step = [&](std::string_view step) {
+        if (step == "before-create-feed") {
+            h.amazon.orders[id(700)].status = "SHIPPED";
+        }
+    };
+    const auto r = h.chunked(ids);
+    REQUIRE(r.feed_ids.size() == 1);
+    REQUIRE(r.rows.size() == ids.size());
+    CHECK(ids_of(r) == ids);
+    CHECK(r.tally.count(CancelOutcome::Canceled) == k_orders - 1);
+    const auto& shipped = row_for(r, id(700));
+    CHECK(shipped.outcome == CancelOutcome::Failed);
+    CHECK(shipped.result_code == "25");
+    CHECK(shipped.feed_id == r.feed_ids[0]);
+    std::size_t canceled = 0;
+    for (const auto& e : h.journal()) {
+        if (e.order_id == id(700)) {
+            CHECK(e.state == asc::JournalState::Failed);
+            CHECK(e.message_id == 700);
+        } else if (e.state == asc::JournalState::Canceled && e.feed_id == r.feed_ids[0]) {
+            ++canceled;
+        }
+    }
+    CHECK(canceled == k_orders - 1);
+}
+
+TEST_CASE("a lost createFeed answer for a feed filled from several chunks is settled from the orders") {
+    Harness h;
+    for (int n = 1; n <= 5; ++n) {
+        h.amazon.add({.id = id(n)});
+    }
+    h.options.max_messages_per_feed = 10; // one feed from three chunks
+    h.amazon.after_create_feed = [](const std::string&) -> std::optional<asc::HttpResponse> {
+        return asc_test::transport_error(asc::TransportError::Timeout, "timed out");
+    };
+    const auto r = h.chunked({id(1), id(2), id(3), id(4), id(5)});
+    CHECK(h.calls("createFeed") == 1);
+    CHECK_FALSE(r.error.has_value());
+    for (int n = 1; n <= 5; ++n) {
+        CHECK(row_for(r, id(n)).outcome == CancelOutcome::Canceled);
+        CHECK(row_for(r, id(n)).feed_id.empty()); // confirmed by the order's state, no feed named
         CHECK(h.amazon.orders[id(n)].cancellations == 1);
     }
 }

@@ -152,6 +152,32 @@ TEST_CASE("a gone run's claims are taken over, a planned row planned again by th
     });
 }
 
+TEST_CASE("a journal listing by run reads only the rows that run holds") {
+    on_each_backend([](Store& store, const std::string&) {
+        auto lock = store.lock_for_cancel(std::chrono::milliseconds(100));
+        const std::int64_t run = store.journal_run_id();
+        REQUIRE(run != 0);
+        const auto ids = claim(store, {"111-0000001-0000001", "111-0000002-0000002"});
+        JournalEntry unclaimed = planned("111-0000003-0000003"); // no run: an older asc wrote it
+        unclaimed.created_at = ts(900);
+        (void)store.journal_write(std::vector<JournalEntry>{unclaimed});
+        const auto order_ids = [&store](asc::JournalFilter f) {
+            std::vector<std::string> out;
+            store.journal_each(f, [&out](JournalEntry&& e) { out.push_back(e.order_id); });
+            return out;
+        };
+        CHECK(order_ids({.states = {JournalState::Planned}, .run_id = run}) ==
+              std::vector<std::string>{"111-0000001-0000001", "111-0000002-0000002"});
+        CHECK(order_ids({.states = {JournalState::Planned}}) ==
+              std::vector<std::string>{"111-0000003-0000003", "111-0000001-0000001", "111-0000002-0000002"});
+        CHECK(order_ids({.states = {JournalState::Planned}, .run_id = run + 1000}).empty());
+        // Taking over reads through the same filter: the row without a run becomes this run's.
+        const auto taken = store.journal_take_over();
+        CHECK(taken.size() == 3);
+        CHECK(order_ids({.run_id = run}).size() == 3);
+    });
+}
+
 TEST_CASE("postgresql: two hosts at once, each order claimed by one; a host that dies is taken over") {
     const auto uri = asc_test::pg_uri();
     if (uri.empty()) {

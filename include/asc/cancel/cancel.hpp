@@ -18,8 +18,8 @@
 //   4. The guard (guard.hpp) on that state: Allowed -> would_cancel, AlreadyDone ->
 //      already_canceled, Refused -> refused with the reason and the remedy.
 // execute():
-//   5. Every order is journaled BEFORE anything is sent (run_chunked: every order of a chunk before
-//      that chunk's feeds), in one transaction: planned (with batch,
+//   5. Every order is journaled BEFORE anything is sent (run_chunked: the orders of a chunk, in
+//      one transaction, before the feed that carries them), in one transaction: planned (with batch,
 //      feed_seq, message id, marketplace, who ran it), refused, already_canceled.
 //      Memory stays flat in the batch size: the plan keeps per order only what the guard and the
 //      feed need (CancelTarget), journal rows are written one at a time, each feed's rows exist only
@@ -102,6 +102,8 @@
 
 namespace asc {
 
+class TempFile;
+
 enum class CancelOutcome {
     Canceled,        // Amazon's report says canceled
     AlreadyCanceled, // it was Canceled before (on Amazon, or by an earlier run per the journal)
@@ -145,9 +147,11 @@ struct CancelOptions {
     std::chrono::milliseconds poll_interval{500};
     std::chrono::milliseconds max_poll_interval{std::chrono::seconds(15)};
     std::size_t max_messages_per_feed = 10'000;
-    // run_chunked() plans, journals and sends this many input ids at a time (at least
-    // max_messages_per_feed); a batch up to this size runs as one plan, exactly as plan() + execute().
-    std::size_t plan_chunk = 10'000;
+    // run_chunked() plans and journals this many input ids at a time, filling feeds of
+    // max_messages_per_feed orders from as many chunks as it takes; a batch up to this size runs as
+    // one plan, exactly as plan() + execute(). A chunk's plan costs about 500 bytes an id while it is
+    // worked on, so a smaller chunk than a feed keeps memory low without sending more feeds.
+    std::size_t plan_chunk = 2'000;
     std::size_t fresh_state_threshold = 20;
     std::string seller_id;                    // the feed's MerchantIdentifier
     std::vector<std::string> marketplace_ids; // the profile's: what the sync covers
@@ -288,17 +292,21 @@ class CancelService {
     CancelResult run(const std::vector<std::string>& order_ids, CancelReason reason);
 
     // plan() + execute() in memory that does not grow with the batch (cancel_chunked.cpp): the
-    // deduplicated `order_ids` are planned (steps 2-4), journaled (5) and sent (6) plan_chunk ids
-    // at a time, one after the other, with one recovery (1) and at most one sync for the whole
-    // batch; each chunk's plan is then kept in an unlinked temporary file, not in memory, until
+    // deduplicated `order_ids` are planned (steps 2-4) and journaled (5) plan_chunk ids at a time,
+    // one after the other, with one recovery (1) and at most one sync for the whole batch; each
+    // chunk's orders to send go into the feed being filled (its document written a message at a
+    // time to a temporary file), which is sent (6) as soon as it holds max_messages_per_feed
+    // orders, the last one after the last chunk. Each chunk's plan is then kept in an unlinked
+    // temporary file, not in memory, until
     // every feed's result is in (7), and the rows go to `sink` (or into CancelResult::rows) in
     // input order, the orders another run handles last, as execute() does. A batch of at most
     // plan_chunk ids is exactly plan() + execute(). `planned` is called with each chunk's plan
     // before it is sent (recovery notes and advice for the user; the first chunk's carries the
-    // recovered rows and left_for_resume). Differences from one plan, for larger batches: a chunk's
-    // orders are journaled right before its own feeds go out (an interrupted run leaves the later
-    // chunks unjournaled: the same command run again plans them; what was sent is not sent twice),
-    // and each chunk's feeds are cut on their own (a feed holds the sendable orders of one chunk).
+    // recovered rows and left_for_resume). Differences from one plan, for larger batches: each
+    // chunk's orders are journaled before the feed that carries them goes out, and the later
+    // chunks' are not journaled yet (an interrupted run leaves the orders of the feed being filled
+    // planned and the later chunks unjournaled: the same command run again plans them; what was
+    // sent is not sent twice); feeds are cut in sendable orders across chunks, as one plan's are.
     // After an error that stops the run, the orders of chunks not planned yet are failed rows
     // "not sent". The plan is never whole: to ask the user first, plan the batch once as a dry run
     // (a chunk at a time, through `planned`), ask, and run again with CancelOptions::confirmed.
@@ -339,18 +347,28 @@ class CancelService {
     // results (7); the rows are then cancel_rows() of the plan and the feeds.
     struct Batch;
     // Journals the plan (step 5) as part `batch_id` of a batch (new when empty), its first feed
-    // numbered `first_feed_seq`.
-    Batch journal_plan(CancelPlan& plan, std::string batch_id = {}, int first_feed_seq = 1);
+    // numbered `first_feed_seq`, which already carries `first_message` messages (a chunked run fills
+    // a feed from several chunks).
+    Batch journal_plan(CancelPlan& plan, std::string batch_id = {}, int first_feed_seq = 1,
+                       std::size_t first_message = 0);
     // The planning half of plan() for `ids` (a part of the batch `input`): `first` also takes the
     // lock, runs recovery and reads the planned rows of interrupted runs.
     CancelPlan plan_part(const std::vector<std::string>& ids, CancelReason reason, const IdSet& input, bool resume,
                          bool first);
     // Chunked runs (cancel_chunked.cpp).
     class Spill;
-    // Journals and sends one chunk's plan as feeds flights.size() + 1, ... of the batch `batch_id`
-    // (set by the first chunk), adds its feeds to `flights` and its items to `spill`.
-    void spill_chunk(CancelPlan& plan, std::string& batch_id, std::vector<Flight>& flights, Spill& spill,
-                     CancelResult& result);
+    class OpenFeed;
+    // Journals one chunk's plan as part of the batch `batch_id` (set by the first chunk), adds its
+    // items to `spill` and its orders' messages to the feed being filled, `open`; a feed that is full
+    // is sent at once (unless an error stopped the run) and added to `flights`.
+    void spill_chunk(CancelPlan& plan, std::string& batch_id, std::vector<Flight>& flights, OpenFeed& open,
+                     Spill& spill, CancelResult& result);
+    // Sends the feed `open` (unless an error stopped the run: it stays planned), adds it to
+    // `flights` and starts the next one.
+    void send_open(OpenFeed& open, std::vector<Flight>& flights, Spill& spill, CancelResult& result);
+    // The rows of `flight` read back from the spill into flight.rows (to settle a lost answer).
+    static void load_spilled(Spill& spill, Flight& flight);
+
     // Step 7 for every feed of the spill (each one's rows read back while it is worked on).
     void await_spilled(Spill& spill, std::vector<Flight>& flights, CancelResult& result);
     // The rows of the spill, in its order, the orders another run handles last.
@@ -366,6 +384,11 @@ class CancelService {
     // The rows of feed `index` of the batch, from the plan (they exist only while it is worked on).
     void load_rows(const CancelPlan& plan, Batch& batch, std::size_t index);
     void send(Flight& flight, const CancelPlan& plan, const Batch& batch);
+    // Sends the feed document `document` that carries the orders of the journal rows `journal_ids`
+    // (createFeedDocument, upload, createFeed; each step journaled). `load` fills flight.rows when
+    // they are needed and not held (to settle a lost createFeed answer).
+    void submit(Flight& flight, TempFile& document, const std::vector<std::int64_t>& journal_ids,
+                const std::vector<std::string>& marketplaces, const std::function<void(Flight&)>& load);
     // After createFeed failed in a way that may have reached Amazon (`lost`): settles the flight
     // from the orders' state (resolve_unknown) and fills its outcomes; throws Error(Temporary)
     // unless every order turned out Canceled.

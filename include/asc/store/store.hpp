@@ -259,6 +259,7 @@ struct JournalFilter {
     std::string feed_id{};
     std::string batch_id{};
     std::string order_id{};
+    std::int64_t run_id = 0; // only the rows this registered run holds (0: any; ignored before schema 9)
 };
 
 // One report window of the Reports API backfill (backfill.hpp), as the store records it.

@@ -199,7 +199,13 @@ CancelService::IdSet::IdSet(std::vector<std::string_view> ids) : m_sorted(std::m
 
 CancelService::IdSet::IdSet(const IdList& list, std::vector<std::uint32_t> which)
     : m_list(&list), m_index(std::move(which)) {
-    std::sort(m_index.begin(), m_index.end(), [&list](std::uint32_t a, std::uint32_t b) { return list[a] < list[b]; });
+    std::sort(m_index.begin(), m_index.end(), [&list](std::uint32_t a, std::uint32_t b) { return list.less(a, b); });
+}
+
+void CancelService::IdSet::clear() {
+    release(m_sorted);
+    release(m_index);
+    m_list = nullptr;
 }
 
 bool CancelService::IdSet::contains(std::string_view id) const {
@@ -428,7 +434,9 @@ CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, C
     }
     // Read row by row: an interrupted batch may have left many planned rows. Only planned rows of
     // gone runs, which recovery took over, are ours (another live run's are its own).
-    m_store.journal_each({.states = {JournalState::Planned}}, [&](JournalEntry&& e) {
+    // Not a dry run: only this run's planned rows are ours, read through the run_id index.
+    const std::int64_t run = m_options.dry_run ? 0 : m_store.journal_run_id();
+    m_store.journal_each({.states = {JournalState::Planned}, .run_id = run}, [&](JournalEntry&& e) {
         const bool ours = m_options.dry_run ? !held_elsewhere(e) : e.run_id == m_store.journal_run_id();
         if (input.contains(e.order_id) || !ours) {
             return;

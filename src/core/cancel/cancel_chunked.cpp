@@ -2,6 +2,7 @@
 // sends a chunk of the input at a time, and keeps each chunk's plan in an unlinked temporary file
 // (the Spill) until every feed's result is in; the rows are then read back in input order.
 
+#include "asc/amazon/ack_feed.hpp"
 #include "asc/base/errors.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/base/temp_file.hpp"
@@ -12,6 +13,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <optional>
+#include <set>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -29,7 +33,9 @@ class CancelService::Spill {
 
     Spill() : m_file("cancel-plan") {}
 
-    void write(const CancelPlanItem& item, std::string_view marketplace_id) {
+    // Appends a record; returns where it starts.
+    std::uint64_t write(const CancelPlanItem& item, std::string_view marketplace_id) {
+        const std::uint64_t at = m_file.size();
         m_out.clear();
         put(static_cast<std::uint8_t>(item.outcome));
         put(static_cast<std::uint8_t>(item.reason));
@@ -41,12 +47,13 @@ class CancelService::Spill {
             m_out.append(s);
         }
         m_file.write(m_out);
+        return at;
     }
 
-    // Starts reading from the first record.
-    void rewind() {
+    // Starts reading from the record at `offset` (the first one by default).
+    void rewind(std::uint64_t offset = 0) {
         m_file.flush();
-        m_offset = 0;
+        m_offset = offset;
         m_buffer.clear();
         m_at = 0;
     }
@@ -67,6 +74,30 @@ class CancelService::Spill {
             m_at += n;
         }
         return true;
+    }
+
+    // Hands the rows of `flight` (its orders, from spill_offset on) to `each` in MessageID order,
+    // at most `piece` at a time.
+    void rows_of(const Flight& flight, std::size_t piece, const std::function<void(std::span<const Flight::Row>)>& each) {
+        std::vector<Flight::Row> rows;
+        rows.reserve(std::min(piece, flight.size));
+        Record r;
+        std::uint64_t message_id = 0;
+        rewind(flight.spill_offset);
+        while (message_id < flight.size && next(r)) {
+            if (r.item.outcome != CancelOutcome::WouldCancel) {
+                continue;
+            }
+            rows.push_back({r.item.journal_id, std::move(r.item.order_id), ++message_id,
+                            std::string(to_string(r.item.reason)), std::move(r.marketplace_id)});
+            if (rows.size() == piece) {
+                each(rows);
+                rows.clear();
+            }
+        }
+        if (!rows.empty()) {
+            each(rows);
+        }
     }
 
   private:
@@ -120,35 +151,112 @@ class CancelService::Spill {
 };
 
 void CancelService::await_spilled(Spill& spill, std::vector<Flight>& flights, CancelResult& result) {
-    // The rows of each feed are read back from the spill, one feed at a time.
-    std::size_t f = 0;
-    Spill::Record r;
-    spill.rewind();
-    auto done = [&] {
-        Flight& flight = flights[f];
-        if (flight.progress.state == FlightState::Submitted && !flight.progress.settled) {
-            await_flight(flight, result);
-        }
-        release(flight.rows);
-        ++f;
-    };
-    while (f < flights.size() && spill.next(r)) {
-        if (r.item.outcome != CancelOutcome::WouldCancel) {
+    // Each feed's rows are read back from the spill a piece at a time, as its result is recorded.
+    for (Flight& flight : flights) {
+        if (flight.progress.state != FlightState::Submitted || flight.progress.settled) {
             continue;
         }
-        Flight& flight = flights[f];
-        flight.rows.push_back({r.item.journal_id, std::move(r.item.order_id), flight.rows.size() + 1,
-                               std::string(to_string(r.item.reason)), std::move(r.marketplace_id)});
-        if (flight.rows.size() == flight.size) {
-            done();
+        flight.source = [&spill, &flight](std::size_t piece, const std::function<void(std::span<const Flight::Row>)>& each) {
+            spill.rows_of(flight, piece, each);
+        };
+        await_flight(flight, result);
+        flight.source = nullptr;
+    }
+}
+
+// The feed a chunked run is filling: its document, written a message at a time to a temporary
+// file as each chunk is journaled, and what sending it needs of its rows (their journal ids and
+// marketplaces), so that a feed of 10,000 orders is filled from chunks of 2,000 without holding
+// its rows.
+class CancelService::OpenFeed {
+  public:
+    // Adds the order `order_id` (journal row `journal_id`) as the next message; starts the feed
+    // (numbered `feed_seq` of `batch_id`) when it is empty.
+    void add(const CancelOptions& options, const std::string& batch_id, int feed_seq, std::int64_t journal_id,
+             const std::string& order_id, const CancelTarget& target, CancelReason reason) {
+        if (!m_writer) {
+            flight.batch_id = batch_id;
+            flight.feed_seq = feed_seq;
+            m_document.emplace("feed");
+            m_writer.emplace(options.seller_id, [this](std::string_view bytes) { m_document->write(bytes); });
+        }
+        target.item_ids(m_item_ids);
+        m_writer->add(journal_ids.size() + 1, order_id, m_item_ids, reason);
+        journal_ids.push_back(journal_id);
+        if (!target.marketplace_id.empty()) {
+            m_marketplaces.insert(target.marketplace_id);
         }
     }
+    [[nodiscard]] std::size_t size() const { return journal_ids.size(); }
+    // The finished document.
+    TempFile& finish() {
+        m_writer->finish();
+        m_document->flush();
+        return *m_document;
+    }
+    // The distinct marketplaces of its orders, sorted; `fallback` when none names one.
+    [[nodiscard]] std::vector<std::string> marketplaces(const std::vector<std::string>& fallback) const {
+        if (m_marketplaces.empty()) {
+            return fallback;
+        }
+        return {m_marketplaces.begin(), m_marketplaces.end()};
+    }
+    // Hands over the flight (its size set) and empties this for the next feed.
+    Flight take() {
+        flight.size = journal_ids.size();
+        Flight out = std::move(flight);
+        flight = Flight();
+        release(journal_ids);
+        m_marketplaces.clear();
+        m_writer.reset();
+        m_document.reset();
+        return out;
+    }
+
+    Flight flight;
+    std::vector<std::int64_t> journal_ids; // its rows, in MessageID order
+    std::deque<std::uint64_t> starts;      // where the first order of this feed and of the next ones is in the spill
+
+  private:
+    std::optional<TempFile> m_document;
+    std::optional<AckFeedWriter> m_writer;
+    std::set<std::string> m_marketplaces;
+    std::vector<std::string> m_item_ids; // reused for every message
+};
+
+void CancelService::load_spilled(Spill& spill, Flight& flight) {
+    flight.rows.reserve(flight.size);
+    spill.rows_of(flight, flight.size, [&flight](std::span<const Flight::Row> rows) {
+        flight.rows.insert(flight.rows.end(), rows.begin(), rows.end());
+    });
+}
+
+void CancelService::send_open(OpenFeed& open, std::vector<Flight>& flights, Spill& spill, CancelResult& result) {
+    open.flight.size = open.size();
+    open.flight.spill_offset = open.starts.front();
+    open.starts.pop_front();
+    if (!result.error) {
+        try {
+            submit(open.flight, open.finish(), open.journal_ids, open.marketplaces(m_options.marketplace_ids),
+                   [&](Flight& flight) { load_spilled(spill, flight); });
+            if (!open.flight.progress.feed_id.empty()) {
+                result.feed_ids.push_back(open.flight.progress.feed_id);
+            }
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Interrupted) {
+                throw;
+            }
+            result.error = e;
+        }
+    }
+    flights.push_back(open.take());
+    release(flights.back().rows);
 }
 
 CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason reason,
                                         const std::function<void(CancelPlan&)>& planned,
                                         const CancelRowSink& sink) {
-    const std::size_t chunk = std::max(m_options.plan_chunk, m_options.max_messages_per_feed);
+    const std::size_t chunk = std::max<std::size_t>(1, m_options.plan_chunk);
     std::vector<std::uint32_t> firsts = order_ids.first_occurrences();
     if (firsts.size() <= chunk) {
         CancelPlan plan = this->plan(order_ids.strings(), reason);
@@ -161,7 +269,7 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
     // (4 bytes an id) is not kept.
     const std::size_t count = firsts.size();
     const bool unique = count == order_ids.size();
-    const IdSet input(order_ids, unique ? std::move(firsts) : firsts);
+    IdSet input(order_ids, unique ? std::move(firsts) : firsts); // for the first chunk's recovery
     if (unique) {
         release(firsts);
     }
@@ -169,6 +277,7 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
     CancelResult result;
     Spill spill;
     std::vector<Flight> flights; // every feed of the run, its rows only while it is worked on
+    OpenFeed open;               // the feed being filled
     std::string batch_id;
     std::size_t begin = 0;
     for (; begin < count && !result.error; begin += chunk) {
@@ -184,6 +293,7 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
         }
         CancelPlan plan = plan_part(part, reason, input, false, begin == 0);
         release(part);
+        input.clear(); // only the first chunk runs recovery and reads other runs' planned rows
         m_reuse_sync = true;
         if (planned) {
             planned(plan);
@@ -192,7 +302,10 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
             result.recovered.push_back(std::move(row));
         }
         release(plan.recovered);
-        spill_chunk(plan, batch_id, flights, spill, result);
+        spill_chunk(plan, batch_id, flights, open, spill, result);
+    }
+    if (open.size() > 0) {
+        send_open(open, flights, spill, result);
     }
     // Chunks not planned after an error that stopped the run: nothing of them was journaled.
     const std::string why = result.error ? std::string(result.error->what()) : std::string();
@@ -211,8 +324,8 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
     return result;
 }
 
-void CancelService::spill_chunk(CancelPlan& plan, std::string& batch_id, std::vector<Flight>& flights, Spill& spill,
-                                CancelResult& result) {
+void CancelService::spill_chunk(CancelPlan& plan, std::string& batch_id, std::vector<Flight>& flights,
+                                OpenFeed& open, Spill& spill, CancelResult& result) {
     if (m_options.dry_run) {
         release(plan.targets);
         for (const CancelPlanItem& item : plan.items) {
@@ -223,26 +336,34 @@ void CancelService::spill_chunk(CancelPlan& plan, std::string& batch_id, std::ve
     if (plan.count(CancelOutcome::WouldCancel) > 0) {
         require_seller_id();
     }
-    const int first_feed_seq = static_cast<int>(flights.size()) + 1;
-    Batch batch = journal_plan(plan, batch_id, first_feed_seq);
+    const int feed_seq = static_cast<int>(flights.size()) + 1; // the open feed's
+    const Batch batch = journal_plan(plan, batch_id, feed_seq, open.size());
     batch_id = batch.batch_id;
     step("after-plan");
-    send_all(plan, batch, result);
+    // Every item goes to the spill before any of its feeds is sent (a lost createFeed answer reads
+    // the feed's rows back from it).
     std::size_t sent = 0; // the journal row of each sendable item, in order
     for (const CancelPlanItem& item : plan.items) {
         const CancelTarget* target = plan.target_of(item);
         if (item.outcome == CancelOutcome::WouldCancel) {
             CancelPlanItem copy = item;
-            copy.journal_id = batch.journal_ids[sent++];
-            spill.write(copy, target != nullptr ? target->marketplace_id : std::string());
+            copy.journal_id = batch.journal_ids[sent];
+            const std::uint64_t at = spill.write(copy, target != nullptr ? target->marketplace_id : std::string());
+            if ((open.size() + sent) % m_options.max_messages_per_feed == 0) {
+                open.starts.push_back(at); // the first order of a feed
+            }
+            ++sent;
         } else {
             spill.write(item, "");
         }
     }
-    for (std::size_t f = 0; f < batch.flights.size(); ++f) {
-        Flight& flight = batch.flights[f];
-        flight.size = std::min(batch.per_feed, batch.sendable.size() - f * batch.per_feed);
-        flights.push_back(std::move(flight));
+    for (std::size_t k = 0; k < batch.sendable.size(); ++k) {
+        const CancelPlanItem& item = plan.items[batch.sendable[k]];
+        open.add(m_options, batch_id, static_cast<int>(flights.size()) + 1, batch.journal_ids[k], item.order_id,
+                 *plan.target_of(item), item.reason);
+        if (open.size() == m_options.max_messages_per_feed) {
+            send_open(open, flights, spill, result);
+        }
     }
 }
 

@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +49,11 @@ struct CancelService::Flight {
     std::optional<std::chrono::milliseconds> send_timeout; // the request timeout createFeed went out with
     std::vector<Row> rows;
     std::size_t size = 0; // how many orders it carries (set by a chunked run, whose rows come and go)
+    // A chunked run's flight holds no rows while it waits for its result: `source` hands them to
+    // its callback in MessageID order, a piece at a time, read back from the run's spill (where
+    // its first one is at `spill_offset`).
+    std::function<void(std::size_t piece, const std::function<void(std::span<const Row>)>& each)> source;
+    std::uint64_t spill_offset = 0;
     // How far it got (state, feed id) and, once settled, its outcomes.
     FeedProgress progress;
 
@@ -58,6 +65,11 @@ struct CancelService::Flight {
     [[nodiscard]] std::vector<CancelRow> settled_rows() const;
     // Whether some row's unknown outcome is not settled yet.
     [[nodiscard]] bool unsettled() const;
+    // How many orders it carries: its rows, or `size` while they are in the spill.
+    [[nodiscard]] std::size_t orders() const { return rows.empty() ? size : rows.size(); }
+    // Hands its rows to `each` in MessageID order, at most `piece` at a time: from `rows`, else
+    // from `source`.
+    void each_piece(std::size_t piece, const std::function<void(std::span<const Row>)>& each) const;
 };
 
 // The feeds of one execute(): feed k carries the would_cancel items sendable[k * per_feed ...],
@@ -79,6 +91,9 @@ class CancelService::IdSet {
     explicit IdSet(std::vector<std::string_view> ids);
     IdSet(const IdList& list, std::vector<std::uint32_t> which);
     [[nodiscard]] bool contains(std::string_view id) const;
+    // Lets go of the index (contains() then finds nothing): a chunked run needs it only for the
+    // recovery of its first chunk.
+    void clear();
 
   private:
     std::vector<std::string_view> m_sorted;

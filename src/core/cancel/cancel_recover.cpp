@@ -27,6 +27,17 @@ std::vector<std::string> CancelService::Flight::marketplaces(const std::vector<s
     return {set.begin(), set.end()};
 }
 
+void CancelService::Flight::each_piece(std::size_t piece,
+                                       const std::function<void(std::span<const Row>)>& each) const {
+    if (rows.empty() && source) {
+        source(piece, each);
+        return;
+    }
+    for (std::size_t begin = 0; begin < rows.size(); begin += piece) {
+        each(std::span<const Row>(rows).subspan(begin, std::min(piece, rows.size() - begin)));
+    }
+}
+
 std::vector<CancelRow> CancelService::Flight::pending(const std::string& message) const {
     std::vector<CancelRow> out;
     for (const Row& row : rows) {

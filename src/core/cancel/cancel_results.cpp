@@ -72,7 +72,7 @@ std::optional<Feed> CancelService::await_feed(const std::string& feed_id, bool m
 }
 
 bool CancelService::collect(Flight& flight, bool may_wait) {
-    const auto feed = await_feed(flight.progress.feed_id, may_wait, flight.rows.size());
+    const auto feed = await_feed(flight.progress.feed_id, may_wait, flight.orders());
     if (!feed) {
         return false;
     }
@@ -146,24 +146,28 @@ void CancelService::apply_report(Flight& flight, const Feed& feed) {
         p.outcome = CancelOutcome::Failed;
         p.result_code = document_error->message_code;
         p.message = document_error->description;
-    } else if (report->processed < static_cast<int>(flight.rows.size())) {
+    } else if (report->processed < static_cast<int>(flight.orders())) {
         p.outcome = CancelOutcome::Failed;
         p.message = fmt::format("Amazon's report for feed {} covers {} of its {} messages; check with `asc "
                                 "order show ID`",
-                                feed.feed_id, report->processed, flight.rows.size());
+                                feed.feed_id, report->processed, flight.orders());
     } else {
         p.outcome = CancelOutcome::Canceled;
     }
     const auto errors = errors_by_message(*report);
-    for (const Flight::Row& row : flight.rows) {
-        if (const auto it = errors.find(row.message_id); it != errors.end()) {
-            p.own[row.message_id] = CancelRow{.order_id = row.order_id,
-                                              .outcome = CancelOutcome::Failed,
-                                              .reason = row.reason,
-                                              .feed_id = feed.feed_id,
-                                              .result_code = it->second->message_code,
-                                              .message = it->second->description};
-        }
+    if (!errors.empty()) {
+        flight.each_piece(k_outcome_chunk, [&](std::span<const Flight::Row> rows) {
+            for (const Flight::Row& row : rows) {
+                if (const auto it = errors.find(row.message_id); it != errors.end()) {
+                    p.own[row.message_id] = CancelRow{.order_id = row.order_id,
+                                                      .outcome = CancelOutcome::Failed,
+                                                      .reason = row.reason,
+                                                      .feed_id = feed.feed_id,
+                                                      .result_code = it->second->message_code,
+                                                      .message = it->second->description};
+                }
+            }
+        });
     }
     record(flight);
     m_reports.erase(feed.feed_id); // applied: not kept for the rest of the run
@@ -176,13 +180,11 @@ void CancelService::record(Flight& flight) {
     try {
         // A chunk of rows per transaction, each with the store's copy of its canceled orders, so that
         // neither the changes nor the orders of a large feed are all held at once.
-        for (std::size_t begin = 0; begin < flight.rows.size(); begin += k_outcome_chunk) {
-            const std::size_t end = std::min(begin + k_outcome_chunk, flight.rows.size());
+        flight.each_piece(k_outcome_chunk, [&](std::span<const Flight::Row> rows) {
             std::vector<JournalChange> changes;
             std::vector<Order> canceled;
-            changes.reserve(end - begin);
-            for (std::size_t i = begin; i < end; ++i) {
-                const Flight::Row& row = flight.rows[i];
+            changes.reserve(rows.size());
+            for (const Flight::Row& row : rows) {
                 const CancelRow o = feed_row(p, row.order_id, row.reason, row.message_id, "");
                 JournalChange c;
                 c.id = row.journal_id;
@@ -204,13 +206,13 @@ void CancelService::record(Flight& flight) {
                 }
             }
             m_store.journal_update(changes, now(), canceled);
-        }
+        });
     } catch (...) {
         p.settled = false; // not journaled: the rows stay submitted, and say so
         throw;
     }
     m_events.note(fmt::format("feed {}: {} canceled, {} failed", p.feed_id, canceled_count,
-                              flight.rows.size() - canceled_count));
+                              flight.orders() - canceled_count));
 }
 
 } // namespace asc

@@ -104,10 +104,15 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
     for (const Flight::Row& row : flight.rows) {
         journal_ids.push_back(row.journal_id);
     }
-    auto change_all = [&](const JournalChange& change) { m_store.journal_update_each(journal_ids, change, now()); };
+    submit(flight, document_file, journal_ids, flight.marketplaces(m_options.marketplace_ids), {});
+}
 
-    m_events.note(fmt::format("sending the cancellation of {} (feed {} of batch {})",
-                              count_noun(static_cast<long long>(flight.rows.size()), "order"),
+void CancelService::submit(Flight& flight, TempFile& document_file, const std::vector<std::int64_t>& journal_ids,
+                           const std::vector<std::string>& marketplaces, const std::function<void(Flight&)>& load) {
+    auto change_all = [&](const JournalChange& change) { m_store.journal_update_each(journal_ids, change, now()); };
+    const auto orders = static_cast<long long>(journal_ids.size());
+
+    m_events.note(fmt::format("sending the cancellation of {} (feed {} of batch {})", count_noun(orders, "order"),
                               flight.feed_seq, flight.batch_id));
     const FeedDocument document = m_feeds.create_feed_document(std::string(k_ack_content_type));
     flight.feed_document_id = document.feed_document_id;
@@ -135,8 +140,7 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
     std::string feed_id;
     try {
         feed_id =
-            m_feeds.create_feed(std::string(k_ack_feed_type), flight.marketplaces(m_options.marketplace_ids),
-                                document.feed_document_id, before_send);
+            m_feeds.create_feed(std::string(k_ack_feed_type), marketplaces, document.feed_document_id, before_send);
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Interrupted || flight.progress.state == FlightState::Planned) {
             throw; // planned: it never went out; submitting: the next run finds out before sending
@@ -150,6 +154,9 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
                         .send_timeout = std::optional<std::chrono::milliseconds>{}});
             throw;
         }
+        if (flight.rows.empty() && load) {
+            load(flight); // a chunked run's rows wait in its spill
+        }
         settle_lost_answer(flight, e);
         return;
     }
@@ -158,11 +165,11 @@ void CancelService::send(Flight& flight, const CancelPlan& plan, const Batch& ba
     flight.progress.state = FlightState::Submitted;
     change_all({.state = JournalState::Submitted, .feed_id = feed_id});
     step("after-submit");
-    m_events.note(fmt::format("feed {} sent with {}", feed_id,
-                              count_noun(static_cast<long long>(flight.rows.size()), "order")));
+    m_events.note(fmt::format("feed {} sent with {}", feed_id, count_noun(orders, "order")));
 }
 
-CancelService::Batch CancelService::journal_plan(CancelPlan& plan, std::string batch_id, int first_feed_seq) {
+CancelService::Batch CancelService::journal_plan(CancelPlan& plan, std::string batch_id, int first_feed_seq,
+                                                std::size_t first_message) {
     Batch batch;
     const Timestamp t = now();
     batch.batch_id = batch_id.empty() ? make_batch_id(t) : std::move(batch_id);
@@ -200,8 +207,8 @@ CancelService::Batch CancelService::journal_plan(CancelPlan& plan, std::string b
         switch (item.outcome) {
         case CancelOutcome::WouldCancel:
             e.state = JournalState::Planned;
-            e.feed_seq = static_cast<int>(claimed / batch.per_feed) + first_feed_seq;
-            e.message_id = static_cast<std::int64_t>(claimed % batch.per_feed + 1);
+            e.feed_seq = static_cast<int>((first_message + claimed) / batch.per_feed) + first_feed_seq;
+            e.message_id = static_cast<std::int64_t>((first_message + claimed) % batch.per_feed + 1);
             e.result_message.clear();
             break;
         case CancelOutcome::Refused:

@@ -192,7 +192,9 @@ void Store::journal_take_over(const std::function<void(JournalEntry&&)>& row) {
                          mine, alive_sql(impl, "journal_runs.id"), k_in_flight_cancel, k_in_flight_ship));
         tx.commit();
     }
-    journal_each(in_flight, [&impl, &row](JournalEntry&& e) {
+    JournalFilter mine_in_flight = in_flight;
+    mine_in_flight.run_id = impl.run_id; // read through the run_id index, not the whole journal
+    journal_each(mine_in_flight, [&impl, &row](JournalEntry&& e) {
         if (e.run_id == impl.run_id) {
             row(std::move(e));
         }

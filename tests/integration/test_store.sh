@@ -106,11 +106,15 @@ ra=0; rb=0; wait "$a" || ra=$?; wait "$b" || rb=$?
 check "two syncs at once both succeed ($ra, $rb)" [ "$ra$rb" = 00 ]
 asc orders list --cached --all --since 3650d -o ids | sort >"$WORK/got"
 check "the twin syncs leave the store equal to the sim" cmp -s "$WORK/got" "$WORK/want"
-sim_post /_sim/config '{"faults":[]}' >/dev/null
+# Without --wait, a second sync while one runs exits 75 at once. The first is kept running by slow
+# pages (0.3 s each; a fast one can be done within any fixed sleep) and is known to hold the lock
+# once the sim has its first request; it is stopped after the check.
+before=$(sim_requests searchOrders)
 "$ASC_BIN" -q orders sync --since 61d --wait 0 & a=$!
-sleep 0.2
+for _ in $(seq 200); do [ "$(sim_requests searchOrders)" -gt "$before" ] && break; sleep 0.05; done
 expect_exit 75 "without --wait, a second sync at once exits 75" asc orders sync --since 61d
-wait "$a" || true
+kill "$a" 2>/dev/null || true; wait "$a" 2>/dev/null || true
+sim_post /_sim/config '{"faults":[]}' >/dev/null
 check "it says another sync is running" contains "$WORK/err" "another"
 
 # A corrupted or foreign file at the store path: a clear error, not a crash, file untouched.

@@ -75,6 +75,11 @@ struct SyncOptions {
     BackfillOptions backfill;
     // Fetch the next page while this one is stored (SearchQuery::read_ahead).
     bool read_ahead = false;
+    // A page cache sized for the run (a quarter of the store file, 64-256 MiB: see
+    // Store::begin_bulk_write). Off for the sync a command runs before its own work (order cancel,
+    // order ship): that command's memory must not depend on how stale the store was, and such a
+    // sync is mostly small.
+    bool grow_cache = true;
 };
 
 struct SyncResult {

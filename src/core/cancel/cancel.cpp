@@ -244,6 +244,7 @@ void CancelService::fresh_state(const std::vector<std::string_view>& ids,
         sync.marketplace_ids = m_options.marketplace_ids;
         sync.now = now();
         sync.lock_wait = m_options.sync_lock_wait;
+        sync.grow_cache = false; // memory flat in the batch, however stale the store
         sync_orders(m_orders, m_store, sync, m_events);
         m_synced = true;
     }

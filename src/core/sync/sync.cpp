@@ -109,7 +109,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     // A sync writes page after page, the report windows included: a bigger cache, and into an
     // empty store no secondary indexes until the end (built below, or by the next open if this
     // process dies).
-    store.begin_bulk_write();
+    store.begin_bulk_write(options.grow_cache);
     // The planner hook: old uncovered parts through order reports, the rest through searchOrders.
     if (options.backfill.reports != nullptr && options.backfill.via != SyncVia::Orders) {
         const BackfillScope scope{keys,         result.advanced,      options.since,     options.now,

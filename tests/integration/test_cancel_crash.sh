@@ -14,16 +14,7 @@ next=1
 # take N: the next N unused unshipped ids into $WORK/group.
 take() { sed -n "${next},$((next + $1 - 1))p" "$WORK/pool" >"$WORK/group"; next=$((next + $1)); }
 # counts: the sim's cancellation counters of the group, as "count:orders".
-counts() {
-  python3 - "$WORK/group" "$SIM_URL" <<'PY'
-import collections, json, sys, urllib.request
-c = collections.Counter()
-for oid in open(sys.argv[1]).read().split():
-    with urllib.request.urlopen(f"{sys.argv[2]}/_sim/orders/{oid}") as r:
-        c[json.load(r)["cancellations"]] += 1
-print(" ".join(f"{k}:{v}" for k, v in sorted(c.items())))
-PY
-}
+counts() { sim_cancellation_counts "$WORK/group"; }
 all_canceled() {
   python3 -c "
 import json, sys; rows = json.load(open('$WORK/out'))

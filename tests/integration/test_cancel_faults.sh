@@ -7,16 +7,7 @@ sim_start --orders 3000 --seed 51 --time-scale 1000 --feed-processing-seconds 20
 sim_get "/_sim/orders?fulfillmentStatus=UNSHIPPED&fulfilledBy=MERCHANT" | json "'\n'.join(d['order_ids'])" >"$WORK/pool"
 next=1
 take() { sed -n "${next},$((next + $1 - 1))p" "$WORK/pool" >"$WORK/group"; next=$((next + $1)); }
-counts() {
-  python3 - "$WORK/group" "$SIM_URL" <<'PY'
-import collections, json, sys, urllib.request
-c = collections.Counter()
-for oid in open(sys.argv[1]).read().split():
-    with urllib.request.urlopen(f"{sys.argv[2]}/_sim/orders/{oid}") as r:
-        c[json.load(r)["cancellations"]] += 1
-print(" ".join(f"{k}:{v}" for k, v in sorted(c.items())))
-PY
-}
+counts() { sim_cancellation_counts "$WORK/group"; }
 outcomes() { python3 -c "import json; print(' '.join(sorted({r['outcome'] for r in json.load(open('$WORK/out'))})))"; }
 cancel_group() { asc order cancel --from "$WORK/group" --reason NoInventory --yes -o json "$@"; }
 

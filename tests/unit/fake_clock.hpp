@@ -1,5 +1,6 @@
 #pragma once
-// A Clock for unit tests: time stands still until someone sleeps, and every sleep is recorded.
+// A Clock for unit tests: time stands still until someone sleeps (or, with `tick` set, moves a
+// tick at every reading of the steady clock), and every sleep is recorded.
 
 #include "asc/base/clock.hpp"
 
@@ -10,7 +11,10 @@ namespace asc_test {
 
 class FakeClock final : public asc::Clock {
   public:
-    std::chrono::steady_clock::time_point now() override { return m_steady; }
+    std::chrono::steady_clock::time_point now() override {
+        advance(tick);
+        return m_steady;
+    }
     std::chrono::system_clock::time_point wall_now() override { return m_wall; }
     void sleep_for(std::chrono::nanoseconds d) override {
         sleeps.push_back(d);
@@ -32,6 +36,7 @@ class FakeClock final : public asc::Clock {
     }
 
     std::vector<std::chrono::nanoseconds> sleeps;
+    std::chrono::nanoseconds tick{0};
 
   private:
     std::chrono::steady_clock::time_point m_steady{std::chrono::hours(1000)};

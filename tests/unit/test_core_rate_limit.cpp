@@ -184,6 +184,68 @@ TEST_CASE("buckets kept in a file carry over to the next process: no 429 to rele
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a bucket handed to the next process keeps sub-millisecond time: no refill the server never gave") {
+    // A fast plan (one token a millisecond) makes a truncated millisecond a whole token: the
+    // bucket emptied 0.999 ms into a millisecond and read 0.5 ms later has half a token, not one.
+    FakeClock clock;
+    clock.advance(999us);
+    std::string text;
+    const auto shared = [&](const std::function<void(std::string&)>& fn) { fn(text); };
+    {
+        asc::RateLimiter first(clock);
+        first.set_persistence(asc::make_bucket_text(shared));
+        first.observe_limit_header("searchOrders", "1000");
+        first.observe_throttled("searchOrders"); // empty
+    }
+    CHECK(text.find(".999\n") != std::string::npos);
+    clock.advance(500us);
+    asc::RateLimiter second(clock);
+    second.set_persistence(asc::make_bucket_text(shared));
+    CHECK(second.acquire("searchOrders") == 500us);
+    clock.advance(500us);
+    CHECK(second.acquire("searchOrders") == 0ns);
+}
+
+TEST_CASE("a bucket handed from process to process gains no refill from the time the hand-off takes") {
+    // Every clock reading moves time on, as on a real machine: each process must save its bucket
+    // as of the instant it computed it, or the next one counts the refill in between twice.
+    FakeClock clock;
+    clock.tick = 10us;
+    std::string text;
+    const auto shared = [&](const std::function<void(std::string&)>& fn) { fn(text); };
+    const auto before = clock.now();
+    {
+        asc::RateLimiter first(clock);
+        first.set_persistence(asc::make_bucket_text(shared));
+        first.observe_limit_header("searchOrders", "100"); // a token every 10 ms
+        first.observe_throttled("searchOrders");           // empty
+    }
+    for (int i = 0; i < 40; ++i) {
+        asc::RateLimiter next(clock);
+        next.set_persistence(asc::make_bucket_text(shared));
+        const auto wait = next.acquire("searchOrders");
+        const auto elapsed = clock.now() - before; // at least the time the bucket had to refill
+        CHECK(wait >= 10ms - elapsed);
+    }
+}
+
+TEST_CASE("saved buckets: the time reads with or without its microsecond fraction") {
+    const auto b = asc::parse_saved_buckets("getOrder 1.5 0.5 1795771983242.125\n"
+                                            "searchOrders 3 0.0056 1795771983242\n"
+                                            "getFeed 1 2 1795771983242.1\n"
+                                            "createFeed 1 2 1795771983242.1234\n" // four digits: damaged
+                                            "getFeeds 1 2 1795771983242.\n"
+                                            "getReport 1 2 -5.000\n");
+    REQUIRE(b.size() == 3);
+    CHECK(b.at("getOrder").refilled_at_us == 1795771983242125);
+    CHECK(b.at("getOrder").tokens == 1.5);
+    CHECK(b.at("searchOrders").refilled_at_us == 1795771983242000);
+    CHECK(b.at("getFeed").refilled_at_us == 1795771983242100);
+    CHECK(asc::format_saved_buckets(b) == "getFeed 1 2 1795771983242.100\n"
+                                         "getOrder 1.5 0.5 1795771983242.125\n"
+                                         "searchOrders 3 0.0056 1795771983242.000\n");
+}
+
 TEST_CASE("a damaged or unwritable bucket file is not an error: pacing from memory") {
     const auto dir = std::filesystem::temp_directory_path() / ("asc-rate-bad-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);

@@ -34,7 +34,7 @@ std::optional<RatePlan> default_plan(std::string_view operation);
 struct SavedBucket {
     double tokens = 0;                // at refilled_at
     double rate = 0;                  // tokens per second: Amazon's announced rate, else the default
-    std::int64_t refilled_at_ms = 0;  // wall-clock unix time, milliseconds
+    std::int64_t refilled_at_us = 0;  // wall-clock unix time, microseconds
 };
 using SavedBuckets = std::map<std::string, SavedBucket, std::less<>>;
 
@@ -48,8 +48,11 @@ class BucketPersistence {
     virtual void update(const std::function<void(SavedBuckets&)>& fn) = 0;
 };
 
-// The saved buckets as text, one "operation tokens rate refilled_at_ms" line each; a damaged line
-// is skipped.
+// The saved buckets as text, one "operation tokens rate refilled_at" line each; a damaged line is
+// skipped. refilled_at is unix milliseconds with a microsecond fraction ("1795771983242.125"): a
+// process hands its bucket to the next many times a minute, and whole milliseconds let each
+// hand-off add up to a millisecond of refill the server never gave (a 429 once in ~100 calls at
+// a fast rate). Whole milliseconds, as earlier versions wrote, still read.
 SavedBuckets parse_saved_buckets(const std::string& text);
 std::string format_saved_buckets(const SavedBuckets& buckets);
 
@@ -60,7 +63,7 @@ using LockedTextUpdate = std::function<void(const std::function<void(std::string
 // machine. A storage that fails (throws asc::Error) is not an error: the limiter paces from memory.
 std::unique_ptr<BucketPersistence> make_bucket_text(LockedTextUpdate update);
 
-// The buckets in a small text file ("operation tokens rate refilled_at_ms" per line), created
+// The buckets in a small text file ("operation tokens rate refilled_at" per line), created
 // 0600 (its directory 0700), locked with flock() while it is read and rewritten. One file per
 // profile, in the cache directory ($XDG_CACHE_HOME/asc/).
 std::unique_ptr<BucketPersistence> make_bucket_file(std::filesystem::path path);
@@ -102,8 +105,8 @@ class TokenBucket {
     [[nodiscard]] const RatePlan& plan() const { return m_plan; }
     // The state to save at `now` (tokens refilled up to now), and back (the time since `saved`
     // was counted refills it, as if this process had been waiting all along).
-    SavedBucket save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms);
-    void restore(const SavedBucket& saved, std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms);
+    SavedBucket save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_us);
+    void restore(const SavedBucket& saved, std::chrono::steady_clock::time_point now, std::int64_t wall_now_us);
 
   private:
     void refill(std::chrono::steady_clock::time_point now);
@@ -135,10 +138,13 @@ class RateLimiter {
   private:
     // The operation's bucket, created from its default plan; nullptr for an unknown operation.
     TokenBucket* bucket(std::string_view operation);
-    // Runs `fn` on the operation's bucket (nullptr: unknown), synchronized with the saved state
-    // first and saved after when there is a persistence. Holds m_mutex.
-    void with_bucket(std::string_view operation, const std::function<void(TokenBucket*&)>& fn);
-    std::int64_t wall_ms();
+    // Runs `fn` on the operation's bucket (nullptr: unknown) at one instant `now`, synchronized
+    // with the saved state first and saved after when there is a persistence. Holds m_mutex.
+    // Restore, change and save share that instant: a change made at a later clock reading but
+    // saved with the earlier wall time would hand the next process the refill in between twice.
+    using BucketChange = std::function<void(TokenBucket*& bucket, std::chrono::steady_clock::time_point now)>;
+    void with_bucket(std::string_view operation, const BucketChange& fn);
+    std::int64_t wall_us();
     Clock& m_clock;
     std::unique_ptr<BucketPersistence> m_persistence;
     bool m_enabled;

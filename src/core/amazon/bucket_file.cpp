@@ -3,7 +3,9 @@
 #include "asc/amazon/rate_limit.hpp"
 #include "asc/base/errors.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <charconv>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -39,6 +41,26 @@ template <typename T> bool parse_number(const std::string& text, T& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
+// Unix milliseconds with an optional fraction of up to three digits, as microseconds.
+bool parse_wall_time(const std::string& text, std::int64_t& us) {
+    const std::size_t dot = text.find('.');
+    std::int64_t ms = 0;
+    if (!parse_number(text.substr(0, dot), ms) || ms < 0 || ms > INT64_MAX / 1000) {
+        return false;
+    }
+    std::int64_t fraction = 0;
+    if (dot != std::string::npos) {
+        std::string digits = text.substr(dot + 1);
+        if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos) {
+            return false;
+        }
+        digits.resize(3, '0');
+        static_cast<void>(parse_number(digits, fraction));
+    }
+    us = ms * 1000 + fraction;
+    return true;
+}
+
 } // namespace
 
 SavedBuckets parse_saved_buckets(const std::string& text) {
@@ -50,7 +72,7 @@ SavedBuckets parse_saved_buckets(const std::string& text) {
         std::string op, tokens, rate, at;
         SavedBucket b;
         if (fields >> op >> tokens >> rate >> at && parse_number(tokens, b.tokens) &&
-            parse_number(rate, b.rate) && parse_number(at, b.refilled_at_ms)) {
+            parse_number(rate, b.rate) && parse_wall_time(at, b.refilled_at_us)) {
             out[op] = b; // a damaged line (a crash mid-write) is skipped
         }
     }
@@ -60,7 +82,8 @@ SavedBuckets parse_saved_buckets(const std::string& text) {
 std::string format_saved_buckets(const SavedBuckets& buckets) {
     std::string text;
     for (const auto& [op, b] : buckets) {
-        text += fmt::format("{} {} {} {}\n", op, b.tokens, b.rate, b.refilled_at_ms);
+        const std::int64_t us = std::max<std::int64_t>(0, b.refilled_at_us);
+        text += fmt::format("{} {} {} {}.{:03}\n", op, b.tokens, b.rate, us / 1000, us % 1000);
     }
     return text;
 }

@@ -119,27 +119,27 @@ void TokenBucket::hold(std::chrono::nanoseconds delay, std::chrono::steady_clock
     m_tokens = std::max(0.0, m_tokens - std::max(0.0, held.count()) * m_plan.rate);
 }
 
-SavedBucket TokenBucket::save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_ms) {
+SavedBucket TokenBucket::save(std::chrono::steady_clock::time_point now, std::int64_t wall_now_us) {
     refill(now);
-    return SavedBucket{m_tokens, m_plan.rate, wall_now_ms};
+    return SavedBucket{m_tokens, m_plan.rate, wall_now_us};
 }
 
 void TokenBucket::restore(const SavedBucket& saved, std::chrono::steady_clock::time_point now,
-                          std::int64_t wall_now_ms) {
+                          std::int64_t wall_now_us) {
     if (!std::isfinite(saved.tokens) || saved.tokens < 0) {
         return; // a damaged line: keep what we have
     }
     set_rate(saved.rate);
     // Never more than a full bucket.
     // A day refills any bucket; the cap also keeps a damaged timestamp from overflowing.
-    constexpr std::int64_t k_day_ms = 24LL * 3600 * 1000;
-    std::int64_t age_ms = k_day_ms;
-    if (saved.refilled_at_ms > wall_now_ms) {
-        age_ms = 0; // the clock went back: no time passed
-    } else if (saved.refilled_at_ms >= 0 && wall_now_ms - saved.refilled_at_ms < k_day_ms) {
-        age_ms = wall_now_ms - saved.refilled_at_ms;
+    constexpr std::int64_t k_day_us = 24LL * 3600 * 1000 * 1000;
+    std::int64_t age_us = k_day_us;
+    if (saved.refilled_at_us > wall_now_us) {
+        age_us = 0; // the clock went back: no time passed
+    } else if (saved.refilled_at_us >= 0 && wall_now_us - saved.refilled_at_us < k_day_us) {
+        age_us = wall_now_us - saved.refilled_at_us;
     }
-    const auto age = std::chrono::milliseconds(age_ms);
+    const auto age = std::chrono::microseconds(age_us);
     m_tokens = std::min(m_plan.burst, saved.tokens);
     m_last = now - std::chrono::duration_cast<std::chrono::steady_clock::duration>(age);
     refill(now);
@@ -152,26 +152,26 @@ void RateLimiter::set_persistence(std::unique_ptr<BucketPersistence> persistence
     m_persistence = std::move(persistence);
 }
 
-std::int64_t RateLimiter::wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.wall_now().time_since_epoch()).count();
+std::int64_t RateLimiter::wall_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(m_clock.wall_now().time_since_epoch()).count();
 }
 
-void RateLimiter::with_bucket(std::string_view operation, const std::function<void(TokenBucket*&)>& fn) {
+void RateLimiter::with_bucket(std::string_view operation, const BucketChange& fn) {
     const std::lock_guard lock(m_mutex);
     if (!m_persistence) {
         TokenBucket* b = bucket(operation);
-        fn(b);
+        fn(b, m_clock.now());
         return;
     }
     m_persistence->update([&](SavedBuckets& saved) {
         const auto now = m_clock.now();
-        const std::int64_t wall = wall_ms();
+        const std::int64_t wall = wall_us();
         TokenBucket* b = bucket(operation);
         const auto it = saved.find(operation);
         if (b != nullptr && it != saved.end()) {
             b->restore(it->second, now, wall);
         }
-        fn(b);
+        fn(b, now);
         if (b != nullptr) {
             saved[std::string(operation)] = b->save(now, wall);
         }
@@ -200,11 +200,10 @@ std::chrono::nanoseconds RateLimiter::acquire(std::string_view operation) {
         return std::chrono::nanoseconds::zero();
     }
     auto wait = std::chrono::nanoseconds::zero(); // no known plan: nothing to pace by
-    with_bucket(operation, [&](TokenBucket*& b) {
+    with_bucket(operation, [&](TokenBucket*& b, std::chrono::steady_clock::time_point now) {
         if (b == nullptr) {
             return;
         }
-        const auto now = m_clock.now();
         wait = b->wait_time(now);
         if (wait == std::chrono::nanoseconds::zero()) {
             b->take(now);
@@ -234,8 +233,7 @@ std::string RateLimiter::observe_limit_header(std::string_view operation, std::s
             return {};
         }
     }
-    with_bucket(operation, [&](TokenBucket*& b) {
-        const auto now = m_clock.now();
+    with_bucket(operation, [&](TokenBucket*& b, std::chrono::steady_clock::time_point now) {
         if (b == nullptr) {
             // An operation without a default plan: pace it by what Amazon says, one request at a time.
             b = &m_buckets.emplace(std::string(operation), TokenBucket(RatePlan{rate, 1.0}, now)).first->second;
@@ -251,9 +249,9 @@ void RateLimiter::hold(std::string_view operation, std::chrono::nanoseconds dela
     if (!m_enabled || delay <= std::chrono::nanoseconds::zero()) {
         return;
     }
-    with_bucket(operation, [&](TokenBucket*& b) {
+    with_bucket(operation, [&](TokenBucket*& b, std::chrono::steady_clock::time_point now) {
         if (b != nullptr) {
-            b->hold(delay, m_clock.now());
+            b->hold(delay, now);
         }
     });
 }
@@ -262,9 +260,9 @@ void RateLimiter::observe_throttled(std::string_view operation) {
     if (!m_enabled) {
         return;
     }
-    with_bucket(operation, [&](TokenBucket*& b) {
+    with_bucket(operation, [&](TokenBucket*& b, std::chrono::steady_clock::time_point now) {
         if (b != nullptr) {
-            b->drain(m_clock.now());
+            b->drain(now);
         }
     });
 }

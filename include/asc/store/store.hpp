@@ -374,8 +374,8 @@ class Store {
     // both were new. If the process dies first, the next open() does the same. Queries stay
     // correct meanwhile, only slower (a lookup by order id reads the whole table). On PostgreSQL
     // every index stays.
-    // `grow_cache` false keeps the small page cache (a live `orders list --all`, whose memory
-    // must stay flat) and only leaves the indexes out.
+    // `grow_cache` false shrinks the page cache to 2 MiB for the write (a live `orders list --all`,
+    // whose memory must stay flat whatever the store holds) and only leaves the indexes out.
     void begin_bulk_write(bool grow_cache = true);
     // Builds the indexes a bulk write left out and restores the default cache and WAL sizes; what
     // it settled of orders the load met more than once (see BulkSettled). Idempotent. Throws like

@@ -77,8 +77,8 @@ struct SyncOptions {
     bool read_ahead = false;
     // A page cache sized for the run (a quarter of the store file, 64-256 MiB: see
     // Store::begin_bulk_write). Off for the sync a command runs before its own work (order cancel,
-    // order ship): that command's memory must not depend on how stale the store was, and such a
-    // sync is mostly small.
+    // order ship): that sync writes with the 2 MiB cache, for that command's memory must not
+    // depend on how stale the store was, and such a sync is mostly small.
     bool grow_cache = true;
 };
 

@@ -1,10 +1,10 @@
 // The ship service's chunked run (run_chunked) against a fake Amazon, with chunks of 4 packages:
 // the same rows as one plan (an order's packages on both sides of a chunk boundary, a package given
 // twice) and as few feeds, a failure in the second chunk, an interruption between two chunks then
-// a rerun that sends nothing twice; feeds filled across chunks (whole orders in each, a lost
-// createFeed answer on one, a crash once one is submitted or before any is sent, then a rerun);
-// the packages a user confirmed after a chunked dry run (ShipOptions::confirmed); and the compact
-// package list it reads (ShipRequestList).
+// a rerun that sends nothing twice; feeds filled across chunks (whole orders in each, an order
+// larger than a feed alone in one, a lost createFeed answer on one, a crash once one is submitted
+// or before any is sent, then a rerun); the packages a user confirmed after a chunked dry run
+// (ShipOptions::confirmed); and the compact package list it reads (ShipRequestList).
 
 #include "asc/amazon/lwa.hpp"
 #include "asc/amazon/rate_limit.hpp"
@@ -385,6 +385,33 @@ TEST_CASE("an order's packages that do not fit the feed being filled go whole in
         CHECK(r.rows[i].feed_id == r.feed_ids[1]);
     }
     CHECK(r.rows[4].outcome == ShipOutcome::Confirmed);
+}
+
+TEST_CASE("an order with more packages than a feed holds gets a feed of its own, whole") {
+    ChunkHarness h;
+    h.options.feed_packages = 2;
+    // Order 1 (one package), order 2 (three), order 3 (one): feeds [1], [2 2 2], [3].
+    std::vector<asc::ShipRequest> requests;
+    h.amazon.add({.id = id(1)});
+    requests.push_back(package(1));
+    h.amazon.add({.id = id(2), .items = 3});
+    for (int k = 1; k <= 3; ++k) {
+        asc::ShipRequest r = package(2, fmt::format("1ZTWO{}", k));
+        r.items.push_back({asc_test::FakeSellerApi::item_id(id(2), k), 1});
+        requests.push_back(r);
+    }
+    h.amazon.add({.id = id(3)});
+    requests.push_back(package(3));
+    const asc::ShipResult r = h.run(requests);
+    CHECK_FALSE(r.error);
+    REQUIRE(r.feed_ids.size() == 3);
+    REQUIRE(r.rows.size() == 5);
+    CHECK(r.rows[0].feed_id == r.feed_ids[0]);
+    for (const std::size_t i : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
+        CAPTURE(i);
+        CHECK(r.rows[i].feed_id == r.feed_ids[1]);
+    }
+    CHECK(r.rows[4].feed_id == r.feed_ids[2]);
 }
 
 TEST_CASE("a lost createFeed answer on a feed filled from two chunks: all its rows pending, none sent again") {

@@ -8,7 +8,8 @@
 //
 // Test hooks, as for `order cancel`: ASC_TEST_CRASH_AT=<step> dies like kill -9 at a step of
 // ShipOptions::on_step; ASC_TEST_IN_FLIGHT_FLOOR_MS shortens ShipOptions::in_flight_floor;
-// ASC_TEST_SHIP_CHUNK sets ShipOptions::plan_chunk (a chunked run on a small batch).
+// ASC_TEST_SHIP_CHUNK sets ShipOptions::plan_chunk (a chunked run on a small batch),
+// ASC_TEST_SHIP_FEED_PACKAGES ShipOptions::feed_packages (several feeds from a small batch).
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -264,6 +265,9 @@ ShipOptions ship_options(Context& ctx, const ShipCliOptions& o) {
     }
     if (const auto chunk = ctx.env("ASC_TEST_SHIP_CHUNK")) {
         options.plan_chunk = static_cast<std::size_t>(std::strtoull(chunk->c_str(), nullptr, 10)); // test hook
+    }
+    if (const auto feed = ctx.env("ASC_TEST_SHIP_FEED_PACKAGES")) {
+        options.feed_packages = static_cast<std::size_t>(std::strtoull(feed->c_str(), nullptr, 10)); // test hook
     }
     if (const auto at = ctx.env("ASC_TEST_CRASH_AT")) {
         const std::string step = *at;

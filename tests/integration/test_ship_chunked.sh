@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# A batch worked through in chunks (ASC_TEST_SHIP_CHUNK=7, as a batch of more than 10,000 is):
-# the dry run's output is byte for byte the one-plan output in JSON and CSV; the run sends a feed
-# per chunk, every package confirmed and on its order once (an order's second package at the end of
-# the file ships with its first), the rows in input order; a rerun sends nothing.
+# A batch worked through in chunks (ASC_TEST_SHIP_CHUNK=7, as a batch of more than 2,000 is) and
+# feeds of at most 10 packages (ASC_TEST_SHIP_FEED_PACKAGES, as 10,000 are): the dry run's output
+# is byte for byte the one-plan output in JSON and CSV; the run fills each feed from several chunks
+# (as few feeds as whole orders allow, every package of an order in one feed), every package
+# confirmed and on its order once (an order's second package at the end of the file ships with its
+# first), the rows in input order; a rerun sends nothing.
 source "$(dirname "$0")/lib.sh"
 
 sim_start --orders 800 --seed 57 --time-scale 1000 --feed-processing-seconds 3000
@@ -40,7 +42,7 @@ done
 
 feeds=$(sim_requests createFeed)
 expect_exit 6 "the batch ships in chunks of 7 (the duplicate is refused: exit 6)" env ASC_TEST_SHIP_CHUNK=7 \
-  "$ASC_BIN" order ship --from "$WORK/batch.csv" --ignore-cancel-request --yes -o json
+  ASC_TEST_SHIP_FEED_PACKAGES=10 "$ASC_BIN" order ship --from "$WORK/batch.csv" --ignore-cancel-request --yes -o json
 check "every package confirmed but the duplicate, in input order" python3 - "$WORK/out" "$WORK/batch.csv" <<'PY'
 import csv, json, sys
 rows = json.load(open(sys.argv[1]))
@@ -50,7 +52,18 @@ assert [r["outcome"] for r in rows[:-1]] == ["confirmed"] * (len(rows) - 1), [r 
 assert rows[-1]["outcome"] == "refused" and "given twice" in rows[-1]["message"], rows[-1]
 PY
 sent=$(json "len({r['feed_id'] for r in d if r['feed_id']})" <"$WORK/out")
-check "one feed per chunk of about 7 packages" [ "$sent" -ge 6 -a "$sent" -le 7 ]
+# 45 packages to send, no order with more than two: each feed but the last closes with 9 or 10.
+check "45 packages in 5 feeds filled across chunks of 7" [ "$sent" -eq 5 ]
+check "each feed holds at most 10 packages, every package of an order in one feed" python3 - "$WORK/out" <<'PY'
+import collections, json, sys
+rows = [r for r in json.load(open(sys.argv[1])) if r["feed_id"]]
+sizes = collections.Counter(r["feed_id"] for r in rows)
+assert max(sizes.values()) <= 10, sizes
+feeds_of = collections.defaultdict(set)
+for r in rows:
+    feeds_of[r["order_id"]].add(r["feed_id"])
+assert all(len(f) == 1 for f in feeds_of.values()), {o: f for o, f in feeds_of.items() if len(f) > 1}
+PY
 check "one createFeed each" [ "$(sim_requests createFeed)" = "$((feeds + sent))" ]
 check "the summary counts the feeds" contains "$WORK/err" "($sent feeds)"
 check "every package is on its order once" python3 - "$WORK/batch.csv" "$SIM_URL" <<'PY'

@@ -122,7 +122,7 @@ TEST_CASE("chunks of 4, parts of 3: one Magento shipment per confirmed package, 
     asc::cli::ShipCommerceOutcome outcome;
     const std::vector<asc::ShipRow> rows = h.run(batch(), &outcome);
     REQUIRE(rows.size() == 11);
-    CHECK(h.amazon.calls["createFeed"] == 3);
+    CHECK(h.amazon.calls["createFeed"] == 1); // one feed filled from the three chunks
     CHECK(h.magento.calls.size() == 10);
     for (const auto& [package, calls] : h.magento.calls) {
         CAPTURE(package);
@@ -179,8 +179,9 @@ TEST_CASE("a refused token stops the step for every later part; the rerun steps 
     CHECK_FALSE(has(again[0].message, "Magento"));
 }
 
-TEST_CASE("a run interrupted after its first chunk's feed, then run again: Amazon and Magento act once per package") {
+TEST_CASE("a run interrupted after its first feed (a chunk and a half), then run again: Amazon and Magento act once per package") {
     CommerceHarness h;
+    h.options.feed_packages = 6; // the first feed: chunk 1's three packages to send and three of chunk 2
     h.options.on_step = [](std::string_view step) {
         if (step == "after-submit") {
             asc::set_interrupted();
@@ -196,6 +197,8 @@ TEST_CASE("a run interrupted after its first chunk's feed, then run again: Amazo
     }
     CHECK(h.magento.total == 0); // the rows never came out: no Magento step yet
     CHECK(h.amazon.calls["createFeed"] == 1);
+    CHECK(asc_test::ship_journal_states(h.store) ==
+          std::map<std::string, int>{{"planned", 1}, {"refused", 1}, {"submitted", 6}});
 
     h.options.on_step = {};
     asc::cli::ShipCommerceOutcome outcome;

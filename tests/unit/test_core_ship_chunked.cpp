@@ -1,8 +1,10 @@
 // The ship service's chunked run (run_chunked) against a fake Amazon, with chunks of 4 packages:
 // the same rows as one plan (an order's packages on both sides of a chunk boundary, a package given
-// twice), a failure in the second chunk, an interruption between two chunks then a rerun that
-// sends nothing twice; the packages a user confirmed after a chunked dry run (ShipOptions::
-// confirmed); and the compact package list it reads (ShipRequestList).
+// twice) and as few feeds, a failure in the second chunk, an interruption between two chunks then
+// a rerun that sends nothing twice; feeds filled across chunks (whole orders in each, an order
+// larger than a feed alone in one, a lost createFeed answer on one, a crash once one is submitted
+// or before any is sent, then a rerun); the packages a user confirmed after a chunked dry run
+// (ShipOptions::confirmed); and the compact package list it reads (ShipRequestList).
 
 #include "asc/amazon/lwa.hpp"
 #include "asc/amazon/rate_limit.hpp"
@@ -17,6 +19,7 @@
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <map>
 
 using asc::ShipOutcome;
@@ -130,7 +133,10 @@ TEST_CASE("the package list: lines of one package add up wherever they are, fiel
     CHECK(second.carrier_name == "Acme Post");
     CHECK(second.items.empty());
     CHECK_FALSE(second.ship_date);
-    CHECK(list.order_id(2) == id(2));
+    CHECK(list[2].order_id == id(2));
+    CHECK(list.next_of_order(0) == 3); // order 1's packages: none after the first
+    CHECK(list.next_of_order(1) == 2); // order 2's second package
+    CHECK(list.next_of_order(2) == 3);
     CHECK(list[2].tracking_number == package(2).tracking_number);
 }
 
@@ -149,9 +155,9 @@ TEST_CASE("chunks of 4: an order's packages across a chunk boundary and a duplic
     CHECK(chunked.rows[11].order_id == id(2));
     CHECK(chunked.rows[11].package_ref == "2"); // the order's units the first package left
     CHECK(chunked.rows[10].outcome == ShipOutcome::Refused);
-    CHECK(h.amazon.calls["createFeed"] == 3);
-    CHECK(chunked.feed_ids.size() == 3);
-    CHECK(chunked.feed_id.empty());
+    CHECK(h.amazon.calls["createFeed"] == 1); // one feed filled from the three chunks, as one plan sends
+    REQUIRE(chunked.feed_ids.size() == 1);
+    CHECK(chunked.feed_id == chunked.feed_ids.front());
     CHECK(h.journal_states() == one.journal_states());
     CHECK(h.amazon.orders[id(3)].tracking.size() == 1);
 }
@@ -172,6 +178,7 @@ TEST_CASE("chunks of 4 in a dry run: the rows of one plan, nothing journaled or 
 
 TEST_CASE("a failure in the second chunk: the first confirmed, the rest not sent; a rerun sends each package once") {
     ChunkHarness h;
+    h.options.feed_packages = 4; // a feed per chunk
     std::vector<asc::ShipRequest> requests;
     for (int n = 1; n <= 12; ++n) {
         h.amazon.add({.id = id(n)});
@@ -209,6 +216,7 @@ TEST_CASE("a failure in the second chunk: the first confirmed, the rest not sent
 
 TEST_CASE("an interruption between two chunks, then a rerun: the first chunk's feed collected, nothing sent twice") {
     ChunkHarness h;
+    h.options.feed_packages = 4; // a feed per chunk
     std::vector<asc::ShipRequest> requests;
     for (int n = 1; n <= 10; ++n) {
         h.amazon.add({.id = id(n)});
@@ -297,7 +305,211 @@ TEST_CASE("a confirmation over more than one chunk: only the packages the dry ru
     for (int n : {1, 2, 3, 4, 5, 6, 8, 9, 10}) {
         CHECK(h.amazon.orders[id(n)].tracking.size() == 1);
     }
-    CHECK(h.amazon.calls["createFeed"] == 3);
+    CHECK(h.amazon.calls["createFeed"] == 1);
+}
+
+TEST_CASE("feeds of 6 from chunks of 4: each feed full of whole orders, every package of an order in one feed") {
+    ChunkHarness h;
+    h.options.feed_packages = 6;
+    // Orders 1..9, order 5 with a second package (its second item) right after its first: the
+    // chunks are 1-4, 5 5' 6 7, 8 9. The first feed takes 1-4, then has room for two: order 5's
+    // two packages.
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 9; ++n) {
+        h.amazon.add({.id = id(n)});
+        asc::ShipRequest r = package(n);
+        if (n == 5) {
+            r.items.push_back({asc_test::FakeSellerApi::item_id(id(5), 1), 1});
+            requests.push_back(r);
+            r.tracking_number = "1ZFIVEB";
+            r.items = {{asc_test::FakeSellerApi::item_id(id(5), 2), 1}};
+        }
+        requests.push_back(r);
+    }
+    std::vector<std::size_t> chunks;
+    const asc::ShipResult r = h.run(requests, &chunks);
+    CHECK_FALSE(r.error);
+    CHECK(chunks == std::vector<std::size_t>{4, 4, 2});
+    REQUIRE(r.feed_ids.size() == 2);
+    REQUIRE(r.rows.size() == 10);
+    std::map<std::string, std::size_t> per_feed;
+    for (const asc::ShipRow& row : r.rows) {
+        ++per_feed[row.feed_id];
+    }
+    CHECK(r.count(ShipOutcome::Confirmed) >= 9); // (the fake ships an order whole with its first package)
+    CHECK(per_feed[r.feed_ids[0]] == 6);
+    CHECK(per_feed[r.feed_ids[1]] == 4);
+    CHECK(r.rows[4].feed_id == r.rows[5].feed_id); // order 5's two packages
+    CHECK(r.rows[4].feed_id == r.feed_ids[0]);
+    CHECK(r.rows[6].feed_id == r.feed_ids[1]); // order 6, the rest of the second chunk, in the next feed
+    // Each feed's MessageIDs are 1..n, as its rows were journaled.
+    std::map<std::string, std::vector<std::int64_t>> messages;
+    for (const asc::ShipEntry& e : h.store.ship_journal_entries({})) {
+        messages[e.feed_id].push_back(e.message_id.value_or(0));
+    }
+    for (auto& [feed, ids] : messages) {
+        CAPTURE(feed);
+        std::sort(ids.begin(), ids.end());
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            CHECK(ids[i] == static_cast<std::int64_t>(i) + 1);
+        }
+    }
+}
+
+TEST_CASE("an order's packages that do not fit the feed being filled go whole into the next feed") {
+    ChunkHarness h;
+    h.options.feed_packages = 5;
+    // Chunks: 1-4, then order 5's three packages (one item each): the first feed has room for
+    // one package, not for order 5: it goes out with 4, order 5 fills the next.
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 4; ++n) {
+        h.amazon.add({.id = id(n)});
+        requests.push_back(package(n));
+    }
+    h.amazon.add({.id = id(5), .items = 3});
+    for (int k = 1; k <= 3; ++k) {
+        asc::ShipRequest r = package(5, fmt::format("1ZFIVE{}", k));
+        r.items.push_back({asc_test::FakeSellerApi::item_id(id(5), k), 1});
+        requests.push_back(r);
+    }
+    const asc::ShipResult r = h.run(requests);
+    CHECK_FALSE(r.error);
+    REQUIRE(r.feed_ids.size() == 2);
+    REQUIRE(r.rows.size() == 7);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(r.rows[i].feed_id == r.feed_ids[0]);
+    }
+    for (const std::size_t i : {std::size_t{4}, std::size_t{5}, std::size_t{6}}) {
+        CAPTURE(i);
+        CHECK(r.rows[i].order_id == id(5));
+        CHECK(r.rows[i].feed_id == r.feed_ids[1]);
+    }
+    CHECK(r.rows[4].outcome == ShipOutcome::Confirmed);
+}
+
+TEST_CASE("an order with more packages than a feed holds gets a feed of its own, whole") {
+    ChunkHarness h;
+    h.options.feed_packages = 2;
+    // Order 1 (one package), order 2 (three), order 3 (one): feeds [1], [2 2 2], [3].
+    std::vector<asc::ShipRequest> requests;
+    h.amazon.add({.id = id(1)});
+    requests.push_back(package(1));
+    h.amazon.add({.id = id(2), .items = 3});
+    for (int k = 1; k <= 3; ++k) {
+        asc::ShipRequest r = package(2, fmt::format("1ZTWO{}", k));
+        r.items.push_back({asc_test::FakeSellerApi::item_id(id(2), k), 1});
+        requests.push_back(r);
+    }
+    h.amazon.add({.id = id(3)});
+    requests.push_back(package(3));
+    const asc::ShipResult r = h.run(requests);
+    CHECK_FALSE(r.error);
+    REQUIRE(r.feed_ids.size() == 3);
+    REQUIRE(r.rows.size() == 5);
+    CHECK(r.rows[0].feed_id == r.feed_ids[0]);
+    for (const std::size_t i : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
+        CAPTURE(i);
+        CHECK(r.rows[i].feed_id == r.feed_ids[1]);
+    }
+    CHECK(r.rows[4].feed_id == r.feed_ids[2]);
+}
+
+TEST_CASE("a lost createFeed answer on a feed filled from two chunks: all its rows pending, none sent again") {
+    ChunkHarness h;
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 8; ++n) {
+        h.amazon.add({.id = id(n)});
+        requests.push_back(package(n));
+    }
+    // Amazon creates the feed and processes it, but its answer never comes.
+    h.amazon.after_create_feed = [&h](const std::string& feed_id) -> std::optional<asc::HttpResponse> {
+        asc::HttpRequest poll; // the fake processes a feed as it is polled
+        poll.url = std::string(asc_test::k_fake_endpoint) + "/feeds/2021-06-30/feeds/" + feed_id;
+        (void)h.amazon.sp(poll);
+        (void)h.amazon.sp(poll);
+        return asc_test::transport_error(asc::TransportError::Timeout, "timed out");
+    };
+    const asc::ShipResult r = h.run(requests);
+    CHECK(h.amazon.calls["createFeed"] == 1);
+    REQUIRE(r.error);
+    CHECK(r.error->kind() == asc::ErrorKind::Temporary);
+    CHECK(r.feed_ids.empty());
+    REQUIRE(r.rows.size() == 8);
+    for (const asc::ShipRow& row : r.rows) { // both chunks' rows, not only the last one's
+        CAPTURE(row.order_id);
+        CHECK(row.outcome == ShipOutcome::Pending);
+        CHECK(row.message.find("not known whether Amazon received the feed") != std::string::npos);
+    }
+    CHECK(h.journal_states() == std::map<std::string, int>{{"sending", 8}});
+
+    // The rerun proves each package from its order before sending anything: all on Amazon.
+    h.amazon.after_create_feed = nullptr;
+    h.clock.advance(std::chrono::minutes(10));
+    const asc::ShipResult again = h.run(requests);
+    CHECK_FALSE(again.error);
+    CHECK(again.recovered.size() == 8);
+    CHECK(again.count(ShipOutcome::AlreadyShipped) == 8);
+    CHECK(h.amazon.calls["createFeed"] == 1);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"already_shipped", 8}, {"confirmed", 8}});
+    for (int n = 1; n <= 8; ++n) {
+        CHECK(h.amazon.orders[id(n)].tracking.size() == 1);
+    }
+}
+
+TEST_CASE("a crash once a feed spanning two chunks is submitted, then a rerun: each package sent once") {
+    ChunkHarness h;
+    h.options.feed_packages = 6; // chunk 1 and half of chunk 2 in the first feed
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 10; ++n) {
+        h.amazon.add({.id = id(n)});
+        requests.push_back(package(n));
+    }
+    struct Crash {};
+    h.options.on_step = [](std::string_view step) {
+        if (step == "after-submit") {
+            throw Crash{}; // the process dies: nothing after this runs
+        }
+    };
+    CHECK_THROWS_AS((void)h.run(requests), Crash);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"planned", 2}, {"submitted", 6}});
+
+    h.options.on_step = {};
+    const asc::ShipResult again = h.run(requests);
+    CHECK_FALSE(again.error);
+    CHECK(again.recovered.size() == 6);
+    CHECK(again.count(ShipOutcome::AlreadyShipped) == 6);
+    CHECK(again.count(ShipOutcome::Confirmed) == 4);
+    CHECK(h.amazon.calls["createFeed"] == 2);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"already_shipped", 6}, {"confirmed", 10}});
+    for (int n = 1; n <= 10; ++n) {
+        CHECK(h.amazon.orders[id(n)].tracking.size() == 1);
+    }
+}
+
+TEST_CASE("a crash after the second chunk is journaled, before any feed: the rerun reuses the planned rows") {
+    ChunkHarness h;
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 10; ++n) {
+        h.amazon.add({.id = id(n)});
+        requests.push_back(package(n));
+    }
+    struct Crash {};
+    int plans = 0;
+    h.options.on_step = [&plans](std::string_view step) {
+        if (step == "after-plan" && ++plans == 2) {
+            throw Crash{};
+        }
+    };
+    CHECK_THROWS_AS((void)h.run(requests), Crash);
+    CHECK(h.amazon.calls["createFeed"] == 0);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"planned", 8}});
+
+    h.options.on_step = {};
+    const asc::ShipResult again = h.run(requests);
+    CHECK_FALSE(again.error);
+    CHECK(again.count(ShipOutcome::Confirmed) == 10);
+    CHECK(h.amazon.calls["createFeed"] == 1);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"confirmed", 10}}); // the 8 rows reused
 }
 
 TEST_SUITE_END();

@@ -25,9 +25,10 @@
 //      lost answer (timeout, 5xx, dropped connection) is settled from the order at once if it
 //      shows the package; otherwise the row stays `sending` and the run stops: nothing else is
 //      sent while Amazon is unreachable.
-//   6. Feed (one POST_ORDER_FULFILLMENT_DATA feed for the batch): createFeedDocument, upload,
-//      `sending` right before createFeed, `submitted` with the feed id, then the processing report
-//      per message (confirmed / failed).
+//   6. Feed (POST_ORDER_FULFILLMENT_DATA feeds of up to feed_packages packages, every package of
+//      an order in the same feed; one feed for most batches): createFeedDocument, upload, `sending`
+//      right before createFeed, `submitted` with the feed id, then the processing report per
+//      message (confirmed / failed).
 //
 // Recovery. The rule: asc proves, it never guesses. A package is confirmed when Amazon said so (a
 // 204, a report without an error for its message) or when the order on Amazon carries a package
@@ -182,11 +183,14 @@ struct ShipOptions {
     std::chrono::milliseconds lock_wait{std::chrono::seconds(10)};
     std::chrono::milliseconds sync_lock_wait{std::chrono::minutes(2)};
     std::size_t fresh_state_threshold = 20;
-    // run_chunked() plans, journals and sends about this many packages at a time (every package of
-    // an order in the same chunk); a batch up to this size runs as one plan, as plan() + execute().
-    // A feed's processing report is read whole (parse_processing_report), so this also bounds it:
-    // it lists at most one result per message of its chunk.
-    std::size_t plan_chunk = 10'000;
+    // run_chunked() plans and journals about this many packages at a time (every package of an
+    // order in the same chunk); a batch up to this size runs as one plan, as plan() + execute().
+    std::size_t plan_chunk = 2'000;
+    // A fulfillment feed holds at most this many packages, every package of an order in the same
+    // feed; a chunked run fills each feed from as many chunks as it takes. A feed's processing
+    // report is read whole (parse_processing_report), so this also bounds that: it lists at most
+    // one result per message of its feed.
+    std::size_t feed_packages = 10'000;
     std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
     // As CancelOptions::in_flight_floor.
     std::chrono::milliseconds in_flight_floor{std::chrono::seconds(60)};
@@ -240,6 +244,7 @@ struct ShipResult {
 };
 
 struct ShipJournaled; // the journal rows one execute() wrote (src/core/ship/ship_internal.hpp)
+class ShipFeedFill;   // the fulfillment feed a run is filling (src/core/ship/ship_internal.hpp)
 class ShipRequestList; // the packages of a run, held compactly (ship_requests.hpp)
 
 class ShipService {
@@ -257,19 +262,23 @@ class ShipService {
     // With a `sink`, each row goes to it in plan order instead of into ShipResult::rows.
     ShipResult execute(const ShipPlan& plan, const ShipRowSink& sink = {});
     // plan() + execute() in memory that does not grow with the batch (ship_chunked.cpp): the
-    // packages are planned (steps 2-3), journaled (4) and sent (5-6) about plan_chunk at a time,
-    // every package of an order in the chunk of its first package (the guard sees all of an
-    // order's packages at once), with one recovery, one lock and one incremental sync for the
-    // batch. Each chunk's results wait in an unlinked temporary file (the Spill) until every
-    // feed's report is in; the rows then go to `sink` in input order, with the same values as
-    // plan() + execute() would give. A batch of up to plan_chunk packages is exactly plan() +
-    // execute(). `planned` is called with each chunk's plan before it is sent (the first carries
-    // the recovered rows, the last left_planned). Differences from one plan, for larger batches:
-    // each chunk sends its own feed (--via auto: a feed when the batch has more than feed_above
-    // packages, however many of them the guard allows), Ctrl-C between chunks stops with
-    // Error(Interrupted) (what was journaled
-    // stays so: the same command run again sends nothing twice), and after an error that stops
-    // the run, the packages of chunks not planned yet are failed rows ("not sent").
+    // packages are planned (steps 2-3) and journaled (4) about plan_chunk at a time, every package
+    // of an order in the chunk of its first package (the guard sees all of an order's packages at
+    // once), with one recovery, one lock and one incremental sync for the batch. Through the API
+    // each chunk is sent (5) once journaled. Through feeds (6) each chunk's packages go into the
+    // feed being filled (its document written a message at a time to a temporary file), which is
+    // sent once it holds feed_packages, every package of an order in the same feed: as few feeds
+    // as one plan would send, each sent only once all of its rows are journaled. Each package's
+    // result waits in an unlinked temporary file (the Spill) until every feed's report is in; the
+    // rows then go to `sink` in input order, with the same values as plan() + execute() would
+    // give. A batch of up to plan_chunk packages is exactly plan() + execute(). `planned` is called
+    // with each chunk's plan before it is journaled (the first carries the recovered rows, the
+    // last left_planned). Differences from one plan, for larger batches: --via auto sends feeds
+    // when the batch has more than feed_above packages, however many of them the guard allows;
+    // Ctrl-C between chunks stops with Error(Interrupted) (what was journaled stays so, the feed
+    // being filled is not sent: the same command run again sends nothing twice); and after an
+    // error that stops the run, the packages of chunks not planned yet are failed rows ("not
+    // sent"), as are the journaled packages of the feed not sent yet.
     ShipResult run_chunked(const ShipRequestList& packages, const std::function<void(const ShipPlan&)>& planned,
                            const ShipRowSink& sink);
 
@@ -282,15 +291,17 @@ class ShipService {
     // Steps 2-3 for the requests already in plan.items (outcome WouldShip), and the way.
     void decide_items(ShipPlan& plan);
     // Step 4: the journal rows of `plan` in one transaction, in the batch `batch_id` (a new
-    // one when empty).
-    ShipJournaled journal(const ShipPlan& plan, std::string batch_id);
-    // Steps 5-6; a feed's report is read (collect_feed) only when `collect`.
-    void send(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note,
-              bool collect);
+    // one when empty); through feeds, the packages numbered as they go into `feed` and the feeds
+    // after it (ShipJournaled::feed_cuts).
+    ShipJournaled journal(const ShipPlan& plan, std::string batch_id, const ShipFeedFill& feed);
+    // Steps 5-6 for the journaled rows of `plan`: confirmShipment each, or into `feed` (the feed
+    // being filled), which is sent each time it is full (no feed report read yet).
+    void send(const ShipPlan& plan, const ShipJournaled& journaled, ShipFeedFill& feed, ShipResult& result,
+              std::string& sending_note);
     // Steps 4-6 of one chunk's plan (no feed report read yet), its results into `spill` at the
     // chunk's package indexes; the first chunk sets `batch_id`.
-    void spill_chunk(const ShipPlan& plan, const std::vector<std::uint32_t>& chunk, Spill& spill, std::string& batch_id,
-                     std::string& sending_note, ShipResult& result);
+    void spill_chunk(const ShipPlan& plan, const std::vector<std::uint32_t>& chunk, Spill& spill, ShipFeedFill& feed,
+                     std::string& batch_id, std::string& sending_note, ShipResult& result);
     // The rows of packages 0 .. packages - 1 in order, journaled ones as the journal has them now.
     void emit_spilled(Spill& spill, std::size_t packages, const std::string& sending_note, ShipResult& result,
                       const ShipRowSink& sink);
@@ -304,8 +315,15 @@ class ShipService {
     void decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh,
                       std::map<std::string, std::int64_t>& replannable);
     void send_api(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note);
-    void send_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note,
-                   bool collect);
+    // The journaled rows of `plan` to feed into `feed`, in plan order, sending it where the
+    // journal's numbering starts a new feed.
+    void fill_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipFeedFill& feed, ShipResult& result,
+                   std::string& sending_note);
+    // Sends `feed` (createFeedDocument, upload, `sending`, createFeed, `submitted`), its feed id
+    // into result.feed_ids, and empties it; after an error that stopped the run it stays unsent.
+    void send_feed(ShipFeedFill& feed, ShipResult& result, std::string& sending_note);
+    // Reads the report of each feed the run sent (collect_feed).
+    void collect_feeds(const ShipResult& result);
     void emit_rows(const ShipPlan& plan, const ShipJournaled& journaled, const std::string& sending_note,
                    const std::function<void(ShipRow&&)>& emit);
     bool settle_sending(ShipEntry& row, bool may_wait, ShipRow& out);

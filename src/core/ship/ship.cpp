@@ -296,7 +296,9 @@ void ShipService::fresh_state(const std::vector<std::string_view>& ids,
     auto get_each = [&](const std::vector<std::size_t>& indexes) {
         fetch_fresh_orders(m_orders, m_store, m_events, ids, indexes, ship_included(), found);
     };
-    if (ids.size() <= m_options.fresh_state_threshold) {
+    // A few orders are worth a getOrder each, unless this run refreshed the store already (a later
+    // chunk of a chunked run reads it as the others did).
+    if (ids.size() <= m_options.fresh_state_threshold && !m_synced) {
         std::vector<std::size_t> all(ids.size());
         for (std::size_t i = 0; i < all.size(); ++i) {
             all[i] = i;

@@ -1,7 +1,8 @@
-// The ship service in memory that does not grow with the batch: run_chunked() plans, journals and
-// sends a chunk of the packages at a time (every package of an order in one chunk), and keeps each
-// chunk's results in an unlinked temporary file (the Spill) until every feed's report is in; the
-// rows are then read back in input order (include/asc/ship/ship.hpp).
+// The ship service in memory that does not grow with the batch: run_chunked() plans and journals a
+// chunk of the packages at a time (every package of an order in one chunk), sends each through the
+// API or into the feed being filled (sent when full, ship_feed.cpp), and keeps each package's
+// result in an unlinked temporary file (the Spill) until every feed's report is in; the rows are
+// then read back in input order (include/asc/ship/ship.hpp).
 
 #include "asc/base/errors.hpp"
 #include "asc/base/interrupt.hpp"
@@ -11,18 +12,16 @@
 #include "ship_internal.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
 #include <limits>
-#include <numeric>
-#include <unistd.h>
 
 namespace asc {
 
 // The result of each package of a chunked run, as a record in a temporary file found again by the
 // package's index: the id of its journal row (the row is read back from the journal once the run
 // is over), or, for a package without one (a dry run, an order Amazon does not know, ...), its row.
+// Records start on 8-byte boundaries, so that 4 bytes a package find them in a file of up to 32 GiB.
 class ShipService::Spill {
   public:
     struct Record {
@@ -30,7 +29,7 @@ class ShipService::Spill {
         ShipRow row;
     };
 
-    explicit Spill(std::size_t packages) : m_file("ship-plan"), m_at(packages, k_none) {}
+    explicit Spill(std::size_t packages) : m_file("ship-plan"), m_at(packages, 0) {}
 
     void write(std::size_t package, std::int64_t journal_id, const ShipRow& row) {
         m_out.clear();
@@ -44,14 +43,19 @@ class ShipService::Spill {
         }
         const auto length = static_cast<std::uint32_t>(m_out.size());
         std::memcpy(m_out.data(), &length, sizeof length);
-        m_at[package] = m_file.size();
+        m_out.resize((m_out.size() + k_align - 1) / k_align * k_align, '\0');
+        if (m_file.size() / k_align >= std::numeric_limits<std::uint32_t>::max()) {
+            throw Error(ErrorKind::Internal, "the ship results outgrew their temporary file (32 GiB)",
+                        "what was sent is journaled: `asc shipments list` shows it; split the input into runs");
+        }
+        m_at[package] = static_cast<std::uint32_t>(m_file.size() / k_align);
         m_file.write(m_out);
     }
 
     // The record of `package` (written).
     Record read(std::size_t package) {
         m_file.flush();
-        const std::uint64_t at = m_at[package];
+        const std::uint64_t at = std::uint64_t{m_at[package]} * k_align;
         std::string_view head = load(at, sizeof(std::uint32_t));
         const auto length = get<std::uint32_t>(head);
         std::string_view bytes = load(at, length);
@@ -69,7 +73,7 @@ class ShipService::Spill {
     }
 
   private:
-    static constexpr std::uint64_t k_none = std::numeric_limits<std::uint64_t>::max();
+    static constexpr std::uint64_t k_align = 8;
 
     template <class T> void put(T v) {
         char bytes[sizeof(T)];
@@ -82,60 +86,30 @@ class ShipService::Spill {
         bytes.remove_prefix(sizeof(T));
         return v;
     }
-    // The `n` bytes at `at`, read through a window of the file (records written together are
-    // read back together).
-    std::string_view load(std::uint64_t at, std::size_t n) {
-        if (at < m_window_at || at + n > m_window_at + m_window.size()) {
-            constexpr std::size_t k_block = 64 * 1024;
-            m_window.resize(std::max(k_block, n));
-            m_window_at = at;
-            std::size_t got = 0;
-            while (got < n) {
-                const ssize_t r = ::pread(m_file.fd(), m_window.data() + got, m_window.size() - got,
-                                          static_cast<off_t>(at + got));
-                if (r < 0 && errno == EINTR) {
-                    continue;
-                }
-                if (r <= 0) {
-                    throw Error(ErrorKind::Internal,
-                                fmt::format("could not read the ship results back from their temporary file: {}",
-                                            r < 0 ? std::strerror(errno) : "it is shorter than written"),
-                                "what was sent is journaled: `asc shipments list` shows it");
-                }
-                got += static_cast<std::size_t>(r);
-            }
-            m_window.resize(got);
-        }
-        return std::string_view(m_window).substr(static_cast<std::size_t>(at - m_window_at), n);
-    }
+    std::string_view load(std::uint64_t at, std::size_t n) { return m_window.load(m_file, at, n, "ship results"); }
 
     TempFile m_file;
-    std::vector<std::uint64_t> m_at; // each package's record, k_none until written
+    std::vector<std::uint32_t> m_at; // where each package's record is, in units of k_align
     std::string m_out;
-    std::string m_window;
-    std::uint64_t m_window_at = 0;
+    ReadWindow m_window;
 };
 
 namespace {
 
 // The next chunk: from `cursor` on in input order, each package not taken yet with every package
-// of its order (`by_order`: the package indexes sorted by order id, input order within an order),
-// until the chunk holds at least `size` packages. Sorted in input order.
-std::vector<std::uint32_t> next_chunk(const ShipRequestList& packages, const std::vector<std::uint32_t>& by_order,
-                                      std::vector<bool>& taken, std::size_t& cursor, std::size_t size) {
+// of its order (ShipRequestList::next_of_order), until the chunk holds at least `size` packages.
+// Sorted in input order.
+std::vector<std::uint32_t> next_chunk(const ShipRequestList& packages, std::vector<bool>& taken, std::size_t& cursor,
+                                      std::size_t size) {
     std::vector<std::uint32_t> chunk;
-    const auto before = [&](std::uint32_t a, std::string_view b) { return packages.order_id(a) < b; };
-    const auto after = [&](std::string_view a, std::uint32_t b) { return a < packages.order_id(b); };
     for (; cursor < packages.size() && chunk.size() < size; ++cursor) {
         if (taken[cursor]) {
             continue;
         }
-        const std::string_view id = packages.order_id(cursor);
-        const auto first = std::lower_bound(by_order.begin(), by_order.end(), id, before);
-        const auto last = std::upper_bound(first, by_order.end(), id, after);
-        for (auto it = first; it != last; ++it) {
-            taken[*it] = true;
-            chunk.push_back(*it);
+        // `cursor` is the first package of its order: the earlier ones were taken with theirs.
+        for (std::size_t p = cursor; p < packages.size(); p = packages.next_of_order(p)) {
+            taken[p] = true;
+            chunk.push_back(static_cast<std::uint32_t>(p));
         }
     }
     std::sort(chunk.begin(), chunk.end());
@@ -161,19 +135,16 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
         }
         return execute(plan, sink);
     }
-    std::vector<std::uint32_t> by_order(n);
-    std::iota(by_order.begin(), by_order.end(), 0U);
-    std::stable_sort(by_order.begin(), by_order.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return packages.order_id(a) < packages.order_id(b); });
     std::vector<bool> taken(n, false);
     std::size_t cursor = 0;
     ShipResult result;
     Spill spill(n);
+    ShipFeedFill feed(m_options.seller_id, m_options.feed_packages); // filled across chunks
     std::string batch_id;
-    std::string sending_note; // as execute(): only the chunk that stopped the run can leave rows `sending`
+    std::string sending_note; // as execute(): only the feed or request that stopped the run leaves rows `sending`
     ShipPlan plan = begin_plan();
     for (bool first = true; !result.error; first = false) {
-        std::vector<std::uint32_t> chunk = next_chunk(packages, by_order, taken, cursor, chunk_size);
+        std::vector<std::uint32_t> chunk = next_chunk(packages, taken, cursor, chunk_size);
         if (chunk.empty()) {
             break;
         }
@@ -191,7 +162,7 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
             if (first || e.kind() == ErrorKind::Interrupted) {
                 throw; // nothing was sent yet, or Ctrl-C
             }
-            result.error = e; // Amazon unreachable: the earlier chunks' results are still collected
+            result.error = e; // Amazon unreachable: the earlier feeds' results are still collected
             for (const std::uint32_t p : chunk) {
                 taken[p] = false;
             }
@@ -209,8 +180,11 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
         for (ShipRow& row : plan.recovered) {
             result.recovered.push_back(std::move(row));
         }
-        spill_chunk(plan, chunk, spill, batch_id, sending_note, result);
+        spill_chunk(plan, chunk, spill, feed, batch_id, sending_note, result);
         plan = ShipPlan{};
+    }
+    if (!m_options.dry_run) {
+        send_feed(feed, result, sending_note); // the last feed, not full (unless the run stopped)
     }
     // Packages of chunks not planned after an error that stopped the run: nothing of them was
     // journaled.
@@ -225,9 +199,7 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
         }
     }
     if (!m_options.dry_run) {
-        for (const std::string& feed_id : result.feed_ids) {
-            collect_feed(feed_id, m_options.wait, nullptr);
-        }
+        collect_feeds(result);
     }
     result.feed_id = result.feed_ids.size() == 1 ? result.feed_ids.front() : std::string();
     emit_spilled(spill, n, sending_note, result, sink);
@@ -235,20 +207,18 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
 }
 
 void ShipService::spill_chunk(const ShipPlan& plan, const std::vector<std::uint32_t>& chunk, Spill& spill,
-                              std::string& batch_id, std::string& sending_note, ShipResult& result) {
+                              ShipFeedFill& feed, std::string& batch_id, std::string& sending_note,
+                              ShipResult& result) {
     if (m_options.dry_run) {
         for (std::size_t i = 0; i < plan.items.size(); ++i) {
             spill.write(chunk[i], 0, dry_row(plan.items[i], plan.via));
         }
         return;
     }
-    const ShipJournaled journaled = journal(plan, batch_id);
+    const ShipJournaled journaled = journal(plan, batch_id, feed);
     batch_id = journaled.batch_id;
     step("after-plan");
-    send(plan, journaled, result, sending_note, false);
-    if (!result.feed_id.empty()) {
-        result.feed_ids.push_back(std::exchange(result.feed_id, std::string()));
-    }
+    send(plan, journaled, feed, result, sending_note);
     std::size_t k = 0; // the next journaled item
     for (std::size_t i = 0; i < plan.items.size(); ++i) {
         if (k < journaled.items.size() && journaled.items[k] == i) {

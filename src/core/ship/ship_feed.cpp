@@ -1,5 +1,6 @@
-// The ship service's feed path: one POST_ORDER_FULFILLMENT_DATA feed for a batch, reconciled from
-// the processing report message by message (include/asc/ship/ship.hpp, step 6).
+// The ship service's feed path: POST_ORDER_FULFILLMENT_DATA feeds of up to feed_packages packages,
+// filled a chunk of the batch at a time, reconciled from the processing report message by message
+// (include/asc/ship/ship.hpp, step 6).
 
 #include "asc/amazon/ack_feed.hpp"
 #include "asc/base/interrupt.hpp"
@@ -11,6 +12,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <functional>
+#include <iterator>
+#include <map>
 #include <set>
 
 namespace asc {
@@ -24,46 +27,119 @@ bool definitely_not_created(const Error& e) {
 
 } // namespace
 
-void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result,
-                            std::string& sending_note, bool collect) {
-    std::vector<std::int64_t> planned; // the journal ids of the packages in the feed
-    std::set<std::string> marketplace_set;
-    for (std::size_t k = 0; k < journaled.items.size(); ++k) {
+void lay_out_feeds(std::span<const std::string_view> orders, std::size_t open, std::size_t max,
+                   std::vector<std::int64_t>& messages, std::vector<std::size_t>& cuts) {
+    const std::size_t m = orders.size();
+    messages.assign(m, 0);
+    cuts.clear();
+    max = std::max<std::size_t>(max, 1);
+    // The positions where a feed may end: after package k - 1 when no order has packages on both
+    // sides (`last`: each order's last package).
+    std::map<std::string_view, std::size_t> last;
+    for (std::size_t k = 0; k < m; ++k) {
+        last[orders[k]] = k;
+    }
+    std::vector<std::size_t> ends;
+    std::size_t reach = 0;
+    for (std::size_t k = 0; k < m; ++k) {
+        reach = std::max(reach, last[orders[k]]);
+        if (reach == k) {
+            ends.push_back(k + 1);
+        }
+    }
+    std::size_t fill = std::min(open, max);
+    for (std::size_t pos = 0; pos < m;) {
+        // The furthest end the feed has room for.
+        const auto fits = std::upper_bound(ends.begin(), ends.end(), pos + (max - fill));
+        std::size_t end = fits == ends.begin() ? pos : *std::prev(fits);
+        if (end <= pos) { // the next order's packages do not fit
+            if (fill > 0) {
+                cuts.push_back(pos);
+                fill = 0;
+                continue;
+            }
+            end = *std::upper_bound(ends.begin(), ends.end(), pos); // more than a feed holds: its own
+        }
+        for (; pos < end; ++pos) {
+            messages[pos] = static_cast<std::int64_t>(++fill);
+        }
+        if (pos < m) {
+            cuts.push_back(pos);
+            fill = 0;
+        }
+    }
+}
+
+void ShipFeedFill::add(const PackageConfirmation& package, std::int64_t message_id, std::int64_t journal_id) {
+    if (message_id != static_cast<std::int64_t>(size()) + 1) {
+        throw Error(ErrorKind::Internal,
+                    fmt::format("package {} of order {} was journaled as message {} of its feed, which holds {}",
+                                package.package_reference_id, package.order_id, message_id, size()),
+                    "nothing of this feed was sent: run the same command again");
+    }
+    if (!m_writer) {
+        m_document.emplace("feed");
+        m_writer.emplace(m_seller_id, [this](std::string_view bytes) { m_document->write(bytes); });
+    }
+    m_writer->add(package, static_cast<std::uint64_t>(message_id));
+    m_journal_ids.push_back(journal_id);
+    if (!package.marketplace_id.empty()) {
+        m_marketplaces.insert(package.marketplace_id);
+    }
+}
+
+TempFile& ShipFeedFill::finish() {
+    m_writer->finish();
+    m_document->flush();
+    return *m_document;
+}
+
+std::vector<std::string> ShipFeedFill::marketplaces(const std::vector<std::string>& fallback) const {
+    if (m_marketplaces.empty()) {
+        return fallback;
+    }
+    return {m_marketplaces.begin(), m_marketplaces.end()};
+}
+
+void ShipFeedFill::clear() {
+    m_writer.reset();
+    m_document.reset();
+    std::vector<std::int64_t>().swap(m_journal_ids);
+    m_marketplaces.clear();
+}
+
+void ShipService::fill_feed(const ShipPlan& plan, const ShipJournaled& journaled, ShipFeedFill& feed,
+                            ShipResult& result, std::string& sending_note) {
+    std::size_t w = 0;   // the next package to send, among journaled.messages
+    std::size_t cut = 0; // the next of journaled.feed_cuts
+    for (std::size_t k = 0; k < journaled.items.size() && !result.error; ++k) {
         const ShipPlanItem& item = plan.items[journaled.items[k]];
-        if (item.outcome == ShipOutcome::WouldShip) {
-            planned.push_back(journaled.ids[k]);
-            if (!item.marketplace_id.empty()) {
-                marketplace_set.insert(item.marketplace_id);
+        if (item.outcome != ShipOutcome::WouldShip) {
+            continue;
+        }
+        if (cut < journaled.feed_cuts.size() && journaled.feed_cuts[cut] == w) {
+            ++cut;
+            send_feed(feed, result, sending_note);
+            if (result.error) {
+                break; // the rest stays planned: reported "not sent"
             }
         }
+        const std::int64_t message = journaled.messages[w++];
+        feed.add(confirmation_of(journal_entry(item, journaled, message)), message, journaled.ids[k]);
     }
-    if (planned.empty()) {
-        return;
+    if (feed.full()) {
+        send_feed(feed, result, sending_note);
     }
-    std::vector<std::string> marketplaces(marketplace_set.begin(), marketplace_set.end()); // sorted
-    if (marketplaces.empty()) {
-        marketplaces = m_options.marketplace_ids;
+}
+
+void ShipService::send_feed(ShipFeedFill& feed, ShipResult& result, std::string& sending_note) {
+    if (feed.size() == 0 || result.error) {
+        return; // after an error that stopped the run its rows stay planned: "not sent"
     }
+    const std::vector<std::int64_t>& planned = feed.journal_ids();
     auto change_all = [&](ShipChange proto) { m_store.ship_journal_update_each(planned, std::move(proto), now()); };
-    // The document goes to a temporary file a message at a time and is uploaded from there (the
-    // file is gone on any way out). Its rows are made again from the plan, numbered as execute()
-    // journaled them.
-    TempFile document_file("feed");
-    {
-        FulfillmentFeedWriter writer(m_options.seller_id,
-                                     [&document_file](std::string_view bytes) { document_file.write(bytes); });
-        std::int64_t message = 0;
-        for (const std::size_t index : journaled.items) {
-            const ShipPlanItem& item = plan.items[index];
-            if (item.outcome == ShipOutcome::WouldShip) {
-                ++message;
-                writer.add(confirmation_of(journal_entry(item, journaled, message)), static_cast<std::uint64_t>(message));
-            }
-        }
-        writer.finish();
-        document_file.flush();
-    }
-    m_events.note(fmt::format("sending one fulfillment feed with {}", count_noun(static_cast<long long>(planned.size()), "package")));
+    TempFile& document_file = feed.finish();
+    m_events.note(fmt::format("sending a fulfillment feed with {}", count_noun(static_cast<long long>(planned.size()), "package")));
     bool sent = false; // the rows are `sending`: createFeed may have gone out
     try {
         const FeedDocument document = m_feeds.create_feed_document(std::string(k_fulfillment_content_type));
@@ -73,6 +149,8 @@ void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled
         step("after-upload");
         bool first = true;
         auto before_send = [&] {
+            // Every row of the feed, from whichever chunk of the batch: a lost answer leaves them
+            // all `sending`, settled from the orders by the next run, never sent again blindly.
             change_all({.state = ShipState::Sending, .sent_at = now(), .send_timeout = m_options.request_timeout});
             sent = true;
             if (std::exchange(first, false)) {
@@ -81,7 +159,8 @@ void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled
         };
         std::string feed_id;
         try {
-            feed_id = m_feeds.create_feed(std::string(k_fulfillment_feed_type), marketplaces, document.feed_document_id,
+            feed_id = m_feeds.create_feed(std::string(k_fulfillment_feed_type),
+                                          feed.marketplaces(m_options.marketplace_ids), document.feed_document_id,
                                           before_send);
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::Interrupted || !sent) {
@@ -99,11 +178,12 @@ void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled
                                        e.what());
             result.error = Error(ErrorKind::Temporary, e.what(),
                                  "run the same command again: it checks the orders before sending anything again");
+            feed.clear();
             return;
         }
         step("after-create-feed");
         change_all({.state = ShipState::Submitted, .feed_id = feed_id});
-        result.feed_id = feed_id;
+        result.feed_ids.push_back(feed_id);
         step("after-submit");
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Interrupted) {
@@ -111,12 +191,17 @@ void ShipService::send_feed(const ShipPlan& plan, const ShipJournaled& journaled
         }
         if (!sent) {
             result.error = Error(e.kind(), std::string(e.what()) + "; no shipment was sent to Amazon", e.hint());
+            feed.clear();
             return;
         }
         throw;
     }
-    if (collect) {
-        collect_feed(result.feed_id, m_options.wait, nullptr);
+    feed.clear();
+}
+
+void ShipService::collect_feeds(const ShipResult& result) {
+    for (const std::string& feed_id : result.feed_ids) {
+        collect_feed(feed_id, m_options.wait, nullptr);
     }
 }
 

@@ -1,13 +1,33 @@
 #pragma once
 // Internals of the ship service shared by ship*.cpp. Not part of the public headers.
 
+#include "asc/amazon/ship_confirm.hpp"
+#include "asc/base/temp_file.hpp"
 #include "asc/ship/ship.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace asc {
+
+// Reads back bytes written to a TempFile through a window of it (64 KiB or the record), so that
+// records written together are read back together with one pread.
+class ReadWindow {
+  public:
+    // The `n` bytes at `at` (written and flushed), valid until the next load. Throws
+    // Error(Internal) naming `what` when the file is shorter.
+    std::string_view load(const TempFile& file, std::uint64_t at, std::size_t n, std::string_view what);
+
+  private:
+    std::string m_window;
+    std::uint64_t m_at = 0;
+};
 
 // "s<unix seconds>-1a2b3c": a batch id, unique enough across processes and hosts.
 std::string ship_batch_id(Timestamp now);
@@ -31,6 +51,53 @@ struct ShipJournaled {
     std::string batch_id;
     ShipVia via = ShipVia::Api;
     std::string run_by;
+    // Through feeds, per package to send (the items that would ship, in plan order): its
+    // MessageID, and where a feed is sent before the package at that position goes into the next
+    // one (lay_out_feeds).
+    std::vector<std::int64_t> messages;
+    std::vector<std::size_t> feed_cuts;
+};
+
+// Numbers the packages a plan sends through feeds (`orders`: the order id of each, in plan order)
+// into the feed being filled, which holds `open` packages, and the feeds after it, at most `max`
+// packages a feed: `messages` gets each package's MessageID in its feed, `cuts` each position
+// where the feed so far is sent and the next begins. Every package of an order stays in one feed
+// (an order with more packages than `max` has a feed of its own), and each feed takes as many
+// whole orders as fit, so the feeds are as few as the batch allows.
+void lay_out_feeds(std::span<const std::string_view> orders, std::size_t open, std::size_t max,
+                   std::vector<std::int64_t>& messages, std::vector<std::size_t>& cuts);
+
+// The fulfillment feed a run is filling, a package at a time, possibly from several chunks of a
+// batch: its document, written a message at a time to an unlinked temporary file, and what sending
+// it needs of its rows (their journal ids, the marketplaces), so that a feed of 10,000 packages
+// is never held in memory.
+class ShipFeedFill {
+  public:
+    ShipFeedFill(std::string seller_id, std::size_t max_packages)
+        : m_seller_id(std::move(seller_id)), m_max(std::max<std::size_t>(max_packages, 1)) {}
+
+    // Adds the package (journal row `journal_id`) as message `message_id`, which must be the next
+    // one (size() + 1): the journal numbered it so (lay_out_feeds).
+    void add(const PackageConfirmation& package, std::int64_t message_id, std::int64_t journal_id);
+    [[nodiscard]] std::size_t size() const { return m_journal_ids.size(); }
+    [[nodiscard]] std::size_t max() const { return m_max; }
+    [[nodiscard]] bool full() const { return size() >= m_max; }
+    // The finished document (call once, before sending).
+    TempFile& finish();
+    // Its rows' journal ids, in MessageID order.
+    [[nodiscard]] const std::vector<std::int64_t>& journal_ids() const { return m_journal_ids; }
+    // The distinct marketplaces of its packages, sorted; `fallback` when none names one.
+    [[nodiscard]] std::vector<std::string> marketplaces(const std::vector<std::string>& fallback) const;
+    // Empties it for the next feed.
+    void clear();
+
+  private:
+    std::string m_seller_id;
+    std::size_t m_max;
+    std::optional<TempFile> m_document;
+    std::optional<FulfillmentFeedWriter> m_writer;
+    std::vector<std::int64_t> m_journal_ids;
+    std::set<std::string> m_marketplaces;
 };
 
 // Counts `row` in `result`, then hands it to `sink`, or keeps it in result.rows without one.

@@ -120,18 +120,19 @@ ShipResult ShipService::execute(const ShipPlan& plan, const ShipRowSink& sink) {
         }
         return result;
     }
-    const ShipJournaled journaled = journal(plan, {});
+    ShipFeedFill feed(m_options.seller_id, m_options.feed_packages);
+    const ShipJournaled journaled = journal(plan, {}, feed);
     step("after-plan");
     std::string sending_note; // why rows still `sending` are: the answer that carried them was lost
-    send(plan, journaled, result, sending_note, true);
-    if (!result.feed_id.empty()) {
-        result.feed_ids.push_back(result.feed_id);
-    }
+    send(plan, journaled, feed, result, sending_note);
+    send_feed(feed, result, sending_note); // the last feed, not full
+    collect_feeds(result);
+    result.feed_id = result.feed_ids.size() == 1 ? result.feed_ids.front() : std::string();
     emit_rows(plan, journaled, sending_note, emit);
     return result;
 }
 
-ShipJournaled ShipService::journal(const ShipPlan& plan, std::string batch_id) {
+ShipJournaled ShipService::journal(const ShipPlan& plan, std::string batch_id, const ShipFeedFill& feed) {
     if (plan.via == ShipVia::Feed && plan.count(ShipOutcome::WouldShip) > 0 && m_options.seller_id.empty()) {
         throw Error(ErrorKind::Config, "a fulfillment feed needs the seller id (the feed's MerchantIdentifier)",
                     "set seller_id in the profile or ASC_SELLER_ID, or ship with --via api");
@@ -141,30 +142,35 @@ ShipJournaled ShipService::journal(const ShipPlan& plan, std::string batch_id) {
     journaled.batch_id = batch_id.empty() ? ship_batch_id(journaled.at) : std::move(batch_id);
     journaled.via = plan.via;
     journaled.run_by = m_options.run_by;
+    std::vector<std::string_view> feed_orders; // the order of each package to send through a feed
     for (std::size_t i = 0; i < plan.items.size(); ++i) {
         if (is_journaled(plan.items[i])) {
             journaled.items.push_back(i);
+            if (plan.via == ShipVia::Feed && plan.items[i].outcome == ShipOutcome::WouldShip) {
+                feed_orders.emplace_back(plan.items[i].request.order_id);
+            }
         }
     }
+    lay_out_feeds(feed_orders, feed.size(), feed.max(), journaled.messages, journaled.feed_cuts);
     if (!journaled.items.empty()) {
-        // One transaction, the rows made one at a time; the feed's messages numbered 1, 2, ... in
-        // plan order (send_feed numbers them the same way).
-        std::int64_t messages = 0;
+        // One transaction, the rows made one at a time; each package to send through a feed with
+        // its MessageID there (fill_feed adds them in the same order).
+        std::size_t w = 0;
         journaled.ids = m_store.ship_journal_write(journaled.items.size(), [&](std::size_t k) {
             const ShipPlanItem& item = plan.items[journaled.items[k]];
             const bool in_feed = plan.via == ShipVia::Feed && item.outcome == ShipOutcome::WouldShip;
-            return journal_entry(item, journaled, in_feed ? ++messages : 0);
+            return journal_entry(item, journaled, in_feed ? journaled.messages[w++] : 0);
         });
     }
     return journaled;
 }
 
-void ShipService::send(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result,
-                       std::string& sending_note, bool collect) {
+void ShipService::send(const ShipPlan& plan, const ShipJournaled& journaled, ShipFeedFill& feed, ShipResult& result,
+                       std::string& sending_note) {
     if (plan.via == ShipVia::Api) {
         send_api(plan, journaled, result, sending_note);
     } else {
-        send_feed(plan, journaled, result, sending_note, collect);
+        fill_feed(plan, journaled, feed, result, sending_note);
     }
 }
 

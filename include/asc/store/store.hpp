@@ -262,6 +262,16 @@ struct JournalFilter {
     std::int64_t run_id = 0; // only the rows this registered run holds (0: any; ignored before schema 9)
 };
 
+// One page of the in-flight rows of one feed that this Store's run holds (journal_flight_page).
+struct JournalPage {
+    std::string batch_id;
+    int feed_seq = 0;
+    std::vector<JournalState> states{}; // any when empty
+    std::string feed_id{};              // any when empty
+    std::int64_t after_message_id = 0;  // only rows with a higher MessageID
+    std::size_t limit = 500;
+};
+
 // One report window of the Reports API backfill (backfill.hpp), as the store records it.
 struct BackfillWindow {
     std::string marketplace_id;
@@ -451,6 +461,12 @@ class Store {
     // The same, handing the rows to `row` one at a time as they are read (none held: a resume of
     // any number of rows in flight).
     void journal_take_over(const std::function<void(JournalEntry&&)>& row);
+    // The rows of one feed, `page.batch_id` and `page.feed_seq`, that this Store's run holds (any
+    // run before schema 9), in `page.states`, naming `page.feed_id` (when set), with a MessageID
+    // above `page.after_message_id`: at most `page.limit` of them, in MessageID order, read
+    // through the (batch_id, feed_seq, message_id) index. Recovery reads a feed of any size with it
+    // a page at a time, and may write between pages.
+    [[nodiscard]] std::vector<JournalEntry> journal_flight_page(const JournalPage& page);
     // Writes `count` rows made one at a time by `row(i, claimed)` (claimed: how many planned rows
     // of this call were written so far, for numbering them) in one transaction, each only when
     // its order's newest row is still JournalClaim::seen_latest (and a planned row it replaces is

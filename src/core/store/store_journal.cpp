@@ -6,6 +6,7 @@
 #include "store_internal.hpp"
 #include "store_pg.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <limits>
 
@@ -181,6 +182,49 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
         }
     }
     tx.commit();
+    return out;
+}
+
+std::vector<JournalEntry> Store::journal_flight_page(const JournalPage& page) {
+    require_journal(*m_impl);
+    std::string sql = select_columns(m_impl->schema_version) +
+                      "WHERE batch_id = ?1 AND feed_seq = ?2 AND message_id > ?3";
+    int next = 4;
+    const bool by_run = m_impl->schema_version >= 9 && m_impl->run_id != 0;
+    if (by_run) {
+        sql += fmt::format(" AND run_id = ?{}", next++);
+    }
+    if (!page.feed_id.empty()) {
+        sql += fmt::format(" AND feed_id = ?{}", next++);
+    }
+    std::vector<std::string> states;
+    for (const JournalState state : page.states) {
+        states.emplace_back(to_string(state));
+        sql += fmt::format("{}?{}", states.size() == 1 ? " AND state IN (" : ", ", next++);
+    }
+    if (!states.empty()) {
+        sql += ")";
+    }
+    sql += fmt::format(" ORDER BY message_id LIMIT ?{}", next);
+    sqlite::Stmt s(m_impl->db.get(), sql);
+    s.bind(1, page.batch_id);
+    s.bind(2, static_cast<std::int64_t>(page.feed_seq));
+    s.bind(3, page.after_message_id);
+    int i = 4;
+    if (by_run) {
+        s.bind(i++, m_impl->run_id);
+    }
+    if (!page.feed_id.empty()) {
+        s.bind(i++, page.feed_id);
+    }
+    for (const std::string& state : states) {
+        s.bind(i++, state);
+    }
+    s.bind(i, static_cast<std::int64_t>(std::max<std::size_t>(page.limit, 1)));
+    std::vector<JournalEntry> out;
+    while (s.step()) {
+        out.push_back(read_entry(s));
+    }
     return out;
 }
 

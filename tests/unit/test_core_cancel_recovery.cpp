@@ -233,4 +233,24 @@ TEST_CASE("another host's run of several feeds, each more than a page, is taken 
     CHECK(again.rows.empty());
 }
 
+TEST_CASE("a dry run counts the planned rows an interrupted run left, a page at a time, and changes nothing") {
+    Harness h;
+    const auto ids = h.crashed_run(8, "after-document");
+    const auto before = h.store.journal_entries({});
+    REQUIRE(before.size() == 8);
+    CHECK(h.states() == std::set<JournalState>{JournalState::Planned});
+    h.options.dry_run = true;
+    asc::CancelService service(h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+    // Two of them are this dry run's input (pages of 3: the boundaries fall between them).
+    const auto plan = service.plan({ids[2], ids[6]}, CancelReason::NoInventory);
+    CHECK(plan.left_for_resume == 6);
+    CHECK(plan.count(CancelOutcome::WouldCancel) == 2);
+    const auto after = h.store.journal_entries({});
+    REQUIRE(after.size() == before.size());
+    for (std::size_t i = 0; i < after.size(); ++i) {
+        CHECK(after[i].state == before[i].state);
+        CHECK(after[i].updated_at == before[i].updated_at);
+    }
+}
+
 TEST_SUITE_END();

@@ -467,6 +467,10 @@ class Store {
     // through the (batch_id, feed_seq, message_id) index. Recovery reads a feed of any size with it
     // a page at a time, and may write between pages.
     [[nodiscard]] std::vector<JournalEntry> journal_flight_page(const JournalPage& page);
+    // Planned rows of any run whose order id sorts after `after_order_id`, at most `limit`, in
+    // order id order: read through the index of the rows in flight, never a walk over the whole
+    // journal (what a dry run counts as left for resume, a page at a time).
+    [[nodiscard]] std::vector<JournalEntry> journal_planned_page(const std::string& after_order_id, std::size_t limit);
     // Writes `count` rows made one at a time by `row(i, claimed)` (claimed: how many planned rows
     // of this call were written so far, for numbering them) in one transaction, each only when
     // its order's newest row is still JournalClaim::seen_latest (and a planned row it replaces is

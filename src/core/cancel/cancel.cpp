@@ -441,9 +441,10 @@ CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, C
     }
     // Read row by row: an interrupted batch may have left many planned rows. Only planned rows of
     // gone runs, which recovery took over, are ours (another live run's are its own).
-    // Not a dry run: only this run's planned rows are ours, read through the run_id index.
-    const std::int64_t run = m_options.dry_run ? 0 : m_store.journal_run_id();
-    m_store.journal_each({.states = {JournalState::Planned}, .run_id = run}, [&](JournalEntry&& e) {
+    // Not a dry run: only this run's planned rows are ours, read through the run_id index. A dry
+    // run takes over nothing: it reads every planned row a page at a time through the index of
+    // rows in flight (in order id order, not the journal's).
+    const auto planned = [&](JournalEntry&& e) {
         const bool ours = m_options.dry_run ? !held_elsewhere(e) : e.run_id == m_store.journal_run_id();
         if (input.contains(e.order_id) || !ours) {
             return;
@@ -460,7 +461,25 @@ CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, C
         item.from_input = false;
         need.push_back(plan.items.size());
         plan.items.push_back(std::move(item));
-    });
+    };
+    if (!m_options.dry_run) {
+        m_store.journal_each({.states = {JournalState::Planned}, .run_id = m_store.journal_run_id()}, planned);
+    } else {
+        const std::size_t page = std::max<std::size_t>(1, m_options.recovery_page);
+        for (std::string after;;) {
+            std::vector<JournalEntry> rows = m_store.journal_planned_page(after, page);
+            const bool last = rows.size() < page;
+            if (!rows.empty()) {
+                after = rows.back().order_id;
+            }
+            for (JournalEntry& e : rows) {
+                planned(std::move(e));
+            }
+            if (last) {
+                break;
+            }
+        }
+    }
     decide_fresh(plan, need);
     return plan;
 }

@@ -228,6 +228,23 @@ std::vector<JournalEntry> Store::journal_flight_page(const JournalPage& page) {
     return out;
 }
 
+std::vector<JournalEntry> Store::journal_planned_page(const std::string& after_order_id, std::size_t limit) {
+    require_journal(*m_impl);
+    // The first term is the WHERE of the partial index cancel_journal_in_flight, spelled alike so
+    // that both engines read the rows in flight through it.
+    sqlite::Stmt s(m_impl->db.get(),
+                   select_columns(m_impl->schema_version) +
+                       "WHERE state IN ('planned', 'submitting', 'submitted') AND state = 'planned' "
+                       "AND order_id > ?1 ORDER BY order_id LIMIT ?2");
+    s.bind(1, after_order_id.empty() ? std::string(" ") : after_order_id); // "" would bind NULL
+    s.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(limit, 1)));
+    std::vector<JournalEntry> out;
+    while (s.step()) {
+        out.push_back(read_entry(s));
+    }
+    return out;
+}
+
 std::vector<JournalEntry> Store::journal_in_flight() {
     return journal_entries(
         JournalFilter{.states = {JournalState::Planned, JournalState::Submitting, JournalState::Submitted}});

@@ -91,7 +91,7 @@ std::optional<CommerceState> commerce_state_column(std::string_view text) {
 
 sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optional<Timestamp> since,
                              std::initializer_list<std::pair<const char*, const std::string*>> equal,
-                             const std::vector<std::string>& states, std::int64_t run_id) {
+                             const std::vector<std::string>& states, std::int64_t run_id, bool by_id) {
     std::string& sql = select;
     sql += "WHERE created_at >= ?1";
     int next = 2;
@@ -116,7 +116,7 @@ sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optiona
     if (run_id != 0) {
         sql += fmt::format(" AND run_id = ?{}", run_param);
     }
-    sql += " ORDER BY created_at, id";
+    sql += by_id ? " ORDER BY id" : " ORDER BY created_at, id";
     sqlite::Stmt s(impl.db.get(), sql);
     s.bind(1, since ? to_unix(*since) : std::numeric_limits<std::int64_t>::min());
     for (const auto& [index, value] : values) {
@@ -143,7 +143,7 @@ void Store::journal_each(const JournalFilter& filter, const std::function<void(J
     sqlite::Stmt s = journal_listing(*m_impl, select_columns(m_impl->schema_version), filter.since,
                                      {{"feed_id", &filter.feed_id}, {"batch_id", &filter.batch_id},
                                       {"order_id", &filter.order_id}},
-                                     states, m_impl->schema_version >= 9 ? filter.run_id : 0);
+                                     states, m_impl->schema_version >= 9 ? filter.run_id : 0, filter.by_id);
     while (s.step()) {
         row(read_entry(s));
     }

@@ -232,12 +232,16 @@ std::vector<JournalEntry> Store::journal_planned_page(const std::string& after_o
     require_journal(*m_impl);
     // The first term is the WHERE of the partial index cancel_journal_in_flight, spelled alike so
     // that both engines read the rows in flight through it.
+    // The first page has no lower bound ("" would bind NULL, and no text sorts below every other
+    // in each collation PostgreSQL may use).
     sqlite::Stmt s(m_impl->db.get(),
                    select_columns(m_impl->schema_version) +
-                       "WHERE state IN ('planned', 'submitting', 'submitted') AND state = 'planned' "
-                       "AND order_id > ?1 ORDER BY order_id LIMIT ?2");
-    s.bind(1, after_order_id.empty() ? std::string(" ") : after_order_id); // "" would bind NULL
-    s.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(limit, 1)));
+                       "WHERE state IN ('planned', 'submitting', 'submitted') AND state = 'planned' " +
+                       (after_order_id.empty() ? "" : "AND order_id > ?2 ") + "ORDER BY order_id LIMIT ?1");
+    s.bind(1, static_cast<std::int64_t>(std::max<std::size_t>(limit, 1)));
+    if (!after_order_id.empty()) {
+        s.bind(2, after_order_id);
+    }
     std::vector<JournalEntry> out;
     while (s.step()) {
         out.push_back(read_entry(s));

@@ -214,13 +214,17 @@ std::string cancel_summary(const CancelTally& tally, const std::vector<std::stri
 }
 
 void print_recovery_notes(Context& ctx, const std::vector<CancelRow>& recovered, std::size_t left_for_resume) {
+    print_recovery_notes(ctx, counts_of(recovered).tally, left_for_resume);
+}
+
+void print_recovery_notes(Context& ctx, const CancelTally& recovered, std::size_t left_for_resume) {
     if (ctx.global.quiet) {
         return;
     }
-    if (!recovered.empty()) {
+    if (recovered.total > 0) {
         ctx.err << fmt::format("asc: completed {} of an interrupted run: {} "
                                "(`asc cancellations list` shows them)\n",
-                               count_noun(static_cast<long long>(recovered.size()), "cancellation"),
+                               count_noun(static_cast<long long>(recovered.total), "cancellation"),
                                cancel_summary(recovered, {}));
     }
     if (left_for_resume > 0) {

@@ -75,6 +75,8 @@ std::string cancel_summary(const CancelTally& tally, const std::vector<std::stri
 
 // Prints the notes about earlier runs (unless -q): what recovery completed, what waits for resume.
 void print_recovery_notes(Context& ctx, const std::vector<CancelRow>& recovered, std::size_t left_for_resume);
+// The same from the tally of the recovered rows (they went out as recovery settled them).
+void print_recovery_notes(Context& ctx, const CancelTally& recovered, std::size_t left_for_resume);
 
 // The buyer-cancellation advice of a plan on stderr (unless -q): a few lines, then a count.
 void print_advice(Context& ctx, const std::vector<std::string>& advice);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <iterator>
 #include <memory>
+#include <optional>
 
 namespace asc::cli {
 
@@ -75,10 +76,55 @@ void run_list(const ListOptions& o, Context& ctx) {
     renderer->finish();
 }
 
+// Resume without a commerce link: each row is written out as recovery settles it (then the rows
+// of what it sends again), never all held, so that a run killed with any number of orders in
+// flight resumes in flat memory. What it prints is what rendering all the rows at once prints.
+void resume_streamed(CancelOptions options, Context& ctx, bool wait) {
+    std::optional<CancelRowWriter> writer;
+    CancelCounts counts;
+    std::vector<std::string> feeds; // a feed carries up to 10,000 orders: a handful
+    const CancelRowSink sink = [&](CancelRow&& row) {
+        if (!row.feed_id.empty() && std::find(feeds.begin(), feeds.end(), row.feed_id) == feeds.end()) {
+            feeds.push_back(row.feed_id);
+        }
+        counts.add(row);
+        if (!writer) {
+            writer.emplace(ctx, false);
+        }
+        writer->row(row);
+    };
+    options.on_recovered = sink;
+    CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
+    CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
+    print_advice(ctx, plan.advice);
+    const std::vector<std::string> recovered_feeds = feeds;
+    feeds.clear();
+    CancelResult result = service.execute(std::move(plan), sink);
+    if (!writer) {
+        if (!ctx.global.quiet) {
+            ctx.err << "asc: nothing to resume: no cancellation is left in flight\n";
+        }
+        return;
+    }
+    writer->finish();
+    // The feeds this run sent first, then those recovery completed (as the rows held at once).
+    std::vector<std::string> all = result.feed_ids;
+    for (const std::string& f : recovered_feeds) {
+        if (std::find(all.begin(), all.end(), f) == all.end()) {
+            all.push_back(f);
+        }
+    }
+    finish_cancel_with_commerce(ctx, "resume", counts, all, result, wait, {});
+}
+
 void run_resume(const ResumeOptions& o, Context& ctx) {
     CancelOptions options = cancel_options(ctx, !o.no_wait, o.wait_timeout);
     CommerceForCancel commerce = commerce_for_cancel(ctx, o.no_commerce);
     options.commerce_on_cancel = commerce.on_cancel;
+    if (!commerce.on_cancel) {
+        resume_streamed(options, ctx, !o.no_wait);
+        return;
+    }
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     // The planned rows were confirmed by the run that wrote them (nothing is planned before the
     // confirmation), so resume does not ask again.

@@ -388,6 +388,20 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
         ask = false;
         advised = true;
     }
+    // Without a commerce step the rows of earlier runs that recovery completes are only counted
+    // for the note, as they settle: a run killed with any number of orders in flight is
+    // completed in flat memory. (The commerce step needs the canceled ones.)
+    CancelTally recovered;
+    if (!commerce.on_cancel) {
+        options.on_recovered = [&recovered](CancelRow&& row) { recovered.add(row.outcome); };
+    }
+    const auto recovery_notes = [&](const CancelPlan& plan) {
+        for (const CancelRow& row : plan.recovered) {
+            recovered.add(row.outcome);
+        }
+        print_recovery_notes(ctx, recovered, plan.left_for_resume);
+        recovered = {}; // told once: a later chunk's plan has no recovered rows
+    };
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     // Without a commerce step each row is written out as the service settles it, never all held.
     const auto streamed = [&](const auto& run) {
@@ -401,7 +415,7 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
         finish_run(ctx, o, counts, result, {});
     };
     const auto planned = [&](CancelPlan& plan) {
-        print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
+        recovery_notes(plan);
         if (!advised) {
             print_advice(ctx, plan.advice);
         }
@@ -418,7 +432,7 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
     }
     CancelPlan plan = service.plan(ids.strings(), reason);
     ids = {}; // the plan holds the ids from here on
-    print_recovery_notes(ctx, plan.recovered, plan.left_for_resume);
+    recovery_notes(plan);
     print_advice(ctx, plan.advice);
     if (ask && plan.count(CancelOutcome::WouldCancel) > 0 && !confirm(ctx, plan, reason)) {
         throw Error(ErrorKind::Declined, "nothing was canceled (not confirmed)",

@@ -179,6 +179,13 @@ struct CancelOptions {
     // planned twice: once to ask, once to send). An order the guard allows that this does not
     // name is refused, not sent: it was not in the plan the user confirmed.
     std::function<bool(std::string_view order_id)> confirmed;
+    // Recovery reads the rows of each feed an earlier run left in flight from the journal this
+    // many at a time, settling and reporting them as it goes, so that a run that resumes any
+    // number of orders in flight holds one page of them (tests make it small).
+    std::size_t recovery_page = 500;
+    // When set, each row recovery completes (or finds still pending) for an order not in the
+    // input goes to it as it settles, instead of into CancelPlan::recovered.
+    std::function<void(CancelRow&& row)> on_recovered;
 };
 
 // What the confirmation and the feed need of an order's fresh state. A batch keeps this, not the
@@ -223,7 +230,7 @@ struct CancelPlan {
     // Buyer cancellation requests met with another reason than BuyerCanceled, one line per order.
     std::vector<std::string> advice;
     // Orders of earlier runs that recovery completed (or found still pending), not in the input.
-    std::vector<CancelRow> recovered;
+    std::vector<CancelRow> recovered; // empty when CancelOptions::on_recovered took them
     // Planned rows of interrupted runs for other orders, left for `asc cancellations resume`.
     std::size_t left_for_resume = 0;
 
@@ -324,13 +331,37 @@ class CancelService {
 
     // Recovery (cancel_recover.cpp).
     class IdSet;
-    std::vector<CancelRow> recover(const IdSet& input, bool resume);
+    // Completes the flights of gone runs one at a time, each one's rows read from the journal a
+    // page at a time, and hands every row it settles (or finds still pending) to `emit` with its
+    // journal row id, submitted feeds first, in MessageID order.
+    void recover(const IdSet& input, bool resume,
+                 const std::function<void(CancelRow&& row, std::int64_t journal_id)>& emit);
+    // Recovery of one submitted flight: collects its result and emits its rows; a feed Amazon does
+    // not know becomes an unknown outcome (added to `unknown`).
+    void recover_submitted(Flight& flight, const IdSet& input, bool resume, std::vector<Flight>& unknown,
+                           const std::function<void(CancelRow&&, std::int64_t)>& emit);
+    // Makes flight.source read the flight's rows of this run from the journal a page at a time:
+    // those in `states` (any when empty) naming `feed_id` (any when empty).
+    void page_from_journal(Flight& flight, std::vector<JournalState> states, std::string feed_id);
     // Settles the rows of flights whose createFeed outcome is unknown from the orders' state
-    // (Flight::Row::resolution); rows it cannot settle yet stay `submitting`.
+    // (Flight::Row::resolution); rows it cannot settle yet stay `submitting`. The flights hold
+    // their rows (a lost answer of this run).
     void resolve_unknown(std::vector<Flight>& flights, bool may_wait);
+    // The same for flights whose rows stay in the journal (recovery), a page at a time.
+    void resolve_unknown_paged(std::vector<Flight>& flights, bool may_wait);
     // One pass over the unsettled rows with the orders' fresh state. `quiet_since`: nothing in
     // flight can change the orders after that time (else only a Canceled order is settled).
     void settle_rows(std::vector<Flight*>& flights, std::optional<Timestamp> quiet_since);
+    // The same pass over flights whose rows stay in the journal, a page at a time (Flight::open
+    // counts what is left).
+    void settle_paged(std::vector<Flight*>& flights, std::optional<Timestamp> quiet_since);
+    // Before concluding "not canceled" from an incremental sync of `orders` orders: waits until
+    // Amazon's order search shows every change up to quiet_since.
+    void await_search(Timestamp quiet_since, std::size_t orders);
+    // Decides the unsettled rows held by `flight` (all of them, or a page) on the orders' fresh
+    // state (settled: nothing in flight can change them any more) and journals what it settled;
+    // returns how many it settled.
+    std::size_t settle_some(Flight& flight, bool settled);
     // Waits until the flights' createFeed can no longer arrive and no candidate feed is processing,
     // and returns that time; nullopt when that is not so yet (no waiting allowed, or a candidate
     // outlasted wait_timeout).
@@ -340,8 +371,7 @@ class CancelService {
     void fresh_state(const std::vector<std::string_view>& ids,
                      const std::function<void(std::size_t, const Order&)>& found);
     // Plan steps 2 and 4 (cancel.cpp).
-    void dedupe_against_journal(CancelPlan& plan, const std::map<std::string, CancelRow>& completed,
-                                CancelReason reason, std::vector<std::size_t>& need);
+    void dedupe_against_journal(CancelPlan& plan, CancelReason reason, std::vector<std::size_t>& need);
     void decide_fresh(CancelPlan& plan, const std::vector<std::size_t>& need);
     // Execute's jobs (cancel_send.cpp): journal the plan (step 5), send each feed (6), await the
     // results (7); the rows are then cancel_rows() of the plan and the feeds.
@@ -424,8 +454,9 @@ class CancelService {
     SyncLock m_lock;
     std::map<std::string, ProcessingReport> m_reports;
     std::map<std::int64_t, std::optional<JournalRun>> m_runs; // run_of()'s cache
-    // Input orders whose earlier run recovery completed as canceled (plan_part's first call).
-    std::map<std::string, CancelRow> m_completed;
+    // The journal rows of input orders whose earlier run recovery completed as canceled
+    // (plan_part's first call), sorted: 8 bytes an order, the rest is in the journal.
+    std::vector<std::int64_t> m_completed;
     bool m_synced = false;     // fresh_state() synced the store
     bool m_reuse_sync = false; // and need not again: set by run_chunked() after its first chunk
 };

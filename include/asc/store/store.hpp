@@ -260,6 +260,19 @@ struct JournalFilter {
     std::string batch_id{};
     std::string order_id{};
     std::int64_t run_id = 0; // only the rows this registered run holds (0: any; ignored before schema 9)
+    // In id order instead of oldest first: a run's rows (run_id) come through its index without a
+    // sort (SQLite sorts 100,000 rows in up to its cache size of memory).
+    bool by_id = false;
+};
+
+// One page of the in-flight rows of one feed that this Store's run holds (journal_flight_page).
+struct JournalPage {
+    std::string batch_id;
+    int feed_seq = 0;
+    std::vector<JournalState> states{}; // any when empty
+    std::string feed_id{};              // any when empty
+    std::int64_t after_message_id = 0;  // only rows with a higher MessageID
+    std::size_t limit = 500;
 };
 
 // One report window of the Reports API backfill (backfill.hpp), as the store records it.
@@ -449,8 +462,18 @@ class Store {
     // registrations of gone runs that hold nothing any more. Throws Error(Internal) without a run.
     std::vector<JournalEntry> journal_take_over();
     // The same, handing the rows to `row` one at a time as they are read (none held: a resume of
-    // any number of rows in flight).
-    void journal_take_over(const std::function<void(JournalEntry&&)>& row);
+    // any number of rows in flight); `by_id`: in id order, not oldest first (no sort).
+    void journal_take_over(const std::function<void(JournalEntry&&)>& row, bool by_id = false);
+    // The rows of one feed, `page.batch_id` and `page.feed_seq`, that this Store's run holds (any
+    // run before schema 9), in `page.states`, naming `page.feed_id` (when set), with a MessageID
+    // above `page.after_message_id`: at most `page.limit` of them, in MessageID order, read
+    // through the (batch_id, feed_seq, message_id) index. Recovery reads a feed of any size with it
+    // a page at a time, and may write between pages.
+    [[nodiscard]] std::vector<JournalEntry> journal_flight_page(const JournalPage& page);
+    // Planned rows of any run whose order id sorts after `after_order_id`, at most `limit`, in
+    // order id order: read through the index of the rows in flight, never a walk over the whole
+    // journal (what a dry run counts as left for resume, a page at a time).
+    [[nodiscard]] std::vector<JournalEntry> journal_planned_page(const std::string& after_order_id, std::size_t limit);
     // Writes `count` rows made one at a time by `row(i, claimed)` (claimed: how many planned rows
     // of this call were written so far, for numbering them) in one transaction, each only when
     // its order's newest row is still JournalClaim::seen_latest (and a planned row it replaces is

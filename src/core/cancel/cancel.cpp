@@ -279,9 +279,7 @@ void CancelService::fresh_state(const std::vector<std::string_view>& ids,
     }
 }
 
-void CancelService::dedupe_against_journal(CancelPlan& plan,
-                                           const std::map<std::string, CancelRow>& completed,
-                                           CancelReason reason, std::vector<std::size_t>& need) {
+void CancelService::dedupe_against_journal(CancelPlan& plan, CancelReason reason, std::vector<std::size_t>& need) {
     // The journal is read a chunk of orders at a time: its rows are not all kept.
     constexpr std::size_t k_chunk = 1000;
     std::vector<std::string> chunk;
@@ -290,16 +288,18 @@ void CancelService::dedupe_against_journal(CancelPlan& plan,
         const auto latest = m_store.journal_latest(chunk);
         for (const std::size_t index : where) {
             CancelPlanItem& item = plan.items[index];
-            if (const auto done = completed.find(item.order_id); done != completed.end()) {
+            const auto it = latest.find(item.order_id);
+            if (it != latest.end() && std::binary_search(m_completed.begin(), m_completed.end(), it->second.id)) {
+                // Recovery just completed it: its row is the order's newest.
                 item.outcome = CancelOutcome::Canceled;
-                item.feed_id = done->second.feed_id;
+                item.feed_id = it->second.feed_id;
                 // A feed is named only when createFeed's answer recorded it (see Recovery).
                 item.message = item.feed_id.empty()
-                                   ? done->second.message
+                                   ? it->second.result_message
                                    : fmt::format("canceled by feed {} of an interrupted run", item.feed_id);
                 continue;
             }
-            if (const auto it = latest.find(item.order_id); it != latest.end()) {
+            if (it != latest.end()) {
                 item.seen_journal = it->second.id;
                 if (held_elsewhere(it->second)) {
                     item = elsewhere_item(it->second, reason);
@@ -417,27 +417,34 @@ CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, C
 
     if (first_part && !m_options.dry_run) {
         m_lock = m_store.lock_for_cancel(m_options.lock_wait);
-        for (CancelRow& row : recover(input, resume)) {
+        // The rows go out as recovery settles them, a page at a time; of the input's orders only
+        // the journal ids of the canceled ones are kept (dedupe reads the rest from the journal).
+        recover(input, resume, [&](CancelRow&& row, std::int64_t journal_id) {
             if (!input.contains(row.order_id)) {
-                plan.recovered.push_back(std::move(row));
+                if (m_options.on_recovered) {
+                    m_options.on_recovered(std::move(row));
+                } else {
+                    plan.recovered.push_back(std::move(row));
+                }
             } else if (row.outcome == CancelOutcome::Canceled) {
-                std::string id = row.order_id;
-                m_completed.emplace(std::move(id), std::move(row));
+                m_completed.push_back(journal_id);
             }
-        }
+        });
+        std::sort(m_completed.begin(), m_completed.end());
     }
 
     std::vector<std::size_t> need; // items to decide on fresh state
-    dedupe_against_journal(plan, m_completed, reason, need);
+    dedupe_against_journal(plan, reason, need);
     if (!first_part) {
         decide_fresh(plan, need);
         return plan;
     }
     // Read row by row: an interrupted batch may have left many planned rows. Only planned rows of
     // gone runs, which recovery took over, are ours (another live run's are its own).
-    // Not a dry run: only this run's planned rows are ours, read through the run_id index.
-    const std::int64_t run = m_options.dry_run ? 0 : m_store.journal_run_id();
-    m_store.journal_each({.states = {JournalState::Planned}, .run_id = run}, [&](JournalEntry&& e) {
+    // Not a dry run: only this run's planned rows are ours, read through the run_id index. A dry
+    // run takes over nothing: it reads every planned row a page at a time through the index of
+    // rows in flight (in order id order, not the journal's).
+    const auto planned = [&](JournalEntry&& e) {
         const bool ours = m_options.dry_run ? !held_elsewhere(e) : e.run_id == m_store.journal_run_id();
         if (input.contains(e.order_id) || !ours) {
             return;
@@ -454,7 +461,25 @@ CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, C
         item.from_input = false;
         need.push_back(plan.items.size());
         plan.items.push_back(std::move(item));
-    });
+    };
+    if (!m_options.dry_run) {
+        m_store.journal_each({.states = {JournalState::Planned}, .run_id = m_store.journal_run_id()}, planned);
+    } else {
+        const std::size_t page = std::max<std::size_t>(1, m_options.recovery_page);
+        for (std::string after;;) {
+            std::vector<JournalEntry> rows = m_store.journal_planned_page(after, page);
+            const bool last = rows.size() < page;
+            if (!rows.empty()) {
+                after = rows.back().order_id;
+            }
+            for (JournalEntry& e : rows) {
+                planned(std::move(e));
+            }
+            if (last) {
+                break;
+            }
+        }
+    }
     decide_fresh(plan, need);
     return plan;
 }

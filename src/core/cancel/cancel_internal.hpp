@@ -48,22 +48,24 @@ struct CancelService::Flight {
     std::optional<Timestamp> submitted_at;
     std::optional<std::chrono::milliseconds> send_timeout; // the request timeout createFeed went out with
     std::vector<Row> rows;
-    std::size_t size = 0; // how many orders it carries (set by a chunked run, whose rows come and go)
-    // A chunked run's flight holds no rows while it waits for its result: `source` hands them to
-    // its callback in MessageID order, a piece at a time, read back from the run's spill (where
-    // its first one is at `spill_offset`).
+    std::size_t size = 0; // how many orders it carries (set when its rows are not held: see `source`)
+    // The distinct marketplaces of its rows, sorted, when they are not held (a recovered flight).
+    std::vector<std::string> marketplace_ids;
+    // Recovery: how many of its rows' unknown outcomes are not settled yet.
+    std::size_t open = 0;
+    // A chunked run's flight holds no rows while it waits for its result, nor does a flight that
+    // recovery took over: `source` hands them to its callback in MessageID order, a piece at a
+    // time, read back from the run's spill (where its first one is at `spill_offset`) or from the
+    // journal a page at a time.
     std::function<void(std::size_t piece, const std::function<void(std::span<const Row>)>& each)> source;
     std::uint64_t spill_offset = 0;
     // How far it got (state, feed id) and, once settled, its outcomes.
     FeedProgress progress;
 
-    // The distinct marketplaces of the rows, sorted; `fallback` when no row names one.
+    // The distinct marketplaces of the rows (or marketplace_ids), sorted; `fallback` when none
+    // names one.
     [[nodiscard]] std::vector<std::string> marketplaces(const std::vector<std::string>& fallback) const;
-    // The outcome rows for a feed still processing (or not confirmed yet).
-    [[nodiscard]] std::vector<CancelRow> pending(const std::string& message) const;
-    // The outcome rows of a settled feed.
-    [[nodiscard]] std::vector<CancelRow> settled_rows() const;
-    // Whether some row's unknown outcome is not settled yet.
+    // Whether some held row's unknown outcome is not settled yet.
     [[nodiscard]] bool unsettled() const;
     // How many orders it carries: its rows, or `size` while they are in the spill.
     [[nodiscard]] std::size_t orders() const { return rows.empty() ? size : rows.size(); }
@@ -108,8 +110,10 @@ template <class T> void release(std::vector<T>& v) {
 }
 
 // Groups in-flight journal rows into flights: submitting rows by (batch, feed_seq), submitted rows
-// by feed id; planned rows are left out. Rows are added one at a time (as the store reads them),
-// then take() returns the flights, oldest send first, each one's rows in MessageID order.
+// by feed id (and batch, feed_seq); planned rows are left out. Rows are added one at a time (as the
+// store reads them) and only counted: take() returns the flights, oldest send first, without
+// their rows (size, marketplace_ids and the send times summarize them; recovery reads the rows
+// back from the journal a page at a time).
 class FlightGroups {
   public:
     void add(const JournalEntry& e);

@@ -167,7 +167,7 @@ std::vector<JournalEntry> Store::journal_take_over() {
     return rows;
 }
 
-void Store::journal_take_over(const std::function<void(JournalEntry&&)>& row) {
+void Store::journal_take_over(const std::function<void(JournalEntry&&)>& row, bool by_id) {
     Impl& impl = *m_impl;
     const JournalFilter in_flight{.states = {JournalState::Planned, JournalState::Submitting, JournalState::Submitted}};
     if (impl.schema_version < 9) {
@@ -194,6 +194,7 @@ void Store::journal_take_over(const std::function<void(JournalEntry&&)>& row) {
     }
     JournalFilter mine_in_flight = in_flight;
     mine_in_flight.run_id = impl.run_id; // read through the run_id index, not the whole journal
+    mine_in_flight.by_id = by_id;
     journal_each(mine_in_flight, [&impl, &row](JournalEntry&& e) {
         if (e.run_id == impl.run_id) {
             row(std::move(e));

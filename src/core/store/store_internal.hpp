@@ -303,10 +303,11 @@ void bind_journal_entry(sqlite::Stmt& s, const JournalEntry& e);
 
 // The tail of a journal listing (the cancel and the ship journal alike): rows created at or after
 // `since` (all when nullopt), equal to each non-empty value of `equal` (column, value), in one of
-// `states` (any when empty), held by the run `run_id` (any when 0), oldest first. `select` is the
+// `states` (any when empty), held by the run `run_id` (any when 0), oldest first (`by_id`: in id
+// order, which a run's rows read through the run_id index are in without a sort). `select` is the
 // SELECT ... FROM part; built per call: the filters vary, and listing a journal is not a hot path.
 sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optional<Timestamp> since,
                              std::initializer_list<std::pair<const char*, const std::string*>> equal,
-                             const std::vector<std::string>& states, std::int64_t run_id = 0);
+                             const std::vector<std::string>& states, std::int64_t run_id = 0, bool by_id = false);
 
 } // namespace asc

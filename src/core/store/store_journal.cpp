@@ -6,6 +6,7 @@
 #include "store_internal.hpp"
 #include "store_pg.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <limits>
 
@@ -90,7 +91,7 @@ std::optional<CommerceState> commerce_state_column(std::string_view text) {
 
 sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optional<Timestamp> since,
                              std::initializer_list<std::pair<const char*, const std::string*>> equal,
-                             const std::vector<std::string>& states, std::int64_t run_id) {
+                             const std::vector<std::string>& states, std::int64_t run_id, bool by_id) {
     std::string& sql = select;
     sql += "WHERE created_at >= ?1";
     int next = 2;
@@ -115,7 +116,7 @@ sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optiona
     if (run_id != 0) {
         sql += fmt::format(" AND run_id = ?{}", run_param);
     }
-    sql += " ORDER BY created_at, id";
+    sql += by_id ? " ORDER BY id" : " ORDER BY created_at, id";
     sqlite::Stmt s(impl.db.get(), sql);
     s.bind(1, since ? to_unix(*since) : std::numeric_limits<std::int64_t>::min());
     for (const auto& [index, value] : values) {
@@ -142,7 +143,7 @@ void Store::journal_each(const JournalFilter& filter, const std::function<void(J
     sqlite::Stmt s = journal_listing(*m_impl, select_columns(m_impl->schema_version), filter.since,
                                      {{"feed_id", &filter.feed_id}, {"batch_id", &filter.batch_id},
                                       {"order_id", &filter.order_id}},
-                                     states, m_impl->schema_version >= 9 ? filter.run_id : 0);
+                                     states, m_impl->schema_version >= 9 ? filter.run_id : 0, filter.by_id);
     while (s.step()) {
         row(read_entry(s));
     }
@@ -181,6 +182,70 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
         }
     }
     tx.commit();
+    return out;
+}
+
+std::vector<JournalEntry> Store::journal_flight_page(const JournalPage& page) {
+    require_journal(*m_impl);
+    std::string sql = select_columns(m_impl->schema_version) +
+                      "WHERE batch_id = ?1 AND feed_seq = ?2 AND message_id > ?3";
+    int next = 4;
+    const bool by_run = m_impl->schema_version >= 9 && m_impl->run_id != 0;
+    if (by_run) {
+        sql += fmt::format(" AND run_id = ?{}", next++);
+    }
+    if (!page.feed_id.empty()) {
+        sql += fmt::format(" AND feed_id = ?{}", next++);
+    }
+    std::vector<std::string> states;
+    for (const JournalState state : page.states) {
+        states.emplace_back(to_string(state));
+        sql += fmt::format("{}?{}", states.size() == 1 ? " AND state IN (" : ", ", next++);
+    }
+    if (!states.empty()) {
+        sql += ")";
+    }
+    sql += fmt::format(" ORDER BY message_id LIMIT ?{}", next);
+    sqlite::Stmt s(m_impl->db.get(), sql);
+    s.bind(1, page.batch_id);
+    s.bind(2, static_cast<std::int64_t>(page.feed_seq));
+    s.bind(3, page.after_message_id);
+    int i = 4;
+    if (by_run) {
+        s.bind(i++, m_impl->run_id);
+    }
+    if (!page.feed_id.empty()) {
+        s.bind(i++, page.feed_id);
+    }
+    for (const std::string& state : states) {
+        s.bind(i++, state);
+    }
+    s.bind(i, static_cast<std::int64_t>(std::max<std::size_t>(page.limit, 1)));
+    std::vector<JournalEntry> out;
+    while (s.step()) {
+        out.push_back(read_entry(s));
+    }
+    return out;
+}
+
+std::vector<JournalEntry> Store::journal_planned_page(const std::string& after_order_id, std::size_t limit) {
+    require_journal(*m_impl);
+    // The first term is the WHERE of the partial index cancel_journal_in_flight, spelled alike so
+    // that both engines read the rows in flight through it.
+    // The first page has no lower bound ("" would bind NULL, and no text sorts below every other
+    // in each collation PostgreSQL may use).
+    sqlite::Stmt s(m_impl->db.get(),
+                   select_columns(m_impl->schema_version) +
+                       "WHERE state IN ('planned', 'submitting', 'submitted') AND state = 'planned' " +
+                       (after_order_id.empty() ? "" : "AND order_id > ?2 ") + "ORDER BY order_id LIMIT ?1");
+    s.bind(1, static_cast<std::int64_t>(std::max<std::size_t>(limit, 1)));
+    if (!after_order_id.empty()) {
+        s.bind(2, after_order_id);
+    }
+    std::vector<JournalEntry> out;
+    while (s.step()) {
+        out.push_back(read_entry(s));
+    }
     return out;
 }
 

@@ -89,6 +89,25 @@ std::optional<CommerceState> commerce_state_column(std::string_view text) {
                 "a newer asc may have written it: use that version");
 }
 
+namespace {
+
+// Appends " AND state IN (?next, ...)" for `states` (nothing when empty), numbering the parameters
+// from `next`; each goes to `values` with the text it binds.
+void append_states_in(std::string& sql, int& next, const std::vector<std::string>& states,
+                      std::vector<std::pair<int, const std::string*>>& values) {
+    if (states.empty()) {
+        return;
+    }
+    sql += " AND state IN (";
+    for (std::size_t i = 0; i < states.size(); ++i) {
+        sql += fmt::format("{}?{}", i == 0 ? "" : ", ", next);
+        values.emplace_back(next++, &states[i]);
+    }
+    sql += ")";
+}
+
+} // namespace
+
 sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optional<Timestamp> since,
                              std::initializer_list<std::pair<const char*, const std::string*>> equal,
                              const std::vector<std::string>& states, std::int64_t run_id, bool by_id) {
@@ -102,14 +121,7 @@ sqlite::Stmt journal_listing(Store::Impl& impl, std::string select, std::optiona
             values.emplace_back(next++, value);
         }
     }
-    if (!states.empty()) {
-        sql += " AND state IN (";
-        for (std::size_t i = 0; i < states.size(); ++i) {
-            sql += fmt::format("{}?{}", i == 0 ? "" : ", ", next);
-            values.emplace_back(next++, &states[i]);
-        }
-        sql += ")";
-    }
+    append_states_in(sql, next, states, values);
     // A run's rows are found through the run_id index: without it, listing the rows in flight
     // walks the whole journal (every row of every earlier run) in created_at order.
     const int run_param = next;
@@ -191,36 +203,32 @@ std::vector<JournalEntry> Store::journal_flight_page(const JournalPage& page) {
                       "WHERE batch_id = ?1 AND feed_seq = ?2 AND message_id > ?3";
     int next = 4;
     const bool by_run = m_impl->schema_version >= 9 && m_impl->run_id != 0;
+    const int run_param = next;
     if (by_run) {
         sql += fmt::format(" AND run_id = ?{}", next++);
     }
+    std::vector<std::pair<int, const std::string*>> values;
     if (!page.feed_id.empty()) {
-        sql += fmt::format(" AND feed_id = ?{}", next++);
+        sql += fmt::format(" AND feed_id = ?{}", next);
+        values.emplace_back(next++, &page.feed_id);
     }
     std::vector<std::string> states;
     for (const JournalState state : page.states) {
         states.emplace_back(to_string(state));
-        sql += fmt::format("{}?{}", states.size() == 1 ? " AND state IN (" : ", ", next++);
     }
-    if (!states.empty()) {
-        sql += ")";
-    }
+    append_states_in(sql, next, states, values);
     sql += fmt::format(" ORDER BY message_id LIMIT ?{}", next);
     sqlite::Stmt s(m_impl->db.get(), sql);
     s.bind(1, page.batch_id);
     s.bind(2, static_cast<std::int64_t>(page.feed_seq));
     s.bind(3, page.after_message_id);
-    int i = 4;
     if (by_run) {
-        s.bind(i++, m_impl->run_id);
+        s.bind(run_param, m_impl->run_id);
     }
-    if (!page.feed_id.empty()) {
-        s.bind(i++, page.feed_id);
+    for (const auto& [index, value] : values) {
+        s.bind(index, *value);
     }
-    for (const std::string& state : states) {
-        s.bind(i++, state);
-    }
-    s.bind(i, static_cast<std::int64_t>(std::max<std::size_t>(page.limit, 1)));
+    s.bind(next, static_cast<std::int64_t>(std::max<std::size_t>(page.limit, 1)));
     std::vector<JournalEntry> out;
     while (s.step()) {
         out.push_back(read_entry(s));

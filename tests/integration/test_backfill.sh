@@ -19,8 +19,8 @@ dump() {
                        i.quantity_ordered, i.item_total_minor,
                        i.tax_minor, i.shipping_minor, i.discount_minor, i.proceeds_minor
                 FROM order_items i JOIN orders o ON o.id = i.order_ref ORDER BY o.order_id, i.seq;
-                SELECT order_id, seq, type, minor, scale, currency FROM order_money_lines
-                JOIN orders ON orders.id = order_ref ORDER BY order_id, seq;"
+                SELECT order_id, m.key, m.value ->> 0, m.value ->> 1, m.value ->> 2, m.value ->> 3
+                FROM orders, json_each(orders.money_lines) AS m ORDER BY order_id, m.key;"
 }
 
 # Refills every rate-limit bucket of the sim (turning limits on refills them): each sync below

@@ -2,7 +2,7 @@
 // behind it uses: the same texts accepted and rejected (malformed inputs of every kind, and
 // thousands of random mutations of a page), and for those accepted, the same values.
 
-#include "asc/amazon/json_pull.hpp"
+#include "asc/base/json_pull.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

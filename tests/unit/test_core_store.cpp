@@ -50,9 +50,145 @@ ErrorKind error_kind_of(const std::function<void()>& f, std::string* message = n
     return ErrorKind::Internal;
 }
 
+// The rows an order's items take, and its packed packages and money lines (schema 11) as
+// elements of their JSON arrays.
 std::int64_t child_rows(Store& s) {
-    return sql_int(s, "SELECT (SELECT count(*) FROM order_items) + (SELECT count(*) FROM packages) + "
-                      "(SELECT count(*) FROM package_items) + (SELECT count(*) FROM order_money_lines)");
+    return sql_int(s, "SELECT (SELECT count(*) FROM order_items) + "
+                      "(SELECT coalesce(sum(json_array_length(packages)), 0) FROM orders) + "
+                      "(SELECT count(*) FROM orders, json_each(orders.packages) AS p, "
+                      "json_each(p.value, '$[6]')) + "
+                      "(SELECT coalesce(sum(json_array_length(money_lines)), 0) FROM orders)");
+}
+
+// Writes `o` as versions 1 to 10 of the schema held it: the orders row (the columns of version 1),
+// and its items, packages, package items and money lines as rows of their own tables, each table's
+// rows written from the last seq to the first (the migration must order them by seq, not by
+// insertion). A frozen copy of the old layout: the store itself only writes the latest one.
+void write_pre_v11_order(sqlite3* db, const Order& o) {
+    sqlite3_stmt* st = nullptr;
+    int param = 0;
+    const auto prepare = [&](const char* sql) {
+        REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
+        param = 0;
+    };
+    const auto text = [&](std::string_view v) {
+        ++param;
+        if (v.empty()) {
+            sqlite3_bind_null(st, param);
+        } else {
+            sqlite3_bind_text(st, param, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        }
+    };
+    const auto integer = [&](std::optional<std::int64_t> v) {
+        ++param;
+        if (v) {
+            sqlite3_bind_int64(st, param, *v);
+        } else {
+            sqlite3_bind_null(st, param);
+        }
+    };
+    const auto time = [&](const std::optional<Timestamp>& t) {
+        integer(t ? std::optional<std::int64_t>(t->time_since_epoch().count()) : std::nullopt);
+    };
+    const auto amount = [&](const std::optional<Money>& m) {
+        integer(m ? std::optional<std::int64_t>(m->minor) : std::nullopt);
+        integer(m ? std::optional<std::int64_t>(m->scale) : std::nullopt);
+        text(m ? std::string_view(m->currency) : std::string_view());
+    };
+    const auto run = [&] {
+        REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+        sqlite3_finalize(st);
+    };
+    prepare("INSERT INTO orders (order_id, status, fulfilled_by, purchase_date, last_updated, marketplace_id, "
+            "marketplace_name, sales_channel, ship_service_level, ship_by_earliest, ship_by_latest, "
+            "deliver_by_earliest, deliver_by_latest, total_minor, total_scale, total_currency, is_prime, "
+            "is_business, is_replacement, replaced_order_id, seller_order_id, ship_state, ship_country, "
+            "content_hash, stored_at, buyer_name, buyer_email, buyer_company, buyer_po, ship_name, ship_company, "
+            "ship_line1, ship_line2, ship_line3, ship_city, ship_district, ship_postal_code, ship_phone, ship_type) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+            "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39)");
+    text(o.order_id);
+    text(to_string(o.status));
+    text(o.fulfilled_by ? to_v2026(*o.fulfilled_by) : std::string_view());
+    time(o.purchase_date);
+    time(o.last_updated);
+    for (const auto* t : {&o.marketplace_id, &o.marketplace_name, &o.sales_channel, &o.ship_service_level}) {
+        text(*t);
+    }
+    time(o.ship_by.earliest);
+    time(o.ship_by.latest);
+    time(o.deliver_by.earliest);
+    time(o.deliver_by.latest);
+    amount(o.total);
+    for (const bool b : {o.is_prime, o.is_business, o.is_replacement}) {
+        integer(b ? 1 : 0);
+    }
+    text(o.replaced_order_id);
+    text(o.seller_order_id);
+    const Address a = o.ship_to.value_or(Address{});
+    text(a.state);
+    text(a.country_code);
+    integer(0); // content_hash: none matches, so the next write of the order rewrites it
+    integer(k_t0);
+    const Buyer b = o.buyer.value_or(Buyer{});
+    for (const auto* t : {&b.name, &b.email, &b.company, &b.purchase_order, &a.name, &a.company, &a.line1, &a.line2,
+                          &a.line3, &a.city, &a.district, &a.postal_code, &a.phone, &a.type}) {
+        text(*t);
+    }
+    run();
+    const std::int64_t ref = sqlite3_last_insert_rowid(db);
+    for (std::size_t i = o.items.size(); i-- > 0;) {
+        const OrderItem& it = o.items[i];
+        prepare("INSERT INTO order_items VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
+        integer(ref);
+        integer(static_cast<std::int64_t>(i));
+        for (const auto* t : {&it.order_item_id, &it.sku, &it.asin, &it.title, &it.condition}) {
+            text(*t);
+        }
+        for (const int q : {it.quantity_ordered, it.quantity_shipped, it.quantity_unshipped}) {
+            integer(q);
+        }
+        for (const auto* m :
+             {&it.unit_price, &it.item_total, &it.tax, &it.shipping_price, &it.promotion_discount, &it.proceeds_total}) {
+            amount(*m);
+        }
+        integer(it.buyer_requested_cancel ? 1 : 0);
+        text(it.buyer_cancel_reason);
+        text(it.canceled_by);
+        text(it.cancel_reason);
+        run();
+    }
+    for (std::size_t p = o.packages.size(); p-- > 0;) {
+        const Package& pk = o.packages[p];
+        prepare("INSERT INTO packages VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        integer(ref);
+        integer(static_cast<std::int64_t>(p));
+        for (const auto* t : {&pk.reference_id, &pk.carrier, &pk.shipping_service, &pk.tracking_number}) {
+            text(*t);
+        }
+        time(pk.ship_time);
+        text(pk.status);
+        run();
+        for (std::size_t i = pk.items.size(); i-- > 0;) {
+            prepare("INSERT INTO package_items VALUES (?1, ?2, ?3, ?4, ?5)");
+            integer(ref);
+            integer(static_cast<std::int64_t>(p));
+            integer(static_cast<std::int64_t>(i));
+            text(pk.items[i].order_item_id);
+            integer(pk.items[i].quantity);
+            run();
+        }
+    }
+    for (std::size_t i = o.total_breakdown.size(); i-- > 0;) {
+        const MoneyLine& line = o.total_breakdown[i];
+        prepare("INSERT INTO order_money_lines VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        integer(ref);
+        integer(static_cast<std::int64_t>(i));
+        text(line.type);
+        amount(line.amount);
+        run();
+    }
 }
 
 } // namespace
@@ -110,12 +246,21 @@ TEST_SUITE("store") {
             CAPTURE(from);
             TempDir dir;
             const auto path = dir / "old.db";
-            const Order order = make_order(7, Status::Shipped);
+            Order order = make_order(7, Status::Shipped);
+            // A second package, with a ship time and a text unknown (NULL in the old tables), and
+            // a breakdown line with more digits than its currency's, to see each one come back.
+            order.packages.push_back(order.packages[0]);
+            order.packages[1].reference_id = "2";
+            order.packages[1].carrier = "";
+            order.packages[1].ship_time.reset();
+            order.packages[1].items = {{order.items[1].order_item_id, 1}};
+            order.total_breakdown.push_back({"TAX \"state\"", money("-0.125")});
             {
                 Store old = Store::open(path, {.store_pii = true}, from);
                 CHECK(old.schema_version() == from);
                 CHECK(sql_int(old, "PRAGMA user_version") == from);
-                old.upsert_page(std::vector{order}, std::vector<std::string>{"ATVPDKIKX0DER"}, ts(k_t0));
+                write_pre_v11_order(old.handle(), order);
+                sql_exec(old, fmt::format("INSERT INTO sync_marks VALUES ('ATVPDKIKX0DER', {}, {})", k_t0, k_t0).c_str());
             }
             Store store = Store::open(path, {.store_pii = true});
             CHECK(store.schema_version() == Store::latest_schema_version());
@@ -144,6 +289,14 @@ TEST_SUITE("store") {
             if (from < 8) {
                 CHECK(sql_int(store, "SELECT count(*) FROM meta WHERE key = 'schema_8_applied_at'") == 1);
             }
+            // Version 11: packages and money lines are columns of the row; their tables are gone.
+            CHECK(sql_int(store, "SELECT count(*) FROM sqlite_master WHERE name IN ('packages', 'package_items', "
+                                 "'order_money_lines')") == 0);
+            // The stored copy written by the old layout has no hash of today's: the next write
+            // of the same order rewrites it once, then finds it unchanged.
+            CHECK(store.upsert_orders(std::vector{order}).updated == 1);
+            CHECK(store.upsert_orders(std::vector{order}).unchanged == 1);
+            check_same_order(order, *store.get_order(order.order_id), true);
         }
     }
 
@@ -296,10 +449,68 @@ TEST_SUITE("store") {
         const auto counts = store.upsert_orders(std::vector{o});
         CHECK(counts.updated == 1);
         CHECK(sql_int(store, "SELECT count(*) FROM order_items") == 1);
-        CHECK(sql_int(store, "SELECT count(*) FROM package_items") == 1);
+        CHECK(sql_int(store, "SELECT json_array_length(packages, '$[0][6]') FROM orders") == 1);
         const auto back = store.get_order(o.order_id);
         REQUIRE(back.has_value());
         check_same_order(o, *back, false);
+    }
+
+    TEST_CASE("packages and money lines come back exactly, whatever their texts hold" *
+              doctest::test_suite("store backends")) {
+        on_each_backend({}, [&](Store& store, const std::string&) {
+            Order o = make_order(4);
+            o.packages[0].carrier = "Quote \" back\\slash \x01 tab\t line\n";
+            o.packages[0].shipping_service = "Gr\xc3\xb6\xc3\x9f" "e \xf0\x9f\x93\xa6";
+            o.packages[0].status = "";
+            o.packages[0].items.push_back({"", 0});
+            o.packages.push_back(Package{}); // every text empty, no ship time, no items
+            o.total_breakdown.push_back({"", money("-12345678901234.5678", "KWD")});
+            store.upsert_orders(std::vector{o});
+            const auto back = store.get_order(o.order_id);
+            REQUIRE(back.has_value());
+            check_same_order(o, *back, false);
+            CHECK(back->total_breakdown[2].amount.scale == 4);
+            // Nothing else in the row: one order, its items, no other tables.
+            CHECK(store.upsert_orders(std::vector{o}).unchanged == 1);
+        });
+    }
+
+    TEST_CASE("a stray byte that is not UTF-8 reads back as U+FFFD") {
+        Store store = Store::open_memory();
+        Order o = make_order(5);
+        o.packages[0].carrier = "A\xff\xc3" "B\xed\xa0\x80";
+        o.total_breakdown[0].type = "ITEM\x80";
+        store.upsert_orders(std::vector{o});
+        const auto back = store.get_order(o.order_id);
+        REQUIRE(back.has_value());
+        CHECK(back->packages[0].carrier == "A\xef\xbf\xbd\xef\xbf\xbd" "B\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+        CHECK(back->total_breakdown[0].type == "ITEM\xef\xbf\xbd");
+        CHECK(back->total_breakdown[0].amount.to_string() == o.total_breakdown[0].amount.to_string());
+    }
+
+    TEST_CASE("a packed column that is not what asc writes names the order and the way out") {
+        for (const char* bad : {"[[\"ITEM\",1999,2]]", "[[\"ITEM\",19.99,2,\"USD\"]]", "{\"ITEM\":1}",
+                                "[[\"ITEM\",1999,99,\"USD\"]]", "[[\"ITEM\",1999,2,\"USD\"]] x", "[["}) {
+            CAPTURE(bad);
+            Store store = Store::open_memory();
+            const Order o = make_order(6);
+            store.upsert_orders(std::vector{o});
+            sqlite3_stmt* st = nullptr;
+            REQUIRE(sqlite3_prepare_v2(store.handle(), "UPDATE orders SET money_lines = ?1", -1, &st, nullptr) ==
+                    SQLITE_OK);
+            sqlite3_bind_text(st, 1, bad, -1, SQLITE_STATIC);
+            CHECK(sqlite3_step(st) == SQLITE_DONE);
+            sqlite3_finalize(st);
+            try {
+                (void)store.get_order(o.order_id);
+                FAIL("read an unreadable money_lines column");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::Config);
+                CHECK(std::string(e.what()) ==
+                      fmt::format("the order store holds unreadable money lines for order {}", o.order_id));
+                CHECK(std::string(e.hint()).find("asc orders sync --full") != std::string::npos);
+            }
+        }
     }
 
     TEST_CASE("a content change without a new lastUpdatedTime is still stored" * doctest::test_suite("store backends")) {

@@ -327,6 +327,58 @@ TEST_CASE("postgresql: accounts are separate, a newer schema and a password in t
           "postgresql://u@h:5432/db?sslmode=require");
 }
 
+TEST_CASE("postgresql: schema 11 packs the packages and money lines of the old tables, in seq order") {
+    const auto uri = pg_uri();
+    if (uri.empty()) {
+        return; // the ctest unit.store.pg runs this case with a server; plain `unit` has none
+    }
+    StoreOptions options;
+    options.account = fresh_account();
+    const std::string id = asc_test::order_id(3);
+    {
+        Store old = Store::open(uri, options, 10);
+        REQUIRE(old.schema_version() == 10);
+        // The rows as schema 10 held them, each table's written last seq first; a NULL text.
+        old.exec_sql(fmt::format(
+            "INSERT INTO orders (order_id, status, purchase_date, last_updated, marketplace_id, content_hash, "
+            "stored_at) VALUES ('{0}', 'Shipped', {1}, {1}, 'ATVPDKIKX0DER', 0, 0); "
+            "INSERT INTO order_money_lines SELECT id, 1, 'TAX \"x\"', -125, 3, 'USD' FROM orders; "
+            "INSERT INTO order_money_lines SELECT id, 0, 'ITEM', 2598, 2, 'USD' FROM orders; "
+            "INSERT INTO packages SELECT id, 1, '2', NULL, 'Ground', '1ZB', NULL, 'SHIPPED' FROM orders; "
+            "INSERT INTO packages SELECT id, 0, '1', 'UPS', 'Ground', '1ZA', {1}, 'IN_TRANSIT' FROM orders; "
+            "INSERT INTO package_items SELECT id, 0, 1, 'I2', 1 FROM orders; "
+            "INSERT INTO package_items SELECT id, 0, 0, 'I1', 2 FROM orders;",
+            id, k_t0));
+    }
+    Store store = Store::open(uri, options);
+    CHECK(store.schema_version() == Store::latest_schema_version());
+    const auto back = store.get_order(id);
+    REQUIRE(back.has_value());
+    REQUIRE(back->total_breakdown.size() == 2);
+    CHECK(back->total_breakdown[0].type == "ITEM");
+    CHECK(back->total_breakdown[0].amount.to_string() == "25.98 USD");
+    CHECK(back->total_breakdown[1].type == "TAX \"x\"");
+    CHECK(back->total_breakdown[1].amount.to_string() == "-0.125 USD");
+    REQUIRE(back->packages.size() == 2);
+    CHECK(back->packages[0].tracking_number == "1ZA");
+    CHECK(back->packages[0].carrier == "UPS");
+    CHECK(back->packages[0].ship_time == ts(k_t0));
+    REQUIRE(back->packages[0].items.size() == 2);
+    CHECK(back->packages[0].items[0].order_item_id == "I1");
+    CHECK(back->packages[0].items[0].quantity == 2);
+    CHECK(back->packages[0].items[1].order_item_id == "I2");
+    CHECK(back->packages[1].tracking_number == "1ZB");
+    CHECK(back->packages[1].carrier.empty());
+    CHECK_FALSE(back->packages[1].ship_time.has_value());
+    CHECK(back->packages[1].items.empty());
+    // The old tables are gone.
+    try {
+        store.exec_sql("SELECT 1 FROM order_money_lines");
+        FAIL("order_money_lines is still there");
+    } catch (const asc::Error&) {
+    }
+}
+
 TEST_CASE("a store is copied once, whole and checked (asc store migrate)") {
     asc_test::TempDir dir;
     Store source = Store::open(dir / "src.db");

@@ -11,7 +11,7 @@
 // the document decoder accepts (that only costs time), never the other way round; the unit
 // tests compare the two on every fault they know.
 
-#include "asc/amazon/json_pull.hpp"
+#include "asc/base/json_pull.hpp"
 #include "asc/amazon/orders_client.hpp"
 #include "asc/base/time.hpp"
 

@@ -30,11 +30,13 @@ namespace {
 using store_rows::k_columns;
 using store_rows::k_first_address;
 using store_rows::k_first_buyer;
+using store_rows::k_first_packed;
 using store_rows::k_first_pii_address;
-constexpr int k_param_keep_address = 40;          // ship_state, ship_country
-constexpr int k_param_keep_personal_address = 41; // the other ship_* columns
-constexpr int k_param_keep_buyer = 42;
-constexpr int k_param_id = 43;
+// The UPDATE's parameters after the columns'.
+constexpr int k_param_keep_address = static_cast<int>(k_columns.size()) + 1; // ship_state, ship_country
+constexpr int k_param_keep_personal_address = k_param_keep_address + 1;      // the other ship_* columns
+constexpr int k_param_keep_buyer = k_param_keep_address + 2;
+constexpr int k_param_id = k_param_keep_address + 3;
 
 std::string join_columns(std::string_view prefix) {
     std::string out;
@@ -72,7 +74,9 @@ const std::string& update_sql() {
             if (!sets.empty()) {
                 sets += ", ";
             }
-            if (static_cast<int>(i) >= k_first_buyer) {
+            if (static_cast<int>(i) >= k_first_packed) {
+                sets += fmt::format("{} = ?{}", col, param);
+            } else if (static_cast<int>(i) >= k_first_buyer) {
                 sets += fmt::format("{0} = CASE WHEN ?{1} THEN {0} ELSE ?{2} END", col, k_param_keep_buyer,
                                     param);
             } else if (static_cast<int>(i) >= k_first_pii_address) {
@@ -94,15 +98,8 @@ constexpr std::string_view k_find_sql =
     "SELECT id, content_hash, last_updated FROM orders WHERE order_id = ?1";
 
 using store_rows::k_insert_item_sql;
-using store_rows::k_insert_money_line_sql;
-using store_rows::k_insert_package_item_sql;
-using store_rows::k_insert_package_sql;
-constexpr std::array<std::string_view, 4> k_delete_children_sql{
-    "DELETE FROM order_items WHERE order_ref = ?1",
-    "DELETE FROM packages WHERE order_ref = ?1",
-    "DELETE FROM package_items WHERE order_ref = ?1",
-    "DELETE FROM order_money_lines WHERE order_ref = ?1",
-};
+// An order's packages and money lines are columns of its row (schema 11): the update rewrites them.
+constexpr std::string_view k_delete_items_sql = "DELETE FROM order_items WHERE order_ref = ?1";
 constexpr std::string_view k_advance_mark_sql =
     "INSERT INTO sync_marks (key, mark, synced_at) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (key) DO UPDATE SET mark = CASE WHEN excluded.mark > sync_marks.mark THEN excluded.mark "
@@ -122,41 +119,13 @@ namespace {
 
 using store_rows::Stored;
 
-void insert_children(Store::Impl& impl, std::int64_t ref, const Order& o) {
-    {
-        sqlite::StmtUse s(impl.stmt(k_insert_item_sql));
-        std::int64_t seq = 0;
-        for (const auto& i : o.items) {
-            store_rows::bind_item(*s, 0, ref, seq++, i);
-            s->run();
-            s->reset();
-        }
-    }
-    {
-        sqlite::StmtUse s(impl.stmt(k_insert_package_sql));
-        sqlite::StmtUse si(impl.stmt(k_insert_package_item_sql));
-        std::int64_t seq = 0;
-        for (const auto& p : o.packages) {
-            store_rows::bind_package(*s, 0, ref, seq, p);
-            s->run();
-            s->reset();
-            std::int64_t item_seq = 0;
-            for (const auto& pi : p.items) {
-                store_rows::bind_package_item(*si, 0, ref, seq, item_seq++, pi);
-                si->run();
-                si->reset();
-            }
-            ++seq;
-        }
-    }
-    {
-        sqlite::StmtUse s(impl.stmt(k_insert_money_line_sql));
-        std::int64_t seq = 0;
-        for (const auto& line : o.total_breakdown) {
-            store_rows::bind_money_line(*s, 0, ref, seq++, line);
-            s->run();
-            s->reset();
-        }
+void insert_items(Store::Impl& impl, std::int64_t ref, const Order& o) {
+    sqlite::StmtUse s(impl.stmt(k_insert_item_sql));
+    std::int64_t seq = 0;
+    for (const auto& i : o.items) {
+        store_rows::bind_item(*s, 0, ref, seq++, i);
+        s->run();
+        s->reset();
     }
 }
 
@@ -190,7 +159,7 @@ UpsertOutcome upsert_one(Store::Impl& impl, const Order& o, std::int64_t now) {
     if (impl.bulk_into_empty) {
         // Most orders of a first load are new: one INSERT, without the lookup before it.
         if (const auto new_id = insert_row(impl, st, hash, now, /*may_exist=*/true)) {
-            insert_children(impl, *new_id, o);
+            insert_items(impl, *new_id, o);
             return UpsertOutcome::Inserted;
         }
     }
@@ -210,7 +179,7 @@ UpsertOutcome upsert_one(Store::Impl& impl, const Order& o, std::int64_t now) {
     }
     if (!id) {
         const auto new_id = insert_row(impl, st, hash, now, /*may_exist=*/false); // not found above
-        insert_children(impl, new_id.value(), o);
+        insert_items(impl, new_id.value(), o);
         return UpsertOutcome::Inserted;
     }
     {
@@ -224,12 +193,12 @@ UpsertOutcome upsert_one(Store::Impl& impl, const Order& o, std::int64_t now) {
         upd->bind(k_param_id, *id);
         upd->run();
     }
-    for (const auto sql : k_delete_children_sql) {
-        sqlite::StmtUse del(impl.stmt(sql));
+    {
+        sqlite::StmtUse del(impl.stmt(k_delete_items_sql));
         del->bind(1, *id);
         del->run();
     }
-    insert_children(impl, *id, o);
+    insert_items(impl, *id, o);
     return UpsertOutcome::Updated;
 }
 

@@ -218,8 +218,8 @@ constexpr std::int64_t k_application_id = 0x41534331;
 
 namespace store_rows {
 // The orders columns (all but id), in the order of the INSERT/UPDATE parameters (index + 1) and of
-// SELECTs that read a whole order ("o.id" first, then these at 1..39).
-inline constexpr std::array<std::string_view, 39> k_columns{
+// SELECTs that read a whole order ("o.id" first, then these at 1..41).
+inline constexpr std::array<std::string_view, 41> k_columns{
     "order_id", "status", "fulfilled_by", "purchase_date", "last_updated", "marketplace_id",
     "marketplace_name", "sales_channel", "ship_service_level", "ship_by_earliest", "ship_by_latest",
     "deliver_by_earliest", "deliver_by_latest", "total_minor", "total_scale", "total_currency", "is_prime",
@@ -228,12 +228,15 @@ inline constexpr std::array<std::string_view, 39> k_columns{
     "ship_state", "ship_country", "ship_name", "ship_company", "ship_line1", "ship_line2", "ship_line3",
     "ship_city", "ship_district", "ship_postal_code", "ship_phone", "ship_type",
     // 35..38: from buyer; kept as stored when the incoming order has no buyer.
-    "buyer_name", "buyer_email", "buyer_company", "buyer_po"};
+    "buyer_name", "buyer_email", "buyer_company", "buyer_po",
+    // 39..40: the packed lists (schema 11, store_packed.cpp), written with every order.
+    "money_lines", "packages"};
 inline constexpr int k_first_address = 23;
 inline constexpr int k_first_pii_address = 25; // ship_state and ship_country are not personal
 inline constexpr int k_first_buyer = 35;
+inline constexpr int k_first_packed = 39; // the end of the buyer's columns
 
-// The INSERTs of an order's children, one row each (parameters ?1.. in the bind_* order below).
+// The INSERT of an order's item, one row each (parameters ?1.. in bind_item's order below).
 inline constexpr std::string_view k_insert_item_sql =
     "INSERT INTO order_items (order_ref, seq, order_item_id, sku, asin, title, condition, "
     "quantity_ordered, quantity_shipped, quantity_unshipped, "
@@ -245,15 +248,6 @@ inline constexpr std::string_view k_insert_item_sql =
     "buyer_requested_cancel, buyer_cancel_reason, canceled_by, cancel_reason) VALUES "
     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
     "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
-inline constexpr std::string_view k_insert_package_sql =
-    "INSERT INTO packages (order_ref, seq, reference_id, carrier, shipping_service, "
-    "tracking_number, ship_time, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-inline constexpr std::string_view k_insert_package_item_sql =
-    "INSERT INTO package_items (order_ref, package_seq, seq, order_item_id, quantity) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
-inline constexpr std::string_view k_insert_money_line_sql =
-    "INSERT INTO order_money_lines (order_ref, seq, type, minor, scale, currency) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 // What of an order the store keeps, after the store_pii rule.
 struct Stored {
     const Order& order;
@@ -266,17 +260,21 @@ struct Stored {
 std::int64_t content_hash(const Stored& s);
 
 // The bindings of one row, at parameters base + 1, base + 2, ... (base > 0: a later row of a
-// multi-row INSERT). bind_order_row binds the k_columns (39 parameters); the children bind the
-// columns of the k_insert_*_sql above in their order (32, 8, 5 and 6 parameters). Texts are
+// multi-row INSERT). bind_order_row binds the k_columns (41 parameters); an item binds the
+// columns of k_insert_item_sql above in their order (32 parameters). Texts are
 // bound by reference (Stmt::bind_ref): the order must stay alive and unchanged until the statement
 // is stepped and reset.
 void bind_money(sqlite::Stmt& s, int first, const std::optional<Money>& m);
 void bind_order_row(sqlite::Stmt& s, int base, const Stored& st, std::int64_t hash, std::int64_t now);
 void bind_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const OrderItem& i);
-void bind_package(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const Package& p);
-void bind_package_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t package_seq, std::int64_t seq,
-                       const PackageItem& pi);
-void bind_money_line(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const MoneyLine& line);
+
+// An order's money lines and packages as the JSON texts of their columns (store_packed.cpp):
+// nullopt for an empty list (stored as NULL). The unpacking throws Error(Config) naming the order
+// when a text is not what pack_* writes.
+std::optional<std::string> pack_money_lines(const std::vector<MoneyLine>& lines);
+std::optional<std::string> pack_packages(const std::vector<Package>& packages);
+std::vector<MoneyLine> unpack_money_lines(std::string_view json, std::string_view order_id);
+std::vector<Package> unpack_packages(std::string_view json, std::string_view order_id);
 
 // Upserts orders one by one (find, then insert or update with the children): the SQLite path.
 // `now` is the stored_at of what is written.
@@ -287,8 +285,9 @@ UpsertCounts upsert_batch(Store::Impl& impl, std::span<const Order> orders, std:
 
 // "o.id, o.order_id, o.status, ...": the select list read_order expects.
 const std::string& select_list();
-// Reads the current row of a statement selecting select_list() and loads the order's items,
-// packages and money lines (with cached statements, stepped to the end before returning).
+// Reads the current row of a statement selecting select_list() (with the packed packages and
+// money lines) and loads the order's items (with a cached statement, stepped to the end before
+// returning).
 Order read_order(Store::Impl& impl, const sqlite::Stmt& row);
 } // namespace store_rows
 

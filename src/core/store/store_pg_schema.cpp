@@ -56,6 +56,34 @@ std::string pg_step(int version) {
         // keeps every index (Store::begin_bulk_write), so nothing changes.
         return {};
     }
+    if (version == 11) {
+        // SQLite's json_group_array over an ordered subquery, as json_agg(... ORDER BY seq), which
+        // orders its input by definition
+        // (https://www.postgresql.org/docs/current/sql-expressions.html#SYNTAX-AGGREGATES).
+        return R"sql(
+ALTER TABLE orders ADD COLUMN money_lines TEXT;
+ALTER TABLE orders ADD COLUMN packages TEXT;
+UPDATE orders SET money_lines = m.j FROM (
+    SELECT order_ref, json_agg(json_build_array(type, minor, scale, currency) ORDER BY seq)::text AS j
+    FROM order_money_lines GROUP BY order_ref) AS m
+WHERE m.order_ref = orders.id;
+UPDATE orders SET packages = p.j FROM (
+    SELECT pk.order_ref,
+           json_agg(json_build_array(pk.reference_id, pk.carrier, pk.shipping_service, pk.tracking_number,
+                                     pk.ship_time, pk.status,
+                                     coalesce((SELECT json_agg(json_build_array(pi.order_item_id, pi.quantity)
+                                                               ORDER BY pi.seq)
+                                               FROM package_items AS pi
+                                               WHERE pi.order_ref = pk.order_ref AND pi.package_seq = pk.seq),
+                                              '[]'::json))
+                    ORDER BY pk.seq)::text AS j
+    FROM packages AS pk GROUP BY pk.order_ref) AS p
+WHERE p.order_ref = orders.id;
+DROP TABLE package_items;
+DROP TABLE packages;
+DROP TABLE order_money_lines;
+)sql";
+    }
     std::string sql(store_schema::sqlite_step(version));
     if (version == 1) {
         // SQLite's stamp of the file; the account schema's asc_schema table is PostgreSQL's.

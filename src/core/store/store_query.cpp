@@ -53,16 +53,8 @@ constexpr std::string_view k_items_sql =
     "discount_currency, proceeds_minor, proceeds_scale, proceeds_currency, "
     "buyer_requested_cancel, buyer_cancel_reason, canceled_by, cancel_reason "
     "FROM order_items WHERE order_ref = ?1 ORDER BY seq";
-constexpr std::string_view k_packages_sql =
-    "SELECT reference_id, carrier, shipping_service, tracking_number, ship_time, status "
-    "FROM packages WHERE order_ref = ?1 ORDER BY seq";
-constexpr std::string_view k_package_items_sql =
-    "SELECT package_seq, order_item_id, quantity FROM package_items WHERE order_ref = ?1 "
-    "ORDER BY package_seq, seq";
-constexpr std::string_view k_money_lines_sql =
-    "SELECT type, minor, scale, currency FROM order_money_lines WHERE order_ref = ?1 ORDER BY seq";
 
-void load_children(Store::Impl& impl, std::int64_t ref, Order& o) {
+void load_items(Store::Impl& impl, std::int64_t ref, Order& o) {
     {
         sqlite::StmtUse s(impl.stmt(k_items_sql));
         s->bind(1, ref);
@@ -87,42 +79,6 @@ void load_children(Store::Impl& impl, std::int64_t ref, Order& o) {
             i.canceled_by = s->text(28);
             i.cancel_reason = s->text(29);
             o.items.push_back(std::move(i));
-        }
-    }
-    {
-        sqlite::StmtUse s(impl.stmt(k_packages_sql));
-        s->bind(1, ref);
-        while (s->step()) {
-            Package p;
-            p.reference_id = s->text(0);
-            p.carrier = s->text(1);
-            p.shipping_service = s->text(2);
-            p.tracking_number = s->text(3);
-            p.ship_time = read_time(*s, 4);
-            p.status = s->text(5);
-            o.packages.push_back(std::move(p));
-        }
-    }
-    if (!o.packages.empty()) {
-        sqlite::StmtUse s(impl.stmt(k_package_items_sql));
-        s->bind(1, ref);
-        while (s->step()) {
-            const auto seq = s->int64(0);
-            if (seq >= 0 && static_cast<std::size_t>(seq) < o.packages.size()) {
-                o.packages[static_cast<std::size_t>(seq)].items.push_back({s->text(1), s->int32(2)});
-            }
-        }
-    }
-    {
-        sqlite::StmtUse s(impl.stmt(k_money_lines_sql));
-        s->bind(1, ref);
-        while (s->step()) {
-            MoneyLine line;
-            line.type = s->text(0);
-            line.amount.minor = s->int64(1);
-            line.amount.scale = s->int32(2);
-            line.amount.currency = s->text(3);
-            o.total_breakdown.push_back(std::move(line));
         }
     }
 }
@@ -258,7 +214,7 @@ Order read_order(Store::Impl& impl, const sqlite::Stmt& s) {
         a.type = s.text(35);
         o.ship_to = std::move(a);
     }
-    if (any_set(s, k_first_buyer + 1, static_cast<int>(k_columns.size()))) {
+    if (any_set(s, k_first_buyer + 1, k_first_packed)) {
         Buyer b;
         b.name = s.text(36);
         b.email = s.text(37);
@@ -266,7 +222,13 @@ Order read_order(Store::Impl& impl, const sqlite::Stmt& s) {
         b.purchase_order = s.text(39);
         o.buyer = std::move(b);
     }
-    load_children(impl, ref, o);
+    if (!s.is_null(k_first_packed + 1)) {
+        o.total_breakdown = unpack_money_lines(s.text(k_first_packed + 1), o.order_id);
+    }
+    if (!s.is_null(k_first_packed + 2)) {
+        o.packages = unpack_packages(s.text(k_first_packed + 2), o.order_id);
+    }
+    load_items(impl, ref, o);
     return o;
 }
 

@@ -1,6 +1,7 @@
-// The orders row and its children as the store writes them: the content hash that tells an
-// unchanged order, and the bindings of each row to its INSERT or UPDATE (store.cpp's one-by-one
-// upsert and store_upsert_batch.cpp's multi-row one share them).
+// The orders row (with its packed packages and money lines, store_packed.cpp) and its items as the
+// store writes them: the content hash that tells an unchanged order, and the bindings of each row
+// to its INSERT or UPDATE (store.cpp's one-by-one upsert and store_upsert_batch.cpp's multi-row one
+// share them).
 
 #include "store_internal.hpp"
 
@@ -193,7 +194,7 @@ void bind_order_row(sqlite::Stmt& s, int base, const Stored& st, std::int64_t ha
     s.bind(base + 22, hash);
     s.bind(base + 23, now);
     // Address and buyer columns: NULL unless present (and, for personal ones, store_pii).
-    for (int i = k_first_address; i < static_cast<int>(k_columns.size()); ++i) {
+    for (int i = k_first_address; i < k_first_packed; ++i) {
         s.bind_null(base + i + 1);
     }
     if (st.has_address) {
@@ -215,6 +216,9 @@ void bind_order_row(sqlite::Stmt& s, int base, const Stored& st, std::int64_t ha
             s.bind_ref(p++, *text);
         }
     }
+    // Copied: the texts are built here and gone when this returns.
+    s.bind(base + k_first_packed + 1, pack_money_lines(o.total_breakdown).value_or(std::string()));
+    s.bind(base + k_first_packed + 2, pack_packages(o.packages).value_or(std::string()));
 }
 
 void bind_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const OrderItem& i) {
@@ -238,35 +242,6 @@ void bind_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, co
     s.bind_ref(base + 30, i.buyer_cancel_reason);
     s.bind_ref(base + 31, i.canceled_by);
     s.bind_ref(base + 32, i.cancel_reason);
-}
-
-void bind_package(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const Package& p) {
-    s.bind(base + 1, ref);
-    s.bind(base + 2, seq);
-    s.bind_ref(base + 3, p.reference_id);
-    s.bind_ref(base + 4, p.carrier);
-    s.bind_ref(base + 5, p.shipping_service);
-    s.bind_ref(base + 6, p.tracking_number);
-    s.bind(base + 7, to_unix(p.ship_time));
-    s.bind_ref(base + 8, p.status);
-}
-
-void bind_package_item(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t package_seq, std::int64_t seq,
-                       const PackageItem& pi) {
-    s.bind(base + 1, ref);
-    s.bind(base + 2, package_seq);
-    s.bind(base + 3, seq);
-    s.bind_ref(base + 4, pi.order_item_id);
-    s.bind(base + 5, pi.quantity);
-}
-
-void bind_money_line(sqlite::Stmt& s, int base, std::int64_t ref, std::int64_t seq, const MoneyLine& line) {
-    s.bind(base + 1, ref);
-    s.bind(base + 2, seq);
-    s.bind_ref(base + 3, line.type.empty() ? std::string_view("OTHER") : std::string_view(line.type));
-    s.bind(base + 4, line.amount.minor);
-    s.bind(base + 5, line.amount.scale);
-    s.bind_ref(base + 6, line.amount.currency);
 }
 
 } // namespace store_rows

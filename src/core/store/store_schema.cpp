@@ -430,7 +430,39 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10};
+// Version 11: an order's packages (with their items) and the money lines of its total move from
+// three child tables into two JSON columns of the orders row (the format is in store_packed.cpp).
+// Nothing searches them: they are read with the whole order (order show, the cancel and ship
+// guards) and written with it, and as rows they were 313,000 of the 589,000 rows a first
+// `orders list --all` of 100,000 orders wrote (bench/list's orders; 0.29 s of the store thread's
+// 0.89 s of CPU, measured with perf). The rows are packed in order of seq (the subqueries'
+// ORDER BY feeds the aggregate in that order: SQLite does not flatten a subquery with ORDER BY
+// into an aggregate query, https://www.sqlite.org/optoverview.html#flattening rule 16); a text
+// of the old tables that was NULL becomes JSON null, which reads as "".
+constexpr const char* k_v11 = R"sql(
+ALTER TABLE orders ADD COLUMN money_lines TEXT;
+ALTER TABLE orders ADD COLUMN packages TEXT;
+UPDATE orders SET money_lines = (
+    SELECT json_group_array(json(m.j)) FROM (
+        SELECT json_array(ml.type, ml.minor, ml.scale, ml.currency) AS j FROM order_money_lines AS ml
+        WHERE ml.order_ref = orders.id ORDER BY ml.seq) AS m)
+WHERE id IN (SELECT order_ref FROM order_money_lines);
+UPDATE orders SET packages = (
+    SELECT json_group_array(json(p.j)) FROM (
+        SELECT json_array(pk.reference_id, pk.carrier, pk.shipping_service, pk.tracking_number, pk.ship_time,
+                          pk.status,
+                          json((SELECT json_group_array(json(i.j)) FROM (
+                              SELECT json_array(pi.order_item_id, pi.quantity) AS j FROM package_items AS pi
+                              WHERE pi.order_ref = pk.order_ref AND pi.package_seq = pk.seq
+                              ORDER BY pi.seq) AS i))) AS j
+        FROM packages AS pk WHERE pk.order_ref = orders.id ORDER BY pk.seq) AS p)
+WHERE id IN (SELECT order_ref FROM packages);
+DROP TABLE package_items;
+DROP TABLE packages;
+DROP TABLE order_money_lines;
+)sql";
+
+constexpr std::array k_steps{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10, k_v11};
 
 // The secondary indexes of orders and order_items at the latest version, by name, as k_v1 creates
 // them (k_v1 stays as released; version 8 dropped orders_marketplace).
@@ -464,8 +496,8 @@ constexpr int k_order_id_index_version = 10;
 // sync paged through it, or named twice on one page) is stored twice. The index is tried first;
 // only when it fails on such an order are the copies settled as the upsert would have settled
 // them one by one, in the order they were written: a copy older than the kept one, or with the
-// same content, is dropped (unchanged); any other replaces it (updated). A dropped copy's items,
-// packages and money lines go with it (ON DELETE CASCADE).
+// same content, is dropped (unchanged); any other replaces it (updated). A dropped copy's items go
+// with it (ON DELETE CASCADE), its packages and money lines with its row (schema 11).
 BulkSettled ensure_order_id_index(sqlite3* db) {
     constexpr const char* create = "CREATE UNIQUE INDEX orders_order_id ON orders(order_id)";
     BulkSettled settled;

@@ -5,8 +5,8 @@
 //   1. one SELECT finds which of the page's orders are stored (order_id = ANY of an array);
 //   2. a stored order with the same content, or an older copy than the stored one, is unchanged;
 //      one with new content is updated one by one (upsert_each: rare in a big load);
-//   3. the new orders go in with one multi-row INSERT ... RETURNING their ids, their items,
-//      packages, package items and money lines with one multi-row INSERT per table.
+//   3. the new orders go in with one multi-row INSERT ... RETURNING their ids (their packages and
+//      money lines are columns of the row), their items with one multi-row INSERT.
 // A page naming an order twice goes one by one (the second copy must meet the first).
 
 #include "asc/base/errors.hpp"
@@ -107,58 +107,27 @@ std::unordered_map<std::string, Found> find_stored(Store::Impl& impl, std::span<
     return found;
 }
 
-// The children of the new orders (ids[i] is the row id of fresh[i]).
-void insert_children_batch(Store::Impl& impl, const std::vector<const Order*>& fresh,
-                           const std::vector<std::int64_t>& ids) {
-    struct Child {
+// The items of the new orders (ids[i] is the row id of fresh[i]); their packages and money lines
+// went in with their rows (schema 11).
+void insert_items_batch(Store::Impl& impl, const std::vector<const Order*>& fresh,
+                        const std::vector<std::int64_t>& ids) {
+    struct Item {
         std::int64_t ref;
         std::int64_t seq;
-        std::int64_t sub; // a package item's seq within its package
-        const void* row;
+        const OrderItem* item;
     };
-    std::vector<Child> items;
-    std::vector<Child> packages;
-    std::vector<Child> package_items;
-    std::vector<Child> lines;
+    std::vector<Item> items;
     for (std::size_t k = 0; k < fresh.size(); ++k) {
         const Order& o = *fresh[k];
         for (std::size_t i = 0; i < o.items.size(); ++i) {
-            items.push_back({ids[k], static_cast<std::int64_t>(i), 0, &o.items[i]});
-        }
-        for (std::size_t p = 0; p < o.packages.size(); ++p) {
-            packages.push_back({ids[k], static_cast<std::int64_t>(p), 0, &o.packages[p]});
-            for (std::size_t i = 0; i < o.packages[p].items.size(); ++i) {
-                package_items.push_back(
-                    {ids[k], static_cast<std::int64_t>(p), static_cast<std::int64_t>(i), &o.packages[p].items[i]});
-            }
-        }
-        for (std::size_t i = 0; i < o.total_breakdown.size(); ++i) {
-            lines.push_back({ids[k], static_cast<std::int64_t>(i), 0, &o.total_breakdown[i]});
+            items.push_back({ids[k], static_cast<std::int64_t>(i), &o.items[i]});
         }
     }
-    const auto nothing = [](const sqlite::Stmt&) {};
     insert_rows(impl, insert_head(k_insert_item_sql), "", 32, items.size(),
                 [&](sqlite::Stmt& s, int base, std::size_t r) {
-                    bind_item(s, base, items[r].ref, items[r].seq, *static_cast<const OrderItem*>(items[r].row));
+                    bind_item(s, base, items[r].ref, items[r].seq, *items[r].item);
                 },
-                nothing);
-    insert_rows(impl, insert_head(k_insert_package_sql), "", 8, packages.size(),
-                [&](sqlite::Stmt& s, int base, std::size_t r) {
-                    bind_package(s, base, packages[r].ref, packages[r].seq,
-                                 *static_cast<const Package*>(packages[r].row));
-                },
-                nothing);
-    insert_rows(impl, insert_head(k_insert_package_item_sql), "", 5, package_items.size(),
-                [&](sqlite::Stmt& s, int base, std::size_t r) {
-                    const Child& c = package_items[r];
-                    bind_package_item(s, base, c.ref, c.seq, c.sub, *static_cast<const PackageItem*>(c.row));
-                },
-                nothing);
-    insert_rows(impl, insert_head(k_insert_money_line_sql), "", 6, lines.size(),
-                [&](sqlite::Stmt& s, int base, std::size_t r) {
-                    bind_money_line(s, base, lines[r].ref, lines[r].seq, *static_cast<const MoneyLine*>(lines[r].row));
-                },
-                nothing);
+                [](const sqlite::Stmt&) {});
 }
 
 } // namespace
@@ -207,7 +176,7 @@ UpsertCounts upsert_batch(Store::Impl& impl, std::span<const Order> orders, std:
         }
         ids.push_back(it->second);
     }
-    insert_children_batch(impl, fresh, ids);
+    insert_items_batch(impl, fresh, ids);
     counts.inserted += fresh.size();
     return counts;
 }

@@ -1,6 +1,6 @@
 // The strict JSON reader of json_pull.hpp.
 
-#include "asc/amazon/json_pull.hpp"
+#include "asc/base/json_pull.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -257,6 +257,21 @@ std::vector<JournalEntry> Store::journal_planned_page(const std::string& after_o
     return out;
 }
 
+std::vector<JournalEntry> Store::journal_commerce_owed(std::int64_t after_id, std::size_t limit) {
+    require_journal(*m_impl);
+    // Through the primary key from `after_id` on: the pages of one pass read the journal once.
+    sqlite::Stmt s(m_impl->db.get(), select_columns(m_impl->schema_version) +
+                                         "WHERE id > ?1 AND state = 'canceled' AND commerce_state IN ('pending', "
+                                         "'failed') ORDER BY id LIMIT ?2");
+    s.bind(1, after_id);
+    s.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(limit, 1)));
+    std::vector<JournalEntry> out;
+    while (s.step()) {
+        out.push_back(read_entry(s));
+    }
+    return out;
+}
+
 std::vector<JournalEntry> Store::journal_in_flight() {
     return journal_entries(
         JournalFilter{.states = {JournalState::Planned, JournalState::Submitting, JournalState::Submitted}});

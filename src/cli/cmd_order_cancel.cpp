@@ -12,6 +12,8 @@
 // ASC_TEST_PAUSE_AT=<step>:<file> holds the run at that step until <file> exists (pause_hook).
 // ASC_TEST_PLAN_CHUNK=<n> works a batch through n ids at a time (CancelOptions::plan_chunk, 2,000)
 // so that the integration tests put chunk boundaries inside small batches.
+// ASC_TEST_RECOVERY_PAGE=<n> makes recovery read the journal n rows at a time
+// (CancelOptions::recovery_page, 500) so that they resume more rows than a page over real HTTP.
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -244,6 +246,9 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
     }
     if (const auto chunk = ctx.env("ASC_TEST_PLAN_CHUNK")) {
         options.plan_chunk = std::max<std::size_t>(1, std::strtoull(chunk->c_str(), nullptr, 10)); // test hook
+    }
+    if (const auto page = ctx.env("ASC_TEST_RECOVERY_PAGE")) {
+        options.recovery_page = std::max<std::size_t>(1, std::strtoull(page->c_str(), nullptr, 10)); // test hook
     }
     if (const char* at = std::getenv("ASC_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
         const std::string step = at;

@@ -468,7 +468,8 @@ class Store {
     // run before schema 9), in `page.states`, naming `page.feed_id` (when set), with a MessageID
     // above `page.after_message_id`: at most `page.limit` of them, in MessageID order, read
     // through the (batch_id, feed_seq, message_id) index. Recovery reads a feed of any size with it
-    // a page at a time, and may write between pages.
+    // a page at a time, and may write between pages. A row in flight always has a MessageID (why:
+    // beside the query in store_journal.cpp); a row without one is never returned.
     [[nodiscard]] std::vector<JournalEntry> journal_flight_page(const JournalPage& page);
     // Planned rows of any run whose order id sorts after `after_order_id`, at most `limit`, in
     // order id order: read through the index of the rows in flight, never a walk over the whole

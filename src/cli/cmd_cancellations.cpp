@@ -130,8 +130,9 @@ class ResumeRows {
 };
 
 // Each row is written out as recovery settles it (with a commerce link: once the last one is
-// known, waiting in a temporary file), then the rows of what it sends again, never all held, so
-// that a run killed with any number of orders in flight resumes in flat memory. What it prints is
+// known, waiting in a temporary file), then the rows of what it sends again (this run's planned
+// rows, planned again a chunk at a time), never all held, so that a run killed with any number of
+// orders in flight or planned resumes in flat memory. What it prints is
 // what rendering all the rows at once prints.
 void run_resume(const ResumeOptions& o, Context& ctx) {
     CancelOptions options = cancel_options(ctx, !o.no_wait, o.wait_timeout);
@@ -142,11 +143,16 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
     options.on_recovered = sink;
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     // The planned rows were confirmed by the run that wrote them (nothing is planned before the
-    // confirmation), so resume does not ask again.
-    CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
-    print_advice(ctx, plan.advice);
-    const std::vector<std::string> recovered_feeds = rows.take_feeds();
-    const CancelResult result = service.execute(std::move(plan), sink);
+    // confirmation), so resume does not ask again; they are planned again a chunk at a time.
+    std::optional<std::vector<std::string>> recovered_feeds;
+    const CancelResult result = service.resume_chunked(
+        [&](CancelPlan& plan) {
+            if (!recovered_feeds) {
+                recovered_feeds = rows.take_feeds(); // recovery's: nothing of this run is sent yet
+            }
+            print_advice(ctx, plan.advice);
+        },
+        sink);
     const CancelCounts counts = rows.counts();
     if (counts.tally.total == 0) {
         if (!ctx.global.quiet) {
@@ -157,7 +163,7 @@ void run_resume(const ResumeOptions& o, Context& ctx) {
     rows.finish();
     // The feeds this run sent first, then those recovery completed (as the rows held at once).
     std::vector<std::string> all = result.feed_ids;
-    for (const std::string& f : recovered_feeds) {
+    for (const std::string& f : recovered_feeds.value_or(std::vector<std::string>{})) {
         if (std::find(all.begin(), all.end(), f) == all.end()) {
             all.push_back(f);
         }

@@ -40,6 +40,18 @@ print(f"{elapsed:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
 PY
 }
 
+# measure_rc CMD...: the same, whatever the command's exit status; prints "seconds peak_rss_kib
+# exit_status".
+measure_rc() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+elapsed = time.monotonic() - t
+print(f"{elapsed:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {rc}")
+PY
+}
+
 # median_ms RUNS CMD...: the median wall time in milliseconds over RUNS runs.
 median_ms() {
   local runs=$1; shift

@@ -12,9 +12,11 @@
 #include <array>
 #include <cctype>
 #include <fmt/format.h>
-#include <iterator>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace asc::cli {
 
@@ -76,82 +78,97 @@ void run_list(const ListOptions& o, Context& ctx) {
     renderer->finish();
 }
 
-// Resume without a commerce link: each row is written out as recovery settles it (then the rows
-// of what it sends again), never all held, so that a run killed with any number of orders in
-// flight resumes in flat memory. What it prints is what rendering all the rows at once prints.
-void resume_streamed(CancelOptions options, Context& ctx, bool wait) {
-    std::optional<CancelRowWriter> writer;
-    CancelCounts counts;
-    std::vector<std::string> feeds; // a feed carries up to 10,000 orders: a handful
-    const CancelRowSink sink = [&](CancelRow&& row) {
-        if (!row.feed_id.empty() && std::find(feeds.begin(), feeds.end(), row.feed_id) == feeds.end()) {
-            feeds.push_back(row.feed_id);
-        }
-        counts.add(row);
-        if (!writer) {
-            writer.emplace(ctx, false);
-        }
-        writer->row(row);
-    };
-    options.on_recovered = sink;
-    CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
-    CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
-    print_advice(ctx, plan.advice);
-    const std::vector<std::string> recovered_feeds = feeds;
-    feeds.clear();
-    CancelResult result = service.execute(std::move(plan), sink);
-    if (!writer) {
-        if (!ctx.global.quiet) {
-            ctx.err << "asc: nothing to resume: no cancellation is left in flight\n";
-        }
-        return;
-    }
-    writer->finish();
-    // The feeds this run sent first, then those recovery completed (as the rows held at once).
-    std::vector<std::string> all = result.feed_ids;
-    for (const std::string& f : recovered_feeds) {
-        if (std::find(all.begin(), all.end(), f) == all.end()) {
-            all.push_back(f);
+// The rows of a resume as they come: written out at once, or with a commerce link through the
+// Magento step a part at a time and into a temporary file until the last one is known.
+class ResumeRows {
+  public:
+    ResumeRows(Context& ctx, CommerceForCancel& commerce) : m_ctx(ctx) {
+        if (commerce.on_cancel) {
+            m_flow.emplace(ctx, commerce);
         }
     }
-    finish_cancel_with_commerce(ctx, "resume", counts, all, result, wait, {});
-}
+    void add(CancelRow&& row) {
+        if (!row.feed_id.empty() && std::find(m_feeds.begin(), m_feeds.end(), row.feed_id) == m_feeds.end()) {
+            m_feeds.push_back(row.feed_id);
+        }
+        if (m_flow) {
+            m_flow->add(std::move(row));
+            return;
+        }
+        m_counts.add(row);
+        if (!m_writer) {
+            m_writer.emplace(m_ctx, false);
+        }
+        m_writer->row(row);
+    }
+    // The feeds of the rows so far (a feed carries up to 10,000 orders: a handful); clears them.
+    std::vector<std::string> take_feeds() { return std::exchange(m_feeds, {}); }
+    // The Magento step of every canceled order still waiting for it (only that step: the Amazon
+    // side of those orders is done), then the counts of every row.
+    const CancelCounts& counts() {
+        if (m_flow) {
+            m_flow->add_owed();
+            return m_flow->counts();
+        }
+        return m_counts;
+    }
+    void finish() {
+        if (m_flow) {
+            m_flow->render();
+        } else if (m_writer) {
+            m_writer->finish();
+        }
+    }
+    [[nodiscard]] CommerceOutcome commerce() const { return m_flow ? m_flow->outcome() : CommerceOutcome{}; }
 
+  private:
+    Context& m_ctx;
+    std::optional<CommerceRowFlow> m_flow;
+    std::optional<CancelRowWriter> m_writer;
+    CancelCounts m_counts;
+    std::vector<std::string> m_feeds;
+};
+
+// Each row is written out as recovery settles it (with a commerce link: once the last one is
+// known, waiting in a temporary file), then the rows of what it sends again (this run's planned
+// rows, planned again a chunk at a time), never all held, so that a run killed with any number of
+// orders in flight or planned resumes in flat memory. What it prints is
+// what rendering all the rows at once prints.
 void run_resume(const ResumeOptions& o, Context& ctx) {
     CancelOptions options = cancel_options(ctx, !o.no_wait, o.wait_timeout);
     CommerceForCancel commerce = commerce_for_cancel(ctx, o.no_commerce);
     options.commerce_on_cancel = commerce.on_cancel;
-    if (!commerce.on_cancel) {
-        resume_streamed(options, ctx, !o.no_wait);
-        return;
-    }
+    ResumeRows rows(ctx, commerce);
+    const CancelRowSink sink = [&rows](CancelRow&& row) { rows.add(std::move(row)); };
+    options.on_recovered = sink;
     CancelService service(ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     // The planned rows were confirmed by the run that wrote them (nothing is planned before the
-    // confirmation), so resume does not ask again.
-    CancelPlan plan = service.plan({}, CancelReason::NoInventory, true);
-    print_advice(ctx, plan.advice);
-    CancelResult result = service.execute(std::move(plan));
-    std::vector<CancelRow> rows = result.recovered;
-    rows.reserve(rows.size() + result.rows.size());
-    std::move(result.rows.begin(), result.rows.end(), std::back_inserter(rows));
-    std::vector<CancelRow>().swap(result.rows);
-    // The Magento update of every canceled order still waiting for it (only that step: the Amazon
-    // side of those orders is done).
-    const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, {}, true);
-    if (rows.empty()) {
+    // confirmation), so resume does not ask again; they are planned again a chunk at a time.
+    std::optional<std::vector<std::string>> recovered_feeds;
+    const CancelResult result = service.resume_chunked(
+        [&](CancelPlan& plan) {
+            if (!recovered_feeds) {
+                recovered_feeds = rows.take_feeds(); // recovery's: nothing of this run is sent yet
+            }
+            print_advice(ctx, plan.advice);
+        },
+        sink);
+    const CancelCounts counts = rows.counts();
+    if (counts.tally.total == 0) {
         if (!ctx.global.quiet) {
             ctx.err << "asc: nothing to resume: no cancellation is left in flight\n";
         }
         return;
     }
-    render_cancel_rows(ctx, rows);
-    std::vector<std::string> feeds = result.feed_ids;
-    for (const CancelRow& r : result.recovered) {
-        if (!r.feed_id.empty() && std::find(feeds.begin(), feeds.end(), r.feed_id) == feeds.end()) {
-            feeds.push_back(r.feed_id);
+    rows.finish();
+    // The feeds this run sent first, then those recovery completed (as the rows held at once).
+    std::vector<std::string> all = result.feed_ids;
+    for (const std::string& f : recovered_feeds.value_or(std::vector<std::string>{})) {
+        if (std::find(all.begin(), all.end(), f) == all.end()) {
+            all.push_back(f);
         }
     }
-    finish_cancel_with_commerce(ctx, "resume", counts_of(rows), feeds, result, !o.no_wait, c);
+    finish_cancel_with_commerce(ctx, "resume", counts, all, result, !o.no_wait, rows.commerce());
 }
 
 } // namespace

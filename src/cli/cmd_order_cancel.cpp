@@ -12,6 +12,8 @@
 // ASC_TEST_PAUSE_AT=<step>:<file> holds the run at that step until <file> exists (pause_hook).
 // ASC_TEST_PLAN_CHUNK=<n> works a batch through n ids at a time (CancelOptions::plan_chunk, 2,000)
 // so that the integration tests put chunk boundaries inside small batches.
+// ASC_TEST_RECOVERY_PAGE=<n> makes recovery read the journal n rows at a time
+// (CancelOptions::recovery_page, 500) so that they resume more rows than a page over real HTTP.
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
@@ -32,8 +34,8 @@
 #include <functional>
 #include <fmt/format.h>
 #include <fstream>
-#include <iterator>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unistd.h>
 
@@ -245,6 +247,9 @@ CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_ti
     if (const auto chunk = ctx.env("ASC_TEST_PLAN_CHUNK")) {
         options.plan_chunk = std::max<std::size_t>(1, std::strtoull(chunk->c_str(), nullptr, 10)); // test hook
     }
+    if (const auto page = ctx.env("ASC_TEST_RECOVERY_PAGE")) {
+        options.recovery_page = std::max<std::size_t>(1, std::strtoull(page->c_str(), nullptr, 10)); // test hook
+    }
     if (const char* at = std::getenv("ASC_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
         const std::string step = at;
         options.on_step = [step](std::string_view now) {
@@ -306,38 +311,17 @@ ConfirmedIds ask_for_large_batch(Context& ctx, CancelOptions options, const IdLi
     return confirmed;
 }
 
-// How many result rows go through the Magento step together in a chunked run (at most one chunk's).
-constexpr std::size_t k_commerce_part = 1'000;
-
 // A batch with a commerce link, planned and sent a chunk at a time (CancelService::run_chunked):
-// the rows come back in input order and go through the Magento step k_commerce_part at a time,
-// then wait in a temporary file until the last one decides the columns, so that memory does not
-// grow with the batch either.
+// the rows come back in input order and go through the Magento step a part at a time, then wait
+// in a temporary file until the last one decides the columns (CommerceRowFlow), so that memory
+// does not grow with the batch either.
 void run_chunked_with_commerce(Context& ctx, const CancelCliOptions& o, CancelService& service,
-                               CommerceForCancel& commerce, const IdList& ids, CancelReason reason,
-                               std::size_t plan_chunk, const std::function<void(CancelPlan&)>& planned) {
-    CommerceRun step(ctx, commerce);
-    CancelRowSpool spool;
-    CancelCounts counts;
-    std::vector<CancelRow> part;
-    const auto flush = [&] {
-        step.run(part, {}, false);
-        for (const CancelRow& row : part) {
-            counts.add(row);
-            spool.add(row);
-        }
-        part.clear();
-    };
-    const CancelResult result = service.run_chunked(ids, reason, planned, [&](CancelRow&& row) {
-        part.push_back(std::move(row));
-        if (part.size() >= std::min(k_commerce_part, plan_chunk)) {
-            flush();
-        }
-    });
-    flush();
-    step.run(part, result.recovered, false); // earlier runs' orders that recovery completed
-    spool.render(ctx);
-    finish_run(ctx, o, counts, result, step.outcome());
+                               CommerceRowFlow& flow, const IdList& ids, CancelReason reason,
+                               const std::function<void(CancelPlan&)>& planned) {
+    const CancelResult result =
+        service.run_chunked(ids, reason, planned, [&flow](CancelRow&& row) { flow.add(std::move(row)); });
+    flow.render();
+    finish_run(ctx, o, flow.counts(), result, flow.outcome());
 }
 
 void run_cancel(const CancelCliOptions& o, Context& ctx) {
@@ -388,13 +372,21 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
         ask = false;
         advised = true;
     }
-    // Without a commerce step the rows of earlier runs that recovery completes are only counted
-    // for the note, as they settle: a run killed with any number of orders in flight is
-    // completed in flat memory. (The commerce step needs the canceled ones.)
-    CancelTally recovered;
-    if (!commerce.on_cancel) {
-        options.on_recovered = [&recovered](CancelRow&& row) { recovered.add(row.outcome); };
+    // With a commerce link every result row goes through the Magento step a part at a time.
+    std::optional<CommerceRowFlow> flow;
+    if (commerce.on_cancel) {
+        flow.emplace(ctx, commerce, std::min(k_commerce_part, options.plan_chunk));
     }
+    // The rows of earlier runs that recovery completes are only counted for the note (and go
+    // through the Magento step), as they settle: a run killed with any number of orders in flight
+    // is completed in flat memory.
+    CancelTally recovered;
+    options.on_recovered = [&recovered, &flow](CancelRow&& row) {
+        recovered.add(row.outcome);
+        if (flow) {
+            flow->add_unlisted(std::move(row));
+        }
+    };
     const auto recovery_notes = [&](const CancelPlan& plan) {
         for (const CancelRow& row : plan.recovered) {
             recovered.add(row.outcome);
@@ -427,7 +419,7 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
         return;
     }
     if (!ask) {
-        run_chunked_with_commerce(ctx, o, service, commerce, ids, reason, options.plan_chunk, planned);
+        run_chunked_with_commerce(ctx, o, service, *flow, ids, reason, planned);
         return;
     }
     CancelPlan plan = service.plan(ids.strings(), reason);
@@ -442,12 +434,11 @@ void run_cancel(const CancelCliOptions& o, Context& ctx) {
         streamed([&](const CancelRowSink& sink) { return service.execute(std::move(plan), sink); });
         return;
     }
-    CancelResult result = service.execute(std::move(plan));
     // Only cancellations Amazon confirmed reach Magento; the service still holds the cancel lock.
-    std::vector<CancelRow> rows = std::move(result.rows);
-    const CommerceOutcome c = run_commerce_step(ctx, commerce, rows, result.recovered, false);
-    render_cancel_rows(ctx, rows);
-    finish_run(ctx, o, counts_of(rows), result, c);
+    const CancelResult result =
+        service.execute(std::move(plan), [&flow](CancelRow&& row) { flow->add(std::move(row)); });
+    flow->render();
+    finish_run(ctx, o, flow->counts(), result, flow->outcome());
 }
 
 } // namespace

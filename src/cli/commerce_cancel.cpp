@@ -3,12 +3,11 @@
 #include "asc/base/strings.hpp"
 #include "asc/commerce/commerce_step.hpp"
 
-#include <memory>
-
+#include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <memory>
 #include <ostream>
-#include <set>
 
 namespace asc::cli {
 
@@ -58,45 +57,79 @@ CommerceRun::CommerceRun(Context& ctx, CommerceForCancel& commerce) : m_ctx(ctx)
 
 CommerceRun::~CommerceRun() = default;
 
-void CommerceRun::run(std::vector<CancelRow>& rows, const std::vector<CancelRow>& also, bool all_pending) {
+bool CommerceRun::marked(std::int64_t journal_id) const {
+    return journal_id >= 0 && static_cast<std::size_t>(journal_id) < m_seen.size() &&
+           m_seen[static_cast<std::size_t>(journal_id)];
+}
+
+void CommerceRun::mark(std::int64_t journal_id) {
+    if (journal_id < 0) {
+        return;
+    }
+    const auto at = static_cast<std::size_t>(journal_id);
+    if (at >= m_seen.size()) {
+        m_seen.resize(std::max(at + 1, m_seen.size() * 2));
+    }
+    m_seen[at] = true;
+}
+
+void CommerceRun::run(std::vector<CancelRow>& rows) {
     if (!m_commerce.on_cancel) {
         return; // no commerce link: nothing is ever asked or journaled
     }
     std::vector<std::string> ids;
-    std::set<std::string> seen;
-    for (const std::vector<CancelRow>* list : {static_cast<const std::vector<CancelRow>*>(&rows), &also}) {
-        for (const CancelRow& r : *list) {
-            if (r.outcome == CancelOutcome::Canceled && seen.insert(r.order_id).second) {
-                ids.push_back(r.order_id);
-            }
-        }
-    }
-    Store& store = m_ctx.store();
-    std::vector<JournalEntry> entries;
     std::map<std::string, std::size_t> row_of; // order id -> index in rows
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        row_of.emplace(rows[i].order_id, i);
+        if (rows[i].outcome == CancelOutcome::Canceled && row_of.emplace(rows[i].order_id, i).second) {
+            ids.push_back(rows[i].order_id);
+        }
     }
-    for (auto& [id, entry] : store.journal_latest(ids)) {
+    std::vector<JournalEntry> entries;
+    for (auto& [id, entry] : m_ctx.store().journal_latest(ids)) {
         if (entry.state == JournalState::Canceled) {
-            if (const auto it = row_of.find(id); it != row_of.end()) {
-                rows[it->second].commerce = entry.commerce_state;
-                rows[it->second].commerce_action = entry.commerce_action;
-                rows[it->second].commerce_creditmemo_id = entry.commerce_creditmemo_id;
-            }
+            CancelRow& row = rows[row_of.at(id)];
+            row.commerce = entry.commerce_state;
+            row.commerce_action = entry.commerce_action;
+            row.commerce_creditmemo_id = entry.commerce_creditmemo_id;
+            mark(entry.id);
             entries.push_back(std::move(entry));
         }
     }
-    if (all_pending && m_commerce.link) {
-        for (JournalEntry& e : store.journal_entries(JournalFilter{.states = {JournalState::Canceled}})) {
-            if (needs_commerce_step(e) && seen.insert(e.order_id).second) {
-                row_of.emplace(e.order_id, rows.size());
-                rows.push_back({e.order_id, CancelOutcome::Canceled, e.reason, e.feed_id, "", "", e.commerce_state,
-                                e.commerce_action, e.commerce_creditmemo_id});
-                entries.push_back(std::move(e));
-            }
+    step(entries, rows, row_of);
+}
+
+void CommerceRun::owed(const std::function<void(CancelRow&&)>& row) {
+    if (!m_commerce.link) {
+        return; // no commerce link, or --no-commerce: the journal keeps what it owes
+    }
+    constexpr std::size_t k_page = 500;
+    std::vector<CancelRow> rows;
+    std::map<std::string, std::size_t> row_of;
+    for (std::int64_t after = 0;;) {
+        std::vector<JournalEntry> page = m_ctx.store().journal_commerce_owed(after, k_page);
+        const bool last = page.size() < k_page;
+        after = page.empty() ? after : page.back().id;
+        std::erase_if(page, [this](const JournalEntry& e) { return marked(e.id); });
+        rows.clear();
+        row_of.clear();
+        for (const JournalEntry& e : page) {
+            mark(e.id);
+            row_of.emplace(e.order_id, rows.size());
+            rows.push_back({e.order_id, CancelOutcome::Canceled, e.reason, e.feed_id, "", "", e.commerce_state,
+                            e.commerce_action, e.commerce_creditmemo_id});
+        }
+        step(page, rows, row_of); // writes to the journal: the page's statement is done
+        for (CancelRow& r : rows) {
+            row(std::move(r));
+        }
+        if (last) {
+            return;
         }
     }
+}
+
+void CommerceRun::step(std::vector<JournalEntry>& entries, std::vector<CancelRow>& rows,
+                       const std::map<std::string, std::size_t>& row_of) {
     if (!m_commerce.link) {
         return; // --no-commerce: the journal says skipped
     }
@@ -108,8 +141,8 @@ void CommerceRun::run(std::vector<CancelRow>& rows, const std::vector<CancelRow>
         CommerceStepOptions step_options;
         step_options.on_cancel =
             parse_commerce_on_cancel(m_ctx.settings().commerce->on_cancel).value_or(CommerceOnCancel::Auto);
-        m_step = std::make_unique<CommerceStep>(m_commerce.link->client(), store, m_ctx.clock(), m_ctx.events(),
-                                                step_options);
+        m_step = std::make_unique<CommerceStep>(m_commerce.link->client(), m_ctx.store(), m_ctx.clock(),
+                                                m_ctx.events(), step_options);
     }
     const CommerceStepResult result = m_step->run(entries);
     for (const CommerceStepRow& r : result.rows) {
@@ -167,11 +200,45 @@ CommerceOutcome CommerceRun::outcome() const {
     return outcome;
 }
 
-CommerceOutcome run_commerce_step(Context& ctx, CommerceForCancel& commerce, std::vector<CancelRow>& rows,
-                                  const std::vector<CancelRow>& also, bool all_pending) {
-    CommerceRun run(ctx, commerce);
-    run.run(rows, also, all_pending);
-    return run.outcome();
+CommerceRowFlow::CommerceRowFlow(Context& ctx, CommerceForCancel& commerce, std::size_t part)
+    : m_ctx(ctx), m_run(ctx, commerce), m_part(std::max<std::size_t>(1, part)) {}
+
+void CommerceRowFlow::add(CancelRow&& row) {
+    m_rows.push_back(std::move(row));
+    if (m_rows.size() >= m_part) {
+        flush();
+    }
+}
+
+void CommerceRowFlow::add_unlisted(CancelRow&& row) {
+    m_unlisted.push_back(std::move(row));
+    if (m_unlisted.size() >= m_part) {
+        flush();
+    }
+}
+
+void CommerceRowFlow::flush() {
+    m_run.run(m_rows);
+    for (const CancelRow& row : m_rows) {
+        m_counts.add(row);
+        m_spool.add(row);
+    }
+    m_rows.clear();
+    m_run.run(m_unlisted);
+    m_unlisted.clear();
+}
+
+void CommerceRowFlow::add_owed() {
+    flush();
+    m_run.owed([this](CancelRow&& row) {
+        m_counts.add(row);
+        m_spool.add(row);
+    });
+}
+
+void CommerceRowFlow::render() {
+    flush();
+    m_spool.render(m_ctx);
 }
 
 void print_commerce_summary(Context& ctx, const CommerceOutcome& outcome) {

@@ -1,15 +1,18 @@
 // The cancel service's chunked run (CancelService::run_chunked) against a fake Amazon, with chunks
 // of two ids so that every boundary falls inside the batch: input order and deduplication across
 // chunks, one sync for the whole batch, a failure in the second chunk, an interruption between two
-// chunks and what resume and a rerun make of it, a dry run.
+// chunks and what resume and a rerun make of it, a dry run; and a resume of more planned rows than a
+// chunk (CancelService::resume_chunked).
 
 #include "asc/base/errors.hpp"
 #include "asc/base/interrupt.hpp"
 #include "asc/cancel/cancel.hpp"
 #include "cancel_harness.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
 using asc_test::row_for;
@@ -41,6 +44,19 @@ struct Harness : asc_test::CancelHarness {
     asc::CancelResult resume() {
         asc::CancelService service(orders, feeds, store, clock, asc::no_events(), options);
         return service.execute(service.plan({}, CancelReason::NoInventory, true));
+    }
+
+    // `cancellations resume` as the CLI runs it: the planned rows a chunk at a time.
+    asc::CancelResult resume_chunked(int* plans = nullptr, std::size_t* most = nullptr) {
+        asc::CancelService service(orders, feeds, store, clock, asc::no_events(), options);
+        return service.resume_chunked([plans, most](asc::CancelPlan& plan) {
+            if (plans != nullptr) {
+                ++*plans;
+            }
+            if (most != nullptr) {
+                *most = std::max(*most, plan.items.size());
+            }
+        });
     }
 
     std::vector<asc::JournalEntry> journal() { return store.journal_entries({}); }
@@ -210,6 +226,45 @@ TEST_CASE("an interruption between two chunks: resume collects what was sent, a 
     for (const int n : {1, 2, 3, 4, 5}) {
         CHECK(h.amazon.orders[id(n)].cancellations == 1);
     }
+}
+
+TEST_CASE("resume plans an interrupted run's planned rows a chunk at a time and sends each once") {
+    Harness h;
+    for (int n = 1; n <= 5; ++n) {
+        h.amazon.add({.id = id(n)});
+    }
+    // One plan of five, killed once journaled: five planned rows, nothing sent.
+    h.options.plan_chunk = 10;
+    h.options.max_messages_per_feed = 10;
+    h.options.on_step = [](std::string_view step) {
+        if (step == "after-plan") {
+            throw std::runtime_error("killed");
+        }
+    };
+    CHECK_THROWS_AS((void)h.chunked({id(5), id(3), id(1), id(4), id(2)}), std::runtime_error);
+    h.options.on_step = nullptr;
+    CHECK(h.journal().size() == 5);
+    CHECK(h.calls("createFeed") == 0);
+    // Order 2 shipped in between: the guard refuses it when it is planned again.
+    h.amazon.orders[id(2)].status = "SHIPPED";
+    h.amazon.orders[id(2)].shipped = 1;
+    h.options.plan_chunk = 2;
+    h.options.max_messages_per_feed = 3;
+    int plans = 0;
+    std::size_t most = 0;
+    const auto r = h.resume_chunked(&plans, &most);
+    CHECK(plans == 3); // {1, 2}, {3, 4}, {5}, in order id order
+    CHECK(most == 2);  // never more than a chunk planned at once
+    CHECK(ids_of(r) == std::vector<std::string>{id(1), id(2), id(3), id(4), id(5)});
+    CHECK(row_for(r, id(2)).outcome == CancelOutcome::Refused);
+    for (const int n : {1, 3, 4, 5}) {
+        CHECK(row_for(r, id(n)).outcome == CancelOutcome::Canceled);
+        CHECK(h.amazon.orders[id(n)].cancellations == 1);
+    }
+    CHECK(h.calls("createFeed") == 2); // feeds of 3 filled across chunks: {1, 3, 4}, {5}
+    const auto again = h.resume_chunked();
+    CHECK(again.tally.total == 0);
+    CHECK(h.calls("createFeed") == 2);
 }
 
 TEST_CASE("a chunked dry run plans every chunk in input order and sends and journals nothing") {

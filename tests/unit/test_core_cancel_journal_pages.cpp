@@ -1,5 +1,6 @@
-// The cancel journal's pages that recovery and a dry run read (Store::journal_flight_page,
-// journal_planned_page, journal_take_over in id order), on both backends (suite "store backends":
+// The cancel journal's pages that recovery, a dry run and the Magento step read
+// (Store::journal_flight_page, journal_planned_page, journal_take_over in id order,
+// journal_commerce_owed), on both backends (suite "store backends":
 // ctest unit.store.pg runs it on PostgreSQL too).
 
 #include "asc/store/store.hpp"
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -123,6 +125,38 @@ TEST_CASE("a take-over in id order hands over the same rows as oldest first") {
         std::vector<std::int64_t> oldest;
         store.journal_take_over([&](JournalEntry&& e) { oldest.push_back(*e.message_id); });
         CHECK(oldest == std::vector<std::int64_t>{1, 2, 3, 4}); // created_at follows the MessageID here
+    });
+}
+
+TEST_CASE("canceled rows that owe the Magento step come a page at a time by id, no other row") {
+    on_each_backend([](Store& store, const std::string&) {
+        using asc::CommerceState;
+        std::vector<JournalEntry> rows;
+        const std::vector<std::optional<CommerceState>> commerce{
+            CommerceState::Pending, CommerceState::Done,   CommerceState::Failed,  std::nullopt,
+            CommerceState::Pending, CommerceState::NoLink, CommerceState::Skipped, CommerceState::Failed};
+        for (std::size_t n = 0; n < commerce.size(); ++n) {
+            rows.push_back(row("b1", 1, static_cast<std::int64_t>(n + 1), JournalState::Canceled));
+            rows.back().commerce_state = commerce[n];
+        }
+        rows.push_back(row("b1", 2, 1, JournalState::Failed)); // not canceled: owes nothing
+        rows.back().commerce_state = CommerceState::Pending;
+        const std::vector<std::int64_t> ids = store.journal_write(rows);
+        std::vector<std::int64_t> seen;
+        for (std::int64_t after = 0;;) {
+            const auto part = store.journal_commerce_owed(after, 2);
+            CHECK(part.size() <= 2);
+            for (const auto& e : part) {
+                CHECK(e.state == JournalState::Canceled);
+                seen.push_back(e.id);
+            }
+            if (part.size() < 2) {
+                break;
+            }
+            after = part.back().id;
+        }
+        CHECK(seen == std::vector<std::int64_t>{ids[0], ids[2], ids[4], ids[7]});
+        CHECK(store.journal_commerce_owed(ids[7], 10).empty());
     });
 }
 

@@ -320,6 +320,17 @@ class CancelService {
     CancelResult run_chunked(const IdList& order_ids, CancelReason reason,
                              const std::function<void(CancelPlan&)>& planned, const CancelRowSink& sink = {});
 
+    // `cancellations resume` in memory that does not grow with what it resumes: recovery (1) as
+    // plan() does, then this run's planned rows (those interrupted runs left, taken over by
+    // recovery) read from the journal plan_chunk at a time, in order id order, each chunk planned
+    // again on fresh state (3-4), journaled (5) and added to the feed being filled, which is sent
+    // (6) when full, as run_chunked() does with input ids; the results (7) and the rows as there.
+    // `planned` is called with each chunk's plan (the first one's after recovery, which hands its
+    // rows to CancelOptions::on_recovered or CancelPlan::recovered). After an error that stops the
+    // run, the planned rows not planned yet are failed rows "not sent" (still planned in the
+    // journal, for the next resume).
+    CancelResult resume_chunked(const std::function<void(CancelPlan&)>& planned, const CancelRowSink& sink = {});
+
     // The processing report of a finished feed (getFeedDocument, download, gunzip, parse), or
     // nullopt when it has no result document. Reports are cached per feed for this service.
     std::optional<ProcessingReport> report_of(const Feed& feed);
@@ -396,6 +407,19 @@ class CancelService {
     // Sends the feed `open` (unless an error stopped the run: it stays planned), adds it to
     // `flights` and starts the next one.
     void send_open(OpenFeed& open, std::vector<Flight>& flights, Spill& spill, CancelResult& result);
+    // The loop of run_chunked() and resume_chunked(): `next` makes the plan of the next chunk
+    // (`first`: the one that runs recovery; false: no more), which is journaled and spilled and
+    // whose orders fill the feeds; after an error that stops the run `rest` spills rows for what
+    // was not planned.
+    CancelResult run_chunks(const std::function<bool(CancelPlan&, bool first)>& next,
+                            const std::function<void(Spill&, const std::string& why)>& rest,
+                            const std::function<void(CancelPlan&)>& planned, const CancelRowSink& sink);
+    // Throws Error(Interrupted) on Ctrl-C before any chunk but the first.
+    static void between_chunks(bool first);
+    // Adds to `plan` this run's planned rows among the next `limit` planned rows of the journal
+    // after order id `after` (which it advances), decided on fresh state; false when there are no
+    // more.
+    bool plan_planned_page(CancelPlan& plan, std::string& after, std::size_t limit);
     // The rows of `flight` read back from the spill into flight.rows (to settle a lost answer).
     static void load_spilled(Spill& spill, Flight& flight);
 
@@ -459,6 +483,7 @@ class CancelService {
     std::vector<std::int64_t> m_completed;
     bool m_synced = false;     // fresh_state() synced the store
     bool m_reuse_sync = false; // and need not again: set by run_chunked() after its first chunk
+    bool m_planned_paged = false; // plan_part() leaves the planned rows to resume_chunked()
 };
 
 

@@ -468,12 +468,17 @@ class Store {
     // run before schema 9), in `page.states`, naming `page.feed_id` (when set), with a MessageID
     // above `page.after_message_id`: at most `page.limit` of them, in MessageID order, read
     // through the (batch_id, feed_seq, message_id) index. Recovery reads a feed of any size with it
-    // a page at a time, and may write between pages.
+    // a page at a time, and may write between pages. A row in flight always has a MessageID (why:
+    // beside the query in store_journal.cpp); a row without one is never returned.
     [[nodiscard]] std::vector<JournalEntry> journal_flight_page(const JournalPage& page);
     // Planned rows of any run whose order id sorts after `after_order_id`, at most `limit`, in
     // order id order: read through the index of the rows in flight, never a walk over the whole
     // journal (what a dry run counts as left for resume, a page at a time).
     [[nodiscard]] std::vector<JournalEntry> journal_planned_page(const std::string& after_order_id, std::size_t limit);
+    // Canceled rows whose Magento step is owed (commerce_state pending or failed: see
+    // commerce_step.hpp) with an id above `after_id`, at most `limit`, by id: the commerce step of
+    // `cancellations resume` reads them a page at a time, and may write between pages.
+    [[nodiscard]] std::vector<JournalEntry> journal_commerce_owed(std::int64_t after_id, std::size_t limit);
     // Writes `count` rows made one at a time by `row(i, claimed)` (claimed: how many planned rows
     // of this call were written so far, for numbering them) in one transaction, each only when
     // its order's newest row is still JournalClaim::seen_latest (and a planned row it replaces is

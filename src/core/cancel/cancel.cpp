@@ -435,7 +435,7 @@ CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, C
 
     std::vector<std::size_t> need; // items to decide on fresh state
     dedupe_against_journal(plan, reason, need);
-    if (!first_part) {
+    if (!first_part || m_planned_paged) {
         decide_fresh(plan, need);
         return plan;
     }

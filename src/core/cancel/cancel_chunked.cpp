@@ -274,27 +274,118 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
         release(firsts);
     }
     const auto at = [&](std::size_t k) { return order_ids[unique ? k : firsts[k]]; };
-    CancelResult result;
-    Spill spill;
-    std::vector<Flight> flights; // every feed of the run, its rows only while it is worked on
-    OpenFeed open;               // the feed being filled
-    std::string batch_id;
     std::size_t begin = 0;
-    for (; begin < count && !result.error; begin += chunk) {
-        if (begin > 0 && interrupted()) {
-            throw Error(ErrorKind::Interrupted, "interrupted between two chunks of the batch",
-                        "what was sent is journaled: run the same command again (nothing is sent twice), or "
-                        "`asc cancellations resume` to collect the results of the feeds already sent");
+    const auto next = [&](CancelPlan& plan, bool first) {
+        if (begin >= count) {
+            return false;
         }
+        between_chunks(first);
         std::vector<std::string> part;
         part.reserve(std::min(chunk, count - begin));
         for (std::size_t k = begin; k < count && part.size() < chunk; ++k) {
             part.emplace_back(at(k));
         }
-        CancelPlan plan = plan_part(part, reason, input, false, begin == 0);
-        release(part);
+        begin += part.size();
+        plan = plan_part(part, reason, input, false, first);
         input.clear(); // only the first chunk runs recovery and reads other runs' planned rows
-        m_reuse_sync = true;
+        return true;
+    };
+    // Chunks not planned after an error that stopped the run: nothing of them was journaled.
+    const auto rest = [&](Spill& spill, const std::string& why) {
+        for (std::size_t k = begin; k < count; ++k) {
+            CancelPlanItem item;
+            item.order_id = at(k);
+            item.reason = reason;
+            item.outcome = CancelOutcome::Failed;
+            item.message = fmt::format("not sent ({}); run the command again", why);
+            spill.write(item, "");
+        }
+    };
+    return run_chunks(next, rest, planned, sink);
+}
+
+CancelResult CancelService::resume_chunked(const std::function<void(CancelPlan&)>& planned,
+                                           const CancelRowSink& sink) {
+    const std::size_t chunk = std::max<std::size_t>(1, m_options.plan_chunk);
+    const IdSet input(std::vector<std::string_view>{});
+    std::string after; // the planned rows are read in order id order, a chunk at a time
+    bool more = true;
+    const auto next = [&](CancelPlan& plan, bool first) {
+        if (!first && !more) {
+            return false;
+        }
+        between_chunks(first);
+        m_planned_paged = true; // plan_part reads no planned rows: they come below, a chunk at a time
+        plan = first ? plan_part({}, CancelReason::NoInventory, input, true, true) : CancelPlan{};
+        m_planned_paged = false;
+        more = plan_planned_page(plan, after, chunk);
+        return true;
+    };
+    // After an error that stopped the run the rows not planned yet stay planned in the journal.
+    const auto rest = [&](Spill& spill, const std::string& why) {
+        while (more) {
+            const std::vector<JournalEntry> rows = m_store.journal_planned_page(after, chunk);
+            more = rows.size() == chunk;
+            after = rows.empty() ? after : rows.back().order_id;
+            for (const JournalEntry& e : rows) {
+                if (e.run_id == m_store.journal_run_id()) {
+                    CancelPlanItem item;
+                    item.order_id = e.order_id;
+                    item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
+                    item.outcome = CancelOutcome::Failed;
+                    item.message = fmt::format("not sent ({}); `asc cancellations resume` sends it", why);
+                    spill.write(item, "");
+                }
+            }
+        }
+    };
+    return run_chunks(next, rest, planned, sink);
+}
+
+void CancelService::between_chunks(bool first) {
+    if (!first && interrupted()) {
+        throw Error(ErrorKind::Interrupted, "interrupted between two chunks of the batch",
+                    "what was sent is journaled: run the same command again (nothing is sent twice), or "
+                    "`asc cancellations resume` to collect the results of the feeds already sent");
+    }
+}
+
+bool CancelService::plan_planned_page(CancelPlan& plan, std::string& after, std::size_t limit) {
+    // Only this run's planned rows: recovery took over those of runs that are gone, and another
+    // live run's are its own. A row planned again below keeps its order id, so a later page (order
+    // ids after `after`) never reads it twice.
+    std::vector<JournalEntry> rows = m_store.journal_planned_page(after, limit);
+    const bool more = rows.size() == limit;
+    after = rows.empty() ? after : rows.back().order_id;
+    std::vector<std::size_t> need;
+    for (JournalEntry& e : rows) {
+        if (e.run_id != m_store.journal_run_id()) {
+            continue;
+        }
+        CancelPlanItem item;
+        item.order_id = std::move(e.order_id);
+        item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
+        item.journal_id = e.id;
+        item.seen_journal = e.id;
+        item.from_input = false;
+        need.push_back(plan.items.size());
+        plan.items.push_back(std::move(item));
+    }
+    decide_fresh(plan, need);
+    return more;
+}
+
+CancelResult CancelService::run_chunks(const std::function<bool(CancelPlan&, bool first)>& next,
+                                       const std::function<void(Spill&, const std::string& why)>& rest,
+                                       const std::function<void(CancelPlan&)>& planned, const CancelRowSink& sink) {
+    CancelResult result;
+    Spill spill;
+    std::vector<Flight> flights; // every feed of the run, its rows only while it is worked on
+    OpenFeed open;               // the feed being filled
+    std::string batch_id;
+    CancelPlan plan;
+    for (bool first = true; !result.error && next(plan, first); first = false) {
+        m_reuse_sync = true; // one sync for the whole batch
         if (planned) {
             planned(plan);
         }
@@ -302,20 +393,17 @@ CancelResult CancelService::run_chunked(const IdList& order_ids, CancelReason re
             result.recovered.push_back(std::move(row));
         }
         release(plan.recovered);
-        spill_chunk(plan, batch_id, flights, open, spill, result);
+        if (!plan.items.empty()) {
+            spill_chunk(plan, batch_id, flights, open, spill, result);
+        }
+        plan = CancelPlan{};
     }
     if (open.size() > 0) {
         send_open(open, flights, spill, result);
     }
-    // Chunks not planned after an error that stopped the run: nothing of them was journaled.
     const std::string why = result.error ? std::string(result.error->what()) : std::string();
-    for (std::size_t k = begin; k < count; ++k) {
-        CancelPlanItem item;
-        item.order_id = at(k);
-        item.reason = reason;
-        item.outcome = CancelOutcome::Failed;
-        item.message = fmt::format("not sent ({}); run the command again", why);
-        spill.write(item, "");
+    if (result.error) {
+        rest(spill, why);
     }
     if (m_options.wait && !m_options.dry_run) {
         await_spilled(spill, flights, result);

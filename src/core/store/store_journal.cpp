@@ -199,6 +199,14 @@ std::map<std::string, JournalEntry> Store::journal_latest(std::span<const std::s
 
 std::vector<JournalEntry> Store::journal_flight_page(const JournalPage& page) {
     require_journal(*m_impl);
+    // `message_id > ?3` leaves out a row whose MessageID is NULL, and none in flight has one: a
+    // row becomes planned only through journal_claim() (or journal_write()) as a numbered message
+    // of its feed (CancelService::journal_plan, cancel_send.cpp; a planned row of a gone run that is
+    // planned again is renumbered there), submitting and submitted rows are planned rows changed
+    // by journal_update(), and a JournalChange cannot assign message_id. Only schema 2 allowed a
+    // NULL one in flight, and no asc wrote the journal before schema 3 (the service and schema 3
+    // came together, commit 985426a; store_schema.cpp): the v3 migration can carry over only
+    // hand-made rows. A store copy (store_copy.cpp) keeps each row's MessageID.
     std::string sql = select_columns(m_impl->schema_version) +
                       "WHERE batch_id = ?1 AND feed_seq = ?2 AND message_id > ?3";
     int next = 4;
@@ -250,6 +258,21 @@ std::vector<JournalEntry> Store::journal_planned_page(const std::string& after_o
     if (!after_order_id.empty()) {
         s.bind(2, after_order_id);
     }
+    std::vector<JournalEntry> out;
+    while (s.step()) {
+        out.push_back(read_entry(s));
+    }
+    return out;
+}
+
+std::vector<JournalEntry> Store::journal_commerce_owed(std::int64_t after_id, std::size_t limit) {
+    require_journal(*m_impl);
+    // Through the primary key from `after_id` on: the pages of one pass read the journal once.
+    sqlite::Stmt s(m_impl->db.get(), select_columns(m_impl->schema_version) +
+                                         "WHERE id > ?1 AND state = 'canceled' AND commerce_state IN ('pending', "
+                                         "'failed') ORDER BY id LIMIT ?2");
+    s.bind(1, after_id);
+    s.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(limit, 1)));
     std::vector<JournalEntry> out;
     while (s.step()) {
         out.push_back(read_entry(s));

@@ -34,12 +34,22 @@
 // 204, a report without an error for its message) or when the order on Amazon carries a package
 // with its tracking number.
 //   * planned: nothing was sent. The same input run again plans it again (the row is reused).
-//   * sending: the outcome is unknown. getOrder: the tracking number on the order -> confirmed
-//     ("confirmed by the order's packages"). Otherwise nothing may be concluded while the request
-//     could still arrive: once sent_at + send_timeout + in_flight_floor has passed (recovery waits
-//     for it, bounded by wait_timeout, unless --no-wait) and, for a feed, no fulfillment feed
+//   * sending: the outcome is unknown. The order's packages: the tracking number on the order ->
+//     confirmed ("confirmed by the order's packages"). Otherwise nothing may be concluded while the
+//     request could still arrive: once sent_at + send_timeout + in_flight_floor has passed (recovery
+//     waits for it, bounded by wait_timeout, unless --no-wait) and, for a feed, no fulfillment feed
 //     created since is still processing, the order is read again; still without the package ->
 //     planned again (sent again after the guard looks again). Until then it is reported pending.
+//     Up to fresh_state_threshold such rows read their order with getOrder each (0.5 requests/s).
+//     More (a lost createFeed answer on a feed of thousands) read it from the store, refreshed by
+//     one incremental sync (searchOrders with includedData PACKAGES, 100 orders a request;
+//     orders_2026-01-01.json): before the latest of the rows' settle moments a sync confirms what
+//     the orders show already; the rest wait for that moment and the fulfillment feeds, then for
+//     the search to show every change up to then (it lags two minutes), and a second sync
+//     concludes. A stored copy proves "not on the order" only when the sync mark of the order's
+//     marketplace is at or after that moment and the copy has packages (not from an order
+//     report); otherwise that order is read with getOrder. The plan then reads the store this sync
+//     left (no second sync for the same orders).
 //   * submitted: the feed is ours; its report is read (waiting up to wait_timeout).
 // A second `order ship` on the same store waits for the first (a lock file), so rows in flight are
 // always from a run that died or gave up.
@@ -244,6 +254,7 @@ struct ShipResult {
 };
 
 struct ShipJournaled; // the journal rows one execute() wrote (src/core/ship/ship_internal.hpp)
+struct ShipInFlight;  // what recovery found in flight (src/core/ship/ship_internal.hpp)
 class ShipFeedFill;   // the fulfillment feed a run is filling (src/core/ship/ship_internal.hpp)
 class ShipRequestList; // the packages of a run, held compactly (ship_requests.hpp)
 
@@ -306,6 +317,35 @@ class ShipService {
     void emit_spilled(Spill& spill, std::size_t packages, const std::string& sending_note, ShipResult& result,
                       const ShipRowSink& sink);
     std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
+    // Recovery's first pass over the rows in flight: counts and moments only, nothing written.
+    ShipInFlight survey_in_flight(std::map<std::string, std::int64_t>& replannable);
+    // A few `sending` rows: settle_sending each (getOrder).
+    void settle_each(std::vector<ShipRow>& out, std::map<std::string, std::int64_t>& replannable);
+    // Many `sending` rows: one incremental sync of the store, then each row from its stored order
+    // (ship_recover_sync.cpp).
+    void settle_synced(const ShipInFlight& flight, std::vector<ShipRow>& out);
+    enum class StoreSettle {
+        ConfirmOnly,   // what the store shows proves confirmed; the other rows are left as they are
+        ReportPending, // as ConfirmOnly, and each other row is reported pending, with `why`
+        Conclude,      // nothing can arrive any more: a row not on its order is planned again
+    };
+    // The `sending` rows settled from the store (and getOrder where the store cannot tell); returns
+    // how many are still `sending`. Conclude needs `quiet`: no request could arrive after it.
+    std::size_t settle_from_store(StoreSettle mode, const std::string& why, Timestamp quiet, std::vector<ShipRow>& out);
+    // The moment after which nothing sent by the `sending` rows can change an order: their settle
+    // moment, and the end of every fulfillment feed created since the first of them went out in a
+    // feed (waited for, unless --no-wait). nullopt, with `busy` naming it, while one still processes.
+    std::optional<Timestamp> quiet_since(const ShipInFlight& flight, std::string& busy);
+    // Waits until searchOrders shows every change up to `quiet` (k_ship_search_lag after it).
+    void await_search(Timestamp quiet, std::size_t packages);
+    // One incremental sync of the store (sync_orders), for `orders` orders.
+    void refresh_store(std::size_t orders);
+    // The journal changes that settle row `e`, with its result row in `out` (settle_sending's steps).
+    ShipChange confirm_change(ShipEntry& e, std::vector<ShipRow>& out);
+    ShipChange not_found_change(ShipEntry& e, std::vector<ShipRow>& out);
+    ShipChange replan_change(ShipEntry& e);
+    // getOrder of `order_id` with what the guard needs; nullopt when Amazon does not know it.
+    std::optional<Order> read_order(const std::string& order_id);
     // The orders' fresh state (step 2): `found(i, order)` for each ids[i] Amazon knows, one at a
     // time (none is kept); an id Amazon does not know gets no call.
     void fresh_state(const std::vector<std::string_view>& ids,
@@ -351,6 +391,9 @@ class ShipService {
     // of this run has planned again yet.
     std::map<std::string, std::int64_t> m_replannable;
     bool m_synced = false; // the store had its incremental sync in this run (a chunked run syncs once)
+    // Recovery refreshed the store with an incremental sync moments ago (settle_synced): a plan of
+    // more orders than getOrder is used for reads the store it left, as fresh as its own sync.
+    bool m_recovery_synced = false;
     bool m_first_send = true;
     bool m_first_confirm = true;
 };

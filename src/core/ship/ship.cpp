@@ -5,7 +5,7 @@
 
 #include "asc/base/interrupt.hpp"
 #include "asc/base/strings.hpp"
-#include "asc/sync/sync.hpp"
+#include "asc/sync/sync.hpp" // fetch_fresh_orders
 #include "ship_internal.hpp"
 
 #include <algorithm>
@@ -306,16 +306,12 @@ void ShipService::fresh_state(const std::vector<std::string_view>& ids,
         get_each(all);
         return;
     }
-    if (!m_synced) { // a chunked run's later chunks read the store the first one refreshed
-        m_events.note(fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
-        SyncOptions sync;
-        sync.marketplace_ids = m_options.marketplace_ids;
-        sync.now = now();
-        sync.lock_wait = m_options.sync_lock_wait;
-        sync.grow_cache = false; // memory flat in the batch, however stale the store
-        sync_orders(m_orders, m_store, sync, m_events);
-        m_synced = true;
+    // A chunked run's later chunks read the store the first one refreshed; recovery's sync of
+    // moments ago (settle_synced) serves the first one as well.
+    if (!m_synced && !m_recovery_synced) {
+        refresh_store(ids.size());
     }
+    m_synced = true;
     std::vector<std::size_t> from_report; // stored from an order report: no item ids, no packages
     std::vector<std::size_t> missing;
     for (std::size_t i = 0; i < ids.size(); ++i) {

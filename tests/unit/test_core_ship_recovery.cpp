@@ -118,6 +118,22 @@ TEST_CASE("50 packages of a createFeed that never reached Amazon: planned again 
     }
 }
 
+TEST_CASE("rows recovery plans again that the rerun's input leaves out are counted as left planned") {
+    RecoveryHarness h;
+    std::vector<asc::ShipRequest> requests = h.batch(50);
+    h.lose_create_feed(requests, false);
+    h.amazon.feeds.clear();
+
+    h.clock.advance(std::chrono::minutes(10));
+    requests.resize(40);
+    asc::ShipService service(h.api, h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+    const asc::ShipPlan plan = service.plan(requests);
+    CHECK(plan.left_planned == 10);
+    CHECK(plan.count(ShipOutcome::WouldShip) == 40);
+    (void)service.execute(plan);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"confirmed", 40}, {"planned", 10}});
+}
+
 TEST_CASE("a rerun while the lost createFeed may still arrive, --no-wait: what the orders show confirmed, the rest pending") {
     RecoveryHarness h;
     const std::vector<asc::ShipRequest> requests = h.batch(50);

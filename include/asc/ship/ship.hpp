@@ -316,11 +316,11 @@ class ShipService {
     // The rows of packages 0 .. packages - 1 in order, journaled ones as the journal has them now.
     void emit_spilled(Spill& spill, std::size_t packages, const std::string& sending_note, ShipResult& result,
                       const ShipRowSink& sink);
-    std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
+    std::vector<ShipRow> recover();
     // Recovery's first pass over the rows in flight: counts and moments only, nothing written.
-    ShipInFlight survey_in_flight(std::map<std::string, std::int64_t>& replannable);
+    ShipInFlight survey_in_flight();
     // A few `sending` rows: settle_sending each (getOrder).
-    void settle_each(std::vector<ShipRow>& out, std::map<std::string, std::int64_t>& replannable);
+    void settle_each(std::vector<ShipRow>& out);
     // Many `sending` rows: one incremental sync of the store, then each row from its stored order
     // (ship_recover_sync.cpp).
     void settle_synced(const ShipInFlight& flight, std::vector<ShipRow>& out);
@@ -343,7 +343,7 @@ class ShipService {
     // The journal changes that settle row `e`, with its result row in `out` (settle_sending's steps).
     ShipChange confirm_change(ShipEntry& e, std::vector<ShipRow>& out);
     ShipChange not_found_change(ShipEntry& e, std::vector<ShipRow>& out);
-    ShipChange replan_change(ShipEntry& e);
+    ShipChange replan_change(ShipEntry& e); // counts the row into m_planned_before
     // getOrder of `order_id` with what the guard needs; nullopt when Amazon does not know it.
     std::optional<Order> read_order(const std::string& order_id);
     // The orders' fresh state (step 2): `found(i, order)` for each ids[i] Amazon knows, one at a
@@ -352,8 +352,7 @@ class ShipService {
                      const std::function<void(std::size_t, const Order&)>& found);
     // The guard on one order's fresh state (nullptr: Amazon does not know it) for its packages
     // `indexes` (into plan.items, in input order).
-    void decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh,
-                      std::map<std::string, std::int64_t>& replannable);
+    void decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh);
     void send_api(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note);
     // The journaled rows of `plan` to feed into `feed`, in plan order, sending it where the
     // journal's numbering starts a new feed.
@@ -387,9 +386,13 @@ class ShipService {
     // Per batch of feed rows whose createFeed outcome is unknown: the fulfillment feed that may
     // hold them still processing ("" once none is), so getFeeds (0.0222/s) is asked once a batch.
     std::map<std::string, std::string> m_busy_feed;
-    // Planned rows of interrupted runs (order id + tracking number -> journal id) that no package
-    // of this run has planned again yet.
-    std::map<std::string, std::int64_t> m_replannable;
+    // Planned rows of interrupted runs, counted by recovery (the `sending` rows it planned again
+    // included), and how many of them a package of this run has planned again: each is found in the
+    // journal when its package is decided (journal_of), so that none is held (memory flat in the
+    // batch, however many an interrupted run left).
+    std::size_t m_planned_before = 0;
+    std::size_t m_replanned = 0;
+    [[nodiscard]] std::size_t left_planned() const;
     bool m_synced = false; // the store had its incremental sync in this run (a chunked run syncs once)
     // Recovery refreshed the store with an incremental sync moments ago (settle_synced): a plan of
     // more orders than getOrder is used for reads the store it left, as fresh as its own sync.

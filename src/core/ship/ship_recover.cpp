@@ -13,14 +13,6 @@
 
 namespace asc {
 
-namespace {
-
-std::string key_of(const ShipEntry& e) {
-    return e.order_id + "\n" + e.tracking_number;
-}
-
-} // namespace
-
 Timestamp ship_settle_time(const ShipEntry& e, std::chrono::milliseconds floor) {
     const auto timeout = e.send_timeout.value_or(std::chrono::minutes(10));
     const Timestamp sent = e.sent_at.value_or(e.updated_at);
@@ -31,14 +23,13 @@ Timestamp ship_settle_time(const ShipEntry& e, std::chrono::milliseconds floor) 
 // Rows already seen are not met again: the pages go by id.
 constexpr std::size_t k_flight_page = 256;
 
-ShipInFlight ShipService::survey_in_flight(std::map<std::string, std::int64_t>& replannable) {
+ShipInFlight ShipService::survey_in_flight() {
     ShipInFlight flight;
     for (std::int64_t after = 0;;) {
         const std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_flight_page);
         for (const ShipEntry& e : page) {
             if (e.state == ShipState::Planned) {
                 ++flight.planned;
-                replannable[key_of(e)] = e.id;
             } else if (e.state == ShipState::Sending) {
                 ++flight.sending;
                 flight.settle = std::max(flight.settle, ship_settle_time(e, m_options.in_flight_floor));
@@ -57,33 +48,19 @@ ShipInFlight ShipService::survey_in_flight(std::map<std::string, std::int64_t>& 
     }
 }
 
-std::vector<ShipRow> ShipService::recover(std::map<std::string, std::int64_t>& replannable) {
+std::vector<ShipRow> ShipService::recover() {
     std::vector<ShipRow> out;
     if (m_store.schema_version() < 7) {
         return out;
     }
-    const ShipInFlight flight = survey_in_flight(replannable);
+    const ShipInFlight flight = survey_in_flight();
+    m_planned_before = flight.planned; // and each row settling plans again (replan_change)
     // A few rows whose outcome is unknown are worth a getOrder each (0.5 requests/s); more are read
     // through one incremental sync, as the plan reads more orders than that (fresh_state).
     if (flight.sending > m_options.fresh_state_threshold) {
         settle_synced(flight, out);
     } else if (flight.sending > 0) {
-        settle_each(out, replannable);
-    }
-    if (flight.sending > m_options.fresh_state_threshold) {
-        // The rows planned again are found in the journal (they are in flight again, `planned`).
-        for (std::int64_t after = 0;;) {
-            const std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_flight_page);
-            for (const ShipEntry& e : page) {
-                if (e.state == ShipState::Planned) {
-                    replannable[key_of(e)] = e.id;
-                }
-            }
-            if (page.size() < k_flight_page) {
-                break;
-            }
-            after = page.back().id;
-        }
+        settle_each(out);
     }
     for (const std::string& feed_id : flight.feeds) {
         collect_feed(feed_id, m_options.wait, &out);
@@ -91,7 +68,7 @@ std::vector<ShipRow> ShipService::recover(std::map<std::string, std::int64_t>& r
     return out;
 }
 
-void ShipService::settle_each(std::vector<ShipRow>& out, std::map<std::string, std::int64_t>& replannable) {
+void ShipService::settle_each(std::vector<ShipRow>& out) {
     for (std::int64_t after = 0;;) {
         std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_flight_page);
         for (ShipEntry& e : page) {
@@ -100,9 +77,7 @@ void ShipService::settle_each(std::vector<ShipRow>& out, std::map<std::string, s
             }
             ShipRow row;
             const bool settled = settle_sending(e, m_options.wait, row);
-            if (e.state == ShipState::Planned) {
-                replannable[key_of(e)] = e.id;
-            } else {
+            if (e.state != ShipState::Planned) { // planned again: reported when it is sent
                 out.push_back(settled ? row : row_of(e, ShipOutcome::Pending, row.message));
             }
         }
@@ -142,6 +117,7 @@ ShipChange ShipService::not_found_change(ShipEntry& e, std::vector<ShipRow>& out
 }
 
 ShipChange ShipService::replan_change(ShipEntry& e) {
+    ++m_planned_before;
     e.state = ShipState::Planned;
     e.sent_at.reset();
     return {.id = e.id,

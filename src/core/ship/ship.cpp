@@ -284,8 +284,10 @@ void ShipService::decide_order(ShipPlan& plan, std::span<const std::size_t> inde
                 item.items = d.items;
                 item.package_ref = std::to_string(journal.next_ref++);
                 *order = shipped_copy(std::move(*order), d.items);
-                if (const auto it = journal.planned.find(r.tracking_number); it != journal.planned.end()) {
-                    item.journal_id = it->second; // an interrupted run's row, planned again
+                // An interrupted run's row, planned again (a dry run journals nothing: none).
+                if (const auto it = journal.planned.find(r.tracking_number);
+                    !m_options.dry_run && it != journal.planned.end()) {
+                    item.journal_id = it->second;
                     ++m_replanned;
                 }
             } else {

@@ -154,6 +154,29 @@ TEST_CASE("a crash after the journal is written, then a rerun: more than a page 
     CHECK(h.journal_states() == std::map<std::string, int>{{"confirmed", 600}});
 }
 
+TEST_CASE("a rerun of half a crashed batch: its planned rows reused, the other half counted as left planned") {
+    ShipHarness h;
+    h.options.via = asc::ShipViaChoice::Feed;
+    std::vector<asc::ShipRequest> requests = batch(h, 600);
+    h.crash_at("after-plan");
+    CHECK_THROWS_AS(h.ship(requests), Crash);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"planned", 600}});
+
+    h.options.on_step = {};
+    requests.resize(300);
+    asc::ShipService service(h.api, h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+    const asc::ShipPlan plan = service.plan(requests);
+    CHECK(plan.left_planned == 300);
+    std::size_t reused = 0;
+    for (const asc::ShipPlanItem& item : plan.items) {
+        reused += item.journal_id != 0 ? 1 : 0;
+    }
+    CHECK(reused == 300);
+    const asc::ShipResult r = service.execute(plan);
+    CHECK(r.count(ShipOutcome::Confirmed) == 300);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"confirmed", 300}, {"planned", 300}});
+}
+
 TEST_CASE("a lost confirmShipment answer stops the run: that package pending, the next not sent; a rerun sends both once") {
     ShipHarness h;
     h.options.via = asc::ShipViaChoice::Api;

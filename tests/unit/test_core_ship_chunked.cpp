@@ -512,4 +512,36 @@ TEST_CASE("a crash after the second chunk is journaled, before any feed: the rer
     CHECK(h.journal_states() == std::map<std::string, int>{{"confirmed", 10}}); // the 8 rows reused
 }
 
+TEST_CASE("a chunked rerun without two of the crashed run's packages: the last chunk counts them left planned") {
+    ChunkHarness h;
+    std::vector<asc::ShipRequest> requests;
+    for (int n = 1; n <= 10; ++n) {
+        h.amazon.add({.id = id(n)});
+        requests.push_back(package(n));
+    }
+    struct Crash {};
+    h.options.on_step = [](std::string_view step) {
+        if (step == "after-plan") {
+            throw Crash{};
+        }
+    };
+    CHECK_THROWS_AS((void)h.run(requests), Crash);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"planned", 4}});
+
+    h.options.on_step = {};
+    asc::ShipRequestList list;
+    for (std::size_t i = 2; i < requests.size(); ++i) { // packages 3-10: 1 and 2 are left out
+        list.add(requests[i]);
+    }
+    list.seal();
+    std::vector<std::size_t> left; // each chunk's left_planned
+    asc::ShipService service(h.api, h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+    const asc::ShipResult again =
+        service.run_chunked(list, [&left](const asc::ShipPlan& plan) { left.push_back(plan.left_planned); }, {});
+    CHECK_FALSE(again.error);
+    CHECK(left == std::vector<std::size_t>{0, 2});
+    CHECK(again.count(ShipOutcome::Confirmed) == 8);
+    CHECK(h.journal_states() == std::map<std::string, int>{{"confirmed", 8}, {"planned", 2}});
+}
+
 TEST_SUITE_END();

@@ -34,12 +34,22 @@
 // 204, a report without an error for its message) or when the order on Amazon carries a package
 // with its tracking number.
 //   * planned: nothing was sent. The same input run again plans it again (the row is reused).
-//   * sending: the outcome is unknown. getOrder: the tracking number on the order -> confirmed
-//     ("confirmed by the order's packages"). Otherwise nothing may be concluded while the request
-//     could still arrive: once sent_at + send_timeout + in_flight_floor has passed (recovery waits
-//     for it, bounded by wait_timeout, unless --no-wait) and, for a feed, no fulfillment feed
+//   * sending: the outcome is unknown. The order's packages: the tracking number on the order ->
+//     confirmed ("confirmed by the order's packages"). Otherwise nothing may be concluded while the
+//     request could still arrive: once sent_at + send_timeout + in_flight_floor has passed (recovery
+//     waits for it, bounded by wait_timeout, unless --no-wait) and, for a feed, no fulfillment feed
 //     created since is still processing, the order is read again; still without the package ->
 //     planned again (sent again after the guard looks again). Until then it is reported pending.
+//     Up to fresh_state_threshold such rows read their order with getOrder each (0.5 requests/s).
+//     More (a lost createFeed answer on a feed of thousands) read it from the store, refreshed by
+//     one incremental sync (searchOrders with includedData PACKAGES, 100 orders a request;
+//     orders_2026-01-01.json): before the latest of the rows' settle moments a sync confirms what
+//     the orders show already; the rest wait for that moment and the fulfillment feeds, then for
+//     the search to show every change up to then (it lags two minutes), and a second sync
+//     concludes. A stored copy proves "not on the order" only when the sync mark of the order's
+//     marketplace is at or after that moment and the copy has packages (not from an order
+//     report); otherwise that order is read with getOrder. The plan then reads the store this sync
+//     left (no second sync for the same orders).
 //   * submitted: the feed is ours; its report is read (waiting up to wait_timeout).
 // A second `order ship` on the same store waits for the first (a lock file), so rows in flight are
 // always from a run that died or gave up.
@@ -244,6 +254,7 @@ struct ShipResult {
 };
 
 struct ShipJournaled; // the journal rows one execute() wrote (src/core/ship/ship_internal.hpp)
+struct ShipInFlight;  // what recovery found in flight (src/core/ship/ship_internal.hpp)
 class ShipFeedFill;   // the fulfillment feed a run is filling (src/core/ship/ship_internal.hpp)
 class ShipRequestList; // the packages of a run, held compactly (ship_requests.hpp)
 
@@ -305,15 +316,43 @@ class ShipService {
     // The rows of packages 0 .. packages - 1 in order, journaled ones as the journal has them now.
     void emit_spilled(Spill& spill, std::size_t packages, const std::string& sending_note, ShipResult& result,
                       const ShipRowSink& sink);
-    std::vector<ShipRow> recover(std::map<std::string, std::int64_t>& replannable);
+    std::vector<ShipRow> recover();
+    // Recovery's first pass over the rows in flight: counts and moments only, nothing written.
+    ShipInFlight survey_in_flight();
+    // A few `sending` rows: settle_sending each (getOrder).
+    void settle_each(std::vector<ShipRow>& out);
+    // Many `sending` rows: one incremental sync of the store, then each row from its stored order
+    // (ship_recover_sync.cpp).
+    void settle_synced(const ShipInFlight& flight, std::vector<ShipRow>& out);
+    enum class StoreSettle {
+        ConfirmOnly,   // what the store shows proves confirmed; the other rows are left as they are
+        ReportPending, // as ConfirmOnly, and each other row is reported pending, with `why`
+        Conclude,      // nothing can arrive any more: a row not on its order is planned again
+    };
+    // The `sending` rows settled from the store (and getOrder where the store cannot tell); returns
+    // how many are still `sending`. Conclude needs `quiet`: no request could arrive after it.
+    std::size_t settle_from_store(StoreSettle mode, const std::string& why, Timestamp quiet, std::vector<ShipRow>& out);
+    // The moment after which nothing sent by the `sending` rows can change an order: their settle
+    // moment, and the end of every fulfillment feed created since the first of them went out in a
+    // feed (waited for, unless --no-wait). nullopt, with `busy` naming it, while one still processes.
+    std::optional<Timestamp> quiet_since(const ShipInFlight& flight, std::string& busy);
+    // Waits until searchOrders shows every change up to `quiet` (k_ship_search_lag after it).
+    void await_search(Timestamp quiet, std::size_t packages);
+    // One incremental sync of the store (sync_orders), for `orders` orders.
+    void refresh_store(std::size_t orders);
+    // The journal changes that settle row `e`, with its result row in `out` (settle_sending's steps).
+    ShipChange confirm_change(ShipEntry& e, std::vector<ShipRow>& out);
+    ShipChange not_found_change(ShipEntry& e, std::vector<ShipRow>& out);
+    ShipChange replan_change(ShipEntry& e); // counts the row into m_planned_before
+    // getOrder of `order_id` with what the guard needs; nullopt when Amazon does not know it.
+    std::optional<Order> read_order(const std::string& order_id);
     // The orders' fresh state (step 2): `found(i, order)` for each ids[i] Amazon knows, one at a
     // time (none is kept); an id Amazon does not know gets no call.
     void fresh_state(const std::vector<std::string_view>& ids,
                      const std::function<void(std::size_t, const Order&)>& found);
     // The guard on one order's fresh state (nullptr: Amazon does not know it) for its packages
     // `indexes` (into plan.items, in input order).
-    void decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh,
-                      std::map<std::string, std::int64_t>& replannable);
+    void decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh);
     void send_api(const ShipPlan& plan, const ShipJournaled& journaled, ShipResult& result, std::string& sending_note);
     // The journaled rows of `plan` to feed into `feed`, in plan order, sending it where the
     // journal's numbering starts a new feed.
@@ -347,10 +386,17 @@ class ShipService {
     // Per batch of feed rows whose createFeed outcome is unknown: the fulfillment feed that may
     // hold them still processing ("" once none is), so getFeeds (0.0222/s) is asked once a batch.
     std::map<std::string, std::string> m_busy_feed;
-    // Planned rows of interrupted runs (order id + tracking number -> journal id) that no package
-    // of this run has planned again yet.
-    std::map<std::string, std::int64_t> m_replannable;
+    // Planned rows of interrupted runs, counted by recovery (the `sending` rows it planned again
+    // included), and how many of them a package of this run has planned again: each is found in the
+    // journal when its package is decided (journal_of), so that none is held (memory flat in the
+    // batch, however many an interrupted run left).
+    std::size_t m_planned_before = 0;
+    std::size_t m_replanned = 0;
+    [[nodiscard]] std::size_t left_planned() const;
     bool m_synced = false; // the store had its incremental sync in this run (a chunked run syncs once)
+    // Recovery refreshed the store with an incremental sync moments ago (settle_synced): a plan of
+    // more orders than getOrder is used for reads the store it left, as fresh as its own sync.
+    bool m_recovery_synced = false;
     bool m_first_send = true;
     bool m_first_confirm = true;
 };

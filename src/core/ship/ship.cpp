@@ -5,7 +5,7 @@
 
 #include "asc/base/interrupt.hpp"
 #include "asc/base/strings.hpp"
-#include "asc/sync/sync.hpp"
+#include "asc/sync/sync.hpp" // fetch_fresh_orders
 #include "ship_internal.hpp"
 
 #include <algorithm>
@@ -112,6 +112,10 @@ ShipService::ShipService(SpApiClient& api, OrdersClient& orders, FeedsClient& fe
     : m_api(api), m_orders(orders), m_feeds(feeds), m_store(store), m_clock(clock), m_events(events),
       m_options(std::move(options)) {}
 
+std::size_t ShipService::left_planned() const {
+    return m_planned_before - std::min(m_planned_before, m_replanned);
+}
+
 Timestamp ShipService::now() const {
     return std::chrono::floor<std::chrono::seconds>(m_clock.wall_now());
 }
@@ -129,6 +133,9 @@ struct JournalOfOrder {
     long long next_ref = 1;                   // the next free packageReferenceId
     std::set<std::string> confirmed_tracking; // by earlier runs
     std::set<std::string> pending_tracking;   // in flight from earlier runs, not settled
+    // Rows of interrupted runs that were never sent (tracking number -> journal id): a package of
+    // this run with that tracking number reuses the row (at most one: ship_journal_in_flight).
+    std::map<std::string, std::int64_t> planned;
 };
 
 JournalOfOrder journal_of(Store& store, const std::string& order_id, const Order& order) {
@@ -143,6 +150,8 @@ JournalOfOrder journal_of(Store& store, const std::string& order_id, const Order
                 j.confirmed_tracking.insert(e.tracking_number);
             } else if (e.state == ShipState::Sending || e.state == ShipState::Submitted) {
                 j.pending_tracking.insert(e.tracking_number);
+            } else if (e.state == ShipState::Planned) {
+                j.planned[e.tracking_number] = e.id;
             }
         }
     }
@@ -156,16 +165,12 @@ struct ByOrderId {
     bool operator()(std::string_view a, std::size_t b) const { return a < plan.items[b].request.order_id; }
 };
 
-std::string key_of(const std::string& order_id, const std::string& tracking) {
-    return order_id + "\n" + tracking;
-}
-
 } // namespace
 
 ShipPlan ShipService::plan(std::vector<ShipRequest> requests) {
     ShipPlan plan = begin_plan();
     plan_packages(plan, std::move(requests));
-    plan.left_planned = m_replannable.size();
+    plan.left_planned = left_planned();
     return plan;
 }
 
@@ -173,7 +178,7 @@ ShipPlan ShipService::begin_plan() {
     ShipPlan plan;
     if (!m_options.dry_run) {
         m_lock = m_store.lock_for_ship(m_options.lock_wait);
-        plan.recovered = recover(m_replannable);
+        plan.recovered = recover();
     }
     return plan;
 }
@@ -229,11 +234,11 @@ void ShipService::decide_items(ShipPlan& plan) {
     std::vector<bool> known(ids.size(), false);
     fresh_state(ids, [&](std::size_t i, const Order& order) {
         known[i] = true;
-        decide_order(plan, packages_of(ids[i]), &order, m_replannable);
+        decide_order(plan, packages_of(ids[i]), &order);
     });
     for (std::size_t i = 0; i < ids.size(); ++i) {
         if (!known[i]) {
-            decide_order(plan, packages_of(ids[i]), nullptr, m_replannable);
+            decide_order(plan, packages_of(ids[i]), nullptr);
         }
     }
     const std::size_t packages = plan.count(ShipOutcome::WouldShip);
@@ -243,8 +248,7 @@ void ShipService::decide_items(ShipPlan& plan) {
                                                      : ShipVia::Api;
 }
 
-void ShipService::decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh,
-                               std::map<std::string, std::int64_t>& replannable) {
+void ShipService::decide_order(ShipPlan& plan, std::span<const std::size_t> indexes, const Order* fresh) {
     std::optional<Order> order; // the next package of the order sees the units the one before took
     JournalOfOrder journal;
     if (fresh != nullptr) {
@@ -280,9 +284,11 @@ void ShipService::decide_order(ShipPlan& plan, std::span<const std::size_t> inde
                 item.items = d.items;
                 item.package_ref = std::to_string(journal.next_ref++);
                 *order = shipped_copy(std::move(*order), d.items);
-                if (const auto it = replannable.find(key_of(r.order_id, r.tracking_number)); it != replannable.end()) {
+                // An interrupted run's row, planned again (a dry run journals nothing: none).
+                if (const auto it = journal.planned.find(r.tracking_number);
+                    !m_options.dry_run && it != journal.planned.end()) {
                     item.journal_id = it->second;
-                    replannable.erase(it);
+                    ++m_replanned;
                 }
             } else {
                 item.outcome = d.verdict == ShipVerdict::AlreadyShipped ? ShipOutcome::AlreadyShipped : ShipOutcome::Refused;
@@ -306,16 +312,12 @@ void ShipService::fresh_state(const std::vector<std::string_view>& ids,
         get_each(all);
         return;
     }
-    if (!m_synced) { // a chunked run's later chunks read the store the first one refreshed
-        m_events.note(fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
-        SyncOptions sync;
-        sync.marketplace_ids = m_options.marketplace_ids;
-        sync.now = now();
-        sync.lock_wait = m_options.sync_lock_wait;
-        sync.grow_cache = false; // memory flat in the batch, however stale the store
-        sync_orders(m_orders, m_store, sync, m_events);
-        m_synced = true;
+    // A chunked run's later chunks read the store the first one refreshed; recovery's sync of
+    // moments ago (settle_synced) serves the first one as well.
+    if (!m_synced && !m_recovery_synced) {
+        refresh_store(ids.size());
     }
+    m_synced = true;
     std::vector<std::size_t> from_report; // stored from an order report: no item ids, no packages
     std::vector<std::size_t> missing;
     for (std::size_t i = 0; i < ids.size(); ++i) {

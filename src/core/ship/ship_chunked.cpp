@@ -129,7 +129,7 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
             plan.items.emplace_back().request = packages[i];
         }
         decide_items(plan);
-        plan.left_planned = m_replannable.size();
+        plan.left_planned = left_planned();
         if (planned) {
             planned(plan);
         }
@@ -172,7 +172,7 @@ ShipResult ShipService::run_chunked(const ShipRequestList& packages,
             plan.via = ShipVia::Feed; // --via auto counts the batch, not the chunk
         }
         if (cursor == n) {
-            plan.left_planned = m_replannable.size();
+            plan.left_planned = left_planned();
         }
         if (planned) {
             planned(plan);

@@ -6,6 +6,7 @@
 #include "asc/ship/ship.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -99,6 +100,28 @@ class ShipFeedFill {
     std::vector<std::int64_t> m_journal_ids;
     std::set<std::string> m_marketplaces;
 };
+
+// What recovery's first look at the journal's rows in flight found (ShipService::survey_in_flight):
+// counts and moments, no row, so that it is the same size for ten rows or a hundred thousand.
+struct ShipInFlight {
+    std::size_t planned = 0;
+    std::size_t sending = 0;
+    // The latest moment a request of a `sending` row can still arrive (its settle moment).
+    Timestamp settle{};
+    // The earliest send of a `sending` row that went out in a feed (nullopt: none did).
+    std::optional<Timestamp> feed_sent;
+    std::set<std::string> feeds; // the feeds of `submitted` rows, read once each
+};
+
+// When a request sent at `sent_at` (whole seconds, rounded down) with `send_timeout` can no longer
+// reach Amazon: sent_at + 1 s + send_timeout + floor (rows journaled without a timeout assume 10
+// minutes).
+Timestamp ship_settle_time(const ShipEntry& e, std::chrono::milliseconds floor);
+
+// searchOrders shows an order's changes only up to two minutes before the request: a
+// lastUpdatedBefore must be at least 2 minutes before now (orders_2026-01-01.json, searchOrders;
+// reference/spapi-contract.md), which the sync applies (sync.cpp).
+inline constexpr std::chrono::minutes k_ship_search_lag{2};
 
 // Counts `row` in `result`, then hands it to `sink`, or keeps it in result.rows without one.
 void emit_row(ShipRow&& row, ShipResult& result, const ShipRowSink& sink);

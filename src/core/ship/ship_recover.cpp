@@ -13,103 +13,145 @@
 
 namespace asc {
 
-namespace {
-
-std::string key_of(const ShipEntry& e) {
-    return e.order_id + "\n" + e.tracking_number;
+Timestamp ship_settle_time(const ShipEntry& e, std::chrono::milliseconds floor) {
+    const auto timeout = e.send_timeout.value_or(std::chrono::minutes(10));
+    const Timestamp sent = e.sent_at.value_or(e.updated_at);
+    return sent + std::chrono::seconds(1) + std::chrono::ceil<std::chrono::seconds>(timeout + floor);
 }
 
-} // namespace
+// The journal's rows in flight a page at a time (settling a row writes it, so no read stays open).
+// Rows already seen are not met again: the pages go by id.
+constexpr std::size_t k_flight_page = 256;
 
-std::vector<ShipRow> ShipService::recover(std::map<std::string, std::int64_t>& replannable) {
+ShipInFlight ShipService::survey_in_flight() {
+    ShipInFlight flight;
+    for (std::int64_t after = 0;;) {
+        const std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_flight_page);
+        for (const ShipEntry& e : page) {
+            if (e.state == ShipState::Planned) {
+                ++flight.planned;
+            } else if (e.state == ShipState::Sending) {
+                ++flight.sending;
+                flight.settle = std::max(flight.settle, ship_settle_time(e, m_options.in_flight_floor));
+                if (e.via == ShipVia::Feed) {
+                    const Timestamp sent = e.sent_at.value_or(e.updated_at);
+                    flight.feed_sent = std::min(flight.feed_sent.value_or(sent), sent);
+                }
+            } else {
+                flight.feeds.insert(e.feed_id);
+            }
+        }
+        if (page.size() < k_flight_page) {
+            return flight;
+        }
+        after = page.back().id;
+    }
+}
+
+std::vector<ShipRow> ShipService::recover() {
     std::vector<ShipRow> out;
     if (m_store.schema_version() < 7) {
         return out;
     }
-    // The journal's rows in flight a page at a time (settling a row writes it, so no read stays
-    // open); the feeds of submitted rows are read once each, after.
-    constexpr std::size_t k_page = 256;
-    std::set<std::string> feeds;
-    std::int64_t after = 0;
-    for (;;) {
-        std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_page);
-        if (page.empty()) {
-            break;
-        }
-        after = page.back().id;
-        for (ShipEntry& e : page) {
-            if (e.state == ShipState::Planned) {
-                replannable[key_of(e)] = e.id;
-            } else if (e.state == ShipState::Sending) {
-                ShipRow row;
-                const bool settled = settle_sending(e, m_options.wait, row);
-                if (e.state == ShipState::Planned) {
-                    replannable[key_of(e)] = e.id;
-                } else {
-                    out.push_back(settled ? row : row_of(e, ShipOutcome::Pending, row.message));
-                }
-            } else {
-                feeds.insert(e.feed_id);
-            }
-        }
-        if (page.size() < k_page) {
-            break;
-        }
+    const ShipInFlight flight = survey_in_flight();
+    m_planned_before = flight.planned; // and each row settling plans again (replan_change)
+    // A few rows whose outcome is unknown are worth a getOrder each (0.5 requests/s); more are read
+    // through one incremental sync, as the plan reads more orders than that (fresh_state).
+    if (flight.sending > m_options.fresh_state_threshold) {
+        settle_synced(flight, out);
+    } else if (flight.sending > 0) {
+        settle_each(out);
     }
-    for (const std::string& feed_id : feeds) {
+    for (const std::string& feed_id : flight.feeds) {
         collect_feed(feed_id, m_options.wait, &out);
     }
     return out;
+}
+
+void ShipService::settle_each(std::vector<ShipRow>& out) {
+    for (std::int64_t after = 0;;) {
+        std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_flight_page);
+        for (ShipEntry& e : page) {
+            if (e.state != ShipState::Sending) {
+                continue;
+            }
+            ShipRow row;
+            const bool settled = settle_sending(e, m_options.wait, row);
+            if (e.state != ShipState::Planned) { // planned again: reported when it is sent
+                out.push_back(settled ? row : row_of(e, ShipOutcome::Pending, row.message));
+            }
+        }
+        if (page.size() < k_flight_page) {
+            return;
+        }
+        after = page.back().id;
+    }
+}
+
+std::optional<Order> ShipService::read_order(const std::string& order_id) {
+    try {
+        return m_orders.get(order_id, ship_included());
+    } catch (const ApiError& err) {
+        if (err.kind() != ErrorKind::NotFound) {
+            throw;
+        }
+        return std::nullopt;
+    }
+}
+
+ShipChange ShipService::confirm_change(ShipEntry& e, std::vector<ShipRow>& out) {
+    e.state = ShipState::Confirmed;
+    e.result_message = "confirmed by the order's packages (the answer to the request that sent it was lost)";
+    out.push_back(row_of(e, ShipOutcome::Confirmed));
+    return {.id = e.id,
+            .state = ShipState::Confirmed,
+            .result_message = e.result_message,
+            .commerce_state = m_options.commerce_on_confirm};
+}
+
+ShipChange ShipService::not_found_change(ShipEntry& e, std::vector<ShipRow>& out) {
+    e.state = ShipState::Failed;
+    e.result_message = "Amazon does not know the order";
+    out.push_back(row_of(e, ShipOutcome::NotFound));
+    return {.id = e.id, .state = ShipState::Failed, .result_message = e.result_message};
+}
+
+ShipChange ShipService::replan_change(ShipEntry& e) {
+    ++m_planned_before;
+    e.state = ShipState::Planned;
+    e.sent_at.reset();
+    return {.id = e.id,
+            .state = ShipState::Planned,
+            .feed_document_id = std::string(),
+            .sent_at = std::optional<Timestamp>{},
+            .send_timeout = std::optional<std::chrono::milliseconds>{}};
 }
 
 // Settles a `sending` row from the order's packages. Returns true when settled: Confirmed (the
 // package is on the order), Failed (the order is unknown), or Planned (it never arrived: the caller
 // plans it again). False: still unknown; `out` says why.
 bool ShipService::settle_sending(ShipEntry& e, bool may_wait, ShipRow& out) {
-    auto read = [&]() -> std::optional<Order> {
-        try {
-            return m_orders.get(e.order_id, ship_included());
-        } catch (const ApiError& err) {
-            if (err.kind() != ErrorKind::NotFound) {
-                throw;
-            }
-            return std::nullopt;
-        }
-    };
-    auto confirm = [&](const Order& order) {
-        e.state = ShipState::Confirmed;
-        e.result_message = "confirmed by the order's packages (the answer to the request that sent it was lost)";
-        m_store.ship_journal_update(
-            std::vector<ShipChange>{{.id = e.id,
-                                     .state = ShipState::Confirmed,
-                                     .result_message = e.result_message,
-                                     .commerce_state = m_options.commerce_on_confirm}},
-            now(), std::vector<Order>{order});
-        out = row_of(e, ShipOutcome::Confirmed);
+    std::vector<ShipRow> rows;
+    auto settle = [&](const ShipChange& change, std::span<const Order> orders) {
+        m_store.ship_journal_update(std::vector<ShipChange>{change}, now(), orders);
+        out = rows.empty() ? row_of(e, ShipOutcome::Pending, "never reached Amazon; planned again") : rows.back();
         return true;
     };
-    std::optional<Order> order = read();
+    std::optional<Order> order = read_order(e.order_id);
     if (!order) {
-        e.state = ShipState::Failed;
-        e.result_message = "Amazon does not know the order";
-        m_store.ship_journal_update(
-            std::vector<ShipChange>{{.id = e.id, .state = ShipState::Failed, .result_message = e.result_message}}, now());
-        out = row_of(e, ShipOutcome::NotFound);
-        return true;
+        return settle(not_found_change(e, rows), {});
     }
     if (has_tracking(*order, e.tracking_number)) {
-        return confirm(*order);
+        return settle(confirm_change(e, rows), std::span<const Order>(&*order, 1));
     }
-    const auto timeout = e.send_timeout.value_or(std::chrono::minutes(10));
     const Timestamp sent = e.sent_at.value_or(e.updated_at);
-    const Timestamp settle = sent + std::chrono::seconds(1) +
-                             std::chrono::ceil<std::chrono::seconds>(timeout + m_options.in_flight_floor);
-    const auto left = settle - now();
+    const Timestamp settle_at = ship_settle_time(e, m_options.in_flight_floor);
+    const auto left = settle_at - now();
     if (left > std::chrono::seconds(0)) {
         if (!may_wait || left > m_options.wait_timeout) {
             out = row_of(e, ShipOutcome::Pending,
                          fmt::format("sent at {} and not on the order yet; not sent again before {}",
-                                     format_rfc3339(sent), format_rfc3339(settle)));
+                                     format_rfc3339(sent), format_rfc3339(settle_at)));
             return false;
         }
         m_events.note(fmt::format("waiting {} s until an unanswered confirmation of order {} can no longer arrive",
@@ -138,20 +180,11 @@ bool ShipService::settle_sending(ShipEntry& e, bool may_wait, ShipRow& out) {
             return false;
         }
     }
-    order = read();
+    order = read_order(e.order_id);
     if (order && has_tracking(*order, e.tracking_number)) {
-        return confirm(*order);
+        return settle(confirm_change(e, rows), std::span<const Order>(&*order, 1));
     }
-    e.state = ShipState::Planned;
-    e.sent_at.reset();
-    m_store.ship_journal_update(std::vector<ShipChange>{{.id = e.id,
-                                                         .state = ShipState::Planned,
-                                                         .feed_document_id = std::string(),
-                                                         .sent_at = std::optional<Timestamp>{},
-                                                         .send_timeout = std::optional<std::chrono::milliseconds>{}}},
-                                now());
-    out = row_of(e, ShipOutcome::Pending, "never reached Amazon; planned again");
-    return true;
+    return settle(replan_change(e), {});
 }
 
 } // namespace asc

@@ -434,8 +434,8 @@ END;
 // three child tables into two JSON columns of the orders row (the format is in store_packed.cpp).
 // Nothing searches them: they are read with the whole order (order show, the cancel and ship
 // guards) and written with it, and as rows they were 313,000 of the 589,000 rows a first
-// `orders list --all` of 100,000 orders wrote (bench/list's orders; 0.29 s of the store thread's
-// 0.89 s of CPU, measured with perf). The rows are packed in order of seq (the subqueries'
+// `orders list --all` of 100,000 orders wrote (bench/list's orders; 0.23 s of the store thread's
+// 0.86 s of CPU, measured with perf). The rows are packed in order of seq (the subqueries'
 // ORDER BY feeds the aggregate in that order: SQLite does not flatten a subquery with ORDER BY
 // into an aggregate query, https://www.sqlite.org/optoverview.html#flattening rule 16); a text
 // of the old tables that was NULL becomes JSON null, which reads as "".

@@ -4,6 +4,7 @@
 #include "asc/amazon/sp_api.hpp"
 #include "asc/model/model.hpp"
 
+#include <chrono>
 #include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -12,6 +13,13 @@
 #include <vector>
 
 namespace asc {
+
+// searchOrders shows an order's changes only up to two minutes before the request: its
+// createdBefore / lastUpdatedBefore must be at least 2 minutes before now (orders_2026-01-01.json,
+// searchOrders; reference/spapi-contract.md). The client clamps its windows to that end, the sync
+// ends its window there, and recovery waits it out before concluding from a sync what did not
+// happen.
+inline constexpr std::chrono::minutes k_search_lag{2};
 
 // includedData values of v2026.
 enum class Included { Buyer, Recipient, Proceeds, Fulfillment, Packages, Cancellation, Promotion, Tax };

@@ -3,6 +3,7 @@
 // "Recovery"), as pure functions so that each rule is tested on its own.
 
 #include "asc/amazon/feeds_client.hpp"
+#include "asc/amazon/orders_client.hpp" // k_search_lag
 #include "asc/model/model.hpp"
 
 #include <chrono>
@@ -27,9 +28,6 @@ UnknownVerdict decide_unknown(const std::optional<Order>& fresh, bool settled);
 // send_timeout was recorded assume k_unknown_send_timeout.
 inline constexpr std::chrono::minutes k_unknown_send_timeout{10};
 
-// searchOrders shows an order's changes only up to two minutes before the request (Amazon's rule
-// for lastUpdatedBefore, as the sync applies it).
-inline constexpr std::chrono::minutes k_search_lag{2};
 Timestamp settle_time(Timestamp sent_at, std::optional<std::chrono::milliseconds> send_timeout,
                       std::chrono::milliseconds floor);
 

@@ -336,7 +336,7 @@ class ShipService {
     // moment, and the end of every fulfillment feed created since the first of them went out in a
     // feed (waited for, unless --no-wait). nullopt, with `busy` naming it, while one still processes.
     std::optional<Timestamp> quiet_since(const ShipInFlight& flight, std::string& busy);
-    // Waits until searchOrders shows every change up to `quiet` (k_ship_search_lag after it).
+    // Waits until searchOrders shows every change up to `quiet` (k_search_lag after it).
     void await_search(Timestamp quiet, std::size_t packages);
     // One incremental sync of the store (sync_orders), for `orders` orders.
     void refresh_store(std::size_t orders);

@@ -26,8 +26,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 constexpr std::string_view k_search_path = "/orders/2026-01-01/orders";
-// Amazon rejects a ...Before later than this long before the request.
-constexpr std::chrono::minutes k_before_margin{2};
 
 std::string_view to_v2026(Included i) {
     switch (i) {
@@ -463,7 +461,7 @@ std::vector<std::pair<std::string, std::string>> OrdersClient::search_parameters
         throw Error(ErrorKind::Usage,
                     "the page size must be between 1 and 100, not " + std::to_string(query.page_size));
     }
-    const Timestamp latest = now - k_before_margin;
+    const Timestamp latest = now - k_search_lag; // Amazon rejects a ...Before any later
     const auto clamp = [latest](Timestamp t) { return std::min(t, latest); };
 
     std::vector<std::pair<std::string, std::string>> params;

@@ -118,11 +118,6 @@ struct ShipInFlight {
 // minutes).
 Timestamp ship_settle_time(const ShipEntry& e, std::chrono::milliseconds floor);
 
-// searchOrders shows an order's changes only up to two minutes before the request: a
-// lastUpdatedBefore must be at least 2 minutes before now (orders_2026-01-01.json, searchOrders;
-// reference/spapi-contract.md), which the sync applies (sync.cpp).
-inline constexpr std::chrono::minutes k_ship_search_lag{2};
-
 // Counts `row` in `result`, then hands it to `sink`, or keeps it in result.rows without one.
 void emit_row(ShipRow&& row, ShipResult& result, const ShipRowSink& sink);
 

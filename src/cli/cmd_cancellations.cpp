@@ -197,8 +197,9 @@ void setup_cancellations(CLI::App& app, Context& ctx) {
         ->type_name("DURATION");
     resume->add_flag("--no-commerce", resume_opts->no_commerce,
                      "Do not update the linked Magento orders this time (journaled as skipped)");
-    resume->footer("An order is never sent twice: a feed whose answer was lost is looked up on Amazon (getFeeds)\n"
-                   "before anything is sent again. With a commerce link, the Magento step of canceled orders\n"
+    resume->footer("An order is never sent twice: when the answer to a feed's createFeed was lost, its orders are\n"
+                   "settled from what Amazon shows of them (getOrder, or one incremental sync for many), once any\n"
+                   "feed that may hold them has finished, before anything is sent again. With a commerce link, the Magento step of canceled orders\n"
                    "that failed or never ran is retried (that step only): each Magento order is read again and\n"
                    "the action decided from its quantities and state, so nothing is canceled or refunded twice.\n\n"
                    "Examples:\n  asc cancellations resume");

@@ -109,6 +109,16 @@ std::size_t CancelResult::count(CancelOutcome outcome) const {
     return tally.count(outcome);
 }
 
+CancelPlanItem planned_item(JournalEntry&& e) {
+    CancelPlanItem item;
+    item.order_id = std::move(e.order_id);
+    item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
+    item.journal_id = e.id;
+    item.seen_journal = e.id;
+    item.from_input = false;
+    return item;
+}
+
 std::string make_batch_id(Timestamp now) {
     std::random_device rd;
     const auto days = std::chrono::floor<std::chrono::days>(now);
@@ -453,14 +463,8 @@ CancelPlan CancelService::plan_part(const std::vector<std::string>& order_ids, C
             ++plan.left_for_resume;
             return;
         }
-        CancelPlanItem item;
-        item.order_id = std::move(e.order_id);
-        item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
-        item.journal_id = e.id;
-        item.seen_journal = e.id;
-        item.from_input = false;
         need.push_back(plan.items.size());
-        plan.items.push_back(std::move(item));
+        plan.items.push_back(planned_item(std::move(e)));
     };
     if (!m_options.dry_run) {
         m_store.journal_each({.states = {JournalState::Planned}, .run_id = m_store.journal_run_id()}, planned);

@@ -362,14 +362,8 @@ bool CancelService::plan_planned_page(CancelPlan& plan, std::string& after, std:
         if (e.run_id != m_store.journal_run_id()) {
             continue;
         }
-        CancelPlanItem item;
-        item.order_id = std::move(e.order_id);
-        item.reason = parse_cancel_reason(e.reason).value_or(CancelReason::GeneralAdjustment);
-        item.journal_id = e.id;
-        item.seen_journal = e.id;
-        item.from_input = false;
         need.push_back(plan.items.size());
-        plan.items.push_back(std::move(item));
+        plan.items.push_back(planned_item(std::move(e)));
     }
     decide_fresh(plan, need);
     return more;

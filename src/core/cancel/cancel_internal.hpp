@@ -130,6 +130,10 @@ Order canceled_copy(Order order, const std::string& reason);
 // "b20261101T100000Z-1a2b3c": a batch id, unique enough across processes and hosts.
 std::string make_batch_id(Timestamp now);
 
+// This run's planned journal row `e`, as the plan item that decides it on fresh state and sends
+// it again (a reason the journal spells wrongly reads as GeneralAdjustment).
+CancelPlanItem planned_item(JournalEntry&& e);
+
 // A timeout as people read it: "30m", "90s".
 std::string duration_text(std::chrono::milliseconds d);
 

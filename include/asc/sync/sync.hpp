@@ -109,4 +109,11 @@ inline SyncResult sync_orders(OrdersClient& client, Store& store, const SyncOpti
     return sync_orders(source, store, options, events);
 }
 
+// The incremental sync a command runs before it checks `orders` orders against the store (the
+// guards of order cancel and order ship, and their recoveries): a note says why, and it writes
+// with the 2 MiB page cache (SyncOptions::grow_cache off), so that the command's memory does not
+// depend on how stale the store was. Waits up to `lock_wait` for another sync of the store.
+SyncResult sync_before_check(OrdersClient& client, Store& store, const std::vector<std::string>& marketplace_ids,
+                             Timestamp now, std::chrono::milliseconds lock_wait, Events& events, std::size_t orders);
+
 } // namespace asc

@@ -248,14 +248,8 @@ void CancelService::fresh_state(const std::vector<std::string_view>& ids,
         return;
     }
     if (!m_synced || !m_reuse_sync) { // a chunked run's later chunks read its first sync
-        m_events.note(
-            fmt::format("refreshing the local store (incremental sync) to check {} orders", ids.size()));
-        SyncOptions sync;
-        sync.marketplace_ids = m_options.marketplace_ids;
-        sync.now = now();
-        sync.lock_wait = m_options.sync_lock_wait;
-        sync.grow_cache = false; // memory flat in the batch, however stale the store
-        sync_orders(m_orders, m_store, sync, m_events);
+        sync_before_check(m_orders, m_store, m_options.marketplace_ids, now(), m_options.sync_lock_wait, m_events,
+                          ids.size());
         m_synced = true;
     }
     std::vector<std::size_t> missing;

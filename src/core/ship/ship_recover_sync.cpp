@@ -22,13 +22,7 @@ constexpr std::size_t k_settle_page = 256;
 } // namespace
 
 void ShipService::refresh_store(std::size_t orders) {
-    m_events.note(fmt::format("refreshing the local store (incremental sync) to check {} orders", orders));
-    SyncOptions sync;
-    sync.marketplace_ids = m_options.marketplace_ids;
-    sync.now = now();
-    sync.lock_wait = m_options.sync_lock_wait;
-    sync.grow_cache = false; // memory flat in the batch, however stale the store
-    sync_orders(m_orders, m_store, sync, m_events);
+    sync_before_check(m_orders, m_store, m_options.marketplace_ids, now(), m_options.sync_lock_wait, m_events, orders);
 }
 
 void ShipService::await_search(Timestamp quiet, std::size_t packages) {

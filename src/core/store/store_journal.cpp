@@ -269,10 +269,13 @@ std::vector<JournalEntry> Store::journal_commerce_owed(std::int64_t after_id, st
     require_journal(*m_impl);
     // Through the primary key from `after_id` on: the pages of one pass read the journal once.
     sqlite::Stmt s(m_impl->db.get(), select_columns(m_impl->schema_version) +
-                                         "WHERE id > ?1 AND state = 'canceled' AND commerce_state IN ('pending', "
-                                         "'failed') ORDER BY id LIMIT ?2");
+                                         "WHERE id > ?1 AND state = ?3 AND commerce_state IN (?4, ?5) "
+                                         "ORDER BY id LIMIT ?2");
     s.bind(1, after_id);
     s.bind(2, static_cast<std::int64_t>(std::max<std::size_t>(limit, 1)));
+    s.bind(3, to_string(JournalState::Canceled));
+    s.bind(4, to_string(CommerceState::Pending));
+    s.bind(5, to_string(CommerceState::Failed));
     std::vector<JournalEntry> out;
     while (s.step()) {
         out.push_back(read_entry(s));

@@ -69,6 +69,17 @@ void end_bulk_unless_interrupted(Store& store, const Error& e, UpsertCounts& cou
 
 } // namespace
 
+SyncResult sync_before_check(OrdersClient& client, Store& store, const std::vector<std::string>& marketplace_ids,
+                             Timestamp now, std::chrono::milliseconds lock_wait, Events& events, std::size_t orders) {
+    events.note(fmt::format("refreshing the local store (incremental sync) to check {} orders", orders));
+    SyncOptions sync;
+    sync.marketplace_ids = marketplace_ids;
+    sync.now = now;
+    sync.lock_wait = lock_wait;
+    sync.grow_cache = false;
+    return sync_orders(client, store, sync, events);
+}
+
 SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& options, Events& events) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<std::string> keys = options.marketplace_ids;

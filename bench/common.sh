@@ -29,19 +29,8 @@ sim_start() {
   export ASC_MARKETPLACE=ATVPDKIKX0DER,A2EUQ1WTGCTBG2,A1F83G8C2ARO7P,A1PA6795UKMFR9,A1VC38T7YXB528
 }
 
-# measure CMD...: runs once; prints "seconds peak_rss_kib" of the command (stdout discarded).
-measure() {
-  python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-t = time.monotonic()
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
-elapsed = time.monotonic() - t
-print(f"{elapsed:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
-PY
-}
-
-# measure_rc CMD...: the same, whatever the command's exit status; prints "seconds peak_rss_kib
-# exit_status".
+# measure_rc CMD...: runs once; prints "seconds peak_rss_kib exit_status" of the command (stdout
+# discarded), whatever its exit status.
 measure_rc() {
   python3 - "$@" <<'PY'
 import resource, subprocess, sys, time
@@ -50,6 +39,18 @@ rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 elapsed = time.monotonic() - t
 print(f"{elapsed:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {rc}")
 PY
+}
+
+# measure CMD...: the same for a command that must succeed; prints "seconds peak_rss_kib", or
+# fails saying how the command exited.
+measure() {
+  local out
+  out=$(measure_rc "$@") || return
+  if [ "${out##* }" != 0 ]; then
+    echo "measure: $1 exited ${out##* }" >&2
+    return 1
+  fi
+  echo "${out% *}"
 }
 
 # median_ms RUNS CMD...: the median wall time in milliseconds over RUNS runs.

@@ -470,7 +470,7 @@ TEST_SUITE("store") {
             REQUIRE(back.has_value());
             check_same_order(o, *back, false);
             CHECK(back->total_breakdown[2].amount.scale == 4);
-            // Nothing else in the row: one order, its items, no other tables.
+            // The stored lists hash as the given ones: writing the same order again changes nothing.
             CHECK(store.upsert_orders(std::vector{o}).unchanged == 1);
         });
     }

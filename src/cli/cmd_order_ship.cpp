@@ -406,6 +406,14 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
         options.confirmed = [&confirmed](const ShipRequest& r) { return confirmed.contains(r.line); };
         ask = false;
     }
+    // The rows of earlier runs that recovery settles are only counted for the note, as they
+    // settle: a run killed with any number of packages in flight is settled in flat memory.
+    ShipCounts recovered;
+    options.on_recovered = [&recovered](ShipRow&& row) { recovered.add(row); };
+    const auto recovery_note = [&](const ShipPlan& plan) {
+        print_ship_recovery(ctx, recovered, plan.left_planned);
+        recovered = {}; // told once: a later chunk's plan has none
+    };
     ShipService service(ctx.sp_api(), ctx.orders(), ctx.feeds(), ctx.store(), ctx.clock(), ctx.events(), options);
     ShipRowsOut out(ctx, commerce);
     const ShipRowSink sink = [&out](ShipRow&& row) { out.row(std::move(row)); };
@@ -413,8 +421,7 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
     if (!ask) {
         // A chunk of the batch at a time, each row written out (after its Magento step) as the
         // service hands it over, never all held.
-        result = service.run_chunked(
-            packages, [&](const ShipPlan& plan) { print_ship_recovery(ctx, plan.recovered, plan.left_planned); }, sink);
+        result = service.run_chunked(packages, recovery_note, sink);
     } else {
         // At most one chunk of packages: the plan is held for the question.
         std::vector<ShipRequest> requests;
@@ -424,7 +431,7 @@ void run_ship(const ShipCliOptions& o, Context& ctx) {
         }
         packages = ShipRequestList{};
         ShipPlan plan = service.plan(std::move(requests)); // the requests live on in the plan's items
-        print_ship_recovery(ctx, plan.recovered, plan.left_planned);
+        recovery_note(plan);
         ConfirmView view;
         view.add(plan);
         if (view.would > 0 && !confirm(ctx, view)) {

@@ -90,18 +90,6 @@ void ShipCounts::add(const ShipRow& row) {
     }
 }
 
-ShipCounts ship_counts(const std::vector<ShipRow>& rows) {
-    ShipCounts counts;
-    for (const ShipRow& row : rows) {
-        counts.add(row);
-    }
-    return counts;
-}
-
-std::string ship_summary(const std::vector<ShipRow>& rows, const std::vector<std::string>& feed_ids) {
-    return ship_summary(ship_counts(rows), feed_ids);
-}
-
 std::string ship_summary(const ShipCounts& counts, const std::vector<std::string>& feed_ids) {
     std::string text;
     for (const ShipOutcome outcome : k_order) {
@@ -124,13 +112,13 @@ std::string ship_summary(const ShipCounts& counts, const std::vector<std::string
     return text;
 }
 
-void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, std::size_t left_planned) {
+void print_ship_recovery(Context& ctx, const ShipCounts& recovered, std::size_t left_planned) {
     if (ctx.global.quiet) {
         return;
     }
-    if (!recovered.empty()) {
+    if (recovered.total > 0) {
         ctx.err << fmt::format("asc: settled {} of an interrupted run: {} (`asc shipments list` shows them)\n",
-                               count_noun(static_cast<long long>(recovered.size()), "package"),
+                               count_noun(static_cast<long long>(recovered.total), "package"),
                                ship_summary(recovered, {}));
     }
     if (left_planned > 0) {

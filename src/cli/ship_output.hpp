@@ -46,13 +46,11 @@ struct ShipCounts {
     void add(const ShipRow& row);
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const { return counts[static_cast<std::size_t>(outcome)]; }
 };
-ShipCounts ship_counts(const std::vector<ShipRow>& rows);
 // "998 confirmed, 1 already shipped, 1 refused (feed 50012019000)"; "(feeds A, B)" or "(5 feeds)"
 // for a run of several.
-std::string ship_summary(const std::vector<ShipRow>& rows, const std::vector<std::string>& feed_ids);
 std::string ship_summary(const ShipCounts& counts, const std::vector<std::string>& feed_ids);
 // Notes about earlier runs (unless -q).
-void print_ship_recovery(Context& ctx, const std::vector<ShipRow>& recovered, std::size_t left_planned);
+void print_ship_recovery(Context& ctx, const ShipCounts& recovered, std::size_t left_planned);
 // The error the rows call for (nullopt: exit 0): every package confirmed or already shipped is
 // success; one package refused by the guard is Refused (5), one unknown order NotFound (3); anything
 // else not confirmed in a batch is Partial (6); a package whose outcome is not known yet, or a run

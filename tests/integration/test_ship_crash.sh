@@ -54,6 +54,11 @@ for at in after-plan after-document after-upload before-create-feed after-create
   take "$n" "FEED$i-"
   expect_exit 137 "killed at $at (feed)" env ASC_TEST_CRASH_AT="$at" "$ASC_BIN" --timeout 3 order ship --from "$WORK/group.csv" --ignore-cancel-request --via feed --yes
   expect_exit 0 "the same command again completes the feed batch killed at $at" ship --via feed
+  if [ "$at" = after-submit ]; then
+    # Recovery read the feed's report: its packages are told as the earlier run's, settled.
+    check "the rerun after a kill at $at says it settled them" \
+      contains "$WORK/err" "settled $n packages of an interrupted run: $n confirmed"
+  fi
   check "after a kill at $at (feed) every package is confirmed" all_confirmed
   check "after a kill at $at (feed) every package is on its order exactly once" once
   i=$((i + 1))

@@ -98,6 +98,32 @@ TEST_CASE("50 packages of a lost createFeed that Amazon processed: confirmed thr
     CHECK(h.clock.total_slept() >= std::chrono::minutes(2));
 }
 
+TEST_CASE("with on_recovered, recovery hands each settled row over once it is journaled, and keeps none") {
+    RecoveryHarness h;
+    const std::vector<asc::ShipRequest> requests = h.batch(300); // more than one page of rows in flight
+    h.lose_create_feed(requests, true);
+
+    h.clock.advance(std::chrono::minutes(10));
+    int received = 0;
+    int journaled_behind = 0; // rows handed over before their confirmation was in the journal
+    h.options.on_recovered = [&](asc::ShipRow&& row) {
+        CHECK(row.outcome == ShipOutcome::Confirmed);
+        ++received;
+        if (h.journal_states()["confirmed"] < received) {
+            ++journaled_behind;
+        }
+    };
+    asc::ShipService service(h.api, h.orders, h.feeds, h.store, h.clock, asc::no_events(), h.options);
+    const asc::ShipPlan plan = service.plan(requests);
+    CHECK(received == 300); // during plan(), before anything new is sent
+    CHECK(journaled_behind == 0);
+    CHECK(plan.recovered.empty());
+    CHECK(plan.count(ShipOutcome::AlreadyShipped) == 300);
+    const asc::ShipResult again = service.execute(plan);
+    CHECK(again.recovered.empty());
+    CHECK(h.amazon.calls["createFeed"] == 0);
+}
+
 TEST_CASE("50 packages of a createFeed that never reached Amazon: planned again from the store, sent once") {
     RecoveryHarness h;
     const std::vector<asc::ShipRequest> requests = h.batch(50);

@@ -176,6 +176,10 @@ struct ShipRow {
     std::string message;
 };
 
+// Receives the result rows one at a time, in plan order (execute() with a sink), so that `order
+// ship` writes them out without holding a batch of any size.
+using ShipRowSink = std::function<void(ShipRow&& row)>;
+
 enum class ShipViaChoice { Auto, Api, Feed };
 
 struct ShipOptions {
@@ -219,6 +223,10 @@ struct ShipOptions {
     // "before-create-feed", "after-create-feed", "after-submit", "waiting", "after-report-page" (a
     // page of a feed's rows journaled from its report; more may follow).
     std::function<void(std::string_view step)> on_step;
+    // When set, the rows of earlier runs that recovery settles go to it a page at a time, each
+    // once its journal change is committed, instead of into ShipPlan::recovered: a run killed with
+    // any number of packages in flight is settled in flat memory (as CancelOptions::on_recovered).
+    ShipRowSink on_recovered;
 };
 
 struct ShipPlanItem {
@@ -234,14 +242,12 @@ struct ShipPlanItem {
 struct ShipPlan {
     std::vector<ShipPlanItem> items;
     ShipVia via = ShipVia::Api;
-    std::vector<ShipRow> recovered;    // rows of earlier runs that recovery completed or found pending
+    // Rows of earlier runs that recovery completed or found pending (empty when
+    // ShipOptions::on_recovered took them).
+    std::vector<ShipRow> recovered;
     std::size_t left_planned = 0;      // planned rows of interrupted runs not in this input
     [[nodiscard]] std::size_t count(ShipOutcome outcome) const;
 };
-
-// Receives the result rows one at a time, in plan order (execute() with a sink), so that `order
-// ship` writes them out without holding a batch of any size.
-using ShipRowSink = std::function<void(ShipRow&& row)>;
 
 struct ShipResult {
     std::vector<ShipRow> rows; // one per plan item (empty when a sink took them)
@@ -256,6 +262,7 @@ struct ShipResult {
 struct ShipJournaled; // the journal rows one execute() wrote (src/core/ship/ship_internal.hpp)
 struct ShipInFlight;  // what recovery found in flight (src/core/ship/ship_internal.hpp)
 class ShipFeedFill;   // the fulfillment feed a run is filling (src/core/ship/ship_internal.hpp)
+class ShipRecovered;  // the rows recovery settles, on their way out (src/core/ship/ship_internal.hpp)
 class ShipRequestList; // the packages of a run, held compactly (ship_requests.hpp)
 
 class ShipService {
@@ -316,14 +323,15 @@ class ShipService {
     // The rows of packages 0 .. packages - 1 in order, journaled ones as the journal has them now.
     void emit_spilled(Spill& spill, std::size_t packages, const std::string& sending_note, ShipResult& result,
                       const ShipRowSink& sink);
-    std::vector<ShipRow> recover();
+    // Settles earlier runs' rows in flight, their result rows into `out`.
+    void recover(ShipRecovered& out);
     // Recovery's first pass over the rows in flight: counts and moments only, nothing written.
     ShipInFlight survey_in_flight();
     // A few `sending` rows: settle_sending each (getOrder).
-    void settle_each(std::vector<ShipRow>& out);
+    void settle_each(ShipRecovered& out);
     // Many `sending` rows: one incremental sync of the store, then each row from its stored order
     // (ship_recover_sync.cpp).
-    void settle_synced(const ShipInFlight& flight, std::vector<ShipRow>& out);
+    void settle_synced(const ShipInFlight& flight, ShipRecovered& out);
     enum class StoreSettle {
         ConfirmOnly,   // what the store shows proves confirmed; the other rows are left as they are
         ReportPending, // as ConfirmOnly, and each other row is reported pending, with `why`
@@ -331,7 +339,7 @@ class ShipService {
     };
     // The `sending` rows settled from the store (and getOrder where the store cannot tell); returns
     // how many are still `sending`. Conclude needs `quiet`: no request could arrive after it.
-    std::size_t settle_from_store(StoreSettle mode, const std::string& why, Timestamp quiet, std::vector<ShipRow>& out);
+    std::size_t settle_from_store(StoreSettle mode, const std::string& why, Timestamp quiet, ShipRecovered& out);
     // The moment after which nothing sent by the `sending` rows can change an order: their settle
     // moment, and the end of every fulfillment feed created since the first of them went out in a
     // feed (waited for, unless --no-wait). nullopt, with `busy` naming it, while one still processes.
@@ -341,8 +349,8 @@ class ShipService {
     // One incremental sync of the store (sync_orders), for `orders` orders.
     void refresh_store(std::size_t orders);
     // The journal changes that settle row `e`, with its result row in `out` (settle_sending's steps).
-    ShipChange confirm_change(ShipEntry& e, std::vector<ShipRow>& out);
-    ShipChange not_found_change(ShipEntry& e, std::vector<ShipRow>& out);
+    ShipChange confirm_change(ShipEntry& e, ShipRecovered& out);
+    ShipChange not_found_change(ShipEntry& e, ShipRecovered& out);
     ShipChange replan_change(ShipEntry& e); // counts the row into m_planned_before
     // getOrder of `order_id` with what the guard needs; nullopt when Amazon does not know it.
     std::optional<Order> read_order(const std::string& order_id);
@@ -367,8 +375,8 @@ class ShipService {
                    const std::function<void(ShipRow&&)>& emit);
     bool settle_sending(ShipEntry& row, bool may_wait, ShipRow& out);
     // The report of feed `feed_id` for its submitted rows, a page of rows at a time; the rows'
-    // results are appended to `out` when it is set.
-    bool collect_feed(const std::string& feed_id, bool may_wait, std::vector<ShipRow>* out);
+    // results go to `out` when it is set.
+    bool collect_feed(const std::string& feed_id, bool may_wait, ShipRecovered* out);
     // The store's copy of each order of `rows` that Amazon confirmed, with the packages' units
     // shipped (shipped_copy); orders the store does not hold are left out.
     std::vector<Order> shipped_orders(const std::vector<const ShipEntry*>& rows);

@@ -178,7 +178,9 @@ ShipPlan ShipService::begin_plan() {
     ShipPlan plan;
     if (!m_options.dry_run) {
         m_lock = m_store.lock_for_ship(m_options.lock_wait);
-        plan.recovered = recover();
+        ShipRecovered recovered(m_options.on_recovered);
+        recover(recovered);
+        plan.recovered = recovered.finish();
     }
     return plan;
 }

@@ -207,9 +207,9 @@ void ShipService::collect_feeds(const ShipResult& result) {
 
 // Reads the report of feed `feed_id` (waiting up to wait_timeout when `may_wait`) and journals the
 // outcome of each of its submitted rows, a page of rows per transaction; the confirmed orders
-// become Shipped / PartiallyShipped in the store in the same transaction. Appends one row per
+// become Shipped / PartiallyShipped in the store in the same transaction. Gives one row per
 // journal row to `out` when it is set. Returns false while the feed is still processing.
-bool ShipService::collect_feed(const std::string& feed_id, bool may_wait, std::vector<ShipRow>* out) {
+bool ShipService::collect_feed(const std::string& feed_id, bool may_wait, ShipRecovered* out) {
     constexpr std::size_t k_page = 256;
     // Calls `each` with each page of the feed's submitted rows; `each` may settle them.
     const auto pages = [&](const std::function<void(std::vector<ShipEntry>&)>& each) {
@@ -230,8 +230,9 @@ bool ShipService::collect_feed(const std::string& feed_id, bool may_wait, std::v
         if (out != nullptr) {
             pages([&](std::vector<ShipEntry>& page) {
                 for (const ShipEntry& r : page) {
-                    out->push_back(row_of(r, ShipOutcome::Pending, message));
+                    out->add(row_of(r, ShipOutcome::Pending, message));
                 }
+                out->committed(); // nothing to write: they stay submitted
             });
         }
         return false;
@@ -281,10 +282,13 @@ bool ShipService::collect_feed(const std::string& feed_id, bool may_wait, std::v
                 confirmed.push_back(&r);
             }
             if (out != nullptr) {
-                out->push_back(row_of(r, ok ? ShipOutcome::Confirmed : ShipOutcome::Failed));
+                out->add(row_of(r, ok ? ShipOutcome::Confirmed : ShipOutcome::Failed));
             }
         }
         m_store.ship_journal_update(changes, now(), shipped_orders(confirmed));
+        if (out != nullptr) {
+            out->committed();
+        }
         step("after-report-page");
     });
     return true;

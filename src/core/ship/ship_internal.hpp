@@ -113,6 +113,34 @@ struct ShipInFlight {
     std::set<std::string> feeds; // the feeds of `submitted` rows, read once each
 };
 
+// The result rows recovery settles (ShipService::recover). With a sink (ShipOptions::on_recovered)
+// they are held only until the journal change that settles them is committed, then handed over:
+// at most a page of rows at a time, however many an interrupted run left in flight. Without one
+// they are all kept for ShipPlan::recovered.
+class ShipRecovered {
+  public:
+    explicit ShipRecovered(const ShipRowSink& sink) : m_sink(sink) {}
+    void add(ShipRow&& row) { m_rows.push_back(std::move(row)); }
+    // The rows added so far are settled in the journal (or, when pending, need no change).
+    void committed() {
+        if (m_sink) {
+            for (ShipRow& row : m_rows) {
+                m_sink(std::move(row));
+            }
+            m_rows.clear();
+        }
+    }
+    // Hands over what is left; returns the rows kept without a sink.
+    std::vector<ShipRow> finish() {
+        committed();
+        return std::move(m_rows);
+    }
+
+  private:
+    const ShipRowSink& m_sink;
+    std::vector<ShipRow> m_rows;
+};
+
 // When a request sent at `sent_at` (whole seconds, rounded down) with `send_timeout` can no longer
 // reach Amazon: sent_at + 1 s + send_timeout + floor (rows journaled without a timeout assume 10
 // minutes).

@@ -48,10 +48,9 @@ ShipInFlight ShipService::survey_in_flight() {
     }
 }
 
-std::vector<ShipRow> ShipService::recover() {
-    std::vector<ShipRow> out;
+void ShipService::recover(ShipRecovered& out) {
     if (m_store.schema_version() < 7) {
-        return out;
+        return;
     }
     const ShipInFlight flight = survey_in_flight();
     m_planned_before = flight.planned; // and each row settling plans again (replan_change)
@@ -65,10 +64,9 @@ std::vector<ShipRow> ShipService::recover() {
     for (const std::string& feed_id : flight.feeds) {
         collect_feed(feed_id, m_options.wait, &out);
     }
-    return out;
 }
 
-void ShipService::settle_each(std::vector<ShipRow>& out) {
+void ShipService::settle_each(ShipRecovered& out) {
     for (std::int64_t after = 0;;) {
         std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_flight_page);
         for (ShipEntry& e : page) {
@@ -78,7 +76,8 @@ void ShipService::settle_each(std::vector<ShipRow>& out) {
             ShipRow row;
             const bool settled = settle_sending(e, m_options.wait, row);
             if (e.state != ShipState::Planned) { // planned again: reported when it is sent
-                out.push_back(settled ? row : row_of(e, ShipOutcome::Pending, row.message));
+                out.add(settled ? std::move(row) : row_of(e, ShipOutcome::Pending, row.message));
+                out.committed(); // settle_sending wrote the row's change
             }
         }
         if (page.size() < k_flight_page) {
@@ -99,20 +98,20 @@ std::optional<Order> ShipService::read_order(const std::string& order_id) {
     }
 }
 
-ShipChange ShipService::confirm_change(ShipEntry& e, std::vector<ShipRow>& out) {
+ShipChange ShipService::confirm_change(ShipEntry& e, ShipRecovered& out) {
     e.state = ShipState::Confirmed;
     e.result_message = "confirmed by the order's packages (the answer to the request that sent it was lost)";
-    out.push_back(row_of(e, ShipOutcome::Confirmed));
+    out.add(row_of(e, ShipOutcome::Confirmed));
     return {.id = e.id,
             .state = ShipState::Confirmed,
             .result_message = e.result_message,
             .commerce_state = m_options.commerce_on_confirm};
 }
 
-ShipChange ShipService::not_found_change(ShipEntry& e, std::vector<ShipRow>& out) {
+ShipChange ShipService::not_found_change(ShipEntry& e, ShipRecovered& out) {
     e.state = ShipState::Failed;
     e.result_message = "Amazon does not know the order";
-    out.push_back(row_of(e, ShipOutcome::NotFound));
+    out.add(row_of(e, ShipOutcome::NotFound));
     return {.id = e.id, .state = ShipState::Failed, .result_message = e.result_message};
 }
 
@@ -131,10 +130,13 @@ ShipChange ShipService::replan_change(ShipEntry& e) {
 // package is on the order), Failed (the order is unknown), or Planned (it never arrived: the caller
 // plans it again). False: still unknown; `out` says why.
 bool ShipService::settle_sending(ShipEntry& e, bool may_wait, ShipRow& out) {
-    std::vector<ShipRow> rows;
+    const ShipRowSink keep; // no sink: the row of confirm_change or not_found_change stays in `rows`
+    ShipRecovered rows(keep);
     auto settle = [&](const ShipChange& change, std::span<const Order> orders) {
         m_store.ship_journal_update(std::vector<ShipChange>{change}, now(), orders);
-        out = rows.empty() ? row_of(e, ShipOutcome::Pending, "never reached Amazon; planned again") : rows.back();
+        std::vector<ShipRow> settled = rows.finish();
+        out = settled.empty() ? row_of(e, ShipOutcome::Pending, "never reached Amazon; planned again")
+                              : std::move(settled.back());
         return true;
     };
     std::optional<Order> order = read_order(e.order_id);

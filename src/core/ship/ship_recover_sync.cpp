@@ -64,7 +64,7 @@ std::optional<Timestamp> ShipService::quiet_since(const ShipInFlight& flight, st
     return quiet;
 }
 
-void ShipService::settle_synced(const ShipInFlight& flight, std::vector<ShipRow>& out) {
+void ShipService::settle_synced(const ShipInFlight& flight, ShipRecovered& out) {
     m_events.note(fmt::format("{} package(s) may or may not have reached Amazon (the answer to the request that "
                               "sent them was not recorded): checking their orders through one incremental sync",
                               flight.sending));
@@ -101,7 +101,7 @@ void ShipService::settle_synced(const ShipInFlight& flight, std::vector<ShipRow>
 }
 
 std::size_t ShipService::settle_from_store(StoreSettle mode, const std::string& why, Timestamp quiet,
-                                           std::vector<ShipRow>& out) {
+                                           ShipRecovered& out) {
     std::size_t open = 0;
     for (std::int64_t after = 0;;) {
         std::vector<ShipEntry> page = m_store.ship_journal_in_flight(after, k_settle_page);
@@ -123,7 +123,7 @@ std::size_t ShipService::settle_from_store(StoreSettle mode, const std::string& 
                 continue;
             }
             if (mode == StoreSettle::ReportPending) {
-                out.push_back(row_of(e, ShipOutcome::Pending,
+                out.add(row_of(e, ShipOutcome::Pending,
                                      !why.empty() ? why
                                                   : fmt::format("sent at {} and not on the order yet; not sent again "
                                                                 "before {}",
@@ -155,6 +155,7 @@ std::size_t ShipService::settle_from_store(StoreSettle mode, const std::string& 
         if (!changes.empty()) {
             m_store.ship_journal_update(changes, now(), orders);
         }
+        out.committed();
         if (page.size() < k_settle_page) {
             return open;
         }

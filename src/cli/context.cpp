@@ -407,7 +407,12 @@ void Context::warn_store(const std::string& what) {
 
 OrdersClient& Context::orders() {
     if (!m_orders) {
-        m_orders = std::make_unique<OrdersClient>(sp_api());
+        std::chrono::seconds lag = k_search_lag;
+        if (const auto seconds = env("ASC_TEST_SEARCH_LAG_SECONDS")) {
+            // Test hook, with asc-sim --search-lag-seconds: recovery's waits in seconds, not minutes.
+            lag = std::chrono::seconds(std::strtoll(seconds->c_str(), nullptr, 10));
+        }
+        m_orders = std::make_unique<OrdersClient>(sp_api(), lag);
     }
     return *m_orders;
 }

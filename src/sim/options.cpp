@@ -29,6 +29,9 @@ with a minimal Adobe Commerce (Magento 2) REST API of orders linked to the Amazo
   --slow-seconds X              delay of a slow fault (default 2)
   --token-ttl SECONDS           lifetime of issued access tokens (default 3600)
   --feed-processing-seconds X   time a feed takes to process, before time scaling (default 2)
+  --search-lag-seconds N        how long before the request searchOrders' createdBefore and
+                                lastUpdatedBefore must be (default 120, Amazon's rule; shorter
+                                only for tests, with asc's ASC_TEST_SEARCH_LAG_SECONDS)
   --gzip-reports on|off         GZIP-compress feed result documents (default on)
   --report-build-seconds X      time a report takes to build, before time scaling (default 5)
   --report-gzip-above BYTES     GZIP-compress report documents larger than this (default 1048576)
@@ -162,6 +165,9 @@ const ValuedOption k_valued[] = {
          return number(v, o.report_gzip_above) ? "" : "expected a number of bytes";
      }},
     {"--slow-seconds", [](std::string_view v, Options& o) { return seconds(v, o.slow_seconds); }},
+    {"--search-lag-seconds", [](std::string_view v, Options& o) -> std::string {
+         return number(v, o.search_lag_seconds) && o.search_lag_seconds >= 0 ? "" : "expected a number of seconds";
+     }},
     {"--commerce-link-ratio", [](std::string_view v, Options& o) -> std::string {
          const bool ok = number(v, o.commerce_link_ratio) && std::isfinite(o.commerce_link_ratio) &&
                          o.commerce_link_ratio >= 0 && o.commerce_link_ratio <= 1;

@@ -21,6 +21,10 @@ struct Options {
     std::vector<FaultSpec> faults;
     int token_ttl = 3600;               // seconds of real time
     double feed_processing_seconds = 2; // before time scaling
+    // searchOrders' createdBefore / lastUpdatedBefore must be at least this long before the request
+    // (Amazon: two minutes, orders_2026-01-01.json). Shorter only for tests, in real seconds (the
+    // time scale does not shorten it), with asc's ASC_TEST_SEARCH_LAG_SECONDS.
+    long long search_lag_seconds = 120;
     double slow_seconds = 2;            // the delay of a "slow" fault
     bool gzip_reports = true;           // result documents are GZIP-compressed
     double report_build_seconds = 5;    // time a report takes to build, before time scaling

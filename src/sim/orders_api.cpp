@@ -12,7 +12,6 @@ namespace sim {
 
 namespace {
 
-constexpr Millis k_two_minutes = 2LL * 60 * 1000;
 constexpr Millis k_token_lifetime = 24LL * 3600 * 1000;
 
 // What a pagination token carries: where the previous page ended and a hash of the query it
@@ -192,9 +191,13 @@ void search_orders(Context& ctx, const httplib::Request& req, httplib::Response&
     if (q.before && *q.before < *q.after) {
         bad = BadInput{fmt::format("{} must be equal to or after {}.", before_name,
                                    q.by_updated ? "lastUpdatedAfter" : "createdAfter")};
-    } else if (q.before && *q.before > now_millis() - k_two_minutes) {
-        bad = BadInput{
-            fmt::format("{} must be at least two minutes before the time of the request.", before_name)};
+    } else if (q.before && *q.before > now_millis() - ctx.options.search_lag_seconds * 1000) {
+        // Amazon's wording for its two minutes (orders_2026-01-01.json, searchOrders).
+        bad = BadInput{ctx.options.search_lag_seconds == 120
+                           ? fmt::format("{} must be at least two minutes before the time of the request.",
+                                         before_name)
+                           : fmt::format("{} must be at least {} seconds before the time of the request.",
+                                         before_name, ctx.options.search_lag_seconds)};
     }
     if (bad) {
         return reject();

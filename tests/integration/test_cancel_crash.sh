@@ -5,7 +5,10 @@
 source "$(dirname "$0")/lib.sh"
 
 # Feeds take 3 s to process (time scale 1000); rate limits on.
-sim_start --orders 3000 --seed 41 --time-scale 1000 --feed-processing-seconds 3000
+sim_start --orders 3000 --seed 41 --time-scale 1000 --feed-processing-seconds 3000 --search-lag-seconds 3
+# searchOrders shows changes up to two minutes before a request (Amazon's rule), and recovery through a
+# sync waits that out in real time: 3 s here, in the sim and in asc alike.
+export ASC_TEST_SEARCH_LAG_SECONDS=3
 # Recovery waits out a lost createFeed for its recorded timeout plus a floor (60 s in production).
 export ASC_TEST_IN_FLIGHT_FLOOR_MS=1000
 sim_get "/_sim/orders?fulfillmentStatus=UNSHIPPED&fulfilledBy=MERCHANT" | json "'\n'.join(d['order_ids'])" >"$WORK/pool"

@@ -7,7 +7,10 @@
 # in two runs side by side; the cheap operations get 429s at random.
 source "$(dirname "$0")/lib.sh"
 
-sim_start --orders 3000 --seed 61 --time-scale 1000 --feed-processing-seconds 1000
+sim_start --orders 3000 --seed 61 --time-scale 1000 --feed-processing-seconds 1000 --search-lag-seconds 3
+# searchOrders shows changes up to two minutes before a request (Amazon's rule), and recovery through a
+# sync waits that out in real time: 3 s here, in the sim and in asc alike.
+export ASC_TEST_SEARCH_LAG_SECONDS=3
 # A lost createFeed is waited out for its recorded timeout plus a floor (60 s in production).
 export ASC_TEST_IN_FLIGHT_FLOOR_MS=1000
 sim_get "/_sim/orders?fulfillmentStatus=UNSHIPPED&fulfilledBy=MERCHANT" | json "'\n'.join(d['order_ids'])" >"$WORK/pool"

@@ -3,6 +3,7 @@
 #include "asc/amazon/orders_client.hpp"
 #include "asc/base/errors.hpp"
 #include "asc/base/time.hpp"
+#include "asc/sync/sync.hpp"
 #include "fake_clock.hpp"
 #include "fake_transport.hpp"
 
@@ -133,6 +134,22 @@ TEST_CASE("search_parameters clamps a ...Before to 2 minutes before now, with a 
     const auto params = f.orders.search_parameters(q, now);
     REQUIRE(params.size() >= 2);
     CHECK(params[1] == std::pair<std::string, std::string>{"lastUpdatedBefore", "2026-11-01T09:58:00Z"});
+}
+
+TEST_CASE("a client made with a shorter search lag (the tests' hook) clamps to it, and says it") {
+    Fixture f;
+    asc::OrdersClient quick(f.api, std::chrono::seconds(3));
+    CHECK(f.orders.search_lag() == asc::k_search_lag);
+    CHECK(quick.search_lag() == std::chrono::seconds(3));
+    const auto now = at("2026-11-01T10:00:00Z");
+    asc::SearchQuery q;
+    q.updated_after = at("2026-11-01T09:00:00Z");
+    q.updated_before = now;
+    const auto params = quick.search_parameters(q, now);
+    REQUIRE(params.size() >= 2);
+    CHECK(params[1] == std::pair<std::string, std::string>{"lastUpdatedBefore", "2026-11-01T09:59:57Z"});
+    const asc::OrdersClientSource source(quick);
+    CHECK(source.search_lag() == std::chrono::seconds(3));
 }
 
 TEST_CASE("search_parameters leaves a ...Before older than 2 minutes alone") {

@@ -18,7 +18,7 @@ namespace asc {
 // createdBefore / lastUpdatedBefore must be at least 2 minutes before now (orders_2026-01-01.json,
 // searchOrders; reference/spapi-contract.md). The client clamps its windows to that end, the sync
 // ends its window there, and recovery waits it out before concluding from a sync what did not
-// happen.
+// happen: all of them through OrdersClient::search_lag(), which is this but in tests.
 inline constexpr std::chrono::minutes k_search_lag{2};
 
 // includedData values of v2026.
@@ -73,11 +73,17 @@ std::string guess_next_token(std::string_view body);
 
 class OrdersClient {
   public:
-    explicit OrdersClient(SpApiClient& api) : m_api(api) {}
+    // `search_lag` is k_search_lag against Amazon; tests shorten it together with asc-sim's
+    // --search-lag-seconds (the ASC_TEST_SEARCH_LAG_SECONDS hook), so as not to wait two real minutes.
+    explicit OrdersClient(SpApiClient& api, std::chrono::seconds search_lag = k_search_lag)
+        : m_api(api), m_search_lag(search_lag) {}
+
+    // How long before a request searchOrders' windows must end (k_search_lag).
+    [[nodiscard]] std::chrono::seconds search_lag() const { return m_search_lag; }
 
     // Calls searchOrders page by page and hands each page to `on_page`; stops when there is no
     // next page or `on_page` returns false. Every follow-up request resends every other parameter
-    // unchanged with paginationToken. A ...Before within 2 minutes of now is clamped to now-2min.
+    // unchanged with paginationToken. A ...Before later than now - search_lag() is clamped to it.
     // Throws Error(Usage) unless exactly one of created_after / updated_after is given (and the
     // created/updated filters are not mixed), or for a page_size outside 1..100.
     void search(const SearchQuery& query, const std::function<bool(std::vector<Order>&&)>& on_page);
@@ -92,6 +98,7 @@ class OrdersClient {
 
   private:
     SpApiClient& m_api;
+    std::chrono::seconds m_search_lag;
 };
 
 } // namespace asc

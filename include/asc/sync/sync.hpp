@@ -33,6 +33,8 @@ class OrderSource {
     // on_page returns false. Throws asc::Error (Interrupted on Ctrl-C, Temporary on network...).
     virtual void search(const SearchQuery& query,
                         const std::function<bool(std::vector<Order>&&)>& on_page) = 0;
+    // How long before now a search window must end (OrdersClient::search_lag).
+    [[nodiscard]] virtual std::chrono::seconds search_lag() const { return k_search_lag; }
 };
 
 // Adapts the Orders v2026 client.
@@ -42,6 +44,7 @@ class OrdersClientSource final : public OrderSource {
     void search(const SearchQuery& query, const std::function<bool(std::vector<Order>&&)>& on_page) override {
         m_client.search(query, on_page);
     }
+    [[nodiscard]] std::chrono::seconds search_lag() const override { return m_client.search_lag(); }
 
   private:
     OrdersClient& m_client;
@@ -87,7 +90,7 @@ struct SyncResult {
     std::size_t pages = 0;
     std::size_t orders = 0;   // orders received
     Timestamp window_start{}; // lastUpdatedAfter sent
-    Timestamp window_end{};   // lastUpdatedBefore sent: now - 2 minutes
+    Timestamp window_end{};   // lastUpdatedBefore sent: now - the search lag (2 minutes)
     // Marketplaces whose mark moved to window_end. A marketplace whose mark is before --since is
     // not advanced: the orders between its mark and --since were not fetched.
     std::vector<std::string> advanced;

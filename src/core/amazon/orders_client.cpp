@@ -461,7 +461,7 @@ std::vector<std::pair<std::string, std::string>> OrdersClient::search_parameters
         throw Error(ErrorKind::Usage,
                     "the page size must be between 1 and 100, not " + std::to_string(query.page_size));
     }
-    const Timestamp latest = now - k_search_lag; // Amazon rejects a ...Before any later
+    const Timestamp latest = now - m_search_lag; // Amazon rejects a ...Before any later
     const auto clamp = [latest](Timestamp t) { return std::min(t, latest); };
 
     std::vector<std::pair<std::string, std::string>> params;

@@ -121,7 +121,7 @@ void CancelService::await_search(Timestamp quiet_since, std::size_t orders) {
     // searchOrders shows changes only up to two minutes before the request (Amazon's rule for
     // lastUpdatedBefore; sync.cpp). Concluding "not canceled" needs every change up to
     // quiet_since to be visible. (A Canceled it shows earlier is proof enough.)
-    const auto visible = quiet_since + k_search_lag + std::chrono::seconds(1);
+    const auto visible = quiet_since + m_orders.search_lag() + std::chrono::seconds(1);
     if (const auto wall = m_clock.wall_now(); visible > wall) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(visible - wall);
         m_events.note(fmt::format("waiting {} until Amazon's order search shows every change to the {} orders",

@@ -27,7 +27,7 @@ void ShipService::refresh_store(std::size_t orders) {
 
 void ShipService::await_search(Timestamp quiet, std::size_t packages) {
     // Concluding "not on the order" needs every change up to `quiet` to be visible to the sync.
-    const auto visible = quiet + k_search_lag + std::chrono::seconds(1);
+    const auto visible = quiet + m_orders.search_lag() + std::chrono::seconds(1);
     if (const auto wall = m_clock.wall_now(); visible > wall) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(visible - wall);
         m_events.note(fmt::format("waiting {} s until Amazon's order search shows every change to the orders of {} "

@@ -94,7 +94,7 @@ SyncResult sync_orders(OrderSource& source, Store& store, const SyncOptions& opt
     const SyncLock lock = store.lock_for_sync(options.lock_wait);
 
     SyncResult result;
-    result.window_end = options.now - k_search_lag;
+    result.window_end = options.now - source.search_lag();
     std::optional<Timestamp> start = options.since;
     for (const auto& key : keys) {
         const auto mark = store.sync_mark(key);

@@ -3,7 +3,7 @@
 // "Recovery"), as pure functions so that each rule is tested on its own.
 
 #include "asc/amazon/feeds_client.hpp"
-#include "asc/amazon/orders_client.hpp" // k_search_lag
+#include "asc/amazon/late_request.hpp" // settle_time, for recovery's callers
 #include "asc/model/model.hpp"
 
 #include <chrono>
@@ -22,14 +22,6 @@ enum class UnknownVerdict {
     Wait,      // not canceled yet, but something in flight still may
 };
 UnknownVerdict decide_unknown(const std::optional<Order>& fresh, bool settled);
-
-// When a createFeed sent at `sent_at` (whole seconds, rounded down) with `send_timeout` can no
-// longer create a feed: sent_at + 1 s + send_timeout + floor, in whole seconds. Rows journaled before
-// send_timeout was recorded assume k_unknown_send_timeout.
-inline constexpr std::chrono::minutes k_unknown_send_timeout{10};
-
-Timestamp settle_time(Timestamp sent_at, std::optional<std::chrono::milliseconds> send_timeout,
-                      std::chrono::milliseconds floor);
 
 // Whether `feed` could hold the orders of a createFeed sent at `sent_at` for `marketplaces`
 // (sorted): an order-acknowledgement feed for exactly those marketplaces, created no earlier than

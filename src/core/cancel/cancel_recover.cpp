@@ -52,13 +52,6 @@ UnknownVerdict decide_unknown(const std::optional<Order>& fresh, bool settled) {
     return settled ? UnknownVerdict::SendAgain : UnknownVerdict::Wait;
 }
 
-Timestamp settle_time(Timestamp sent_at, std::optional<std::chrono::milliseconds> send_timeout,
-                      std::chrono::milliseconds floor) {
-    const std::chrono::milliseconds timeout = send_timeout.value_or(k_unknown_send_timeout);
-    // sent_at is kept in whole seconds, rounded down: the request may have left up to a second later.
-    return sent_at + std::chrono::seconds(1) + std::chrono::ceil<std::chrono::seconds>(timeout + floor);
-}
-
 bool may_hold(const Feed& feed, Timestamp sent_at, const std::vector<std::string>& marketplaces,
               std::chrono::seconds clock_skew) {
     if (feed.feed_type != k_ack_feed_type || feed.created_time < sent_at - clock_skew) {

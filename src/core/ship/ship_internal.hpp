@@ -1,6 +1,7 @@
 #pragma once
 // Internals of the ship service shared by ship*.cpp. Not part of the public headers.
 
+#include "asc/amazon/late_request.hpp"
 #include "asc/amazon/ship_confirm.hpp"
 #include "asc/base/temp_file.hpp"
 #include "asc/ship/ship.hpp"
@@ -141,9 +142,8 @@ class ShipRecovered {
     std::vector<ShipRow> m_rows;
 };
 
-// When a request sent at `sent_at` (whole seconds, rounded down) with `send_timeout` can no longer
-// reach Amazon: sent_at + 1 s + send_timeout + floor (rows journaled without a timeout assume 10
-// minutes).
+// settle_time (asc/amazon/late_request.hpp) of a row's request (rows journaled without a send time
+// went out at their last update).
 Timestamp ship_settle_time(const ShipEntry& e, std::chrono::milliseconds floor);
 
 // Counts `row` in `result`, then hands it to `sink`, or keeps it in result.rows without one.

@@ -14,9 +14,7 @@
 namespace asc {
 
 Timestamp ship_settle_time(const ShipEntry& e, std::chrono::milliseconds floor) {
-    const auto timeout = e.send_timeout.value_or(std::chrono::minutes(10));
-    const Timestamp sent = e.sent_at.value_or(e.updated_at);
-    return sent + std::chrono::seconds(1) + std::chrono::ceil<std::chrono::seconds>(timeout + floor);
+    return settle_time(e.sent_at.value_or(e.updated_at), e.send_timeout, floor);
 }
 
 // The journal's rows in flight a page at a time (settling a row writes it, so no read stays open).

@@ -9,7 +9,8 @@
 // tests use it to check that a rerun completes the batch; it is not for production use.
 // ASC_TEST_IN_FLIGHT_FLOOR_MS=<ms> shortens CancelOptions::in_flight_floor (60 s) so that the
 // integration tests of lost createFeed answers run in seconds; also not for production use.
-// ASC_TEST_PAUSE_AT=<step>:<file> holds the run at that step until <file> exists (pause_hook).
+// ASC_TEST_PAUSE_AT=<step>:<file> holds the run at that step until <file> exists (pause_hook); the
+// step may also be the Magento step's commerce-read (CommerceStepOptions::on_step).
 // ASC_TEST_PLAN_CHUNK=<n> works a batch through n ids at a time (CancelOptions::plan_chunk, 2,000)
 // so that the integration tests put chunk boundaries inside small batches.
 // ASC_TEST_RECOVERY_PAGE=<n> makes recovery read the journal n rows at a time
@@ -209,10 +210,6 @@ class ConfirmedIds {
 
 } // namespace
 
-namespace {
-
-// Test hook ASC_TEST_PAUSE_AT=<step>:<file>: at that step, creates <file>.reached and waits (up to
-// two minutes) until <file> exists, so a test can hold a run with its claims while other hosts work.
 std::function<void(std::string_view)> pause_hook(const std::string& spec) {
     const auto colon = spec.find(':');
     const std::string step = spec.substr(0, colon);
@@ -227,8 +224,6 @@ std::function<void(std::string_view)> pause_hook(const std::string& spec) {
         }
     };
 }
-
-} // namespace
 
 // The service, configured from the profile and the flags (shared with `cancellations resume`).
 CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_timeout) {

@@ -141,6 +141,9 @@ void CommerceRun::step(std::vector<JournalEntry>& entries, std::vector<CancelRow
         CommerceStepOptions step_options;
         step_options.on_cancel =
             parse_commerce_on_cancel(m_ctx.settings().commerce->on_cancel).value_or(CommerceOnCancel::Auto);
+        if (const auto pause = m_ctx.env("ASC_TEST_PAUSE_AT")) {
+            step_options.on_step = pause_hook(*pause); // test hook, e.g. commerce-read:FILE
+        }
         m_step = std::make_unique<CommerceStep>(m_commerce.link->client(), m_ctx.store(), m_ctx.clock(),
                                                 m_ctx.events(), step_options);
     }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,11 @@ struct CommerceForCancel {
     std::unique_ptr<CommerceLink> link; // nullptr: no commerce link, or --no-commerce
     std::optional<CommerceState> on_cancel; // for CancelOptions::commerce_on_cancel: none, Pending, Skipped
 };
+
+// Test hook ASC_TEST_PAUSE_AT=<step>:<file>: at that step, creates <file>.reached and waits (up to
+// two minutes) until <file> exists, so a test can hold a run (its claims, or the lock of the
+// Magento order it is updating) while other hosts work. Defined in cmd_order_cancel.cpp.
+std::function<void(std::string_view)> pause_hook(const std::string& spec);
 
 // The profile's commerce link for a cancel run. Throws Error(Config) when it is configured but
 // incomplete, so that nothing is sent to Amazon before that is fixed.

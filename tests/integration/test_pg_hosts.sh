@@ -13,8 +13,10 @@
 #   * the rate budget is shared (the buckets live in the database): the sim counts no 429;
 #   * a host killed (-9) mid-cancel is resumed from another host;
 #   * store migrate copies an SQLite store into an empty account once;
-#   * store info names the backend, the server and who holds a lock; the URI never shows a password.
+#   * store info names the backend, the server and who holds a lock; the URI never shows a password;
+#   * two hosts resuming the same owed Magento step never update one Magento order at once.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/commerce_lib.sh"
 
 PG_DIR=$(mktemp -d /tmp/asc-pg-hosts.XXXXXX)
 chmod 755 "$PG_DIR"
@@ -236,6 +238,48 @@ for n in (1, 2, 3):
 assert set(canceled) == pool and set(canceled.values()) == {1}, set(canceled.values())
 PY
 check "  and no 429: $(($(throttled) - throttled_before))" [ "$(throttled)" -eq "$throttled_before" ]
+
+# --- the Magento step: two hosts never update one Magento order at once ----------------------------
+# Host 1 cancels 10 linked orders while Magento fails every search: Amazon cancels them, their
+# Magento step is owed. Host 2 then resumes, held (ASC_TEST_PAUSE_AT) right after reading the first
+# Magento order, and host 3 resumes meanwhile: it waits for that order's lock instead of updating
+# it too, and once host 2 is done finds asc's comment there and sends nothing for it.
+commerce_pick 10 "$WORK/linked"
+check "10 linked orders picked" [ "$(wc -l <"$WORK/linked")" -eq 10 ]
+export ASC_COMMERCE_URL="$SIM_URL" ASC_COMMERCE_TOKEN=sim-commerce-token
+sim_post /_sim/config '{"faults": ["500:commerceSearch:1"]}' >/dev/null
+rc=0
+host 1 order cancel --from "$WORK/linked" --reason NoInventory --yes -o jsonl >"$WORK/out" 2>"$WORK/err" || rc=$?
+sim_post /_sim/config '{"faults": []}' >/dev/null
+check "the cancel with Magento down fails its Magento step (exit $rc)" [ "$rc" -ne 0 ]
+owed() {
+  host 3 cancellations list -o json | python3 -c "
+import json, sys
+ids = set(open('$WORK/linked').read().split())
+print(sum(r['state'] == 'canceled' and r['commerce_state'] in ('pending', 'failed')
+          for r in json.load(sys.stdin) if r['order_id'] in ids))"
+}
+check "Amazon canceled all 10, their Magento step owed ($(owed))" [ "$(owed)" -eq 10 ]
+comments_before=$(sim_requests commerceComment)
+ASC_TEST_PAUSE_AT="commerce-read:$WORK/mgo" host 2 cancellations resume -o jsonl >"$WORK/resume2.out" \
+  2>"$WORK/resume2.err" &
+rpid2=$!
+for _ in $(seq 1 600); do [ -e "$WORK/mgo.reached" ] && break; sleep 0.1; done
+check "host 2 has read the first Magento order and holds it" [ -e "$WORK/mgo.reached" ]
+host 3 cancellations resume -o jsonl >"$WORK/resume3.out" 2>"$WORK/resume3.err" &
+rpid3=$!
+sleep 3 # host 3 reaches the same first order, and waits for it
+check "meanwhile host 3 wrote nothing to Magento ($(($(sim_requests commerceComment) - comments_before)) comments)" \
+  [ "$(sim_requests commerceComment)" -eq "$comments_before" ]
+touch "$WORK/mgo"
+rcs=""
+for pid in $rpid2 $rpid3; do rc=0; wait "$pid" || rc=$?; rcs="$rcs $rc"; done
+check "both resumes end 0 (got$rcs)" [ "$rcs" = " 0 0" ]
+check "one comment per Magento order in all ($(($(sim_requests commerceComment) - comments_before)))" \
+  [ "$(sim_requests commerceComment)" -eq $((comments_before + 10)) ]
+pg_commerce_truth() { ASC_STORE="$PG_URI" commerce_truth "$1"; }
+check "every Magento order closed out once, with one comment, and journaled so" pg_commerce_truth "$WORK/linked"
+unset ASC_COMMERCE_URL ASC_COMMERCE_TOKEN
 
 # --- asc store migrate: one host's SQLite store copied into another account, once ---------------
 migrated_host() { ASC_SELLER_ID=MIGRATED host "$@"; } # the same hosts, another seller account

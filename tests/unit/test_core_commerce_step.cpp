@@ -400,6 +400,29 @@ TEST_CASE(
     CHECK(f.magento.orders.at(7).history.size() == 1);
 }
 
+TEST_CASE("commerce step: a row another run stepped meanwhile is left as that run journaled it") {
+    Fixture f;
+    f.magento.add(7, k_id1, "processing", {{1, 2, 2}});
+    const JournalEntry stale = canceled(f.store, k_id1); // read as pending, then another host steps it
+    asc::JournalChange other_run;
+    other_run.id = stale.id;
+    other_run.commerce_state = asc::CommerceState::Done;
+    other_run.commerce_action = "refunded";
+    other_run.commerce_creditmemo_id = "100";
+    f.store.journal_update(std::span<const asc::JournalChange>(&other_run, 1), ts(2000));
+
+    const auto result = f.run({stale});
+    REQUIRE(result.rows.size() == 1);
+    CHECK(result.rows[0].state == asc::CommerceState::Done);
+    CHECK(result.rows[0].action == "refunded");
+    CHECK(result.rows[0].message.find("another run") != std::string::npos);
+    CHECK(f.magento.writes.empty()); // nothing sent to Magento
+    CHECK(f.t.requests.empty());     // not even read
+    const auto j = latest(f.store, k_id1);
+    CHECK(j.commerce_action == "refunded"); // that run's record stands
+    CHECK(j.commerce_creditmemo_id == "100");
+}
+
 TEST_CASE("commerce step: a lost cancel answer, then a retry: canceled once") {
     Fixture f;
     f.magento.add(7, k_id1, "new", {{1, 1}});

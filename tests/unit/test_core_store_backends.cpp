@@ -231,6 +231,41 @@ TEST_CASE("the sync lock is exclusive per store") {
     });
 }
 
+TEST_CASE("the Magento step's lock of an order: one connection at a time on PostgreSQL, nothing on SQLite") {
+    on_each_backend([](Store& store, const std::string& backend) {
+        const std::string order = "111-0000001-0000001";
+        auto held = store.lock_commerce_order(order, std::chrono::milliseconds(100));
+        if (backend != "postgresql") {
+            // One cancel run at a time already (the lock file): nothing more to hold.
+            auto again = store.lock_commerce_order(order, std::chrono::milliseconds(100));
+            return;
+        }
+        // A second connection (another host's run) to the same account waits, then gives up.
+        StoreOptions options;
+        options.account = store.info().account_schema.substr(4);
+        Store other = Store::open(pg_uri(), options);
+        try {
+            auto second = other.lock_commerce_order(order, std::chrono::milliseconds(300));
+            FAIL("a second run got the lock of a Magento order being updated");
+        } catch (const asc::Error& e) {
+            CHECK(e.kind() == ErrorKind::Temporary);
+            CHECK(std::string(e.what()).find(order) != std::string::npos);
+        }
+        { // another order is not held up
+            auto another = other.lock_commerce_order("111-0000002-0000002", std::chrono::milliseconds(300));
+        }
+        // Released while the other waits: it gets the lock then.
+        std::thread release([&held] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            held = asc::SyncLock{};
+        });
+        const auto before = std::chrono::steady_clock::now();
+        auto after = other.lock_commerce_order(order, std::chrono::seconds(10));
+        CHECK(std::chrono::steady_clock::now() - before >= std::chrono::milliseconds(250));
+        release.join();
+    });
+}
+
 TEST_CASE("the rate buckets kept in the store are one budget for every process using it") {
     using namespace std::chrono_literals;
     on_each_backend([](Store& store, const std::string& backend) {

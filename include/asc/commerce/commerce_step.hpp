@@ -23,8 +23,10 @@
 // Exactly once: every attempt starts from a fresh read of the order and decides from its state and
 // quantities, so a write whose answer was lost (a timeout, a crash) is never repeated blindly: a
 // refund already made leaves nothing refundable, a cancel already made leaves the order canceled.
-// A comment of asc for the Amazon order already in the history counts as done. The Amazon result
-// stands whatever happens here.
+// A comment of asc for the Amazon order already in the history counts as done. Two runs never
+// update one Magento order at once (Store::lock_commerce_order: runs of several hosts on a shared
+// PostgreSQL store), so the second reads it after the first is done. The Amazon result stands
+// whatever happens here.
 
 #include "asc/base/clock.hpp"
 #include "asc/base/errors.hpp"
@@ -33,7 +35,9 @@
 #include "asc/commerce/commerce_close.hpp"
 #include "asc/store/store.hpp"
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,6 +71,12 @@ struct CommerceStepOptions {
     // rows are left pending (for `asc cancellations resume`) instead of each waiting out retries.
     int give_up_after = 3;
     CommerceOnCancel on_cancel = CommerceOnCancel::Auto;
+    // How long to wait while another run (another host's, on a shared PostgreSQL store) updates
+    // the same Magento order (Store::lock_commerce_order); then the row is failed, for
+    // `asc cancellations resume`.
+    std::chrono::milliseconds order_lock_wait{std::chrono::minutes(5)};
+    // Test hook: "commerce-read" (the Magento order read, its lock held).
+    std::function<void(std::string_view step)> on_step{};
 };
 
 class CommerceStep {
@@ -83,6 +93,8 @@ class CommerceStep {
 
   private:
     CommerceStepRow update(const JournalEntry& row);
+    // The journal's row `row` as it is now (another run may have changed it).
+    JournalEntry reread(const JournalEntry& row);
     // Cancels and refunds until next_commerce_move says done; returns the fresh order.
     CommerceOrder close_out(const JournalEntry& row, CommerceOrder order, CommerceStepRow& out);
     // Adds asc's comment; returns the status it carried.

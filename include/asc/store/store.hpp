@@ -453,6 +453,14 @@ class Store {
     // contract as lock_for_sync()); on PostgreSQL runs of several hosts work at once, each order
     // claimed by one of them.
     [[nodiscard]] SyncLock lock_for_cancel(std::chrono::milliseconds wait);
+    // Held while the Magento step updates the Magento order linked to Amazon order `order_id`
+    // (CommerceStep): on PostgreSQL a session advisory lock per order, so that runs of several
+    // hosts (an `order cancel` stepping its own rows, a `cancellations resume` stepping every owed
+    // one) never update one Magento order at once: the second reads it after the first is done,
+    // finds asc's comment and sends nothing. Waits up to `wait`, then throws Error(Temporary)
+    // (Error(Interrupted) on Ctrl-C). On SQLite nothing: the cancel lock file keeps every other
+    // run out already.
+    [[nodiscard]] SyncLock lock_commerce_order(std::string_view order_id, std::chrono::milliseconds wait);
     // The run registered by lock_for_cancel() (or lock_for_ship()) of this Store; 0: none.
     [[nodiscard]] std::int64_t journal_run_id() const;
     // The registered run `id`; nullopt when it has ended (or never was).

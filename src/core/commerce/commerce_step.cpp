@@ -39,6 +39,11 @@ std::string what_was_done(const std::optional<CommerceAction>& action, const std
     return fmt::format("the order was already {}; asc changed nothing", order.state);
 }
 
+// The result row of a journal row the step leaves as it is.
+CommerceStepRow unchanged_row(const JournalEntry& row) {
+    return {row.order_id, row.commerce_state, "", "", row.commerce_action, row.commerce_creditmemo_id, "", ""};
+}
+
 } // namespace
 
 std::size_t CommerceStepResult::count(CommerceState state) const {
@@ -185,6 +190,9 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
     out.increment_id = found->increment_id;
     // Always a fresh, full read: the decision is made from it, never from what asc did before.
     CommerceOrder order = m_client.get_order(found->entity_id);
+    if (m_options.on_step) {
+        m_options.on_step("commerce-read");
+    }
     const bool commented =
         std::any_of(order.history.begin(), order.history.end(), [&](const CommerceComment& c) {
             return is_commerce_cancel_comment(c.comment, row.order_id);
@@ -219,6 +227,12 @@ CommerceStepRow CommerceStep::update(const JournalEntry& row) {
     return out;
 }
 
+JournalEntry CommerceStep::reread(const JournalEntry& row) {
+    const auto latest = m_store.journal_latest(std::span<const std::string>(&row.order_id, 1));
+    const auto it = latest.find(row.order_id);
+    return it != latest.end() && it->second.id == row.id ? it->second : row;
+}
+
 CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
     CommerceStepResult result;
     result.rows.reserve(rows.size());
@@ -226,9 +240,7 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
     result.error = m_stopped;
     for (const JournalEntry& row : rows) {
         if (!needs_commerce_step(row)) {
-            CommerceStepRow same{row.order_id,        row.commerce_state,         "", "",
-                                 row.commerce_action, row.commerce_creditmemo_id, "", ""};
-            result.rows.push_back(std::move(same));
+            result.rows.push_back(unchanged_row(row));
             continue;
         }
         if (result.error || failures_in_a_row >= m_options.give_up_after) {
@@ -247,6 +259,16 @@ CommerceStepResult CommerceStep::run(const std::vector<JournalEntry>& rows) {
         try {
             if (interrupted()) {
                 throw Error(ErrorKind::Interrupted, "interrupted");
+            }
+            // Read, decided and journaled while no other run (another host's) updates this order.
+            const SyncLock order_lock = m_store.lock_commerce_order(row.order_id, m_options.order_lock_wait);
+            // Read again under the lock: another run may have done this order's step while this
+            // one waited, and its record (the action, the credit memo) stands.
+            if (const JournalEntry current = reread(row); !needs_commerce_step(current)) {
+                CommerceStepRow same = unchanged_row(current);
+                same.message = "the Magento step was done by another run meanwhile";
+                result.rows.push_back(std::move(same));
+                continue;
             }
             CommerceStepRow done = update(row);
             journal(row, done.state, &done);

@@ -26,6 +26,7 @@ constexpr int k_lock_class_migrate = 0x41534331; // one migration at a time
 constexpr int k_lock_class_sync = 0x41534332;    // `asc orders sync`
 constexpr int k_lock_class_cancel = 0x41534333;  // `asc order cancel`, `cancellations resume`
 constexpr int k_lock_class_ship = 0x41534334;    // `asc order ship`
+constexpr int k_lock_class_commerce = 0x41534335; // the Magento step of one order (the key: a hash)
 
 // A connection of the PostgreSQL driver.
 //

@@ -14,12 +14,10 @@
 
 #include "asc/base/errors.hpp"
 #include "asc/base/identity.hpp"
-#include "asc/base/interrupt.hpp"
 #include "store_internal.hpp"
 #include "store_pg.hpp"
 
 #include <fmt/format.h>
-#include <thread>
 #include <unistd.h>
 
 namespace asc {
@@ -147,43 +145,16 @@ SyncLock Store::lock_commerce_order(std::string_view order_id, std::chrono::mill
     if (!impl.postgres()) {
         return SyncLock{};
     }
-    // The key: FNV-1a of the account's lock key and the order id. Two orders that share a key only
-    // take turns; the lock class keeps the keys apart from every other lock of asc's.
-    std::uint32_t hash = 2166136261u;
-    const auto mix = [&hash](unsigned char byte) { hash = (hash ^ byte) * 16777619u; };
-    const auto account = static_cast<std::uint32_t>(pg_store_key(impl));
-    for (int shift = 0; shift < 32; shift += 8) {
-        mix(static_cast<unsigned char>(account >> shift));
-    }
-    for (const char c : order_id) {
-        mix(static_cast<unsigned char>(c));
-    }
-    const auto key = static_cast<std::int32_t>(hash);
-    const std::string take = fmt::format("SELECT pg_try_advisory_lock({}, {})::int", pg::k_lock_class_commerce, key);
-    const auto deadline = std::chrono::steady_clock::now() + wait;
-    while (db::query_int(impl.db.get(), take) == 0) {
-        if (interrupted()) {
-            throw Error(ErrorKind::Interrupted,
-                        fmt::format("interrupted while another run updated the Magento order of {}", order_id));
-        }
-        if (std::chrono::steady_clock::now() >= deadline) {
-            throw Error(ErrorKind::Temporary,
-                        fmt::format("another run has been updating the Magento order of {} for longer than {} s",
-                                    order_id, std::chrono::ceil<std::chrono::seconds>(wait).count()),
-                        "`asc cancellations resume` takes the Magento step of this order again");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    db::Conn* raw = impl.db.get();
-    const std::string release =
-        fmt::format("SELECT pg_advisory_unlock({}, {})::int", pg::k_lock_class_commerce, key);
-    return SyncLock(std::function<void()>([raw, release] {
-        try {
-            db::query_int(raw, release);
-        } catch (const Error&) {
-            // The connection is gone: the server released the lock with it.
-        }
-    }));
+    // The key: of the account's lock key and the order id. Two orders that share a key only take
+    // turns; the lock class keeps the keys apart from every other lock of asc's.
+    const int key = pg_lock_key(fmt::format("{}:{}", pg_store_key(impl), order_id));
+    const std::string what = fmt::format("another run's update of the Magento order of {}", order_id);
+    return take_pg_advisory_lock(impl, pg::k_lock_class_commerce, key, wait, what, [&] {
+        return Error(ErrorKind::Temporary,
+                     fmt::format("another run has been updating the Magento order of {} for longer than {} s",
+                                 order_id, std::chrono::ceil<std::chrono::seconds>(wait).count()),
+                     "`asc cancellations resume` takes the Magento step of this order again");
+    });
 }
 
 std::int64_t Store::journal_run_id() const {

@@ -9,6 +9,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <sqlite3.h>
@@ -168,6 +169,14 @@ std::unique_ptr<Store::Impl> open_postgres(const std::string& uri, const StoreOp
 // waiting up to `wait`; same errors as take_file_lock, naming the holder's host and pid.
 SyncLock take_pg_lock(Store::Impl& impl, int lock_class, std::chrono::milliseconds wait,
                       std::string_view holder, std::string_view what);
+// The session advisory lock (lock_class, key) on the store's connection, tried every 100 ms for up
+// to `wait`; then the error `timed_out()` makes is thrown (Error(Interrupted) on Ctrl-C, naming
+// `what` it waited for). Released when the SyncLock goes (or with the connection).
+SyncLock take_pg_advisory_lock(Store::Impl& impl, int lock_class, int key, std::chrono::milliseconds wait,
+                               std::string_view what, const std::function<Error()>& timed_out);
+// A lock key of `text` (FNV-1a, 31 bits): of the account's schema name, and of what the store
+// locks within an account.
+int pg_lock_key(std::string_view text);
 
 // Fills in the PostgreSQL side of info(): backend, location, server version, lock holders.
 void pg_info(Store::Impl& impl, StoreInfo& info);

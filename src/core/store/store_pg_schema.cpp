@@ -38,13 +38,6 @@ std::string schema_name(const std::string& account) {
     return account.empty() ? "asc_default" : out.substr(0, 63);
 }
 
-int lock_key(std::string_view schema) {
-    std::uint32_t h = 2166136261U;
-    for (const char c : schema) {
-        h = (h ^ static_cast<unsigned char>(c)) * 16777619U;
-    }
-    return static_cast<int>(h & 0x7fffffffU);
-}
 
 // Migration `version` in PostgreSQL's dialect: SQLite's step with 64-bit integers, identity ids,
 // no WITHOUT ROWID, and version 6's trigger as a trigger function. A step using anything else
@@ -226,7 +219,7 @@ std::unique_ptr<Store::Impl> open_postgres(const std::string& uri_setting, const
     const std::string uri = with_password_file(uri_setting, options.password_file);
     auto conn = pg::connect(uri, options.busy_timeout);
     const std::string schema = schema_name(options.account);
-    conn->set_lock_key(lock_key(schema));
+    conn->set_lock_key(pg_lock_key(schema));
     {
         db::Stmt name(conn.get(), "SELECT set_config('application_name', ?1, false)");
         name.bind(1, application_name());
@@ -245,32 +238,49 @@ std::unique_ptr<Store::Impl> open_postgres(const std::string& uri_setting, const
     return impl;
 }
 
+int pg_lock_key(std::string_view text) {
+    std::uint32_t h = 2166136261U;
+    for (const char c : text) {
+        h = (h ^ static_cast<unsigned char>(c)) * 16777619U;
+    }
+    return static_cast<int>(h & 0x7fffffffU);
+}
+
 SyncLock take_pg_lock(Store::Impl& impl, int lock_class, std::chrono::milliseconds wait, std::string_view holder,
                       std::string_view what) {
     auto& conn = static_cast<pg::PgConn&>(*impl.db);
+    const auto holder_error = [&] {
+        db::Stmt who(&conn, "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
+                            "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.classid = ?1 "
+                            "AND l.objid = ?2 AND l.granted");
+        who.bind(1, static_cast<std::int64_t>(static_cast<std::uint32_t>(lock_class)));
+        who.bind(2, static_cast<std::int64_t>(conn.lock_key()));
+        const std::string by = who.step() ? who.text(0) : std::string("another host");
+        who.reset();
+        return Error(ErrorKind::Temporary,
+                     fmt::format("another {} is running for this store ({})", holder, by),
+                     "wait for it to finish, then run the command again");
+    };
+    return take_pg_advisory_lock(impl, lock_class, conn.lock_key(), wait, fmt::format("another {}", what),
+                                 holder_error);
+}
+
+SyncLock take_pg_advisory_lock(Store::Impl& impl, int lock_class, int key, std::chrono::milliseconds wait,
+                               std::string_view what, const std::function<Error()>& timed_out) {
     const auto deadline = std::chrono::steady_clock::now() + wait;
-    const std::string take = fmt::format("SELECT pg_try_advisory_lock({}, {})", lock_class, conn.lock_key());
-    for (;;) {
-        if (db::query_int(&conn, take) != 0) {
-            break;
-        }
+    const std::string take = fmt::format("SELECT pg_try_advisory_lock({}, {})", lock_class, key);
+    while (db::query_int(impl.db.get(), take) == 0) {
         if (interrupted()) {
-            throw Error(ErrorKind::Interrupted, fmt::format("interrupted while waiting for another {} to finish", what));
+            throw Error(ErrorKind::Interrupted,
+                        fmt::format("interrupted while waiting for {} to finish", what));
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-            db::Stmt who(&conn, "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                                "WHERE l.locktype = 'advisory' AND l.classid = ?1 AND l.objid = ?2 AND l.granted");
-            who.bind(1, static_cast<std::int64_t>(static_cast<std::uint32_t>(lock_class)));
-            who.bind(2, static_cast<std::int64_t>(conn.lock_key()));
-            const std::string by = who.step() ? who.text(0) : std::string("another host");
-            who.reset();
-            throw Error(ErrorKind::Temporary, fmt::format("another {} is running for this store ({})", holder, by),
-                        "wait for it to finish, then run the command again");
+            throw timed_out();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     db::Conn* raw = impl.db.get();
-    const std::string release = fmt::format("SELECT pg_advisory_unlock({}, {})", lock_class, conn.lock_key());
+    const std::string release = fmt::format("SELECT pg_advisory_unlock({}, {})", lock_class, key);
     return SyncLock(std::function<void()>([raw, release] {
         try {
             db::query_int(raw, release);

@@ -518,12 +518,23 @@ def check_feeds():
 def check_faults():
     P = "/orders/2026-01-01/orders/"
     # bad args
-    for args in (["--bogus"], ["--orders", "x"], ["--fault", "404:getOrder:1"], ["--fault", "500:nope:1"], ["--fault", "500:getOrder:2"], ["--listen", "nohost"], ["--rate-limits", "maybe"], ["--orders"]):
+    for args in (["--bogus"], ["--orders", "x"], ["--fault", "404:getOrder:1"], ["--fault", "500:nope:1"], ["--fault", "500:getOrder:2"], ["--listen", "nohost"], ["--rate-limits", "maybe"], ["--orders"], ["--search-lag-seconds", "-1"], ["--search-lag-seconds", "2m"]):
         p = subprocess.run([SIM, *args], capture_output=True, text=True)
         assert p.returncode == 2 and "usage: asc-sim" in p.stderr and p.stdout == "", (args, p.returncode, p.stderr)
         print("exit 2:", args, "-", p.stderr.splitlines()[0])
     p = subprocess.run([SIM, "--fixture", "/nonexistent.json"], capture_output=True, text=True)
     assert p.returncode == 2, p
+    # The tests' shorter search lag (--search-lag-seconds, with asc's ASC_TEST_SEARCH_LAG_SECONDS):
+    # a ...Before 10 s ago passes a 3-second rule and is refused, in seconds, just before it.
+    lag = Sim("--orders", "5", "--seed", "9", "--search-lag-seconds", "3")
+    lag.login()
+    past = lambda secs: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - secs))
+    search = "/orders/2026-01-01/orders"
+    st, h, j = lag.req("GET", search + "?createdAfter=2020-01-01T00:00:00Z&createdBefore=" + past(10))
+    assert st == 200, (st, j)
+    st, h, j = lag.req("GET", search + "?createdAfter=2020-01-01T00:00:00Z&createdBefore=" + past(0))
+    assert st == 400 and "at least 3 seconds before" in j["errors"][0]["message"], (st, j)
+    lag.stop()
     s = Sim("--orders", "50", "--seed", "9", "--fault", "drop:getOrder:0.5", "--fault", "garbage:searchOrders:1", "--fault", "503:token:0.3", "--rate-limits", "off", "--slow-seconds", "0.3")
     codes = []
     for i in range(20):

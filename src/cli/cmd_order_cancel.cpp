@@ -31,10 +31,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <fmt/format.h>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -209,21 +207,6 @@ class ConfirmedIds {
 };
 
 } // namespace
-
-std::function<void(std::string_view)> pause_hook(const std::string& spec) {
-    const auto colon = spec.find(':');
-    const std::string step = spec.substr(0, colon);
-    const std::string file = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
-    return [step, file](std::string_view now) {
-        if (now != step || file.empty()) {
-            return;
-        }
-        std::ofstream(file + ".reached").put('\n');
-        for (int i = 0; i < 1200 && !std::filesystem::exists(file); ++i) {
-            ::usleep(100'000);
-        }
-    };
-}
 
 // The service, configured from the profile and the flags (shared with `cancellations resume`).
 CancelOptions cancel_options(Context& ctx, bool wait, const std::string& wait_timeout) {

@@ -4,10 +4,13 @@
 #include "asc/commerce/commerce_step.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <ostream>
+#include <unistd.h>
 
 namespace asc::cli {
 
@@ -38,6 +41,21 @@ std::string row_message(const CommerceStepRow& r) {
 }
 
 } // namespace
+
+std::function<void(std::string_view)> pause_hook(const std::string& spec) {
+    const auto colon = spec.find(':');
+    const std::string step = spec.substr(0, colon);
+    const std::string file = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
+    return [step, file](std::string_view now) {
+        if (now != step || file.empty()) {
+            return;
+        }
+        std::ofstream(file + ".reached").put('\n');
+        for (int i = 0; i < 1200 && !std::filesystem::exists(file); ++i) {
+            ::usleep(100'000);
+        }
+    };
+}
 
 CommerceForCancel commerce_for_cancel(Context& ctx, bool no_commerce) {
     CommerceForCancel c;

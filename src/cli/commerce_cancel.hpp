@@ -10,11 +10,11 @@
 
 #include <cstdint>
 #include <functional>
-#include <string_view>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace asc {
@@ -30,7 +30,7 @@ struct CommerceForCancel {
 
 // Test hook ASC_TEST_PAUSE_AT=<step>:<file>: at that step, creates <file>.reached and waits (up to
 // two minutes) until <file> exists, so a test can hold a run (its claims, or the lock of the
-// Magento order it is updating) while other hosts work. Defined in cmd_order_cancel.cpp.
+// Magento order it is updating) while other hosts work.
 std::function<void(std::string_view)> pause_hook(const std::string& spec);
 
 // The profile's commerce link for a cancel run. Throws Error(Config) when it is configured but

@@ -18,7 +18,7 @@ namespace asc {
 // createdBefore / lastUpdatedBefore must be at least 2 minutes before now (orders_2026-01-01.json,
 // searchOrders; reference/spapi-contract.md). The client clamps its windows to that end, the sync
 // ends its window there, and recovery waits it out before concluding from a sync what did not
-// happen: all of them through OrdersClient::search_lag(), which is this but in tests.
+// happen: all of them through OrdersClient::search_lag(), which is this except in tests.
 inline constexpr std::chrono::minutes k_search_lag{2};
 
 // includedData values of v2026.

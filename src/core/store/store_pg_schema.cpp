@@ -38,7 +38,6 @@ std::string schema_name(const std::string& account) {
     return account.empty() ? "asc_default" : out.substr(0, 63);
 }
 
-
 // Migration `version` in PostgreSQL's dialect: SQLite's step with 64-bit integers, identity ids,
 // no WITHOUT ROWID, and version 6's trigger as a trigger function. A step using anything else
 // SQLite-only fails loudly here (a new migration needs its port).
